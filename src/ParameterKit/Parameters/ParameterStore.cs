@@ -38,7 +38,7 @@ public sealed class ParameterStore
     public ParameterScope Scope(string name) => Root.Scope(name);
 
     /// <summary>Every declared parameter, in declaration order (tied aliases excluded: each value is here once).</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public ParameterList Parameters => new(_parameters);
 
     /// <summary>Aliases declared with <see cref="ParameterScope.Tie{T}(string, T)"/>.</summary>
     public IReadOnlyList<TiedName> TiedNames => _tied;

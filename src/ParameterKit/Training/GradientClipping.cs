@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using ParameterKit.Parameters;
 
@@ -128,17 +129,28 @@ public static class GradientClipping
         ArgumentNullException.ThrowIfNull(store);
         foreach (var parameter in store.Parameters)
         {
-            if (parameter.IsTrainable)
+            if (parameter.IsTrainable && !AllFinite(parameter.Gradient))
             {
-                foreach (float g in parameter.Gradient)
-                {
-                    if (!float.IsFinite(g))
-                    {
-                        return parameter;
-                    }
-                }
+                return parameter;
             }
         }
         return null;
+    }
+
+    /// <summary>x·0 is 0 for every finite x and NaN for NaN and ±∞, so one accumulated SIMD sum answers for the whole span.</summary>
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var acc = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            acc += new Vector<float>(values[i..]) * Vector<float>.Zero;
+        }
+        float tail = 0;
+        for (; i < values.Length; i++)
+        {
+            tail += values[i] * 0f;
+        }
+        return float.IsFinite(Vector.Sum(acc) + tail);
     }
 }
