@@ -28,7 +28,7 @@ public sealed class SafeTensorsFileTests
         using var file = SafeTensorsFile.Open(Corpus.PathOf("v_header_unaligned.safetensors"));
         foreach (SafeTensorInfo t in file.Tensors)
         {
-            if (Tensors.Conversions.ElementConversion.CanConvertToSingle(t.DType))
+            if (ParameterKit.Tensors.Conversions.ElementConversion.CanConvertToSingle(t.DType))
             {
                 Assert.Equal((int)t.ElementCount, file.ReadSingles(t.Name).Length);
             }
