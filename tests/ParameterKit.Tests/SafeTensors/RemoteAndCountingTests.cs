@@ -1,3 +1,5 @@
+using ParameterKit.Counting;
+using ParameterKit.Counting.Architectures;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
@@ -27,19 +29,26 @@ public sealed class RemoteAndCountingTests
     [Fact]
     public async Task Gpt2_checkpoint_is_counted_from_its_first_bytes()
     {
-        (byte[] header, long length) = Gpt2Layout.VirtualCheckpoint(withMaskBuffers: true);
+        (byte[] header, long length) = Gpt2Checkpoint.VirtualCheckpoint(withMaskBuffers: true);
         using var server = new LoopbackRangeServer(offset => offset < header.Length ? header[offset] : (byte)0, length);
         using var http = new HttpClient();
 
         SafeTensorsHeader remote = await new HttpRangeSource(http, server.Uri).ReadHeaderAsync();
         CheckpointCount count = CheckpointCounter.Count(remote.Tensors);
 
-        Assert.Equal(Gpt2Layout.ExactParameterCount, count.TotalParameters);
-        Assert.Equal(Gpt2Layout.V * Gpt2Layout.C + Gpt2Layout.T * Gpt2Layout.C, count.ByKind[ParameterKind.Embedding]);
-        Assert.Equal((2 * Gpt2Layout.L + 1) * Gpt2Layout.C, count.ByKind[ParameterKind.NormGain]);
-        Assert.Equal(4 * Gpt2Layout.ExactParameterCount, count.BytesByDType[DType.F32]);
-        Assert.Equal(2 * Gpt2Layout.L, count.Buffers.Count);
-        Assert.Equal(Gpt2Layout.L * (1L * Gpt2Layout.T * Gpt2Layout.T + 1), count.BufferElements);
+        Assert.Equal(Gpt2Checkpoint.ExactParameterCount, count.TotalParameters);
+        // The same model declared from its configuration (the foundation's exact count) agrees kind by kind.
+        ParameterCounts declared = Gpt2Config.Small.Declare().Count();
+        Assert.Equal(declared.Total, count.TotalParameters);
+        foreach (ParameterKind kind in Enum.GetValues<ParameterKind>())
+        {
+            Assert.Equal(declared.Of(kind), count.ByKind[kind]);
+        }
+        Assert.Equal(Gpt2Checkpoint.V * Gpt2Checkpoint.C + Gpt2Checkpoint.T * Gpt2Checkpoint.C, count.ByKind[ParameterKind.Embedding]);
+        Assert.Equal((2 * Gpt2Checkpoint.L + 1) * Gpt2Checkpoint.C, count.ByKind[ParameterKind.NormGain]);
+        Assert.Equal(4 * Gpt2Checkpoint.ExactParameterCount, count.BytesByDType[DType.F32]);
+        Assert.Equal(2 * Gpt2Checkpoint.L, count.Buffers.Count);
+        Assert.Equal(Gpt2Checkpoint.L * (1L * Gpt2Checkpoint.T * Gpt2Checkpoint.T + 1), count.BufferElements);
         Assert.True(server.BytesSent < length / 10_000, $"sent {server.BytesSent} of {length} bytes");
     }
 

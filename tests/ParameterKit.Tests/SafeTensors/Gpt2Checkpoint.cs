@@ -8,7 +8,7 @@ namespace ParameterKit.Tests.SafeTensors;
 /// older checkpoints' causal-mask buffers <c>attn.bias</c> [1, 1, 1024, 1024] and <c>attn.masked_bias</c> [].
 /// Note the Conv1D layout: <c>c_attn.weight</c> is stored C x 3C.
 /// </summary>
-internal static class Gpt2Layout
+internal static class Gpt2Checkpoint
 {
     public const int V = 50257, T = 1024, C = 768, L = 12;
 

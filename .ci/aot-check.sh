@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# NativeAOT check: publish the Gpt2Summary sample ahead-of-time and require the exact output of the JIT build.
+# Registration, counting and summaries must not depend on reflection.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+dotnet publish "$repo/samples/Gpt2Summary" -c Release -r linux-x64 -o "$out/aot" --nologo -v quiet
+for arch in gpt2 gpt3-175b llama-2-7b; do
+  "$out/aot/Gpt2Summary" "$arch" 2 > "$out/aot-$arch.txt"
+  dotnet run --project "$repo/samples/Gpt2Summary" -c Release -- "$arch" 2 > "$out/jit-$arch.txt"
+  diff "$out/jit-$arch.txt" "$out/aot-$arch.txt"
+  grep "Total params" "$out/aot-$arch.txt"
+done
+echo "NativeAOT output equals JIT output: OK"

@@ -1,0 +1,40 @@
+using ParameterKit.Parameters;
+
+namespace ParameterKit.Counting.Architectures;
+
+/// <summary>Architectures known by name, for counting without a config file: <c>gpt2</c>, <c>gpt3-175b</c>, <c>llama-2-7b</c>, ...</summary>
+public static class KnownArchitectures
+{
+    private static readonly (string Name, Func<ParameterStore> Declare)[] Entries =
+    [
+        ("gpt2", Gpt2Config.Small.Declare),
+        ("gpt2-medium", Gpt2Config.Medium.Declare),
+        ("gpt2-large", Gpt2Config.Large.Declare),
+        ("gpt2-xl", Gpt2Config.XL.Declare),
+        ("gpt3-175b", Gpt2Config.Gpt3.Declare),
+        ("llama-2-7b", LlamaConfig.Llama2With7B.Declare),
+        ("llama-2-13b", LlamaConfig.Llama2With13B.Declare),
+        ("llama-2-70b", LlamaConfig.Llama2With70B.Declare),
+    ];
+
+    /// <summary>Every known name.</summary>
+    public static IEnumerable<string> Names => Entries.Select(e => e.Name);
+
+    /// <summary>Declares the named architecture in a new, unmaterialized store.</summary>
+    /// <param name="name">A known name (case-insensitive).</param>
+    /// <param name="store">The declared model.</param>
+    /// <returns>Whether the name is known.</returns>
+    public static bool TryDeclare(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ParameterStore? store)
+    {
+        foreach (var (known, declare) in Entries)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                store = declare();
+                return true;
+            }
+        }
+        store = null;
+        return false;
+    }
+}

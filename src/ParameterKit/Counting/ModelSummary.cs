@@ -1,0 +1,102 @@
+using ParameterKit.Parameters;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Counting;
+
+/// <summary>
+/// A torchinfo-style account of a model: one row per module down to a depth, the totals by kind, trainable
+/// and frozen counts, tied names and the memory the values take in each dtype. Render it with
+/// <see cref="ToString"/> (a text table) or <see cref="ToJson"/> (for scripts).
+/// </summary>
+public sealed class ModelSummary
+{
+    private ModelSummary(IReadOnlyList<SummaryRow> rows, ParameterCounts totals, IReadOnlyList<TiedName> tied, int depth)
+    {
+        Rows = rows;
+        Totals = totals;
+        TiedNames = tied;
+        Depth = depth;
+    }
+
+    /// <summary>Module rows in declaration order, at most <see cref="Depth"/> segments deep.</summary>
+    public IReadOnlyList<SummaryRow> Rows { get; }
+
+    /// <summary>Counts of the whole model (tied parameters once).</summary>
+    public ParameterCounts Totals { get; }
+
+    /// <summary>Aliases that share another parameter's values.</summary>
+    public IReadOnlyList<TiedName> TiedNames { get; }
+
+    /// <summary>The deepest path level shown.</summary>
+    public int Depth { get; }
+
+    /// <summary>The dtypes whose sizes the summary reports.</summary>
+    public static IReadOnlyList<DType> ReportedDTypes { get; } = [DType.F32, DType.F16, DType.BF16, DType.I8, DType.F4];
+
+    /// <summary>Summarizes <paramref name="store"/> down to <paramref name="depth"/> path segments.</summary>
+    /// <param name="store">A declared store (materialized or not).</param>
+    /// <param name="depth">Deepest path level to list (1 lists top-level modules only).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is negative.</exception>
+    public static ModelSummary Of(ParameterStore store, int depth = 2)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var module in store.Modules)
+        {
+            types.TryAdd(module.Path, module.TypeName);
+        }
+
+        // Prefixes in first-seen order; each accumulates the counts of every parameter below it in one pass.
+        var order = new List<string>();
+        var counts = new Dictionary<string, ParameterCounts>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var parameter in store.Parameters)
+        {
+            string name = parameter.Name;
+            int level = 0;
+            for (int dot = name.IndexOf('.', StringComparison.Ordinal); dot >= 0 && level < depth; dot = name.IndexOf('.', dot + 1))
+            {
+                level++;
+                string prefix = name[..dot];
+                if (!counts.TryGetValue(prefix, out var sum))
+                {
+                    order.Add(prefix);
+                }
+                counts[prefix] = sum.Add(parameter.Kind, parameter.ElementCount, parameter.IsTrainable);
+            }
+            string owner = name.LastIndexOf('.') is var last and >= 0 ? name[..last] : string.Empty;
+            if (!shapes.TryGetValue(owner, out var list))
+            {
+                shapes[owner] = list = [];
+            }
+            list.Add(parameter.Shape.ToString());
+        }
+        // Modules that own only tied names (GPT-2's lm_head) still deserve their row.
+        foreach (var tied in store.TiedNames)
+        {
+            string owner = tied.Name.LastIndexOf('.') is var last and >= 0 ? tied.Name[..last] : string.Empty;
+            if (owner.Length > 0 && owner.Split('.').Length <= depth && !counts.ContainsKey(owner))
+            {
+                order.Add(owner);
+                counts[owner] = default;
+            }
+        }
+
+        var rows = new List<SummaryRow>(order.Count);
+        foreach (string path in order)
+        {
+            int segments = 1 + path.AsSpan().Count('.');
+            string own = shapes.TryGetValue(path, out var list) ? string.Join(", ", list) : string.Empty;
+            rows.Add(new SummaryRow(path, types.GetValueOrDefault(path, string.Empty), segments, own, counts[path]));
+        }
+        return new ModelSummary(rows, store.Count(), store.TiedNames, depth);
+    }
+
+    /// <summary>The summary as an aligned text table with totals, kinds and sizes.</summary>
+    public override string ToString() => SummaryTable.Render(this);
+
+    /// <summary>The summary as compact JSON: totals, by-kind counts, bytes per dtype, tied names and rows.</summary>
+    public string ToJson() => SummaryJson.Write(this);
+}

@@ -1,0 +1,56 @@
+using ParameterKit.Parameters;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Counting;
+
+/// <summary>
+/// Exact parameter counts: the total, split into trainable and frozen, and by kind. Tied parameters are
+/// counted once. A plain value: computing it allocates nothing.
+/// </summary>
+/// <param name="Embedding">Values in <see cref="ParameterKind.Embedding"/> tables.</param>
+/// <param name="Weight">Values in <see cref="ParameterKind.Weight"/> matrices.</param>
+/// <param name="Bias">Values in <see cref="ParameterKind.Bias"/> vectors.</param>
+/// <param name="NormGain">Values in <see cref="ParameterKind.NormGain"/> vectors.</param>
+/// <param name="Trainable">Values the optimizer updates.</param>
+/// <param name="Tensors">How many distinct parameter tensors were counted.</param>
+public readonly record struct ParameterCounts(long Embedding, long Weight, long Bias, long NormGain, long Trainable, int Tensors)
+{
+    /// <summary>Every value, each counted once.</summary>
+    public long Total => Embedding + Weight + Bias + NormGain;
+
+    /// <summary>Values that are frozen (counted and saved, but not updated).</summary>
+    public long Frozen => Total - Trainable;
+
+    /// <summary>The count for one kind.</summary>
+    /// <param name="kind">The kind.</param>
+    public long Of(ParameterKind kind) => kind switch
+    {
+        ParameterKind.Embedding => Embedding,
+        ParameterKind.Weight => Weight,
+        ParameterKind.Bias => Bias,
+        ParameterKind.NormGain => NormGain,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown parameter kind."),
+    };
+
+    /// <summary>Bytes needed to hold every value as <paramref name="dtype"/> (f32: 4 per value, bf16: 2, F4: ½).</summary>
+    /// <param name="dtype">The storage type.</param>
+    public long BytesAs(DType dtype) => checked(Total * dtype.BitSize() + 7) / 8;
+
+    /// <summary>Adds one parameter.</summary>
+    internal ParameterCounts Add(ParameterKind kind, long count, bool trainable) => this with
+    {
+        Embedding = Embedding + (kind == ParameterKind.Embedding ? count : 0),
+        Weight = Weight + (kind == ParameterKind.Weight ? count : 0),
+        Bias = Bias + (kind == ParameterKind.Bias ? count : 0),
+        NormGain = NormGain + (kind == ParameterKind.NormGain ? count : 0),
+        Trainable = Trainable + (trainable ? count : 0),
+        Tensors = Tensors + 1,
+    };
+
+    /// <summary>Sums two counts.</summary>
+    /// <param name="left">First count.</param>
+    /// <param name="right">Second count.</param>
+    public static ParameterCounts operator +(ParameterCounts left, ParameterCounts right) => new(
+        left.Embedding + right.Embedding, left.Weight + right.Weight, left.Bias + right.Bias,
+        left.NormGain + right.NormGain, left.Trainable + right.Trainable, left.Tensors + right.Tensors);
+}

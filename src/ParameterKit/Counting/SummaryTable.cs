@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using ParameterKit.Parameters;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Counting;
+
+/// <summary>Renders a <see cref="ModelSummary"/> as the text table people know from torchinfo.</summary>
+internal static class SummaryTable
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Render(ModelSummary summary)
+    {
+        var header = new[] { "Layer (type)", "Param shapes", "Embedding", "Weight", "Bias", "NormGain", "Total" };
+        var cells = new List<string[]>();
+        foreach (var row in summary.Rows)
+        {
+            string label = new string(' ', 2 * (row.Depth - 1)) + row.Path.Split('.')[^1]
+                + (row.TypeName.Length > 0 ? $" ({row.TypeName})" : string.Empty);
+            string tiedNote = TiedNote(summary, row.Path);
+            cells.Add(
+            [
+                label,
+                row.OwnShapes.Length > 0 ? row.OwnShapes : tiedNote,
+                Number(row.Counts.Embedding), Number(row.Counts.Weight), Number(row.Counts.Bias), Number(row.Counts.NormGain),
+                Number(row.Counts.Total),
+            ]);
+        }
+
+        var widths = new int[header.Length];
+        for (int c = 0; c < header.Length; c++)
+        {
+            widths[c] = header[c].Length;
+            foreach (var line in cells)
+            {
+                widths[c] = Math.Max(widths[c], line[c].Length);
+            }
+        }
+        int totalWidth = widths.Sum() + 2 * (widths.Length - 1);
+        var text = new StringBuilder();
+        string rule = new('=', totalWidth);
+        text.AppendLine(rule);
+        AppendLine(text, header, widths);
+        text.AppendLine(rule);
+        foreach (var line in cells)
+        {
+            AppendLine(text, line, widths);
+        }
+        text.AppendLine(rule);
+
+        var t = summary.Totals;
+        text.AppendLine(Invariant, $"Total params: {t.Total:N0}");
+        text.AppendLine(Invariant, $"Trainable params: {t.Trainable:N0}");
+        text.AppendLine(Invariant, $"Non-trainable params: {t.Frozen:N0}");
+        text.Append("By kind:");
+        foreach (var kind in new[] { ParameterKind.Embedding, ParameterKind.Weight, ParameterKind.Bias, ParameterKind.NormGain })
+        {
+            long n = t.Of(kind);
+            double share = t.Total == 0 ? 0 : 100.0 * n / t.Total;
+            text.Append(Invariant, $" {kind} {n:N0} ({share:F2}%);");
+        }
+        text.Length--;
+        text.AppendLine();
+        text.Append("Size of values:");
+        foreach (var dtype in ModelSummary.ReportedDTypes)
+        {
+            text.Append(Invariant, $" {dtype.SafeTensorsName()} {Bytes(t.BytesAs(dtype))};");
+        }
+        text.Length--;
+        text.AppendLine();
+        foreach (var tied in summary.TiedNames)
+        {
+            text.AppendLine(Invariant, $"Tied: {tied.Name} shares {tied.Target.Name} (counted once)");
+        }
+        text.AppendLine(rule);
+        return text.ToString();
+    }
+
+    private static string TiedNote(ModelSummary summary, string path)
+    {
+        foreach (var tied in summary.TiedNames)
+        {
+            if (tied.Name.StartsWith(path + ".", StringComparison.Ordinal))
+            {
+                return $"tied to {tied.Target.Name}";
+            }
+        }
+        return string.Empty;
+    }
+
+    private static void AppendLine(StringBuilder text, string[] line, int[] widths)
+    {
+        for (int c = 0; c < line.Length; c++)
+        {
+            if (c > 0)
+            {
+                text.Append("  ");
+            }
+            // Names and shapes read left to right; numbers line up on the right.
+            text.Append(c < 2 ? line[c].PadRight(widths[c]) : line[c].PadLeft(widths[c]));
+        }
+        text.Length = text.ToString().TrimEnd().Length;
+        text.AppendLine();
+    }
+
+    private static string Number(long value) => value.ToString("N0", Invariant);
+
+    internal static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : string.Create(Invariant, $"{value:F2} {units[unit]}");
+    }
+}

@@ -1,0 +1,86 @@
+using ParameterKit.Kernels;
+using ParameterKit.Parameters;
+using ParameterKit.Parameters.Initializers;
+using ParameterKit.Tensors;
+using System.Numerics.Tensors;
+
+namespace ParameterKit.Modules;
+
+/// <summary>
+/// A fully connected layer: <c>y = x · Wᵀ + b</c> with <see cref="Weight"/> of OC x C and an optional
+/// <see cref="Bias"/> of OC. Parameters are named <c>{path}.weight</c> and <c>{path}.bias</c>, as in PyTorch.
+/// </summary>
+public sealed class Linear : Layer
+{
+    /// <summary>Declares a linear layer from C to OC channels.</summary>
+    /// <param name="scope">Where the layer lives.</param>
+    /// <param name="inChannels">C: input width.</param>
+    /// <param name="outChannels">OC: output width.</param>
+    /// <param name="bias">Whether to declare a bias.</param>
+    /// <param name="weightInit">The weight's initializer; Kaiming uniform (PyTorch's default) when null.</param>
+    public Linear(ParameterScope scope, int inChannels, int outChannels, bool bias = true, Initializer? weightInit = null)
+        : base(scope)
+    {
+        Weight = Scope.Weight(outChannels, inChannels, init: weightInit);
+        Bias = bias ? Scope.Bias(outChannels) : null;
+    }
+
+    /// <summary>
+    /// Declares a linear layer that reuses an existing matrix as its weight (tied parameters: GPT-2's output head
+    /// reads the token embedding <c>wte.weight</c>). The name <c>{path}.weight</c> becomes an alias, counted once.
+    /// </summary>
+    /// <param name="scope">Where the layer lives.</param>
+    /// <param name="tiedWeight">The OC x C matrix to share, from the same store.</param>
+    /// <param name="bias">Whether to declare a bias of its own.</param>
+    public Linear(ParameterScope scope, Parameter tiedWeight, bool bias = false)
+        : base(scope)
+    {
+        ArgumentNullException.ThrowIfNull(tiedWeight);
+        if (tiedWeight.Shape.Rank != 2)
+        {
+            throw new InvalidShapeException(scope.NameOf("weight"), tiedWeight.Shape.Dimensions, $"a tied linear weight must be an OC x C matrix, and '{tiedWeight.Name}' is not");
+        }
+        Weight = Scope.Tie("weight", tiedWeight);
+        Bias = bias ? Scope.Bias(tiedWeight.Shape[0]) : null;
+    }
+
+    /// <summary>The OC x C matrix (a <see cref="Parameters.Weight"/>, or a tied parameter such as an embedding).</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The OC bias, if declared.</summary>
+    public Bias? Bias { get; }
+
+    /// <summary>C: input width.</summary>
+    public int InChannels => Weight.Shape[1];
+
+    /// <summary>OC: output width.</summary>
+    public int OutChannels => Weight.Shape[0];
+
+    /// <inheritdoc />
+    public override int OutputWidth(int inputWidth)
+    {
+        if (inputWidth != InChannels)
+        {
+            throw new ShapeMismatchException(Path, Weight.Shape, new Shape(OutChannels, inputWidth),
+                $"input rows have {inputWidth} channels but '{Weight.Name}' expects {InChannels}");
+        }
+        return OutChannels;
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth)
+    {
+        int rows = CheckRows(input, output, inputWidth);
+        // x (rows x C) times Wᵀ (C x OC): W is stored OC x C, so the GEMM reads it transposed (NT).
+        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels, 0f, output, OutChannels);
+        if (Bias is not null)
+        {
+            ReadOnlySpan<float> b = Bias.Value;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = output.Slice(r * OutChannels, OutChannels);
+                TensorPrimitives.Add(row, b, row);
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using ParameterKit.Parameters.Initializers;
+
+namespace ParameterKit.Parameters;
+
+/// <summary>
+/// Owns a model's parameters: first their declarations (names, kinds, shapes — enough to count a
+/// 175-billion-parameter model for free), then, after <see cref="Materialize(ulong)"/>, one contiguous value
+/// buffer and one gradient buffer with every parameter a named view into them (llm.c's layout). Zeroing
+/// gradients, clipping, optimizer steps and checkpoints then sweep one buffer.
+/// </summary>
+/// <example><code>
+/// var store = new ParameterStore();
+/// var model = new Linear(store.Root.Scope("fc"), inChannels: 768, outChannels: 3);
+/// store.Materialize(seed: 42);
+/// Span&lt;float&gt; w = model.Weight.Value; // 3 x 768
+/// </code></example>
+public sealed class ParameterStore
+{
+    private readonly List<Parameter> _parameters = [];
+    private readonly List<TiedName> _tied = [];
+    private readonly List<ModuleRecord> _modules = [];
+    private readonly List<object> _moduleObjects = [];
+    private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
+    private float[]? _values;
+    private float[]? _gradients;
+
+    /// <summary>Creates an empty store.</summary>
+    public ParameterStore()
+    {
+        Root = new ParameterScope(this, string.Empty);
+    }
+
+    /// <summary>The scope with an empty prefix.</summary>
+    public ParameterScope Root { get; }
+
+    /// <summary>Shorthand for <c>Root.Scope(name)</c>.</summary>
+    /// <param name="name">The first name segment.</param>
+    public ParameterScope Scope(string name) => Root.Scope(name);
+
+    /// <summary>Every declared parameter, in declaration order (tied aliases excluded: each value is here once).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>Aliases declared with <see cref="ParameterScope.Tie{T}(string, T)"/>.</summary>
+    public IReadOnlyList<TiedName> TiedNames => _tied;
+
+    /// <summary>Modules registered in this store, in construction order.</summary>
+    public IReadOnlyList<ModuleRecord> Modules => _modules;
+
+    /// <summary>Whether <see cref="Materialize(ulong)"/> has allocated the buffers.</summary>
+    public bool IsMaterialized => _values is not null;
+
+    /// <summary>The number of values, each counted once: the length of the buffers once materialized.</summary>
+    public long ElementCount { get; private set; }
+
+    /// <summary>Every value of every parameter, contiguous in declaration order.</summary>
+    /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    public Span<float> Values => _values ?? throw NotMaterialized();
+
+    /// <summary>Every gradient, same layout as <see cref="Values"/>.</summary>
+    /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    public Span<float> Gradients => _gradients ?? throw NotMaterialized();
+
+    /// <summary>The parameter called <paramref name="name"/> (a tied alias returns its target).</summary>
+    /// <param name="name">The full dotted name.</param>
+    /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
+    public Parameter this[string name] =>
+        TryGetParameter(name, out var parameter) ? parameter : throw new KeyNotFoundException($"No parameter named '{name}' is declared in this store.");
+
+    /// <summary>Looks up a parameter by full name; a tied alias returns its target.</summary>
+    /// <param name="name">The full dotted name.</param>
+    /// <param name="parameter">The parameter, when found.</param>
+    public bool TryGetParameter(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Parameter? parameter) =>
+        _byName.TryGetValue(name, out parameter);
+
+    /// <summary>
+    /// Allocates the value and gradient buffers and fills every parameter with its initializer. Each parameter
+    /// draws from its own stream derived from <paramref name="seed"/> and its name, so the same seed gives
+    /// bit-identical values on every run, and adding a layer leaves the other layers' values unchanged.
+    /// </summary>
+    /// <param name="seed">The model seed.</param>
+    /// <exception cref="InvalidOperationException">Already materialized, or the model exceeds one buffer (2³¹ values).</exception>
+    public void Materialize(ulong seed)
+    {
+        if (IsMaterialized)
+        {
+            throw new InvalidOperationException("This store is already materialized.");
+        }
+        if (ElementCount > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {Array.MaxLength:N0}. Count it without materializing, or load it in parts.");
+        }
+        var values = new float[ElementCount];
+        long offset = 0;
+        foreach (var parameter in _parameters)
+        {
+            parameter.Offset = offset;
+            var view = values.AsSpan((int)offset, (int)parameter.ElementCount);
+            var random = SeededRandom.ForName(seed, parameter.Name);
+            parameter.Initializer.Fill(view, parameter.Fans, ref random);
+            offset += parameter.ElementCount;
+        }
+        _gradients = new float[ElementCount];
+        _values = values;
+    }
+
+    /// <summary>Materializes with a seed drawn from <paramref name="random"/>.</summary>
+    /// <param name="random">The source of the model seed; one 64-bit draw is consumed.</param>
+    public void Materialize(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Materialize((ulong)random.NextInt64(long.MinValue, long.MaxValue));
+    }
+
+    /// <summary>Sets every gradient to zero in one sweep.</summary>
+    public void ZeroGradients() => Gradients.Clear();
+
+    /// <summary>Freezes every parameter whose full name matches <paramref name="pattern"/> (<c>*</c> and <c>?</c> wildcards).</summary>
+    /// <param name="pattern">A glob such as <c>wte.*</c> or <c>h.*.attn.*</c>; a tied alias name matches its target.</param>
+    /// <returns>How many parameters were matched.</returns>
+    public int Freeze(string pattern) => SetTrainable(pattern, trainable: false);
+
+    /// <summary>Freezes every parameter of <paramref name="kind"/> (for example all embeddings).</summary>
+    /// <param name="kind">The kind to freeze.</param>
+    /// <returns>How many parameters were matched.</returns>
+    public int Freeze(ParameterKind kind) => SetTrainable(kind, trainable: false);
+
+    /// <summary>Makes every parameter whose full name matches <paramref name="pattern"/> trainable again.</summary>
+    /// <param name="pattern">A glob with <c>*</c> and <c>?</c> wildcards.</param>
+    /// <returns>How many parameters were matched.</returns>
+    public int Unfreeze(string pattern) => SetTrainable(pattern, trainable: true);
+
+    /// <summary>Makes every parameter of <paramref name="kind"/> trainable again.</summary>
+    /// <param name="kind">The kind to unfreeze.</param>
+    /// <returns>How many parameters were matched.</returns>
+    public int Unfreeze(ParameterKind kind) => SetTrainable(kind, trainable: true);
+
+    internal T Declare<T>(T parameter) where T : Parameter
+    {
+        RequireDeclaring(parameter.Name);
+        if (!_byName.TryAdd(parameter.Name, parameter))
+        {
+            throw new ParameterNameException(parameter.Name, "a parameter with this name is already declared");
+        }
+        _parameters.Add(parameter);
+        ElementCount = checked(ElementCount + parameter.ElementCount);
+        return parameter;
+    }
+
+    internal void DeclareAlias(string name, Parameter target)
+    {
+        if (!ReferenceEquals(target.Store, this))
+        {
+            throw new ArgumentException($"Cannot tie '{name}' to '{target.Name}': the target belongs to another store.", nameof(target));
+        }
+        RequireDeclaring(name);
+        if (!_byName.TryAdd(name, target))
+        {
+            throw new ParameterNameException(name, "a parameter with this name is already declared");
+        }
+        _tied.Add(new TiedName(name, target));
+    }
+
+    internal void RegisterModule(string path, string typeName, object module)
+    {
+        _modules.Add(new ModuleRecord(path, typeName));
+        _moduleObjects.Add(module);
+    }
+
+    /// <summary>Registered module objects whose path is directly below <paramref name="path"/>.</summary>
+    internal IEnumerable<object> ModulesDirectlyBelow(string path)
+    {
+        for (int i = 0; i < _modules.Count; i++)
+        {
+            if (IsDirectChild(path, _modules[i].Path))
+            {
+                yield return _moduleObjects[i];
+            }
+        }
+    }
+
+    /// <summary>Parameters whose name is <paramref name="path"/> plus exactly one more segment.</summary>
+    internal IEnumerable<Parameter> ParametersDirectlyBelow(string path)
+    {
+        foreach (var parameter in _parameters)
+        {
+            if (IsDirectChild(path, parameter.Name))
+            {
+                yield return parameter;
+            }
+        }
+    }
+
+    internal Span<float> ValuesOf(Parameter parameter) =>
+        _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+
+    internal Span<float> GradientsOf(Parameter parameter) =>
+        _gradients is null ? throw new ParameterNotMaterializedException(parameter.Name) : _gradients.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+
+    private static bool IsDirectChild(string parent, string name)
+    {
+        if (parent.Length == 0)
+        {
+            return name.Length > 0 && !name.Contains(ParameterNames.Separator, StringComparison.Ordinal);
+        }
+        return name.Length > parent.Length + 1
+            && name.StartsWith(parent, StringComparison.Ordinal)
+            && name[parent.Length] == ParameterNames.Separator
+            && name.IndexOf(ParameterNames.Separator, parent.Length + 1) < 0;
+    }
+
+    private void RequireDeclaring(string name)
+    {
+        if (IsMaterialized)
+        {
+            throw new InvalidOperationException($"Cannot declare '{name}': the store is already materialized. Declare the whole model first, then call Materialize.");
+        }
+    }
+
+    private int SetTrainable(string pattern, bool trainable)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        int matched = 0;
+        foreach (var parameter in _parameters)
+        {
+            bool byAlias = _tied.Exists(t => ReferenceEquals(t.Target, parameter) && NamePattern.Matches(pattern, t.Name));
+            if (byAlias || NamePattern.Matches(pattern, parameter.Name))
+            {
+                parameter.IsTrainable = trainable;
+                matched++;
+            }
+        }
+        return matched;
+    }
+
+    private int SetTrainable(ParameterKind kind, bool trainable)
+    {
+        int matched = 0;
+        foreach (var parameter in _parameters)
+        {
+            if (parameter.Kind == kind)
+            {
+                parameter.IsTrainable = trainable;
+                matched++;
+            }
+        }
+        return matched;
+    }
+
+    private static InvalidOperationException NotMaterialized() =>
+        new("The store is not materialized: call Materialize(seed) after declaring the model.");
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using ParameterKit.Counting;
+using ParameterKit.Counting.Architectures;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Tests.Counting;
+
+public sealed class SummaryTests
+{
+    [Fact]
+    public void Gpt2SummaryListsModulesTotalsKindsAndSizes()
+    {
+        var summary = Gpt2Config.Small.Declare().Summary(depth: 2);
+        string table = summary.ToString();
+        Assert.Contains("wte (EmbeddingLayer)", table, StringComparison.Ordinal);
+        Assert.Contains("0 (Gpt2BlockLayout)", table, StringComparison.Ordinal);
+        Assert.Contains("Total params: 124,439,808", table, StringComparison.Ordinal);
+        Assert.Contains("Embedding 39,383,808 (31.65%)", table, StringComparison.Ordinal);
+        Assert.Contains("F32 497.76 MB", table, StringComparison.Ordinal);
+        Assert.Contains("Tied: lm_head.weight shares wte.weight (counted once)", table, StringComparison.Ordinal);
+        Assert.Contains("tied to wte.weight", table, StringComparison.Ordinal);
+
+        var block = summary.Rows.Single(r => r.Path == "h.3");
+        Assert.Equal(7_087_872L, block.Counts.Total);
+        Assert.Equal("Gpt2BlockLayout", block.TypeName);
+        Assert.DoesNotContain(summary.Rows, r => r.Depth > 2);
+    }
+
+    [Fact]
+    public void JsonCarriesTheSameNumbers()
+    {
+        var summary = Gpt2Config.Small.Declare().Summary(depth: 1);
+        using var json = JsonDocument.Parse(summary.ToJson());
+        var root = json.RootElement;
+        Assert.Equal(124_439_808L, root.GetProperty("total").GetInt64());
+        Assert.Equal(39_383_808L, root.GetProperty("by_kind").GetProperty("embedding").GetInt64());
+        Assert.Equal(124_439_808L * 2, root.GetProperty("bytes").GetProperty("BF16").GetInt64());
+        Assert.Equal("wte.weight", root.GetProperty("tied")[0].GetProperty("target").GetString());
+        var rows = root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("path").GetString()!).ToArray();
+        Assert.Equal(["wte", "wpe", "h", "ln_f", "lm_head"], rows);
+    }
+
+    [Fact]
+    public void BytesAsRoundsSubByteTypesUp()
+    {
+        var counts = new ParameterCounts(0, 3, 0, 0, 3, 1);
+        Assert.Equal(2, counts.BytesAs(DType.F4));
+        Assert.Equal(12, counts.BytesAs(DType.F32));
+    }
+}
