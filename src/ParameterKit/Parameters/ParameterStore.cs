@@ -166,6 +166,9 @@ public sealed class ParameterStore
         _moduleObjects.Add(module);
     }
 
+    /// <summary>Every registered module object, in construction order.</summary>
+    internal IReadOnlyList<object> ModuleObjects => _moduleObjects;
+
     /// <summary>Registered module objects whose path is directly below <paramref name="path"/>.</summary>
     internal IEnumerable<object> ModulesDirectlyBelow(string path)
     {

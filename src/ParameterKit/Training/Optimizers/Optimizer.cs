@@ -81,6 +81,12 @@ public abstract class Optimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         StepCount = steps;
+        OnStepCountRestored();
+    }
+
+    /// <summary>Lets an optimizer with per-parameter "first step" logic know its state buffers were restored.</summary>
+    private protected virtual void OnStepCountRestored()
+    {
     }
 
     /// <summary>Updates one parameter, whose values, gradients and state occupy [offset, offset + length) of their buffers.</summary>

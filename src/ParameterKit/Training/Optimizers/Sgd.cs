@@ -69,6 +69,6 @@ public sealed class Sgd : Optimizer
         SgdKernels.WithMomentum(p, g, _momentum.AsSpan(offset, length), lr, decay, Momentum, first ? 0f : 1f - Dampening, first, Nesterov);
     }
 
-    /// <summary>Marks every parameter's momentum as started (when resuming from a checkpoint after step 0).</summary>
-    internal void MarkStarted() => _started.AsSpan().Fill(true);
+    /// <summary>After a resume past step 0 the momentum buffers hold real history, so no parameter starts afresh.</summary>
+    private protected override void OnStepCountRestored() => _started.AsSpan().Fill(StepCount > 0);
 }
