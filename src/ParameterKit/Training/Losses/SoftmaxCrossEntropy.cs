@@ -101,7 +101,7 @@ public sealed class SoftmaxCrossEntropy
     /// <param name="targets">[N] class indices in [0, C), or <see cref="IgnoreIndex"/>.</param>
     /// <param name="logitsGradient">[N, C] destination for ∂L/∂logits.</param>
     /// <returns>The mean loss; 0 when no row counts (see remarks). NaN or infinite logits propagate to the result.</returns>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is not N·C long, or <paramref name="logitsGradient"/> is not as long as <paramref name="logits"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is not N·C long, or <paramref name="logitsGradient"/> is not as long as <paramref name="logits"/> or overlaps it.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A target is neither a class in [0, C) nor <see cref="IgnoreIndex"/>.</exception>
     public float Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> logitsGradient)
     {
@@ -110,6 +110,11 @@ public sealed class SoftmaxCrossEntropy
         if (logitsGradient.Length != logits.Length)
         {
             throw new ArgumentException($"logitsGradient has {logitsGradient.Length} elements; it must match logits [{targets.Length}, {c}] = {logits.Length}.", nameof(logitsGradient));
+        }
+        if (logits.Overlaps(logitsGradient))
+        {
+            // The row's logits are read again after its gradient is written (z_y, and Σ w_c·z_c with smoothing).
+            throw new ArgumentException("logitsGradient overlaps logits; pass a separate buffer.", nameof(logitsGradient));
         }
 
         // The denominator first: it validates every target before anything is written and is needed to scale
