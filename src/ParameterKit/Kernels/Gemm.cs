@@ -96,7 +96,7 @@ public static class Gemm
         {
             throw new ArgumentException($"Span bias holds {bias.Length} elements but C has n = {n} columns; pass n values or none.", nameof(bias));
         }
-        if (!Enum.IsDefined(activation))
+        if ((uint)activation > (uint)GemmActivation.GeluTanh)
         {
             throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }

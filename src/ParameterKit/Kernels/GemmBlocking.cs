@@ -8,7 +8,7 @@ namespace ParameterKit.Kernels;
 internal static class GemmBlocking
 {
     /// <summary>
-    /// Depth of one packed block. A 12 x 256 A micro-panel is 12 KiB, under half of L1, so it survives the
+    /// Depth of one packed block. An 8 x 256 A micro-panel is 8 KiB (6 x 256 on AVX2: 6 KiB), under half of L1, so it survives the
     /// B micro-panels streaming past it; deeper blocks also amortise each tile's load and store of C.
     /// </summary>
     public const int KC = 256;
@@ -18,7 +18,7 @@ internal static class GemmBlocking
 
     /// <summary>
     /// Most rows of the packed A block: 1536 x 256 floats is 1.5 MiB per thread, comfortably inside L3, and a
-    /// multiple of every MR (6 and 12), so large M is split into few blocks and B is rarely packed twice.
+    /// multiple of every MR (6 and 8), so large M is split into few blocks and B is rarely packed twice.
     /// </summary>
     public const int MC = 1536;
 

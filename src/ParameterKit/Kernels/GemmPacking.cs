@@ -94,7 +94,7 @@ internal static unsafe class GemmPacking
     public static void TransposeInto(float* src, int ld, float* dest, int width, int count, int depth)
     {
         int r = 0;
-        if (Avx.IsSupported)
+        if (Avx.IsSupported && depth >= 8)
         {
             for (; r + 8 <= count; r += 8)
             {

@@ -77,24 +77,30 @@ internal static unsafe class GemmPlanner
     /// <summary>2 &lt;= N &lt;= <see cref="NarrowLimit"/>: dot products of rows of op(A) with columns of op(B).</summary>
     private static bool PlanNarrow(GemmTask task, in GemmProblem g, GemmScratch scratch)
     {
-        if ((g.TransB == Transpose.No && (long)g.N * g.K > GemmScratch.BCapacity)
-            || (g.TransA == Transpose.Yes && (long)g.M * g.K > GemmScratch.ACapacity))
+        int wRows = (g.N + 3) & ~3;
+        if ((long)wRows * g.K > GemmScratch.BCapacity || (g.TransA == Transpose.Yes && (long)g.M * g.K > GemmScratch.ACapacity))
         {
             return false;
         }
         task.Strategy = GemmStrategy.Narrow;
+
+        // op(B) transposed (N x K, a row per column of C), copied and zero-padded to a multiple of four rows:
+        // the copy is tiny (N * K floats) and lets every row of C take its N dot products in one pass over K.
+        float* w = scratch.B;
         if (g.TransB == Transpose.Yes)
         {
-            task.W = g.B;
-            task.Ldw = g.Ldb;
+            for (int j = 0; j < g.N; j++)
+            {
+                new ReadOnlySpan<float>(g.B + (long)j * g.Ldb, g.K).CopyTo(new Span<float>(w + (long)j * g.K, g.K));
+            }
         }
         else
         {
-            // op(B) transposed is N x K: its rows are the columns of the stored K x N matrix.
-            GemmPacking.TransposeInto(g.B, g.Ldb, scratch.B, g.K, g.K, g.N);
-            task.W = scratch.B;
-            task.Ldw = g.K;
+            GemmPacking.TransposeInto(g.B, g.Ldb, w, g.K, g.K, g.N);
         }
+        new Span<float>(w + (long)g.N * g.K, (wRows - g.N) * g.K).Clear();
+        task.W = w;
+        task.Ldw = g.K;
         if (g.TransA == Transpose.No)
         {
             task.Rows = g.A;

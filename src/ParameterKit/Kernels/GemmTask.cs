@@ -37,7 +37,8 @@ internal sealed unsafe class GemmTask
     public nint YStride;
     public nint BiasStride;
 
-    // Narrow operands: rows of op(A), contiguous, with stride LdRows; W holds op(B) transposed.
+    // Narrow operands: rows of op(A), contiguous, with stride LdRows; W holds op(B) transposed, zero-padded to
+    // a multiple of four rows.
     public float* Rows;
     public nint LdRows;
 
@@ -102,12 +103,8 @@ internal sealed unsafe class GemmTask
                     GemmScratch.Current.A);
                 break;
             default:
-                for (int i = start; i < end; i++)
-                {
-                    GemmVector.Dot<TOps, TVector>(
-                        Rows + i * LdRows, W, Ldw, g.K, g.N, g.C + (nint)i * g.Ldc, 1,
-                        g.Alpha, g.Beta, bias, 1, g.Activation);
-                }
+                GemmVector.Narrow<TOps, TVector>(
+                    Rows, LdRows, W, Ldw, g.K, g.N, g.C, g.Ldc, start, end, g.Alpha, g.Beta, bias, g.Activation);
                 break;
         }
     }

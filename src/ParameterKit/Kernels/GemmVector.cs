@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ParameterKit.Kernels;
 
@@ -10,8 +12,11 @@ namespace ParameterKit.Kernels;
 /// </summary>
 internal static unsafe class GemmVector
 {
-    /// <summary>Columns per accumulation chunk of <see cref="Axpy"/>: 4 KiB of partial sums, resident in L1.</summary>
-    public const int AxpyChunk = 1024;
+    /// <summary>
+    /// Columns per accumulation chunk of <see cref="Axpy"/>: 64 KiB of partial sums, resident in L2. Long chunks
+    /// make each stored row of W a long sequential run the hardware prefetcher can follow.
+    /// </summary>
+    public const int AxpyChunk = 16384;
 
     /// <summary>
     /// Dot form, each output a dot product with one stored row of W:
@@ -54,8 +59,8 @@ internal static unsafe class GemmVector
                 a2 = TOps.MultiplyAdd(TOps.Load(w2 + p), xa, a2);
                 a3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xa, a3);
             }
-            float s0 = TOps.Sum(TOps.Add(a0, b0)), s1 = TOps.Sum(TOps.Add(a1, b1));
-            float s2 = TOps.Sum(TOps.Add(a2, b2)), s3 = TOps.Sum(TOps.Add(a3, b3));
+            Vector128<float> sums = TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
+            float s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
             for (; p < k; p++)
             {
                 s0 = MathF.FusedMultiplyAdd(w0[p], x[p], s0);
@@ -94,7 +99,7 @@ internal static unsafe class GemmVector
     /// <summary>
     /// Axpy form, W's stored rows scaled and summed: <c>s_j = sum_p x[p] * w[p * ldw + j]</c>, written to
     /// <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>. Columns go in chunks of <see cref="AxpyChunk"/> whose
-    /// partial sums stay in L1 (<paramref name="chunk"/>), while four rows of W stream past per step, each read once.
+    /// partial sums stay in cache (<paramref name="chunk"/>), while four rows of W stream past per step, each read once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy<TOps, TVector>(
@@ -153,6 +158,73 @@ internal static unsafe class GemmVector
             {
                 Write(y, yStride, jc + j, chunk[j], alpha, beta, bias, biasStride, activation);
             }
+        }
+    }
+
+    /// <summary>
+    /// Narrow products (N &lt;= 8): <c>C[i, j] = sum_p rows[i * ldRows + p] * w[j * ldw + p]</c> for rows
+    /// [<paramref name="i0"/>, <paramref name="i1"/>) and j &lt; <paramref name="n"/>, where W holds op(B) transposed,
+    /// zero-padded to a multiple of four rows. Each row of C takes its columns four at a time in one pass over K:
+    /// four accumulators, one horizontal reduction for all four, and a (masked) store of the four results, so a
+    /// tiny product such as 32 x 64 x 3 costs a few hundred instructions and no packing. The epilogue follows
+    /// over the rows just written, while they are still in L1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Narrow<TOps, TVector>(
+        float* rows, nint ldRows, float* w, nint ldw, int k, int n, float* c, nint ldc, int i0, int i1,
+        float alpha, float beta, float* bias, GemmActivation activation)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TVector : struct
+    {
+        int width = TOps.Count;
+        Vector128<float> va = Vector128.Create(alpha), vb = Vector128.Create(beta);
+        for (int i = i0; i < i1; i++)
+        {
+            float* x = rows + i * ldRows;
+            float* ci = c + i * ldc;
+            for (int j = 0; j < n; j += 4)
+            {
+                float* w0 = w + j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
+                TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+                int p = 0;
+                for (; p + width <= k; p += width)
+                {
+                    TVector xv = TOps.Load(x + p);
+                    a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), xv, a0);
+                    a1 = TOps.MultiplyAdd(TOps.Load(w1 + p), xv, a1);
+                    a2 = TOps.MultiplyAdd(TOps.Load(w2 + p), xv, a2);
+                    a3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xv, a3);
+                }
+                Vector128<float> s = TOps.Sum4(a0, a1, a2, a3);
+                for (; p < k; p++)
+                {
+                    s = Vector128.FusedMultiplyAdd(Vector128.Create(w0[p], w1[p], w2[p], w3[p]), Vector128.Create(x[p]), s);
+                }
+                int cols = Math.Min(4, n - j);
+                if (cols == 4)
+                {
+                    Vector128.Store(beta == 0 ? s * va : Vector128.FusedMultiplyAdd(s, va, Vector128.Load(ci + j) * vb), ci + j);
+                }
+                else
+                {
+                    // Fewer than four columns left: store only this row's elements, never the next row's (which
+                    // may belong to another thread). Scalar stores: masked vector stores are slow on AMD.
+                    Vector128<float> v = beta == 0 ? s * va : Vector128.FusedMultiplyAdd(s, va, Vector128.Create(ci[j], cols > 1 ? ci[j + 1] : 0, cols > 2 ? ci[j + 2] : 0, 0) * vb);
+                    ci[j] = v.GetElement(0);
+                    if (cols > 1)
+                    {
+                        ci[j + 1] = v.GetElement(1);
+                    }
+                    if (cols > 2)
+                    {
+                        ci[j + 2] = v.GetElement(2);
+                    }
+                }
+            }
+        }
+        if (bias != null || activation != GemmActivation.None)
+        {
+            GemmEpilogue.Apply(c + i0 * ldc, ldc, i1 - i0, n, bias, activation);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ParameterKit.Kernels;
 
@@ -29,6 +30,9 @@ internal unsafe interface IGemmVectorOps<TVector>
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract float Sum(TVector value);
+
+    /// <summary>The horizontal sums of four vectors at once, as (sum a, sum b, sum c, sum d).</summary>
+    static abstract Vector128<float> Sum4(TVector a, TVector b, TVector c, TVector d);
 }
 
 /// <summary>AVX-512 operations for the matrix-vector kernels.</summary>
@@ -55,6 +59,12 @@ internal readonly unsafe struct GemmVectorOps512 : IGemmVectorOps<Vector512<floa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+        GemmVectorOps256.Sum4(
+            a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(),
+            c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 }
 
 /// <summary>AVX2 + FMA3 operations for the matrix-vector kernels.</summary>
@@ -81,6 +91,17 @@ internal readonly unsafe struct GemmVectorOps256 : IGemmVectorOps<Vector256<floa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    /// <remarks>
+    /// Three horizontal adds reduce four vectors together (a quarter of the shuffles of four separate sums);
+    /// each 128-bit half then holds partial sums of all four, and one add joins the halves.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a, b), Avx.HorizontalAdd(c, d));
+        return h.GetLower() + h.GetUpper();
+    }
 }
 
 /// <summary>Portable <see cref="Vector{T}"/> operations for the matrix-vector kernels.</summary>
@@ -107,4 +128,8 @@ internal readonly unsafe struct GemmVectorOpsPortable : IGemmVectorOps<Vector<fl
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector<float> value) => Vector.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector<float> a, Vector<float> b, Vector<float> c, Vector<float> d) =>
+        Vector128.Create(Vector.Sum(a), Vector.Sum(b), Vector.Sum(c), Vector.Sum(d));
 }
