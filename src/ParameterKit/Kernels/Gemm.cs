@@ -92,19 +92,8 @@ public static class Gemm
         float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias, GemmActivation activation)
     {
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (!bias.IsEmpty && bias.Length != n)
-        {
-            throw new ArgumentException($"Span bias holds {bias.Length} elements but C has n = {n} columns; pass n values or none.", nameof(bias));
-        }
-        if ((uint)activation > (uint)GemmActivation.GeluTanh)
-        {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-        }
-        if (!GemmDispatch.IsSupported(path))
-        {
-            throw new PlatformNotSupportedException($"GEMM path {path} is not accelerated in this process.");
-        }
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        GemmArguments.ValidateEpilogue(n, bias.Length, activation);
+        GemmArguments.ValidateExecution(path, maxThreads);
 
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {

@@ -96,7 +96,25 @@ internal static unsafe class GemmPlanner
         }
         else
         {
-            GemmPacking.TransposeInto(g.B, g.Ldb, w, g.K, g.K, g.N);
+            // Column j of the stored K x N matrix becomes row j of W: a strided gather, column by column, so the
+            // inner loop is long (K) rather than N short.
+            nint ldb = g.Ldb;
+            for (int j = 0; j < g.N; j++)
+            {
+                float* source = g.B + j, destination = w + (long)j * g.K;
+                int p = 0;
+                for (; p + 4 <= g.K; p += 4, source += 4 * ldb)
+                {
+                    destination[p] = source[0];
+                    destination[p + 1] = source[ldb];
+                    destination[p + 2] = source[2 * ldb];
+                    destination[p + 3] = source[3 * ldb];
+                }
+                for (; p < g.K; p++, source += ldb)
+                {
+                    destination[p] = *source;
+                }
+            }
         }
         new Span<float>(w + (long)g.N * g.K, (wRows - g.N) * g.K).Clear();
         task.W = w;

@@ -29,6 +29,8 @@ internal unsafe interface IGemmVectorOps<TVector>
 
     static abstract TVector Add(TVector a, TVector b);
 
+    static abstract TVector Multiply(TVector a, TVector b);
+
     static abstract float Sum(TVector value);
 
     /// <summary>The horizontal sums of four vectors at once, as (sum a, sum b, sum c, sum d).</summary>
@@ -56,6 +58,9 @@ internal readonly unsafe struct GemmVectorOps512 : IGemmVectorOps<Vector512<floa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -88,6 +93,9 @@ internal readonly unsafe struct GemmVectorOps256 : IGemmVectorOps<Vector256<floa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
@@ -125,6 +133,9 @@ internal readonly unsafe struct GemmVectorOpsPortable : IGemmVectorOps<Vector<fl
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Multiply(Vector<float> a, Vector<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector<float> value) => Vector.Sum(value);

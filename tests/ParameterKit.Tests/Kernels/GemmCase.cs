@@ -52,14 +52,15 @@ internal sealed record GemmCase(
     }
 
     /// <summary>
-    /// Compares <paramref name="actual"/> with the reference computed in double. The bound, per element, is
-    /// <c>|c - ref| &lt;= (K + 2) * 2^-22 * (|alpha| * sum_p |a_ip * b_pj| + |beta * c_ij|)</c>: a float sum of K
-    /// products is off by at most about K units of 2^-24 relative to the sum of magnitudes, and the factor 4
-    /// leaves room for the final scaling. GELU adds its slope (at most 1.13) and 2^-18 relative for its exp.
-    /// Elements outside the M x N window (the ldc padding) must be untouched.
+    /// The expected C in double and, per element, the allowed error:
+    /// <c>|c - ref| &lt;= (K + 2) * 2^-22 * (|alpha| * sum_p |a_ip * b_pj| + |beta * c_ij|)</c>. A float sum of K
+    /// products is off by at most about K units of 2^-24 relative to the sum of magnitudes; the factor 4 leaves
+    /// room for the final scaling. GELU adds its slope (at most 1.13) and 2^-18 relative for its exp.
     /// </summary>
-    public string? Check(float[] actual, float[] a, float[] b, float[] c, float[] bias)
+    public (double[] Expected, double[] Bound) Oracle(float[] a, float[] b, float[] c, float[] bias)
     {
+        var expected = new double[M * N];
+        var bound = new double[M * N];
         for (int i = 0; i < M; i++)
         {
             for (int j = 0; j < N; j++)
@@ -73,19 +74,34 @@ internal sealed record GemmCase(
                     magnitude += Math.Abs(x * y);
                 }
                 double previous = Beta == 0 ? 0 : (double)Beta * c[i * Ldc + j];
-                double expected = Alpha * sum + previous + (WithBias ? bias[j] : 0);
-                double bound = (K + 2) * Math.Pow(2, -22) * (Math.Abs(Alpha) * magnitude + Math.Abs(previous)) + 1e-30;
+                double value = Alpha * sum + previous + (WithBias ? bias[j] : 0);
+                double error = (K + 2) * Math.Pow(2, -22) * (Math.Abs(Alpha) * magnitude + Math.Abs(previous)) + 1e-30;
                 if (WithBias)
                 {
-                    bound += Math.Abs(bias[j]) * Math.Pow(2, -22);
+                    error += Math.Abs(bias[j]) * Math.Pow(2, -22);
                 }
-                (expected, bound) = Activation switch
+                (expected[i * N + j], bound[i * N + j]) = Activation switch
                 {
-                    GemmActivation.Relu => (Math.Max(expected, 0), bound),
-                    GemmActivation.GeluTanh => (Gelu(expected), 1.13 * bound + Math.Abs(expected) * Math.Pow(2, -18) + 1e-30),
-                    _ => (expected, bound),
+                    GemmActivation.Relu => (Math.Max(value, 0), error),
+                    GemmActivation.GeluTanh => (Gelu(value), 1.13 * error + Math.Abs(value) * Math.Pow(2, -18) + 1e-30),
+                    _ => (value, error),
                 };
-                double got = actual[i * Ldc + j];
+            }
+        }
+        return (expected, bound);
+    }
+
+    /// <summary>
+    /// Compares <paramref name="actual"/> with the <see cref="Oracle"/>; elements outside the M x N window
+    /// (the ldc padding) must be untouched. Returns null when it agrees, else the first difference.
+    /// </summary>
+    public string? Check(float[] actual, float[] c, (double[] Expected, double[] Bound) oracle)
+    {
+        for (int i = 0; i < M; i++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                double got = actual[i * Ldc + j], expected = oracle.Expected[i * N + j], bound = oracle.Bound[i * N + j];
                 if (!(Math.Abs(got - expected) <= bound))
                 {
                     return $"{this}: C[{i},{j}] = {got}, expected {expected} within {bound}";
