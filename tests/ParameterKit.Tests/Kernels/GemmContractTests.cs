@@ -42,11 +42,13 @@ public sealed class GemmContractTests
     public void RuntimeSwitchesNarrowTheChosenPath()
     {
         // .ci/kernel-paths.sh runs the kernel tests with these switches to force each path for a whole process.
-        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") == "0")
+        // .NET 10 reads DOTNET_EnableAVX512 (it ignores the older DOTNET_EnableAVX512F); AVX2 = 0 or AVX = 0
+        // also turns off FMA and AVX-512.
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0")
         {
             Assert.NotEqual(GemmPath.Avx512, GemmDispatch.Best);
         }
-        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0" || Environment.GetEnvironmentVariable("DOTNET_EnableAVX") == "0")
         {
             Assert.Equal(GemmPath.Portable, GemmDispatch.Best);
         }
