@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ParameterKit.Tensors;
 
@@ -155,21 +157,29 @@ internal ref struct HeaderJsonParser
         (ulong Begin, ulong End)? offsets = null;
         while (Next() != JsonTokenType.EndObject)
         {
-            string field = _reader.GetString()!;
+            // ValueTextEquals compares unescaped text without allocating; most headers have only these three.
+            Field field = _reader.ValueTextEquals("dtype"u8) ? Field.DType
+                : _reader.ValueTextEquals("shape"u8) ? Field.Shape
+                : _reader.ValueTextEquals("data_offsets"u8) ? Field.DataOffsets
+                : Field.Other;
+            if (field == Field.Other)
+            {
+                ValidateScalar();
+            }
             Next();
             switch (field)
             {
-                case "dtype":
+                case Field.DType:
                     dtype = dtype is null ? ParseDType() : throw Fail("duplicate field `dtype`");
                     break;
-                case "shape":
+                case Field.Shape:
                     shape = shape is null ? ParseShape() : throw Fail("duplicate field `shape`");
                     break;
-                case "data_offsets":
+                case Field.DataOffsets:
                     offsets = offsets is null ? ParseOffsets() : throw Fail("duplicate field `data_offsets`");
                     break;
                 default:
-                    _reader.Skip();
+                    SkipValue();
                     break;
             }
         }
@@ -217,7 +227,7 @@ internal ref struct HeaderJsonParser
     {
         if (_reader.TokenType == JsonTokenType.String)
         {
-            return ParseDTypeName(_reader.GetString()!);
+            return ParseDTypeName();
         }
         // serde's enum from buffered content: a map with a single key names the variant; a unit variant's
         // value must then be null.
@@ -227,7 +237,7 @@ internal ref struct HeaderJsonParser
             {
                 throw Fail("`dtype` given as an empty map");
             }
-            DType dtype = ParseDTypeName(_reader.GetString()!);
+            DType dtype = ParseDTypeName();
             if (Next() != JsonTokenType.Null)
             {
                 throw Fail("`dtype` given as a map must map the dtype name to null");
@@ -241,9 +251,62 @@ internal ref struct HeaderJsonParser
         throw Fail($"`dtype` must be a string, not {_reader.TokenType}");
     }
 
-    private DType ParseDTypeName(string name) => DTypes.TryParseSafeTensorsName(name, out DType dtype)
-        ? dtype
-        : throw Fail($"unknown dtype \"{name}\"");
+    /// <summary>Matches the current string token against the dtype names, exactly and without allocating.</summary>
+    private DType ParseDTypeName()
+    {
+        foreach (DType candidate in DTypes.All)
+        {
+            if (_reader.ValueTextEquals(DTypeNames[(int)candidate]))
+            {
+                return candidate;
+            }
+        }
+        throw Fail($"unknown dtype \"{_reader.GetString()}\"");
+    }
+
+    private static readonly byte[][] DTypeNames =
+        [.. Enum.GetValues<DType>().Select(d => Encoding.ASCII.GetBytes(d.SafeTensorsName()))];
+
+    private enum Field
+    {
+        Other,
+        DType,
+        Shape,
+        DataOffsets,
+    }
+
+    /// <summary>
+    /// Skips an ignored value, but still checks what serde_json checks in it: serde buffers the whole entry,
+    /// parsing every string (an unpaired surrogate escape is an error) and every number (one that overflows a
+    /// double, such as <c>1e400</c>, is "number out of range").
+    /// </summary>
+    private void SkipValue()
+    {
+        if (_reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            ValidateScalar();
+            return;
+        }
+        int depth = _reader.CurrentDepth;
+        while (Next() is not (JsonTokenType.EndObject or JsonTokenType.EndArray) || _reader.CurrentDepth > depth)
+        {
+            ValidateScalar();
+        }
+    }
+
+    /// <summary>Rejects a string or name with an invalid escape, or a number serde_json cannot represent.</summary>
+    private readonly void ValidateScalar()
+    {
+        if (_reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && _reader.ValueIsEscaped)
+        {
+            _ = _reader.GetString();
+        }
+        else if (_reader.TokenType == JsonTokenType.Number
+            && !(double.TryParse(_reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)))
+        {
+            throw Fail($"number out of range: {Encoding.UTF8.GetString(_reader.ValueSpan)}");
+        }
+    }
 
     private ulong[] ParseShape()
     {
@@ -294,11 +357,11 @@ internal ref struct HeaderJsonParser
         {
             if (b < (byte)'0' || b > (byte)'9')
             {
-                throw Fail($"`{field}` must hold non-negative integers, found {System.Text.Encoding.UTF8.GetString(digits)}");
+                throw Fail($"`{field}` must hold non-negative integers, found {Encoding.UTF8.GetString(digits)}");
             }
             if (value > (ulong.MaxValue - (ulong)(b - '0')) / 10)
             {
-                throw Fail($"`{field}` value {System.Text.Encoding.UTF8.GetString(digits)} exceeds 2^64-1");
+                throw Fail($"`{field}` value {Encoding.UTF8.GetString(digits)} exceeds 2^64-1");
             }
             value = value * 10 + (ulong)(b - '0');
         }
