@@ -41,7 +41,36 @@ internal ref struct HeaderJsonParser
     }
 
     /// <summary>A tensor entry as written in the header, before offset validation.</summary>
-    internal readonly record struct Entry(string Name, DType DType, ulong[] Dimensions, ulong Begin, ulong End);
+    /// <remarks>
+    /// The dimensions are not stored: a header may hold a shape of millions of dimensions, and storing them
+    /// before the file is accepted would let a hostile header allocate several times its own size. The parser
+    /// keeps where the shape array starts, its rank, and the element count (multiplied left to right as the
+    /// crate does, <see langword="null"/> once it overflows); <see cref="ReadDimensions"/> reads the dimensions
+    /// again once the file is accepted.
+    /// </remarks>
+    internal readonly record struct Entry(string Name, DType DType, ShapeSpan Shape, ulong Begin, ulong End);
+
+    /// <summary>Where a shape array sits in the header, and what the validator needs from it.</summary>
+    internal readonly record struct ShapeSpan(int Start, int Rank, ulong? ElementCount);
+
+    /// <summary>Re-reads the dimensions of a shape from the (already validated) header text.</summary>
+    internal static ulong[] ReadDimensions(ReadOnlySpan<byte> json, ShapeSpan shape)
+    {
+        var reader = new Utf8JsonReader(json[shape.Start..], new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        var dims = new ulong[shape.Rank];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            reader.Read();
+            ulong value = 0;
+            foreach (byte digit in reader.ValueSpan)
+            {
+                value = value * 10 + (ulong)(digit - '0');
+            }
+            dims[i] = value;
+        }
+        return dims;
+    }
 
     /// <summary>Parses <paramref name="json"/> (already known to be valid UTF-8).</summary>
     /// <returns>The metadata map (null when absent or JSON null) and the entries, duplicates resolved last-wins.</returns>
@@ -153,7 +182,7 @@ internal ref struct HeaderJsonParser
             throw Fail($"a tensor entry must be an object, not {_reader.TokenType}");
         }
         DType? dtype = null;
-        ulong[]? shape = null;
+        ShapeSpan? shape = null;
         (ulong Begin, ulong End)? offsets = null;
         while (Next() != JsonTokenType.EndObject)
         {
@@ -195,7 +224,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("missing field `data_offsets`");
         }
-        return new Entry(name, dtype.Value, shape, offsets.Value.Begin, offsets.Value.End);
+        return new Entry(name, dtype.Value, shape.Value, offsets.Value.Begin, offsets.Value.End);
     }
 
     /// <summary>serde derives also accept a struct as a sequence of its fields in declaration order.</summary>
@@ -210,7 +239,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("a tensor entry array needs 3 elements, found 1");
         }
-        ulong[] shape = ParseShape();
+        ShapeSpan shape = ParseShape();
         if (Next() == JsonTokenType.EndArray)
         {
             throw Fail("a tensor entry array needs 3 elements, found 2");
@@ -308,18 +337,26 @@ internal ref struct HeaderJsonParser
         }
     }
 
-    private ulong[] ParseShape()
+    private ShapeSpan ParseShape()
     {
         if (_reader.TokenType != JsonTokenType.StartArray)
         {
             throw Fail($"`shape` must be an array of integers, not {_reader.TokenType}");
         }
-        var dims = new List<ulong>();
+        int start = checked((int)_reader.TokenStartIndex);
+        int rank = 0;
+        ulong? elements = 1;
         while (Next() != JsonTokenType.EndArray)
         {
-            dims.Add(ReadUInt64("shape"));
+            ulong dim = ReadUInt64("shape");
+            rank++;
+            if (elements is ulong product)
+            {
+                ulong high = Math.BigMul(product, dim, out ulong low);
+                elements = high == 0 ? low : null;
+            }
         }
-        return [.. dims];
+        return new ShapeSpan(start, rank, elements);
     }
 
     private (ulong Begin, ulong End) ParseOffsets()

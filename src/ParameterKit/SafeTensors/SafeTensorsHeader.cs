@@ -189,7 +189,7 @@ public sealed class SafeTensorsHeader
                 "the header is not valid UTF-8");
         }
         (OrderedDictionary<string, string>? metadata, List<HeaderJsonParser.Entry> entries) = HeaderJsonParser.Parse(header, source);
-        SafeTensorInfo[] tensors = HeaderValidator.Validate(entries, n, fileLength, source);
+        SafeTensorInfo[] tensors = HeaderValidator.Validate(entries, header, n, fileLength, source);
         return new SafeTensorsHeader(source, n, fileLength, tensors, metadata);
     }
 
