@@ -143,8 +143,8 @@ public sealed class SafeTensorsWriter
     /// <summary>
     /// Saves atomically: writes a temporary file in the same folder, flushes it to disk, then renames it over
     /// <paramref name="path"/>. If anything fails or the process dies first, the previous file is untouched
-    /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). Files already memory-mapped keep
-    /// reading the old contents.
+    /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). On Linux and macOS, readers that
+    /// already mapped the old file keep reading it (Windows refuses to replace a mapped file).
     /// </summary>
     /// <param name="path">The target file.</param>
     public void Save(string path) => AtomicFile.Write(path, WriteTo);
