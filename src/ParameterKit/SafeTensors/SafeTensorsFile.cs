@@ -179,7 +179,19 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                 $"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements but the destination holds {destination.Length}.",
                 nameof(destination));
         }
-        ElementConversion.ToSingle(tensor.DType, GetBytes(tensor), destination);
+        if (!ElementConversion.CanConvertToSingle(tensor.DType))
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.DType.SafeTensorsName()}, which has no conversion to float32.");
+        }
+        // In windows of at most 2^27 elements (1 GiB of 8-byte values), so tensors beyond the 2 GB a span can
+        // cover convert too.
+        int size = tensor.DType.BitSize() / 8;
+        const int WindowElements = 1 << 27;
+        for (int done = 0; done < destination.Length; done += WindowElements)
+        {
+            int count = Math.Min(WindowElements, destination.Length - done);
+            ElementConversion.ToSingle(tensor.DType, GetBytes(tensor, (ulong)done * (ulong)size, count * size), destination.Slice(done, count));
+        }
     }
 
     /// <summary>Reads the tensor named <paramref name="name"/> into a new float32 array.</summary>

@@ -189,11 +189,16 @@ public sealed class SafeTensorsWriter
         }
     }
 
-    private static void WriteSingles(Stream stream, ReadOnlySpan<float> values)
+    /// <summary>Writes float32 values little-endian, in pieces: a span of more than 2^29 floats has no byte view.</summary>
+    internal static void WriteSingles(Stream stream, ReadOnlySpan<float> values)
     {
         if (BitConverter.IsLittleEndian)
         {
-            stream.Write(MemoryMarshal.AsBytes(values));
+            const int Piece = 1 << 26;
+            for (int i = 0; i < values.Length; i += Piece)
+            {
+                stream.Write(MemoryMarshal.AsBytes(values.Slice(i, Math.Min(Piece, values.Length - i))));
+            }
             return;
         }
         Span<byte> one = stackalloc byte[4];
