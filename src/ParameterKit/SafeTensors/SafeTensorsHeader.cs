@@ -109,6 +109,7 @@ public sealed class SafeTensorsHeader
         ulong length = fileLength ?? (stream.CanSeek
             ? (ulong)(stream.Length - stream.Position)
             : throw new ArgumentException("A non-seekable stream needs an explicit file length.", nameof(fileLength)));
+        // The ranged reader asks for [0, 8) and then [8, 8 + N), in order, so reading sequentially serves both.
         return Read((offset, count) =>
         {
             var buffer = new byte[count];
