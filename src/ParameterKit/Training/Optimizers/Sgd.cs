@@ -57,7 +57,7 @@ public sealed class Sgd : Optimizer
     private protected override void Update(Parameter parameter, int index, int offset, int length)
     {
         Span<float> p = Store.Values.Slice(offset, length);
-        ReadOnlySpan<float> g = Store.Gradients.Slice(offset, length);
+        ReadOnlySpan<float> g = Store.GradientsForSweep.Slice(offset, length);
         float lr = (float)LearningRate, decay = parameter.ApplyWeightDecay ? WeightDecay : 0f;
         if (_momentum is null)
         {
