@@ -32,6 +32,10 @@ internal static class CliApp
                 .WithDescription("Explain a checkpoint's parameters from its header: totals, kinds, dtypes, layers, buffers, metadata.")
                 .WithExample("inspect", "model.safetensors")
                 .WithExample("inspect", "https://huggingface.co/gpt2/resolve/main/model.safetensors");
+            config.AddCommand<CountCommand>("count")
+                .WithDescription("Count a model exactly from a Hugging Face config.json or a known name, without weights.")
+                .WithExample("count", "--config", "gpt3-175b")
+                .WithExample("count", "--config", "config.json");
         });
         try
         {

@@ -32,6 +32,13 @@ internal sealed record ParameterBreakdown(long Total, IReadOnlyDictionary<Parame
         return new ParameterBreakdown(total, byKind, layers, parameters.Count);
     }
 
+    /// <summary>Builds the breakdown from a declared store; tied aliases are not parameters and are skipped.</summary>
+    public static ParameterBreakdown From(ParameterStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return From([.. store.Parameters.Select(p => (p.Name, p.Kind, p.Shape.ToString(), p.ElementCount))]);
+    }
+
     /// <summary>The kind's name in JSON and tables: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>.</summary>
     public static string KindName(ParameterKind kind) => kind switch
     {
