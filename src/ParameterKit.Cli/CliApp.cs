@@ -36,6 +36,10 @@ internal static class CliApp
                 .WithDescription("Count a model exactly from a Hugging Face config.json or a known name, without weights.")
                 .WithExample("count", "--config", "gpt3-175b")
                 .WithExample("count", "--config", "config.json");
+            config.AddCommand<CostCommand>("cost")
+                .WithDescription("Memory, training compute (6·N·D), inference FLOPs, time, energy and carbon, every assumption printed and overridable.")
+                .WithExample("cost", "--config", "gpt3-175b", "--tokens", "300B")
+                .WithExample("cost", "--params", "7B", "--peak-flops", "989T", "--power", "700");
         });
         try
         {
