@@ -40,6 +40,9 @@ internal static class CliApp
                 .WithDescription("Memory, training compute (6·N·D), inference FLOPs, time, energy and carbon, every assumption printed and overridable.")
                 .WithExample("cost", "--config", "gpt3-175b", "--tokens", "300B")
                 .WithExample("cost", "--params", "7B", "--peak-flops", "989T", "--power", "700");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("Which tensors differ between two local checkpoints (added, removed, reshaped, changed) and by how much (relative L2), streaming.")
+                .WithExample("diff", "before.safetensors", "after.safetensors");
         });
         try
         {
