@@ -1,0 +1,37 @@
+namespace ParameterKit.Cli.Tests;
+
+/// <summary>The README's numbers, and the GPT-3 compute figure its paper published.</summary>
+public sealed class KnownModelTests
+{
+    [Theory]
+    [InlineData("gpt2", "124,439,808")]
+    [InlineData("gpt3-175b", "174,604,259,328")]
+    [InlineData("llama-2-7b", "6,738,415,616")]
+    [InlineData("LLAMA-2-70B", "68,976,648,192")]
+    public void Count_of_a_known_name(string name, string total)
+    {
+        CliResult result = CliRunner.Run("count", "--config", name);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"Total parameters: {total}", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gpt3_on_300_billion_tokens_costs_the_published_3_14e23_flops()
+    {
+        CliResult result = CliRunner.Run("cost", "--config", "gpt3-175b", "--tokens", "300B", "--json");
+        Assert.Equal(0, result.ExitCode);
+        double flops = result.Json().GetProperty("training_flops").GetDouble();
+        // Brown et al. 2020, table D.1: 3.14e23 FLOPs for GPT-3 175B.
+        Assert.InRange(flops, 3.135e23, 3.145e23);
+        Assert.Contains("3.14e23 FLOPs", CliRunner.Run("cost", "--config", "gpt3-175b", "--tokens", "300e9").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_name_is_a_one_line_error()
+    {
+        CliResult result = CliRunner.Run("count", "--config", "gpt5");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Contains("gpt3-175b", result.Error, StringComparison.Ordinal);
+    }
+}
