@@ -87,7 +87,7 @@ internal static class Checkpoints
           "summary_proj_to_labels": true,
           "summary_type": "cls_index",
           "summary_use_proj": true,
-          "task_specific_params": {"text-generation": {"do_sample": true, "max_length": 50}},
+          "task_specific_params": {"text-generation": {"do_sample": true, "max_length": 50} },
           "torch_dtype": "float32",
           "transformers_version": "4.44.0",
           "use_cache": true,
