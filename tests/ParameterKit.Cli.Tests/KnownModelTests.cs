@@ -27,6 +27,20 @@ public sealed class KnownModelTests
     }
 
     [Fact]
+    public void Every_library_name_has_its_settings_and_the_same_count()
+    {
+        foreach (string name in ParameterKit.Counting.Architectures.KnownArchitectures.Names)
+        {
+            Assert.NotNull(Configs.KnownConfigs.Find(name));
+            Configs.ModelConfig model = Configs.ConfigParser.Resolve(name);
+            Assert.NotEmpty(model.Settings);
+            Assert.True(ParameterKit.Counting.Architectures.KnownArchitectures.TryDeclare(name, out var store));
+            Assert.Equal(ParameterKit.Counting.ParameterCounter.Count(store).Total, ParameterKit.Counting.ParameterCounter.Count(model.Declare()).Total);
+        }
+        Assert.Equal(ParameterKit.Counting.Architectures.KnownArchitectures.Names.Order(), Configs.KnownConfigs.Names.Order());
+    }
+
+    [Fact]
     public void Unknown_name_is_a_one_line_error()
     {
         CliResult result = CliRunner.Run("count", "--config", "gpt5");

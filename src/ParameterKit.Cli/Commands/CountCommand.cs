@@ -79,7 +79,8 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         Output.Line($"{model.Name} ({model.Family} layout)");
         if (model.Settings.Count > 0)
         {
-            Output.Line(string.Join(", ", model.Settings.Select(s => $"{s.Key} {s.Value}")));
+            Output.Write(new Paragraph(string.Join(", ", model.Settings.Select(s => $"{s.Key} {s.Value}"))));
+            Output.Line();
         }
         Output.Line();
         BreakdownView.Write(Output, breakdown);
@@ -87,8 +88,10 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         {
             Output.Line($"Tied: {tied.Name} shares {tied.Target.Name} (counted once)");
         }
-        Output.Line("Memory for the values: " + string.Join("; ",
-            ModelSummary.ReportedDTypes.Select(d => $"{d.SafeTensorsName()} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")));
+        // F16 and BF16 take the same space; one entry for both keeps the line short.
+        Output.Line("Memory for the values:");
+        Output.Line("  " + string.Join("; ", ModelSummary.ReportedDTypes.Where(d => d != DType.F16)
+            .Select(d => $"{(d == DType.BF16 ? "F16/BF16" : d.SafeTensorsName())} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")));
         return Task.FromResult(ExitCodes.Ok);
     }
 

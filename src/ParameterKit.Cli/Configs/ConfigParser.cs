@@ -47,8 +47,14 @@ internal static class ConfigParser
         string? known = KnownArchitectures.Names.FirstOrDefault(n => string.Equals(n, configOrName, StringComparison.OrdinalIgnoreCase));
         if (known is not null)
         {
-            return new ModelConfig(known, known.StartsWith("llama", StringComparison.Ordinal) ? "llama" : "gpt2", [],
-                () => KnownArchitectures.TryDeclare(known, out var store) ? store : throw new InvalidOperationException(known));
+            return KnownConfigs.Find(known) switch
+            {
+                Gpt2Config gpt2 => Describe(known, gpt2),
+                LlamaConfig llama => Describe(known, llama),
+                // A name the library learned after this table: still counted exactly, without the settings.
+                _ => new ModelConfig(known, "known", [],
+                    () => KnownArchitectures.TryDeclare(known, out var store) ? store : throw new InvalidOperationException(known)),
+            };
         }
         throw new CliException(configOrName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "NotFound" : "InvalidConfig",
             $"'{configOrName}' is neither a config.json file nor a known model name ({string.Join(", ", KnownArchitectures.Names)})");
@@ -123,10 +129,7 @@ internal static class ConfigParser
         {
             throw Invalid(source, $"'n_embd' {channels} is not a multiple of 'n_head' {config.Heads}");
         }
-        return new ModelConfig(source, "gpt2",
-            [("vocab_size", Text(config.VocabSize)), ("n_positions", Text(positions)), ("n_embd", Text(channels)),
-             ("n_layer", Text(config.Layers)), ("n_head", Text(config.Heads)), ("tie_word_embeddings", "true")],
-            config.Declare);
+        return Describe(source, config);
     }
 
     private static ModelConfig Llama(Fields f, string source)
@@ -144,13 +147,20 @@ internal static class ConfigParser
         {
             throw Invalid(source, $"'num_attention_heads' {heads} is not a positive multiple of 'num_key_value_heads' {kvHeads}");
         }
-        return new ModelConfig(source, "llama",
-            [("vocab_size", Text(config.VocabSize)), ("hidden_size", Text(config.Hidden)), ("intermediate_size", Text(config.Intermediate)),
-             ("num_hidden_layers", Text(config.Layers)), ("num_attention_heads", Text(heads)), ("num_key_value_heads", Text(kvHeads)),
-             ("head_dim", Text(config.ResolvedHeadDim)), ("tie_word_embeddings", config.TieEmbeddings ? "true" : "false"),
-             ("attention_bias", config.AttentionBias ? "true" : "false")],
-            config.Declare);
+        return Describe(source, config);
     }
+
+    private static ModelConfig Describe(string name, Gpt2Config c) => new(name, "gpt2",
+        [("vocab_size", Text(c.VocabSize)), ("n_positions", Text(c.Positions)), ("n_embd", Text(c.Channels)),
+         ("n_layer", Text(c.Layers)), ("n_head", Text(c.Heads)), ("tie_word_embeddings", "true")],
+        c.Declare);
+
+    private static ModelConfig Describe(string name, LlamaConfig c) => new(name, "llama",
+        [("vocab_size", Text(c.VocabSize)), ("hidden_size", Text(c.Hidden)), ("intermediate_size", Text(c.Intermediate)),
+         ("num_hidden_layers", Text(c.Layers)), ("num_attention_heads", Text(c.Heads)), ("num_key_value_heads", Text(c.KeyValueHeads)),
+         ("head_dim", Text(c.ResolvedHeadDim)), ("tie_word_embeddings", c.TieEmbeddings ? "true" : "false"),
+         ("attention_bias", c.AttentionBias ? "true" : "false")],
+        c.Declare);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

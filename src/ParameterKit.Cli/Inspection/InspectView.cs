@@ -36,7 +36,7 @@ internal static class InspectView
 
         foreach ((string alias, string target) in report.Tied)
         {
-            output.Line($"Tied (inferred): {alias} is not stored; the output head reuses {target} (counted once)");
+            output.Line($"Tied (inferred): {alias} not stored; reuses {target} (counted once)");
         }
         var buffers = report.Buffers.ToList();
         if (buffers.Count > 0)
