@@ -5,7 +5,6 @@ using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ParameterKit.Cli.Commands;
@@ -57,23 +56,30 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         var counts = Enum.GetValues<DifferenceStatus>().ToDictionary(s => s, s => differences.Count(d => d.Status == s));
         Output.Line($"{settings.A} -> {settings.B}");
         Output.Line(string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}")));
-        var table = new Table().AddColumn("Tensor").AddColumn("Status").AddColumn("A").AddColumn("B")
-            .AddColumn(new TableColumn("Relative L2").RightAligned()).AddColumn(new TableColumn("Max |B-A|").RightAligned());
+        // One line per tensor rather than a table: names are long and a five-column table wraps them into
+        // fragments at a terminal's 80 columns.
         foreach (TensorDifference d in differences.Where(d => settings.All || d.Status != DifferenceStatus.Unchanged))
         {
-            table.AddRow(BreakdownView.Cell(d.Name), BreakdownView.Cell(d.Status.ToString().ToLowerInvariant()),
-                BreakdownView.Cell(Describe(d.A)), BreakdownView.Cell(Describe(d.B)),
-                BreakdownView.Number(d.RelativeL2 is { } r ? Numbers.Scientific(r) : d.Note ?? ""),
-                BreakdownView.Number(d.MaxAbs is { } m ? Numbers.Scientific(m) : ""));
-        }
-        if (table.Rows.Count > 0)
-        {
-            Output.Write(table);
+            string change = d.RelativeL2 is { } r ? $", relative L2 {Numbers.Short(r)}, max |B-A| {Numbers.Short(d.MaxAbs ?? 0)}" : "";
+            string note = d.Note is null ? "" : $" ({d.Note})";
+            Output.Line($"  {d.Status.ToString().ToLowerInvariant(),-9} {d.Name}: {Describe(d)}{change}{note}");
         }
         return Task.FromResult(ExitCodes.Ok);
     }
 
-    private static string Describe(SafeTensorInfo? t) => t is null ? "-" : $"{t.DType.SafeTensorsName()} {t.FormatDimensions()}";
+    /// <summary>Both sides at once: <c>F32 [8, 16] -> [16, 16]</c>, <c>F32 -> BF16 [2]</c>, or just <c>F32 [3]</c>.</summary>
+    private static string Describe(TensorDifference d)
+    {
+        SafeTensorInfo? a = d.A, b = d.B;
+        if (a is null || b is null)
+        {
+            SafeTensorInfo only = (a ?? b)!;
+            return $"{only.DType.SafeTensorsName()} {only.FormatDimensions()}";
+        }
+        string dtype = a.DType == b.DType ? a.DType.SafeTensorsName() : $"{a.DType.SafeTensorsName()} -> {b.DType.SafeTensorsName()}";
+        string shape = a.FormatDimensions() == b.FormatDimensions() ? a.FormatDimensions() : $"{a.FormatDimensions()} -> {b.FormatDimensions()}";
+        return $"{dtype} {shape}";
+    }
 
     private static string Json(Settings settings, List<TensorDifference> differences) => JsonText.Build(w =>
     {

@@ -37,7 +37,7 @@ internal static class CostView
         compute.AddRow(Cell("training emissions"), Number(Numbers.Decimal(e.CarbonKg / 1000, 1) + " t CO2e"));
         output.Write(compute);
 
-        output.Line("Activations are not included in training memory: they depend on batch, sequence length and checkpointing.");
+        output.Line("Activations are extra: batch, sequence length and checkpointing decide them.");
         output.Line("Assumptions (override with the option in parentheses):");
         output.Line($"  accelerator {a.Accelerator} (--accelerator) x {a.Accelerators} (--accelerators)");
         output.Line($"  peak {Numbers.Scientific(a.PeakFlops)} FLOP/s (--peak-flops), utilization {Numbers.Decimal(a.Utilization)} (--utilization)");

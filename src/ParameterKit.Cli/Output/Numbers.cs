@@ -31,6 +31,9 @@ internal static class Numbers
     /// <summary>Three significant digits in scientific notation: <c>3.14e23</c>.</summary>
     public static string Scientific(double value) => value.ToString("0.00e0", CultureInfo.InvariantCulture);
 
+    /// <summary>Three significant digits, as short as possible: <c>0.208</c>, <c>1.5e-07</c>, <c>12.3</c>.</summary>
+    public static string Short(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
+
     /// <summary>A plain decimal with up to <paramref name="decimals"/> digits after the point.</summary>
     public static string Decimal(double value, int decimals = 2) =>
         value.ToString("#,0." + new string('#', decimals), CultureInfo.InvariantCulture);
