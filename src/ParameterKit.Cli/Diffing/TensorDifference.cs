@@ -2,21 +2,6 @@ using ParameterKit.SafeTensors;
 
 namespace ParameterKit.Cli.Diffing;
 
-/// <summary>How a tensor differs between checkpoint A and checkpoint B.</summary>
-internal enum DifferenceStatus
-{
-    /// <summary>Same dtype, shape and bytes.</summary>
-    Unchanged,
-    /// <summary>Same shape, different values (or a different dtype).</summary>
-    Changed,
-    /// <summary>A different shape: values are not comparable element by element.</summary>
-    Reshaped,
-    /// <summary>Only in B.</summary>
-    Added,
-    /// <summary>Only in A.</summary>
-    Removed,
-}
-
 /// <summary>
 /// One tensor's difference. <see cref="L2"/> is ‖B − A‖₂ and <see cref="RelativeL2"/> is ‖B − A‖₂ / ‖A‖₂ over
 /// the values converted to float32 (accumulated in double); both are null where values are not compared (added,

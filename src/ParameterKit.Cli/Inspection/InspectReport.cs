@@ -44,23 +44,16 @@ internal sealed class InspectReport
     public static InspectReport Build(CheckpointHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var tensors = headers.Tensors.Select(t => (t, CheckpointCounter.InferKind(t.Name, t.Rank))).ToList();
-        var parameters = tensors
-            .Where(t => t.Item2 is not null)
-            .Select(t => (t.t.Name, t.Item2!.Value, t.t.FormatDimensions(), checked((long)t.t.ElementCount)))
-            .ToList();
-        var byDType = tensors
-            .Where(t => t.Item2 is not null)
-            .GroupBy(t => t.t.DType)
-            .Select(g => new DTypeRow(g.Key, g.Sum(t => checked((long)t.t.ElementCount)), g.Sum(t => checked((long)t.t.ByteLength))))
+        List<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors =
+            [.. headers.Tensors.Select(t => (t, CheckpointCounter.InferKind(t.Name, t.Rank)))];
+        var parameters = tensors.Where(t => t.Kind is not null).ToList();
+        var byDType = parameters
+            .GroupBy(p => p.Tensor.DType)
+            .Select(g => new DTypeRow(g.Key, g.Sum(p => checked((long)p.Tensor.ElementCount)), g.Sum(p => checked((long)p.Tensor.ByteLength))))
             .OrderByDescending(r => r.Bytes)
             .ToList();
-        return new InspectReport(headers, ParameterBreakdown.From(parameters), byDType, tensors, TiedHeads.Infer(tensors));
+        var breakdown = ParameterBreakdown.From(
+            [.. parameters.Select(p => (p.Tensor.Name, p.Kind!.Value, p.Tensor.FormatDimensions(), checked((long)p.Tensor.ElementCount)))]);
+        return new InspectReport(headers, breakdown, byDType, tensors, TiedHeads.Infer(tensors));
     }
 }
-
-/// <summary>Parameters stored in one dtype and the bytes they take.</summary>
-/// <param name="DType">The element type.</param>
-/// <param name="Parameters">Values stored in it.</param>
-/// <param name="Bytes">Their size on disk.</param>
-internal sealed record DTypeRow(DType DType, long Parameters, long Bytes);

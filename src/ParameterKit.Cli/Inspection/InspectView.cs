@@ -69,7 +69,7 @@ internal static class InspectView
                 .AddColumn(new TableColumn("Bytes").RightAligned());
             foreach ((var t, var kind) in report.Tensors)
             {
-                table.AddRow(BreakdownView.Cell(t.Name), BreakdownView.Cell(kind is { } k ? Inspection.ParameterBreakdown.KindName(k) : "buffer"),
+                table.AddRow(BreakdownView.Cell(t.Name), BreakdownView.Cell(kind is { } k ? ParameterBreakdown.KindName(k) : "buffer"),
                     BreakdownView.Cell(t.DType.SafeTensorsName()), BreakdownView.Cell(t.FormatDimensions()), BreakdownView.Number(Numbers.Count((long)t.ByteLength)));
             }
             output.Write(table);

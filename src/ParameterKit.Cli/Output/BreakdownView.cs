@@ -61,9 +61,4 @@ internal static class BreakdownView
         }
         output.Write(layers);
     }
-
-    /// <summary>The one-line form of a folded row, as the issue phrases it: <c>h.0 .. h.11 x 12: 7,087,872 each</c>.</summary>
-    public static string Describe(LayerRow row) => row.Repeats > 1
-        ? $"{row.Label} x {row.Repeats}: {Numbers.Count(row.Each)} each"
-        : $"{row.Label}: {Numbers.Count(row.Each)}";
 }
