@@ -87,6 +87,38 @@ public sealed class RemoteInspectTests
         Assert.Equal("InvalidOffset", result.Json().GetProperty("error").GetProperty("kind").GetString());
     }
 
+    [Fact]
+    public void Remote_sharded_index_reads_the_index_and_each_shard_header()
+    {
+        string folder = Corpus.PathOf("sharded_2");
+        Dictionary<string, byte[]> files = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        using var server = new LoopbackFolderServer(files);
+
+        CliResult remote = CliRunner.Run("inspect", "--json", new Uri(server.BaseUri, "model.safetensors.index.json").ToString());
+        CliResult local = CliRunner.Run("inspect", "--json", folder);
+
+        Assert.True(remote.ExitCode == 0, remote.Output + remote.Error);
+        Assert.Equal("sharded", remote.Json().GetProperty("layout").GetString());
+        Assert.Equal(local.Json().GetProperty("tensors").GetRawText(), remote.Json().GetProperty("tensors").GetRawText());
+        long shardBytes = files.Where(f => f.Key.EndsWith(".safetensors", StringComparison.Ordinal)).Sum(f => (long)f.Value.Length);
+        long indexBytes = files["model.safetensors.index.json"].Length;
+        Assert.True(server.BytesSent - indexBytes < shardBytes, "only the shard headers are fetched");
+    }
+
+    [Fact]
+    public void Remote_index_naming_a_missing_shard_is_a_clear_error()
+    {
+        string folder = Corpus.PathOf("sharded_2");
+        var files = new Dictionary<string, byte[]> { ["model.safetensors.index.json"] = File.ReadAllBytes(Path.Combine(folder, "model.safetensors.index.json")) };
+        using var server = new LoopbackFolderServer(files);
+
+        CliResult result = CliRunner.Run("inspect", new Uri(server.BaseUri, "model.safetensors.index.json").ToString());
+
+        Assert.Equal(1, result.ExitCode);
+        // The first shard the weight map names (keys sorted: lm_head.weight, in shard 2) is the first to fail.
+        Assert.Contains("/repo/model-00002-of-00002.safetensors' (HTTP 404 NotFound)", result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>A header for <c>{"model.embed_tokens.weight": BF16 [3e6, 1000]}</c>: 6 GB of data after it.</summary>
     internal static byte[] SyntheticHeader(out long fileLength)
     {

@@ -22,7 +22,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     {
         /// <summary>A file, index, folder or URL.</summary>
         [CommandArgument(0, "<source>")]
-        [Description("A .safetensors file, a sharded model.safetensors.index.json, a folder holding either, or an http(s) URL of a .safetensors file (read header-only with range requests).")]
+        [Description("A .safetensors file, a sharded model.safetensors.index.json, a folder holding either, or an http(s) URL of a .safetensors file or index (shard headers read with range requests).")]
         public string Source { get; init; } = "";
 
         /// <summary>List every tensor in the table output.</summary>
