@@ -54,6 +54,21 @@ internal sealed class InspectReport
             .ToList();
         var breakdown = ParameterBreakdown.From(
             [.. parameters.Select(p => (p.Tensor.Name, p.Kind!.Value, p.Tensor.FormatDimensions(), checked((long)p.Tensor.ElementCount)))]);
+        breakdown = breakdown with { Layers = InModelOrder(breakdown.Layers, parameters) };
         return new InspectReport(headers, breakdown, byDType, tensors, TiedHeads.Infer(tensors));
+    }
+
+    /// <summary>
+    /// Headers list tensors sorted by name (<c>h.0</c>, <c>ln_f</c>, <c>wpe</c>, <c>wte</c>), not in the order data
+    /// flows. Embedding modules first, then the repeated blocks, then the rest reads like the model (and like
+    /// <c>count</c>, which follows declaration order); the sort is stable, so ties keep header order.
+    /// </summary>
+    private static IReadOnlyList<LayerRow> InModelOrder(IReadOnlyList<LayerRow> rows, List<(SafeTensorInfo Tensor, ParameterKind? Kind)> parameters)
+    {
+        var embeddingModules = parameters
+            .Where(p => p.Kind == ParameterKind.Embedding)
+            .Select(p => p.Tensor.Name.LastIndexOf('.') is var dot and > 0 ? p.Tensor.Name[..dot] : p.Tensor.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. rows.OrderBy(r => embeddingModules.Contains(r.Group) ? 0 : r.First is not null ? 1 : 2)];
     }
 }
