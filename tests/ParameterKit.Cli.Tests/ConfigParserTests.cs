@@ -75,5 +75,16 @@ public sealed class ConfigParserTests
         Assert.Equal("InvalidConfig", json.Json().GetProperty("error").GetProperty("kind").GetString());
     }
 
+    [Fact]
+    public void A_config_too_large_to_count_is_an_error_not_a_crash()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("config.json"), """{"model_type": "llama", "vocab_size": 2000000000, "hidden_size": 2000000000, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2}""");
+        CliResult result = CliRunner.Run("count", "--config", folder.File("config.json"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("parameterkit: error: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+    }
+
     private static ModelConfig Parse(string json) => ConfigParser.Parse(Encoding.UTF8.GetBytes(json), "config.json");
 }

@@ -71,6 +71,17 @@ public sealed class ManifestTests
         Assert.Equal(expected.GetProperty("data_start").GetUInt64(), report.GetProperty("files")[0].GetProperty("data_start").GetUInt64());
     }
 
+    [Theory]
+    [MemberData(nameof(Accepted))]
+    public void Accepted_file_renders_as_tables(string file)
+    {
+        // Unicode names, JSON escapes, [brackets] in metadata, zero-sized and 0-d tensors: none may break the view.
+        CliResult result = CliRunner.Run("inspect", "--tensors", Corpus.PathOf(file));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Total parameters: ", result.Output, StringComparison.Ordinal);
+        Assert.Equal("", result.Error);
+    }
+
     [Fact]
     public void Sharded_index_and_its_folder_give_the_same_report()
     {

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using ParameterKit.Cli.Output;
 using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
 using Spectre.Console.Cli;
 
 namespace ParameterKit.Cli.Commands;
@@ -59,6 +60,11 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         catch (IOException e)
         {
             return Fail(settings, "IoError", e.Message, ExitCodes.Error);
+        }
+        catch (Exception e) when (e is OverflowException or InvalidShapeException or NotSupportedException)
+        {
+            // A config whose sizes overflow 64 bits or do not fit together, a tensor too large for one view.
+            return Fail(settings, "InvalidInput", e.Message, ExitCodes.Error);
         }
     }
 
