@@ -61,9 +61,13 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         {
             return Fail(settings, "IoError", e.Message, ExitCodes.Error);
         }
-        catch (Exception e) when (e is OverflowException or InvalidShapeException or NotSupportedException)
+        catch (OverflowException)
         {
-            // A config whose sizes overflow 64 bits or do not fit together, a tensor too large for one view.
+            return Fail(settings, "InvalidInput", "the sizes overflow 64-bit arithmetic: check the dimensions", ExitCodes.Error);
+        }
+        catch (Exception e) when (e is InvalidShapeException or NotSupportedException)
+        {
+            // Sizes that do not fit together, or a tensor too large for one view.
             return Fail(settings, "InvalidInput", e.Message, ExitCodes.Error);
         }
     }
