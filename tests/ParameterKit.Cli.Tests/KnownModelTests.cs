@@ -41,6 +41,14 @@ public sealed class KnownModelTests
     }
 
     [Fact]
+    public void Count_json_gives_settings_their_json_types()
+    {
+        var config = CliRunner.Run("count", "--json", "--config", "llama-2-70b").Json().GetProperty("config");
+        Assert.Equal(8, config.GetProperty("num_key_value_heads").GetInt32());
+        Assert.False(config.GetProperty("tie_word_embeddings").GetBoolean());
+    }
+
+    [Fact]
     public void Unknown_name_is_a_one_line_error()
     {
         CliResult result = CliRunner.Run("count", "--config", "gpt5");

@@ -50,9 +50,21 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
                 w.WriteString("model", model.Name);
                 w.WriteString("family", model.Family);
                 w.WriteStartObject("config");
+                // Settings are kept as display text; scripts get them back as the JSON types config.json uses.
                 foreach ((string key, string value) in model.Settings)
                 {
-                    w.WriteString(key, value);
+                    if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number))
+                    {
+                        w.WriteNumber(key, number);
+                    }
+                    else if (bool.TryParse(value, out bool flag))
+                    {
+                        w.WriteBoolean(key, flag);
+                    }
+                    else
+                    {
+                        w.WriteString(key, value);
+                    }
                 }
                 w.WriteEndObject();
                 InspectJson.WriteBreakdown(w, breakdown);
