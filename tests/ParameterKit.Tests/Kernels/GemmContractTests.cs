@@ -92,12 +92,15 @@ public sealed class GemmContractTests
                 Gemm.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.No, 32, 3, 64, 1f, a, 64, b, 3, 0f, c, 3, default, GemmActivation.None);
             }
         }
-        Calls();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
+        // Other test classes run GEMMs concurrently; while they hold the worker pool a call runs serially and the
+        // pool's one-time growth can land in a later round. Steady state means: once warm, rounds allocate nothing.
+        var perRound = new long[10];
+        for (int round = 0; round < perRound.Length; round++)
         {
+            long before = GC.GetAllocatedBytesForCurrentThread();
             Calls();
+            perRound[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal([0, 0, 0], perRound[^3..]);
     }
 }
