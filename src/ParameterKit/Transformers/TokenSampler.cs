@@ -32,9 +32,7 @@ internal sealed class TokenSampler
         {
             // p ∝ exp(z − max z): sampling by inverse CDF needs no normalization, only the total.
             float max = TensorPrimitives.Max(logits);
-            TensorPrimitives.Subtract(logits, max, logits);
-            TensorPrimitives.Exp(logits, logits);
-            return Draw(logits, TensorPrimitives.Sum(logits), ref random, null);
+            return Draw(logits, CausalAttentionKernel.ExpShiftedAndSum(logits, max), ref random, null);
         }
 
         // Sort descending by logit (keys negated, since Array.Sort is ascending), carrying the token ids along.
@@ -48,12 +46,9 @@ internal sealed class TokenSampler
         keys.Sort(order);
         int n = options.TopK > 0 ? Math.Min(options.TopK, v) : v;
         Span<float> weights = keys[..n];
-        // keys[0] = -max: exp(z − max) = exp(-(key − key[0])).
-        float first = weights[0];
-        TensorPrimitives.Subtract(weights, first, weights);
+        // keys[0] = −max z: with the keys negated back, exp(z − max z) = exp(−key − (−key[0])).
         TensorPrimitives.Negate(weights, weights);
-        TensorPrimitives.Exp(weights, weights);
-        float total = TensorPrimitives.Sum(weights);
+        float total = CausalAttentionKernel.ExpShiftedAndSum(weights, weights[0]);
         if (options.TopP < 1f)
         {
             float cumulative = 0, target = options.TopP * total;
