@@ -54,6 +54,11 @@ public sealed class Gpt2Block : Module
     {
         ArgumentNullException.ThrowIfNull(saved);
         int n = saved.Batch * saved.Tokens * Channels;
+        if (saved.Channels != Channels || input.Length != n || output.Length != n)
+        {
+            throw new Tensors.ShapeMismatchException(Path, new Tensors.Shape(saved.Batch * saved.Tokens, Channels), new Tensors.Shape(input.Length / Channels, Channels),
+                $"input and output must be B·T = {saved.Batch * saved.Tokens} rows of C = {Channels} (input has {input.Length} values, output {output.Length}, activations C = {saved.Channels})");
+        }
         Span<float> norm1 = saved.Norm1.AsSpan(0, n), residual = saved.Residual.AsSpan(0, n), norm2 = saved.Norm2.AsSpan(0, n);
         Norm1.Forward(input, norm1, Channels);
         input.CopyTo(residual);

@@ -1,6 +1,7 @@
 using ParameterKit.Kernels;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
+using ParameterKit.Tensors;
 
 namespace ParameterKit.Transformers;
 
@@ -34,8 +35,7 @@ public sealed class Gpt2Mlp : Module
     /// <param name="saved">Activations sized for this B and T.</param>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, Gpt2BlockActivations saved)
     {
-        ArgumentNullException.ThrowIfNull(saved);
-        int c = Expand.InChannels, rows = input.Length / c;
+        int c = Expand.InChannels, rows = CheckRows(input, output, saved);
         Span<float> hidden = saved.Hidden.AsSpan(0, rows * 4 * c);
         Span<float> activated = saved.Activated.AsSpan(0, rows * 4 * c);
         Expand.Forward(input, hidden, c);
@@ -50,8 +50,7 @@ public sealed class Gpt2Mlp : Module
     /// <param name="saved">The activations of the forward pass.</param>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, Gpt2BlockActivations saved)
     {
-        ArgumentNullException.ThrowIfNull(saved);
-        int c = Expand.InChannels, rows = input.Length / c, wide = rows * 4 * c;
+        int c = Expand.InChannels, rows = CheckRows(input, outputGradient, saved), wide = rows * 4 * c;
         CausalSelfAttention.Grow(ref _activatedGradient, wide);
         Span<float> dActivated = _activatedGradient.AsSpan(0, wide);
         Project.Backward(saved.Activated.AsSpan(0, wide), outputGradient, dActivated, 4 * c);
@@ -68,6 +67,18 @@ public sealed class Gpt2Mlp : Module
         Gemm.Multiply(Transpose.No, Transpose.Yes, rows, 4 * c, c, 1f, input, c, Expand.Weight.Value, c, 0f, hidden, 4 * c,
             Expand.Bias is null ? default : Expand.Bias.Value, GemmActivation.GeluTanh);
         ProjectInto(hidden, output, rows);
+    }
+
+    private int CheckRows(ReadOnlySpan<float> input, ReadOnlySpan<float> output, Gpt2BlockActivations saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        int c = Expand.InChannels, rows = saved.Batch * saved.Tokens;
+        if (saved.Channels != c || input.Length != rows * c || output.Length != rows * c)
+        {
+            throw new ShapeMismatchException(Path, new Shape(rows, c), new Shape(input.Length / Math.Max(c, 1), c),
+                $"input and output must be B·T = {rows} rows of C = {c} (input has {input.Length} values, output {output.Length}, activations C = {saved.Channels})");
+        }
+        return rows;
     }
 
     private void ProjectInto(ReadOnlySpan<float> activated, Span<float> output, int rows)

@@ -89,6 +89,20 @@ public sealed class Gpt2ParityTests
         Assert.Throws<FormatException>(() => Gpt2ConfigJson.Parse("""{"n_head": 3, "n_embd": 24, "vocab_size": 9, "n_positions": 8}"""u8));
     }
 
+    [Fact]
+    public void ShapeErrorsNameThePathAndBothShapes()
+    {
+        var model = Gpt2Model.Create(new Gpt2Config(VocabSize: 11, Positions: 8, Channels: 12, Layers: 1, Heads: 3), seed: 1);
+        var logits = Assert.Throws<ParameterKit.Tensors.ShapeMismatchException>(() => model.Forward([1, 2, 3], 1, 3, new float[10]));
+        Assert.Contains("logits", logits.Message, StringComparison.Ordinal);
+        var block = Assert.Throws<ParameterKit.Tensors.ShapeMismatchException>(() => model.Blocks[0].Forward(new float[24], new float[36], new Gpt2BlockActivations(1, 3, 12, 3)));
+        Assert.Equal("h.0", block.Path);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Forward(new int[9], 1, 9, new float[99]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardCached([11], model.CreateCache(), new float[11]));
+        var cache = model.CreateCache(2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardCached([1, 2, 3], cache, new float[11]));
+    }
+
     internal static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
