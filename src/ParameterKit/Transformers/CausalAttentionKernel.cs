@@ -73,6 +73,51 @@ internal static class CausalAttentionKernel
         }
     }
 
+    /// <summary>
+    /// The algorithmic reference for <see cref="Forward"/>: the definition, one query, head and key at a time, in double.
+    /// Tests hold the GEMM version to it, including a cache offset (start &gt; 0) and several new tokens at once.
+    /// </summary>
+    public static void ForwardReference(
+        ReadOnlySpan<float> q, int ldq, ReadOnlySpan<float> k, int ldk, ReadOnlySpan<float> v, int ldv,
+        Span<float> output, int ldo, int tokens, int start, int heads, int headSize)
+    {
+        double scale = 1.0 / Math.Sqrt(headSize);
+        var weights = new double[start + tokens];
+        for (int h = 0; h < heads; h++)
+        {
+            int offset = h * headSize;
+            for (int t = 0; t < tokens; t++)
+            {
+                int visible = start + t + 1;
+                double max = double.NegativeInfinity, sum = 0;
+                for (int j = 0; j < visible; j++)
+                {
+                    double dot = 0;
+                    for (int d = 0; d < headSize; d++)
+                    {
+                        dot += (double)q[t * ldq + offset + d] * k[j * ldk + offset + d];
+                    }
+                    weights[j] = dot * scale;
+                    max = Math.Max(max, weights[j]);
+                }
+                for (int j = 0; j < visible; j++)
+                {
+                    weights[j] = Math.Exp(weights[j] - max);
+                    sum += weights[j];
+                }
+                for (int d = 0; d < headSize; d++)
+                {
+                    double acc = 0;
+                    for (int j = 0; j < visible; j++)
+                    {
+                        acc += weights[j] / sum * v[j * ldv + offset + d];
+                    }
+                    output[t * ldo + offset + d] = (float)acc;
+                }
+            }
+        }
+    }
+
     /// <summary>x ← exp(x − max x) / Σ exp(x − max x); subtracting the maximum keeps exp from overflowing.</summary>
     private static void SoftmaxInPlace(Span<float> x)
     {
