@@ -27,7 +27,9 @@ public sealed class Gpt2BlockActivations
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
         Batch = batch;
         Tokens = tokens;
+        Capacity = (batch, tokens);
         Channels = channels;
+        Heads = heads;
         int rows = batch * tokens;
         Norm1 = new float[rows * channels];
         QueryKeyValue = new float[rows * 3 * channels];
@@ -40,13 +42,36 @@ public sealed class Gpt2BlockActivations
     }
 
     /// <summary>B.</summary>
-    public int Batch { get; }
+    public int Batch { get; private set; }
 
     /// <summary>T.</summary>
-    public int Tokens { get; }
+    public int Tokens { get; private set; }
+
+    /// <summary>
+    /// Reuses the buffers for B' x T' when they are large enough (every buffer is used from its start, and the
+    /// probabilities are laid out B' x heads x T' x T', which needs no more room than the B x heads x T x T allocated
+    /// when B'·T' ≤ B·T and B'·T'² ≤ B·T²).
+    /// </summary>
+    /// <returns>Whether the buffers fit; when false nothing changed.</returns>
+    internal bool TryResize(int batch, int tokens)
+    {
+        if ((long)batch * tokens * Channels > Norm1.Length || (long)batch * Heads * tokens * tokens > Probabilities.LongLength)
+        {
+            return false;
+        }
+        Batch = batch;
+        Tokens = tokens;
+        return true;
+    }
 
     /// <summary>C.</summary>
     public int Channels { get; }
+
+    /// <summary>The B and T the buffers were allocated for.</summary>
+    internal (int Batch, int Tokens) Capacity { get; }
+
+    /// <summary>Number of attention heads.</summary>
+    public int Heads { get; }
 
     internal float[] Norm1 { get; }
 

@@ -67,7 +67,11 @@ public sealed class Gpt2LanguageModelTask : ITrainingTask<int[]>
     /// <exception cref="ArgumentException">The windows differ in length or are shorter than 2.</exception>
     public float TrainBatch(ReadOnlySpan<int[]> batch)
     {
-        Model.SetTraining(true);
+        // Walking the module tree allocates: switch modes only when evaluation left the model in the other one.
+        if (!Model.IsTraining)
+        {
+            Model.SetTraining(true);
+        }
         float loss = ForwardLoss(batch, out int rows);
         Model.Backward(_gradient.AsSpan(0, rows * Model.Config.VocabSize));
         return loss;

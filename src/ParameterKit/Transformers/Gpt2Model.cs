@@ -144,7 +144,7 @@ public sealed class Gpt2Model : Module
 
     /// <summary>
     /// Computes the logits of every position of B sequences of T tokens, keeping the activations for <see cref="Backward"/>.
-    /// Buffers are reused while B and T stay the same, so a training loop allocates nothing after its first step.
+    /// Buffers grow to the largest B·T seen and are reused for smaller ones, so a training loop allocates nothing after its first full batch.
     /// </summary>
     /// <param name="ids">B x T token ids, row-major.</param>
     /// <param name="batch">B.</param>
@@ -164,14 +164,15 @@ public sealed class Gpt2Model : Module
                 $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
         }
         EnsureTraining(batch, tokens);
+        int n = rows * c;
         ids.CopyTo(_ids);
-        Embed(ids, 0, tokens, _residuals[0]);
+        Embed(ids, 0, tokens, _residuals[0].AsSpan(0, n));
         for (int l = 0; l < _blocks.Length; l++)
         {
-            _blocks[l].Forward(_residuals[l], _residuals[l + 1], _saved[l]);
+            _blocks[l].Forward(_residuals[l].AsSpan(0, n), _residuals[l + 1].AsSpan(0, n), _saved[l]);
         }
-        FinalNorm.Forward(_residuals[^1], _finalNorm, c);
-        Head.Forward(_finalNorm, logits, c);
+        FinalNorm.Forward(_residuals[^1].AsSpan(0, n), _finalNorm.AsSpan(0, n), c);
+        Head.Forward(_finalNorm.AsSpan(0, n), logits, c);
     }
 
     /// <summary>
@@ -192,13 +193,15 @@ public sealed class Gpt2Model : Module
         {
             throw new ShapeMismatchException(Path, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
         }
-        Head.Backward(_finalNorm, logitsGradient, _finalGradient, c);
-        FinalNorm.Backward(_residuals[^1], _finalGradient, _gradient, c);
+        int n = rows * c;
+        Span<float> gradient = _gradient.AsSpan(0, n);
+        Head.Backward(_finalNorm.AsSpan(0, n), logitsGradient, _finalGradient.AsSpan(0, n), c);
+        FinalNorm.Backward(_residuals[^1].AsSpan(0, n), _finalGradient.AsSpan(0, n), gradient, c);
         for (int l = _blocks.Length - 1; l >= 0; l--)
         {
-            _blocks[l].Backward(_residuals[l], _gradient, _gradient, _saved[l]);
+            _blocks[l].Backward(_residuals[l].AsSpan(0, n), gradient, gradient, _saved[l]);
         }
-        TokenEmbedding.Backward(_ids, _gradient);
+        TokenEmbedding.Backward(_ids.AsSpan(0, rows), gradient);
         if (PositionEmbedding.Table.IsTrainable)
         {
             // Every sequence of the batch used positions 0..T-1, so each adds its rows into the same T rows of wpe.
@@ -268,13 +271,28 @@ public sealed class Gpt2Model : Module
         }
     }
 
+    /// <summary>
+    /// Sizes the training buffers for B x T. They only grow: a smaller batch (the last of an epoch) or a shorter sequence
+    /// reuses the front of the buffers, so alternating shapes allocate nothing once the largest has been seen.
+    /// </summary>
     private void EnsureTraining(int batch, int tokens)
     {
-        if (batch == _batch && tokens == _tokens)
+        int c = Config.Channels, rows = batch * tokens;
+        bool fits = _ids.Length >= rows;
+        foreach (var saved in _saved)
         {
+            fits &= saved.TryResize(batch, tokens);
+        }
+        if (fits && _saved.Length == _blocks.Length && _residuals.Length == _blocks.Length + 1)
+        {
+            _batch = batch;
+            _tokens = tokens;
             return;
         }
-        int c = Config.Channels, rows = batch * tokens;
+        // Grow to cover both the old and the new shape, so alternating between them settles after one reallocation.
+        int capacityBatch = Math.Max(batch, _saved.Length > 0 ? _saved[0].Capacity.Batch : 0);
+        int capacityTokens = Math.Max(tokens, _saved.Length > 0 ? _saved[0].Capacity.Tokens : 0);
+        rows = capacityBatch * capacityTokens;
         _ids = new int[rows];
         _residuals = new float[_blocks.Length + 1][];
         for (int i = 0; i < _residuals.Length; i++)
@@ -284,7 +302,8 @@ public sealed class Gpt2Model : Module
         _saved = new Gpt2BlockActivations[_blocks.Length];
         for (int i = 0; i < _saved.Length; i++)
         {
-            _saved[i] = new Gpt2BlockActivations(batch, tokens, c, Config.Heads);
+            _saved[i] = new Gpt2BlockActivations(capacityBatch, capacityTokens, c, Config.Heads);
+            _saved[i].TryResize(batch, tokens);
         }
         _finalNorm = new float[rows * c];
         _gradient = new float[rows * c];

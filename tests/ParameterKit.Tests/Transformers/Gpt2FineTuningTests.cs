@@ -57,6 +57,22 @@ public sealed class Gpt2FineTuningTests
     }
 
     [Fact]
+    public void TrainingStepsAllocateNothingOnceTheLargestBatchHasBeenSeen()
+    {
+        var (model, windows) = Setup();
+        var task = new Gpt2LanguageModelTask(model);
+        int[][] full = [.. windows.Take(8)], partial = [.. windows.Skip(8).Take(3)];
+        // The last batch of an epoch is smaller: the buffers of the full batch serve it without reallocating.
+        task.TrainBatch(full);
+        task.TrainBatch(partial);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        task.TrainBatch(full);
+        task.TrainBatch(partial);
+        task.TrainBatch(full);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void AFineTunedModelSavesInTheHubLayoutAndLoadsBack()
     {
         var (model, windows) = Setup();
