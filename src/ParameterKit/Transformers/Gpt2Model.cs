@@ -236,9 +236,9 @@ public sealed class Gpt2Model : Module
         {
             throw new ArgumentException($"The cache holds {cache.Layers} layers of C = {cache.Channels}; this model has {_blocks.Length} of C = {c}.", nameof(cache));
         }
-        if (start + t > cache.Capacity)
+        if (start + t > Math.Min(cache.Capacity, Config.Positions))
         {
-            throw new ArgumentOutOfRangeException(nameof(ids), $"{t} new tokens after {start} cached positions exceed the cache's capacity of {cache.Capacity}.");
+            throw new ArgumentOutOfRangeException(nameof(ids), $"{t} new tokens after {start} cached positions exceed the cache's capacity of {cache.Capacity} or the context of {Config.Positions} positions.");
         }
         if (logits.Length != Config.VocabSize)
         {

@@ -101,6 +101,8 @@ public sealed class Gpt2ParityTests
         Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardCached([11], model.CreateCache(), new float[11]));
         var cache = model.CreateCache(2);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardCached([1, 2, 3], cache, new float[11]));
+        // A hand-made cache larger than the context still stops at the last learned position.
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardCached(new int[9], new KvCache(1, 16, 12), new float[11]));
     }
 
     internal static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
