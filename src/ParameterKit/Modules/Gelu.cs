@@ -19,7 +19,11 @@ public sealed class Gelu(ParameterScope scope) : ElementwiseLayer(scope)
     /// <inheritdoc />
     /// <remarks>With u = √(2/π)(x + 0.044715x³) and s = σ(2u) = (1 + tanh u)/2, GELU is x·s and
     /// d/dx = s + 2x·s(1 - s)·√(2/π)(1 + 3·0.044715x²). s is computed vectorized into the destination first.</remarks>
-    protected override void ApplyBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    protected override void ApplyBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        ComputeBackward(input, outputGradient, inputGradient);
+
+    /// <summary>dX = GELU'(x)·dY on spans (all three of equal length); the transformer blocks call it without a layer object.</summary>
+    internal static void ComputeBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         if (inputGradient.Overlaps(input) || inputGradient.Overlaps(outputGradient))
         {

@@ -117,6 +117,31 @@ public sealed class ParameterStore
         _values = values;
     }
 
+    /// <summary>
+    /// Allocates the buffers with every value zero, skipping the initializers: for a store that a checkpoint is about to
+    /// fill completely, where drawing hundreds of millions of random numbers would only be overwritten.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already materialized, or the model exceeds one buffer (2³¹ values).</exception>
+    internal void MaterializeForLoading()
+    {
+        if (IsMaterialized)
+        {
+            throw new InvalidOperationException("This store is already materialized.");
+        }
+        if (ElementCount > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {Array.MaxLength:N0}.");
+        }
+        long offset = 0;
+        foreach (var parameter in _parameters)
+        {
+            parameter.Offset = offset;
+            offset += parameter.ElementCount;
+        }
+        _gradients = new float[ElementCount];
+        _values = new float[ElementCount];
+    }
+
     /// <summary>Materializes with a seed drawn from <paramref name="random"/>.</summary>
     /// <param name="random">The source of the model seed; one 64-bit draw is consumed.</param>
     public void Materialize(Random random)

@@ -1,0 +1,314 @@
+using System.Numerics.Tensors;
+using ParameterKit.Counting.Architectures;
+using ParameterKit.Kernels;
+using ParameterKit.Modules;
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Transformers;
+
+/// <summary>
+/// A GPT-2-family language model with Hugging Face's parameter names: token embeddings <c>wte</c> (V x C), learned
+/// position embeddings <c>wpe</c> (n_positions x C), blocks <c>h.0</c> .. <c>h.{L-1}</c>, the final LayerNorm
+/// <c>ln_f</c>, and the output head <c>lm_head</c> tied to <c>wte</c>. Runs gpt2 .. gpt2-xl and their fine-tunes.
+/// </summary>
+/// <remarks>
+/// <para>Forward, for ids of B sequences of T tokens: <c>x₀[b,t] = wte[id[b,t]] + wpe[t]</c>, <c>x_{l+1} = block_l(x_l)</c>,
+/// <c>logits = ln_f(x_L)·wteᵀ</c> (B·T x V). The declared parameters are those of <see cref="Gpt2Layout"/>, so counts agree.</para>
+/// <para>Two paths share the weights: <see cref="Forward"/> / <see cref="Backward"/> keep every activation for training,
+/// and <see cref="ForwardCached"/> runs new tokens of one sequence against a <see cref="KvCache"/> for generation.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = Gpt2Model.Load("gpt2");               // config.json + model.safetensors
+/// var cache = model.CreateCache();
+/// var logits = new float[model.Config.VocabSize];
+/// model.ForwardCached([15496, 11, 314], cache, logits);
+/// </code>
+/// </example>
+public sealed class Gpt2Model : Module
+{
+    private readonly Gpt2Block[] _blocks;
+    private readonly Gpt2InferenceBuffers _inference;
+    private int[] _ids = [];
+    private float[][] _residuals = [];
+    private Gpt2BlockActivations[] _saved = [];
+    private float[] _finalNorm = [];
+    private float[] _gradient = [];
+    private float[] _finalGradient = [];
+    private int _batch;
+    private int _tokens;
+
+    /// <summary>Declares the model at <paramref name="scope"/> (the store's root for Hugging Face names).</summary>
+    /// <param name="scope">Where the model lives.</param>
+    /// <param name="config">The hyperparameters.</param>
+    /// <exception cref="InvalidShapeException">C is not a positive multiple of the head count.</exception>
+    public Gpt2Model(ParameterScope scope, Gpt2Config config)
+        : base(scope)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Heads <= 0 || config.Channels % config.Heads != 0)
+        {
+            throw new InvalidShapeException(scope.NameOf("h"), [config.Channels, config.Heads], $"n_embd {config.Channels} must be a positive multiple of n_head {config.Heads}");
+        }
+        Config = config;
+        TokenEmbedding = new EmbeddingLayer(Scope.Scope("wte"), config.VocabSize, config.Channels);
+        PositionEmbedding = new EmbeddingLayer(Scope.Scope("wpe"), config.Positions, config.Channels);
+        _blocks = new Gpt2Block[config.Layers];
+        var h = Scope.Scope("h");
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            _blocks[i] = new Gpt2Block(h.Scope(i), config);
+        }
+        FinalNorm = new LayerNorm(Scope.Scope("ln_f"), config.Channels, config.LayerNormEpsilon);
+        Head = new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table);
+        _inference = new Gpt2InferenceBuffers(config.Channels, config.Heads);
+    }
+
+    /// <summary>The hyperparameters.</summary>
+    public Gpt2Config Config { get; }
+
+    /// <summary><c>wte</c>: token embeddings, V x C (also the output head).</summary>
+    public EmbeddingLayer TokenEmbedding { get; }
+
+    /// <summary><c>wpe</c>: learned position embeddings, n_positions x C.</summary>
+    public EmbeddingLayer PositionEmbedding { get; }
+
+    /// <summary><c>h.0</c> .. <c>h.{L-1}</c>.</summary>
+    public IReadOnlyList<Gpt2Block> Blocks => _blocks;
+
+    /// <summary><c>ln_f</c>.</summary>
+    public LayerNorm FinalNorm { get; }
+
+    /// <summary><c>lm_head</c>: V logits from C channels, its weight tied to <c>wte.weight</c>.</summary>
+    public Linear Head { get; }
+
+    /// <summary>Declares a model in a new store and materializes it with random weights (GPT-2's initializers).</summary>
+    /// <param name="config">The hyperparameters.</param>
+    /// <param name="seed">The model seed.</param>
+    /// <returns>A ready-to-run model.</returns>
+    public static Gpt2Model Create(Gpt2Config config, ulong seed)
+    {
+        var store = new ParameterStore();
+        var model = new Gpt2Model(store.Root, config);
+        store.Materialize(seed);
+        return model;
+    }
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder: <c>config.json</c> for the shape and <c>model.safetensors</c> (or a sharded
+    /// <c>model.safetensors.index.json</c>) for the weights, with the Conv1D weights (stored C x OC) transposed and an
+    /// optional <c>transformer.</c> prefix stripped.
+    /// </summary>
+    /// <param name="folder">The folder holding <c>config.json</c> and the weights.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="FormatException"><c>config.json</c> is not a supported GPT-2 configuration.</exception>
+    /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
+    public static Gpt2Model Load(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string configPath = System.IO.Path.Combine(folder, "config.json");
+        if (!File.Exists(configPath))
+        {
+            throw new FileNotFoundException($"No config.json in '{folder}': a GPT-2 checkpoint folder holds config.json and model.safetensors.", configPath);
+        }
+        string weights = System.IO.Path.Combine(folder, "model.safetensors");
+        if (!File.Exists(weights))
+        {
+            string index = System.IO.Path.Combine(folder, "model.safetensors.index.json");
+            weights = File.Exists(index) ? index : throw new FileNotFoundException($"No model.safetensors (or model.safetensors.index.json) in '{folder}'.", weights);
+        }
+        var store = new ParameterStore();
+        var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
+        store.MaterializeForLoading();
+        store.Load(weights, CheckpointLoadOptions.Gpt2);
+        return model;
+    }
+
+    /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (Conv1D weights C x OC), which this class, PyTorch and transformers load.</summary>
+    /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
+    public void Save(string path) => Store.Save(path, transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+
+    /// <summary>Allocates a key/value cache for one sequence.</summary>
+    /// <param name="capacity">The most positions it holds; the context length (n_positions) when 0.</param>
+    /// <returns>An empty cache.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative or above n_positions.</exception>
+    public KvCache CreateCache(int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, Config.Positions);
+        return new KvCache(Config.Layers, capacity == 0 ? Config.Positions : capacity, Config.Channels);
+    }
+
+    /// <summary>
+    /// Computes the logits of every position of B sequences of T tokens, keeping the activations for <see cref="Backward"/>.
+    /// Buffers grow to the largest B·T seen and are reused for smaller ones, so a training loop allocates nothing after its first full batch.
+    /// </summary>
+    /// <param name="ids">B x T token ids, row-major.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="tokens">T, at most n_positions.</param>
+    /// <param name="logits">B·T x V destination.</param>
+    /// <exception cref="ArgumentOutOfRangeException">T exceeds the context, or an id is outside the vocabulary.</exception>
+    /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
+    public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, Config.Positions);
+        int c = Config.Channels, v = Config.VocabSize, rows = batch * tokens;
+        if (ids.Length != rows || logits.Length != (long)rows * v)
+        {
+            throw new ShapeMismatchException(Path, new Shape(batch, tokens, v), new Shape(ids.Length, logits.Length),
+                $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
+        }
+        EnsureTraining(batch, tokens);
+        int n = rows * c;
+        ids.CopyTo(_ids);
+        Embed(ids, 0, tokens, _residuals[0].AsSpan(0, n));
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            _blocks[l].Forward(_residuals[l].AsSpan(0, n), _residuals[l + 1].AsSpan(0, n), _saved[l]);
+        }
+        FinalNorm.Forward(_residuals[^1].AsSpan(0, n), _finalNorm.AsSpan(0, n), c);
+        Head.Forward(_finalNorm.AsSpan(0, n), logits, c);
+    }
+
+    /// <summary>
+    /// Back-propagates the last <see cref="Forward"/>: adds the gradients of every trainable parameter (the tied
+    /// <c>wte</c> receives both the head's and the embedding lookup's share).
+    /// </summary>
+    /// <param name="logitsGradient">dLoss/dLogits, B·T x V.</param>
+    /// <exception cref="InvalidOperationException">No forward pass ran before.</exception>
+    /// <exception cref="ShapeMismatchException">The gradient does not match the last forward's logits.</exception>
+    public void Backward(ReadOnlySpan<float> logitsGradient)
+    {
+        if (_batch == 0)
+        {
+            throw new InvalidOperationException("Backward needs the activations of a Forward call on the same model first.");
+        }
+        int c = Config.Channels, rows = _batch * _tokens;
+        if (logitsGradient.Length != (long)rows * Config.VocabSize)
+        {
+            throw new ShapeMismatchException(Path, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
+        }
+        int n = rows * c;
+        Span<float> gradient = _gradient.AsSpan(0, n);
+        Head.Backward(_finalNorm.AsSpan(0, n), logitsGradient, _finalGradient.AsSpan(0, n), c);
+        FinalNorm.Backward(_residuals[^1].AsSpan(0, n), _finalGradient.AsSpan(0, n), gradient, c);
+        for (int l = _blocks.Length - 1; l >= 0; l--)
+        {
+            _blocks[l].Backward(_residuals[l].AsSpan(0, n), gradient, gradient, _saved[l]);
+        }
+        TokenEmbedding.Backward(_ids.AsSpan(0, rows), gradient);
+        if (PositionEmbedding.Table.IsTrainable)
+        {
+            // Every sequence of the batch used positions 0..T-1, so each adds its rows into the same T rows of wpe.
+            Span<float> dPositions = PositionEmbedding.Table.Gradient[..(_tokens * c)];
+            for (int b = 0; b < _batch; b++)
+            {
+                TensorPrimitives.Add(dPositions, _gradient.AsSpan(b * _tokens * c, _tokens * c), dPositions);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs new tokens of one sequence against <paramref name="cache"/>: they take positions cache.Length onward, their
+    /// keys and values are appended, and the logits of the last new token are written. Feeding a prompt at once and
+    /// then one token at a time gives the same logits as <see cref="Forward"/> on the whole sequence.
+    /// Allocation-free once the buffers have grown to the largest call.
+    /// </summary>
+    /// <param name="ids">The new tokens (at least one).</param>
+    /// <param name="cache">The sequence's cache; advanced by ids.Length.</param>
+    /// <param name="logits">V destination: the logits of the next token after the last id.</param>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> is empty, or <paramref name="cache"/> was made for another shape.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The tokens do not fit the cache, or an id is outside the vocabulary.</exception>
+    public void ForwardCached(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        int c = Config.Channels, t = ids.Length, start = cache.Length;
+        if (t == 0)
+        {
+            throw new ArgumentException("At least one new token is needed.", nameof(ids));
+        }
+        if (cache.Layers != _blocks.Length || cache.Channels != c)
+        {
+            throw new ArgumentException($"The cache holds {cache.Layers} layers of C = {cache.Channels}; this model has {_blocks.Length} of C = {c}.", nameof(cache));
+        }
+        if (start + t > Math.Min(cache.Capacity, Config.Positions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ids), $"{t} new tokens after {start} cached positions exceed the cache's capacity of {cache.Capacity} or the context of {Config.Positions} positions.");
+        }
+        if (logits.Length != Config.VocabSize)
+        {
+            throw new ShapeMismatchException(Path, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
+        }
+        _inference.EnsureCapacity(t, start + t);
+        Span<float> x = _inference.Residual.AsSpan(0, t * c);
+        Embed(ids, start, t, x);
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            _blocks[l].ForwardCached(x, t, cache, l, _inference);
+        }
+        cache.Advance(t);
+        // Only the last position's next token is wanted: normalize and project one row, skipping T-1 rows of V logits.
+        Span<float> last = _inference.Norm.AsSpan(0, c);
+        FinalNorm.Forward(x.Slice((t - 1) * c, c), last, c);
+        Gemm.Multiply(Transpose.No, Transpose.Yes, 1, Config.VocabSize, c, 1f, last, c, Head.Weight.Value, c, 0f, logits, Config.VocabSize);
+    }
+
+    /// <summary>x[i] = wte[ids[i]] + wpe[start + i mod T] for rows of T tokens.</summary>
+    private void Embed(ReadOnlySpan<int> ids, int start, int tokens, Span<float> x)
+    {
+        int c = Config.Channels;
+        TokenEmbedding.Forward(ids, x);
+        ReadOnlySpan<float> positions = PositionEmbedding.Table.Value;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            Span<float> row = x.Slice(i * c, c);
+            TensorPrimitives.Add(row, positions.Slice((start + i % tokens) * c, c), row);
+        }
+    }
+
+    /// <summary>
+    /// Sizes the training buffers for B x T. They only grow: a smaller batch (the last of an epoch) or a shorter sequence
+    /// reuses the front of the buffers, so alternating shapes allocate nothing once the largest has been seen.
+    /// </summary>
+    private void EnsureTraining(int batch, int tokens)
+    {
+        int c = Config.Channels, rows = batch * tokens;
+        bool fits = _ids.Length >= rows;
+        foreach (var saved in _saved)
+        {
+            fits &= saved.TryResize(batch, tokens);
+        }
+        if (fits && _saved.Length == _blocks.Length && _residuals.Length == _blocks.Length + 1)
+        {
+            _batch = batch;
+            _tokens = tokens;
+            return;
+        }
+        // Grow to cover both the old and the new shape, so alternating between them settles after one reallocation.
+        int capacityBatch = Math.Max(batch, _saved.Length > 0 ? _saved[0].Capacity.Batch : 0);
+        int capacityTokens = Math.Max(tokens, _saved.Length > 0 ? _saved[0].Capacity.Tokens : 0);
+        rows = capacityBatch * capacityTokens;
+        _ids = new int[rows];
+        _residuals = new float[_blocks.Length + 1][];
+        for (int i = 0; i < _residuals.Length; i++)
+        {
+            _residuals[i] = new float[rows * c];
+        }
+        _saved = new Gpt2BlockActivations[_blocks.Length];
+        for (int i = 0; i < _saved.Length; i++)
+        {
+            _saved[i] = new Gpt2BlockActivations(capacityBatch, capacityTokens, c, Config.Heads);
+            _saved[i].TryResize(batch, tokens);
+        }
+        _finalNorm = new float[rows * c];
+        _gradient = new float[rows * c];
+        _finalGradient = new float[rows * c];
+        _batch = batch;
+        _tokens = tokens;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Numerics.Tensors;
+using ParameterKit.Parameters.Initializers;
+
+namespace ParameterKit.Transformers;
+
+/// <summary>
+/// Picks the next token from logits as <see cref="GenerationOptions"/> describes: greedy, temperature, top-k, top-p.
+/// Owns V-sized scratch so a decoding step allocates nothing.
+/// </summary>
+internal sealed class TokenSampler
+{
+    private readonly float[] _keys;
+    private readonly int[] _order;
+
+    public TokenSampler(int vocabulary)
+    {
+        _keys = new float[vocabulary];
+        _order = new int[vocabulary];
+    }
+
+    /// <summary>Chooses a token; <paramref name="logits"/> is used as scratch (scaled in place).</summary>
+    public int Sample(Span<float> logits, GenerationOptions options, ref SeededRandom random)
+    {
+        if (options.Temperature == 0)
+        {
+            return TensorPrimitives.IndexOfMax(logits);
+        }
+        int v = logits.Length;
+        TensorPrimitives.Multiply(logits, 1f / options.Temperature, logits);
+        bool truncate = (options.TopK > 0 && options.TopK < v) || options.TopP < 1f;
+        if (!truncate)
+        {
+            // p ∝ exp(z − max z): sampling by inverse CDF needs no normalization, only the total.
+            float max = TensorPrimitives.Max(logits);
+            return Draw(logits, CausalAttentionKernel.ExpShiftedAndSum(logits, max), ref random, null);
+        }
+
+        // Sort descending by logit (keys negated, since Array.Sort is ascending), carrying the token ids along.
+        Span<float> keys = _keys.AsSpan(0, v);
+        Span<int> order = _order.AsSpan(0, v);
+        TensorPrimitives.Negate(logits, keys);
+        for (int i = 0; i < v; i++)
+        {
+            order[i] = i;
+        }
+        keys.Sort(order);
+        int n = options.TopK > 0 ? Math.Min(options.TopK, v) : v;
+        Span<float> weights = keys[..n];
+        // keys[0] = −max z: with the keys negated back, exp(z − max z) = exp(−key − (−key[0])).
+        TensorPrimitives.Negate(weights, weights);
+        float total = CausalAttentionKernel.ExpShiftedAndSum(weights, weights[0]);
+        if (options.TopP < 1f)
+        {
+            float cumulative = 0, target = options.TopP * total;
+            int kept = 0;
+            while (kept < n)
+            {
+                cumulative += weights[kept++];
+                if (cumulative >= target)
+                {
+                    break;
+                }
+            }
+            weights = weights[..kept];
+            total = cumulative;
+        }
+        return Draw(weights, total, ref random, _order);
+    }
+
+    private static int Draw(ReadOnlySpan<float> weights, float total, ref SeededRandom random, int[]? ids)
+    {
+        double u = random.NextDouble() * total, cumulative = 0;
+        int last = weights.Length - 1;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            cumulative += weights[i];
+            if (u < cumulative)
+            {
+                return ids is null ? i : ids[i];
+            }
+            if (weights[i] > 0)
+            {
+                last = i;
+            }
+        }
+        // Rounding can leave u just above the float sum: the last token with weight takes it.
+        return ids is null ? last : ids[last];
+    }
+}
