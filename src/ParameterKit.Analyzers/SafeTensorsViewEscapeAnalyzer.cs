@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ParameterKit.Analyzers;
+
+/// <summary>
+/// PK4001: a zero-copy view (a Span, ReadOnlySpan, Memory or ReadOnlyMemory member result) from a
+/// <c>SafeTensorsFile</c> held by a <c>using</c> local escapes that using scope: returned, stored in a field or
+/// property, or captured by a lambda or local function, either directly or through a local it was assigned to.
+/// The view points into the file's memory map, which the end of the using scope unmaps.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
+{
+    public const string Id = "PK4001";
+
+    public static readonly DiagnosticDescriptor Rule = Rules.Create(
+        Id,
+        "Zero-copy safetensors view escapes its file's using scope",
+        "The view from '{0}' is {1} but the file '{2}' is disposed at the end of its using scope; copy the data (ToArray(), CopyTo) instead",
+        Rules.LifetimeCategory,
+        DiagnosticSeverity.Warning,
+        "Views returned by SafeTensorsFile point into the file's memory map and live no longer than the file. Copy the data out before the file is disposed.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterOperationAction(AnalyzeView, OperationKind.Invocation, OperationKind.PropertyReference);
+    }
+
+    private static void AnalyzeView(OperationAnalysisContext context)
+    {
+        var view = context.Operation;
+        var (instance, member) = view switch
+        {
+            IInvocationOperation call => (call.Instance, call.TargetMethod.Name),
+            IPropertyReferenceOperation property => (property.Instance, property.Property.Name),
+            _ => (null, ""),
+        };
+        if (instance?.WithoutConversions() is not ILocalReferenceOperation file || !file.Local.Type.Is(KnownNames.SafeTensorsFile) ||
+            !view.Type.IsMemoryView() || !IsUsingLocal(file.Local) || InsideFunction(view))
+        {
+            return;
+        }
+        if (Escape(view) is { } escape)
+        {
+            Report(context, escape.Site, member, escape.How, file.Local.Name);
+            return;
+        }
+        // One hop through a local: var bytes = file.GetMemory(t); ... return bytes;
+        if (view.ParentSkippingConversions() is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+        {
+            foreach (var reference in view.Root().Descendants().OfType<ILocalReferenceOperation>()
+                         .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, declarator.Symbol)))
+            {
+                if (InsideFunction(reference))
+                {
+                    Report(context, reference, member, "captured by a lambda or local function", file.Local.Name);
+                }
+                else if (Escape(reference) is { } hop)
+                {
+                    Report(context, hop.Site, member, hop.How, file.Local.Name);
+                }
+            }
+        }
+    }
+
+    private static void Report(OperationAnalysisContext context, IOperation site, string member, string how, string file) =>
+        context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), member, how, file));
+
+    /// <summary>Returned, or assigned to something that outlives the method (a field or a property).</summary>
+    private static (IOperation Site, string How)? Escape(IOperation value)
+    {
+        var parent = value.ParentSkippingConversions();
+        if (parent is IReturnOperation)
+        {
+            return (value, "returned");
+        }
+        if (parent is ISimpleAssignmentOperation assignment && assignment.Value.WithoutConversions() == value)
+        {
+            switch (assignment.Target)
+            {
+                case IFieldReferenceOperation field:
+                    return (value, $"stored in field '{field.Field.Name}'");
+                case IPropertyReferenceOperation property:
+                    return (value, $"stored in property '{property.Property.Name}'");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>True inside a lambda or local function of the method (code that may run after the file is gone).</summary>
+    private static bool InsideFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current.IsFunctionBoundary())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A local declared by <c>using var f = ...;</c> or <c>using (var f = ...)</c>.</summary>
+    private static bool IsUsingLocal(ILocalSymbol local) =>
+        local.IsUsing ||
+        local.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } } });
+}
