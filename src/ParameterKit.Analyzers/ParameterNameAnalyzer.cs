@@ -43,7 +43,8 @@ public sealed class ParameterNameAnalyzer : DiagnosticAnalyzer
             var reassigned = new HashSet<ISymbol>(operations.OfType<ISimpleAssignmentOperation>()
                 .Select(a => a.Target is ILocalReferenceOperation l ? l.Local : null).OfType<ISymbol>(), SymbolEqualityComparer.Default);
             var seen = new Dictionary<(string Scope, string Name), IInvocationOperation>();
-            foreach (var invocation in operations.OfType<IInvocationOperation>())
+            // In source order, so the first declaration stays silent and the later ones are reported.
+            foreach (var invocation in operations.OfType<IInvocationOperation>().OrderBy(i => i.Syntax.SpanStart))
             {
                 var nameArgument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "name");
                 if (nameArgument is null || !NamesSegment(invocation.TargetMethod) ||
@@ -65,7 +66,7 @@ public sealed class ParameterNameAnalyzer : DiagnosticAnalyzer
                 }
                 if (seen.TryGetValue((scope, name), out var first) && !InExclusiveBranches(first.Syntax, invocation.Syntax))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Rule, location, ImmutableArray.Create(first.Syntax.GetLocation()), name,
+                    context.ReportDiagnostic(Diagnostic.Create(Rule, location, name,
                         $"is already declared under '{scope}' by the {first.TargetMethod.Name} above; each name may be declared once per scope"));
                 }
                 else

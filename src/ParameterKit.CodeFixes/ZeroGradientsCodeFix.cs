@@ -8,7 +8,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
 using ParameterKit.Analyzers;
 
 namespace ParameterKit.CodeFixes;
@@ -71,20 +70,28 @@ public sealed class ZeroGradientsCodeFix : CodeFixProvider
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         // optimizer.Step() -> optimizer.ZeroGradients(); a bare Step() (inside an optimizer) -> ZeroGradients().
         string receiver = step.Expression is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
-        var zero = SyntaxFactory.ParseStatement(receiver + "ZeroGradients();").WithAdditionalAnnotations(Formatter.Annotation);
+        var zero = SyntaxFactory.ParseStatement(receiver + "ZeroGradients();");
 
         SyntaxNode newRoot;
         if (stepStatement.Parent == body)
         {
             var backward = body.Statements.FirstOrDefault(s => s.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(IsBackward));
             var anchor = backward ?? body.Statements.First();
-            newRoot = root!.InsertNodesBefore(anchor, [zero.WithLeadingTrivia(anchor.GetLeadingTrivia())]);
+            newRoot = root!.InsertNodesBefore(anchor, [LikeLineOf(zero, anchor)]);
         }
         else
         {
-            newRoot = root!.InsertNodesAfter(stepStatement, [zero.WithLeadingTrivia(stepStatement.GetLeadingTrivia()).WithTrailingTrivia(stepStatement.GetTrailingTrivia())]);
+            newRoot = root!.InsertNodesAfter(stepStatement, [LikeLineOf(zero, stepStatement)]);
         }
         return document.WithSyntaxRoot(newRoot);
+    }
+
+    /// <summary>The new statement on a line of its own, indented like its neighbour (without copying its comments).</summary>
+    private static StatementSyntax LikeLineOf(StatementSyntax statement, StatementSyntax neighbour)
+    {
+        var indentation = neighbour.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault();
+        var endOfLine = neighbour.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.LineFeed).First();
+        return statement.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine);
     }
 
     private static bool IsBackward(InvocationExpressionSyntax invocation) => invocation.Expression switch
