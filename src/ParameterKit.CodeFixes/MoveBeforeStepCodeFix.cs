@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ParameterKit.Analyzers;
 
@@ -21,8 +23,8 @@ public sealed class MoveBeforeStepCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(StepOrderAnalyzer.Id);
 
-    // Each fix rewrites the statement order of one block; fix-all applies them one after another so that two
-    // moves in the same block compose instead of conflicting.
+    // Each fix reorders one block; the batch fixer merges the fixes of different blocks. Two moves in one block
+    // overlap, so fix-all completes the second on its next pass.
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -47,12 +49,14 @@ public sealed class MoveBeforeStepCodeFix : CodeFixProvider
     private static async Task<Document> MoveAsync(Document document, BlockSyntax block, StatementSyntax moved, StatementSyntax step, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var statements = block.Statements;
+        var statements = block.Statements.ToList();
         int from = statements.IndexOf(moved);
-        var reordered = statements.RemoveAt(from);
-        int to = reordered.IndexOf(step);
+        // The step comes before the moved statement, so removing the latter leaves the step's index as it was.
+        int to = statements.IndexOf(step);
+        statements.RemoveAt(from);
         // Statements in one block share the indentation, so the moved one keeps its own trivia.
-        reordered = reordered.Insert(to, moved);
+        statements.Insert(to, moved);
+        var reordered = SyntaxFactory.List(statements);
         return document.WithSyntaxRoot(root!.ReplaceNode(block, block.WithStatements(reordered)));
     }
 }
