@@ -44,11 +44,35 @@ public sealed class Dropout : ElementwiseLayer
             input.CopyTo(output);
             return;
         }
-        var random = new SeededRandom(_seed ^ (0x9E3779B97F4A7C15UL * ++Calls));
+        var random = MaskRandom(++Calls);
         float scale = 1f / (1f - Probability);
         for (int i = 0; i < input.Length; i++)
         {
             output[i] = random.NextDouble() < Probability ? 0f : input[i] * scale;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Regenerates the mask of the last forward call from (seed, call counter): kept values pass the
+    /// gradient scaled by 1 / (1 - p), dropped ones pass nothing.</remarks>
+    protected override void ApplyBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        if (!IsTraining || Probability == 0)
+        {
+            outputGradient.CopyTo(inputGradient);
+            return;
+        }
+        var random = MaskRandom(Calls);
+        float scale = 1f / (1f - Probability);
+        for (int i = 0; i < outputGradient.Length; i++)
+        {
+            inputGradient[i] = random.NextDouble() < Probability ? 0f : outputGradient[i] * scale;
+        }
+    }
+
+    /// <summary>Restores the call counter (when resuming from a checkpoint), so later masks continue the sequence.</summary>
+    /// <param name="calls">The counter saved with <see cref="Calls"/>.</param>
+    public void RestoreCalls(ulong calls) => Calls = calls;
+
+    private SeededRandom MaskRandom(ulong call) => new(_seed ^ (0x9E3779B97F4A7C15UL * call));
 }

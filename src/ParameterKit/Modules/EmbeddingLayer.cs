@@ -1,6 +1,7 @@
 using ParameterKit.Parameters;
 using ParameterKit.Parameters.Initializers;
 using ParameterKit.Tensors;
+using System.Numerics.Tensors;
 
 namespace ParameterKit.Modules;
 
@@ -52,5 +53,120 @@ public sealed class EmbeddingLayer : Module
             }
             table.Slice(id * c, c).CopyTo(output.Slice(i * c, c));
         }
+    }
+
+    /// <summary>Adds row i of <paramref name="outputGradient"/> into the gradient of table row <c>ids[i]</c>.</summary>
+    /// <param name="ids">The ids the forward pass looked up.</param>
+    /// <param name="outputGradient">ids.Length x C gradient of the looked-up rows.</param>
+    /// <exception cref="ShapeMismatchException">The gradient does not hold ids.Length rows of C.</exception>
+    public void Backward(ReadOnlySpan<int> ids, ReadOnlySpan<float> outputGradient)
+    {
+        int c = Columns;
+        if (outputGradient.Length != (long)ids.Length * c)
+        {
+            throw new ShapeMismatchException(Path, new Shape(ids.Length, c), new Shape(outputGradient.Length), "the gradient must hold one row of C per id");
+        }
+        if (!Table.IsTrainable)
+        {
+            return;
+        }
+        Span<float> gradient = Table.Gradient;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var row = gradient.Slice(ids[i] * c, c);
+            TensorPrimitives.Add(row, outputGradient.Slice(i * c, c), row);
+        }
+    }
+
+    /// <summary>
+    /// Looks up B rows of T ids each and pools them over T into one C-vector per row (a bag of embeddings).
+    /// Negative ids are padding: skipped, and not counted by <see cref="Pooling.Mean"/>. A row of only padding
+    /// pools to zeros.
+    /// </summary>
+    /// <param name="ids">B x T ids, row-major.</param>
+    /// <param name="tokensPerRow">T.</param>
+    /// <param name="pooling">Mean or sum over the T positions.</param>
+    /// <param name="output">B x C destination.</param>
+    /// <exception cref="ShapeMismatchException">The lengths do not fit B x T and B x C.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is at least V.</exception>
+    public void ForwardPooled(ReadOnlySpan<int> ids, int tokensPerRow, Pooling pooling, Span<float> output)
+    {
+        int batch = CheckPooled(ids, tokensPerRow, output.Length);
+        int c = Columns;
+        ReadOnlySpan<float> table = Table.Value;
+        output.Clear();
+        for (int b = 0; b < batch; b++)
+        {
+            var pooled = output.Slice(b * c, c);
+            int used = 0;
+            foreach (int id in ids.Slice(b * tokensPerRow, tokensPerRow))
+            {
+                if (id < 0)
+                {
+                    continue;
+                }
+                if (id >= Rows)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} in row {b} is outside '{Table.Name}' with {Rows} rows.");
+                }
+                TensorPrimitives.Add(pooled, table.Slice(id * c, c), pooled);
+                used++;
+            }
+            if (pooling == Pooling.Mean && used > 1)
+            {
+                TensorPrimitives.Multiply(pooled, 1f / used, pooled);
+            }
+        }
+    }
+
+    /// <summary>The backward pass of <see cref="ForwardPooled"/>: each non-padding id's table row receives its bag's
+    /// gradient (divided by the bag's token count for <see cref="Pooling.Mean"/>). Only touched rows change.</summary>
+    /// <param name="ids">The B x T ids of the forward pass.</param>
+    /// <param name="tokensPerRow">T.</param>
+    /// <param name="pooling">The pooling of the forward pass.</param>
+    /// <param name="outputGradient">B x C gradient of the pooled vectors.</param>
+    public void BackwardPooled(ReadOnlySpan<int> ids, int tokensPerRow, Pooling pooling, ReadOnlySpan<float> outputGradient)
+    {
+        int batch = CheckPooled(ids, tokensPerRow, outputGradient.Length);
+        if (!Table.IsTrainable)
+        {
+            return;
+        }
+        int c = Columns;
+        Span<float> gradient = Table.Gradient;
+        for (int b = 0; b < batch; b++)
+        {
+            var bag = ids.Slice(b * tokensPerRow, tokensPerRow);
+            int used = 0;
+            foreach (int id in bag)
+            {
+                used += id >= 0 ? 1 : 0;
+            }
+            float scale = pooling == Pooling.Mean && used > 0 ? 1f / used : 1f;
+            var dy = outputGradient.Slice(b * c, c);
+            foreach (int id in bag)
+            {
+                if (id >= 0)
+                {
+                    var row = gradient.Slice(id * c, c);
+                    TensorPrimitives.MultiplyAdd(dy, scale, row, row);
+                }
+            }
+        }
+    }
+
+    private int CheckPooled(ReadOnlySpan<int> ids, int tokensPerRow, int outputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokensPerRow);
+        if (ids.Length % tokensPerRow != 0)
+        {
+            throw new ShapeMismatchException(Path, new Shape(ids.Length / tokensPerRow, tokensPerRow), new Shape(ids.Length), $"the ids are not whole rows of T = {tokensPerRow}");
+        }
+        int batch = ids.Length / tokensPerRow;
+        if (outputLength != (long)batch * Columns)
+        {
+            throw new ShapeMismatchException(Path, new Shape(batch, Columns), new Shape(outputLength), "the pooled buffer must hold one row of C per bag");
+        }
+        return batch;
     }
 }

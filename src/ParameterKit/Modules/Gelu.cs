@@ -15,6 +15,20 @@ public sealed class Gelu(ParameterScope scope) : ElementwiseLayer(scope)
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> input, Span<float> output) => Compute(input, output);
 
+    /// <inheritdoc />
+    /// <remarks>With u = √(2/π)(x + 0.044715x³) and t = tanh(u):
+    /// d/dx = 0.5(1 + t) + 0.5x(1 - t²)·√(2/π)(1 + 3·0.044715x²).</remarks>
+    protected override void ApplyBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        for (int i = 0; i < input.Length; i++)
+        {
+            float x = input[i];
+            float t = MathF.Tanh(SqrtTwoOverPi * (x + Cubic * x * x * x));
+            float derivative = 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * Cubic * x * x);
+            inputGradient[i] = outputGradient[i] * derivative;
+        }
+    }
+
     /// <summary>The activation on spans, built from vectorized primitives so it runs at SIMD width.</summary>
     internal static void Compute(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -34,6 +34,36 @@ public abstract class Layer : Module
     /// <exception cref="ShapeMismatchException">The lengths do not fit the layer's shapes.</exception>
     public abstract void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth);
 
+    /// <summary>
+    /// Back-propagates through the layer for the batch last passed to <see cref="Forward"/>: adds the
+    /// gradients of its parameters into their <see cref="Parameter.Gradient"/> (accumulating, so micro-batches
+    /// add up until the gradients are zeroed) and writes the gradient with respect to the input.
+    /// </summary>
+    /// <param name="input">The same input the forward pass saw.</param>
+    /// <param name="outputGradient">dLoss/dOutput, rows x OutputWidth(C).</param>
+    /// <param name="inputGradient">Receives dLoss/dInput, rows x C; pass an empty span when no gradient is needed
+    /// for the input (the first layer of a model), which skips that work.</param>
+    /// <param name="inputWidth">C: the width of one input row.</param>
+    /// <exception cref="ShapeMismatchException">The lengths do not fit the layer's shapes.</exception>
+    public abstract void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth);
+
+    /// <summary>Checks the spans of a backward call; returns the row count.</summary>
+    /// <param name="input">The forward input.</param>
+    /// <param name="outputGradient">The gradient of the output.</param>
+    /// <param name="inputGradient">The input gradient destination, or empty.</param>
+    /// <param name="inputWidth">C of the input rows.</param>
+    /// <returns>The number of rows.</returns>
+    /// <exception cref="ShapeMismatchException">A length does not fit.</exception>
+    protected int CheckBackwardRows(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> inputGradient, int inputWidth)
+    {
+        int rows = CheckRows(input, outputGradient, inputWidth);
+        if (!inputGradient.IsEmpty && inputGradient.Length != input.Length)
+        {
+            throw new ShapeMismatchException(Path, new Shape(rows, inputWidth), new Shape(inputGradient.Length), "the input gradient must match the input, or be empty");
+        }
+        return rows;
+    }
+
     /// <summary>Checks that <paramref name="input"/> holds whole rows and <paramref name="output"/> has room; returns the row count.</summary>
     /// <param name="input">The input span.</param>
     /// <param name="output">The output span.</param>

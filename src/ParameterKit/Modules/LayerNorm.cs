@@ -57,4 +57,50 @@ public sealed class LayerNorm : Layer
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>With x̂ = (x - μ)·r, r = 1/√(σ² + ε), per row: dGain += dY·x̂, dBias += dY, and
+    /// dX = r·(g·dY - mean(g·dY) - x̂·mean(g·dY·x̂)). μ and r are recomputed from the input rather than stored.</remarks>
+    public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth)
+    {
+        int rows = CheckBackwardRows(input, outputGradient, inputGradient, inputWidth);
+        int c = Channels;
+        ReadOnlySpan<float> gain = Gain.Value;
+        Span<float> dGain = Gain.IsTrainable ? Gain.Gradient : default;
+        Span<float> dBias = Bias.IsTrainable ? Bias.Gradient : default;
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * c, c);
+            var dy = outputGradient.Slice(r * c, c);
+            RowStatistics.MeanAndVariance(x, out float mean, out float variance);
+            float rstd = 1f / MathF.Sqrt(variance + Epsilon);
+            double meanDxHat = 0, meanDxHatXHat = 0;
+            for (int i = 0; i < c; i++)
+            {
+                float xHat = (x[i] - mean) * rstd;
+                float dxHat = dy[i] * gain[i];
+                meanDxHat += dxHat;
+                meanDxHatXHat += dxHat * xHat;
+                if (!dGain.IsEmpty)
+                {
+                    dGain[i] += dy[i] * xHat;
+                }
+                if (!dBias.IsEmpty)
+                {
+                    dBias[i] += dy[i];
+                }
+            }
+            if (inputGradient.IsEmpty)
+            {
+                continue;
+            }
+            float m1 = (float)(meanDxHat / c), m2 = (float)(meanDxHatXHat / c);
+            var dx = inputGradient.Slice(r * c, c);
+            for (int i = 0; i < c; i++)
+            {
+                float xHat = (x[i] - mean) * rstd;
+                dx[i] = rstd * (dy[i] * gain[i] - m1 - xHat * m2);
+            }
+        }
+    }
 }

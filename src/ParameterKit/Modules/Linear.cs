@@ -83,4 +83,29 @@ public sealed class Linear : Layer
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>dW += dYᵀ·X (a TN GEMM accumulating into the gradient), db += Σ_rows dY, dX = dY·W (NN).
+    /// Frozen parameters receive no gradient, which also skips their GEMM.</remarks>
+    public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth)
+    {
+        int rows = CheckBackwardRows(input, outputGradient, inputGradient, inputWidth);
+        int c = InChannels, oc = OutChannels;
+        if (Weight.IsTrainable)
+        {
+            Gemm.Multiply(Transpose.Yes, Transpose.No, oc, c, rows, 1f, outputGradient, oc, input, c, 1f, Weight.Gradient, c);
+        }
+        if (Bias is not null && Bias.IsTrainable)
+        {
+            Span<float> db = Bias.Gradient;
+            for (int r = 0; r < rows; r++)
+            {
+                TensorPrimitives.Add(db, outputGradient.Slice(r * oc, oc), db);
+            }
+        }
+        if (!inputGradient.IsEmpty)
+        {
+            Gemm.Multiply(Transpose.No, Transpose.No, rows, c, oc, 1f, outputGradient, oc, Weight.Value, c, 0f, inputGradient, c);
+        }
+    }
 }

@@ -50,4 +50,39 @@ public sealed class RmsNorm : Layer
             TensorPrimitives.Multiply(y, gain, y);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>With r = 1/√(mean(x²) + ε): dGain += dY·x·r and dX = r·g·dY - x·r³·(Σ dY·g·x)/C.</remarks>
+    public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth)
+    {
+        int rows = CheckBackwardRows(input, outputGradient, inputGradient, inputWidth);
+        int c = Channels;
+        ReadOnlySpan<float> gain = Gain.Value;
+        Span<float> dGain = Gain.IsTrainable ? Gain.Gradient : default;
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * c, c);
+            var dy = outputGradient.Slice(r * c, c);
+            float rstd = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(x) / c + Epsilon);
+            double dot = 0;
+            for (int i = 0; i < c; i++)
+            {
+                dot += dy[i] * gain[i] * x[i];
+                if (!dGain.IsEmpty)
+                {
+                    dGain[i] += dy[i] * x[i] * rstd;
+                }
+            }
+            if (inputGradient.IsEmpty)
+            {
+                continue;
+            }
+            float k = (float)(dot / c) * rstd * rstd * rstd;
+            var dx = inputGradient.Slice(r * c, c);
+            for (int i = 0; i < c; i++)
+            {
+                dx[i] = rstd * gain[i] * dy[i] - x[i] * k;
+            }
+        }
+    }
 }

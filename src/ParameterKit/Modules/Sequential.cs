@@ -19,6 +19,8 @@ public class Sequential : Layer
     private readonly List<Layer> _layers = [];
     private readonly List<int> _widths = [];
     private float[][] _activations = [];
+    private float[] _gradientA = [];
+    private float[] _gradientB = [];
     private int _rows;
 
     /// <summary>Creates an empty sequence taking rows of <paramref name="inputWidth"/>.</summary>
@@ -82,6 +84,41 @@ public class Sequential : Layer
             current = next;
         }
         current.CopyTo(output);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Uses the activations kept by the last <see cref="Forward"/>, which must have seen this same input.
+    /// Intermediate gradients ping-pong between two reused buffers.</remarks>
+    public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth)
+    {
+        int rows = CheckBackwardRows(input, outputGradient, inputGradient, inputWidth);
+        if (rows != _rows)
+        {
+            throw new InvalidOperationException($"Backward at '{Path}' got {rows} rows but the last Forward saw {_rows}; call Forward on the same batch first.");
+        }
+        if (_layers.Count == 0)
+        {
+            outputGradient.CopyTo(inputGradient);
+            return;
+        }
+        int largest = 0;
+        for (int i = 1; i < _widths.Count - 1; i++)
+        {
+            largest = Math.Max(largest, rows * _widths[i]);
+        }
+        if (_gradientA.Length < largest)
+        {
+            _gradientA = new float[largest];
+            _gradientB = new float[largest];
+        }
+        ReadOnlySpan<float> current = outputGradient;
+        for (int i = _layers.Count - 1; i >= 0; i--)
+        {
+            ReadOnlySpan<float> layerInput = i == 0 ? input : ActivationOf(i - 1);
+            Span<float> next = i == 0 ? inputGradient : ((i % 2 == 0) ? _gradientA : _gradientB).AsSpan(0, rows * _widths[i]);
+            _layers[i].Backward(layerInput, current, next, _widths[i]);
+            current = next;
+        }
     }
 
     private void EnsureActivations(int rows)

@@ -38,7 +38,7 @@ public sealed class ParameterStore
     public ParameterScope Scope(string name) => Root.Scope(name);
 
     /// <summary>Every declared parameter, in declaration order (tied aliases excluded: each value is here once).</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public ParameterList Parameters => new(_parameters);
 
     /// <summary>Aliases declared with <see cref="ParameterScope.Tie{T}(string, T)"/>.</summary>
     public IReadOnlyList<TiedName> TiedNames => _tied;
@@ -165,6 +165,9 @@ public sealed class ParameterStore
         _modules.Add(new ModuleRecord(path, typeName));
         _moduleObjects.Add(module);
     }
+
+    /// <summary>Every registered module object, in construction order.</summary>
+    internal IReadOnlyList<object> ModuleObjects => _moduleObjects;
 
     /// <summary>Registered module objects whose path is directly below <paramref name="path"/>.</summary>
     internal IEnumerable<object> ModulesDirectlyBelow(string path)

@@ -1,0 +1,102 @@
+using ParameterKit.Parameters;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// Counts parameters straight from checkpoint headers (a local file, a sharded set, or a header read over HTTP)
+/// and infers each tensor's <see cref="ParameterKind"/> from Hugging Face naming.
+/// </summary>
+/// <remarks>
+/// Naming rules, applied to the last two dot-separated segments (<c>module.leaf</c>):
+/// <list type="bullet">
+/// <item>Buffers, not parameters: GPT-2's causal masks <c>attn.bias</c> and <c>attn.masked_bias</c> (older
+/// checkpoints store them), rotary <c>inv_freq</c>, <c>position_ids</c>, and batch-norm running statistics.</item>
+/// <item><see cref="ParameterKind.Bias"/>: leaf <c>bias</c> (or the old LayerNorm <c>beta</c>).</item>
+/// <item><see cref="ParameterKind.Embedding"/>: <c>weight</c> of <c>wte</c>, <c>wpe</c>, <c>embed_tokens</c>,
+/// <c>word_embeddings</c>, <c>position_embeddings</c>, <c>token_type_embeddings</c>, <c>embed_positions</c>,
+/// <c>tok_embeddings</c>.</item>
+/// <item><see cref="ParameterKind.NormGain"/>: <c>weight</c> of a module named <c>ln*</c> or containing
+/// <c>norm</c> (<c>ln_f</c>, <c>input_layernorm</c>, <c>model.norm</c>, <c>LayerNorm</c>), or leaf <c>gamma</c>.</item>
+/// <item>Everything else is a <see cref="ParameterKind.Weight"/>.</item>
+/// </list>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var checkpoint = SafeTensorsCheckpoint.Open("model.safetensors.index.json");
+/// CheckpointCount count = CheckpointCounter.Count(checkpoint.Tensors);
+/// Console.WriteLine($"{count.TotalParameters:N0} parameters, {count.Buffers.Count} buffers");
+/// </code>
+/// </example>
+public static class CheckpointCounter
+{
+    private static readonly HashSet<string> EmbeddingModules = new(StringComparer.Ordinal)
+    {
+        "wte", "wpe", "embed_tokens", "word_embeddings", "position_embeddings", "token_type_embeddings",
+        "embed_positions", "tok_embeddings",
+    };
+
+    private static readonly HashSet<string> BufferLeaves = new(StringComparer.Ordinal)
+    {
+        "masked_bias", "inv_freq", "position_ids", "running_mean", "running_var", "num_batches_tracked",
+    };
+
+    /// <summary>Counts the tensors of a checkpoint or header.</summary>
+    /// <param name="tensors">For example <see cref="SafeTensorsHeader.Tensors"/> or <see cref="SafeTensorsCheckpoint.Tensors"/>.</param>
+    /// <exception cref="OverflowException">The totals exceed a 64-bit integer.</exception>
+    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var byKind = Enum.GetValues<ParameterKind>().ToDictionary(k => k, _ => 0L);
+        var bytes = new Dictionary<DType, long>();
+        var parameters = new List<(SafeTensorInfo, ParameterKind)>();
+        var buffers = new List<SafeTensorInfo>();
+        long total = 0;
+        foreach (SafeTensorInfo t in tensors)
+        {
+            if (InferKind(t.Name, t.Rank) is not ParameterKind kind)
+            {
+                buffers.Add(t);
+                continue;
+            }
+            long elements = checked((long)t.ElementCount);
+            total = checked(total + elements);
+            byKind[kind] = checked(byKind[kind] + elements);
+            bytes[t.DType] = checked(bytes.GetValueOrDefault(t.DType) + (long)t.ByteLength);
+            parameters.Add((t, kind));
+        }
+        return new CheckpointCount(total, byKind, bytes, parameters, buffers);
+    }
+
+    /// <summary>
+    /// The kind a Hugging Face tensor name denotes, or <see langword="null"/> for a buffer that is not a parameter.
+    /// </summary>
+    /// <param name="name">The tensor name, for example <c>h.0.ln_1.weight</c>.</param>
+    /// <param name="rank">The tensor's rank; only 1-D weights can be norm gains.</param>
+    public static ParameterKind? InferKind(string name, int rank)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int lastDot = name.LastIndexOf('.');
+        string leaf = name[(lastDot + 1)..];
+        string module = lastDot <= 0 ? "" : name[(name.LastIndexOf('.', lastDot - 1) + 1)..lastDot];
+
+        if (BufferLeaves.Contains(leaf) || (leaf == "bias" && module == "attn"))
+        {
+            return null;
+        }
+        if (leaf is "bias" or "beta")
+        {
+            return ParameterKind.Bias;
+        }
+        if (EmbeddingModules.Contains(module) || EmbeddingModules.Contains(leaf))
+        {
+            return ParameterKind.Embedding;
+        }
+        bool normModule = module.StartsWith("ln", StringComparison.Ordinal) || module.Contains("norm", StringComparison.OrdinalIgnoreCase);
+        if (leaf == "gamma" || (leaf == "weight" && rank == 1 && normModule))
+        {
+            return ParameterKind.NormGain;
+        }
+        return ParameterKind.Weight;
+    }
+}

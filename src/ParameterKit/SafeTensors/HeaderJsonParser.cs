@@ -1,0 +1,319 @@
+using System.Text.Json;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// Parses header JSON the way the reference crate's serde derive does (validation step 5 of SPEC.md §4):
+/// the same accepted dialect, the same field rules, the same quirks. Every failure is
+/// <see cref="SafeTensorsErrorKind.InvalidHeaderDeserialization"/>.
+/// </summary>
+/// <remarks>
+/// Quirks reproduced on purpose, because a reader that differs from the crate would accept files PyTorch
+/// rejects or the reverse: a tensor entry may be a 3-element array in field order; a dtype may be written as
+/// the one-key map <c>{"F32": null}</c> (serde's externally tagged unit variant); unknown fields in an entry
+/// are ignored; a repeated tensor name keeps the last entry; a repeated field or <c>__metadata__</c> is an
+/// error; nesting deeper than 127 levels is an error (serde_json's limit of 128 counts the level that fails).
+/// </remarks>
+internal ref struct HeaderJsonParser
+{
+    /// <summary>serde_json starts with 128 and fails when entering the level that brings it to 0.</summary>
+    private const int MaxDepth = 127;
+
+    private const string MetadataKey = "__metadata__";
+
+    private Utf8JsonReader _reader;
+    private readonly string? _source;
+    private string? _currentTensor;
+
+    private HeaderJsonParser(ReadOnlySpan<byte> json, string? source)
+    {
+        _reader = new Utf8JsonReader(json, new JsonReaderOptions
+        {
+            MaxDepth = MaxDepth,
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+        });
+        _source = source;
+        _currentTensor = null;
+    }
+
+    /// <summary>A tensor entry as written in the header, before offset validation.</summary>
+    internal readonly record struct Entry(string Name, DType DType, ulong[] Dimensions, ulong Begin, ulong End);
+
+    /// <summary>Parses <paramref name="json"/> (already known to be valid UTF-8).</summary>
+    /// <returns>The metadata map (null when absent or JSON null) and the entries, duplicates resolved last-wins.</returns>
+    internal static (OrderedDictionary<string, string>? Metadata, List<Entry> Entries) Parse(ReadOnlySpan<byte> json, string? source)
+    {
+        var parser = new HeaderJsonParser(json, source);
+        try
+        {
+            return parser.ParseDocument(json);
+        }
+        catch (JsonException e)
+        {
+            throw parser.Fail($"the header is not valid JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // GetString throws this for an unpaired surrogate escape such as "\ud800", which serde_json rejects too.
+            throw parser.Fail($"the header holds an invalid string: {e.Message}", e);
+        }
+    }
+
+    private (OrderedDictionary<string, string>?, List<Entry>) ParseDocument(ReadOnlySpan<byte> json)
+    {
+        // A byte order mark is not JSON whitespace for serde_json; reject it rather than let a parser skip it.
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            throw Fail("the header starts with a byte order mark, which is not JSON");
+        }
+        if (!_reader.Read())
+        {
+            throw Fail("the header is empty");
+        }
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail($"the header must be a JSON object, not {_reader.TokenType}");
+        }
+
+        OrderedDictionary<string, string>? metadata = null;
+        bool sawMetadata = false;
+        var entries = new List<Entry>();
+        var indexByName = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (Next() != JsonTokenType.EndObject)
+        {
+            string key = _reader.GetString()!;
+            Next();
+            if (key == MetadataKey)
+            {
+                if (sawMetadata)
+                {
+                    throw Fail("duplicate field `__metadata__`");
+                }
+                sawMetadata = true;
+                metadata = ParseMetadata();
+                continue;
+            }
+            _currentTensor = key;
+            Entry entry = ParseEntry(key);
+            _currentTensor = null;
+            // serde collects into a HashMap, which keeps the last of repeated keys.
+            if (indexByName.TryGetValue(key, out int existing))
+            {
+                entries[existing] = entry;
+            }
+            else
+            {
+                indexByName.Add(key, entries.Count);
+                entries.Add(entry);
+            }
+        }
+        // Anything after the object other than JSON whitespace makes Read throw (single-value mode).
+        if (_reader.Read())
+        {
+            throw Fail("trailing characters after the header object");
+        }
+        return (metadata, entries);
+    }
+
+    private OrderedDictionary<string, string>? ParseMetadata()
+    {
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail($"`__metadata__` must be an object of strings or null, not {_reader.TokenType}");
+        }
+        var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        while (Next() != JsonTokenType.EndObject)
+        {
+            string key = _reader.GetString()!;
+            if (Next() != JsonTokenType.String)
+            {
+                throw Fail($"`__metadata__` value for key '{key}' must be a string, not {_reader.TokenType}");
+            }
+            map[key] = _reader.GetString()!;
+        }
+        return map;
+    }
+
+    private Entry ParseEntry(string name)
+    {
+        if (_reader.TokenType == JsonTokenType.StartArray)
+        {
+            return ParsePositionalEntry(name);
+        }
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail($"a tensor entry must be an object, not {_reader.TokenType}");
+        }
+        DType? dtype = null;
+        ulong[]? shape = null;
+        (ulong Begin, ulong End)? offsets = null;
+        while (Next() != JsonTokenType.EndObject)
+        {
+            string field = _reader.GetString()!;
+            Next();
+            switch (field)
+            {
+                case "dtype":
+                    dtype = dtype is null ? ParseDType() : throw Fail("duplicate field `dtype`");
+                    break;
+                case "shape":
+                    shape = shape is null ? ParseShape() : throw Fail("duplicate field `shape`");
+                    break;
+                case "data_offsets":
+                    offsets = offsets is null ? ParseOffsets() : throw Fail("duplicate field `data_offsets`");
+                    break;
+                default:
+                    _reader.Skip();
+                    break;
+            }
+        }
+        if (dtype is null)
+        {
+            throw Fail("missing field `dtype`");
+        }
+        if (shape is null)
+        {
+            throw Fail("missing field `shape`");
+        }
+        if (offsets is null)
+        {
+            throw Fail("missing field `data_offsets`");
+        }
+        return new Entry(name, dtype.Value, shape, offsets.Value.Begin, offsets.Value.End);
+    }
+
+    /// <summary>serde derives also accept a struct as a sequence of its fields in declaration order.</summary>
+    private Entry ParsePositionalEntry(string name)
+    {
+        if (Next() == JsonTokenType.EndArray)
+        {
+            throw Fail("a tensor entry array needs 3 elements, found 0");
+        }
+        DType dtype = ParseDType();
+        if (Next() == JsonTokenType.EndArray)
+        {
+            throw Fail("a tensor entry array needs 3 elements, found 1");
+        }
+        ulong[] shape = ParseShape();
+        if (Next() == JsonTokenType.EndArray)
+        {
+            throw Fail("a tensor entry array needs 3 elements, found 2");
+        }
+        (ulong begin, ulong end) = ParseOffsets();
+        if (Next() != JsonTokenType.EndArray)
+        {
+            throw Fail("a tensor entry array needs exactly 3 elements, found more");
+        }
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private DType ParseDType()
+    {
+        if (_reader.TokenType == JsonTokenType.String)
+        {
+            return ParseDTypeName(_reader.GetString()!);
+        }
+        // serde's enum from buffered content: a map with a single key names the variant; a unit variant's
+        // value must then be null.
+        if (_reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (Next() == JsonTokenType.EndObject)
+            {
+                throw Fail("`dtype` given as an empty map");
+            }
+            DType dtype = ParseDTypeName(_reader.GetString()!);
+            if (Next() != JsonTokenType.Null)
+            {
+                throw Fail("`dtype` given as a map must map the dtype name to null");
+            }
+            if (Next() != JsonTokenType.EndObject)
+            {
+                throw Fail("`dtype` given as a map must have a single key");
+            }
+            return dtype;
+        }
+        throw Fail($"`dtype` must be a string, not {_reader.TokenType}");
+    }
+
+    private DType ParseDTypeName(string name) => DTypes.TryParseSafeTensorsName(name, out DType dtype)
+        ? dtype
+        : throw Fail($"unknown dtype \"{name}\"");
+
+    private ulong[] ParseShape()
+    {
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Fail($"`shape` must be an array of integers, not {_reader.TokenType}");
+        }
+        var dims = new List<ulong>();
+        while (Next() != JsonTokenType.EndArray)
+        {
+            dims.Add(ReadUInt64("shape"));
+        }
+        return [.. dims];
+    }
+
+    private (ulong Begin, ulong End) ParseOffsets()
+    {
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Fail($"`data_offsets` must be an array of 2 integers, not {_reader.TokenType}");
+        }
+        ulong[] values = new ulong[2];
+        int count = 0;
+        while (Next() != JsonTokenType.EndArray)
+        {
+            if (count == 2)
+            {
+                throw Fail("`data_offsets` must have exactly 2 elements, found more");
+            }
+            values[count++] = ReadUInt64("data_offsets");
+        }
+        return count == 2 ? (values[0], values[1]) : throw Fail($"`data_offsets` must have exactly 2 elements, found {count}");
+    }
+
+    /// <summary>
+    /// Reads a JSON integer in 0..2^64-1. Fractions, exponents and a minus sign (even <c>-0</c>) make serde_json
+    /// produce a float or a negative integer, which a <c>usize</c> field rejects; so only plain digits pass.
+    /// </summary>
+    private ulong ReadUInt64(string field)
+    {
+        if (_reader.TokenType != JsonTokenType.Number)
+        {
+            throw Fail($"`{field}` must hold integers, found {_reader.TokenType}");
+        }
+        ReadOnlySpan<byte> digits = _reader.ValueSpan;
+        ulong value = 0;
+        foreach (byte b in digits)
+        {
+            if (b < (byte)'0' || b > (byte)'9')
+            {
+                throw Fail($"`{field}` must hold non-negative integers, found {System.Text.Encoding.UTF8.GetString(digits)}");
+            }
+            if (value > (ulong.MaxValue - (ulong)(b - '0')) / 10)
+            {
+                throw Fail($"`{field}` value {System.Text.Encoding.UTF8.GetString(digits)} exceeds 2^64-1");
+            }
+            value = value * 10 + (ulong)(b - '0');
+        }
+        return value;
+    }
+
+    private JsonTokenType Next()
+    {
+        if (!_reader.Read())
+        {
+            throw Fail("the header JSON ends early");
+        }
+        return _reader.TokenType;
+    }
+
+    private readonly SafeTensorsFormatException Fail(string detail, Exception? inner = null) =>
+        new(SafeTensorsErrorKind.InvalidHeaderDeserialization, _source, _currentTensor, detail, inner);
+}

@@ -1,0 +1,96 @@
+using ParameterKit.Tensors;
+
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// The reference crate's <c>Metadata::validate</c> and its buffer-coverage check (steps 6 and 7 of SPEC.md §4),
+/// in the crate's order so that a file breaking several rules gets the crate's error.
+/// </summary>
+internal static class HeaderValidator
+{
+    /// <summary>Validates offsets and sizes and returns the tensors in offset order.</summary>
+    /// <param name="entries">Parsed entries, in header order (ties in the offset sort keep this order).</param>
+    /// <param name="headerLength">N, the header length field.</param>
+    /// <param name="fileLength">The total length of the file.</param>
+    /// <param name="source">The file or source name for error messages.</param>
+    internal static SafeTensorInfo[] Validate(List<HeaderJsonParser.Entry> entries, ulong headerLength, ulong fileLength, string? source)
+    {
+        // A stable sort on (begin, end), as the crate does (List.Sort is not stable, so sort indices).
+        var order = new int[entries.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        Array.Sort(order, (a, b) =>
+        {
+            int c = entries[a].Begin.CompareTo(entries[b].Begin);
+            if (c == 0)
+            {
+                c = entries[a].End.CompareTo(entries[b].End);
+            }
+            return c == 0 ? a.CompareTo(b) : c;
+        });
+
+        var tensors = new SafeTensorInfo[entries.Count];
+        ulong previousEnd = 0;
+        for (int i = 0; i < order.Length; i++)
+        {
+            HeaderJsonParser.Entry e = entries[order[i]];
+            if (e.Begin != previousEnd || e.End < e.Begin)
+            {
+                throw Fail(SafeTensorsErrorKind.InvalidOffset, source, e.Name,
+                    $"data_offsets [{e.Begin}, {e.End}] do not start where the previous tensor ends ({previousEnd}) or end before they begin");
+            }
+            ulong elements = ElementCount(e, source);
+            ulong bits = Multiply(elements, (ulong)e.DType.BitSize())
+                ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
+                    $"{elements} elements of {e.DType.SafeTensorsName()} overflow a 64-bit bit count");
+            if (bits % 8 != 0)
+            {
+                throw Fail(SafeTensorsErrorKind.MisalignedSlice, source, e.Name,
+                    $"{elements} elements of {e.DType.SafeTensorsName()} are {bits} bits, not a whole number of bytes");
+            }
+            if (e.End - e.Begin != bits / 8)
+            {
+                throw Fail(SafeTensorsErrorKind.TensorInvalidInfo, source, e.Name,
+                    $"{e.DType.SafeTensorsName()} {Format(e.Dimensions)} needs {bits / 8} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
+            }
+            tensors[i] = new SafeTensorInfo(e.Name, e.DType, e.Dimensions, e.Begin, e.End, elements);
+            previousEnd = e.End;
+        }
+
+        // The crate adds without a check; a wrapped sum can never equal the file length, so overflow is a mismatch.
+        ulong? covered = Add(previousEnd, 8UL + headerLength);
+        if (covered != fileLength)
+        {
+            throw Fail(SafeTensorsErrorKind.MetadataIncompleteBuffer, source, null,
+                $"the tensors cover {previousEnd} bytes of data after an 8 + {headerLength}-byte header, but the file is {fileLength} bytes long");
+        }
+        return tensors;
+    }
+
+    /// <summary>The crate multiplies the dimensions left to right from 1, failing on the first overflow.</summary>
+    private static ulong ElementCount(HeaderJsonParser.Entry e, string? source)
+    {
+        ulong count = 1;
+        foreach (ulong d in e.Dimensions)
+        {
+            count = Multiply(count, d) ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
+                $"the element count of shape {Format(e.Dimensions)} overflows 64 bits");
+        }
+        return count;
+    }
+
+    private static ulong? Multiply(ulong a, ulong b)
+    {
+        ulong high = Math.BigMul(a, b, out ulong low);
+        return high == 0 ? low : null;
+    }
+
+    private static ulong? Add(ulong a, ulong b) => a > ulong.MaxValue - b ? null : a + b;
+
+    private static string Format(ulong[] dims) => "[" + string.Join(", ", dims) + "]";
+
+    private static SafeTensorsFormatException Fail(SafeTensorsErrorKind kind, string? source, string? tensor, string detail) =>
+        new(kind, source, tensor, detail);
+}

@@ -1,0 +1,208 @@
+using System.IO.MemoryMappedFiles;
+using ParameterKit.Tensors;
+using ParameterKit.Tensors.Conversions;
+
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// A safetensors file opened through a read-only memory map. Opening validates the header exactly as the
+/// reference crate does and reads nothing else; tensor bytes are read lazily, straight from the page cache.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Lifetime.</b> <see cref="GetBytes(SafeTensorInfo)"/> returns a zero-copy span over the map and
+/// <see cref="GetMemory(SafeTensorInfo)"/> a zero-copy memory. Both are valid only until the file is disposed:
+/// after <see cref="Dispose"/> the map is gone, every accessor throws <see cref="ObjectDisposedException"/>
+/// (including <c>GetMemory(...).Span</c>), and a span obtained earlier must not be used. Keep the file alive
+/// (a <c>using</c> block) for as long as you read from its views.
+/// </para>
+/// <para>
+/// <b>Alignment.</b> Tensor data need not be aligned (the format does not require it, and a tensor following a
+/// 1-byte tensor starts at an odd address). Views are bytes; the conversion methods read unaligned.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var file = SafeTensorsFile.Open("model.safetensors");
+/// foreach (SafeTensorInfo t in file.Tensors) Console.WriteLine(t);
+/// float[] wte = file.ReadSingles("wte.weight");
+/// </code>
+/// </example>
+public sealed unsafe class SafeTensorsFile : IDisposable
+{
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _view;
+    private byte* _base;
+    private volatile bool _disposed;
+
+    private SafeTensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePointer, SafeTensorsHeader header)
+    {
+        FilePath = path;
+        _map = map;
+        _view = view;
+        _base = basePointer;
+        Header = header;
+    }
+
+    /// <summary>The path the file was opened from.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The validated header.</summary>
+    public SafeTensorsHeader Header { get; }
+
+    /// <summary>Every tensor, in data-offset order.</summary>
+    public IReadOnlyList<SafeTensorInfo> Tensors => Header.Tensors;
+
+    /// <summary>The <c>__metadata__</c> map, or <see langword="null"/> when absent.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata => Header.Metadata;
+
+    /// <summary>
+    /// Memory-maps <paramref name="path"/> read-only and validates its header. No tensor data is read.
+    /// </summary>
+    /// <param name="path">The <c>.safetensors</c> file.</param>
+    /// <exception cref="SafeTensorsFormatException">The file is rejected; the kind is the reference crate's error.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static SafeTensorsFile Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        // FileShare.Delete lets an atomic save rename a new checkpoint over this one while it is mapped.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        long length = stream.Length;
+        if (length < 8)
+        {
+            // An empty file cannot be mapped at all; the crate's answer is HeaderTooSmall either way.
+            stream.Dispose();
+            SafeTensorsHeader.CheckLengthPrefix([], (ulong)length, path);
+        }
+
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        byte* pointer = null;
+        try
+        {
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            pointer += view.PointerOffset;
+            var all = new ReadOnlySpan<byte>(pointer, (int)Math.Min(length, int.MaxValue));
+            ulong n = SafeTensorsHeader.CheckLengthPrefix(all, (ulong)length, path);
+            SafeTensorsHeader header = SafeTensorsHeader.ParseHeaderBytes(all.Slice(8, (int)n), n, (ulong)length, path);
+            return new SafeTensorsFile(path, map, view, pointer, header);
+        }
+        catch
+        {
+            if (pointer != null)
+            {
+                view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+            view?.Dispose();
+            if (map is null)
+            {
+                stream.Dispose();
+            }
+            map?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns the tensor named <paramref name="name"/>.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    /// <exception cref="SafeTensorsFormatException">No such tensor (<see cref="SafeTensorsErrorKind.TensorNotFound"/>).</exception>
+    public SafeTensorInfo GetTensor(string name) => Header.GetTensor(name);
+
+    /// <summary>The raw little-endian bytes of the tensor named <paramref name="name"/>, zero-copy.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    /// <exception cref="SafeTensorsFormatException">No such tensor.</exception>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    public ReadOnlySpan<byte> GetBytes(string name) => GetBytes(GetTensor(name));
+
+    /// <summary>
+    /// The raw little-endian bytes of <paramref name="tensor"/>, zero-copy over the memory map. Valid until the
+    /// file is disposed.
+    /// </summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    /// <exception cref="ArgumentException">The tensor does not belong to this file.</exception>
+    /// <exception cref="NotSupportedException">The tensor is larger than 2 GB, the most a span can cover.</exception>
+    public ReadOnlySpan<byte> GetBytes(SafeTensorInfo tensor)
+    {
+        byte* start = Locate(tensor, out int length);
+        return new ReadOnlySpan<byte>(start, length);
+    }
+
+    /// <summary>
+    /// The tensor's bytes as a <see cref="ReadOnlyMemory{T}"/> over the map: zero-copy and storable, and after
+    /// <see cref="Dispose"/> its <c>Span</c> throws <see cref="ObjectDisposedException"/> instead of reading
+    /// unmapped memory.
+    /// </summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    public ReadOnlyMemory<byte> GetMemory(SafeTensorInfo tensor)
+    {
+        byte* start = Locate(tensor, out int length);
+        return new MappedMemoryManager(this, start, length).Memory;
+    }
+
+    /// <summary>Converts a tensor to float32 (see <see cref="ElementConversion.ToSingle"/> for the dtypes).</summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <param name="destination">Receives <see cref="SafeTensorInfo.ElementCount"/> values.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+    /// <exception cref="NotSupportedException">The dtype has no float32 conversion (C64, F4, F6).</exception>
+    public void ConvertToSingle(SafeTensorInfo tensor, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if ((ulong)destination.Length != tensor.ElementCount)
+        {
+            throw new ArgumentException(
+                $"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements but the destination holds {destination.Length}.",
+                nameof(destination));
+        }
+        ElementConversion.ToSingle(tensor.DType, GetBytes(tensor), destination);
+    }
+
+    /// <summary>Reads the tensor named <paramref name="name"/> into a new float32 array.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    public float[] ReadSingles(string name)
+    {
+        SafeTensorInfo tensor = GetTensor(name);
+        var values = new float[checked((int)tensor.ElementCount)];
+        ConvertToSingle(tensor, values);
+        return values;
+    }
+
+    /// <summary>Unmaps the file. Every span and memory obtained from it becomes invalid.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_base != null)
+        {
+            _base = null;
+            _view!.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+        _view?.Dispose();
+        _map?.Dispose();
+    }
+
+    internal bool IsDisposed => _disposed;
+
+    private byte* Locate(SafeTensorInfo tensor, out int length)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Header.TryGetTensor(tensor.Name, out SafeTensorInfo? own) || !ReferenceEquals(own, tensor))
+        {
+            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(tensor));
+        }
+        if (tensor.ByteLength > int.MaxValue)
+        {
+            throw new NotSupportedException(
+                $"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.ByteLength} bytes, more than one span can address.");
+        }
+        length = (int)tensor.ByteLength;
+        return _base + Header.DataStart + tensor.Begin;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Runtime.InteropServices;
+using ParameterKit.Parameters;
+using ParameterKit.Tensors;
+using ParameterKit.Tensors.Conversions;
+
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// Loads safetensors checkpoints into a <see cref="ParameterStore"/> and saves a store as one, with
+/// Hugging Face names, so a model moves between ParameterKit and PyTorch without conversion.
+/// </summary>
+/// <example>
+/// <code>
+/// ParameterStore store = Gpt2Config.Small.Declare();
+/// store.Materialize(seed: 0);
+/// using var checkpoint = SafeTensorsCheckpoint.Open("gpt2/model.safetensors");
+/// store.Load(checkpoint, CheckpointLoadOptions.Gpt2);
+/// store.Save("finetuned.safetensors", transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+/// </code>
+/// </example>
+public static class StoreCheckpoint
+{
+    /// <summary>
+    /// Fills the store's parameters from <paramref name="checkpoint"/>, converting every dtype to float32.
+    /// All names are matched and checked before any value is written, so a strict load that fails leaves the
+    /// store exactly as it was.
+    /// </summary>
+    /// <param name="store">A materialized store.</param>
+    /// <param name="checkpoint">An open single-file or sharded checkpoint.</param>
+    /// <param name="options">Name mapping, transposition and strictness; <see cref="CheckpointLoadOptions.Default"/> when null.</param>
+    /// <returns>The report of what was loaded, missing, unexpected and mismatched.</returns>
+    /// <exception cref="CheckpointLoadException">Strict mode, and some name did not line up (all are listed).</exception>
+    /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    public static CheckpointLoadReport Load(this ParameterStore store, SafeTensorsCheckpoint checkpoint, CheckpointLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        options ??= CheckpointLoadOptions.Default;
+        if (!store.IsMaterialized)
+        {
+            throw new InvalidOperationException("Materialize the store before loading a checkpoint into it: loading fills existing values.");
+        }
+
+        var plan = new List<(Parameter Parameter, SafeTensorInfo Tensor, bool Transpose)>();
+        // Parameters some tensor named (loaded or mismatched): those are not "missing".
+        var claimed = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var unexpected = new List<string>();
+        var mismatched = new List<CheckpointMismatch>();
+        var skipped = new List<string>();
+        var aliases = new List<(string, Parameter, SafeTensorInfo)>();
+
+        foreach (SafeTensorInfo tensor in checkpoint.Tensors)
+        {
+            string? name = options.ToStoreName(tensor.Name);
+            if (name is null)
+            {
+                skipped.Add(tensor.Name);
+            }
+            else if (store.TryGetParameter(name, out Parameter? parameter))
+            {
+                // Canonical names go first, so a tied alias (lm_head.weight) only fills a target nobody else did.
+                if (parameter.Name == name)
+                {
+                    Match(name, parameter, tensor);
+                }
+                else
+                {
+                    aliases.Add((name, parameter, tensor));
+                }
+            }
+            else if (options.SkipBuffers && CheckpointCounter.InferKind(tensor.Name, tensor.Rank) is null)
+            {
+                skipped.Add(tensor.Name);
+            }
+            else
+            {
+                unexpected.Add(tensor.Name);
+            }
+        }
+        foreach ((string name, Parameter parameter, SafeTensorInfo tensor) in aliases)
+        {
+            if (claimed.Contains(parameter))
+            {
+                skipped.Add(tensor.Name);
+            }
+            else
+            {
+                Match(name, parameter, tensor);
+            }
+        }
+
+        List<string> missing = [.. store.Parameters.Where(p => !claimed.Contains(p)).Select(p => p.Name)];
+        var report = new CheckpointLoadReport(checkpoint.Path, [.. plan.Select(p => p.Parameter.Name)], missing, unexpected, mismatched, skipped);
+        if (options.Strict && !report.IsComplete)
+        {
+            throw new CheckpointLoadException(report);
+        }
+        foreach ((Parameter parameter, SafeTensorInfo tensor, bool transpose) in plan)
+        {
+            Copy(checkpoint, tensor, parameter, transpose);
+        }
+        return report;
+
+        void Match(string name, Parameter parameter, SafeTensorInfo tensor)
+        {
+            claimed.Add(parameter);
+            bool transpose = options.Transposed?.Invoke(parameter.Name) == true && tensor.Rank == 2;
+            string actual = $"{tensor.DType.SafeTensorsName()} {tensor.FormatDimensions()}";
+            if (!FitsShape(tensor, parameter.Shape, transpose))
+            {
+                mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
+                    transpose ? "the shapes differ (the tensor is stored transposed)" : "the shapes differ"));
+            }
+            else if (!ElementConversion.CanConvertToSingle(tensor.DType))
+            {
+                mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
+                    $"dtype {tensor.DType.SafeTensorsName()} has no conversion to float32"));
+            }
+            else
+            {
+                plan.Add((parameter, tensor, transpose));
+            }
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> (a file or a sharded index), loads it, and closes it.</summary>
+    /// <param name="store">A materialized store.</param>
+    /// <param name="path">A <c>.safetensors</c> file or <c>*.safetensors.index.json</c>.</param>
+    /// <param name="options">Name mapping, transposition and strictness.</param>
+    /// <returns>The load report.</returns>
+    public static CheckpointLoadReport Load(this ParameterStore store, string path, CheckpointLoadOptions? options = null)
+    {
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(path);
+        return store.Load(checkpoint, options);
+    }
+
+    /// <summary>
+    /// Saves every parameter (a tied pair once, under its owner's name) as float32 little-endian with its shape,
+    /// which PyTorch's <c>safetensors.torch.load_file</c> reads back as a state dict. The save is atomic.
+    /// </summary>
+    /// <param name="store">A materialized store.</param>
+    /// <param name="path">The target file.</param>
+    /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.</param>
+    /// <param name="transposed">Parameters to store transposed (for example <see cref="CheckpointLoadOptions.IsGpt2Conv1DWeight"/>
+    /// to write GPT-2's Conv1D layout); none when null.</param>
+    /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    public static void Save(this ParameterStore store, string path, IReadOnlyDictionary<string, string>? metadata = null, Func<string, bool>? transposed = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!store.IsMaterialized)
+        {
+            throw new InvalidOperationException("Materialize the store before saving it: an unmaterialized store has no values.");
+        }
+        var writer = new SafeTensorsWriter(metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (Parameter parameter in store.Parameters)
+        {
+            Shape shape = parameter.Shape;
+            bool transpose = transposed?.Invoke(parameter.Name) == true && shape.Rank == 2;
+            ulong[] dims = [.. shape.Dimensions.ToArray().Select(d => (ulong)d)];
+            if (transpose)
+            {
+                Array.Reverse(dims);
+            }
+            writer.Add(parameter.Name, DType.F32, dims, stream =>
+            {
+                if (!transpose)
+                {
+                    stream.Write(MemoryMarshal.AsBytes((ReadOnlySpan<float>)parameter.Value));
+                    return;
+                }
+                var swapped = new float[parameter.ElementCount];
+                MatrixTranspose.Transpose(parameter.Value, shape[0], shape[1], swapped);
+                stream.Write(MemoryMarshal.AsBytes(swapped.AsSpan()));
+            });
+        }
+        writer.Save(path);
+    }
+
+    private static bool FitsShape(SafeTensorInfo tensor, Shape shape, bool transpose)
+    {
+        ReadOnlySpan<ulong> dims = tensor.Dimensions;
+        if (dims.Length != shape.Rank)
+        {
+            return false;
+        }
+        for (int i = 0; i < dims.Length; i++)
+        {
+            int expected = shape[transpose ? dims.Length - 1 - i : i];
+            if (dims[i] != (ulong)expected)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void Copy(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transpose)
+    {
+        Span<float> destination = parameter.Value;
+        if (!transpose)
+        {
+            checkpoint.ConvertToSingle(tensor, destination);
+            return;
+        }
+        // Stored C x OC; the parameter is OC x C.
+        var stored = new float[destination.Length];
+        checkpoint.ConvertToSingle(tensor, stored);
+        MatrixTranspose.Transpose(stored, (int)tensor.Dimensions[0], (int)tensor.Dimensions[1], destination);
+    }
+}

@@ -1,0 +1,18 @@
+namespace ParameterKit.Training;
+
+/// <summary>
+/// Hooks into the training loop. Override what you need; each method runs on the training thread, between steps,
+/// so it may read parameters, save files or log. Return values let a callback stop training.
+/// </summary>
+public abstract class TrainerCallback
+{
+    /// <summary>After every optimizer step.</summary>
+    /// <param name="progress">The step's progress report.</param>
+    /// <returns><see langword="false"/> to stop training after this step.</returns>
+    public virtual bool OnStepEnd(in TrainingProgress progress) => true;
+
+    /// <summary>After every epoch, once the validation set (if any) is evaluated.</summary>
+    /// <param name="summary">What the epoch did.</param>
+    /// <returns><see langword="false"/> to stop training.</returns>
+    public virtual bool OnEpochEnd(EpochSummary summary) => true;
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ParameterKit.Modules;
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Training;
+
+/// <summary>
+/// A whole training run in one safetensors file: every parameter under its own name (so
+/// <c>store.Load(path)</c> or PyTorch's <c>load_file</c> reads the weights alone), each optimizer state buffer as a
+/// tensor named <c>optimizer/{state}</c>, and the non-tensor state — format version, step, epoch, schedule
+/// position, dropout mask counters, early-stopping record — in <c>__metadata__</c>. Saving is atomic.
+/// </summary>
+/// <remarks>
+/// Resuming is bit-identical to an uninterrupted run: shuffling is a pure function of (seed, epoch), the learning
+/// rate a pure function of the step, and dropout masks of (seed, call counter), so restoring those counters and the
+/// buffers restores everything that decides the next loss.
+/// </remarks>
+public static class TrainingCheckpoint
+{
+    /// <summary>The format version written into <c>parameterkit.checkpoint_version</c>.</summary>
+    public const int FormatVersion = 1;
+
+    private const string VersionKey = "parameterkit.checkpoint_version";
+    private const string OptimizerPrefix = "optimizer/";
+
+    /// <summary>Saves parameters, optimizer state and trainer state to <paramref name="path"/> (atomically).</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="optimizer">The optimizer (its store holds the parameters).</param>
+    /// <param name="state">Where training is, from <see cref="Trainer{TExample}.State"/>.</param>
+    /// <param name="metadata">Extra metadata to keep (for example label names); keys must not start with <c>trainer.</c>, <c>optimizer.</c> or <c>dropout.</c>.</param>
+    public static void Save(string path, Optimizer optimizer, TrainerState state, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(state);
+        var store = optimizer.Store;
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            meta[key] = value;
+        }
+        meta[VersionKey] = FormatVersion.ToString(CultureInfo.InvariantCulture);
+        meta["optimizer.type"] = optimizer.GetType().Name;
+        meta["optimizer.step_count"] = Text(optimizer.StepCount);
+        meta["optimizer.learning_rate"] = Text(optimizer.LearningRate);
+        meta["trainer.epoch"] = Text(state.Epoch);
+        meta["trainer.batch_in_epoch"] = Text(state.BatchInEpoch);
+        meta["trainer.step"] = Text(state.Step);
+        meta["trainer.epoch_loss_sum"] = Text(state.EpochLossSum);
+        meta["trainer.best_metric"] = Text(state.BestMetric);
+        meta["trainer.best_epoch"] = Text(state.BestEpoch);
+        meta["trainer.epochs_without_improvement"] = Text(state.EpochsWithoutImprovement);
+        foreach (var dropout in DropoutLayers(store))
+        {
+            meta["dropout." + dropout.Path] = Text((long)dropout.Calls);
+        }
+
+        var writer = new SafeTensorsWriter(meta);
+        foreach (var parameter in store.Parameters)
+        {
+            var p = parameter;
+            writer.Add(p.Name, DType.F32, Dimensions(p.Shape), stream => stream.Write(MemoryMarshal.AsBytes((ReadOnlySpan<float>)p.Value)));
+        }
+        foreach (var (name, buffer) in optimizer.State)
+        {
+            var b = buffer;
+            writer.Add(OptimizerPrefix + name, DType.F32, [(ulong)b.Length], stream => stream.Write(MemoryMarshal.AsBytes(b.AsSpan())));
+        }
+        writer.Save(path);
+    }
+
+    /// <summary>
+    /// Restores parameters, optimizer state and dropout counters from <paramref name="path"/> into a model built
+    /// the same way, and returns the trainer state to pass to <see cref="Trainer{TExample}.Fit"/>.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="optimizer">A fresh optimizer of the same type over the rebuilt, materialized store.</param>
+    /// <returns>The saved trainer state.</returns>
+    /// <exception cref="CheckpointLoadException">A parameter is missing, unexpected or has another shape.</exception>
+    /// <exception cref="InvalidDataException">The file is not a ParameterKit training checkpoint, has another format version or another optimizer type.</exception>
+    public static TrainerState Load(string path, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var store = optimizer.Store;
+        using var file = SafeTensorsFile.Open(path);
+        var meta = file.Metadata ?? throw new InvalidDataException($"'{path}' has no __metadata__: it is not a ParameterKit training checkpoint.");
+        string version = Get(meta, VersionKey, path);
+        if (version != FormatVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidDataException($"'{path}' is a version {version} training checkpoint; this ParameterKit reads version {FormatVersion}.");
+        }
+        string type = Get(meta, "optimizer.type", path);
+        if (type != optimizer.GetType().Name)
+        {
+            throw new InvalidDataException($"'{path}' holds the state of a {type} optimizer, not of a {optimizer.GetType().Name}.");
+        }
+
+        // Strict for the parameters (every one present with its shape); the optimizer's tensors are read below.
+        store.Load(path, new CheckpointLoadOptions
+        {
+            MapName = name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? null : name,
+            SkipBuffers = false,
+        });
+        foreach (var (name, buffer) in optimizer.State)
+        {
+            string tensorName = OptimizerPrefix + name;
+            if (!file.Header.TryGetTensor(tensorName, out var info) || info.ElementCount != (ulong)buffer.Length || info.DType != DType.F32)
+            {
+                throw new InvalidDataException($"'{path}' has no float32 optimizer state '{tensorName}' of {buffer.Length} values for this model.");
+            }
+            file.ConvertToSingle(info, buffer);
+        }
+        optimizer.RestoreStepCount(Long(meta, "optimizer.step_count", path));
+        optimizer.LearningRate = double.Parse(Get(meta, "optimizer.learning_rate", path), CultureInfo.InvariantCulture);
+        foreach (var dropout in DropoutLayers(store))
+        {
+            if (meta.TryGetValue("dropout." + dropout.Path, out string? calls))
+            {
+                dropout.RestoreCalls(ulong.Parse(calls, CultureInfo.InvariantCulture));
+            }
+        }
+        return new TrainerState
+        {
+            Epoch = (int)Long(meta, "trainer.epoch", path),
+            BatchInEpoch = (int)Long(meta, "trainer.batch_in_epoch", path),
+            Step = Long(meta, "trainer.step", path),
+            EpochLossSum = double.Parse(Get(meta, "trainer.epoch_loss_sum", path), CultureInfo.InvariantCulture),
+            BestMetric = double.Parse(Get(meta, "trainer.best_metric", path), CultureInfo.InvariantCulture),
+            BestEpoch = (int)Long(meta, "trainer.best_epoch", path),
+            EpochsWithoutImprovement = (int)Long(meta, "trainer.epochs_without_improvement", path),
+        };
+    }
+
+    private static IEnumerable<Dropout> DropoutLayers(ParameterStore store) => store.ModuleObjects.OfType<Dropout>();
+
+    private static ulong[] Dimensions(Shape shape)
+    {
+        var dims = new ulong[shape.Rank];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            dims[i] = (ulong)shape[i];
+        }
+        return dims;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Get(IReadOnlyDictionary<string, string> meta, string key, string path) =>
+        meta.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"'{path}' lacks the metadata '{key}' of a ParameterKit training checkpoint.");
+
+    private static long Long(IReadOnlyDictionary<string, string> meta, string key, string path) =>
+        long.Parse(Get(meta, key, path), CultureInfo.InvariantCulture);
+}

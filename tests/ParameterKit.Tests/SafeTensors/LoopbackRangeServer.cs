@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ParameterKit.Tests.SafeTensors;
+
+/// <summary>
+/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port, loopback only) that serves one file with
+/// <c>Range</c> support (206 + Content-Range), or ignores ranges (200) when asked to. The "file" is a function
+/// from offset to byte, so a multi-gigabyte checkpoint can be served without existing anywhere; the server
+/// counts body bytes sent, to prove a client read only what it needed.
+/// </summary>
+internal sealed class LoopbackRangeServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<long, byte> _content;
+    private readonly long _length;
+    private readonly bool _honorRanges;
+    private long _bytesSent;
+    private int _requests;
+
+    public LoopbackRangeServer(byte[] file, bool honorRanges = true)
+        : this(offset => file[offset], file.Length, honorRanges)
+    {
+    }
+
+    public LoopbackRangeServer(Func<long, byte> content, long length, bool honorRanges = true)
+    {
+        _content = content;
+        _length = length;
+        _honorRanges = honorRanges;
+        _listener.Start();
+        _ = Task.Run(AcceptLoop);
+    }
+
+    public Uri Uri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/model.safetensors");
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            _ = Task.Run(() => Serve(client));
+        }
+    }
+
+    private async Task Serve(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                NetworkStream stream = client.GetStream();
+                string request = await ReadRequestHead(stream);
+                Interlocked.Increment(ref _requests);
+                (long from, long to)? range = _honorRanges ? ParseRange(request) : null;
+                string head;
+                long start, count;
+                if (range is (long a, long b))
+                {
+                    if (a >= _length)
+                    {
+                        await Send(stream, $"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{_length}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        return;
+                    }
+                    b = Math.Min(b, _length - 1);
+                    start = a;
+                    count = b - a + 1;
+                    head = $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {a}-{b}/{_length}\r\nContent-Length: {count}\r\n";
+                }
+                else
+                {
+                    start = 0;
+                    count = _length;
+                    head = $"HTTP/1.1 200 OK\r\nContent-Length: {count}\r\n";
+                }
+                await Send(stream, head + "Accept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
+                var buffer = new byte[64 * 1024];
+                for (long sent = 0; sent < count;)
+                {
+                    int n = (int)Math.Min(buffer.Length, count - sent);
+                    for (int i = 0; i < n; i++)
+                    {
+                        buffer[i] = _content(start + sent + i);
+                    }
+                    await stream.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+                    sent += n;
+                    Interlocked.Add(ref _bytesSent, n);
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+                // The client hung up early (allowed: it abandons 200 responses once it has enough).
+            }
+        }
+    }
+
+    private static async Task<string> ReadRequestHead(NetworkStream stream)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+        {
+            head.Append((char)one[0]);
+        }
+        return head.ToString();
+    }
+
+    private static (long, long)? ParseRange(string request)
+    {
+        foreach (string line in request.Split("\r\n"))
+        {
+            if (line.StartsWith("Range: bytes=", StringComparison.OrdinalIgnoreCase))
+            {
+                string[] parts = line["Range: bytes=".Length..].Split('-');
+                return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+                    long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return null;
+    }
+
+    private static Task Send(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using ParameterKit.SafeTensors;
+using ParameterKit.Training;
+
+namespace ParameterKit.Tests.Training;
+
+/// <summary>Interrupt a run, save, rebuild everything from scratch, load, resume: the losses must be bit-identical.</summary>
+public sealed class CheckpointResumeTests : IDisposable
+{
+    private static readonly BlobExample[] Train = BlobClassifierTask.Data(300, seed: 1);
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-resume-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private sealed class LossRecorder(long cancelAtStep, CancellationTokenSource? cancel) : TrainerCallback
+    {
+        public List<float> Losses { get; } = [];
+
+        public override bool OnStepEnd(in TrainingProgress progress)
+        {
+            Losses.Add(progress.Loss);
+            if (progress.Step == cancelAtStep)
+            {
+                cancel?.Cancel();
+            }
+            return true;
+        }
+    }
+
+    private static TrainerOptions Options => new()
+    {
+        Epochs = 3, BatchSize = 16, AccumulationSteps = 2, Seed = 77, ClipGradientNorm = 5f,
+        LearningRate = step => 0.02 * Math.Min(1.0, (step + 1) / 5.0),
+    };
+
+    [Theory]
+    [InlineData("adamw")]
+    [InlineData("sgd")]
+    public void ResumingContinuesWithBitIdenticalLosses(string optimizerName)
+    {
+        Optimizer Make(BlobClassifierTask task) => optimizerName == "sgd" ? new Sgd(task.Store, 0.05, momentum: 0.9) : new AdamW(task.Store);
+
+        // The uninterrupted run.
+        var full = new BlobClassifierTask(seed: 11);
+        var fullRecorder = new LossRecorder(-1, null);
+        var fullTrainer = new Trainer<BlobExample>(full, Make(full), Options);
+        fullTrainer.Callbacks.Add(fullRecorder);
+        fullTrainer.Fit(Train);
+
+        // Interrupted mid-epoch 2 (10 steps per epoch), saved, and abandoned.
+        using var cancel = new CancellationTokenSource();
+        var first = new BlobClassifierTask(seed: 11);
+        var firstOptimizer = Make(first);
+        var firstRecorder = new LossRecorder(13, cancel);
+        var firstTrainer = new Trainer<BlobExample>(first, firstOptimizer, Options);
+        firstTrainer.Callbacks.Add(firstRecorder);
+        var stopped = firstTrainer.Fit(Train, cancellationToken: cancel.Token);
+        Assert.True(stopped.Cancelled);
+        string path = Path.Combine(_folder, "run.safetensors");
+        TrainingCheckpoint.Save(path, firstOptimizer, firstTrainer.State, new Dictionary<string, string> { ["labels"] = "a,b,c" });
+
+        // A new process would rebuild the model with any seed: the checkpoint overwrites everything that matters.
+        var resumed = new BlobClassifierTask(seed: 999);
+        var resumedOptimizer = Make(resumed);
+        var state = TrainingCheckpoint.Load(path, resumedOptimizer);
+        Assert.Equal(13, state.Step);
+        var resumedRecorder = new LossRecorder(-1, null);
+        var resumedTrainer = new Trainer<BlobExample>(resumed, resumedOptimizer, Options);
+        resumedTrainer.Callbacks.Add(resumedRecorder);
+        var result = resumedTrainer.Fit(Train, resume: state);
+
+        Assert.Equal(fullRecorder.Losses, firstRecorder.Losses.Concat(resumedRecorder.Losses));
+        Assert.Equal(full.Store.Values.ToArray(), resumed.Store.Values.ToArray());
+        Assert.Equal(30, result.Steps);
+    }
+
+    [Fact]
+    public void WeightsInATrainingCheckpointLoadIntoAPlainStore()
+    {
+        var task = new BlobClassifierTask(seed: 5);
+        var optimizer = new AdamW(task.Store);
+        var trainer = new Trainer<BlobExample>(task, optimizer, new TrainerOptions { BatchSize = 50 });
+        trainer.Fit(Train);
+        string path = Path.Combine(_folder, "weights.safetensors");
+        TrainingCheckpoint.Save(path, optimizer, trainer.State);
+
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            Assert.Equal("1", file.Metadata!["parameterkit.checkpoint_version"]);
+            Assert.Equal(task.Store.ElementCount, (long)file.GetTensor("optimizer/exp_avg").ElementCount);
+        }
+        var fresh = new BlobClassifierTask(seed: 6);
+        var report = fresh.Store.Load(path, new CheckpointLoadOptions { Strict = false });
+        Assert.Empty(report.Missing);
+        Assert.Equal(["optimizer/exp_avg", "optimizer/exp_avg_sq"], report.Unexpected.Order(StringComparer.Ordinal));
+        Assert.Equal(task.Store.Values.ToArray(), fresh.Store.Values.ToArray());
+    }
+
+    [Fact]
+    public void LoadingIntoAnotherOptimizerOrAPlainFileFailsClearly()
+    {
+        var task = new BlobClassifierTask(seed: 5);
+        string path = Path.Combine(_folder, "c.safetensors");
+        TrainingCheckpoint.Save(path, new AdamW(task.Store), new TrainerState());
+        var ex = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.Load(path, new Sgd(task.Store, 0.1)));
+        Assert.Contains("AdamW", ex.Message, StringComparison.Ordinal);
+
+        string plain = Path.Combine(_folder, "plain.safetensors");
+        task.Store.Save(plain);
+        Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.Load(plain, new AdamW(task.Store)));
+    }
+}
