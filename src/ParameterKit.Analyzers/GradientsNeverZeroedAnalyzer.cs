@@ -7,10 +7,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ParameterKit.Analyzers;
 
 /// <summary>
-/// PK2001: an optimizer steps inside a loop whose body never zeroes the gradients. Backward adds into the gradient
-/// buffer, so without a ZeroGradients call every step applies the sum of all gradients so far. Zeroing anywhere in
-/// the innermost loop around the step counts, including inside the branch that steps every k micro-batches (gradient
-/// accumulation); zeroing only before the loop does not, because it runs once.
+/// PK2001: an optimizer steps inside a loop whose body runs a backward pass but never zeroes the gradients. Backward
+/// adds into the gradient buffer, so without a ZeroGradients call every step applies the sum of all gradients so far.
+/// Zeroing anywhere in the innermost loop around the step counts, including inside the branch that steps every k
+/// micro-batches (gradient accumulation); zeroing only before the loop does not, because it runs once. A loop with no
+/// backward pass in it (gradients written directly, as optimizer tests do) overwrites rather than accumulates.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GradientsNeverZeroedAnalyzer : DiagnosticAnalyzer
@@ -41,8 +42,8 @@ public sealed class GradientsNeverZeroedAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
-        bool zeroes = loop.Body.DescendantsInSameFunction().OfType<IInvocationOperation>().Any(i => i.IsZeroGradients());
-        if (!zeroes)
+        var calls = loop.Body.DescendantsInSameFunction().OfType<IInvocationOperation>().ToList();
+        if (calls.Any(i => i.IsBackward()) && !calls.Any(i => i.IsZeroGradients()))
         {
             context.ReportDiagnostic(Diagnostic.Create(Rule, step.Syntax.GetLocation(), step.Syntax.ToString()));
         }

@@ -15,9 +15,12 @@ internal static class TrainingCalls
         invocation.TargetMethod is { Name: "ZeroGradients" } method &&
         (method.ContainingType.InheritsFrom(KnownNames.Optimizer) || method.ContainingType.Is(KnownNames.ParameterStore));
 
-    /// <summary>Any module's <c>Backward</c>: the call that accumulates gradients.</summary>
+    /// <summary>
+    /// A backward pass, the call that adds into the gradients: a layer's <c>Backward</c>, an embedding's
+    /// <c>BackwardPooled</c>, or a user model's own <c>Backward…</c> method (user models need not be modules).
+    /// </summary>
     public static bool IsBackward(this IInvocationOperation invocation) =>
-        invocation.TargetMethod is { Name: "Backward" } method && method.ContainingType.InheritsFrom(KnownNames.Module);
+        invocation.TargetMethod.Name.StartsWith("Backward", System.StringComparison.Ordinal);
 
     /// <summary><c>GradientClipping.ClipByGlobalNorm</c> or <c>GradientClipping.ClipByValue</c>.</summary>
     public static bool IsClipping(this IInvocationOperation invocation) =>

@@ -87,6 +87,12 @@ public class GradientsNeverZeroedTests
                 while (false);
                 model.Backward(x, dy);
                 optimizer.Step();
+                // Gradients written, not accumulated: nothing to zero.
+                for (int step = 0; step < 3; step++)
+                {
+                    new System.ReadOnlySpan<float>(x).CopyTo(store.Gradients);
+                    optimizer.Step();
+                }
             }
         }
         """);
