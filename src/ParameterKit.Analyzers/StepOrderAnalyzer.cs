@@ -84,7 +84,7 @@ public sealed class StepOrderAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationAnalysisContext context, IOperation statement, IOperation step, string reason)
     {
         var call = Unwrap(statement);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, call.Syntax.GetLocation(), ImmutableArray.Create(step.Syntax.GetLocation()),
+        context.ReportDiagnostic(Diagnostic.Create(Rule, call.Syntax.GetLocation(), ImmutableArray.Create(Unwrap(step).Syntax.GetLocation()),
             call.Syntax.ToString(), Unwrap(step).Syntax.ToString(), reason));
     }
 

@@ -50,7 +50,7 @@ public class StepOrderTests
                 var norm = GradientClipping.ClipByGlobalNorm(store, 1f);
             }
         }
-        """, VerifyCS.Diagnostic().WithSpan(11, 20, 11, 64).WithSpan(10, 9, 10, 26)
+        """, VerifyCS.Diagnostic().WithSpan(11, 20, 11, 64).WithSpan(10, 9, 10, 25)
         .WithArguments("GradientClipping.ClipByGlobalNorm(store, 1f)", "optimizer.Step()", "the step already used the unclipped gradients; clip before the step"));
 
     [Fact]

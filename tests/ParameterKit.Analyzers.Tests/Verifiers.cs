@@ -9,8 +9,8 @@ using ParameterKit.Parameters;
 namespace ParameterKit.Analyzers.Tests;
 
 /// <summary>
-/// The compilation every snippet is checked in: the net10.0 reference assemblies, the real ParameterKit assembly,
-/// and stand-ins only for the ParameterKit types that have not landed in it yet (see <see cref="StandIns"/>).
+/// The compilation every snippet is checked in: the net10.0 reference assemblies, the real ParameterKit assembly
+/// (so snippets use the real types) and <see cref="Snippets.TinyModel"/>.
 /// </summary>
 internal static class TestSetup
 {
@@ -44,11 +44,7 @@ internal static class TestSetup
     {
         state.AdditionalReferences.AddRange(ReferencePack);
         state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(ParameterStore).Assembly.Location));
-        state.Sources.Add(("TinyModel.cs", StandIns.TinyModel));
-        foreach (var (name, source) in StandIns.Missing())
-        {
-            state.Sources.Add((name, source));
-        }
+        state.Sources.Add(("TinyModel.cs", Snippets.TinyModel));
     }
 }
 
