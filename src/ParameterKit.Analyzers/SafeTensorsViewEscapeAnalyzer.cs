@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -27,18 +28,36 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
         DiagnosticSeverity.Warning,
         "Views returned by SafeTensorsFile point into the file's memory map and live no longer than the file. Copy the data out before the file is disposed.");
 
+    /// <summary>Diagnostic property set when copying at the reported expression fixes it (returned or stored, not captured).</summary>
+    public const string CopyableKey = "Copyable";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(AnalyzeView, OperationKind.Invocation, OperationKind.PropertyReference);
+        // A block action, not an operation action: the diagnostic lands where the view escapes, which may be far from
+        // the call that made it, and only a block action keeps such a diagnostic local (and so fixable).
+        context.RegisterOperationBlockAction(AnalyzeBlock);
     }
 
-    private static void AnalyzeView(OperationAnalysisContext context)
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context)
     {
-        var view = context.Operation;
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is IInvocationOperation or IPropertyReferenceOperation)
+                {
+                    AnalyzeView(context.ReportDiagnostic, operation);
+                }
+            }
+        }
+    }
+
+    private static void AnalyzeView(Action<Diagnostic> report, IOperation view)
+    {
         var (instance, member) = view switch
         {
             IInvocationOperation call => (call.Instance, call.TargetMethod.Name),
@@ -52,7 +71,7 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
         }
         if (Escape(view) is { } escape)
         {
-            Report(context, escape.Site, member, escape.How, file.Local.Name);
+            Report(report, escape.Site, member, escape.How, file.Local.Name);
             return;
         }
         // One hop through a local: var bytes = file.GetMemory(t); ... return bytes;
@@ -63,18 +82,23 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
             {
                 if (InsideFunction(reference))
                 {
-                    Report(context, reference, member, "captured by a lambda or local function", file.Local.Name);
+                    Report(report, reference, member, "captured by a lambda or local function", file.Local.Name, copyable: false);
                 }
                 else if (Escape(reference) is { } hop)
                 {
-                    Report(context, hop.Site, member, hop.How, file.Local.Name);
+                    Report(report, hop.Site, member, hop.How, file.Local.Name);
                 }
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation site, string member, string how, string file) =>
-        context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), member, how, file));
+    private static void Report(Action<Diagnostic> report, IOperation site, string member, string how, string file, bool copyable = true)
+    {
+        // A copy inside a lambda would be taken when the lambda runs, after the file is gone: only returned and
+        // stored views can be fixed by copying where they are reported.
+        var properties = copyable ? ImmutableDictionary<string, string?>.Empty.Add(CopyableKey, "true") : ImmutableDictionary<string, string?>.Empty;
+        report(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties, member, how, file));
+    }
 
     /// <summary>Returned, or assigned to something that outlives the method (a field or a property).</summary>
     private static (IOperation Site, string How)? Escape(IOperation value)

@@ -1,3 +1,4 @@
+using ParameterKit.CodeFixes;
 using VerifyCS = ParameterKit.Analyzers.Tests.Verify<ParameterKit.Analyzers.SafeTensorsViewEscapeAnalyzer>;
 
 namespace ParameterKit.Analyzers.Tests;
@@ -102,6 +103,53 @@ public class SafeTensorsViewEscapeTests
             }
 
             public void Dispose() => _file.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Fix_copies_returned_and_stored_views_and_fixes_all_but_leaves_captures() => VerifyCS.CodeFix<CopyViewCodeFix>("""
+        using System;
+        using ParameterKit.SafeTensors;
+
+        sealed class Loader
+        {
+            private ReadOnlyMemory<byte> _cached;
+
+            public ReadOnlySpan<byte> Bytes(string path)
+            {
+                using var file = SafeTensorsFile.Open(path);
+                return {|PK4001:file.GetBytes("wte.weight")|};
+            }
+
+            public Func<int> Keep(string path)
+            {
+                using var file = SafeTensorsFile.Open(path);
+                var view = file.GetMemory(file.GetTensor("b"));
+                _cached = {|PK4001:view|};
+                return () => {|PK4001:view|}.Length;
+            }
+        }
+        """, """
+        using System;
+        using ParameterKit.SafeTensors;
+
+        sealed class Loader
+        {
+            private ReadOnlyMemory<byte> _cached;
+
+            public ReadOnlySpan<byte> Bytes(string path)
+            {
+                using var file = SafeTensorsFile.Open(path);
+                return file.GetBytes("wte.weight").ToArray();
+            }
+
+            public Func<int> Keep(string path)
+            {
+                using var file = SafeTensorsFile.Open(path);
+                var view = file.GetMemory(file.GetTensor("b"));
+                _cached = view.ToArray();
+                return () => {|PK4001:view|}.Length;
+            }
         }
         """);
 }
