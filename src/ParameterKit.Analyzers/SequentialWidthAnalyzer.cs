@@ -12,7 +12,8 @@ namespace ParameterKit.Analyzers;
 /// <c>new Sequential(scope, 8).Add(s =&gt; new Linear(s, 8, 16)).Add(s =&gt; new Linear(s, 12, 4))</c>. The chain is
 /// followed from a <c>new Sequential(scope, width)</c> through <c>Add</c> calls whose factory returns a new layer:
 /// a Linear's <c>inChannels</c> must equal the width so far and its <c>outChannels</c> becomes the next one;
-/// elementwise layers keep the width; a layer with a constant <c>channels</c> (LayerNorm, RmsNorm) must equal it.
+/// elementwise layers keep the width; a layer with a constant <c>channels</c> (LayerNorm, RmsNorm) or <c>width</c>
+/// (Residual) must equal it and keeps it.
 /// Anything not constant makes the width unknown, and nothing is reported until a constant restarts it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -93,7 +94,9 @@ public sealed class SequentialWidthAnalyzer : DiagnosticAnalyzer
         {
             return width;
         }
-        string takes = layer.Type.Is(KnownNames.Linear) ? "inChannels" : "channels";
+        // Width-keeping layers name their width "channels" (LayerNorm, RmsNorm) or "width" (Residual).
+        string takes = layer.Type.Is(KnownNames.Linear) ? "inChannels"
+            : layer.Arguments.Any(a => a.Parameter?.Name == "channels") ? "channels" : "width";
         if (ConstantArgument(layer, takes) is not int input)
         {
             return null;

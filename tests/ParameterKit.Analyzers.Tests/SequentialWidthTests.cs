@@ -20,7 +20,8 @@ public class SequentialWidthTests
                     .Add(s => new Linear(s, {|PK3001:3|}, 16))
                     .Add(s => new Relu(s))
                     .Add(s => new LayerNorm(s, {|PK3001:15|}))
-                    .Add(s => new Linear(s, inChannels: 15, outChannels: 2));
+                    .Add(s => new Linear(s, inChannels: 15, outChannels: 2))
+                    .Add(s => new Residual(s, {|PK3001:3|}, inner => new Linear(inner, 3, 3)));
             }
         }
         """);
@@ -50,6 +51,8 @@ public class SequentialWidthTests
                     .Add(s => new Linear(s, 8, 16))
                     .Add(s => new Dropout(s, 0.1f, seed: 1))
                     .Add(s => new LayerNorm(s, 16))
+                    .Add(s => new Residual(s, 16, inner => new Sequential(inner, 16).Add(t => new Linear(t, 16, 16)).Add(t => new Tanh(t))))
+                    .Add(s => new Softmax(s))
                     .Add(s => new Linear(s, 16, 4));
                 new Sequential(store.Scope("b"), 8)
                     .Add(s => new Linear(s, 8, hidden))
