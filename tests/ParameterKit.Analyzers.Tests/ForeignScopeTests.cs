@@ -143,4 +143,22 @@ public class ForeignScopeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_is_not_offered_where_the_modules_scope_is_out_of_reach()
+    {
+        // A static member of a module has no instance Scope to declare through.
+        const string source = """
+            using ParameterKit.Modules;
+            using ParameterKit.Parameters;
+
+            sealed class Block : Module
+            {
+                public Block(ParameterScope scope) : base(scope) { }
+
+                public static Bias Spare() => {|PK1001:new ParameterStore()|}.Root.Bias(4);
+            }
+            """;
+        return VerifyCS.CodeFix<UseModuleScopeCodeFix>(source, source);
+    }
 }
