@@ -153,7 +153,9 @@ public sealed class ForeignScopeAnalyzer : DiagnosticAnalyzer
         }
         foreach (var block in context.OperationBlocks)
         {
-            var operations = block.DescendantsInSameFunction().ToList();
+            // Every reference counts, including those in lambdas and local functions: a lambda that reads the
+            // collection (a forward delegate, say) is a use.
+            var operations = block.Descendants().ToList();
             foreach (var declarator in operations.OfType<IVariableDeclaratorOperation>())
             {
                 if (!HoldsParametersOrModules(declarator.Symbol.Type))

@@ -90,7 +90,12 @@ public class ForeignScopeTests
                 _layers.AddRange(blocks);
                 var store = Scope.Store;
                 var tied = store.Root.Scope("t");
+                var heads = new Linear[1];
+                heads[0] = new Linear(Scope.Scope("heads").Scope(0), 8, 2);
+                Head0 = () => heads[0];
             }
+
+            public System.Func<Linear> Head0 { get; }
 
             public Linear Up { get; }
             public Linear Down { get; }
