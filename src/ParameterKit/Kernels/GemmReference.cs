@@ -6,7 +6,7 @@ namespace ParameterKit.Kernels;
 /// </summary>
 internal static class GemmReference
 {
-    /// <summary>C = alpha * op(A) * op(B) + beta * C, row-major, with the same contract as <see cref="Gemm.Multiply"/>.</summary>
+    /// <summary>C = alpha * op(A) * op(B) + beta * C, row-major, with the same contract as <see cref="Gemm.Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>.</summary>
     public static void Multiply(
         Transpose transA, Transpose transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,

@@ -1,3 +1,4 @@
+using System.Numerics;
 using ParameterKit.Parameters;
 using System.Numerics.Tensors;
 
@@ -16,41 +17,70 @@ public sealed class Gelu(ParameterScope scope) : ElementwiseLayer(scope)
     protected override void Apply(ReadOnlySpan<float> input, Span<float> output) => Compute(input, output);
 
     /// <inheritdoc />
-    /// <remarks>With u = √(2/π)(x + 0.044715x³) and t = tanh(u):
-    /// d/dx = 0.5(1 + t) + 0.5x(1 - t²)·√(2/π)(1 + 3·0.044715x²).</remarks>
+    /// <remarks>With u = √(2/π)(x + 0.044715x³) and s = σ(2u) = (1 + tanh u)/2, GELU is x·s and
+    /// d/dx = s + 2x·s(1 - s)·√(2/π)(1 + 3·0.044715x²). s is computed vectorized into the destination first.</remarks>
     protected override void ApplyBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
-        for (int i = 0; i < input.Length; i++)
+        if (inputGradient.Overlaps(input) || inputGradient.Overlaps(outputGradient))
         {
-            float x = input[i];
-            float t = MathF.Tanh(SqrtTwoOverPi * (x + Cubic * x * x * x));
-            float derivative = 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * Cubic * x * x);
-            inputGradient[i] = outputGradient[i] * derivative;
+            for (int i = 0; i < input.Length; i++)
+            {
+                inputGradient[i] = outputGradient[i] * Derivative(input[i], Sigmoid(input[i]));
+            }
+            return;
+        }
+        InnerArgument(input, inputGradient);
+        Sigmoid2.Compute(inputGradient, inputGradient);
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            var two = new Vector<float>(2f);
+            var k = new Vector<float>(SqrtTwoOverPi);
+            var c3 = new Vector<float>(3f * Cubic);
+            for (; j <= input.Length - Vector<float>.Count; j += Vector<float>.Count)
+            {
+                var x = new Vector<float>(input[j..]);
+                var sg = new Vector<float>(inputGradient[j..]);
+                var derivative = sg + two * x * sg * (one - sg) * k * (one + c3 * x * x);
+                (derivative * new Vector<float>(outputGradient[j..])).CopyTo(inputGradient[j..]);
+            }
+        }
+        for (; j < input.Length; j++)
+        {
+            inputGradient[j] = outputGradient[j] * Derivative(input[j], inputGradient[j]);
         }
     }
 
-    /// <summary>The activation on spans, built from vectorized primitives so it runs at SIMD width.</summary>
+    /// <summary>GELU on spans: u into <paramref name="y"/>, s = σ(2u) in place, then y = x·s.</summary>
     internal static void Compute(ReadOnlySpan<float> x, Span<float> y)
     {
-        // The vectorized sequence below builds the result in y while still reading x, so when the two overlap
+        // The vectorized sequence builds the result in y while still reading x, so when the two overlap
         // (an in-place call) x would be overwritten before its last use: take the scalar loop instead.
         if (x.Overlaps(y))
         {
             for (int i = 0; i < x.Length; i++)
             {
-                float v = x[i];
-                y[i] = 0.5f * v * (1f + MathF.Tanh(SqrtTwoOverPi * (v + Cubic * v * v * v)));
+                y[i] = x[i] * Sigmoid(x[i]);
             }
             return;
         }
-        TensorPrimitives.Multiply(x, x, y);                 // x²
-        TensorPrimitives.Multiply(y, Cubic, y);
-        TensorPrimitives.Add(y, 1f, y);                      // 1 + 0.044715x²
-        TensorPrimitives.Multiply(y, x, y);                 // x + 0.044715x³
-        TensorPrimitives.Multiply(y, SqrtTwoOverPi, y);
-        TensorPrimitives.Tanh(y, y);
-        TensorPrimitives.Add(y, 1f, y);
+        InnerArgument(x, y);
+        Sigmoid2.Compute(y, y);
         TensorPrimitives.Multiply(y, x, y);
-        TensorPrimitives.Multiply(y, 0.5f, y);
     }
+
+    /// <summary>u = √(2/π)·(x + 0.044715x³) = √(2/π)·x·(1 + 0.044715x²).</summary>
+    private static void InnerArgument(ReadOnlySpan<float> x, Span<float> u)
+    {
+        TensorPrimitives.Multiply(x, x, u);
+        TensorPrimitives.Multiply(u, Cubic, u);
+        TensorPrimitives.Add(u, 1f, u);
+        TensorPrimitives.Multiply(u, x, u);
+        TensorPrimitives.Multiply(u, SqrtTwoOverPi, u);
+    }
+
+    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-2f * SqrtTwoOverPi * (x + Cubic * x * x * x)));
+
+    private static float Derivative(float x, float s) => s + 2f * x * s * (1f - s) * SqrtTwoOverPi * (1f + 3f * Cubic * x * x);
 }

@@ -71,17 +71,10 @@ public sealed class Linear : Layer
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth)
     {
         int rows = CheckRows(input, output, inputWidth);
-        // x (rows x C) times Wᵀ (C x OC): W is stored OC x C, so the GEMM reads it transposed (NT).
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels, 0f, output, OutChannels);
-        if (Bias is not null)
-        {
-            ReadOnlySpan<float> b = Bias.Value;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = output.Slice(r * OutChannels, OutChannels);
-                TensorPrimitives.Add(row, b, row);
-            }
-        }
+        // x (rows x C) times Wᵀ (C x OC): W is stored OC x C, so the GEMM reads it transposed (NT), and adds the
+        // bias in the same pass over the output (the fused epilogue) instead of a second sweep.
+        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels,
+            0f, output, OutChannels, Bias is null ? default : Bias.Value, GemmActivation.None);
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace ParameterKit.Parameters;
 
 /// <summary>
-/// What a parameter is for. Every <c>Parameter</c> subtype reports one kind; counts and summaries are
+/// What a parameter is for. Every <see cref="Parameter"/> subtype reports one kind; counts and summaries are
 /// broken down by it, and it decides the default initializer and whether weight decay applies.
 /// </summary>
 public enum ParameterKind

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using ParameterKit.Parameters;
 
@@ -13,7 +12,8 @@ namespace ParameterKit.Training;
 /// Determinism: the squared norm is summed per parameter in declaration order, each parameter in blocks of
 /// 1,024 values whose SIMD float sums of squares are added in double. The blocks keep float rounding local (a
 /// 38-million-value embedding summed in float lanes alone would lose about four digits), and the fixed order
-/// makes the result identical run after run on a machine.
+/// makes the result identical run after run on a machine. Nothing here allocates: the parameters are walked by
+/// index because enumerating an <see cref="IReadOnlyList{T}"/> would box its enumerator on every call.
 /// </remarks>
 public static class GradientClipping
 {
@@ -31,8 +31,10 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(store);
         double sumOfSquares = 0;
-        foreach (var parameter in store.Parameters)
+        var parameters = store.Parameters;
+        for (int p = 0; p < parameters.Count; p++)
         {
+            var parameter = parameters[p];
             if (!parameter.IsTrainable)
             {
                 continue;
@@ -78,8 +80,10 @@ public static class GradientClipping
         float coefficient = maxNorm / (norm + 1e-6f);
         if (coefficient < 1f)
         {
-            foreach (var parameter in store.Parameters)
+            var parameters = store.Parameters;
+            for (int p = 0; p < parameters.Count; p++)
             {
+                var parameter = parameters[p];
                 if (parameter.IsTrainable)
                 {
                     var g = parameter.Gradient;
@@ -106,8 +110,10 @@ public static class GradientClipping
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The clip limit must be non-negative.");
         }
-        foreach (var parameter in store.Parameters)
+        var parameters = store.Parameters;
+        for (int p = 0; p < parameters.Count; p++)
         {
+            var parameter = parameters[p];
             if (parameter.IsTrainable)
             {
                 var g = parameter.Gradient;
@@ -127,30 +133,15 @@ public static class GradientClipping
     public static Parameter? FirstNonFiniteGradient(ParameterStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        foreach (var parameter in store.Parameters)
+        var parameters = store.Parameters;
+        for (int p = 0; p < parameters.Count; p++)
         {
-            if (parameter.IsTrainable && !AllFinite(parameter.Gradient))
+            var parameter = parameters[p];
+            if (parameter.IsTrainable && !TensorPrimitives.IsFiniteAll<float>(parameter.Gradient))
             {
                 return parameter;
             }
         }
         return null;
-    }
-
-    /// <summary>x·0 is 0 for every finite x and NaN for NaN and ±∞, so one accumulated SIMD sum answers for the whole span.</summary>
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        var acc = Vector<float>.Zero;
-        int i = 0;
-        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            acc += new Vector<float>(values[i..]) * Vector<float>.Zero;
-        }
-        float tail = 0;
-        for (; i < values.Length; i++)
-        {
-            tail += values[i] * 0f;
-        }
-        return float.IsFinite(Vector.Sum(acc) + tail);
     }
 }

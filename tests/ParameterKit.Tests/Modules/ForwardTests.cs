@@ -86,6 +86,29 @@ public sealed class ForwardTests
     }
 
     [Fact]
+    public void ActivationsStayFiniteAtExtremes()
+    {
+        float[] x = [-1000f, -50f, -0f, 0f, 50f, 1000f, float.MaxValue, -float.MaxValue];
+        var store = new ParameterStore();
+        var y = new float[x.Length];
+        var dy = Enumerable.Repeat(1f, x.Length).ToArray();
+        var dx = new float[x.Length];
+        var gelu = new Gelu(store.Scope("gelu"));
+        var tanh = new Tanh(store.Scope("tanh"));
+        store.Materialize(seed: 0);
+
+        gelu.Forward(x, y, x.Length);
+        Assert.Equal([0f, 0f, 0f, 0f, 50f, 1000f, float.MaxValue, 0f], y.Select(v => v + 0f)); // + 0f folds -0 into 0
+        gelu.Backward(x, dy, dx, x.Length);
+        Assert.Equal([0f, 0f, 0.5f, 0.5f, 1f, 1f], dx.Take(6).Select(v => MathF.Round(v, 6) + 0f));
+
+        tanh.Forward(x, y, x.Length);
+        Assert.Equal([-1f, -1f, 0f, 0f, 1f, 1f, 1f, -1f], y.Select(v => v + 0f));
+        tanh.Backward(x, dy, dx, x.Length);
+        Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f, 0f, 0f], dx.Select(v => v + 0f));
+    }
+
+    [Fact]
     public void EmbeddingLooksUpRowsAndRejectsOutOfRangeIds()
     {
         var store = new ParameterStore();

@@ -186,6 +186,8 @@ public sealed class LossTests
         Assert.Equal("labelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy(3, labelSmoothing: 1.5f)).ParamName);
         Assert.Equal("ignoreIndex", Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy(3, ignoreIndex: 2)).ParamName);
         Assert.Equal("probabilities", Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Softmax(new float[6], 3, new float[3])).ParamName);
+        var shared = new float[6];
+        Assert.Equal("logitsGradient", Assert.Throws<ArgumentException>(() => loss.Compute(shared, new int[2], shared)).ParamName);
     }
 
     [Fact]

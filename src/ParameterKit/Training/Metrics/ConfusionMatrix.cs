@@ -108,7 +108,7 @@ public sealed class ConfusionMatrix
     /// <param name="ignoreIndex">The target that marks a row to skip (PyTorch's default −100).</param>
     /// <exception cref="ArgumentException"><paramref name="logits"/> is not N·C long.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A target is neither a class nor <paramref name="ignoreIndex"/>.</exception>
-    public void AddArgMax(ReadOnlySpan<float> logits, ReadOnlySpan<int> actual, int ignoreIndex = -100)
+    public void AddArgMax(ReadOnlySpan<float> logits, ReadOnlySpan<int> actual, int ignoreIndex = Losses.SoftmaxCrossEntropy.DefaultIgnoreIndex)
     {
         if (logits.Length != (long)actual.Length * Classes)
         {

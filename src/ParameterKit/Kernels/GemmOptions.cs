@@ -1,0 +1,46 @@
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// Process-wide settings for <see cref="Gemm"/>: how many cores a call may use and how large a product must be
+/// before it is worth waking them.
+/// </summary>
+/// <remarks>
+/// Results do not depend on these settings: every element of C is computed by exactly one thread, always with
+/// the same order of additions over K, so one, two or more threads give bit-identical results.
+/// </remarks>
+public static class GemmOptions
+{
+    private static int maxDegreeOfParallelism = Environment.ProcessorCount;
+    private static long parallelThreshold = 1L << 22;
+
+    /// <summary>
+    /// The most threads one GEMM call uses, the calling thread included. Defaults to
+    /// <see cref="Environment.ProcessorCount"/>; 1 keeps every call on the calling thread.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static int MaxDegreeOfParallelism
+    {
+        get => Volatile.Read(ref maxDegreeOfParallelism);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref maxDegreeOfParallelism, value);
+        }
+    }
+
+    /// <summary>
+    /// The work, in floating-point operations (<c>2 * M * N * K</c>), below which a call stays on one thread.
+    /// Waking a worker costs tens of microseconds, so the default (about 4 million, a 128-cube product)
+    /// keeps small products serial.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public static long ParallelThreshold
+    {
+        get => Volatile.Read(ref parallelThreshold);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Volatile.Write(ref parallelThreshold, value);
+        }
+    }
+}

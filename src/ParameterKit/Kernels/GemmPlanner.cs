@@ -1,0 +1,206 @@
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// Decides how to compute one validated call: the strategy (blocked, matrix-vector or narrow), how many
+/// threads, and where C is split between them. The choice depends only on the shape, the transposes and the
+/// thread count, never on timing, so a given call always takes the same route.
+/// </summary>
+internal static unsafe class GemmPlanner
+{
+    /// <summary>Products with at most this many columns skip packing and take one dot product per element.</summary>
+    /// <remarks>
+    /// With N this small a packed NR-wide tile would be mostly padding; dot products along K use full vectors
+    /// instead (the 32 x 64 x 3 case).
+    /// </remarks>
+    public const int NarrowLimit = 8;
+
+    /// <summary>Outputs per unit of work when a matrix-vector product is split between threads.</summary>
+    private const int VectorUnit = 64;
+
+    /// <summary>Computes <paramref name="g"/> on <paramref name="path"/> with up to <paramref name="maxThreads"/> threads.</summary>
+    public static void Run(in GemmProblem g, GemmPath path, int maxThreads, long parallelThreshold)
+    {
+        if (g.M == 0 || g.N == 0)
+        {
+            return;
+        }
+        if (g.K == 0 || g.Alpha == 0)
+        {
+            ScaleOnly(g);
+            return;
+        }
+
+        long flops = 2L * g.M * g.N * g.K;
+        int threads = flops < parallelThreshold ? 1 : maxThreads;
+        GemmTask task = GemmTask.Current;
+        task.Problem = g;
+        task.Path = path;
+        GemmScratch scratch = GemmScratch.Current;
+
+        if (!(g.M == 1 && PlanRowVector(task, g, scratch))
+            && !(g.N == 1 && PlanColumnVector(task, g, scratch))
+            && !(g.N <= NarrowLimit && PlanNarrow(task, g, scratch)))
+        {
+            PlanBlocked(task, g, path);
+        }
+        task.Parts = Math.Max(1, Math.Min(threads, task.Units));
+        GemmWorkerPool.Shared.Run(task, task.Parts);
+    }
+
+    /// <summary>M = 1: one row of C, <c>c = x op(B)</c> with x the only row of op(A).</summary>
+    private static bool PlanRowVector(GemmTask task, in GemmProblem g, GemmScratch scratch)
+    {
+        float* x = Contiguous(g.A, g.TransA == Transpose.No ? 1 : g.Lda, g.K, scratch.B, GemmScratch.BCapacity);
+        if (x == null)
+        {
+            return false;
+        }
+        // B stored N x K (the logits product x wteᵀ) reads one stored row per output: dot form.
+        // B stored K x N sums scaled stored rows: axpy form. Either way each weight is read once.
+        SetVector(task, g.TransB == Transpose.Yes ? GemmStrategy.Dot : GemmStrategy.Axpy, x, g.B, g.Ldb, g.N, g.C, 1, 1);
+        return true;
+    }
+
+    /// <summary>N = 1: one column of C, <c>c = op(A) x</c> with x the only column of op(B).</summary>
+    private static bool PlanColumnVector(GemmTask task, in GemmProblem g, GemmScratch scratch)
+    {
+        float* x = Contiguous(g.B, g.TransB == Transpose.No ? g.Ldb : 1, g.K, scratch.B, GemmScratch.BCapacity);
+        if (x == null)
+        {
+            return false;
+        }
+        // Every output shares bias[0], the bias of C's only column.
+        SetVector(task, g.TransA == Transpose.No ? GemmStrategy.Dot : GemmStrategy.Axpy, x, g.A, g.Lda, g.M, g.C, g.Ldc, 0);
+        return true;
+    }
+
+    /// <summary>2 &lt;= N &lt;= <see cref="NarrowLimit"/>: dot products of rows of op(A) with columns of op(B).</summary>
+    private static bool PlanNarrow(GemmTask task, in GemmProblem g, GemmScratch scratch)
+    {
+        int wRows = (g.N + 3) & ~3;
+        if ((long)wRows * g.K > GemmScratch.BCapacity || (g.TransA == Transpose.Yes && (long)g.M * g.K > GemmScratch.ACapacity))
+        {
+            return false;
+        }
+        task.Strategy = GemmStrategy.Narrow;
+
+        // op(B) transposed (N x K, a row per column of C), copied and zero-padded to a multiple of four rows:
+        // the copy is tiny (N * K floats) and lets every row of C take its N dot products in one pass over K.
+        float* w = scratch.B;
+        if (g.TransB == Transpose.Yes)
+        {
+            for (int j = 0; j < g.N; j++)
+            {
+                new ReadOnlySpan<float>(g.B + (long)j * g.Ldb, g.K).CopyTo(new Span<float>(w + (long)j * g.K, g.K));
+            }
+        }
+        else
+        {
+            // Column j of the stored K x N matrix becomes row j of W: a strided gather, column by column, so the
+            // inner loop is long (K) rather than N short.
+            nint ldb = g.Ldb;
+            for (int j = 0; j < g.N; j++)
+            {
+                float* source = g.B + j, destination = w + (long)j * g.K;
+                int p = 0;
+                for (; p + 4 <= g.K; p += 4, source += 4 * ldb)
+                {
+                    destination[p] = source[0];
+                    destination[p + 1] = source[ldb];
+                    destination[p + 2] = source[2 * ldb];
+                    destination[p + 3] = source[3 * ldb];
+                }
+                for (; p < g.K; p++, source += ldb)
+                {
+                    destination[p] = *source;
+                }
+            }
+        }
+        new Span<float>(w + (long)g.N * g.K, (wRows - g.N) * g.K).Clear();
+        task.W = w;
+        task.Ldw = g.K;
+        if (g.TransA == Transpose.No)
+        {
+            task.Rows = g.A;
+            task.LdRows = g.Lda;
+        }
+        else
+        {
+            GemmPacking.TransposeInto(g.A, g.Lda, scratch.A, g.K, g.K, g.M);
+            task.Rows = scratch.A;
+            task.LdRows = g.K;
+        }
+        task.Extent = g.M;
+        task.UnitSize = 1;
+        return true;
+    }
+
+    private static void PlanBlocked(GemmTask task, in GemmProblem g, GemmPath path)
+    {
+        (int mr, int nr) = path switch
+        {
+            GemmPath.Avx512 => (GemmMicroKernelAvx512.MR, GemmMicroKernelAvx512.NR),
+            GemmPath.Avx2 => (GemmMicroKernelAvx2.MR, GemmMicroKernelAvx2.NR),
+            _ => (GemmMicroKernelPortable.MR, GemmMicroKernelPortable.NR),
+        };
+        task.Strategy = GemmStrategy.Blocked;
+
+        // Each thread packs all of the operand that is not split, so split the dimension that leaves the
+        // smaller operand to duplicate: columns when M <= N (A, M x K, is packed by every thread), else rows.
+        task.SplitColumns = g.M <= g.N;
+        task.Extent = task.SplitColumns ? g.N : g.M;
+        task.UnitSize = task.SplitColumns ? nr : mr;
+    }
+
+    private static void SetVector(GemmTask task, GemmStrategy strategy, float* x, float* w, int ldw, int outputs, float* y, nint yStride, nint biasStride)
+    {
+        task.Strategy = strategy;
+        task.X = x;
+        task.W = w;
+        task.Ldw = ldw;
+        task.Y = y;
+        task.YStride = yStride;
+        task.BiasStride = biasStride;
+        task.Extent = outputs;
+        task.UnitSize = VectorUnit;
+    }
+
+    /// <summary>The vector <paramref name="source"/>[p * stride], p &lt; k, as a contiguous pointer (copied when strided); null if it does not fit.</summary>
+    private static float* Contiguous(float* source, int stride, int k, float* buffer, int capacity)
+    {
+        if (stride == 1)
+        {
+            return source;
+        }
+        if (k > capacity)
+        {
+            return null;
+        }
+        for (int p = 0; p < k; p++)
+        {
+            buffer[p] = source[(long)p * stride];
+        }
+        return buffer;
+    }
+
+    /// <summary>K = 0 or alpha = 0: <c>C = beta * C</c> (zero when beta is 0, whatever C held), then the epilogue.</summary>
+    private static void ScaleOnly(in GemmProblem g)
+    {
+        for (int i = 0; i < g.M; i++)
+        {
+            var row = new Span<float>(g.C + (nint)i * g.Ldc, g.N);
+            if (g.Beta == 0)
+            {
+                row.Clear();
+            }
+            else if (g.Beta != 1)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, g.Beta, row);
+            }
+        }
+        if (g.HasEpilogue)
+        {
+            GemmEpilogue.Apply(g.C, g.Ldc, g.M, g.N, g.Bias, g.Activation);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// One validated GEMM call, held as raw pointers so worker threads can share it: the caller pins every span
+/// for the whole call and waits for the workers, so the pointers never outlive the memory they point to.
+/// </summary>
+internal unsafe struct GemmProblem
+{
+    public Transpose TransA;
+    public Transpose TransB;
+    public int M;
+    public int N;
+    public int K;
+    public float Alpha;
+    public float Beta;
+    public float* A;
+    public int Lda;
+    public float* B;
+    public int Ldb;
+    public float* C;
+    public int Ldc;
+
+    /// <summary>Bias per column of C (length N), or null for none.</summary>
+    public float* Bias;
+    public GemmActivation Activation;
+
+    /// <summary>Element (i, p) of op(A), 0 &lt;= i &lt; M, 0 &lt;= p &lt; K.</summary>
+    public readonly float OpA(int i, int p) => TransA == Transpose.No ? A[(long)i * Lda + p] : A[(long)p * Lda + i];
+
+    /// <summary>Element (p, j) of op(B), 0 &lt;= p &lt; K, 0 &lt;= j &lt; N.</summary>
+    public readonly float OpB(int p, int j) => TransB == Transpose.No ? B[(long)p * Ldb + j] : B[(long)j * Ldb + p];
+
+    /// <summary>Whether the call ends with a bias or an activation pass over C.</summary>
+    public readonly bool HasEpilogue => Bias != null || Activation != GemmActivation.None;
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// A small pool of persistent background threads for GEMM. Unlike <c>Parallel.For</c> it allocates nothing
+/// per call: each worker owns a semaphore it sleeps on, the caller hands out part indices of one reusable
+/// <see cref="GemmTask"/>, runs part 0 itself, and waits for the rest. One call at a time uses the pool; a
+/// call that finds it busy runs all its parts on its own thread, which gives the same bits, only later.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "One pool lives as long as the process; its workers never exit.")]
+internal sealed class GemmWorkerPool
+{
+    private readonly Lock gate = new();
+    private readonly ManualResetEventSlim done = new(false);
+    private Worker[] workers = [];
+    private GemmTask? task;
+    private int pending;
+    private ExceptionDispatchInfo? failure;
+
+    /// <summary>The process-wide pool.</summary>
+    public static GemmWorkerPool Shared { get; } = new();
+
+    /// <summary>Runs parts 0 .. <paramref name="parts"/> - 1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
+    public void Run(GemmTask work, int parts)
+    {
+        if (parts <= 1 || !gate.TryEnter())
+        {
+            for (int part = 0; part < parts; part++)
+            {
+                work.Execute(part);
+            }
+            return;
+        }
+        try
+        {
+            EnsureWorkers(parts - 1);
+            task = work;
+            failure = null;
+            done.Reset();
+            Volatile.Write(ref pending, parts - 1);
+            for (int part = 1; part < parts; part++)
+            {
+                workers[part - 1].Start(part);
+            }
+            try
+            {
+                work.Execute(0);
+            }
+            finally
+            {
+                done.Wait();
+            }
+            failure?.Throw();
+        }
+        finally
+        {
+            task = null;
+            gate.Exit();
+        }
+    }
+
+    private void EnsureWorkers(int count)
+    {
+        if (workers.Length >= count)
+        {
+            return;
+        }
+        var grown = new Worker[count];
+        Array.Copy(workers, grown, workers.Length);
+        for (int i = workers.Length; i < count; i++)
+        {
+            grown[i] = new Worker(this);
+        }
+        workers = grown;
+    }
+
+    private void Finish(Exception? error)
+    {
+        if (error != null)
+        {
+            failure = ExceptionDispatchInfo.Capture(error);
+        }
+        if (Interlocked.Decrement(ref pending) == 0)
+        {
+            done.Set();
+        }
+    }
+
+    /// <summary>One background thread that sleeps until it is handed a part index.</summary>
+    [SuppressMessage("Design", "CA1001", Justification = "A worker lives as long as the process.")]
+    private sealed class Worker
+    {
+        private readonly GemmWorkerPool pool;
+        private readonly SemaphoreSlim wake = new(0);
+        private int part;
+
+        public Worker(GemmWorkerPool pool)
+        {
+            this.pool = pool;
+            var thread = new Thread(Loop) { IsBackground = true, Name = "ParameterKit GEMM worker" };
+            thread.Start();
+        }
+
+        public void Start(int part)
+        {
+            this.part = part;
+            wake.Release();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                wake.Wait();
+                Exception? error = null;
+                try
+                {
+                    pool.task!.Execute(part);
+                }
+#pragma warning disable CA1031 // The failure is captured and rethrown on the calling thread.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    error = e;
+                }
+                pool.Finish(error);
+            }
+        }
+    }
+}
