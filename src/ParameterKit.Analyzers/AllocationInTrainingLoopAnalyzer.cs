@@ -8,8 +8,9 @@ namespace ParameterKit.Analyzers;
 /// <summary>
 /// PK3002: an allocation inside a training loop, the loop whose own body steps an optimizer or runs a backward pass
 /// (an epoch loop around it is not one, so per-epoch shuffles are left alone). Arrays, collection expressions,
-/// new generic collections and LINQ's ToArray/ToList/ToDictionary/ToHashSet/ToLookup allocate on every step, and
-/// the garbage collector then pauses the run. Buffers belong outside the loop, reused.
+/// new generic collections, LINQ's ToArray/ToList/ToDictionary/ToHashSet/ToLookup and ParameterKit methods that
+/// return a new array allocate on every step, and the garbage collector then pauses the run. Buffers belong outside
+/// the loop, reused.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AllocationInTrainingLoopAnalyzer : DiagnosticAnalyzer
@@ -34,6 +35,16 @@ public sealed class AllocationInTrainingLoopAnalyzer : DiagnosticAnalyzer
             OperationKind.CollectionExpression, OperationKind.Invocation);
     }
 
+    private static bool IsLinqMaterialization(IMethodSymbol method) =>
+        method.ContainingType.Is("System.Linq.Enumerable") && method.Name is "ToArray" or "ToList" or "ToDictionary" or "ToHashSet" or "ToLookup";
+
+    /// <summary>
+    /// ParameterKit's tensor-creating conveniences: its methods that return an array return a new one (the span-first
+    /// core writes into the caller's buffer instead), e.g. <c>SafeTensorsFile.ReadSingles</c>.
+    /// </summary>
+    private static bool IsAllocatingConvenience(IMethodSymbol method) =>
+        method.ReturnType is IArrayTypeSymbol && method.IsInParameterKit();
+
     private static void AnalyzeAllocation(OperationAnalysisContext context)
     {
         var operation = context.Operation;
@@ -46,8 +57,7 @@ public sealed class AllocationInTrainingLoopAnalyzer : DiagnosticAnalyzer
             // An empty collection expression for an array is Array.Empty<T>(), which allocates nothing.
             ICollectionExpressionOperation collection => collection.Type is IArrayTypeSymbol ? collection.Elements.Length > 0
                 : collection.Type is INamedTypeSymbol { IsGenericType: true, IsValueType: false },
-            IInvocationOperation invocation => invocation.TargetMethod.ContainingType.Is("System.Linq.Enumerable") &&
-                invocation.TargetMethod.Name is "ToArray" or "ToList" or "ToDictionary" or "ToHashSet" or "ToLookup",
+            IInvocationOperation invocation => IsLinqMaterialization(invocation.TargetMethod) || IsAllocatingConvenience(invocation.TargetMethod),
             _ => false,
         };
         if (!allocates)

@@ -84,4 +84,28 @@ public class AllocationInTrainingLoopTests
             }
         }
         """);
+
+    [Fact]
+    public Task Reports_parameterkit_methods_that_return_a_new_array() => VerifyCS.Analyzer("""
+        using System;
+        using ParameterKit.SafeTensors;
+        using ParameterKit.Training;
+        using Snippets;
+
+        static class Train
+        {
+            public static void Run(TinyModel model, Optimizer optimizer, SafeTensorsFile file, float[] dy)
+            {
+                var buffer = new float[4];
+                for (int step = 0; step < 100; step++)
+                {
+                    optimizer.ZeroGradients();
+                    var x = {|PK3002:file.ReadSingles("x")|};
+                    file.ConvertToSingle(file.GetTensor("x"), buffer);
+                    model.Backward(buffer, dy);
+                    optimizer.Step();
+                }
+            }
+        }
+        """);
 }
