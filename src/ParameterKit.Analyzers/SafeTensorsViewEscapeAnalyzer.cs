@@ -65,7 +65,14 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
             _ => (null, ""),
         };
         if (instance?.WithoutConversions() is not ILocalReferenceOperation file || !file.Local.Type.Is(KnownNames.SafeTensorsFile) ||
-            !view.Type.IsMemoryView() || !IsUsingLocal(file.Local) || InsideFunction(view))
+            !view.Type.IsMemoryView() || !IsUsingLocal(file.Local))
+        {
+            return;
+        }
+        // A view taken inside a lambda from a file the lambda captured may be taken while the file is open or after:
+        // only views taken in the function that declares the file are judged.
+        var function = EnclosingFunction(view);
+        if (DeclaratorOf(file.Local, view) is not { } fileDeclarator || EnclosingFunction(fileDeclarator) != function)
         {
             return;
         }
@@ -80,7 +87,7 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
             foreach (var reference in view.Root().Descendants().OfType<ILocalReferenceOperation>()
                          .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, declarator.Symbol)))
             {
-                if (InsideFunction(reference))
+                if (EnclosingFunction(reference) != function)
                 {
                     Report(report, reference, member, "captured by a lambda or local function", file.Local.Name, copyable: false);
                 }
@@ -121,18 +128,22 @@ public sealed class SafeTensorsViewEscapeAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>True inside a lambda or local function of the method (code that may run after the file is gone).</summary>
-    private static bool InsideFunction(IOperation operation)
+    /// <summary>The nearest lambda or local function around the operation, or null in the method body itself.</summary>
+    private static IOperation? EnclosingFunction(IOperation operation)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current.IsFunctionBoundary())
             {
-                return true;
+                return current;
             }
         }
-        return false;
+        return null;
     }
+
+    private static IVariableDeclaratorOperation? DeclaratorOf(ILocalSymbol local, IOperation anywhere) =>
+        anywhere.Root().Descendants().OfType<IVariableDeclaratorOperation>()
+            .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
 
     /// <summary>A local declared by <c>using var f = ...;</c> or <c>using (var f = ...)</c>.</summary>
     private static bool IsUsingLocal(ILocalSymbol local) =>

@@ -39,6 +39,12 @@ public class SafeTensorsViewEscapeTests
                 Cached = {|PK4001:view|};
             }
 
+            public Func<string, ReadOnlyMemory<byte>> Factory() => path =>
+            {
+                using var file = SafeTensorsFile.Open(path);
+                return {|PK4001:file.GetMemory(file.GetTensor("a"))|};
+            };
+
             public Func<int> Later(string path)
             {
                 using var file = SafeTensorsFile.Open(path);
@@ -100,6 +106,13 @@ public class SafeTensorsViewEscapeTests
                 var memory = file.GetMemory(file.GetTensor("b"));
                 var copy = memory.ToArray();
                 return sum + copy.Length;
+            }
+
+            public static int InLambda(string path)
+            {
+                using var file = SafeTensorsFile.Open(path);
+                Func<int> length = () => file.GetMemory(file.GetTensor("a")).Length;
+                return length();
             }
 
             public void Dispose() => _file.Dispose();
