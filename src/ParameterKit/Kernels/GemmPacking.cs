@@ -17,20 +17,17 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmProblem g, int i0, int p0, int mc, int kc, int mr, float* dest)
     {
+        if (g.TransA == Transpose.Yes)
+        {
+            // Stored K x M: each k gives MR adjacent values, a straight copy, done stored row by stored row
+            // for sequential reads (see PackB).
+            CopyPanels(g.A + (long)p0 * g.Lda + i0, g.Lda, dest, kc, mc, mr);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += mr)
         {
-            int rows = Math.Min(mr, mc - ir);
-            float* d = dest + (long)ir * kc;
-            if (g.TransA == Transpose.Yes)
-            {
-                // Stored K x M: each k gives MR adjacent values, a straight copy.
-                CopyStrided(g.A + (long)p0 * g.Lda + i0 + ir, g.Lda, d, mr, rows, kc);
-            }
-            else
-            {
-                // Stored M x K: each stored row becomes a column of the panel, a transpose.
-                TransposeInto(g.A + (long)(i0 + ir) * g.Lda + p0, g.Lda, d, mr, rows, kc);
-            }
+            // Stored M x K: each stored row becomes a column of the panel, a transpose.
+            TransposeInto(g.A + (long)(i0 + ir) * g.Lda + p0, g.Lda, dest + (long)ir * kc, mr, Math.Min(mr, mc - ir), kc);
         }
     }
 
@@ -40,27 +37,8 @@ internal static unsafe class GemmPacking
     {
         if (g.TransB == Transpose.No)
         {
-            // Stored K x N: a straight copy. Row by row, so the source is read as long sequential runs (one
-            // stored row segment of nc values per k) and the hardware prefetcher keeps up; micro-panel by
-            // micro-panel would read it in 128-byte pieces at a stride of ldb, which costs a third of the time
-            // of a 64 x 768 x 3072 product.
-            int full = nc / nr * nr;
-            for (int p = 0; p < kc; p++)
-            {
-                float* src = g.B + (long)(p0 + p) * g.Ldb + j0;
-                float* d = dest + (long)p * nr;
-                int jr = 0;
-                for (; jr < full; jr += nr, d += (long)nr * kc)
-                {
-                    CopyRow(src + jr, d, nr);
-                }
-                if (jr < nc)
-                {
-                    int cols = nc - jr;
-                    new ReadOnlySpan<float>(src + jr, cols).CopyTo(new Span<float>(d, cols));
-                    new Span<float>(d + cols, nr - cols).Clear();
-                }
-            }
+            // Stored K x N: each k gives NR adjacent values, a straight copy.
+            CopyPanels(g.B + (long)p0 * g.Ldb + j0, g.Ldb, dest, kc, nc, nr);
             return;
         }
         for (int jr = 0; jr < nc; jr += nr)
@@ -70,7 +48,34 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Copies <paramref name="count"/> floats (a multiple of 8) with the widest vectors available.</summary>
+    /// <summary>
+    /// Packs <paramref name="depth"/> stored rows of <paramref name="count"/> values (stride <paramref name="ld"/>)
+    /// into micro-panels <paramref name="width"/> wide, zero-padding the last. It goes stored row by stored row,
+    /// so the source is read as long sequential runs the hardware prefetcher keeps up with; micro-panel by
+    /// micro-panel would read it in 128-byte pieces at a stride of ld, which cost a third of the time of a
+    /// 64 x 768 x 3072 product.
+    /// </summary>
+    private static void CopyPanels(float* src, int ld, float* dest, int depth, int count, int width)
+    {
+        int full = count / width * width;
+        for (int p = 0; p < depth; p++, src += ld)
+        {
+            float* d = dest + (long)p * width;
+            int j = 0;
+            for (; j < full; j += width, d += (long)width * depth)
+            {
+                CopyRow(src + j, d, width);
+            }
+            if (j < count)
+            {
+                int rest = count - j;
+                CopyRow(src + j, d, rest);
+                new Span<float>(d + rest, width - rest).Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats with the widest vectors available.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRow(float* src, float* dest, int count)
     {
@@ -96,37 +101,6 @@ internal static unsafe class GemmPacking
         for (; j < count; j++)
         {
             dest[j] = src[j];
-        }
-    }
-
-    /// <summary>
-    /// For each of <paramref name="depth"/> source rows (stride <paramref name="ld"/>), copies <paramref name="count"/>
-    /// values to <c>dest + p * width</c> and zero-fills up to <paramref name="width"/>.
-    /// </summary>
-    private static void CopyStrided(float* src, int ld, float* dest, int width, int count, int depth)
-    {
-        for (int p = 0; p < depth; p++, src += ld, dest += width)
-        {
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j + 8 <= count; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(src + j), dest + j);
-                }
-            }
-            for (; j + 4 <= count; j += 4)
-            {
-                Vector128.Store(Vector128.Load(src + j), dest + j);
-            }
-            for (; j < count; j++)
-            {
-                dest[j] = src[j];
-            }
-            for (; j < width; j++)
-            {
-                dest[j] = 0;
-            }
         }
     }
 

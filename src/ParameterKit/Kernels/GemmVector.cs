@@ -200,18 +200,33 @@ internal static unsafe class GemmVector
                 TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
                 TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
                 int p = 0;
+                int cols = Math.Min(4, n - j);
                 for (; p + width <= k; p += width)
                 {
+                    // The FMA pipes are the limit here, so a short last group skips its padding columns
+                    // (predictable branches cost issue slots, not FMA slots).
                     TVector xv = TOps.Load(x + p), yv = TOps.Load(y + p);
-                    TVector v0 = TOps.Load(w0 + p), v1 = TOps.Load(w1 + p), v2 = TOps.Load(w2 + p), v3 = TOps.Load(w3 + p);
+                    TVector v0 = TOps.Load(w0 + p);
                     a0 = TOps.MultiplyAdd(v0, xv, a0);
                     b0 = TOps.MultiplyAdd(v0, yv, b0);
-                    a1 = TOps.MultiplyAdd(v1, xv, a1);
-                    b1 = TOps.MultiplyAdd(v1, yv, b1);
-                    a2 = TOps.MultiplyAdd(v2, xv, a2);
-                    b2 = TOps.MultiplyAdd(v2, yv, b2);
-                    a3 = TOps.MultiplyAdd(v3, xv, a3);
-                    b3 = TOps.MultiplyAdd(v3, yv, b3);
+                    if (cols > 1)
+                    {
+                        TVector v1 = TOps.Load(w1 + p);
+                        a1 = TOps.MultiplyAdd(v1, xv, a1);
+                        b1 = TOps.MultiplyAdd(v1, yv, b1);
+                    }
+                    if (cols > 2)
+                    {
+                        TVector v2 = TOps.Load(w2 + p);
+                        a2 = TOps.MultiplyAdd(v2, xv, a2);
+                        b2 = TOps.MultiplyAdd(v2, yv, b2);
+                    }
+                    if (cols > 3)
+                    {
+                        TVector v3 = TOps.Load(w3 + p);
+                        a3 = TOps.MultiplyAdd(v3, xv, a3);
+                        b3 = TOps.MultiplyAdd(v3, yv, b3);
+                    }
                 }
                 Vector128<float> sx = TOps.Sum4(a0, a1, a2, a3), sy = TOps.Sum4(b0, b1, b2, b3);
                 for (; p < k; p++)
@@ -220,7 +235,6 @@ internal static unsafe class GemmVector
                     sx = Vector128.FusedMultiplyAdd(column, Vector128.Create(x[p]), sx);
                     sy = Vector128.FusedMultiplyAdd(column, Vector128.Create(y[p]), sy);
                 }
-                int cols = Math.Min(4, n - j);
                 StoreGroup(ci + j, sx, cols, alpha, beta);
                 StoreGroup(ci + ldc + j, sy, cols, alpha, beta);
             }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ParameterKit.Tensors;
 
@@ -39,7 +41,36 @@ internal ref struct HeaderJsonParser
     }
 
     /// <summary>A tensor entry as written in the header, before offset validation.</summary>
-    internal readonly record struct Entry(string Name, DType DType, ulong[] Dimensions, ulong Begin, ulong End);
+    /// <remarks>
+    /// The dimensions are not stored: a header may hold a shape of millions of dimensions, and storing them
+    /// before the file is accepted would let a hostile header allocate several times its own size. The parser
+    /// keeps where the shape array starts, its rank, and the element count (multiplied left to right as the
+    /// crate does, <see langword="null"/> once it overflows); <see cref="ReadDimensions"/> reads the dimensions
+    /// again once the file is accepted.
+    /// </remarks>
+    internal readonly record struct Entry(string Name, DType DType, ShapeSpan Shape, ulong Begin, ulong End);
+
+    /// <summary>Where a shape array sits in the header, and what the validator needs from it.</summary>
+    internal readonly record struct ShapeSpan(int Start, int Rank, ulong? ElementCount);
+
+    /// <summary>Re-reads the dimensions of a shape from the (already validated) header text.</summary>
+    internal static ulong[] ReadDimensions(ReadOnlySpan<byte> json, ShapeSpan shape)
+    {
+        var reader = new Utf8JsonReader(json[shape.Start..], new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        var dims = new ulong[shape.Rank];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            reader.Read();
+            ulong value = 0;
+            foreach (byte digit in reader.ValueSpan)
+            {
+                value = value * 10 + (ulong)(digit - '0');
+            }
+            dims[i] = value;
+        }
+        return dims;
+    }
 
     /// <summary>Parses <paramref name="json"/> (already known to be valid UTF-8).</summary>
     /// <returns>The metadata map (null when absent or JSON null) and the entries, duplicates resolved last-wins.</returns>
@@ -151,25 +182,33 @@ internal ref struct HeaderJsonParser
             throw Fail($"a tensor entry must be an object, not {_reader.TokenType}");
         }
         DType? dtype = null;
-        ulong[]? shape = null;
+        ShapeSpan? shape = null;
         (ulong Begin, ulong End)? offsets = null;
         while (Next() != JsonTokenType.EndObject)
         {
-            string field = _reader.GetString()!;
+            // ValueTextEquals compares unescaped text without allocating; most headers have only these three.
+            Field field = _reader.ValueTextEquals("dtype"u8) ? Field.DType
+                : _reader.ValueTextEquals("shape"u8) ? Field.Shape
+                : _reader.ValueTextEquals("data_offsets"u8) ? Field.DataOffsets
+                : Field.Other;
+            if (field == Field.Other)
+            {
+                ValidateScalar();
+            }
             Next();
             switch (field)
             {
-                case "dtype":
+                case Field.DType:
                     dtype = dtype is null ? ParseDType() : throw Fail("duplicate field `dtype`");
                     break;
-                case "shape":
+                case Field.Shape:
                     shape = shape is null ? ParseShape() : throw Fail("duplicate field `shape`");
                     break;
-                case "data_offsets":
+                case Field.DataOffsets:
                     offsets = offsets is null ? ParseOffsets() : throw Fail("duplicate field `data_offsets`");
                     break;
                 default:
-                    _reader.Skip();
+                    SkipValue();
                     break;
             }
         }
@@ -185,7 +224,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("missing field `data_offsets`");
         }
-        return new Entry(name, dtype.Value, shape, offsets.Value.Begin, offsets.Value.End);
+        return new Entry(name, dtype.Value, shape.Value, offsets.Value.Begin, offsets.Value.End);
     }
 
     /// <summary>serde derives also accept a struct as a sequence of its fields in declaration order.</summary>
@@ -200,7 +239,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("a tensor entry array needs 3 elements, found 1");
         }
-        ulong[] shape = ParseShape();
+        ShapeSpan shape = ParseShape();
         if (Next() == JsonTokenType.EndArray)
         {
             throw Fail("a tensor entry array needs 3 elements, found 2");
@@ -217,7 +256,7 @@ internal ref struct HeaderJsonParser
     {
         if (_reader.TokenType == JsonTokenType.String)
         {
-            return ParseDTypeName(_reader.GetString()!);
+            return ParseDTypeName();
         }
         // serde's enum from buffered content: a map with a single key names the variant; a unit variant's
         // value must then be null.
@@ -227,7 +266,7 @@ internal ref struct HeaderJsonParser
             {
                 throw Fail("`dtype` given as an empty map");
             }
-            DType dtype = ParseDTypeName(_reader.GetString()!);
+            DType dtype = ParseDTypeName();
             if (Next() != JsonTokenType.Null)
             {
                 throw Fail("`dtype` given as a map must map the dtype name to null");
@@ -241,22 +280,83 @@ internal ref struct HeaderJsonParser
         throw Fail($"`dtype` must be a string, not {_reader.TokenType}");
     }
 
-    private DType ParseDTypeName(string name) => DTypes.TryParseSafeTensorsName(name, out DType dtype)
-        ? dtype
-        : throw Fail($"unknown dtype \"{name}\"");
+    /// <summary>Matches the current string token against the dtype names, exactly and without allocating.</summary>
+    private DType ParseDTypeName()
+    {
+        foreach (DType candidate in DTypes.All)
+        {
+            if (_reader.ValueTextEquals(DTypeNames[(int)candidate]))
+            {
+                return candidate;
+            }
+        }
+        throw Fail($"unknown dtype \"{_reader.GetString()}\"");
+    }
 
-    private ulong[] ParseShape()
+    private static readonly byte[][] DTypeNames =
+        [.. Enum.GetValues<DType>().Select(d => Encoding.ASCII.GetBytes(d.SafeTensorsName()))];
+
+    private enum Field
+    {
+        Other,
+        DType,
+        Shape,
+        DataOffsets,
+    }
+
+    /// <summary>
+    /// Skips an ignored value, but still checks what serde_json checks in it: serde buffers the whole entry,
+    /// parsing every string (an unpaired surrogate escape is an error) and every number (one that overflows a
+    /// double, such as <c>1e400</c>, is "number out of range").
+    /// </summary>
+    private void SkipValue()
+    {
+        if (_reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            ValidateScalar();
+            return;
+        }
+        int depth = _reader.CurrentDepth;
+        while (Next() is not (JsonTokenType.EndObject or JsonTokenType.EndArray) || _reader.CurrentDepth > depth)
+        {
+            ValidateScalar();
+        }
+    }
+
+    /// <summary>Rejects a string or name with an invalid escape, or a number serde_json cannot represent.</summary>
+    private readonly void ValidateScalar()
+    {
+        if (_reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && _reader.ValueIsEscaped)
+        {
+            _ = _reader.GetString();
+        }
+        else if (_reader.TokenType == JsonTokenType.Number
+            && !(double.TryParse(_reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)))
+        {
+            throw Fail($"number out of range: {Encoding.UTF8.GetString(_reader.ValueSpan)}");
+        }
+    }
+
+    private ShapeSpan ParseShape()
     {
         if (_reader.TokenType != JsonTokenType.StartArray)
         {
             throw Fail($"`shape` must be an array of integers, not {_reader.TokenType}");
         }
-        var dims = new List<ulong>();
+        int start = checked((int)_reader.TokenStartIndex);
+        int rank = 0;
+        ulong? elements = 1;
         while (Next() != JsonTokenType.EndArray)
         {
-            dims.Add(ReadUInt64("shape"));
+            ulong dim = ReadUInt64("shape");
+            rank++;
+            if (elements is ulong product)
+            {
+                ulong high = Math.BigMul(product, dim, out ulong low);
+                elements = high == 0 ? low : null;
+            }
         }
-        return [.. dims];
+        return new ShapeSpan(start, rank, elements);
     }
 
     private (ulong Begin, ulong End) ParseOffsets()
@@ -294,11 +394,11 @@ internal ref struct HeaderJsonParser
         {
             if (b < (byte)'0' || b > (byte)'9')
             {
-                throw Fail($"`{field}` must hold non-negative integers, found {System.Text.Encoding.UTF8.GetString(digits)}");
+                throw Fail($"`{field}` must hold non-negative integers, found {Encoding.UTF8.GetString(digits)}");
             }
             if (value > (ulong.MaxValue - (ulong)(b - '0')) / 10)
             {
-                throw Fail($"`{field}` value {System.Text.Encoding.UTF8.GetString(digits)} exceeds 2^64-1");
+                throw Fail($"`{field}` value {Encoding.UTF8.GetString(digits)} exceeds 2^64-1");
             }
             value = value * 10 + (ulong)(b - '0');
         }

@@ -10,10 +10,11 @@ internal static class HeaderValidator
 {
     /// <summary>Validates offsets and sizes and returns the tensors in offset order.</summary>
     /// <param name="entries">Parsed entries, in header order (ties in the offset sort keep this order).</param>
+    /// <param name="json">The header text the entries were parsed from (their dimensions are read from it).</param>
     /// <param name="headerLength">N, the header length field.</param>
     /// <param name="fileLength">The total length of the file.</param>
     /// <param name="source">The file or source name for error messages.</param>
-    internal static SafeTensorInfo[] Validate(List<HeaderJsonParser.Entry> entries, ulong headerLength, ulong fileLength, string? source)
+    internal static SafeTensorInfo[] Validate(List<HeaderJsonParser.Entry> entries, ReadOnlySpan<byte> json, ulong headerLength, ulong fileLength, string? source)
     {
         // A stable sort on (begin, end), as the crate does (List.Sort is not stable, so sort indices).
         var order = new int[entries.Count];
@@ -31,7 +32,6 @@ internal static class HeaderValidator
             return c == 0 ? a.CompareTo(b) : c;
         });
 
-        var tensors = new SafeTensorInfo[entries.Count];
         ulong previousEnd = 0;
         for (int i = 0; i < order.Length; i++)
         {
@@ -41,7 +41,8 @@ internal static class HeaderValidator
                 throw Fail(SafeTensorsErrorKind.InvalidOffset, source, e.Name,
                     $"data_offsets [{e.Begin}, {e.End}] do not start where the previous tensor ends ({previousEnd}) or end before they begin");
             }
-            ulong elements = ElementCount(e, source);
+            ulong elements = e.Shape.ElementCount ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
+                $"the element count of its {e.Shape.Rank}-dimensional shape overflows 64 bits");
             ulong bits = Multiply(elements, (ulong)e.DType.BitSize())
                 ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
                     $"{elements} elements of {e.DType.SafeTensorsName()} overflow a 64-bit bit count");
@@ -53,9 +54,8 @@ internal static class HeaderValidator
             if (e.End - e.Begin != bits / 8)
             {
                 throw Fail(SafeTensorsErrorKind.TensorInvalidInfo, source, e.Name,
-                    $"{e.DType.SafeTensorsName()} {Format(e.Dimensions)} needs {bits / 8} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
+                    $"{e.DType.SafeTensorsName()} {Format(HeaderJsonParser.ReadDimensions(json, e.Shape))} needs {bits / 8} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
             }
-            tensors[i] = new SafeTensorInfo(e.Name, e.DType, e.Dimensions, e.Begin, e.End, elements);
             previousEnd = e.End;
         }
 
@@ -66,19 +66,15 @@ internal static class HeaderValidator
             throw Fail(SafeTensorsErrorKind.MetadataIncompleteBuffer, source, null,
                 $"the tensors cover {previousEnd} bytes of data after an 8 + {headerLength}-byte header, but the file is {fileLength} bytes long");
         }
-        return tensors;
-    }
 
-    /// <summary>The crate multiplies the dimensions left to right from 1, failing on the first overflow.</summary>
-    private static ulong ElementCount(HeaderJsonParser.Entry e, string? source)
-    {
-        ulong count = 1;
-        foreach (ulong d in e.Dimensions)
+        // Accepted: only now materialize the dimensions.
+        var tensors = new SafeTensorInfo[order.Length];
+        for (int i = 0; i < order.Length; i++)
         {
-            count = Multiply(count, d) ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
-                $"the element count of shape {Format(e.Dimensions)} overflows 64 bits");
+            HeaderJsonParser.Entry e = entries[order[i]];
+            tensors[i] = new SafeTensorInfo(e.Name, e.DType, HeaderJsonParser.ReadDimensions(json, e.Shape), e.Begin, e.End, e.Shape.ElementCount!.Value);
         }
-        return count;
+        return tensors;
     }
 
     private static ulong? Multiply(ulong a, ulong b)

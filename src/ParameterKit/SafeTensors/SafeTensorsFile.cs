@@ -123,11 +123,33 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <param name="tensor">A tensor of this file.</param>
     /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
     /// <exception cref="ArgumentException">The tensor does not belong to this file.</exception>
-    /// <exception cref="NotSupportedException">The tensor is larger than 2 GB, the most a span can cover.</exception>
+    /// <exception cref="NotSupportedException">The tensor is larger than 2 GB, the most a span can cover (read it in windows).</exception>
     public ReadOnlySpan<byte> GetBytes(SafeTensorInfo tensor)
     {
         byte* start = Locate(tensor, out int length);
         return new ReadOnlySpan<byte>(start, length);
+    }
+
+    /// <summary>
+    /// A window of <paramref name="tensor"/>'s bytes, zero-copy: how to read tensors larger than the 2 GB a single
+    /// span can cover, in pieces. Valid until the file is disposed.
+    /// </summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <param name="start">The first byte of the window, relative to the tensor's start.</param>
+    /// <param name="length">The window's length in bytes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The window does not lie within the tensor.</exception>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    public ReadOnlySpan<byte> GetBytes(SafeTensorInfo tensor, ulong start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (start > tensor.ByteLength || (ulong)length > tensor.ByteLength - start)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length),
+                $"Bytes [{start}, {start + (ulong)length}) are outside tensor '{tensor.Name}' ({tensor.ByteLength} bytes) in '{FilePath}'.");
+        }
+        byte* first = Start(tensor);
+        return new ReadOnlySpan<byte>(first + start, length);
     }
 
     /// <summary>
@@ -157,7 +179,19 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                 $"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements but the destination holds {destination.Length}.",
                 nameof(destination));
         }
-        ElementConversion.ToSingle(tensor.DType, GetBytes(tensor), destination);
+        if (!ElementConversion.CanConvertToSingle(tensor.DType))
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.DType.SafeTensorsName()}, which has no conversion to float32.");
+        }
+        // In windows of at most 2^27 elements (1 GiB of 8-byte values), so tensors beyond the 2 GB a span can
+        // cover convert too.
+        int size = tensor.DType.BitSize() / 8;
+        const int WindowElements = 1 << 27;
+        for (int done = 0; done < destination.Length; done += WindowElements)
+        {
+            int count = Math.Min(WindowElements, destination.Length - done);
+            ElementConversion.ToSingle(tensor.DType, GetBytes(tensor, (ulong)done * (ulong)size, count * size), destination.Slice(done, count));
+        }
     }
 
     /// <summary>Reads the tensor named <paramref name="name"/> into a new float32 array.</summary>
@@ -191,18 +225,24 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
     private byte* Locate(SafeTensorInfo tensor, out int length)
     {
+        byte* start = Start(tensor);
+        if (tensor.ByteLength > int.MaxValue)
+        {
+            throw new NotSupportedException(
+                $"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.ByteLength} bytes, more than one span can address; read it in windows.");
+        }
+        length = (int)tensor.ByteLength;
+        return start;
+    }
+
+    private byte* Start(SafeTensorInfo tensor)
+    {
         ArgumentNullException.ThrowIfNull(tensor);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!Header.TryGetTensor(tensor.Name, out SafeTensorInfo? own) || !ReferenceEquals(own, tensor))
         {
             throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(tensor));
         }
-        if (tensor.ByteLength > int.MaxValue)
-        {
-            throw new NotSupportedException(
-                $"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.ByteLength} bytes, more than one span can address.");
-        }
-        length = (int)tensor.ByteLength;
         return _base + Header.DataStart + tensor.Begin;
     }
 }

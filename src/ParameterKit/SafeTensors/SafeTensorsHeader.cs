@@ -109,6 +109,7 @@ public sealed class SafeTensorsHeader
         ulong length = fileLength ?? (stream.CanSeek
             ? (ulong)(stream.Length - stream.Position)
             : throw new ArgumentException("A non-seekable stream needs an explicit file length.", nameof(fileLength)));
+        // The ranged reader asks for [0, 8) and then [8, 8 + N), in order, so reading sequentially serves both.
         return Read((offset, count) =>
         {
             var buffer = new byte[count];
@@ -189,7 +190,7 @@ public sealed class SafeTensorsHeader
                 "the header is not valid UTF-8");
         }
         (OrderedDictionary<string, string>? metadata, List<HeaderJsonParser.Entry> entries) = HeaderJsonParser.Parse(header, source);
-        SafeTensorInfo[] tensors = HeaderValidator.Validate(entries, n, fileLength, source);
+        SafeTensorInfo[] tensors = HeaderValidator.Validate(entries, header, n, fileLength, source);
         return new SafeTensorsHeader(source, n, fileLength, tensors, metadata);
     }
 

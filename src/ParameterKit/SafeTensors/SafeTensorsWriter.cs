@@ -143,8 +143,8 @@ public sealed class SafeTensorsWriter
     /// <summary>
     /// Saves atomically: writes a temporary file in the same folder, flushes it to disk, then renames it over
     /// <paramref name="path"/>. If anything fails or the process dies first, the previous file is untouched
-    /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). Files already memory-mapped keep
-    /// reading the old contents.
+    /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). On Linux and macOS, readers that
+    /// already mapped the old file keep reading it (Windows refuses to replace a mapped file).
     /// </summary>
     /// <param name="path">The target file.</param>
     public void Save(string path) => AtomicFile.Write(path, WriteTo);
@@ -189,11 +189,16 @@ public sealed class SafeTensorsWriter
         }
     }
 
-    private static void WriteSingles(Stream stream, ReadOnlySpan<float> values)
+    /// <summary>Writes float32 values little-endian, in pieces: a span of more than 2^29 floats has no byte view.</summary>
+    internal static void WriteSingles(Stream stream, ReadOnlySpan<float> values)
     {
         if (BitConverter.IsLittleEndian)
         {
-            stream.Write(MemoryMarshal.AsBytes(values));
+            const int Piece = 1 << 26;
+            for (int i = 0; i < values.Length; i += Piece)
+            {
+                stream.Write(MemoryMarshal.AsBytes(values.Slice(i, Math.Min(Piece, values.Length - i))));
+            }
             return;
         }
         Span<byte> one = stackalloc byte[4];

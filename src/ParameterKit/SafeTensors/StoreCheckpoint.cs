@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;
@@ -165,12 +164,12 @@ public static class StoreCheckpoint
             {
                 if (!transpose)
                 {
-                    stream.Write(MemoryMarshal.AsBytes((ReadOnlySpan<float>)parameter.Value));
+                    SafeTensorsWriter.WriteSingles(stream, parameter.Value);
                     return;
                 }
                 var swapped = new float[parameter.ElementCount];
                 MatrixTranspose.Transpose(parameter.Value, shape[0], shape[1], swapped);
-                stream.Write(MemoryMarshal.AsBytes(swapped.AsSpan()));
+                SafeTensorsWriter.WriteSingles(stream, swapped);
             });
         }
         writer.Save(path);

@@ -57,6 +57,27 @@ public sealed class GemmContractTests
     }
 
     [Fact]
+    public void ConcurrentCallersGetTheSameBitsAsOneCaller()
+    {
+        // Several threads share the worker pool; whoever finds it busy runs its parts alone, with the same result.
+        var testCase = new GemmCase(Transpose.No, Transpose.Yes, 96, 200, 150, 0, 0, 0, 1f, 0f, true, GemmActivation.Relu, 17);
+        (float[] a, float[] b, float[] c, float[] bias) = testCase.Data();
+        float[] expected = testCase.Run(GemmDispatch.Best, 2, a, b, c, bias);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                results[i] = testCase.Run(GemmDispatch.Best, 2, a, b, c, bias);
+            }
+        });
+        foreach (float[] result in results)
+        {
+            Assert.Equal(expected, result);
+        }
+    }
+
+    [Fact]
     public void SteadyStateCallsAllocateNothing()
     {
         float[] a = new float[300 * 300], b = new float[300 * 300], c = new float[300 * 300], bias = new float[300];

@@ -62,6 +62,30 @@ public sealed class HeaderEdgeCaseTests
             Reject("{\"\\ud800\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 7));
     }
 
+    [Theory]
+    [InlineData("\"x\":\"\\ud800\"")]
+    [InlineData("\"x\":[{\"\\udc00\":1}]")]
+    [InlineData("\"\\ud800\":1")]
+    [InlineData("\"x\":1e400")]
+    [InlineData("\"x\":[-1e309]")]
+    public void Ignored_fields_still_fail_where_serde_json_fails_parsing_them(string extra) =>
+        Assert.Equal(SafeTensorsErrorKind.InvalidHeaderDeserialization,
+            Reject("{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]," + extra + "}}", 7));
+
+    [Fact]
+    public void Ignored_fields_with_tiny_or_huge_integers_parse()
+    {
+        string entry = "{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1],\"x\":[1e-400,123456789012345678901234567890,-5]}}";
+        Assert.Single(Parse(entry, 7).Tensors);
+    }
+
+    [Fact]
+    public void Escaped_field_names_and_dtypes_are_unescaped_first()
+    {
+        SafeTensorsHeader h = Parse("{\"t\":{\"d\\u0074ype\":\"\\u00553\\u0032\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":[\"\\ud83d\\ude00\"]}}", 1, 2, 3, 4);
+        Assert.Equal(DType.U32, h.Tensors[0].DType);
+    }
+
     [Fact]
     public void Escaped_metadata_key_is_still_the_metadata_key()
     {
@@ -73,6 +97,20 @@ public sealed class HeaderEdgeCaseTests
     [Fact]
     public void Repeated_null_metadata_is_still_a_duplicate_field() =>
         Assert.Equal(SafeTensorsErrorKind.InvalidHeaderDeserialization, Reject("{\"__metadata__\":null,\"__metadata__\":null}"));
+
+    [Fact]
+    public void A_huge_rank_shape_is_rejected_without_allocating_its_dimensions()
+    {
+        // 4 million dimensions of 1 (8 MB of JSON); the tensor claims 1 byte the file does not have.
+        string header = "{\"t\":{\"dtype\":\"U8\",\"shape\":[" + string.Join(",", Enumerable.Repeat("1", 4_000_000))
+            + "],\"data_offsets\":[0,1]}}";
+        byte[] file = RawFile.Build(header);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsHeader.Parse(file, (ulong)file.Length));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(SafeTensorsErrorKind.MetadataIncompleteBuffer, e.Kind);
+        Assert.True(allocated < file.Length / 8, $"allocated {allocated} bytes for an {file.Length}-byte header");
+    }
 
     [Fact]
     public void Errors_name_the_tensor_at_fault()

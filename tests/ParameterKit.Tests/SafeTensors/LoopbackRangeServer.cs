@@ -101,7 +101,7 @@ internal sealed class LoopbackRangeServer : IDisposable
                     Interlocked.Add(ref _bytesSent, n);
                 }
             }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // The client hung up early (allowed: it abandons 200 responses once it has enough).
             }

@@ -96,6 +96,18 @@ public sealed class RemoteAndCountingTests
         Assert.Equal([(0L, 8), (8L, (int)header.HeaderLength)], requests);
     }
 
+    [Fact]
+    public void Sharded_checkpoint_is_counted_with_bytes_by_dtype()
+    {
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(Corpus.PathOf("sharded_2/model.safetensors.index.json"));
+        CheckpointCount count = CheckpointCounter.Count(checkpoint.Tensors);
+        Assert.Equal(8 + 4 + 8 + 4, count.TotalParameters);
+        Assert.Equal(32, count.BytesByDType[DType.F32]);
+        Assert.Equal(16, count.BytesByDType[DType.F16]);
+        Assert.Equal(16, count.BytesByDType[DType.BF16]);
+        Assert.Empty(count.Buffers);
+    }
+
     [Theory]
     [InlineData("h.0.attn.bias", 4, null)]
     [InlineData("h.0.attn.masked_bias", 0, null)]

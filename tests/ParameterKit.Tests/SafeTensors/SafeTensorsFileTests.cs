@@ -36,6 +36,17 @@ public sealed class SafeTensorsFileTests
     }
 
     [Fact]
+    public void Windows_are_slices_of_the_tensor_and_stay_inside_it()
+    {
+        using var file = SafeTensorsFile.Open(Corpus.PathOf("v_all_dtypes.safetensors"));
+        SafeTensorInfo t = file.Tensors[0];
+        Assert.Equal(file.GetBytes(t)[3..7].ToArray(), file.GetBytes(t, 3, 4).ToArray());
+        Assert.Equal(0, file.GetBytes(t, t.ByteLength, 0).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.GetBytes(t, t.ByteLength - 1, 2).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.GetBytes(t, ulong.MaxValue, 1).Length);
+    }
+
+    [Fact]
     public void Missing_tensor_is_tensor_not_found_naming_it()
     {
         using var file = SafeTensorsFile.Open(Corpus.PathOf("v_dtype_f32.safetensors"));

@@ -7,6 +7,38 @@ public sealed class ShardedCheckpointTests
 {
     private static readonly string Index = Corpus.PathOf("sharded_2/model.safetensors.index.json");
 
+    public static TheoryData<string> ManifestIndexes()
+    {
+        var data = new TheoryData<string>();
+        foreach (System.Text.Json.JsonElement index in Corpus.Manifest.GetProperty("indexes").EnumerateArray())
+        {
+            data.Add(index.GetProperty("index_file").GetString()!);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ManifestIndexes))]
+    public void Every_manifest_index_opens_with_its_weight_map_and_shards(string indexFile)
+    {
+        System.Text.Json.JsonElement expected = Corpus.Manifest.GetProperty("indexes").EnumerateArray()
+            .Single(i => i.GetProperty("index_file").GetString() == indexFile);
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(Corpus.PathOf(indexFile));
+        SafeTensorsIndex index = SafeTensorsIndex.Load(Corpus.PathOf(indexFile));
+
+        var weightMap = expected.GetProperty("weight_map").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        Assert.Equal(weightMap.OrderBy(p => p.Key, StringComparer.Ordinal), index.WeightMap.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.GetProperty("shards").EnumerateArray().Select(s => Path.GetFileName(s.GetString()!)).Order(StringComparer.Ordinal),
+            checkpoint.Files.Select(f => Path.GetFileName(f.FilePath)).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.GetProperty("metadata").GetProperty("total_size").GetInt64(), index.TotalSize);
+        Assert.Equal(index.TotalSize, checkpoint.Tensors.Sum(t => (long)t.ByteLength));
+        foreach ((string name, string shard) in weightMap)
+        {
+            Assert.True(checkpoint.TryGetTensor(name, out SafeTensorInfo? info));
+            Assert.Equal(shard, Path.GetFileName(checkpoint.FileOf(info).FilePath));
+        }
+    }
+
     [Fact]
     public void Sharded_checkpoint_opens_as_one()
     {

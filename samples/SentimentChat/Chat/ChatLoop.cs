@@ -1,0 +1,61 @@
+using SentimentChat.Model;
+using SentimentChat.Text;
+using Spectre.Console;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// The conversation: reads customer messages line by line (from the keyboard, or redirected stdin for scripts),
+/// classifies each, shows the detected sentiment discreetly, and prints the reply the generator writes.
+/// </summary>
+public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies, ConversationMood mood, IAnsiConsole console)
+{
+    /// <summary>Messages longer than this many characters are cut before tokenizing (the model reads 64 tokens anyway).</summary>
+    public const int MaxCharacters = 4000;
+
+    /// <summary>Runs until end of input or "quit".</summary>
+    /// <param name="input">Where messages come from.</param>
+    /// <param name="interactive">Whether a person is typing (then a prompt is shown).</param>
+    /// <param name="cancellationToken">Stops the loop.</param>
+    public async Task RunAsync(TextReader input, bool interactive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        console.MarkupLine("[grey]Customer service chat. Type 'quit' to leave.[/]");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (interactive)
+            {
+                console.Markup("[bold]you>[/] ");
+            }
+            string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null || line.Trim() is "quit" or "exit")
+            {
+                break;
+            }
+            string message = line.Trim();
+            if (message.Length == 0)
+            {
+                if (interactive)
+                {
+                    console.MarkupLine("[grey]Say something, or 'quit' to leave.[/]");
+                }
+                continue;
+            }
+            if (message.Length > MaxCharacters)
+            {
+                message = message[..MaxCharacters];
+            }
+            var prediction = model.Classify(message);
+            mood.Add(prediction);
+            string colour = prediction.Label switch { Labels.Frustrated => "red", Labels.Positive => "green", _ => "grey" };
+            string note = prediction.Truncated ? $" [grey](long message: only its first {model.Shape.MaxTokens} tokens were read)[/]" : string.Empty;
+            if (!interactive)
+            {
+                console.MarkupLine($"[bold]you>[/] {Markup.Escape(message)}");
+            }
+            console.MarkupLine($"[{colour}][[{prediction.LabelName} {prediction.Confidence:P0}]][/] [grey]mood: {mood.Description}[/]{note}");
+            string reply = await replies.ReplyAsync(message, prediction, mood, cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"[bold blue]bot>[/] {Markup.Escape(reply)}");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using SentimentChat.Model;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// Middleware for any <see cref="IChatClient"/> (an OpenAI-compatible server, Ollama, ...): classifies the last user
+/// message and puts the detected mood and tone instructions into a system message before the request goes on, so
+/// the language model answers a frustrated customer differently from a happy one.
+/// </summary>
+/// <remarks>
+/// A caller that has already classified the turn (the chat loop, which shows the sentiment tag) passes the
+/// <see cref="Prediction"/> in <see cref="ChatOptions.AdditionalProperties"/> under <see cref="PredictionKey"/>; the
+/// middleware then uses it and leaves the mood to the caller instead of classifying and counting the turn twice.
+/// </remarks>
+public sealed class SentimentAwareChatClient : DelegatingChatClient
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of a precomputed <see cref="Prediction"/>.</summary>
+    public const string PredictionKey = "parameterkit.sentiment";
+
+    private readonly Func<string, Prediction> _classify;
+
+    /// <summary>Wraps <paramref name="innerClient"/>.</summary>
+    /// <param name="innerClient">The client that talks to the model.</param>
+    /// <param name="classify">The sentiment classifier.</param>
+    /// <param name="mood">The conversation mood to update on each user turn.</param>
+    public SentimentAwareChatClient(IChatClient innerClient, Func<string, Prediction> classify, ConversationMood mood)
+        : base(innerClient)
+    {
+        _classify = classify;
+        Mood = mood;
+    }
+
+    /// <summary>The mood this client keeps.</summary>
+    public ConversationMood Mood { get; }
+
+    /// <summary>The classification of the last user message sent through this client.</summary>
+    public Prediction? LastPrediction { get; private set; }
+
+    /// <inheritdoc />
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        base.GetResponseAsync(WithToneInstructions(messages, options), options, cancellationToken);
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in base.GetStreamingResponseAsync(WithToneInstructions(messages, options), options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    /// <summary>The tone instructions for a classified turn.</summary>
+    public static string ToneInstructions(Prediction prediction, ConversationMood mood)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(mood);
+        string tone = prediction.LabelName switch
+        {
+            "frustrated" => "The customer is frustrated. Apologize once, name their specific problem, keep the reply under three sentences, and give one concrete next step."
+                + (mood.ShouldOfferEscalation ? " They have been frustrated repeatedly: offer to connect them with a human agent." : string.Empty),
+            "positive" => "The customer is in a good mood. Be friendly and brief.",
+            _ => "Be helpful and ask for the details you need.",
+        };
+        return $"Detected sentiment of the last message: {prediction.LabelName} (confidence {prediction.Confidence:P0}); conversation mood: {mood.Description}. {tone}";
+    }
+
+    private List<ChatMessage> WithToneInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var list = messages.ToList();
+        var lastUser = list.LastOrDefault(m => m.Role == ChatRole.User);
+        if (lastUser is null)
+        {
+            return list;
+        }
+        if (options?.AdditionalProperties?.TryGetValue(PredictionKey, out object? given) == true && given is Prediction known)
+        {
+            LastPrediction = known;
+        }
+        else
+        {
+            LastPrediction = _classify(lastUser.Text);
+            Mood.Add(LastPrediction);
+        }
+        list.Insert(0, new ChatMessage(ChatRole.System, ToneInstructions(LastPrediction, Mood)));
+        return list;
+    }
+}

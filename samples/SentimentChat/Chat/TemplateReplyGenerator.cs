@@ -1,0 +1,40 @@
+using SentimentChat.Model;
+using SentimentChat.Text;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// The offline reply generator: no network, no model download. Frustration gets a short apology that names the
+/// problem and, once frustration repeats, an offer of a human agent; positivity a friendly, brief answer; anything
+/// else a helpful default.
+/// </summary>
+public sealed class TemplateReplyGenerator : IReplyGenerator
+{
+    /// <summary>The sentence that offers a human; tests look for it.</summary>
+    public const string EscalationOffer = "Would you like me to connect you with a human agent right now?";
+
+    /// <inheritdoc />
+    public Task<string> ReplyAsync(string message, Prediction prediction, ConversationMood mood, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(mood);
+        string reply = prediction.Label switch
+        {
+            Labels.Frustrated => Frustrated(message, mood),
+            Labels.Positive => "Glad to hear it! Anything else I can help with?",
+            _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
+        };
+        return Task.FromResult(reply);
+    }
+
+    private static string Frustrated(string message, ConversationMood mood)
+    {
+        string? problem = ProblemWords.Find(message);
+        string apology = problem is null
+            ? "I'm sorry, that sounds frustrating."
+            : $"I'm sorry about {problem}; that shouldn't have happened.";
+        return mood.ShouldOfferEscalation
+            ? $"{apology} {EscalationOffer}"
+            : $"{apology} I'll fix this as fast as I can.";
+    }
+}

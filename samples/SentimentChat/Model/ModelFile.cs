@@ -1,0 +1,86 @@
+using System.Globalization;
+using ParameterKit.SafeTensors;
+using SentimentChat.Text;
+
+namespace SentimentChat.Model;
+
+/// <summary>A missing or unusable model file; the message says how to (re)train it.</summary>
+public sealed class ModelFileException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Saves and loads the classifier as safetensors: the weights under their ParameterKit names, and in
+/// <c>__metadata__</c> the tokenizer, the label names, the hyperparameters and the dev metrics.
+/// </summary>
+public static class ModelFile
+{
+    private const string Version = "1";
+
+    /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
+    public static string DefaultPath { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "ParameterKit", "SentimentChat", "model.safetensors");
+
+    /// <summary>Saves the model (atomically) with its metadata and the given metrics.</summary>
+    public static void Save(string path, SentimentClassifier model, IReadOnlyDictionary<string, string> metrics)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var shape = model.Shape;
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["sentimentchat.version"] = Version,
+            ["tokenizer"] = TextEncoder.TokenizerName,
+            ["labels"] = string.Join(",", Labels.Names),
+            ["max_tokens"] = Text(shape.MaxTokens),
+            ["bigram_buckets"] = Text(shape.BigramBuckets),
+            ["channels"] = Text(shape.Channels),
+            ["hidden"] = Text(shape.Hidden),
+            ["dropout"] = shape.Dropout.ToString("R", CultureInfo.InvariantCulture),
+            ["frustration_threshold"] = model.FrustrationThreshold.ToString("R", CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in metrics)
+        {
+            metadata["metrics." + key] = value;
+        }
+        model.Store.Save(path, metadata);
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    /// <exception cref="ModelFileException">The file is missing, not safetensors, from another tokenizer or version, or its tensors do not fit.</exception>
+    public static SentimentClassifier Load(string path)
+    {
+        const string retrain = "Train one with: dotnet run --project samples/SentimentChat -- train";
+        if (!File.Exists(path))
+        {
+            throw new ModelFileException($"No model at '{path}'. {retrain}");
+        }
+        try
+        {
+            IReadOnlyDictionary<string, string> meta;
+            using (var file = SafeTensorsFile.Open(path))
+            {
+                meta = file.Metadata ?? throw new ModelFileException($"'{path}' has no metadata: it is not a SentimentChat model. {retrain}");
+            }
+            if (!meta.TryGetValue("sentimentchat.version", out string? version) || version != Version
+                || !meta.TryGetValue("tokenizer", out string? tokenizer) || tokenizer != TextEncoder.TokenizerName)
+            {
+                throw new ModelFileException($"'{path}' is not a version {Version} SentimentChat model for the {TextEncoder.TokenizerName} tokenizer. {retrain}");
+            }
+            var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "channels"), Int(meta, "hidden"),
+                float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
+            var model = new SentimentClassifier(shape);
+            model.Store.Materialize(seed: 0);
+            model.Store.Load(path);
+            model.FrustrationThreshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
+            return model;
+        }
+        catch (Exception ex) when (ex is SafeTensorsFormatException or CheckpointLoadException or KeyNotFoundException or FormatException or IOException)
+        {
+            throw new ModelFileException($"The model file '{path}' is corrupt or incomplete ({ex.Message}). {retrain}", ex);
+        }
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static int Int(IReadOnlyDictionary<string, string> meta, string key) => int.Parse(meta[key], CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,16 @@
+// SentimentChat: a customer-service chat that notices a frustrated customer and adapts its reply.
+// Microsoft.ML.Tokenizers -> an Embedding -> Weights and Biases -> the training loop -> a safetensors checkpoint -> the chat.
+// Run: dotnet run --project samples/SentimentChat            (trains on first run, then chats)
+//      dotnet run --project samples/SentimentChat -- --help  (every command)
+using System.Text;
+using SentimentChat.Commands;
+using Spectre.Console;
+
+Console.OutputEncoding = Encoding.UTF8;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await App.RunAsync(args, Console.In, !Console.IsInputRedirected, AnsiConsole.Console, cancel.Token);

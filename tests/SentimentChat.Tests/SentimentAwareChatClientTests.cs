@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using SentimentChat.Chat;
+using SentimentChat.Model;
+
+namespace SentimentChat.Tests;
+
+/// <summary>The middleware, with a fake inner client that records what it was sent: no network.</summary>
+public sealed class SentimentAwareChatClientTests
+{
+    private sealed class RecordingClient : IChatClient
+    {
+        public List<List<ChatMessage>> Requests { get; } = [];
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Requests.Add(messages.ToList());
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Requests.Add(messages.ToList());
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "o");
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "k");
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static Prediction Fake(string text) => text.Contains("angry", StringComparison.Ordinal)
+        ? new Prediction(0, [0.9f, 0.05f, 0.05f], 3, false)
+        : new Prediction(1, [0.05f, 0.9f, 0.05f], 3, false);
+
+    [Fact]
+    public async Task AddsMoodAndToneInstructionsBeforeTheRequest()
+    {
+        using var inner = new RecordingClient();
+        var mood = new ConversationMood();
+        using var client = new SentimentAwareChatClient(inner, Fake, mood);
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "I am angry, my order is late")]);
+        var sent = Assert.Single(inner.Requests);
+        Assert.Equal(ChatRole.System, sent[0].Role);
+        Assert.Contains("frustrated", sent[0].Text, StringComparison.Ordinal);
+        Assert.Contains("Apologize", sent[0].Text, StringComparison.Ordinal);
+        Assert.Equal("I am angry, my order is late", sent[^1].Text);
+        Assert.Equal(1, mood.Turns);
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "still angry")]);
+        Assert.Contains("human agent", inner.Requests[^1][0].Text, StringComparison.Ordinal); // second frustrated turn
+    }
+
+    [Fact]
+    public async Task StreamingGetsTheSameInstructionsAndAPrecomputedPredictionIsReused()
+    {
+        using var inner = new RecordingClient();
+        var mood = new ConversationMood();
+        using var client = new SentimentAwareChatClient(inner, _ => throw new InvalidOperationException("must not classify again"), mood);
+        var options = new ChatOptions { AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = Fake("thanks!") } };
+        var text = string.Concat(await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "thanks!")], options).Select(u => u.Text).ToListAsync());
+        Assert.Equal("ok", text);
+        Assert.Contains("good mood", inner.Requests[0][0].Text, StringComparison.Ordinal);
+        Assert.Equal(0, mood.Turns); // the caller that classified owns the mood
+    }
+}
