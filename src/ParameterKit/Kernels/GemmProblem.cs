@@ -24,12 +24,6 @@ internal unsafe struct GemmProblem
     public float* Bias;
     public GemmActivation Activation;
 
-    /// <summary>Element (i, p) of op(A), 0 &lt;= i &lt; M, 0 &lt;= p &lt; K.</summary>
-    public readonly float OpA(int i, int p) => TransA == Transpose.No ? A[(long)i * Lda + p] : A[(long)p * Lda + i];
-
-    /// <summary>Element (p, j) of op(B), 0 &lt;= p &lt; K, 0 &lt;= j &lt; N.</summary>
-    public readonly float OpB(int p, int j) => TransB == Transpose.No ? B[(long)p * Ldb + j] : B[(long)j * Ldb + p];
-
     /// <summary>Whether the call ends with a bias or an activation pass over C.</summary>
     public readonly bool HasEpilogue => Bias != null || Activation != GemmActivation.None;
 }

@@ -9,7 +9,7 @@ namespace ParameterKit.Kernels;
 /// straddles two threads and each element of C is computed by exactly one thread. Each thread reuses one
 /// instance for all its calls, so planning allocates nothing.
 /// </summary>
-internal sealed unsafe class GemmTask
+internal sealed unsafe class GemmTask : IPartitionedWork
 {
     [ThreadStatic]
     private static GemmTask? current;

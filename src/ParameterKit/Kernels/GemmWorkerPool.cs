@@ -6,7 +6,7 @@ namespace ParameterKit.Kernels;
 /// <summary>
 /// A small pool of persistent background threads for GEMM. Unlike <c>Parallel.For</c> it allocates nothing
 /// per call: each worker owns a semaphore it sleeps on, the caller hands out part indices of one reusable
-/// <see cref="GemmTask"/>, runs part 0 itself, and waits for the rest. One call at a time uses the pool; a
+/// <see cref="IPartitionedWork"/> (a GEMM, an optimizer sweep), runs part 0 itself, and waits for the rest. One call at a time uses the pool; a
 /// call that finds it busy runs all its parts on its own thread, which gives the same bits, only later.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "One pool lives as long as the process; its workers never exit.")]
@@ -15,7 +15,7 @@ internal sealed class GemmWorkerPool
     private readonly Lock gate = new();
     private readonly ManualResetEventSlim done = new(false);
     private Worker[] workers = [];
-    private GemmTask? task;
+    private IPartitionedWork? task;
     private int pending;
     private ExceptionDispatchInfo? failure;
 
@@ -23,7 +23,7 @@ internal sealed class GemmWorkerPool
     public static GemmWorkerPool Shared { get; } = new();
 
     /// <summary>Runs parts 0 .. <paramref name="parts"/> - 1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
-    public void Run(GemmTask work, int parts)
+    public void Run(IPartitionedWork work, int parts)
     {
         if (parts <= 1 || !gate.TryEnter())
         {

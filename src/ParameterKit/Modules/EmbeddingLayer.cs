@@ -70,10 +70,9 @@ public sealed class EmbeddingLayer : Module
         {
             return;
         }
-        Span<float> gradient = Table.Gradient;
         for (int i = 0; i < ids.Length; i++)
         {
-            var row = gradient.Slice(ids[i] * c, c);
+            var row = Table.GradientRow(ids[i]);
             TensorPrimitives.Add(row, outputGradient.Slice(i * c, c), row);
         }
     }
@@ -133,7 +132,6 @@ public sealed class EmbeddingLayer : Module
             return;
         }
         int c = Columns;
-        Span<float> gradient = Table.Gradient;
         for (int b = 0; b < batch; b++)
         {
             var bag = ids.Slice(b * tokensPerRow, tokensPerRow);
@@ -148,7 +146,7 @@ public sealed class EmbeddingLayer : Module
             {
                 if (id >= 0)
                 {
-                    var row = gradient.Slice(id * c, c);
+                    var row = Table.GradientRow(id);
                     TensorPrimitives.MultiplyAdd(dy, scale, row, row);
                 }
             }

@@ -37,4 +37,52 @@ public sealed class Embedding : Parameter
     }
 
     private protected override Initializer DefaultInitializer => Init.EmbeddingDefault;
+
+    // A batch of 64 x 32 tokens touches at most 2,048 of GPT-2's 50,257 rows, so zeroing the whole 12.8 MB gradient
+    // every step would cost more than the rest of a bag-of-embeddings step. Rows written through GradientRow are
+    // recorded and only they are cleared; any other access to Gradient may write anywhere and clears it all.
+    private bool[]? _rowTouched;
+    private int[] _touchedRows = [];
+    private int _touchedCount;
+    private bool _allRowsDirty = true;
+
+    /// <summary>Row <paramref name="index"/> of the gradient, recorded as touched so the next clear visits it.</summary>
+    internal Span<float> GradientRow(int index)
+    {
+        _rowTouched ??= new bool[Rows];
+        if (!_rowTouched[index])
+        {
+            _rowTouched[index] = true;
+            if (_touchedCount == _touchedRows.Length)
+            {
+                Array.Resize(ref _touchedRows, Math.Max(64, 2 * _touchedRows.Length));
+            }
+            _touchedRows[_touchedCount++] = index;
+        }
+        return GradientForSweep.Slice(index * Columns, Columns);
+    }
+
+    private protected override void OnGradientExposed() => _allRowsDirty = true;
+
+    internal override void ClearGradient()
+    {
+        var gradient = GradientForSweep;
+        if (_allRowsDirty)
+        {
+            gradient.Clear();
+        }
+        else
+        {
+            for (int i = 0; i < _touchedCount; i++)
+            {
+                gradient.Slice(_touchedRows[i] * Columns, Columns).Clear();
+            }
+        }
+        for (int i = 0; i < _touchedCount; i++)
+        {
+            _rowTouched![_touchedRows[i]] = false;
+        }
+        _touchedCount = 0;
+        _allRowsDirty = false;
+    }
 }

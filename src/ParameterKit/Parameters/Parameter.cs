@@ -86,7 +86,29 @@ public abstract class Parameter
 
     /// <summary>The accumulated gradient, same layout as <see cref="Value"/>: a view into the store's gradient buffer.</summary>
     /// <exception cref="ParameterNotMaterializedException">The store has not been materialized.</exception>
-    public Span<float> Gradient => Store.GradientsOf(this);
+    public Span<float> Gradient
+    {
+        get
+        {
+            var gradient = Store.GradientsOf(this);
+            OnGradientExposed();
+            return gradient;
+        }
+    }
+
+    /// <summary>
+    /// The gradient for library sweeps that read it or scale it (optimizers, clipping, averaging): they never turn a
+    /// zero into a non-zero, so an embedding's record of touched rows stays valid.
+    /// </summary>
+    internal Span<float> GradientForSweep => Store.GradientsOf(this);
+
+    /// <summary>Called whenever the gradient span is handed out to code that may write anywhere in it.</summary>
+    private protected virtual void OnGradientExposed()
+    {
+    }
+
+    /// <summary>Sets the gradient to zero (an embedding clears only the rows written since the last call).</summary>
+    internal virtual void ClearGradient() => Store.GradientsOf(this).Clear();
 
     /// <summary>Formats as <c>name: Kind [shape]</c>.</summary>
     public override string ToString() => $"{Name}: {Kind} {Shape}";

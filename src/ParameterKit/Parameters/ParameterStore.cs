@@ -58,7 +58,21 @@ public sealed class ParameterStore
 
     /// <summary>Every gradient, same layout as <see cref="Values"/>.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
-    public Span<float> Gradients => _gradients ?? throw NotMaterialized();
+    public Span<float> Gradients
+    {
+        get
+        {
+            var gradients = _gradients ?? throw NotMaterialized();
+            foreach (var parameter in _parameters)
+            {
+                _ = parameter.Gradient; // the whole buffer is out: every embedding must clear all its rows next time
+            }
+            return gradients;
+        }
+    }
+
+    /// <summary>The gradient buffer for sweeps that only read or scale it (see <see cref="Parameter.GradientForSweep"/>).</summary>
+    internal Span<float> GradientsForSweep => _gradients ?? throw NotMaterialized();
 
     /// <summary>The parameter called <paramref name="name"/> (a tied alias returns its target).</summary>
     /// <param name="name">The full dotted name.</param>
@@ -111,8 +125,19 @@ public sealed class ParameterStore
         Materialize((ulong)random.NextInt64(long.MinValue, long.MaxValue));
     }
 
-    /// <summary>Sets every gradient to zero in one sweep.</summary>
-    public void ZeroGradients() => Gradients.Clear();
+    /// <summary>
+    /// Sets every gradient to zero. Embeddings whose gradient was only written row by row by their layers'
+    /// backward passes clear just those rows, which is what keeps a large-vocabulary step cheap.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    public void ZeroGradients()
+    {
+        _ = _gradients ?? throw NotMaterialized();
+        foreach (var parameter in _parameters)
+        {
+            parameter.ClearGradient();
+        }
+    }
 
     /// <summary>Freezes every parameter whose full name matches <paramref name="pattern"/> (<c>*</c> and <c>?</c> wildcards).</summary>
     /// <param name="pattern">A glob such as <c>wte.*</c> or <c>h.*.attn.*</c>; a tied alias name matches its target.</param>

@@ -39,7 +39,7 @@ public static class GradientClipping
             {
                 continue;
             }
-            ReadOnlySpan<float> g = parameter.Gradient;
+            ReadOnlySpan<float> g = parameter.GradientForSweep;
             for (int start = 0; start < g.Length; start += BlockLength)
             {
                 sumOfSquares += TensorPrimitives.SumOfSquares(g.Slice(start, Math.Min(BlockLength, g.Length - start)));
@@ -86,7 +86,7 @@ public static class GradientClipping
                 var parameter = parameters[p];
                 if (parameter.IsTrainable)
                 {
-                    var g = parameter.Gradient;
+                    var g = parameter.GradientForSweep;
                     TensorPrimitives.Multiply(g, coefficient, g);
                 }
             }
@@ -116,7 +116,7 @@ public static class GradientClipping
             var parameter = parameters[p];
             if (parameter.IsTrainable)
             {
-                var g = parameter.Gradient;
+                var g = parameter.GradientForSweep;
                 TensorPrimitives.Clamp(g, -limit, limit, g);
             }
         }
@@ -137,7 +137,7 @@ public static class GradientClipping
         for (int p = 0; p < parameters.Count; p++)
         {
             var parameter = parameters[p];
-            if (parameter.IsTrainable && !TensorPrimitives.IsFiniteAll<float>(parameter.Gradient))
+            if (parameter.IsTrainable && !TensorPrimitives.IsFiniteAll<float>(parameter.GradientForSweep))
             {
                 return parameter;
             }

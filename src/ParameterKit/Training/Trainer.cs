@@ -169,7 +169,7 @@ public sealed class Trainer<TExample>
         if (microBatches > 1)
         {
             // Each micro-batch added the gradient of its mean loss; the step wants the mean over micro-batches.
-            TensorPrimitives.Multiply(Store.Gradients, 1f / microBatches, Store.Gradients);
+            TensorPrimitives.Multiply(Store.GradientsForSweep, 1f / microBatches, Store.GradientsForSweep);
         }
         if (GradientClipping.FirstNonFiniteGradient(Store) is { } bad)
         {

@@ -148,4 +148,27 @@ public sealed class BackwardTests
             GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
         }
     }
+
+    [Fact]
+    public void ZeroingClearsTouchedEmbeddingRowsAndAnythingWrittenDirectly()
+    {
+        var store = new ParameterStore();
+        var layer = new EmbeddingLayer(store.Scope("wte"), 1000, 4);
+        store.Materialize(seed: 1);
+        store.ZeroGradients();
+        int[] ids = [3, 999, -1, 3];
+        layer.BackwardPooled(ids, 2, Pooling.Mean, DoubleReference.RandomValues(8, 5));
+        Assert.Contains(layer.Table.GradientForSweep.ToArray(), v => v != 0);
+        store.ZeroGradients();                                   // only rows 3 and 999 are visited
+        Assert.All(layer.Table.GradientForSweep.ToArray(), v => Assert.Equal(0f, v));
+
+        layer.Table.Gradient[4 * 500] = 7f;                      // written directly: the next clear must sweep everything
+        store.ZeroGradients();
+        Assert.All(layer.Table.GradientForSweep.ToArray(), v => Assert.Equal(0f, v));
+
+        layer.Backward([10, 20], DoubleReference.RandomValues(8, 6));
+        store.Gradients[4 * 700 + 1] = 3f;                       // so must a write through the store's whole buffer
+        store.ZeroGradients();
+        Assert.All(store.Gradients.ToArray(), v => Assert.Equal(0f, v));
+    }
 }

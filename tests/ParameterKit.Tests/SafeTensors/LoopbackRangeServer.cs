@@ -96,9 +96,11 @@ internal sealed class LoopbackRangeServer : IDisposable
                     {
                         buffer[i] = _content(start + sent + i);
                     }
+                    // Counted before writing: the client may read these bytes and the test check the count
+                    // before this thread runs again, so counting afterwards races on a loaded machine.
+                    Interlocked.Add(ref _bytesSent, n);
                     await stream.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
                     sent += n;
-                    Interlocked.Add(ref _bytesSent, n);
                 }
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

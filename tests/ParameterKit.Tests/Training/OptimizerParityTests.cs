@@ -82,6 +82,43 @@ public sealed class OptimizerParityTests
         Assert.Equal(weightBefore.Select(v => v * (1f - 0.05f)), weight.Value.ToArray());
     }
 
+    [Theory]
+    [InlineData("adamw")]
+    [InlineData("sgd")]
+    public void ParallelStepsGiveTheSameBitsAsOneThread(string name)
+    {
+        float[] Run(int threads)
+        {
+            int saved = ParameterKit.Kernels.GemmOptions.MaxDegreeOfParallelism;
+            try
+            {
+                ParameterKit.Kernels.GemmOptions.MaxDegreeOfParallelism = threads;
+                var store = new ParameterStore();
+                store.Scope("emb").Embedding(70_001, 16);   // over the parallel threshold, odd sizes so ranges split parameters
+                store.Scope("fc").Weight(33, 17);
+                store.Scope("fc").Bias(33);
+                store.Materialize(seed: 3);
+                Optimizer optimizer = name == "sgd" ? new Sgd(store, 0.1, momentum: 0.9, weightDecay: 0.01) : new AdamW(store, 0.01);
+                for (int step = 0; step < 3; step++)
+                {
+                    var g = store.Gradients;
+                    for (int i = 0; i < g.Length; i++)
+                    {
+                        g[i] = MathF.Sin(i * 0.37f + step);
+                    }
+                    optimizer.Step();
+                }
+                return store.Values.ToArray();
+            }
+            finally
+            {
+                ParameterKit.Kernels.GemmOptions.MaxDegreeOfParallelism = saved;
+            }
+        }
+        Assert.Equal(Run(1), Run(2));
+        Assert.Equal(Run(1), Run(3));
+    }
+
     [Fact]
     public void OptimizersRefuseStoresThatCannotTrain()
     {

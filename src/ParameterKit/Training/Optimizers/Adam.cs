@@ -77,7 +77,7 @@ public class Adam : Optimizer
             CoupledDecay: DecoupledDecay ? 0f : decay,
             DecoupledShrink: DecoupledDecay ? (float)(1 - LearningRate * decay) : 1f);
         AdamKernel.Update(
-            Store.Values.Slice(offset, length), Store.Gradients.Slice(offset, length),
+            Store.Values.Slice(offset, length), Store.GradientsForSweep.Slice(offset, length),
             _firstMoment.AsSpan(offset, length), _secondMoment.AsSpan(offset, length), coefficients);
     }
 }

@@ -1,3 +1,4 @@
+using ParameterKit.Kernels;
 using ParameterKit.Parameters;
 
 namespace ParameterKit.Training;
@@ -57,19 +58,64 @@ public abstract class Optimizer
     /// <summary>Named state buffers (same layout as the store's values), for checkpoints.</summary>
     public abstract IReadOnlyList<KeyValuePair<string, float[]>> State { get; }
 
-    /// <summary>Applies one update to every trainable parameter from its current gradient.</summary>
+    /// <summary>Stores below this many values are updated on the calling thread: splitting costs more than it saves.</summary>
+    internal const long ParallelThreshold = 1 << 20;
+
+    /// <summary>
+    /// Applies one update to every trainable parameter from its current gradient. Large stores are swept by up to
+    /// <see cref="GemmOptions.MaxDegreeOfParallelism"/> threads, each over a fixed range of the buffers; the update
+    /// is element-wise, so the result is the same bits for any thread count.
+    /// </summary>
     public void Step()
     {
         StepCount++;
+        PrepareStep();
+        int parts = Store.ElementCount >= ParallelThreshold ? Math.Max(1, GemmOptions.MaxDegreeOfParallelism) : 1;
+        if (parts == 1)
+        {
+            UpdateRange(0, Store.ElementCount);
+            return;
+        }
+        _sweep ??= new Sweep(this);
+        _sweep.Parts = parts;
+        GemmWorkerPool.Shared.Run(_sweep, parts);
+    }
+
+    /// <summary>Runs before a step's sweep, on the calling thread, for state decided once per parameter and step.</summary>
+    private protected virtual void PrepareStep()
+    {
+    }
+
+    /// <summary>Updates the trainable elements in [start, end) of the buffers, parameter by parameter.</summary>
+    private void UpdateRange(long start, long end)
+    {
         var parameters = Store.Parameters;
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            if (p.IsTrainable)
+            long from = Math.Max(start, p.Offset), to = Math.Min(end, p.Offset + p.ElementCount);
+            if (p.IsTrainable && from < to)
             {
-                Update(p, i, (int)p.Offset, (int)p.ElementCount);
+                Update(p, i, (int)from, (int)(to - from));
             }
         }
+    }
+
+    private Sweep? _sweep;
+
+    /// <summary>Part p of a parallel step: a fixed, 64-value-aligned slice of the buffers.</summary>
+    private sealed class Sweep(Optimizer optimizer) : IPartitionedWork
+    {
+        public int Parts { get; set; }
+
+        public void Execute(int part)
+        {
+            long total = optimizer.Store.ElementCount;
+            long start = Align(total * part / Parts), end = part == Parts - 1 ? total : Align(total * (part + 1) / Parts);
+            optimizer.UpdateRange(start, end);
+        }
+
+        private static long Align(long index) => index & ~63L;
     }
 
     /// <summary>Zeroes every gradient of the store (call it once per step, before the backward pass).</summary>
@@ -89,7 +135,7 @@ public abstract class Optimizer
     {
     }
 
-    /// <summary>Updates one parameter, whose values, gradients and state occupy [offset, offset + length) of their buffers.</summary>
+    /// <summary>Updates elements [offset, offset + length) of the buffers, all inside one parameter (a step may split a parameter across threads).</summary>
     /// <param name="parameter">The parameter (for its weight-decay flag).</param>
     /// <param name="index">Its position in <see cref="ParameterStore.Parameters"/>.</param>
     /// <param name="offset">Start of the parameter in every buffer.</param>

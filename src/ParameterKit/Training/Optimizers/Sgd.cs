@@ -11,6 +11,7 @@ public sealed class Sgd : Optimizer
 {
     private readonly float[]? _momentum;
     private readonly bool[] _started;
+    private readonly bool[] _firstThisStep;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="store">The materialized parameters.</param>
@@ -36,6 +37,7 @@ public sealed class Sgd : Optimizer
         WeightDecay = (float)weightDecay;
         _momentum = momentum > 0 ? new float[store.ElementCount] : null;
         _started = new bool[store.Parameters.Count];
+        _firstThisStep = new bool[store.Parameters.Count];
     }
 
     /// <summary>μ.</summary>
@@ -57,16 +59,26 @@ public sealed class Sgd : Optimizer
     private protected override void Update(Parameter parameter, int index, int offset, int length)
     {
         Span<float> p = Store.Values.Slice(offset, length);
-        ReadOnlySpan<float> g = Store.Gradients.Slice(offset, length);
+        ReadOnlySpan<float> g = Store.GradientsForSweep.Slice(offset, length);
         float lr = (float)LearningRate, decay = parameter.ApplyWeightDecay ? WeightDecay : 0f;
         if (_momentum is null)
         {
             SgdKernels.Plain(p, g, lr, decay);
             return;
         }
-        bool first = !_started[index];
-        _started[index] = true;
+        bool first = _firstThisStep[index];
         SgdKernels.WithMomentum(p, g, _momentum.AsSpan(offset, length), lr, decay, Momentum, first ? 0f : 1f - Dampening, first, Nesterov);
+    }
+
+    /// <summary>Decides, once per step and before any thread runs, which momentum buffers start this step.</summary>
+    private protected override void PrepareStep()
+    {
+        var parameters = Store.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            _firstThisStep[i] = parameters[i].IsTrainable && !_started[i];
+            _started[i] |= parameters[i].IsTrainable;
+        }
     }
 
     /// <summary>After a resume past step 0 the momentum buffers hold real history, so no parameter starts afresh.</summary>

@@ -1,0 +1,153 @@
+using System.ComponentModel;
+using ParameterKit.Cli.Configs;
+using ParameterKit.Cli.Costs;
+using ParameterKit.Cli.Inspection;
+using ParameterKit.Cli.Output;
+using ParameterKit.Cli.Sources;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ParameterKit.Cli.Commands;
+
+/// <summary>
+/// <c>parameterkit cost</c>: memory, compute, time, energy and carbon for a model, from a count (a config, a known
+/// name or a checkpoint) or a bare <c>--params N</c>, with every assumption printed and overridable.
+/// </summary>
+internal sealed class CostCommand : CliCommand<CostCommand.Settings>
+{
+    /// <summary>Creates the command.</summary>
+    public CostCommand(CliOutput output)
+        : base(output)
+    {
+    }
+
+    /// <summary>The options of <c>cost</c>.</summary>
+    internal sealed class Settings : CommonSettings
+    {
+        /// <summary>A checkpoint to count.</summary>
+        [CommandArgument(0, "[source]")]
+        [Description("A checkpoint (file, index, folder or URL) to count; or use --config or --params.")]
+        public string? Source { get; init; }
+
+        /// <summary>A config or known name to count.</summary>
+        [CommandOption("-c|--config <CONFIG>")]
+        [Description("A config.json or a known name (gpt3-175b, llama-2-7b, ...) to count.")]
+        public string? Config { get; init; }
+
+        /// <summary>N directly.</summary>
+        [CommandOption("-p|--params <N>")]
+        [Description("The parameter count directly: 174604259328, 1.75e11 or 175B.")]
+        public string? Params { get; init; }
+
+        /// <summary>D.</summary>
+        [CommandOption("-t|--tokens <D>")]
+        [Description("Training tokens, e.g. 300B. Default: --tokens-per-param x N.")]
+        public string? Tokens { get; init; }
+
+        /// <summary>D / N when D is not given.</summary>
+        [CommandOption("--tokens-per-param <R>")]
+        [Description("Training tokens per parameter when --tokens is not given (Chinchilla: 20).")]
+        public string? TokensPerParameter { get; init; }
+
+        /// <summary>Accelerator name.</summary>
+        [CommandOption("--accelerator <NAME>")]
+        [Description("A name for the accelerator described by --peak-flops and --power.")]
+        public string? Accelerator { get; init; }
+
+        /// <summary>Peak FLOP/s.</summary>
+        [CommandOption("--peak-flops <FLOPS>")]
+        [Description("Peak dense FLOP/s of one accelerator at the training precision, e.g. 312e12 or 989T.")]
+        public string? PeakFlops { get; init; }
+
+        /// <summary>Utilization.</summary>
+        [CommandOption("--utilization <FRACTION>")]
+        [Description("Fraction of peak sustained in training (model FLOPs utilization), in (0, 1].")]
+        public string? Utilization { get; init; }
+
+        /// <summary>Power.</summary>
+        [CommandOption("--power <WATTS>")]
+        [Description("Power per accelerator while training, in watts.")]
+        public string? Power { get; init; }
+
+        /// <summary>PUE.</summary>
+        [CommandOption("--pue <PUE>")]
+        [Description("Datacenter power usage effectiveness (>= 1).")]
+        public string? Pue { get; init; }
+
+        /// <summary>Carbon intensity.</summary>
+        [CommandOption("--carbon <KG_PER_KWH>")]
+        [Description("Grid carbon intensity in kg CO2e per kWh.")]
+        public string? Carbon { get; init; }
+
+        /// <summary>Accelerator count.</summary>
+        [CommandOption("--accelerators <COUNT>")]
+        [Description("Accelerators training together (divides wall-clock time).")]
+        public string? Accelerators { get; init; }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        int sources = (settings.Source is null ? 0 : 1) + (settings.Config is null ? 0 : 1) + (settings.Params is null ? 0 : 1);
+        if (sources != 1)
+        {
+            throw new CliException("Usage", "cost needs exactly one of: a checkpoint, --config <config.json or name>, --params <N>");
+        }
+        (string subject, double parameters) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
+        CostAssumptions d = CostAssumptions.Default;
+        var assumptions = new CostAssumptions(
+            settings.Accelerator ?? d.Accelerator,
+            Quantity(settings.PeakFlops, "--peak-flops", d.PeakFlops, mustBePositive: true),
+            Quantity(settings.Utilization, "--utilization", d.Utilization, mustBePositive: true, max: 1),
+            Quantity(settings.Power, "--power", d.PowerWatts),
+            Quantity(settings.Pue, "--pue", d.Pue, min: 1),
+            Quantity(settings.Carbon, "--carbon", d.CarbonKgPerKwh),
+            (int)Quantity(settings.Accelerators, "--accelerators", d.Accelerators, mustBePositive: true, integer: true),
+            Quantity(settings.TokensPerParameter, "--tokens-per-param", d.TokensPerParameter, mustBePositive: true));
+        double? tokens = settings.Tokens is null ? null : Quantity(settings.Tokens, "--tokens", 0, mustBePositive: true);
+        CostEstimate estimate = CostModel.Estimate(parameters, tokens, assumptions);
+
+        if (settings.Json)
+        {
+            Output.Json(CostView.Json(subject, estimate, tokensGiven: tokens is not null));
+        }
+        else
+        {
+            CostView.Write(Output, subject, estimate, tokensGiven: tokens is not null);
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<(string Subject, double Parameters)> CountAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Params is not null)
+        {
+            double n = Quantity(settings.Params, "--params", 0, mustBePositive: true);
+            return ($"{Numbers.Decimal(n, 0)} parameters", n);
+        }
+        if (settings.Config is not null)
+        {
+            ModelConfig model = ConfigParser.Resolve(settings.Config);
+            return (model.Name, ParameterBreakdown.From(model.Declare()).Total);
+        }
+        CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, allowDownload: false, TimeSpan.FromSeconds(30), cancellationToken)
+            .ConfigureAwait(false);
+        return (headers.Source, InspectReport.Build(headers).Breakdown.Total);
+    }
+
+    private static double Quantity(string? text, string option, double fallback, bool mustBePositive = false, double min = 0,
+        double max = double.PositiveInfinity, bool integer = false)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (!Numbers.TryParseQuantity(text, out double value) || value < min || value > max || (mustBePositive && value <= 0)
+            || (integer && (value != Math.Floor(value) || value > int.MaxValue)))
+        {
+            string range = max < double.PositiveInfinity ? $" in ({min}, {max}]" : min > 0 ? $" >= {min}" : mustBePositive ? " > 0" : " >= 0";
+            throw new CliException("Usage", $"{option} must be a{(integer ? "n integer" : " number")}{range}, not '{text}'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Text.Json;
+using ParameterKit.Cli.Diffing;
+using ParameterKit.Cli.Output;
+using ParameterKit.Cli.Sources;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+using Spectre.Console.Cli;
+
+namespace ParameterKit.Cli.Commands;
+
+/// <summary>
+/// <c>parameterkit diff &lt;a&gt; &lt;b&gt;</c>: which tensors were added, removed, reshaped or changed between two
+/// local checkpoints, with the relative L2 change of each, streaming tensor by tensor.
+/// </summary>
+internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
+{
+    /// <summary>Creates the command.</summary>
+    public DiffCommand(CliOutput output)
+        : base(output)
+    {
+    }
+
+    /// <summary>The options of <c>diff</c>.</summary>
+    internal sealed class Settings : CommonSettings
+    {
+        /// <summary>The checkpoint before.</summary>
+        [CommandArgument(0, "<a>")]
+        [Description("The checkpoint before: a .safetensors file, an index or a folder.")]
+        public string A { get; init; } = "";
+
+        /// <summary>The checkpoint after.</summary>
+        [CommandArgument(1, "<b>")]
+        [Description("The checkpoint after.")]
+        public string B { get; init; } = "";
+
+        /// <summary>List unchanged tensors too.</summary>
+        [CommandOption("--all")]
+        [Description("Also list unchanged tensors in the table (--json always lists every tensor).")]
+        public bool All { get; init; }
+    }
+
+    /// <inheritdoc />
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        using SafeTensorsCheckpoint a = SafeTensorsCheckpoint.Open(CheckpointLoader.ResolveLocalPath(settings.A));
+        using SafeTensorsCheckpoint b = SafeTensorsCheckpoint.Open(CheckpointLoader.ResolveLocalPath(settings.B));
+        // Materialized as a list of small records only; the tensors themselves are streamed one at a time.
+        List<TensorDifference> differences = [.. CheckpointDiff.Compare(a, b, cancellationToken)];
+        if (settings.Json)
+        {
+            Output.Json(Json(settings, differences));
+            return Task.FromResult(ExitCodes.Ok);
+        }
+
+        var counts = Enum.GetValues<DifferenceStatus>().ToDictionary(s => s, s => differences.Count(d => d.Status == s));
+        Output.Line($"{settings.A} -> {settings.B}");
+        Output.Line(string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}")));
+        // One line per tensor rather than a table: names are long and a five-column table wraps them into
+        // fragments at a terminal's 80 columns.
+        foreach (TensorDifference d in differences.Where(d => settings.All || d.Status != DifferenceStatus.Unchanged))
+        {
+            string change = d.RelativeL2 is { } r ? $", relative L2 {Numbers.Short(r)}, max |B-A| {Numbers.Short(d.MaxAbs ?? 0)}" : "";
+            string note = d.Note is null ? "" : $" ({d.Note})";
+            Output.Line($"  {d.Status.ToString().ToLowerInvariant(),-9} {d.Name}: {Describe(d)}{change}{note}");
+        }
+        return Task.FromResult(ExitCodes.Ok);
+    }
+
+    /// <summary>Both sides at once: <c>F32 [8, 16] -> [16, 16]</c>, <c>F32 -> BF16 [2]</c>, or just <c>F32 [3]</c>.</summary>
+    private static string Describe(TensorDifference d)
+    {
+        SafeTensorInfo? a = d.A, b = d.B;
+        if (a is null || b is null)
+        {
+            SafeTensorInfo only = (a ?? b)!;
+            return $"{only.DType.SafeTensorsName()} {only.FormatDimensions()}";
+        }
+        string dtype = a.DType == b.DType ? a.DType.SafeTensorsName() : $"{a.DType.SafeTensorsName()} -> {b.DType.SafeTensorsName()}";
+        string shape = a.FormatDimensions() == b.FormatDimensions() ? a.FormatDimensions() : $"{a.FormatDimensions()} -> {b.FormatDimensions()}";
+        return $"{dtype} {shape}";
+    }
+
+    private static string Json(Settings settings, List<TensorDifference> differences) => JsonText.Build(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("a", settings.A);
+        w.WriteString("b", settings.B);
+        w.WriteStartObject("counts");
+        foreach (DifferenceStatus status in Enum.GetValues<DifferenceStatus>())
+        {
+            w.WriteNumber(status.ToString().ToLowerInvariant(), differences.Count(d => d.Status == status));
+        }
+        w.WriteEndObject();
+        w.WriteStartArray("tensors");
+        foreach (TensorDifference d in differences)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", d.Name);
+            w.WriteString("status", d.Status.ToString().ToLowerInvariant());
+            WriteTensor(w, "a", d.A);
+            WriteTensor(w, "b", d.B);
+            WriteNumber(w, "l2", d.L2);
+            WriteNumber(w, "relative_l2", d.RelativeL2);
+            WriteNumber(w, "max_abs", d.MaxAbs);
+            if (d.Note is not null)
+            {
+                w.WriteString("note", d.Note);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static void WriteTensor(Utf8JsonWriter w, string name, SafeTensorInfo? t)
+    {
+        if (t is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteString("dtype", t.DType.SafeTensorsName());
+        w.WriteStartArray("shape");
+        foreach (ulong d in t.Dimensions)
+        {
+            w.WriteNumberValue(d);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    // JSON has no infinity or NaN: such values (a change relative to an all-zero tensor, a NaN weight) are
+    // written as strings so a script sees them rather than a parse error.
+    private static void WriteNumber(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is not { } v)
+        {
+            w.WriteNull(name);
+        }
+        else if (double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteString(name, double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}

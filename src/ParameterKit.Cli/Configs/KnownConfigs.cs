@@ -1,0 +1,29 @@
+using ParameterKit.Counting.Architectures;
+
+namespace ParameterKit.Cli.Configs;
+
+/// <summary>
+/// The hyperparameters behind each of the library's <see cref="KnownArchitectures"/> names, so <c>count</c> can
+/// print them (the library's registry hands out declared stores, not configs). A test checks that this table and
+/// the registry name the same models and count them identically.
+/// </summary>
+internal static class KnownConfigs
+{
+    private static readonly Dictionary<string, object> Configs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gpt2"] = Gpt2Config.Small,
+        ["gpt2-medium"] = Gpt2Config.Medium,
+        ["gpt2-large"] = Gpt2Config.Large,
+        ["gpt2-xl"] = Gpt2Config.XL,
+        ["gpt3-175b"] = Gpt2Config.Gpt3,
+        ["llama-2-7b"] = LlamaConfig.Llama2With7B,
+        ["llama-2-13b"] = LlamaConfig.Llama2With13B,
+        ["llama-2-70b"] = LlamaConfig.Llama2With70B,
+    };
+
+    /// <summary>The names this table knows.</summary>
+    public static IEnumerable<string> Names => Configs.Keys;
+
+    /// <summary>The config of a known name, or null.</summary>
+    public static object? Find(string name) => Configs.GetValueOrDefault(name);
+}

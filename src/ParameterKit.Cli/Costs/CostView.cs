@@ -1,0 +1,94 @@
+using ParameterKit.Cli.Output;
+using Spectre.Console;
+
+namespace ParameterKit.Cli.Costs;
+
+/// <summary>Renders a <see cref="CostEstimate"/> as tables, or as the <c>cost --json</c> document.</summary>
+internal static class CostView
+{
+    /// <summary>Writes the estimate and its assumptions.</summary>
+    public static void Write(CliOutput output, string subject, CostEstimate e, bool tokensGiven)
+    {
+        CostAssumptions a = e.Assumptions;
+        output.Line($"{subject}: N = {Numbers.Decimal(e.Parameters, 0)} parameters");
+        output.Line();
+
+        var memory = new Table().Title("Memory").AddColumn("What").AddColumn(new TableColumn("Bytes").RightAligned());
+        foreach ((string format, double bytes) in e.WeightBytes)
+        {
+            memory.AddRow(Cell($"weights in {format}"), Number(Numbers.Bytes(bytes)));
+        }
+        foreach ((string part, double bytes) in e.TrainingBytes)
+        {
+            memory.AddRow(Cell($"  training: {part}"), Number(Numbers.Bytes(bytes)));
+        }
+        memory.AddRow(Cell("to train: AdamW, mixed precision, 16 B/param"), Number(Numbers.Bytes(e.TrainingBytesTotal)));
+        output.Write(memory);
+
+        var compute = new Table().Title("Compute, time, energy").AddColumn("What").AddColumn(new TableColumn("Value").RightAligned());
+        compute.AddRow(Cell($"training tokens D{(tokensGiven ? "" : $" ({Numbers.Decimal(a.TokensPerParameter)} per parameter)")}"),
+            Number(Numbers.Scientific(e.Tokens)));
+        compute.AddRow(Cell("training compute 6·N·D"), Number(Numbers.Scientific(e.TrainingFlops) + " FLOPs"));
+        compute.AddRow(Cell("inference 2·N per token"), Number(Numbers.Scientific(e.InferenceFlopsPerToken) + " FLOPs"));
+        compute.AddRow(Cell("inference, compute-bound, one accelerator"), Number(Numbers.Decimal(e.InferenceTokensPerSecond, 1) + " tokens/s"));
+        compute.AddRow(Cell("training time"), Number(Numbers.Decimal(e.AcceleratorHours, 0) + " accelerator-hours"));
+        compute.AddRow(Cell($"wall-clock on {a.Accelerators} accelerator{(a.Accelerators == 1 ? "" : "s")}"), Number(Numbers.Duration(e.WallClockSeconds)));
+        compute.AddRow(Cell("training energy (PUE included)"), Number(Numbers.Decimal(e.EnergyKwh / 1000, 1) + " MWh"));
+        compute.AddRow(Cell("training emissions"), Number(Numbers.Decimal(e.CarbonKg / 1000, 1) + " t CO2e"));
+        output.Write(compute);
+
+        output.Line("Activations are extra: batch, sequence length and checkpointing decide them.");
+        output.Line("Assumptions (override with the option in parentheses):");
+        output.Line($"  accelerator {a.Accelerator} (--accelerator) x {a.Accelerators} (--accelerators)");
+        output.Line($"  peak {Numbers.Scientific(a.PeakFlops)} FLOP/s (--peak-flops), utilization {Numbers.Decimal(a.Utilization)} (--utilization)");
+        output.Line($"  power {Numbers.Decimal(a.PowerWatts, 0)} W per accelerator (--power), datacenter PUE {Numbers.Decimal(a.Pue)} (--pue)");
+        output.Line($"  grid {Numbers.Decimal(a.CarbonKgPerKwh, 3)} kg CO2e/kWh (--carbon)");
+        output.Line($"  {Numbers.Decimal(a.TokensPerParameter)} training tokens per parameter unless --tokens is given (--tokens-per-param)");
+    }
+
+    /// <summary>The JSON document: inputs, results and every assumption.</summary>
+    public static string Json(string subject, CostEstimate e, bool tokensGiven) => JsonText.Build(w =>
+    {
+        CostAssumptions a = e.Assumptions;
+        w.WriteStartObject();
+        w.WriteString("subject", subject);
+        w.WriteNumber("parameters", e.Parameters);
+        w.WriteNumber("tokens", e.Tokens);
+        w.WriteBoolean("tokens_given", tokensGiven);
+        w.WriteStartObject("weight_bytes");
+        foreach ((string format, double bytes) in e.WeightBytes)
+        {
+            w.WriteNumber(format, bytes);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("training_bytes");
+        foreach ((string part, double bytes) in e.TrainingBytes)
+        {
+            w.WriteNumber(part, bytes);
+        }
+        w.WriteNumber("total", e.TrainingBytesTotal);
+        w.WriteEndObject();
+        w.WriteNumber("training_flops", e.TrainingFlops);
+        w.WriteNumber("inference_flops_per_token", e.InferenceFlopsPerToken);
+        w.WriteNumber("inference_tokens_per_second", e.InferenceTokensPerSecond);
+        w.WriteNumber("accelerator_hours", e.AcceleratorHours);
+        w.WriteNumber("wall_clock_seconds", e.WallClockSeconds);
+        w.WriteNumber("energy_kwh", e.EnergyKwh);
+        w.WriteNumber("carbon_kg_co2e", e.CarbonKg);
+        w.WriteStartObject("assumptions");
+        w.WriteString("accelerator", a.Accelerator);
+        w.WriteNumber("peak_flops", a.PeakFlops);
+        w.WriteNumber("utilization", a.Utilization);
+        w.WriteNumber("power_watts", a.PowerWatts);
+        w.WriteNumber("pue", a.Pue);
+        w.WriteNumber("carbon_kg_per_kwh", a.CarbonKgPerKwh);
+        w.WriteNumber("accelerators", a.Accelerators);
+        w.WriteNumber("tokens_per_parameter", a.TokensPerParameter);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    private static Text Cell(string text) => new(text);
+
+    private static Text Number(string text) => new(text) { Justification = Justify.Right };
+}

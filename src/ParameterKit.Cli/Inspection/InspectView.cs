@@ -1,0 +1,78 @@
+using ParameterKit.Cli.Output;
+using ParameterKit.Cli.Sources;
+using ParameterKit.Tensors;
+using Spectre.Console;
+
+namespace ParameterKit.Cli.Inspection;
+
+/// <summary>Renders an <see cref="InspectReport"/> as tables.</summary>
+internal static class InspectView
+{
+    /// <summary>Writes the report.</summary>
+    /// <param name="output">The sinks.</param>
+    /// <param name="report">The report.</param>
+    /// <param name="listTensors">Also list every tensor.</param>
+    public static void Write(CliOutput output, InspectReport report, bool listTensors)
+    {
+        CheckpointHeaders h = report.Headers;
+        string files = h.Layout == CheckpointLayout.Sharded ? $"{h.Files.Count} shards" : h.Layout == CheckpointLayout.Remote ? "remote file" : "file";
+        ulong size = h.Files.Aggregate(0UL, (sum, f) => sum + f.Length);
+        ulong header = h.Files.Aggregate(0UL, (sum, f) => sum + f.HeaderLength + 8);
+        output.Line($"{h.Source}");
+        output.Line($"{files}, {Numbers.Bytes(size)} ({Numbers.Count((long)size)} bytes); read {Numbers.Count((long)header)} header bytes");
+        output.Line();
+
+        BreakdownView.Write(output, report.Breakdown);
+        output.Line();
+
+        var dtypes = new Table().Title("By dtype").AddColumn("Dtype").AddColumn(new TableColumn("Parameters").RightAligned())
+            .AddColumn(new TableColumn("Bytes").RightAligned()).AddColumn(new TableColumn("Size").RightAligned());
+        foreach (DTypeRow row in report.ByDType)
+        {
+            dtypes.AddRow(BreakdownView.Cell(row.DType.SafeTensorsName()), BreakdownView.Number(Numbers.Count(row.Parameters)),
+                BreakdownView.Number(Numbers.Count(row.Bytes)), BreakdownView.Number(Numbers.Bytes(row.Bytes)));
+        }
+        output.Write(dtypes);
+
+        foreach ((string alias, string target) in report.Tied)
+        {
+            output.Line($"Tied (inferred): {alias} not stored; reuses {target} (counted once)");
+        }
+        var buffers = report.Buffers.ToList();
+        if (buffers.Count > 0)
+        {
+            output.Line($"Not parameters (buffers, not counted): {buffers.Count} tensors, {Numbers.Count(buffers.Sum(b => (long)b.ElementCount))} values");
+            var table = new Table().AddColumn("Buffer").AddColumn("Dtype").AddColumn("Shape");
+            foreach (var b in buffers)
+            {
+                table.AddRow(BreakdownView.Cell(b.Name), BreakdownView.Cell(b.DType.SafeTensorsName()), BreakdownView.Cell(b.FormatDimensions()));
+            }
+            output.Write(table);
+        }
+        if (h.Metadata is { Count: > 0 } metadata)
+        {
+            var table = new Table().Title("__metadata__").AddColumn("Key").AddColumn("Value");
+            foreach ((string key, string value) in metadata)
+            {
+                table.AddRow(BreakdownView.Cell(key), BreakdownView.Cell(value));
+            }
+            output.Write(table);
+        }
+        else
+        {
+            output.Line("__metadata__: none");
+        }
+
+        if (listTensors)
+        {
+            var table = new Table().Title("Tensors").AddColumn("Name").AddColumn("Kind").AddColumn("Dtype").AddColumn("Shape")
+                .AddColumn(new TableColumn("Bytes").RightAligned());
+            foreach ((var t, var kind) in report.Tensors)
+            {
+                table.AddRow(BreakdownView.Cell(t.Name), BreakdownView.Cell(kind is { } k ? ParameterBreakdown.KindName(k) : "buffer"),
+                    BreakdownView.Cell(t.DType.SafeTensorsName()), BreakdownView.Cell(t.FormatDimensions()), BreakdownView.Number(Numbers.Count((long)t.ByteLength)));
+            }
+            output.Write(table);
+        }
+    }
+}

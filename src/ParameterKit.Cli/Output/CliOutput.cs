@@ -1,0 +1,45 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ParameterKit.Cli.Output;
+
+/// <summary>
+/// Where a command writes: rich renderables to the console, raw <c>--json</c> text to the console's underlying
+/// writer, and one-line errors to standard error. Injected, so tests capture everything in-process.
+/// </summary>
+/// <remarks>
+/// JSON bypasses Spectre's renderer on purpose: the renderer wraps long lines at the console width, which would
+/// break a JSON string in the middle, and it would interpret <c>[brackets]</c> in tensor names as markup.
+/// </remarks>
+internal sealed class CliOutput
+{
+    /// <summary>Creates the sinks.</summary>
+    /// <param name="console">The console for human output and JSON.</param>
+    /// <param name="error">Standard error, for one-line failures in human mode.</param>
+    public CliOutput(IAnsiConsole console, TextWriter error)
+    {
+        Console = console;
+        Error = error;
+    }
+
+    /// <summary>The console for human output.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>Renders a Spectre renderable (table, chart, text).</summary>
+    public void Write(IRenderable renderable) => Console.Write(renderable);
+
+    /// <summary>Writes one line of plain text (never parsed as markup).</summary>
+    public void Line(string text = "") => Console.WriteLine(text);
+
+    /// <summary>Writes a JSON document verbatim, followed by a newline.</summary>
+    public void Json(string json)
+    {
+        TextWriter writer = Console.Profile.Out.Writer;
+        writer.Write(json);
+        writer.Write('\n');
+        writer.Flush();
+    }
+}

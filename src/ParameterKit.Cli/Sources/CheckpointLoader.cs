@@ -1,0 +1,173 @@
+using ParameterKit.SafeTensors;
+
+namespace ParameterKit.Cli.Sources;
+
+/// <summary>
+/// Reads the header(s) of whatever the user pointed at: a <c>.safetensors</c> file, a sharded
+/// <c>*.safetensors.index.json</c>, a folder holding either, or an <c>http(s)</c> URL of a file or an index.
+/// </summary>
+/// <remarks>
+/// Only headers are read: 8 + N bytes per file through a plain stream (not a memory map, which would be as cheap
+/// but is not needed), and two range requests per URL. That is why inspecting a multi-gigabyte checkpoint takes
+/// milliseconds. Validation is the library's, identical to the reference crate's.
+/// </remarks>
+internal static class CheckpointLoader
+{
+    /// <summary>What transformers looks for in a model folder, in its order.</summary>
+    private static readonly string[] PreferredNames = ["model.safetensors.index.json", "model.safetensors"];
+
+    /// <summary>The largest index accepted over HTTP: a 1,000-layer model's weight map is a few hundred kB.</summary>
+    private const long MaxIndexBytes = 64 * 1024 * 1024;
+
+    /// <summary>Reads the headers of <paramref name="source"/>.</summary>
+    /// <param name="source">A path, or an http(s) URL of a <c>.safetensors</c> file or a <c>.safetensors.index.json</c>.</param>
+    /// <param name="allowDownload">For URLs: stream from servers without range support instead of failing.</param>
+    /// <param name="timeout">For URLs: how long to wait for the server.</param>
+    /// <param name="cancellationToken">Cancels network reads.</param>
+    /// <exception cref="SafeTensorsFormatException">A file or the index is rejected.</exception>
+    /// <exception cref="CliException">The source does not exist, holds no checkpoint, or cannot be reached.</exception>
+    public static async Task<CheckpointHeaders> LoadAsync(string source, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (Uri.TryCreate(source, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return await LoadRemoteAsync(uri, allowDownload, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        return LoadLocal(source);
+    }
+
+    /// <summary>Reads a local file, index or folder.</summary>
+    public static CheckpointHeaders LoadLocal(string path)
+    {
+        string resolved = ResolveLocalPath(path);
+        return resolved.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
+            ? LoadSharded(path, resolved)
+            : CheckpointHeaders.Single(path, CheckpointLayout.File, Path.GetFileName(resolved), ReadHeader(resolved));
+    }
+
+    /// <summary>
+    /// Turns a folder into the checkpoint it holds (an index first, as transformers does, then a lone
+    /// <c>.safetensors</c> file) and checks that a file exists.
+    /// </summary>
+    public static string ResolveLocalPath(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            string[] indexes = Directory.GetFiles(path, "*.safetensors.index.json");
+            string[] files = Directory.GetFiles(path, "*.safetensors");
+            string? preferred = PreferredNames
+                .Select(name => Path.Combine(path, name))
+                .FirstOrDefault(File.Exists);
+            return preferred
+                ?? (indexes.Length == 1 ? indexes[0] : null)
+                ?? (indexes.Length == 0 && files.Length == 1 ? files[0] : null)
+                ?? throw new CliException("NotFound", indexes.Length + files.Length == 0
+                    ? $"the folder '{path}' holds no .safetensors file or .safetensors.index.json"
+                    : $"the folder '{path}' holds several checkpoints ({string.Join(", ", indexes.Concat(files).Select(Path.GetFileName))}); name one");
+        }
+        if (!File.Exists(path))
+        {
+            throw new CliException("NotFound", $"no such file or folder: '{path}'");
+        }
+        return path;
+    }
+
+    private static SafeTensorsHeader ReadHeader(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        return SafeTensorsHeader.Read(stream, source: path);
+    }
+
+    private static CheckpointHeaders LoadSharded(string source, string indexPath)
+    {
+        SafeTensorsIndex index = SafeTensorsIndex.Load(indexPath);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
+        var headers = new Dictionary<string, SafeTensorsHeader>(StringComparer.Ordinal);
+        foreach (string shard in index.Shards)
+        {
+            string shardPath = Path.Combine(folder, shard);
+            if (!File.Exists(shardPath))
+            {
+                throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, indexPath, null,
+                    $"shard '{shard}' named by the weight map does not exist (looked for '{shardPath}')");
+            }
+            headers[shard] = ReadHeader(shardPath);
+        }
+        return Assemble(source, CheckpointLayout.Sharded, indexPath, index, headers);
+    }
+
+    /// <summary>
+    /// Joins a sharded checkpoint's headers in <c>weight_map</c> order, with the checks
+    /// <see cref="SafeTensorsCheckpoint.OpenSharded"/> makes: every tensor the index names must be in its shard.
+    /// </summary>
+    private static CheckpointHeaders Assemble(string source, CheckpointLayout layout, string indexName, SafeTensorsIndex index,
+        Dictionary<string, SafeTensorsHeader> headers)
+    {
+        var tensors = new List<SafeTensorInfo>(index.WeightMap.Count);
+        foreach ((string name, string shard) in index.WeightMap)
+        {
+            tensors.Add(headers[shard].TryGetTensor(name, out SafeTensorInfo? info)
+                ? info
+                : throw new SafeTensorsFormatException(SafeTensorsErrorKind.TensorNotFound, indexName, name,
+                    $"the weight map places it in shard '{shard}', which has no such tensor"));
+        }
+        IReadOnlyDictionary<string, string>? metadata = index.Shards.Count > 0 ? headers[index.Shards[0]].Metadata : null;
+        return new CheckpointHeaders(source, layout, tensors, index.WeightMap, metadata,
+            [.. index.Shards.Select(s => (s, headers[s].FileLength, headers[s].HeaderLength))]);
+    }
+
+    private static async Task<CheckpointHeaders> LoadRemoteAsync(Uri uri, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var handler = new RangeGuardHandler(new SocketsHttpHandler(), allowDownload);
+        using var client = new HttpClient(handler, disposeHandler: false) { Timeout = timeout };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("parameterkit/" + typeof(CheckpointLoader).Assembly.GetName().Version?.ToString(3));
+        Uri current = uri;
+        try
+        {
+            if (uri.AbsolutePath.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
+            {
+                return await LoadRemoteShardedAsync(client, uri, u => current = u, cancellationToken).ConfigureAwait(false);
+            }
+            SafeTensorsHeader header = await new HttpRangeSource(client, uri).ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            string name = Path.GetFileName(uri.AbsolutePath);
+            return CheckpointHeaders.Single(uri.ToString(), CheckpointLayout.Remote, name.Length > 0 ? name : uri.Host, header);
+        }
+        catch (HttpRequestException e)
+        {
+            string status = e.StatusCode is { } code ? $" (HTTP {(int)code} {code})" : "";
+            throw new CliException("Unreachable", $"cannot read '{current}'{status}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException("Unreachable", $"cannot read '{current}': no answer within {timeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    /// <summary>
+    /// A remote sharded checkpoint: the index (small JSON) in full, then each shard's header by range requests,
+    /// every shard resolved relative to the index's address as transformers resolves it.
+    /// </summary>
+    private static async Task<CheckpointHeaders> LoadRemoteShardedAsync(HttpClient client, Uri indexUri, Action<Uri> reading,
+        CancellationToken cancellationToken)
+    {
+        reading(indexUri);
+        using HttpResponseMessage response = await client.GetAsync(indexUri, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        if (response.Content.Headers.ContentLength > MaxIndexBytes)
+        {
+            throw new CliException("InvalidIndex", $"'{indexUri}' is {response.Content.Headers.ContentLength} bytes, more than an index can be");
+        }
+        byte[] json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        SafeTensorsIndex index = SafeTensorsIndex.Parse(json, indexUri.ToString());
+        var headers = new Dictionary<string, SafeTensorsHeader>(StringComparer.Ordinal);
+        foreach (string shard in index.Shards)
+        {
+            // Shard names are plain file names (the index parser rejects paths), so this stays beside the index.
+            var shardUri = new Uri(indexUri, Uri.EscapeDataString(shard));
+            reading(shardUri);
+            headers[shard] = await new HttpRangeSource(client, shardUri).ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return Assemble(indexUri.ToString(), CheckpointLayout.Sharded, indexUri.ToString(), index, headers);
+    }
+}

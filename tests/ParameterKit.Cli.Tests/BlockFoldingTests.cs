@@ -1,0 +1,47 @@
+using ParameterKit.Cli.Inspection;
+
+namespace ParameterKit.Cli.Tests;
+
+/// <summary>Folding repeated blocks: numeric order, identical signatures only, gaps break runs.</summary>
+public sealed class BlockFoldingTests
+{
+    [Fact]
+    public void Blocks_fold_in_numeric_order_whatever_the_header_order()
+    {
+        var names = new[] { "h.10.w", "h.2.w", "h.0.w", "wte.weight", "h.1.w", "h.11.w" }
+            .Concat(Enumerable.Range(3, 7).Select(i => $"h.{i}.w"));
+        IReadOnlyList<LayerRow> rows = BlockFolding.Fold(names.Select(n => (n, "[4]", 4L)));
+
+        Assert.Equal(["h.0 .. h.11", "wte"], rows.Select(r => r.Label));
+        Assert.Equal(12, rows[0].Repeats);
+        Assert.Equal(48, rows[0].Total);
+    }
+
+    [Fact]
+    public void Different_blocks_and_gaps_break_runs()
+    {
+        var parameters = new List<(string, string, long)>
+        {
+            ("model.layers.0.mlp.w", "[8]", 8), ("model.layers.1.mlp.w", "[8]", 8),
+            ("model.layers.2.moe.w", "[8]", 8),                                     // a different layout
+            ("model.layers.3.mlp.w", "[8]", 8), ("model.layers.5.mlp.w", "[8]", 8), // a gap at 4
+        };
+        Assert.Equal(["model.layers.0 .. model.layers.1", "model.layers.2", "model.layers.3", "model.layers.5"],
+            BlockFolding.Fold(parameters).Select(r => r.Label));
+    }
+
+    [Fact]
+    public void Same_names_with_other_shapes_do_not_fold()
+    {
+        var rows = BlockFolding.Fold([("h.0.w", "[4]", 4L), ("h.1.w", "[2, 2]", 4L)]);
+        Assert.Equal(2, rows.Count);
+    }
+
+    [Fact]
+    public void A_numeric_leaf_is_a_name_not_a_block()
+    {
+        Assert.False(BlockFolding.TrySplitBlock("scales.0", out _, out _, out _));
+        Assert.True(BlockFolding.TrySplitBlock("a.b.12.c.d", out string family, out long index, out string rest));
+        Assert.Equal(("a.b", 12L, "c.d"), (family, index, rest));
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Cli.Tests;
+
+/// <summary><c>diff</c>: every status, and relative L2 changes checked against hand-computed values.</summary>
+public sealed class DiffTests
+{
+    [Fact]
+    public void Diff_reports_each_status_and_the_relative_L2_change()
+    {
+        using var folder = new TempFolder();
+        var a = new SafeTensorsWriter();
+        a.Add("same", new Shape(3), new float[] { 1, 2, 3 });
+        a.Add("changed", new Shape(2, 2), new float[] { 3, 0, 0, 4 });          // ||A|| = 5
+        a.Add("reshaped", new Shape(4), new float[] { 1, 2, 3, 4 });
+        a.Add("removed", new Shape(1), new float[] { 9 });
+        a.Add("retyped", new Shape(2), new float[] { 1.5f, -2 });
+        a.Save(folder.File("a.safetensors"));
+        var b = new SafeTensorsWriter();
+        b.Add("same", new Shape(3), new float[] { 1, 2, 3 });
+        b.Add("changed", new Shape(2, 2), new float[] { 3, 1, 0, 4 });          // ||B - A|| = 1
+        b.Add("reshaped", new Shape(2, 2), new float[] { 1, 2, 3, 4 });
+        b.Add("added", new Shape(1), new float[] { 9 });
+        // The same values stored as BF16: a dtype change whose values did not move.
+        b.Add("retyped", DType.BF16, [2], new byte[] { 0xC0, 0x3F, 0x00, 0xC0 });
+        b.Save(folder.File("b.safetensors"));
+
+        CliResult result = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var tensors = result.Json().GetProperty("tensors").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal("unchanged", Status(tensors["same"]));
+        Assert.Equal("changed", Status(tensors["changed"]));
+        Assert.Equal(0.2, tensors["changed"].GetProperty("relative_l2").GetDouble(), 12);
+        Assert.Equal(1.0, tensors["changed"].GetProperty("max_abs").GetDouble());
+        Assert.Equal("reshaped", Status(tensors["reshaped"]));
+        Assert.Equal("removed", Status(tensors["removed"]));
+        Assert.Equal("added", Status(tensors["added"]));
+        Assert.Equal(JsonValueKind.Null, tensors["added"].GetProperty("a").ValueKind);
+        Assert.Equal("changed", Status(tensors["retyped"]));
+        Assert.Equal(0.0, tensors["retyped"].GetProperty("relative_l2").GetDouble());
+        Assert.Equal("BF16", tensors["retyped"].GetProperty("b").GetProperty("dtype").GetString());
+
+        CliResult table = CliRunner.Run("diff", folder.File("a.safetensors"), folder.File("b.safetensors"));
+        Assert.Contains("1 unchanged, 2 changed, 1 reshaped, 1 added, 1 removed", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("same", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_streams_tensors_larger_than_one_chunk()
+    {
+        using var folder = new TempFolder();
+        int n = Diffing.CheckpointDiff.ChunkElements * 3 + 17;
+        var before = new float[n];
+        var after = new float[n];
+        double squaredBefore = 0, squaredDifference = 0;
+        var random = new Random(5);
+        for (int i = 0; i < n; i++)
+        {
+            before[i] = (float)random.NextDouble();
+            after[i] = before[i] + (i % 1000 == 0 ? 0.5f : 0f);
+            squaredBefore += (double)before[i] * before[i];
+            double d = after[i] - before[i];
+            squaredDifference += d * d;
+        }
+        Write(folder.File("a.safetensors"), before);
+        Write(folder.File("b.safetensors"), after);
+
+        JsonElement changed = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors"))
+            .Json().GetProperty("tensors")[0];
+
+        Assert.Equal(Math.Sqrt(squaredDifference / squaredBefore), changed.GetProperty("relative_l2").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void Two_random_llama_checkpoints_differ_in_every_tensor()
+    {
+        using var folder = new TempFolder();
+        var config = new ParameterKit.Counting.Architectures.LlamaConfig(20, 8, 12, 2, 2, 1);
+        Checkpoints.WriteLlama(config, folder.File("a.safetensors"), 1);
+        Checkpoints.WriteLlama(config, folder.File("b.safetensors"), 2);
+        JsonElement counts = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors")).Json().GetProperty("counts");
+        // Norm gains start at ones whatever the seed: those are unchanged; every random matrix changed.
+        Assert.Equal(2 * 2 + 1, counts.GetProperty("unchanged").GetInt32());
+        Assert.Equal(1 + 2 * 7 + 1, counts.GetProperty("changed").GetInt32());
+    }
+
+    private static string? Status(JsonElement tensor) => tensor.GetProperty("status").GetString();
+
+    private static void Write(string path, float[] values)
+    {
+        var writer = new SafeTensorsWriter();
+        writer.Add("w", new Shape(values.Length), values);
+        writer.Save(path);
+    }
+}

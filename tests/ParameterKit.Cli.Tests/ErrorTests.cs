@@ -1,0 +1,65 @@
+namespace ParameterKit.Cli.Tests;
+
+/// <summary>Bad input of every kind: one clear line, a non-zero exit code, and a JSON error with <c>--json</c>.</summary>
+public sealed class ErrorTests
+{
+    [Fact]
+    public void Missing_file()
+    {
+        CliResult result = CliRunner.Run("inspect", "/nonexistent/model.safetensors");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("parameterkit: error: no such file or folder: '/nonexistent/model.safetensors'\n", result.Error);
+
+        CliResult json = CliRunner.Run("inspect", "--json", "/nonexistent/model.safetensors");
+        Assert.Equal(1, json.ExitCode);
+        Assert.Equal("NotFound", json.Json().GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void A_text_file_is_not_a_safetensors_file()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("notes.txt"), "These are not the weights you are looking for.\n");
+        CliResult result = CliRunner.Run("inspect", folder.File("notes.txt"));
+        Assert.Equal(2, result.ExitCode);
+        // The first 8 bytes read as a little-endian length far beyond 100 MB.
+        Assert.Contains("header length is above the 100 MB limit (HeaderTooLarge", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void An_empty_folder_names_what_is_missing()
+    {
+        using var folder = new TempFolder();
+        CliResult result = CliRunner.Run("inspect", folder.Path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("holds no .safetensors file", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("frobnicate")]
+    [InlineData("cost")]
+    [InlineData("cost --params 7B --config gpt2")]
+    [InlineData("cost --params lots")]
+    [InlineData("cost --params 7B --pue 0.5")]
+    [InlineData("inspect x --timeout 0")]
+    public void Usage_errors_exit_1_with_one_line(string commandLine)
+    {
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("parameterkit: error: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Help_exits_0()
+    {
+        CliResult result = CliRunner.Run("--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (string command in new[] { "inspect", "count", "cost", "diff" })
+        {
+            Assert.Contains(command, result.Output, StringComparison.Ordinal);
+        }
+    }
+}

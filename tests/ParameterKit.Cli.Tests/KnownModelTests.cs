@@ -1,0 +1,59 @@
+namespace ParameterKit.Cli.Tests;
+
+/// <summary>The README's numbers, and the GPT-3 compute figure its paper published.</summary>
+public sealed class KnownModelTests
+{
+    [Theory]
+    [InlineData("gpt2", "124,439,808")]
+    [InlineData("gpt3-175b", "174,604,259,328")]
+    [InlineData("llama-2-7b", "6,738,415,616")]
+    [InlineData("LLAMA-2-70B", "68,976,648,192")]
+    public void Count_of_a_known_name(string name, string total)
+    {
+        CliResult result = CliRunner.Run("count", "--config", name);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"Total parameters: {total}", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gpt3_on_300_billion_tokens_costs_the_published_3_14e23_flops()
+    {
+        CliResult result = CliRunner.Run("cost", "--config", "gpt3-175b", "--tokens", "300B", "--json");
+        Assert.Equal(0, result.ExitCode);
+        double flops = result.Json().GetProperty("training_flops").GetDouble();
+        // Brown et al. 2020, table D.1: 3.14e23 FLOPs for GPT-3 175B.
+        Assert.InRange(flops, 3.135e23, 3.145e23);
+        Assert.Contains("3.14e23 FLOPs", CliRunner.Run("cost", "--config", "gpt3-175b", "--tokens", "300e9").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_library_name_has_its_settings_and_the_same_count()
+    {
+        foreach (string name in ParameterKit.Counting.Architectures.KnownArchitectures.Names)
+        {
+            Assert.NotNull(Configs.KnownConfigs.Find(name));
+            Configs.ModelConfig model = Configs.ConfigParser.Resolve(name);
+            Assert.NotEmpty(model.Settings);
+            Assert.True(ParameterKit.Counting.Architectures.KnownArchitectures.TryDeclare(name, out var store));
+            Assert.Equal(ParameterKit.Counting.ParameterCounter.Count(store).Total, ParameterKit.Counting.ParameterCounter.Count(model.Declare()).Total);
+        }
+        Assert.Equal(ParameterKit.Counting.Architectures.KnownArchitectures.Names.Order(), Configs.KnownConfigs.Names.Order());
+    }
+
+    [Fact]
+    public void Count_json_gives_settings_their_json_types()
+    {
+        var config = CliRunner.Run("count", "--json", "--config", "llama-2-70b").Json().GetProperty("config");
+        Assert.Equal(8, config.GetProperty("num_key_value_heads").GetInt32());
+        Assert.False(config.GetProperty("tie_word_embeddings").GetBoolean());
+    }
+
+    [Fact]
+    public void Unknown_name_is_a_one_line_error()
+    {
+        CliResult result = CliRunner.Run("count", "--config", "gpt5");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Contains("gpt3-175b", result.Error, StringComparison.Ordinal);
+    }
+}
