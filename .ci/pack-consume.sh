@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves the package is consumable: pack ParameterKit, restore it from a local folder feed into a throwaway
-# console project outside the repository, build it and run a few lines of the public API.
+# console project outside the repository, build it and run a few lines of the public API. The consumer also
+# compiles one file that breaks an analyzer rule on purpose (PK1003), proving the analyzers ship in the package.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -10,6 +11,15 @@ dotnet pack "$repo/src/ParameterKit/ParameterKit.csproj" -c Release -o "$work/fe
 ls "$work/feed"
 test -f "$work/feed/ParameterKit.0.1.0.nupkg"
 test -f "$work/feed/ParameterKit.0.1.0.snupkg"
+# The analyzers and code fixes sit under analyzers/dotnet/cs; the library stays alone in lib/net10.0.
+if command -v unzip >/dev/null; then
+  contents="$(unzip -Z1 "$work/feed/ParameterKit.0.1.0.nupkg")"
+else
+  contents="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$work/feed/ParameterKit.0.1.0.nupkg")"
+fi
+grep -qx "analyzers/dotnet/cs/ParameterKit.Analyzers.dll" <<<"$contents"
+grep -qx "analyzers/dotnet/cs/ParameterKit.CodeFixes.dll" <<<"$contents"
+test "$(grep -c '^lib/' <<<"$contents")" = 2   # lib/net10.0/ParameterKit.dll and its XML docs
 
 mkdir "$work/consumer"
 cd "$work/consumer"
@@ -51,8 +61,21 @@ var y = new float[2];
 fc.Forward([1f, 2f, 3f, 4f], y, 4);
 Console.WriteLine($"fc params {store.Count().Total}");
 CS
+cat > Deliberate.cs <<'CS'
+using ParameterKit.Parameters;
+using ParameterKit.Parameters.Initializers;
+
+// Breaks PK1003 on purpose: the build output must show the warning, which can only come from the packed analyzers.
+static class Deliberate
+{
+    public static Weight ZeroWeight(ParameterStore store) => store.Scope("z").Weight(2, 2, init: Init.Zeros);
+}
+CS
 # The folder feed plus the machine's default sources (for System.Numerics.Tensors).
-dotnet build -c Release --nologo -v quiet
+build_output="$(dotnet build -c Release --nologo -v quiet 2>&1)" || { echo "$build_output"; exit 1; }
+echo "$build_output"
+grep -q "Deliberate.cs(.*warning PK1003" <<<"$build_output"
+echo "analyzer from the package: PK1003 reported"
 output="$(dotnet run -c Release --no-build)"
 echo "$output"
 grep -q "gpt2 total 124439808, embedding 39383808" <<<"$output"

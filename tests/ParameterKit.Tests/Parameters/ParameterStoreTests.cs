@@ -104,7 +104,7 @@ public sealed class ParameterStoreTests
         store.Materialize(seed: 0);
         Assert.Throws<InvalidOperationException>(() => store.Scope("b").Weight(2, 2));
         Assert.Throws<InvalidOperationException>(() => store.Materialize(seed: 0));
-        Assert.Throws<InvalidOperationException>(() => w.Initializer = Init.Zeros);
+        Assert.Throws<InvalidOperationException>(() => w.Initializer = Init.XavierUniform());
     }
 
     [Theory]

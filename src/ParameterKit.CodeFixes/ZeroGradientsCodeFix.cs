@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ParameterKit.Analyzers;
+
+namespace ParameterKit.CodeFixes;
+
+/// <summary>
+/// PK2001: inserts <c>optimizer.ZeroGradients();</c>. When the step runs in every iteration (its statement sits
+/// directly in the loop body), the call goes before the first statement of the body that runs a backward pass, or
+/// first in the body when there is none. When the step sits in a branch (gradient accumulation), zeroing before each
+/// backward would throw the accumulated micro-batches away, so the call goes right after the step instead.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ZeroGradientsCodeFix)), Shared]
+public sealed class ZeroGradientsCodeFix : CodeFixProvider
+{
+    private const string Title = "Zero the gradients in each iteration";
+
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GradientsNeverZeroedAnalyzer.Id);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax step ||
+                step.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax } stepStatement ||
+                LoopBody(step) is not BlockSyntax body)
+            {
+                continue;
+            }
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, ct => InsertAsync(context.Document, step, stepStatement, body, ct), equivalenceKey: Title),
+                diagnostic);
+        }
+    }
+
+    private static StatementSyntax? LoopBody(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ForStatementSyntax loop:
+                    return loop.Statement;
+                case ForEachStatementSyntax loop:
+                    return loop.Statement;
+                case WhileStatementSyntax loop:
+                    return loop.Statement;
+                case DoStatementSyntax loop:
+                    return loop.Statement;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    private static async Task<Document> InsertAsync(Document document, InvocationExpressionSyntax step, StatementSyntax stepStatement, BlockSyntax body, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        // optimizer.Step() -> optimizer.ZeroGradients(); a bare Step() (inside an optimizer) -> ZeroGradients().
+        string receiver = step.Expression is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
+        var zero = SyntaxFactory.ParseStatement(receiver + "ZeroGradients();");
+
+        SyntaxNode newRoot;
+        if (stepStatement.Parent == body)
+        {
+            var backward = body.Statements.FirstOrDefault(s => s.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(IsBackward));
+            var anchor = backward ?? body.Statements.First();
+            newRoot = root!.InsertNodesBefore(anchor, [LikeLineOf(zero, anchor)]);
+        }
+        else
+        {
+            newRoot = root!.InsertNodesAfter(stepStatement, [LikeLineOf(zero, stepStatement)]);
+        }
+        return document.WithSyntaxRoot(newRoot);
+    }
+
+    /// <summary>The new statement on a line of its own, indented like its neighbour (without copying its comments).</summary>
+    private static StatementSyntax LikeLineOf(StatementSyntax statement, StatementSyntax neighbour)
+    {
+        var indentation = neighbour.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault();
+        var endOfLine = neighbour.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.LineFeed).First();
+        return statement.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine);
+    }
+
+    private static bool IsBackward(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == "Backward",
+        IdentifierNameSyntax name => name.Identifier.ValueText == "Backward",
+        _ => false,
+    };
+}
