@@ -98,16 +98,13 @@ public sealed class ForeignScopeAnalyzer : DiagnosticAnalyzer
                 break;
             }
         }
-        if (!current.Type.Is(KnownNames.ParameterStore) || !IsStoreCreatedHere(current, context.ContainingSymbol.ContainingType))
+        // A static member (a factory such as Gpt2Model.Create) does not run while a module is built: a new store there
+        // is a new, whole model, which is the right way to make one, not a part of this module that goes missing.
+        if (context.ContainingSymbol.IsStatic || !current.Type.Is(KnownNames.ParameterStore) || !IsStoreCreatedHere(current, context.ContainingSymbol.ContainingType))
         {
             return;
         }
-        // The fix writes the module's instance Scope property, which exists only in instance members.
-        var properties = ImmutableDictionary<string, string?>.Empty;
-        if (!context.ContainingSymbol.IsStatic)
-        {
-            properties = properties.Add(ReplaceKey, replace);
-        }
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(ReplaceKey, replace);
         context.ReportDiagnostic(Diagnostic.Create(Rule, current.Syntax.GetLocation(), properties, declared,
             "is declared through a store the module creates itself; the model's optimizer, checkpoints and counts never see it"));
     }
