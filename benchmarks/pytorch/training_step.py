@@ -8,6 +8,7 @@ The same two workloads as TrainingStepBenchmarks, on the CPU, with torch.set_num
   is timed apart, as the issue asks).
 Run with Debian's PyTorch: /usr/bin/python3 benchmarks/pytorch/training_step.py
 """
+import ctypes
 import statistics
 import time
 import torch
@@ -62,10 +63,22 @@ def mlp_fns():
     return forward_backward, optimizer_step
 
 
+def set_blas_threads(threads):
+    """Debian's torch runs its matrix products on the system OpenBLAS, whose own thread count torch.set_num_threads
+    does not change: without this, the "1 thread" run multiplies on every core."""
+    try:
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(threads)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}")
     for threads in (1, 2):
         torch.set_num_threads(threads)
+        if not set_blas_threads(threads):
+            print("note: could not set OpenBLAS's thread count; set OPENBLAS_NUM_THREADS to match")
         bag = median_ms(bag_step_fn())
         fb, st = mlp_fns()
         mlp = median_ms(fb)
