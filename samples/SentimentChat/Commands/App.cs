@@ -87,7 +87,7 @@ public static class App
 
     private static SentimentClassifier FirstRun(string modelPath, IAnsiConsole console)
     {
-        console.MarkupLine($"[yellow]No model yet at {Markup.Escape(modelPath)}: training one now (about a minute on two cores; it is cached for next time).[/]");
+        console.MarkupLine($"[yellow]No model yet at {Markup.Escape(modelPath)}: training one now (under a minute on two cores; it is cached for next time).[/]");
         return Train(epochs: 3, seed: 1, modelPath, console);
     }
 
