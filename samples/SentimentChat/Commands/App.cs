@@ -98,7 +98,8 @@ public static class App
     private static int Classify(Arguments arguments, string modelPath, IAnsiConsole console)
     {
         string text = arguments.Values.Count > 0 ? string.Join(' ', arguments.Values) : throw new UsageException("classify needs the text to classify.");
-        var prediction = ModelFile.Load(modelPath).Classify(text);
+        var model = ModelFile.Load(modelPath);
+        var prediction = model.Classify(text);
         if (arguments.Has("--json"))
         {
             WriteJson(console, json =>
@@ -120,7 +121,7 @@ public static class App
             $"{prediction.LabelName} (frustrated {prediction.Probabilities[0]:F3}, positive {prediction.Probabilities[1]:F3}, other {prediction.Probabilities[2]:F3})"));
         if (prediction.Truncated)
         {
-            console.WriteLine($"Note: the message has {prediction.Tokens} tokens; only the first {ModelFile.Load(modelPath).Shape.MaxTokens} were read.");
+            console.WriteLine($"Note: the message has {prediction.Tokens} tokens; only the first {model.Shape.MaxTokens} were read.");
         }
         return 0;
     }
