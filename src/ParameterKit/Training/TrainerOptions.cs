@@ -36,7 +36,11 @@ public sealed record TrainerOptions
     /// <summary>Epochs without improvement before stopping.</summary>
     public int Patience { get; init; } = 3;
 
-    /// <summary>Whether to put back the parameters of the best epoch when training ends (needs a validation set and a metric).</summary>
+    /// <summary>
+    /// Whether to put back the parameters of the best epoch when training ends (needs a validation set and a metric).
+    /// The best copy lives in memory for one <see cref="Trainer{TExample}.Fit"/> call: after a resume, the best epoch
+    /// since the resume is restored (save a checkpoint from a callback to keep the overall best on disk).
+    /// </summary>
     public bool RestoreBestParameters { get; init; }
 
     /// <summary>Validates the options.</summary>
