@@ -62,7 +62,7 @@ public sealed class Embedding : Parameter
         return GradientForSweep.Slice(index * Columns, Columns);
     }
 
-    private protected override void OnGradientExposed() => _allRowsDirty = true;
+    internal override void OnGradientExposed() => _allRowsDirty = true;
 
     internal override void ClearGradient()
     {

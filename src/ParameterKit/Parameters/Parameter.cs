@@ -103,7 +103,7 @@ public abstract class Parameter
     internal Span<float> GradientForSweep => Store.GradientsOf(this);
 
     /// <summary>Called whenever the gradient span is handed out to code that may write anywhere in it.</summary>
-    private protected virtual void OnGradientExposed()
+    internal virtual void OnGradientExposed()
     {
     }
 

@@ -65,7 +65,7 @@ public sealed class ParameterStore
             var gradients = _gradients ?? throw NotMaterialized();
             foreach (var parameter in _parameters)
             {
-                _ = parameter.Gradient; // the whole buffer is out: every embedding must clear all its rows next time
+                parameter.OnGradientExposed(); // the whole buffer is out: every embedding must clear all its rows next time
             }
             return gradients;
         }

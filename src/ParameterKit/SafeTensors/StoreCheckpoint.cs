@@ -151,6 +151,13 @@ public static class StoreCheckpoint
             throw new InvalidOperationException("Materialize the store before saving it: an unmaterialized store has no values.");
         }
         var writer = new SafeTensorsWriter(metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        AddParameters(writer, store, transposed);
+        writer.Save(path);
+    }
+
+    /// <summary>Registers every parameter (tied ones once) with <paramref name="writer"/>, float32, transposed where asked.</summary>
+    internal static void AddParameters(SafeTensorsWriter writer, ParameterStore store, Func<string, bool>? transposed = null)
+    {
         foreach (Parameter parameter in store.Parameters)
         {
             Shape shape = parameter.Shape;
@@ -172,7 +179,6 @@ public static class StoreCheckpoint
                 SafeTensorsWriter.WriteSingles(stream, swapped);
             });
         }
-        writer.Save(path);
     }
 
     private static bool FitsShape(SafeTensorInfo tensor, Shape shape, bool transpose)

@@ -171,14 +171,18 @@ public sealed class Trainer<TExample>
             // Each micro-batch added the gradient of its mean loss; the step wants the mean over micro-batches.
             TensorPrimitives.Multiply(Store.GradientsForSweep, 1f / microBatches, Store.GradientsForSweep);
         }
-        if (GradientClipping.FirstNonFiniteGradient(Store) is { } bad)
-        {
-            throw new TrainingDivergedException(step, bad.Name, loss);
-        }
+        // With clipping by norm, the norm pass doubles as the health check: it is finite exactly when every gradient
+        // is (or a square overflowed), so the search for the bad parameter runs only when it is not.
         float norm = float.NaN;
+        bool checkedFinite = false;
         if (_options.ClipGradientNorm is { } maxNorm)
         {
             norm = GradientClipping.ClipByGlobalNorm(Store, maxNorm);
+            checkedFinite = float.IsFinite(norm);
+        }
+        if (!checkedFinite && GradientClipping.FirstNonFiniteGradient(Store) is { } bad)
+        {
+            throw new TrainingDivergedException(step, bad.Name, loss);
         }
         if (_options.ClipGradientValue is { } limit)
         {

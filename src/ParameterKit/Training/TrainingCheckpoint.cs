@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
@@ -58,15 +57,11 @@ public static class TrainingCheckpoint
         }
 
         var writer = new SafeTensorsWriter(meta);
-        foreach (var parameter in store.Parameters)
-        {
-            var p = parameter;
-            writer.Add(p.Name, DType.F32, Dimensions(p.Shape), stream => stream.Write(MemoryMarshal.AsBytes((ReadOnlySpan<float>)p.Value)));
-        }
+        StoreCheckpoint.AddParameters(writer, store);
         foreach (var (name, buffer) in optimizer.State)
         {
             var b = buffer;
-            writer.Add(OptimizerPrefix + name, DType.F32, [(ulong)b.Length], stream => stream.Write(MemoryMarshal.AsBytes(b.AsSpan())));
+            writer.Add(OptimizerPrefix + name, DType.F32, [(ulong)b.Length], stream => SafeTensorsWriter.WriteSingles(stream, b));
         }
         writer.Save(path);
     }
@@ -134,16 +129,6 @@ public static class TrainingCheckpoint
     }
 
     private static IEnumerable<Dropout> DropoutLayers(ParameterStore store) => store.ModuleObjects.OfType<Dropout>();
-
-    private static ulong[] Dimensions(Shape shape)
-    {
-        var dims = new ulong[shape.Rank];
-        for (int i = 0; i < dims.Length; i++)
-        {
-            dims[i] = (ulong)shape[i];
-        }
-        return dims;
-    }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
