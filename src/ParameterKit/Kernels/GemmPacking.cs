@@ -133,6 +133,10 @@ internal static unsafe class GemmPacking
                 TransposeScalar(src + (long)r * ld + p, ld, dest + (long)p * width + r, width, 4, depth - p);
             }
         }
+        else if (Avx.IsSupported)
+        {
+            r = TransposeShallow(src, ld, dest, width, count, depth);
+        }
         TransposeScalar(src + (long)r * ld, ld, dest + r, width, count - r, depth);
         for (int p = 0; p < depth; p++)
         {
@@ -140,6 +144,89 @@ internal static unsafe class GemmPacking
             {
                 dest[(long)p * width + z] = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// The bulk of <see cref="TransposeInto"/> for fewer than eight values per stored row (the narrow product's
+    /// K x N operand, N &lt;= 8): eight stored rows by up to four values per register transpose. Returns how many
+    /// stored rows it did; the scalar loop takes the rest.
+    /// </summary>
+    private static int TransposeShallow(float* src, int ld, float* dest, int width, int count, int depth)
+    {
+        // A four-value load may run past a row's last value into the next row's, which is fine until it would run
+        // past the matrix's last value, (count - 1) * ld + depth: rows where that happens are read value by value.
+        long end = (long)(count - 1) * ld + depth;
+        int r = 0;
+        for (; r + 8 <= count; r += 8)
+        {
+            for (int p = 0; p < depth; p += 4)
+            {
+                int columns = Math.Min(4, depth - p);
+                float* block = src + (long)r * ld + p;
+                if ((long)(r + 7) * ld + p + 4 <= end)
+                {
+                    Transpose8x4(
+                        Sse.LoadVector128(block), Sse.LoadVector128(block + ld),
+                        Sse.LoadVector128(block + 2 * ld), Sse.LoadVector128(block + 3 * ld),
+                        Sse.LoadVector128(block + 4 * ld), Sse.LoadVector128(block + 5 * ld),
+                        Sse.LoadVector128(block + 6 * ld), Sse.LoadVector128(block + 7 * ld),
+                        dest + (long)p * width + r, width, columns);
+                }
+                else
+                {
+                    TransposeLast8x4(block, ld, (long)r * ld + p, end, dest + (long)p * width + r, width, columns);
+                }
+            }
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// <see cref="Transpose8x4"/> for the block at the end of the matrix, where a four-value load could run past its
+    /// last value: such rows are read value by value. Kept out of line so the common blocks stay branch-free.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TransposeLast8x4(float* block, int ld, long offset, long end, float* dest, int width, int columns)
+    {
+        Transpose8x4(
+            Row(block, offset, end, columns), Row(block + ld, offset + ld, end, columns),
+            Row(block + 2 * ld, offset + 2 * ld, end, columns), Row(block + 3 * ld, offset + 3 * ld, end, columns),
+            Row(block + 4 * ld, offset + 4 * ld, end, columns), Row(block + 5 * ld, offset + 5 * ld, end, columns),
+            Row(block + 6 * ld, offset + 6 * ld, end, columns), Row(block + 7 * ld, offset + 7 * ld, end, columns),
+            dest, width, columns);
+
+        static Vector128<float> Row(float* row, long offset, long end, int columns) =>
+            offset + 4 <= end
+                ? Sse.LoadVector128(row)
+                : Vector128.Create(row[0], columns > 1 ? row[1] : 0, columns > 2 ? row[2] : 0, columns > 3 ? row[3] : 0);
+    }
+
+    /// <summary>Transposes eight rows of four values into <paramref name="columns"/> rows of eight (stride width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x4(
+        Vector128<float> q0, Vector128<float> q1, Vector128<float> q2, Vector128<float> q3,
+        Vector128<float> q4, Vector128<float> q5, Vector128<float> q6, Vector128<float> q7,
+        float* dest, int width, int columns)
+    {
+        // Rows r and r + 4 share a register (low and high lane); the 4 x 4 transpose within lanes then leaves
+        // column q of all eight rows in one register.
+        Vector256<float> r04 = Vector256.Create(q0, q4), r15 = Vector256.Create(q1, q5);
+        Vector256<float> r26 = Vector256.Create(q2, q6), r37 = Vector256.Create(q3, q7);
+        Vector256<float> t0 = Avx.UnpackLow(r04, r15), t1 = Avx.UnpackHigh(r04, r15);
+        Vector256<float> t2 = Avx.UnpackLow(r26, r37), t3 = Avx.UnpackHigh(r26, r37);
+        Avx.Store(dest, Avx.Shuffle(t0, t2, 0x44));
+        if (columns > 1)
+        {
+            Avx.Store(dest + width, Avx.Shuffle(t0, t2, 0xEE));
+        }
+        if (columns > 2)
+        {
+            Avx.Store(dest + 2 * width, Avx.Shuffle(t1, t3, 0x44));
+        }
+        if (columns > 3)
+        {
+            Avx.Store(dest + 3 * width, Avx.Shuffle(t1, t3, 0xEE));
         }
     }
 

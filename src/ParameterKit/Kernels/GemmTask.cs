@@ -37,10 +37,8 @@ internal sealed unsafe class GemmTask : IPartitionedWork
     public nint YStride;
     public nint BiasStride;
 
-    // Narrow operands: rows of op(A), contiguous, with stride LdRows; W holds op(B) transposed, zero-padded to
-    // a multiple of four rows.
-    public float* Rows;
-    public nint LdRows;
+    /// <summary>For <see cref="GemmStrategy.Narrow"/>: the prepared operands.</summary>
+    public GemmNarrowOperands Narrow;
 
     /// <summary>The calling thread's reusable task.</summary>
     public static GemmTask Current => current ??= new GemmTask();
@@ -103,8 +101,7 @@ internal sealed unsafe class GemmTask : IPartitionedWork
                     GemmScratch.Current.A);
                 break;
             default:
-                GemmVector.Narrow<TOps, TVector>(
-                    Rows, LdRows, W, Ldw, g.K, g.N, g.C, g.Ldc, start, end, g.Alpha, g.Beta, bias, g.Activation);
+                Narrow.Compute(g, Path, start, end);
                 break;
         }
     }

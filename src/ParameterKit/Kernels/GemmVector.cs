@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace ParameterKit.Kernels;
 
 /// <summary>
-/// Matrix-vector kernels for products with one row or one column (M = 1 or N = 1) and for very narrow
-/// products. Nothing is packed: a matrix-vector product touches each matrix element once, so it is bound by
-/// memory bandwidth and the only goal is to stream the matrix exactly once at full speed.
+/// Matrix-vector kernels for products with one row or one column (M = 1 or N = 1). Nothing is packed: a
+/// matrix-vector product touches each matrix element once, so it is bound by memory bandwidth and the only goal
+/// is to stream the matrix exactly once at full speed.
 /// Every output is written as <c>y = act(alpha * s + beta * y + bias)</c>, <c>y</c> unread when beta is 0.
 /// </summary>
 internal static unsafe class GemmVector
@@ -170,130 +170,6 @@ internal static unsafe class GemmVector
             {
                 Write(y, yStride, jc + j, chunk[j], alpha, beta, bias, biasStride, activation);
             }
-        }
-    }
-
-    /// <summary>
-    /// Narrow products (N &lt;= 8): <c>C[i, j] = sum_p rows[i * ldRows + p] * w[j * ldw + p]</c> for rows
-    /// [<paramref name="i0"/>, <paramref name="i1"/>) and j &lt; <paramref name="n"/>, where W holds op(B) transposed,
-    /// zero-padded to a multiple of four rows. Two rows of C at a time take four columns each in one pass over K:
-    /// eight independent accumulators sharing the loads of W, one joint horizontal reduction per row and group,
-    /// so a tiny product such as 32 x 64 x 3 costs a few hundred instructions and no packing. The epilogue
-    /// follows over the rows just written, while they are still in L1.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Narrow<TOps, TVector>(
-        float* rows, nint ldRows, float* w, nint ldw, int k, int n, float* c, nint ldc, int i0, int i1,
-        float alpha, float beta, float* bias, GemmActivation activation)
-        where TOps : struct, IGemmVectorOps<TVector>
-        where TVector : struct
-    {
-        int width = TOps.Count;
-        int i = i0;
-        for (; i + 2 <= i1; i += 2)
-        {
-            float* x = rows + i * ldRows, y = x + ldRows;
-            float* ci = c + i * ldc;
-            for (int j = 0; j < n; j += 4)
-            {
-                float* w0 = w + j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
-                TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-                TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
-                int p = 0;
-                int cols = Math.Min(4, n - j);
-                for (; p + width <= k; p += width)
-                {
-                    // The FMA pipes are the limit here, so a short last group skips its padding columns
-                    // (predictable branches cost issue slots, not FMA slots).
-                    TVector xv = TOps.Load(x + p), yv = TOps.Load(y + p);
-                    TVector v0 = TOps.Load(w0 + p);
-                    a0 = TOps.MultiplyAdd(v0, xv, a0);
-                    b0 = TOps.MultiplyAdd(v0, yv, b0);
-                    if (cols > 1)
-                    {
-                        TVector v1 = TOps.Load(w1 + p);
-                        a1 = TOps.MultiplyAdd(v1, xv, a1);
-                        b1 = TOps.MultiplyAdd(v1, yv, b1);
-                    }
-                    if (cols > 2)
-                    {
-                        TVector v2 = TOps.Load(w2 + p);
-                        a2 = TOps.MultiplyAdd(v2, xv, a2);
-                        b2 = TOps.MultiplyAdd(v2, yv, b2);
-                    }
-                    if (cols > 3)
-                    {
-                        TVector v3 = TOps.Load(w3 + p);
-                        a3 = TOps.MultiplyAdd(v3, xv, a3);
-                        b3 = TOps.MultiplyAdd(v3, yv, b3);
-                    }
-                }
-                Vector128<float> sx = TOps.Sum4(a0, a1, a2, a3), sy = TOps.Sum4(b0, b1, b2, b3);
-                for (; p < k; p++)
-                {
-                    var column = Vector128.Create(w0[p], w1[p], w2[p], w3[p]);
-                    sx = Vector128.FusedMultiplyAdd(column, Vector128.Create(x[p]), sx);
-                    sy = Vector128.FusedMultiplyAdd(column, Vector128.Create(y[p]), sy);
-                }
-                StoreGroup(ci + j, sx, cols, alpha, beta);
-                StoreGroup(ci + ldc + j, sy, cols, alpha, beta);
-            }
-        }
-        for (; i < i1; i++)
-        {
-            float* x = rows + i * ldRows;
-            float* ci = c + i * ldc;
-            for (int j = 0; j < n; j += 4)
-            {
-                float* w0 = w + j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
-                TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-                int p = 0;
-                for (; p + width <= k; p += width)
-                {
-                    TVector xv = TOps.Load(x + p);
-                    a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), xv, a0);
-                    a1 = TOps.MultiplyAdd(TOps.Load(w1 + p), xv, a1);
-                    a2 = TOps.MultiplyAdd(TOps.Load(w2 + p), xv, a2);
-                    a3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xv, a3);
-                }
-                Vector128<float> sx = TOps.Sum4(a0, a1, a2, a3);
-                for (; p < k; p++)
-                {
-                    sx = Vector128.FusedMultiplyAdd(Vector128.Create(w0[p], w1[p], w2[p], w3[p]), Vector128.Create(x[p]), sx);
-                }
-                StoreGroup(ci + j, sx, Math.Min(4, n - j), alpha, beta);
-            }
-        }
-        if (bias != null || activation != GemmActivation.None)
-        {
-            GemmEpilogue.Apply(c + i0 * ldc, ldc, i1 - i0, n, bias, activation);
-        }
-    }
-
-    /// <summary>
-    /// Stores <c>alpha * s + beta * c</c> into the first <paramref name="cols"/> (1 to 4) elements at <paramref name="c"/>.
-    /// A short group writes only its own elements, never the next row's (which may belong to another thread);
-    /// it uses scalar stores because masked vector stores are slow on AMD.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreGroup(float* c, Vector128<float> s, int cols, float alpha, float beta)
-    {
-        Vector128<float> va = Vector128.Create(alpha);
-        if (cols == 4)
-        {
-            Vector128.Store(beta == 0 ? s * va : Vector128.FusedMultiplyAdd(s, va, Vector128.Load(c) * Vector128.Create(beta)), c);
-            return;
-        }
-        Vector128<float> v = beta == 0 ? s * va : Vector128.FusedMultiplyAdd(
-            s, va, Vector128.Create(c[0], cols > 1 ? c[1] : 0, cols > 2 ? c[2] : 0, 0) * Vector128.Create(beta));
-        c[0] = v.GetElement(0);
-        if (cols > 1)
-        {
-            c[1] = v.GetElement(1);
-        }
-        if (cols > 2)
-        {
-            c[2] = v.GetElement(2);
         }
     }
 

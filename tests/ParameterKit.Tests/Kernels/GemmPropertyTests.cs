@@ -48,6 +48,29 @@ public sealed class GemmPropertyTests
     public Property FusedBiasAndActivationMatchTheReference() =>
         Prop.ForAll(Cases(40, epilogue: true).ToArbitrary(), AllVariantsAgree);
 
+    /// <summary>
+    /// Narrow products (2 &lt;= N &lt;= 8, the 32 x 64 x 3 family): K often a multiple of the vector widths and C often
+    /// exactly N wide, which is when tiles reduce and store their sums as whole vectors, and B often stored K x N
+    /// with ldb = N, which is when the transposing gather must stop its four-value loads at the matrix's end.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property NarrowProductsMatchTheReference() =>
+        Prop.ForAll(NarrowCases.ToArbitrary(), AllVariantsAgree);
+
+    private static Gen<GemmCase> NarrowCases =>
+        from transA in Gen.Elements(Transpose.No, Transpose.No, Transpose.Yes)
+        from transB in Gen.Elements(Transpose.No, Transpose.Yes)
+        from m in Gen.Frequency((1, Gen.Constant(1)), (6, Gen.Choose(2, 41)))
+        from n in Gen.Choose(2, 8)
+        from k in Gen.Frequency((3, Gen.Elements(8, 16, 24, 32, 48, 64, 128)), (2, Gen.Choose(1, 70)))
+        from pads in Gen.Three(Gen.Elements(0, 0, 0, 1, 5))
+        from alpha in Gen.Elements(1f, 1f, -0.5f)
+        from beta in Gen.Elements(0f, 0f, 1f, 0.75f)
+        from bias in Gen.Elements(true, false)
+        from activation in Gen.Elements(GemmActivation.None, GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new GemmCase(transA, transB, m, n, k, pads.Item1, pads.Item2, pads.Item3, alpha, beta, bias, activation, seed);
+
     /// <summary>Runs one case on every path and thread count; returns true or fails with the first difference.</summary>
     internal static bool AllVariantsAgree(GemmCase testCase)
     {
