@@ -4,8 +4,8 @@ namespace ParameterKit.Kernels;
 
 /// <summary>
 /// The cache-blocked GEMM driver of the BLIS family, generic over the micro-kernel. Loops, outermost first:
-/// rows of C in MC blocks; K in KC blocks (pack op(A) block, MC x KC, into L3-resident scratch); columns in
-/// NC blocks (pack op(B) block, KC x NC, into L2); MR-row micro-panels of A (one sits in L1); NR-column
+/// rows of C in MC blocks; K in KC blocks (pack op(A) block, MC x KC, into scratch); columns in NC blocks (pack
+/// op(B) block, KC x NC, into scratch; see <see cref="GemmBlocking"/>); MR-row micro-panels of A (one sits in L1); NR-column
 /// micro-panels of B; and the micro-kernel. Each element of C receives its K blocks in increasing order, so
 /// the result does not depend on how callers split the rows and columns between threads.
 /// </summary>

@@ -3,22 +3,32 @@ namespace ParameterKit.Kernels;
 /// <summary>
 /// Cache-blocking sizes, chosen for this family of machines (Zen 4: 32 KiB L1d, 1 MiB L2 per core, 32 MiB L3).
 /// The loop order (see <see cref="GemmBlocked"/>) keeps one packed A micro-panel (MR x KC) in L1 while the
-/// innermost loop sweeps the packed B block (KC x NC) held in L2; the packed A block (MC x KC) lives in L3.
+/// innermost loop sweeps the packed B block (KC x NC), streamed from L2 and L3; the packed A block (MC x KC)
+/// lives in L2 and L3.
 /// </summary>
+/// <remarks>
+/// NC is wide on purpose. Packing B reads KC stored rows of NC values; when NC covers all of N those rows are one
+/// contiguous run of memory that the hardware prefetcher streams at full speed. With the classic L2-sized block
+/// (KC 256, NC 512) every stored row was a separate 2 KiB piece 12 KiB from the next, the prefetcher restarted on
+/// each, and packing took a quarter of a 64 x 768 x 3072 product (82 GFLOP/s against 95 with NC = 4096, one
+/// thread, same run); the square shapes gained 1-2%. The micro-kernel's B reads are sequential either way, so a
+/// B block beyond L2 costs nothing measurable: it needs about 27 GB/s per core, well within L3's bandwidth.
+/// </remarks>
 internal static class GemmBlocking
 {
     /// <summary>
-    /// Depth of one packed block. An 8 x 256 A micro-panel is 8 KiB (6 x 256 on AVX2: 6 KiB), under half of L1, so it survives the
-    /// B micro-panels streaming past it; deeper blocks also amortise each tile's load and store of C.
+    /// Depth of one packed block. An 8 x 128 A micro-panel is 4 KiB (6 x 128 on AVX2: 3 KiB), a small part of L1,
+    /// so it survives the B micro-panels streaming past it; 128 and 256 measured the same, and 128 halves the
+    /// scratch each thread keeps.
     /// </summary>
-    public const int KC = 256;
+    public const int KC = 128;
 
-    /// <summary>Columns of the packed B block: 256 x 512 floats is 512 KiB, half of L2.</summary>
-    public const int NC = 512;
+    /// <summary>Columns of the packed B block: 128 x 4096 floats is 2 MiB, enough to cover N for most layers.</summary>
+    public const int NC = 4096;
 
     /// <summary>
-    /// Most rows of the packed A block: 1536 x 256 floats is 1.5 MiB per thread, comfortably inside L3, and a
-    /// multiple of every MR (6 and 8), so large M is split into few blocks and B is rarely packed twice.
+    /// Most rows of the packed A block: 1536 x 128 floats is 768 KiB per thread, and a multiple of every MR (6 and
+    /// 8), so large M is split into few blocks and B is rarely packed twice.
     /// </summary>
     public const int MC = 1536;
 

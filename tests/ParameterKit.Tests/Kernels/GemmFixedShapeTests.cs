@@ -3,8 +3,9 @@ using ParameterKit.Kernels;
 namespace ParameterKit.Tests.Kernels;
 
 /// <summary>
-/// Fixed shapes the random ones rarely reach: several K blocks (K &gt; 256), several N blocks (N &gt; 512), several
-/// M blocks (M &gt; 1536), the benchmark's matrix-vector and tiny shapes, and the Linear layer's three products.
+/// Fixed shapes the random ones rarely reach: several K blocks (K &gt; <see cref="GemmBlocking.KC"/>), several N blocks
+/// (N &gt; <see cref="GemmBlocking.NC"/>), several M blocks (M &gt; <see cref="GemmBlocking.MC"/>), the benchmark's
+/// matrix-vector and tiny shapes, and the Linear layer's three products.
 /// </summary>
 public sealed class GemmFixedShapeTests
 {
@@ -17,7 +18,17 @@ public sealed class GemmFixedShapeTests
         { 1, 3000, 768 },
         { 2000, 1, 513 },
         { 64, 96, 768 },
+        { 9, 4500, 140 },
     };
+
+    [Fact]
+    public void FixedShapesCrossEveryBlockBoundary()
+    {
+        int[][] shapes = Shapes.Select(row => new[] { (int)row[0], (int)row[1], (int)row[2] }).ToArray();
+        Assert.Contains(shapes, s => s[0] > GemmBlocking.MC);
+        Assert.Contains(shapes, s => s[1] > GemmBlocking.NC);
+        Assert.Contains(shapes, s => s[2] > GemmBlocking.KC);
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
