@@ -18,12 +18,16 @@ internal sealed class GemmBenchmarkConfig : ManualConfig
     {
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250)));
         AddColumn(StatisticColumn.Min);
-        AddColumn(GemmColumn.Gflops, GemmColumn.PercentOfPeak, GemmColumn.VersusOpenBlas, GemmColumn.VersusMultiplyAdd);
+        AddColumn(GemmColumn.Gflops, GemmColumn.PercentOfPeak, GemmColumn.VersusOpenBlas, GemmColumn.VersusMultiplyAdd, GemmColumn.VersusReadOnce);
         AddFilter(new SimpleFilter(benchmark =>
         {
             string method = benchmark.Descriptor.WorkloadMethod.Name;
             var shape = GemmShape.Parse((string)benchmark.Parameters["Shape"]);
             if (method.StartsWith("OpenBlas", StringComparison.Ordinal) && !OpenBlas.IsAvailable)
+            {
+                return false;
+            }
+            if (method.StartsWith(GemmBenchmarks.ReadWeightsOnce, StringComparison.Ordinal) && shape.M != 1)
             {
                 return false;
             }

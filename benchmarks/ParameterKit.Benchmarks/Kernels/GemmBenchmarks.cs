@@ -17,6 +17,7 @@ public unsafe class GemmBenchmarks
 {
     private static readonly ParallelOptions TwoThreads = new() { MaxDegreeOfParallelism = 2 };
 
+    private readonly float[] halves = new float[2];
     private float[] a = [], b = [], c = [];
     private GemmShape shape;
 
@@ -101,6 +102,26 @@ public unsafe class GemmBenchmarks
             }
         }
     }
+
+    /// <summary>
+    /// The bandwidth floor of a matrix-vector product: read every value of B once (a vectorised sum), nothing else.
+    /// A product with M = 1 cannot be faster than this; the config runs it for those shapes only.
+    /// </summary>
+    [Benchmark]
+    public float ReadWeightsOnce1Thread() => TensorPrimitives.Sum(b);
+
+    /// <summary>As <see cref="ReadWeightsOnce1Thread"/>, each of two threads reading half of B.</summary>
+    [Benchmark]
+    public float ReadWeightsOnce2Threads()
+    {
+        int half = b.Length / 2;
+        Parallel.For(0, 2, TwoThreads, part =>
+            halves[part] = TensorPrimitives.Sum(part == 0 ? b.AsSpan(0, half) : b.AsSpan(half)));
+        return halves[0] + halves[1];
+    }
+
+    /// <summary>Name prefix the config's filter and the bandwidth column use for the read-only floor.</summary>
+    internal const string ReadWeightsOnce = "ReadWeightsOnce";
 
     /// <summary>Name the config's filter uses for the naive loop.</summary>
     internal const string NaiveTripleLoop = nameof(NaiveTripleLoop1Thread);

@@ -9,7 +9,8 @@ namespace ParameterKit.Benchmarks.Kernels;
 /// Derived columns, all from the fastest iteration (the anchors are best-of-N; on a shared two-core host
 /// the minimum is the least noisy estimate): GFLOP/s = 2 M N K / time, % of the measured FP32 peak
 /// (117 GFLOP/s per core), and speed relative to OpenBLAS and to the TensorPrimitives.MultiplyAdd loop at the
-/// same thread count (above 1 means faster than that baseline).
+/// same thread count (above 1 means faster than that baseline), and, for matrix-vector shapes, relative to just
+/// reading B once (1.00x means the product runs at the memory bandwidth the same run measured).
 /// </summary>
 internal sealed class GemmColumn : IColumn
 {
@@ -37,6 +38,9 @@ internal sealed class GemmColumn : IColumn
 
     public static IColumn VersusMultiplyAdd { get; } = new GemmColumn("vs MultiplyAdd", "MultiplyAdd-loop time / this time, same threads",
         (summary, benchmark) => Relative(summary, benchmark, "MultiplyAddLoop"));
+
+    public static IColumn VersusReadOnce { get; } = new GemmColumn("vs read B", "time to read B once / this time, same threads (1.00x = at memory bandwidth)",
+        (summary, benchmark) => Relative(summary, benchmark, GemmBenchmarks.ReadWeightsOnce));
 
     public string Id { get; }
 

@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace ParameterKit.Kernels;
 
 /// <summary>
 /// The cache-blocked GEMM driver of the BLIS family, generic over the micro-kernel. Loops, outermost first:
 /// rows of C in MC blocks; K in KC blocks (pack op(A) block, MC x KC, into scratch); columns in NC blocks (pack
-/// op(B) block, KC x NC, into scratch; see <see cref="GemmBlocking"/>); MR-row micro-panels of A (one sits in L1); NR-column
-/// micro-panels of B; and the micro-kernel. Each element of C receives its K blocks in increasing order, so
-/// the result does not depend on how callers split the rows and columns between threads.
+/// op(B) block, KC x NC, into scratch; see <see cref="GemmBlocking"/>); MR-row micro-panels of A (one sits in L1);
+/// NR-column micro-panels of B; and the micro-kernel. Products with few rows and B stored K x N skip packing B
+/// (see <see cref="RunStreamed"/>). Each element of C receives its K blocks in increasing order and the choice of
+/// route depends on the whole problem, so the result does not depend on how callers split C between threads.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
@@ -21,53 +23,125 @@ internal static unsafe class GemmBlocked
         GemmScratch scratch = GemmScratch.Current;
         float* packedA = scratch.A, packedB = scratch.B;
         float* edge = stackalloc float[mr * nr];
-        int kcMax = GemmBlocking.EvenBlock(g.K, GemmBlocking.KC, 1);
+        bool streamB = ReadsBInPlace(g);
+        int kcMax = GemmBlocking.EvenBlock(g.K, streamB ? GemmBlocking.StreamedKC : GemmBlocking.KC, 1);
         int mcMax = GemmBlocking.EvenBlock(i1 - i0, GemmBlocking.MC, mr);
-        nint ldc = g.Ldc;
 
         for (int ic = i0; ic < i1; ic += mcMax)
         {
             int mc = Math.Min(mcMax, i1 - ic);
             for (int pc = 0; pc < g.K; pc += kcMax)
             {
-                int kc = Math.Min(kcMax, g.K - pc);
-
-                // The first K block applies beta; later blocks accumulate onto what the first one wrote.
-                float beta = pc == 0 ? g.Beta : 1f;
-                bool last = pc + kc >= g.K;
-                GemmPacking.PackA(g, ic, pc, mc, kc, mr, packedA);
+                var block = new Block(ic, mc, pc, Math.Min(kcMax, g.K - pc), g);
+                GemmPacking.PackA(g, ic, pc, mc, block.Kc, mr, packedA);
+                if (streamB)
+                {
+                    RunStreamed<TKernel>(g, block, packedA, packedB, edge, j0, j1);
+                    continue;
+                }
                 for (int jc = j0; jc < j1; jc += GemmBlocking.NC)
                 {
                     int nc = Math.Min(GemmBlocking.NC, j1 - jc);
-                    GemmPacking.PackB(g, pc, jc, kc, nc, nr, packedB);
+                    GemmPacking.PackB(g, pc, jc, block.Kc, nc, nr, packedB);
                     for (int ir = 0; ir < mc; ir += mr)
                     {
-                        int rows = Math.Min(mr, mc - ir);
-                        float* a = packedA + (long)ir * kc;
-                        float* cRow = g.C + (ic + ir) * ldc + jc;
+                        float* a = packedA + (long)ir * block.Kc;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
-                            int cols = Math.Min(nr, nc - jr);
-                            float* b = packedB + (long)jr * kc;
-                            float* c = cRow + jr;
-                            if (rows == mr && cols == nr)
-                            {
-                                TKernel.Run(kc, a, b, c, ldc, g.Alpha, beta);
-                            }
-                            else
-                            {
-                                // Edge tile: the same kernel over the zero-padded panels, into a private tile.
-                                TKernel.Run(kc, a, b, edge, nr, 1f, 0f);
-                                MergeEdge(edge, nr, c, ldc, rows, cols, g.Alpha, beta);
-                            }
-                            if (last && g.HasEpilogue)
-                            {
-                                GemmEpilogue.Apply(c, ldc, rows, cols, g.Bias == null ? null : g.Bias + jc + jr, g.Activation);
-                            }
+                            Tile<TKernel>(g, block, a, packedB + (long)jr * block.Kc, nr, ic + ir, jc + jr, Math.Min(mr, mc - ir), Math.Min(nr, nc - jr), edge);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether B is read where it is stored instead of packed: B stored K x N and at most
+    /// <see cref="GemmBlocking.StreamedRows"/> rows in the whole product (never the thread's share, so every split
+    /// takes the same route and the same K blocks).
+    /// </summary>
+    public static bool ReadsBInPlace(in GemmProblem g) => g.TransB == Transpose.No && g.M <= GemmBlocking.StreamedRows;
+
+    /// <summary>
+    /// One K block of a product with few rows, B read in place: for each NR-column panel of B (KC rows at a stride of
+    /// ldb), every MR-row panel of A in turn. Each value of B is then used M times within a few microseconds, which
+    /// is what packing would have bought, without the separate pass over B that cost a quarter of a 64 x 768 x 3072
+    /// product. The panel's rows are 12 KiB apart there, too far for the hardware prefetcher, so the panel two
+    /// ahead is prefetched a share at a time before each micro-kernel call.
+    /// </summary>
+    private static void RunStreamed<TKernel>(in GemmProblem g, in Block block, float* packedA, float* packedB, float* edge, int j0, int j1)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        const int Ahead = 2;
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int kc = block.Kc, panelsOfA = (block.Mc + mr - 1) / mr;
+        nint ldb = g.Ldb;
+        float* rowsOfB = g.B + (long)block.Pc * ldb;
+        for (int jr = j0; jr < j1; jr += nr)
+        {
+            int cols = Math.Min(nr, j1 - jr);
+            float* b = rowsOfB + jr;
+            nint step = ldb;
+            if (cols < nr)
+            {
+                // The last, partial panel: the kernel reads NR columns, so pad it in scratch.
+                GemmPacking.PackB(g, block.Pc, jr, kc, cols, nr, packedB);
+                b = packedB;
+                step = nr;
+            }
+            float* ahead = jr + (Ahead + 1) * nr <= j1 ? rowsOfB + jr + Ahead * nr : null;
+            for (int ir = 0, share = 0; ir < block.Mc; ir += mr, share++)
+            {
+                if (ahead != null)
+                {
+                    PrefetchRows(ahead, ldb, kc * share / panelsOfA, kc * (share + 1) / panelsOfA, nr);
+                }
+                Tile<TKernel>(g, block, packedA + (long)ir * kc, b, step, block.Ic + ir, jr, Math.Min(mr, block.Mc - ir), cols, edge);
+            }
+        }
+    }
+
+    /// <summary>Asks for rows [p0, p1) of an NR-wide panel (stride ldb) to be brought towards L2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(float* panel, nint ldb, int p0, int p1, int nr)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        for (int p = p0; p < p1; p++)
+        {
+            float* row = panel + p * ldb;
+            for (int q = 0; q < nr; q += 16)
+            {
+                Sse.Prefetch1(row + q);
+            }
+            Sse.Prefetch1(row + nr - 1);
+        }
+    }
+
+    /// <summary>One MR x NR tile of C at (<paramref name="i"/>, <paramref name="j"/>), of which rows x cols are real.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TKernel>(in GemmProblem g, in Block block, float* a, float* b, nint ldb, int i, int j, int rows, int cols, float* edge)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        nint ldc = g.Ldc;
+        float* c = g.C + i * ldc + j;
+        if (rows == mr && cols == nr)
+        {
+            TKernel.Run(block.Kc, a, b, ldb, c, ldc, g.Alpha, block.Beta);
+        }
+        else
+        {
+            // Edge tile: the same kernel over the zero-padded panels, into a private tile.
+            TKernel.Run(block.Kc, a, b, ldb, edge, nr, 1f, 0f);
+            MergeEdge(edge, nr, c, ldc, rows, cols, g.Alpha, block.Beta);
+        }
+        if (block.Last && g.HasEpilogue)
+        {
+            GemmEpilogue.Apply(c, ldc, rows, cols, g.Bias == null ? null : g.Bias + j, g.Activation);
         }
     }
 
@@ -83,5 +157,23 @@ internal static unsafe class GemmBlocked
                 cr[j] = beta == 0 ? t[j] * alpha : MathF.FusedMultiplyAdd(t[j], alpha, cr[j] * beta);
             }
         }
+    }
+
+    /// <summary>Rows [Ic, Ic + Mc) of C against K block [Pc, Pc + Kc).</summary>
+    private readonly struct Block(int ic, int mc, int pc, int kc, in GemmProblem g)
+    {
+        public int Ic { get; } = ic;
+
+        public int Mc { get; } = mc;
+
+        public int Pc { get; } = pc;
+
+        public int Kc { get; } = kc;
+
+        /// <summary>The first K block applies beta; later blocks accumulate onto what the first one wrote.</summary>
+        public float Beta { get; } = pc == 0 ? g.Beta : 1f;
+
+        /// <summary>Whether this is the last K block, after which the epilogue runs.</summary>
+        public bool Last { get; } = pc + kc >= g.K;
     }
 }

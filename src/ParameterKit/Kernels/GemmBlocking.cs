@@ -27,6 +27,19 @@ internal static class GemmBlocking
     public const int NC = 4096;
 
     /// <summary>
+    /// Products with at most this many rows read B where it is stored instead of packing it (B stored K x N only):
+    /// each B value is used too few times to repay the copy. Measured, one thread, packed against in place:
+    /// 16 x 768 x 3072 61 and 73 GFLOP/s, 64 x 768 x 3072 93 and 100, 128 x 768 x 3072 96 and 91.
+    /// </summary>
+    public const int StreamedRows = 64;
+
+    /// <summary>
+    /// Depth of a K block when B is read in place: deeper than <see cref="KC"/> because nothing is packed, so only
+    /// the C tile's loads and stores are amortised; 256 and 384 measured the same, 128 and 768 a few percent slower.
+    /// </summary>
+    public const int StreamedKC = 256;
+
+    /// <summary>
     /// Most rows of the packed A block: 1536 x 128 floats is 768 KiB per thread, and a multiple of every MR (6 and
     /// 8), so large M is split into few blocks and B is rarely packed twice.
     /// </summary>

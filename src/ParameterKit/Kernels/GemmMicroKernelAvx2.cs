@@ -18,7 +18,7 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = Vector256<float>.Zero; Vector256<float> c01 = Vector256<float>.Zero;
         Vector256<float> c10 = Vector256<float>.Zero; Vector256<float> c11 = Vector256<float>.Zero;
@@ -52,7 +52,7 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
             c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
             a += 6;
-            b += 2 * Vector256<float>.Count;
+            b += ldb;
         }
 
         Vector256<float> va = Vector256.Create(alpha);

@@ -20,7 +20,7 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c00 = Vector512<float>.Zero; Vector512<float> c01 = Vector512<float>.Zero;
         Vector512<float> c10 = Vector512<float>.Zero; Vector512<float> c11 = Vector512<float>.Zero;
@@ -62,7 +62,7 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
             c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
             a += 8;
-            b += 2 * Vector512<float>.Count;
+            b += ldb;
         }
 
         Vector512<float> va = Vector512.Create(alpha);

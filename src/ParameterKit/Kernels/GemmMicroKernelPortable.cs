@@ -20,7 +20,7 @@ internal readonly unsafe struct GemmMicroKernelPortable : IGemmMicroKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
         Vector<float> c00 = Vector<float>.Zero; Vector<float> c01 = Vector<float>.Zero;
         Vector<float> c10 = Vector<float>.Zero; Vector<float> c11 = Vector<float>.Zero;
@@ -54,7 +54,7 @@ internal readonly unsafe struct GemmMicroKernelPortable : IGemmMicroKernel
             c50 = Vector.MultiplyAddEstimate(a5, b0, c50);
             c51 = Vector.MultiplyAddEstimate(a5, b1, c51);
             a += 6;
-            b += 2 * Vector<float>.Count;
+            b += ldb;
         }
 
         Vector<float> va = new Vector<float>(alpha);

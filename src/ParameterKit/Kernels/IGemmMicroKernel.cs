@@ -15,8 +15,12 @@ internal unsafe interface IGemmMicroKernel
     static abstract int NR { get; }
 
     /// <summary>
-    /// <c>C[MR x NR] = alpha * sum_p a[p * MR + i] * b[p * NR + j] + beta * C</c>, p in [0, kc), the sum taken
+    /// <c>C[MR x NR] = alpha * sum_p a[p * MR + i] * b[p * ldb + j] + beta * C</c>, p in [0, kc), the sum taken
     /// in increasing p with one fused multiply-add per step. When <paramref name="beta"/> is 0, C is not read.
     /// </summary>
-    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+    /// <remarks>
+    /// B is a packed micro-panel (<paramref name="ldb"/> = NR) or, for products with few rows, NR columns of the
+    /// caller's K x N matrix read in place (<paramref name="ldb"/> = its leading dimension).
+    /// </remarks>
+    static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
 }
