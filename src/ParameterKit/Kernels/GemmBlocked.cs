@@ -24,7 +24,7 @@ internal static unsafe class GemmBlocked
         float* packedA = scratch.A, packedB = scratch.B;
         float* edge = stackalloc float[mr * nr];
         bool streamB = ReadsBInPlace(g);
-        int kcMax = GemmBlocking.EvenBlock(g.K, streamB ? GemmBlocking.StreamedKC : GemmBlocking.KC, 1);
+        int kcMax = GemmBlocking.EvenBlock(g.K, GemmBlocking.KC, 1);
         int mcMax = GemmBlocking.EvenBlock(i1 - i0, GemmBlocking.MC, mr);
 
         for (int ic = i0; ic < i1; ic += mcMax)
@@ -59,7 +59,7 @@ internal static unsafe class GemmBlocked
     /// <summary>
     /// Whether B is read where it is stored instead of packed: B stored K x N and at most
     /// <see cref="GemmBlocking.StreamedRows"/> rows in the whole product (never the thread's share, so every split
-    /// takes the same route and the same K blocks).
+    /// takes the same route).
     /// </summary>
     public static bool ReadsBInPlace(in GemmProblem g) => g.TransB == Transpose.No && g.M <= GemmBlocking.StreamedRows;
 

@@ -11,19 +11,20 @@ namespace ParameterKit.Kernels;
 /// contiguous run of memory that the hardware prefetcher streams at full speed. With the classic L2-sized block
 /// (KC 256, NC 512) every stored row was a separate 2 KiB piece 12 KiB from the next, the prefetcher restarted on
 /// each, and packing took a quarter of a 64 x 768 x 3072 product (82 GFLOP/s against 95 with NC = 4096, one
-/// thread, same run); the square shapes gained 1-2%. The micro-kernel's B reads are sequential either way, so a
-/// B block beyond L2 costs nothing measurable: it needs about 27 GB/s per core, well within L3's bandwidth.
+/// thread, same run); the square shapes gained 1-2%. The micro-kernel's B reads are sequential either way, so a B
+/// block beyond L2 costs nothing measurable: it needs about 27 GB/s per core, well within L3's bandwidth. The
+/// price is scratch: 5.5 MiB per thread that multiplies (OpenBLAS keeps 32 MiB or more per thread).
 /// </remarks>
 internal static class GemmBlocking
 {
     /// <summary>
-    /// Depth of one packed block. An 8 x 128 A micro-panel is 4 KiB (6 x 128 on AVX2: 3 KiB), a small part of L1,
-    /// so it survives the B micro-panels streaming past it; 128 and 256 measured the same, and 128 halves the
-    /// scratch each thread keeps.
+    /// Depth of one packed block. An 8 x 256 A micro-panel is 8 KiB (6 x 256 on AVX2: 6 KiB), under half of L1, so it
+    /// survives the B micro-panels streaming past it; deeper blocks also amortise each tile's load and store of C
+    /// (128 measured the same on one thread and 3-6% slower on two).
     /// </summary>
-    public const int KC = 128;
+    public const int KC = 256;
 
-    /// <summary>Columns of the packed B block: 128 x 4096 floats is 2 MiB, enough to cover N for most layers.</summary>
+    /// <summary>Columns of the packed B block: 256 x 4096 floats is 4 MiB, enough to cover N for most layers.</summary>
     public const int NC = 4096;
 
     /// <summary>
@@ -34,13 +35,7 @@ internal static class GemmBlocking
     public const int StreamedRows = 64;
 
     /// <summary>
-    /// Depth of a K block when B is read in place: deeper than <see cref="KC"/> because nothing is packed, so only
-    /// the C tile's loads and stores are amortised; 256 and 384 measured the same, 128 and 768 a few percent slower.
-    /// </summary>
-    public const int StreamedKC = 256;
-
-    /// <summary>
-    /// Most rows of the packed A block: 1536 x 128 floats is 768 KiB per thread, and a multiple of every MR (6 and
+    /// Most rows of the packed A block: 1536 x 256 floats is 1.5 MiB per thread, and a multiple of every MR (6 and
     /// 8), so large M is split into few blocks and B is rarely packed twice.
     /// </summary>
     public const int MC = 1536;

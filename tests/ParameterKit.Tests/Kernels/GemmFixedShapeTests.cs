@@ -28,14 +28,14 @@ public sealed class GemmFixedShapeTests
         Assert.Contains(shapes, s => s[0] > GemmBlocking.MC);
         Assert.Contains(shapes, s => s[1] > GemmBlocking.NC);
         Assert.Contains(shapes, s => s[2] > GemmBlocking.KC);
-        Assert.Contains(shapes, s => s[0] <= GemmBlocking.StreamedRows && s[2] > GemmBlocking.StreamedKC);
+        Assert.Contains(shapes, s => s[0] <= GemmBlocking.StreamedRows && s[2] > GemmBlocking.KC);
     }
 
     [Fact]
     public void ScratchHoldsTheLargestBlockOfEitherRoute()
     {
         int rows = (GemmBlocking.StreamedRows + 7) / 8 * 8;
-        Assert.True(GemmScratch.ACapacity >= rows * GemmBlocking.StreamedKC);
+        Assert.True(GemmScratch.ACapacity >= rows * GemmBlocking.KC);
         Assert.True(GemmScratch.ACapacity >= GemmBlocking.MC * GemmBlocking.KC);
         Assert.True(GemmScratch.BCapacity >= GemmBlocking.KC * GemmBlocking.NC);
     }
