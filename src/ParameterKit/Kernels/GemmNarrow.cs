@@ -10,11 +10,11 @@ namespace ParameterKit.Kernels;
 /// </summary>
 /// <remarks>
 /// A tile is four rows of C by up to four columns: sixteen independent accumulators share every load, so the
-/// loop is bound by the FMA pipes rather than by loads, and each row's four sums come out of one joint horizontal
-/// reduction. With K this short the reductions, not the multiplies, are most of the work, which is why the planner
-/// runs this kernel on 256-bit vectors even on the AVX-512 path: 512-bit shuffles take twice the pipe time on
-/// AMD Zen 4, while 256-bit FMAs reach the same multiply rate. The column count of a tile is a type parameter, so a
-/// three-column tile is its own loop with no padding column and no branch inside.
+/// loop is bound by the FMA pipes rather than by loads. With K this short the horizontal reductions are a large
+/// part of the work, so a tile that spans all of a contiguous C reduces its sums in storage order, eight at a time
+/// (<see cref="IGemmVectorOps{TVector}.Sum8"/>), and stores whole vectors. The column count of a tile is a type
+/// parameter, so a three-column tile is its own loop with no padding column and no branch inside. Which vector
+/// width runs on which path is <see cref="GemmNarrowOperands.Compute"/>'s choice.
 /// </remarks>
 internal static unsafe class GemmNarrow
 {
