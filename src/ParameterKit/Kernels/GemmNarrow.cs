@@ -31,7 +31,7 @@ internal static unsafe class GemmNarrow
     {
         var tile = new Tile(rows, ldRows, w, ldw, k, c, ldc, alpha, beta);
         int i = i0;
-        for (; i + 4 <= i1; i += 4)
+        for (; i + RowsPerTile <= i1; i += RowsPerTile)
         {
             // Rows outside, columns inside: the four rows of A stay in L1 across the (at most two) column groups.
             int j = 0;
