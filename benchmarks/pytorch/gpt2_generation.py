@@ -9,13 +9,14 @@ The forward is GPT-2's published architecture in plain torch (transformers is no
 F.linear (MKL/OpenBLAS addmm), the tanh GELU, causal softmax attention over the cache, the head tied to wte.
 Run with Debian's PyTorch 1.13: /usr/bin/python3 benchmarks/pytorch/gpt2_generation.py
 """
-import ctypes
 import math
 import statistics
 import time
 
 import torch
 import torch.nn.functional as F
+
+from blas_threads import set_blas_threads
 
 L, H, C, V, P = 12, 12, 768, 50257, 1024
 HS = C // H
@@ -101,16 +102,6 @@ def main():
             tps = 128 / gen
             print(f"threads {threads}: generate 128 tokens {gen * 1000:.0f} ms = {tps:.2f} tokens/s "
                   f"({tps * weight_bytes / 1e9:.2f} GB/s of weights); prompt 512 {pre * 1000:.0f} ms")
-
-
-def set_blas_threads(threads):
-    """Debian's torch runs its matrix products on the system OpenBLAS, whose own thread count torch.set_num_threads
-    does not change: without this, the "1 thread" run multiplies on every core (as training_step.py also does)."""
-    try:
-        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(threads)
-        return True
-    except (OSError, AttributeError):
-        return False
 
 
 if __name__ == "__main__":

@@ -8,12 +8,13 @@ The same two workloads as TrainingStepBenchmarks, on the CPU, with torch.set_num
   is timed apart, as the issue asks).
 Run with Debian's PyTorch: /usr/bin/python3 benchmarks/pytorch/training_step.py
 """
-import ctypes
 import statistics
 import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from blas_threads import set_blas_threads
 
 
 def median_ms(fn, warmup=10, runs=60):
@@ -61,16 +62,6 @@ def mlp_fns():
     def optimizer_step():
         opt.step()
     return forward_backward, optimizer_step
-
-
-def set_blas_threads(threads):
-    """Debian's torch runs its matrix products on the system OpenBLAS, whose own thread count torch.set_num_threads
-    does not change: without this, the "1 thread" run multiplies on every core."""
-    try:
-        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(threads)
-        return True
-    except (OSError, AttributeError):
-        return False
 
 
 if __name__ == "__main__":

@@ -14,7 +14,21 @@ internal static class GradientCheck
     private const float H = 1e-2f;
     private const double Tolerance = 3e-3;
 
-    public static void Layer(Layer layer, ParameterStore store, int rows, int width, int seed, Func<float, float>? shapeInput = null)
+    /// <summary>Checks a layer's backward pass: its input and up to eight entries of every parameter.</summary>
+    public static void Layer(Layer layer, ParameterStore store, int rows, int width, int seed, Func<float, float>? shapeInput = null) =>
+        Run(store, rows * width, rows * layer.OutputWidth(width), seed,
+            (x, y) => layer.Forward(x, y, width),
+            (x, dy, dx) => layer.Backward(x, dy, dx, width),
+            inputSamples: 16, label: layer.Path + " ", shapeInput: shapeInput);
+
+    /// <summary>
+    /// Checks any forward/backward pair over <paramref name="store"/>: nudges the parameters off their initial values,
+    /// then compares <paramref name="inputSamples"/> random input entries and up to eight entries of every parameter
+    /// (<paramref name="moreSamples"/> for the parameters named there, 40 each) with central differences.
+    /// </summary>
+    public static void Run(ParameterStore store, int inputLength, int outputLength, int seed,
+        Action<float[], float[]> forward, Action<float[], float[], float[]> backward, int inputSamples,
+        string label = "", Func<float, float>? shapeInput = null, string[]? moreSamples = null)
     {
         var random = new Random(seed);
         foreach (var p in store.Parameters)
@@ -26,18 +40,17 @@ internal static class GradientCheck
                 values[i] += (float)(random.NextDouble() - 0.5) * 0.4f;
             }
         }
-        int outWidth = layer.OutputWidth(width);
-        var x = DoubleReference.RandomValues(rows * width, seed + 1);
+        var x = DoubleReference.RandomValues(inputLength, seed + 1);
         if (shapeInput is not null)
         {
             x = x.Select(shapeInput).ToArray();
         }
-        var r = DoubleReference.RandomValues(rows * outWidth, seed + 2);
-        var y = new float[rows * outWidth];
+        var r = DoubleReference.RandomValues(outputLength, seed + 2);
+        var y = new float[outputLength];
 
         double Loss()
         {
-            layer.Forward(x, y, width);
+            forward(x, y);
             double sum = 0;
             for (int i = 0; i < y.Length; i++)
             {
@@ -49,30 +62,24 @@ internal static class GradientCheck
         store.ZeroGradients();
         Loss();
         var dx = new float[x.Length];
-        layer.Backward(x, r, dx, width);
+        backward(x, r, dx);
 
-        for (int k = 0; k < Math.Min(x.Length, 16); k++)
+        for (int k = 0; k < Math.Min(x.Length, inputSamples); k++)
         {
             int i = random.Next(x.Length);
-            Compare($"{layer.Path} input[{i}]", dx[i], Numeric(x, i, Loss));
+            Compare($"{label}input[{i}]", dx[i], Numeric(x, i, Loss));
         }
         foreach (var p in store.Parameters)
         {
             var gradient = p.Gradient.ToArray();
-            for (int k = 0; k < Math.Min(gradient.Length, 8); k++)
+            int samples = moreSamples?.Contains(p.Name) == true ? 40 : 8;
+            for (int k = 0; k < Math.Min(gradient.Length, samples); k++)
             {
                 int i = random.Next(gradient.Length);
-                Compare($"{p.Name}[{i}]", gradient[i], Numeric(p.Store.Values, (int)IndexInStore(p, i), Loss));
+                // The parameter's value is a view into the store's buffer, so nudging it moves what Forward reads.
+                Compare($"{p.Name}[{i}]", gradient[i], Numeric(p.Value, i, Loss));
             }
         }
-    }
-
-    private static long IndexInStore(Parameter p, int i)
-    {
-        // The parameter is a view into the store's buffer; find its start by reference arithmetic on spans.
-        ref float start = ref p.Store.Values[0];
-        ref float element = ref p.Value[i];
-        return System.Runtime.CompilerServices.Unsafe.ByteOffset(ref start, ref element) / sizeof(float);
     }
 
     private static double Numeric(Span<float> values, int i, Func<double> loss)

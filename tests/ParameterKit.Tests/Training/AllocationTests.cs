@@ -1,4 +1,5 @@
 using ParameterKit.Parameters;
+using ParameterKit.Tests.Modules;
 using ParameterKit.Training;
 using ParameterKit.Training.Losses;
 using ParameterKit.Training.Metrics;
@@ -26,13 +27,13 @@ public sealed class AllocationTests
     public void PerStepCallsDoNotAllocate()
     {
         const int n = 6, c = 37;
-        var logits = LossReference.RandomValues(n * c, 3, 4f);
+        var logits = DoubleReference.RandomValues(n * c, 3, 4f);
         int[] targets = [1, 36, -100, 0, 20, 5];
         var gradient = new float[n * c];
-        var x = LossReference.RandomValues(40, 4);
-        var y = LossReference.RandomValues(40, 5);
+        var x = DoubleReference.RandomValues(40, 4);
+        var y = DoubleReference.RandomValues(40, 5);
         var g = new float[40];
-        var crossEntropy = new SoftmaxCrossEntropy(c, LossReference.RandomValues(c, 6).Select(Math.Abs).ToArray(), 0.1f);
+        var crossEntropy = new SoftmaxCrossEntropy(c, DoubleReference.RandomValues(c, 6).Select(Math.Abs).ToArray(), 0.1f);
         var binary = new BinaryCrossEntropyWithLogits([2f, 0.5f]);
         var huber = new Huber(0.5f);
         var matrix = new ConfusionMatrix(c);
@@ -40,7 +41,7 @@ public sealed class AllocationTests
         store.Scope("a").Bias(3000);
         store.Scope("b").Bias(17);
         store.Materialize(seed: 2);
-        LossReference.RandomValues(3017, 7, 5f).CopyTo(store.Gradients);
+        DoubleReference.RandomValues(3017, 7, 5f).CopyTo(store.Gradients);
 
         Assert.Equal(0, AllocatedBy(() => crossEntropy.Compute(logits, targets, gradient)));
         Assert.Equal(0, AllocatedBy(() => SoftmaxCrossEntropy.Softmax(logits, c, gradient)));

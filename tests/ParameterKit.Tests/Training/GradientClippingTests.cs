@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using ParameterKit.Parameters;
+using ParameterKit.Tests.Modules;
 using ParameterKit.Training;
 
 namespace ParameterKit.Tests.Training;
@@ -50,7 +51,7 @@ public sealed class GradientClippingTests
     [Property(MaxTest = 40)]
     public void GlobalNormMatchesDoubleReference(NonEmptyArray<PositiveInt> lengthSeeds, int seed)
     {
-        var gradients = lengthSeeds.Get.Take(5).Select((l, i) => LossReference.RandomValues(l.Get % 3000, seed + i, 3f)).ToArray();
+        var gradients = lengthSeeds.Get.Take(5).Select((l, i) => DoubleReference.RandomValues(l.Get % 3000, seed + i, 3f)).ToArray();
         var frozen = gradients.Select((_, i) => i % 3 == 2).ToArray();
         var (store, _) = StoreWith(gradients, frozen);
         double expected = Math.Sqrt(gradients.Where((_, i) => !frozen[i]).SelectMany(g => g).Sum(v => (double)v * v));
@@ -64,7 +65,7 @@ public sealed class GradientClippingTests
     [Property(MaxTest = 60)]
     public void ClippedNormIsAtMostMaxAndDirectionIsKept(NonEmptyArray<PositiveInt> lengthSeeds, PositiveInt maxSeed, int seed)
     {
-        var gradients = lengthSeeds.Get.Take(4).Select((l, i) => LossReference.RandomValues(1 + l.Get % 200, seed + i)).ToArray();
+        var gradients = lengthSeeds.Get.Take(4).Select((l, i) => DoubleReference.RandomValues(1 + l.Get % 200, seed + i)).ToArray();
         float maxNorm = (1 + maxSeed.Get % 100) / 10f;
         var (store, parameters) = StoreWith(gradients);
 

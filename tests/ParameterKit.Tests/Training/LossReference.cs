@@ -75,16 +75,4 @@ internal static class LossReference
         }
         return gradient;
     }
-
-    /// <summary>Reproducible values in [−scale, scale].</summary>
-    public static float[] RandomValues(int count, int seed, float scale = 1f)
-    {
-        var random = new Random(seed);
-        var values = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
-        }
-        return values;
-    }
 }

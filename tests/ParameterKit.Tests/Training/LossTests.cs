@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Xunit;
+using ParameterKit.Tests.Modules;
 using ParameterKit.Training.Losses;
 
 namespace ParameterKit.Tests.Training;
@@ -73,13 +74,13 @@ public sealed class LossTests
     {
         int n = 1 + rowsSeed.Get % 8, c = 1 + classesSeed.Get % 13;
         var random = new Random(seed);
-        var logits = LossReference.RandomValues(n * c, seed, 4f);
+        var logits = DoubleReference.RandomValues(n * c, seed, 4f);
         var targets = Enumerable.Range(0, n).Select(_ => random.Next(c)).ToArray();
         if (ignoreSome)
         {
             targets[random.Next(n)] = -100;
         }
-        float[]? weights = weighted ? LossReference.RandomValues(c, seed + 1).Select(v => 0.25f + Math.Abs(v) * 2).ToArray() : null;
+        float[]? weights = weighted ? DoubleReference.RandomValues(c, seed + 1).Select(v => 0.25f + Math.Abs(v) * 2).ToArray() : null;
         float eps = smoothed ? 0.1f : 0f;
         var loss = new SoftmaxCrossEntropy(c, weights, eps);
         var gradient = new float[n * c];
@@ -96,9 +97,9 @@ public sealed class LossTests
     public void BinaryCrossEntropyGradientMatchesFiniteDifferences(PositiveInt rowsSeed, PositiveInt widthSeed, bool positiveWeighted, int seed)
     {
         int n = 1 + rowsSeed.Get % 8, k = 1 + widthSeed.Get % 13;
-        var x = LossReference.RandomValues(n * k, seed, 6f);
-        var y = LossReference.RandomValues(n * k, seed + 1).Select(v => Math.Abs(v)).ToArray();
-        float[]? q = positiveWeighted ? LossReference.RandomValues(k, seed + 2).Select(v => 0.5f + 2 * Math.Abs(v)).ToArray() : null;
+        var x = DoubleReference.RandomValues(n * k, seed, 6f);
+        var y = DoubleReference.RandomValues(n * k, seed + 1).Select(v => Math.Abs(v)).ToArray();
+        float[]? q = positiveWeighted ? DoubleReference.RandomValues(k, seed + 2).Select(v => 0.5f + 2 * Math.Abs(v)).ToArray() : null;
         var gradient = new float[x.Length];
 
         float value = new BinaryCrossEntropyWithLogits(q).Compute(x, y, gradient);
@@ -114,8 +115,8 @@ public sealed class LossTests
     public void MeanSquaredErrorGradientMatchesFiniteDifferences(PositiveInt countSeed, int seed)
     {
         int m = 1 + countSeed.Get % 40;
-        var x = LossReference.RandomValues(m, seed, 3f);
-        var y = LossReference.RandomValues(m, seed + 1, 3f);
+        var x = DoubleReference.RandomValues(m, seed, 3f);
+        var y = DoubleReference.RandomValues(m, seed + 1, 3f);
         var gradient = new float[m];
 
         float value = MeanSquaredError.Compute(x, y, gradient);
@@ -131,8 +132,8 @@ public sealed class LossTests
     {
         int m = 1 + countSeed.Get % 40;
         float delta = 0.25f * (1 + deltaSeed.Get % 8);
-        var x = LossReference.RandomValues(m, seed, 3f);
-        var y = LossReference.RandomValues(m, seed + 1, 3f);
+        var x = DoubleReference.RandomValues(m, seed, 3f);
+        var y = DoubleReference.RandomValues(m, seed + 1, 3f);
         var gradient = new float[m];
 
         float value = new Huber(delta).Compute(x, y, gradient);

@@ -11,8 +11,6 @@ namespace ParameterKit.Tests.Transformers;
 /// </summary>
 public sealed class TransformerGradientTests
 {
-    private const float H = 1e-2f;
-
     [Theory]
     [InlineData(1, 5, 12, 3)]
     [InlineData(2, 4, 10, 5)]
@@ -23,9 +21,9 @@ public sealed class TransformerGradientTests
         store.Materialize(seed: 3);
         var saved = new Gpt2BlockActivations(batch, tokens, channels, heads);
         // Forward accumulates into its output: start from zero each evaluation so y is the attention alone.
-        Check(store, batch * tokens * channels, batch * tokens * channels, seed: 10,
+        GradientCheck.Run(store, batch * tokens * channels, batch * tokens * channels, seed: 10,
             (x, y) => { Array.Clear(y); attention.Forward(x, y, saved); },
-            (x, dy, dx) => attention.Backward(x, dy, dx, saved));
+            (x, dy, dx) => attention.Backward(x, dy, dx, saved), inputSamples: 24);
     }
 
     [Theory]
@@ -37,9 +35,9 @@ public sealed class TransformerGradientTests
         var block = new Gpt2Block(store.Scope("h").Scope(0), new Gpt2Config(11, 8, channels, 1, heads));
         store.Materialize(seed: 4);
         var saved = new Gpt2BlockActivations(batch, tokens, channels, heads);
-        Check(store, batch * tokens * channels, batch * tokens * channels, seed: 20,
+        GradientCheck.Run(store, batch * tokens * channels, batch * tokens * channels, seed: 20,
             (x, y) => block.Forward(x, y, saved),
-            (x, dy, dx) => block.Backward(x, dy, dx, saved));
+            (x, dy, dx) => block.Backward(x, dy, dx, saved), inputSamples: 24);
     }
 
     [Fact]
@@ -50,67 +48,9 @@ public sealed class TransformerGradientTests
         const int batch = 2, tokens = 5;
         var store = model.Store;
         // The logits are a function of the ids only; the "input" checked here is empty.
-        Check(store, 0, batch * tokens * 13, seed: 30,
+        GradientCheck.Run(store, 0, batch * tokens * 13, seed: 30,
             (_, y) => model.Forward(ids, batch, tokens, y),
-            (_, dy, _) => model.Backward(dy),
-            extraParameters: ["wte.weight", "wpe.weight"]);
-    }
-
-    private static void Check(ParameterStore store, int inputLength, int outputLength, int seed,
-        Action<float[], float[]> forward, Action<float[], float[], float[]> backward, string[]? extraParameters = null)
-    {
-        var random = new Random(seed);
-        foreach (var p in store.Parameters)
-        {
-            var values = p.Value;
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] += (float)(random.NextDouble() - 0.5) * 0.4f;
-            }
-        }
-        var x = DoubleReference.RandomValues(inputLength, seed + 1);
-        var r = DoubleReference.RandomValues(outputLength, seed + 2);
-        var y = new float[outputLength];
-        double Loss()
-        {
-            forward(x, y);
-            double sum = 0;
-            for (int i = 0; i < y.Length; i++)
-            {
-                sum += (double)y[i] * r[i];
-            }
-            return sum;
-        }
-
-        store.ZeroGradients();
-        Loss();
-        var dx = new float[x.Length];
-        backward(x, r, dx);
-        for (int k = 0; k < Math.Min(x.Length, 24); k++)
-        {
-            int i = random.Next(x.Length);
-            GradientCheck.Compare($"input[{i}]", dx[i], Numeric(x, i, Loss));
-        }
-        foreach (var p in store.Parameters)
-        {
-            var gradient = p.Gradient.ToArray();
-            int samples = extraParameters?.Contains(p.Name) == true ? 40 : 8;
-            for (int k = 0; k < Math.Min(gradient.Length, samples); k++)
-            {
-                int i = random.Next(gradient.Length);
-                GradientCheck.Compare($"{p.Name}[{i}]", gradient[i], Numeric(p.Value, i, Loss));
-            }
-        }
-    }
-
-    private static double Numeric(Span<float> values, int i, Func<double> loss)
-    {
-        float saved = values[i];
-        values[i] = saved + H;
-        double plus = loss();
-        values[i] = saved - H;
-        double minus = loss();
-        values[i] = saved;
-        return (plus - minus) / (2 * (double)H);
+            (_, dy, _) => model.Backward(dy), inputSamples: 24,
+            moreSamples: ["wte.weight", "wpe.weight"]);
     }
 }
