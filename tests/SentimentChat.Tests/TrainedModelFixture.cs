@@ -12,7 +12,7 @@ public sealed class TrainedModelFixture : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("sentimentchat-").FullName;
         ModelPath = Path.Combine(Folder, "model.safetensors");
-        Outcome = TrainingRecipe.Run(epochs: 3, seed: 1);
+        Outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: 3, Seed: 1));
         ModelFile.Save(ModelPath, Outcome.Model, TrainingRecipe.Metrics(Outcome));
     }
 

@@ -136,7 +136,7 @@ public static class App
         var reports = new List<EvaluationReport> { new("classifier", FrustrationThreshold.Score(probabilities, labels, model.FrustrationThreshold)) };
         if (arguments.Has("--baseline"))
         {
-            reports.Add(new EvaluationReport("baseline (hashed unigram+bigram logistic regression)", TrainBaseline(model).Score(texts)));
+            reports.AddRange(Baselines.Train(TrainingRecipe.TrainingTexts(new RecipeOptions())).Select(b => new EvaluationReport(b.Name, b.Score(texts))));
         }
         if (arguments.Has("--json"))
         {
@@ -156,8 +156,12 @@ public static class App
                 }
                 if (reports.Count > 1)
                 {
-                    json.WritePropertyName("baseline");
-                    reports[1].WriteJson(json);
+                    json.WriteStartArray("baselines");
+                    foreach (var report in reports.Skip(1))
+                    {
+                        report.WriteJson(json);
+                    }
+                    json.WriteEndArray();
                 }
                 json.WriteEndObject();
             });
@@ -168,14 +172,6 @@ public static class App
             console.WriteLine(report.ToString());
         }
         return 0;
-    }
-
-    private static HashedLogisticRegression TrainBaseline(SentimentClassifier model)
-    {
-        var train = Corpus.Train();
-        var baseline = new HashedLogisticRegression(train, ClassificationTask.InverseFrequencyWeights(Corpus.Encode(model, train)));
-        baseline.Fit(epochs: 3, seed: 1);
-        return baseline;
     }
 
     private static SentimentClassifier Train(int epochs, ulong seed, string outPath, IAnsiConsole console)
@@ -193,7 +189,7 @@ public static class App
                     bar.Description = string.Create(CultureInfo.InvariantCulture,
                         $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} lr {p.LearningRate:E1} {p.ExamplesPerSecond:N0} ex/s ETA {p.EstimatedRemaining:mm\\:ss}");
                 });
-                outcome = TrainingRecipe.Run(epochs, seed, progress);
+                outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed), progress);
             });
         var result = outcome!;
         var metrics = TrainingRecipe.Metrics(result);
@@ -205,10 +201,14 @@ public static class App
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:F4}, dev macro-F1 {epoch.Validation!["macro_f1"]:F4}, dev accuracy {epoch.Validation["accuracy"]:F4}"));
         }
-        var dev = Corpus.Dev();
+        var dev = TrainingRecipe.DevTexts();
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frustration threshold chosen on dev: {result.Model.FrustrationThreshold:F2}"));
         console.WriteLine(new EvaluationReport("classifier (dev)", result.Dev).ToString());
-        console.WriteLine(new EvaluationReport("baseline (dev, hashed unigram+bigram logistic regression)", TrainBaseline(result.Model).Score(dev)).ToString());
+        console.WriteLine("training the baselines on the same texts for comparison...");
+        foreach (var baseline in Baselines.Train(TrainingRecipe.TrainingTexts(new RecipeOptions(Epochs: epochs, Seed: seed))))
+        {
+            console.WriteLine(new EvaluationReport(baseline.Name + " (dev)", baseline.Score(dev)).ToString());
+        }
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trained in {result.Elapsed.TotalSeconds:F0} s; model {new FileInfo(outPath).Length / 1e6:F1} MB at {outPath}; curve at {curve}"));
         return result.Model;

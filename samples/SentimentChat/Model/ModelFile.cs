@@ -13,7 +13,7 @@ public sealed class ModelFileException(string message, Exception? inner = null) 
 /// </summary>
 public static class ModelFile
 {
-    private const string Version = "1";
+    private const string Version = "2";
 
     /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
     public static string DefaultPath { get; } = Path.Combine(
@@ -33,6 +33,8 @@ public static class ModelFile
             ["labels"] = string.Join(",", Labels.Names),
             ["max_tokens"] = Text(shape.MaxTokens),
             ["bigram_buckets"] = Text(shape.BigramBuckets),
+            ["char_gram_buckets"] = Text(shape.CharGramBuckets),
+            ["max_char_grams"] = Text(shape.MaxCharGrams),
             ["channels"] = Text(shape.Channels),
             ["hidden"] = Text(shape.Hidden),
             ["dropout"] = shape.Dropout.ToString("R", CultureInfo.InvariantCulture),
@@ -66,8 +68,8 @@ public static class ModelFile
             {
                 throw new ModelFileException($"'{path}' is not a version {Version} SentimentChat model for the {TextEncoder.TokenizerName} tokenizer. {retrain}");
             }
-            var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "channels"), Int(meta, "hidden"),
-                float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
+            var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "char_gram_buckets"),
+                Int(meta, "max_char_grams"), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
             var model = new SentimentClassifier(shape);
             model.Store.Materialize(seed: 0);
             model.Store.Load(path);

@@ -6,41 +6,59 @@ using SentimentChat.Text;
 namespace SentimentChat.Model;
 
 /// <summary>
-/// The frustration classifier, built only from ParameterKit parts: one <see cref="EmbeddingLayer"/> for BPE tokens
-/// and hashed bigrams, mean-pooled over the message (a bag of embeddings), then a perceptron
-/// <c>Dropout → Linear(C→H) → GELU → Dropout → Linear(H→3)</c> giving logits for frustrated / positive / other.
+/// The frustration classifier, built only from ParameterKit parts: one <see cref="EmbeddingLayer"/> whose rows are
+/// tokens, token pairs, character n-grams and style cues; each of the encoder's three bags mean-pooled on its own
+/// and the three vectors concatenated; a trunk <c>Dropout → Linear(3C→H) → GELU → Dropout</c>; then two heads:
+/// <c>Linear(H→3)</c> for frustrated / positive / other, and <c>Linear(H→28)</c> for GoEmotions' fine-grained
+/// emotions, an auxiliary target used in training only.
 /// </summary>
 /// <remarks>
-/// Parameters: <c>embedding.weight</c> (V + buckets) x C, <c>head.1.weight</c> H x C, <c>head.1.bias</c>,
-/// <c>head.4.weight</c> 3 x H, <c>head.4.bias</c>. Buffers are sized for <see cref="MaxBatch"/> rows once, so
-/// training and classification steps allocate nothing.
+/// Parameters: <c>embedding.weight</c> rows x C, <c>trunk.1.weight</c> H x 3C, <c>trunk.1.bias</c>,
+/// <c>head.weight</c> 3 x H, <c>head.bias</c>, <c>emotions.weight</c> 28 x H, <c>emotions.bias</c>. Buffers are
+/// sized for <see cref="MaxBatch"/> rows once, so training and classification steps allocate nothing.
 /// </remarks>
 public sealed class SentimentClassifier
 {
     /// <summary>The largest batch one call accepts.</summary>
     public const int MaxBatch = 256;
 
+    private const int Bags = 3;
+    private readonly int[] _bagIds;
+    private readonly float[] _bagPooled;
     private readonly float[] _pooled;
     private readonly float[] _pooledGradient;
+    private readonly float[] _hidden;
+    private readonly float[] _hiddenGradient;
+    private readonly float[] _hiddenGradientPart;
     private readonly float[] _logits = new float[MaxBatch * 3];
+    private readonly float[] _emotionLogits = new float[MaxBatch * Text.Emotions.Count];
 
     /// <summary>Declares the model (call <see cref="ParameterStore.Materialize(ulong)"/> or load a file next).</summary>
     public SentimentClassifier(ModelShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         Shape = shape;
-        Encoder = new TextEncoder(shape.MaxTokens, shape.BigramBuckets);
+        Encoder = new TextEncoder(shape.MaxTokens, shape.BigramBuckets, shape.CharGramBuckets, shape.MaxCharGrams);
         Store = new ParameterStore();
         Embedding = new EmbeddingLayer(Store.Scope("embedding"), Encoder.TableRows, shape.Channels);
-        // Dropout on the pooled vector and the hidden layer: with 43k short comments and millions of embedding
+        int pooledWidth = Bags * shape.Channels;
+        // Dropout on the pooled vector and the hidden layer: with 45k short messages and millions of embedding
         // values the model memorizes the training set within two epochs without it.
-        Head = new Sequential(Store.Scope("head"), shape.Channels)
+        Trunk = new Sequential(Store.Scope("trunk"), pooledWidth)
             .Add(s => new Dropout(s, shape.Dropout, seed: 17))
-            .Add(s => new Linear(s, shape.Channels, shape.Hidden))
+            .Add(s => new Linear(s, pooledWidth, shape.Hidden))
             .Add(s => new Gelu(s))
-            .Add(s => new Dropout(s, shape.Dropout, seed: 29))
-            .Add(s => new Linear(s, shape.Hidden, Labels.Names.Count));
-        _pooled = new float[MaxBatch * shape.Channels];
-        _pooledGradient = new float[MaxBatch * shape.Channels];
+            .Add(s => new Dropout(s, shape.Dropout, seed: 29));
+        Head = new Linear(Store.Scope("head"), shape.Hidden, Labels.Names.Count);
+        EmotionHead = new Linear(Store.Scope("emotions"), shape.Hidden, Text.Emotions.Count);
+        int widest = Encoder.Bags.Max(b => b.Length);
+        _bagIds = new int[MaxBatch * widest];
+        _bagPooled = new float[MaxBatch * shape.Channels];
+        _pooled = new float[MaxBatch * pooledWidth];
+        _pooledGradient = new float[MaxBatch * pooledWidth];
+        _hidden = new float[MaxBatch * shape.Hidden];
+        _hiddenGradient = new float[MaxBatch * shape.Hidden];
+        _hiddenGradientPart = new float[MaxBatch * shape.Hidden];
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -52,46 +70,113 @@ public sealed class SentimentClassifier
     /// <summary>The parameters.</summary>
     public ParameterStore Store { get; }
 
-    /// <summary>Tokens and bigrams to vectors.</summary>
+    /// <summary>Tokens, pairs, n-grams and cues to vectors.</summary>
     public EmbeddingLayer Embedding { get; }
+
+    /// <summary>Pooled bags to the hidden layer.</summary>
+    public Sequential Trunk { get; }
+
+    /// <summary>Hidden layer to the three logits.</summary>
+    public Linear Head { get; }
+
+    /// <summary>Hidden layer to the 28 emotion logits (training signal only).</summary>
+    public Linear EmotionHead { get; }
 
     /// <summary>τ of the frustration decision rule (see <see cref="FrustrationThreshold"/>); 0.5 until chosen on dev.</summary>
     public float FrustrationThreshold { get; set; } = 0.5f;
 
-    /// <summary>Pooled vector to logits.</summary>
-    public Sequential Head { get; }
+    /// <summary>Switches dropout on (training) or off.</summary>
+    public void SetTraining(bool training) => Trunk.SetTraining(training);
 
     /// <summary>Logits (batch x 3) for <paramref name="batch"/> encoded texts of <see cref="TextEncoder.SlotsPerText"/> ids each.</summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<int> slots, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, MaxBatch);
         int c = Shape.Channels;
-        var pooled = _pooled.AsSpan(0, batch * c);
-        Embedding.ForwardPooled(slots, Encoder.SlotsPerText, Pooling.Mean, pooled);
+        int width = Bags * c;
+        var pooled = _pooled.AsSpan(0, batch * width);
+        var bags = Encoder.Bags;
+        for (int g = 0; g < Bags; g++)
+        {
+            var (offset, length) = bags[g];
+            var ids = GatherBag(slots, batch, offset, length);
+            var bagPooled = _bagPooled.AsSpan(0, batch * c);
+            Embedding.ForwardPooled(ids, length, Pooling.Mean, bagPooled);
+            for (int b = 0; b < batch; b++)
+            {
+                bagPooled.Slice(b * c, c).CopyTo(pooled.Slice(b * width + g * c, c));
+            }
+        }
+        var hidden = _hidden.AsSpan(0, batch * Shape.Hidden);
+        Trunk.Forward(pooled, hidden, width);
         var logits = _logits.AsSpan(0, batch * 3);
-        Head.Forward(pooled, logits, c);
+        Head.Forward(hidden, logits, Shape.Hidden);
         return logits;
     }
 
-    /// <summary>Back-propagates dLoss/dLogits of the last <see cref="Forward"/> into every parameter's gradient.</summary>
-    public void Backward(ReadOnlySpan<int> slots, int batch, ReadOnlySpan<float> logitsGradient)
+    /// <summary>The 28 emotion logits per text of the last <see cref="Forward"/> (batch x 28).</summary>
+    public ReadOnlySpan<float> ForwardEmotions(int batch)
+    {
+        var logits = _emotionLogits.AsSpan(0, batch * Text.Emotions.Count);
+        EmotionHead.Forward(_hidden.AsSpan(0, batch * Shape.Hidden), logits, Shape.Hidden);
+        return logits;
+    }
+
+    /// <summary>
+    /// Back-propagates dLoss/dLogits of the last <see cref="Forward"/> (and, when given, dLoss/dEmotionLogits of the
+    /// last <see cref="ForwardEmotions"/>) into every parameter's gradient.
+    /// </summary>
+    public void Backward(ReadOnlySpan<int> slots, int batch, ReadOnlySpan<float> logitsGradient, ReadOnlySpan<float> emotionLogitsGradient = default)
     {
         int c = Shape.Channels;
-        var pooledGradient = _pooledGradient.AsSpan(0, batch * c);
-        Head.Backward(_pooled.AsSpan(0, batch * c), logitsGradient, pooledGradient, c);
-        Embedding.BackwardPooled(slots, Encoder.SlotsPerText, Pooling.Mean, pooledGradient);
+        int width = Bags * c;
+        int h = Shape.Hidden;
+        var hidden = _hidden.AsSpan(0, batch * h);
+        var hiddenGradient = _hiddenGradient.AsSpan(0, batch * h);
+        Head.Backward(hidden, logitsGradient, hiddenGradient, h);
+        if (!emotionLogitsGradient.IsEmpty)
+        {
+            var part = _hiddenGradientPart.AsSpan(0, batch * h);
+            EmotionHead.Backward(hidden, emotionLogitsGradient, part, h);
+            System.Numerics.Tensors.TensorPrimitives.Add(hiddenGradient, part, hiddenGradient);
+        }
+        var pooledGradient = _pooledGradient.AsSpan(0, batch * width);
+        Trunk.Backward(_pooled.AsSpan(0, batch * width), hiddenGradient, pooledGradient, width);
+        var bags = Encoder.Bags;
+        var bagGradient = _bagPooled.AsSpan(0, batch * c);
+        for (int g = 0; g < Bags; g++)
+        {
+            var (offset, length) = bags[g];
+            for (int b = 0; b < batch; b++)
+            {
+                pooledGradient.Slice(b * width + g * c, c).CopyTo(bagGradient.Slice(b * c, c));
+            }
+            Embedding.BackwardPooled(GatherBag(slots, batch, offset, length), length, Pooling.Mean, bagGradient);
+        }
     }
 
     /// <summary>Classifies one message.</summary>
     /// <param name="text">The message (truncated to <see cref="ModelShape.MaxTokens"/> tokens).</param>
     public Prediction Classify(string text)
     {
-        Head.SetTraining(false);
+        SetTraining(false);
         var slots = new int[Encoder.SlotsPerText];
         int tokens = Encoder.Encode(text, slots);
         var logits = Forward(slots, 1);
         var probabilities = new float[3];
         SoftmaxCrossEntropy.Softmax(logits, 3, probabilities);
         return new Prediction(Model.FrustrationThreshold.Decide(probabilities, FrustrationThreshold), probabilities, tokens, tokens > Shape.MaxTokens);
+    }
+
+    /// <summary>Copies bag <c>[offset, offset + length)</c> of every text into a contiguous batch x length block.</summary>
+    private ReadOnlySpan<int> GatherBag(ReadOnlySpan<int> slots, int batch, int offset, int length)
+    {
+        int perText = Encoder.SlotsPerText;
+        var ids = _bagIds.AsSpan(0, batch * length);
+        for (int b = 0; b < batch; b++)
+        {
+            slots.Slice(b * perText + offset, length).CopyTo(ids.Slice(b * length, length));
+        }
+        return ids;
     }
 }
