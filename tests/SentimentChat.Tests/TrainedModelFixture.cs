@@ -8,11 +8,15 @@ namespace SentimentChat.Tests;
 /// </summary>
 public sealed class TrainedModelFixture : IDisposable
 {
+    public const int Epochs = 3;
+
+    public const ulong Seed = 1;
+
     public TrainedModelFixture()
     {
         Folder = Directory.CreateTempSubdirectory("sentimentchat-").FullName;
         ModelPath = Path.Combine(Folder, "model.safetensors");
-        Outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: 3, Seed: 1));
+        Outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: Epochs, Seed: Seed));
         ModelFile.Save(ModelPath, Outcome.Model, TrainingRecipe.Metrics(Outcome));
     }
 

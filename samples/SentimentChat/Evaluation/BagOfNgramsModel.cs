@@ -160,6 +160,21 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         return matrix;
     }
 
+    /// <summary>P(frustrated), P(positive), P(other) for every text (rows of 3).</summary>
+    public float[] Probabilities(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        int f = WordFeatures.MaxFeatures;
+        var features = WordFeatures.Of(texts, _options.Buckets);
+        var probabilities = new float[texts.Count * 3];
+        for (int start = 0; start < texts.Count; start += MaxBatch)
+        {
+            int n = Math.Min(MaxBatch, texts.Count - start);
+            SoftmaxCrossEntropy.Softmax(Logits(features.AsSpan(start * f, n * f), n), 3, probabilities.AsSpan(start * 3, n * 3));
+        }
+        return probabilities;
+    }
+
     private Span<float> Logits(ReadOnlySpan<int> features, int n)
     {
         var logits = _logits.AsSpan(0, n * 3);

@@ -6,34 +6,24 @@ using SentimentChat.Text;
 namespace SentimentChat.Model;
 
 /// <summary>
-/// Trains the classifier with class-weighted softmax cross-entropy (GoEmotions has 2.6 "other" comments for every
-/// frustrated one, so unweighted training would learn to under-call frustration, the class the chat needs most),
-/// plus λ times the binary cross-entropy of GoEmotions' 28 emotions on the messages that carry them.
+/// Trains the classifier with class-weighted softmax cross-entropy: GoEmotions has 2.6 "other" comments for every
+/// frustrated one, so unweighted training would learn to under-call frustration, the class the chat needs most.
 /// </summary>
 public sealed class ClassificationTask : ITrainingTask<EncodedText>
 {
     private readonly SentimentClassifier _model;
     private readonly SoftmaxCrossEntropy _loss;
-    private readonly BinaryCrossEntropyWithLogits _emotionLoss = new();
-    private readonly float _emotionWeight;
     private readonly int[] _slots;
     private readonly int[] _targets = new int[SentimentClassifier.MaxBatch];
-    private readonly uint[] _emotions = new uint[SentimentClassifier.MaxBatch];
     private readonly float[] _gradient = new float[SentimentClassifier.MaxBatch * 3];
-    private readonly float[] _emotionTargets = new float[SentimentClassifier.MaxBatch * Emotions.Count];
-    private readonly float[] _emotionLogits = new float[SentimentClassifier.MaxBatch * Emotions.Count];
-    private readonly float[] _emotionGradient = new float[SentimentClassifier.MaxBatch * Emotions.Count];
-    private readonly float[] _emotionGradientRows = new float[SentimentClassifier.MaxBatch * Emotions.Count];
 
     /// <summary>Creates the task.</summary>
     /// <param name="model">The classifier.</param>
     /// <param name="classWeights">One weight per class (see <see cref="InverseFrequencyWeights"/>).</param>
-    /// <param name="emotionWeight">λ: the weight of the auxiliary emotion loss (0 trains the three classes only).</param>
-    public ClassificationTask(SentimentClassifier model, ReadOnlySpan<float> classWeights, float emotionWeight = 0f)
+    public ClassificationTask(SentimentClassifier model, ReadOnlySpan<float> classWeights)
     {
         _model = model;
         _loss = new SoftmaxCrossEntropy(3, classWeights);
-        _emotionWeight = emotionWeight;
         _slots = new int[SentimentClassifier.MaxBatch * model.Encoder.SlotsPerText];
     }
 
@@ -53,75 +43,21 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
     {
         _model.SetTraining(true);
         int n = Gather(batch);
-        var slots = _slots.AsSpan(0, n * _model.Encoder.SlotsPerText);
-        var logits = _model.Forward(slots, n);
+        var logits = _model.Forward(_slots.AsSpan(0, n * _model.Encoder.SlotsPerText), n);
         float loss = _loss.Compute(logits, _targets.AsSpan(0, n), _gradient.AsSpan(0, n * 3));
-        if (_emotionWeight == 0f)
-        {
-            _model.Backward(slots, n, _gradient.AsSpan(0, n * 3));
-            return loss;
-        }
-        loss += _emotionWeight * EmotionLoss(n);
-        _model.Backward(slots, n, _gradient.AsSpan(0, n * 3), _emotionGradientRows.AsSpan(0, n * Emotions.Count));
+        _model.Backward(_slots.AsSpan(0, n * _model.Encoder.SlotsPerText), n, _gradient.AsSpan(0, n * 3));
         return loss;
-    }
-
-    /// <summary>
-    /// The emotion loss over the batch's rows that carry emotions (support messages have none), with its gradient
-    /// scattered back to those rows (λ-scaled, zero elsewhere) in <c>_emotionGradientRows</c>.
-    /// </summary>
-    private float EmotionLoss(int n)
-    {
-        int k = Emotions.Count;
-        var all = _model.ForwardEmotions(n);
-        int labelled = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (_emotions[i] == 0)
-            {
-                continue;
-            }
-            all.Slice(i * k, k).CopyTo(_emotionLogits.AsSpan(labelled * k, k));
-            var targets = _emotionTargets.AsSpan(labelled * k, k);
-            for (int e = 0; e < k; e++)
-            {
-                targets[e] = (_emotions[i] >> e & 1) != 0 ? 1f : 0f;
-            }
-            labelled++;
-        }
-        var rows = _emotionGradientRows.AsSpan(0, n * k);
-        rows.Clear();
-        if (labelled == 0)
-        {
-            return 0f;
-        }
-        var gradient = _emotionGradient.AsSpan(0, labelled * k);
-        float loss = _emotionLoss.Compute(_emotionLogits.AsSpan(0, labelled * k), _emotionTargets.AsSpan(0, labelled * k), gradient);
-        // The loss is a mean over labelled rows x 28; rescale to a per-example sum over emotions, weighted by the
-        // labelled share of the batch, so λ means "an emotion-labelled message's 28 binary losses count λ times".
-        float scale = _emotionWeight * k * labelled / n;
-        int next = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (_emotions[i] != 0)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(gradient.Slice(next++ * k, k), scale, rows.Slice(i * k, k));
-            }
-        }
-        return loss * k * labelled / n;
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Reports GoEmotions' and the customer-service messages' macro-F1 apart (a message with emotions is GoEmotions',
-    /// one without is a support message) and <c>score</c>, their mean (or the one there is): the early-stopping
-    /// metric, so neither domain is traded away for the other.
+    /// Reports GoEmotions' and the customer-service messages' macro-F1 apart and <c>score</c>, their mean (or the one
+    /// there is): the early-stopping metric, so neither domain is traded away for the other.
     /// </remarks>
     public EvaluationResult Evaluate(IReadOnlyList<EncodedText> examples)
     {
+        ArgumentNullException.ThrowIfNull(examples);
         var (matrix, loss) = Score(examples);
-        var goEmotions = examples.Where(e => e.Emotions != 0).ToList();
-        var support = examples.Where(e => e.Emotions == 0).ToList();
         var metrics = new Dictionary<string, double>
         {
             ["accuracy"] = matrix.Accuracy,
@@ -130,15 +66,14 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
             ["recall_frustrated"] = matrix.Recall(Labels.Frustrated),
         };
         var scores = new List<double>();
-        if (goEmotions.Count > 0)
+        foreach (var (name, isSupport) in new[] { ("goemotions_macro_f1", false), ("support_macro_f1", true) })
         {
-            metrics["goemotions_macro_f1"] = Score(goEmotions).Matrix.MacroF1;
-            scores.Add(metrics["goemotions_macro_f1"]);
-        }
-        if (support.Count > 0)
-        {
-            metrics["support_macro_f1"] = Score(support).Matrix.MacroF1;
-            scores.Add(metrics["support_macro_f1"]);
+            var part = examples.Where(e => e.IsSupport == isSupport).ToList();
+            if (part.Count > 0)
+            {
+                metrics[name] = Score(part).Matrix.MacroF1;
+                scores.Add(metrics[name]);
+            }
         }
         metrics["score"] = scores.Count > 0 ? scores.Average() : matrix.MacroF1;
         return new EvaluationResult(loss, metrics);
@@ -195,7 +130,6 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
         {
             batch[i].Slots.Span.CopyTo(_slots.AsSpan(i * width, width));
             _targets[i] = batch[i].Label;
-            _emotions[i] = batch[i].Emotions;
         }
         return batch.Length;
     }

@@ -4,7 +4,7 @@ namespace SentimentChat.Model;
 
 /// <summary>
 /// The training data shipped with the sample: GoEmotions' Reddit comments mapped to three classes (Apache-2.0; see
-/// Data/goemotions-frustration/NOTICE.md), with their fine-grained emotions, and the project's own customer-service
+/// Data/goemotions-frustration/NOTICE.md), and the project's own customer-service
 /// messages (Data/support/README.md).
 /// </summary>
 public static class Corpus
@@ -15,11 +15,11 @@ public static class Corpus
     /// <summary>The folder holding the customer-service corpus next to the executable.</summary>
     public static string SupportFolder { get; } = Path.Combine(AppContext.BaseDirectory, "Data", "support");
 
-    /// <summary>43,410 training comments, each with its emotions.</summary>
-    public static List<LabeledText> Train() => WithEmotions("train");
+    /// <summary>43,410 training comments.</summary>
+    public static List<LabeledText> Train() => TsvReader.Read(Path.Combine(Folder, "train.tsv"));
 
     /// <summary>5,426 development comments (used for early stopping and reporting; the official test split is held back).</summary>
-    public static List<LabeledText> Dev() => WithEmotions("dev");
+    public static List<LabeledText> Dev() => TsvReader.Read(Path.Combine(Folder, "dev.tsv"));
 
     /// <summary>The customer-service messages of one split (<c>train</c>, <c>dev</c> or <c>test</c>).</summary>
     public static List<LabeledText> Support(string split) => SupportCorpus.Read(Path.Combine(SupportFolder, "messages"), split);
@@ -32,33 +32,8 @@ public static class Corpus
         var encoded = new EncodedText[texts.Count];
         for (int i = 0; i < encoded.Length; i++)
         {
-            encoded[i] = new EncodedText(slots.AsMemory(i * width, width), texts[i].Label, texts[i].Emotions);
+            encoded[i] = new EncodedText(slots.AsMemory(i * width, width), texts[i].Label, texts[i].IsSupport);
         }
         return encoded;
-    }
-
-    /// <summary>
-    /// The mapped split with each comment's emotion ids from <c>original/</c> (same rows, same order). The mapped
-    /// label is checked against the one the ids give, so a reordered or edited file fails loudly.
-    /// </summary>
-    private static List<LabeledText> WithEmotions(string split)
-    {
-        string mappedPath = Path.Combine(Folder, split + ".tsv");
-        string originalPath = Path.Combine(Folder, "original", split + ".tsv");
-        var mapped = TsvReader.Read(mappedPath);
-        var masks = GoEmotionsOriginal.ReadEmotionMasks(originalPath);
-        if (masks.Count != mapped.Count)
-        {
-            throw new DataFormatException($"{originalPath} has {masks.Count} rows but {mappedPath} has {mapped.Count}.");
-        }
-        for (int i = 0; i < mapped.Count; i++)
-        {
-            if (Emotions.Label(masks[i]) != mapped[i].Label)
-            {
-                throw new DataFormatException($"{mappedPath}:{i + 1}: label '{Labels.Names[mapped[i].Label]}' disagrees with the emotions of {originalPath}:{i + 1}.");
-            }
-            mapped[i] = mapped[i] with { Emotions = masks[i] };
-        }
-        return mapped;
     }
 }

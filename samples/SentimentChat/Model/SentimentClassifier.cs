@@ -8,13 +8,12 @@ namespace SentimentChat.Model;
 /// <summary>
 /// The frustration classifier, built only from ParameterKit parts: one <see cref="EmbeddingLayer"/> whose rows are
 /// tokens, token pairs, character n-grams and style cues; each of the encoder's three bags mean-pooled on its own
-/// and the three vectors concatenated; a trunk <c>Dropout → Linear(3C→H) → GELU → Dropout</c>; then two heads:
-/// <c>Linear(H→3)</c> for frustrated / positive / other, and <c>Linear(H→28)</c> for GoEmotions' fine-grained
-/// emotions, an auxiliary target used in training only.
+/// and the three vectors concatenated; a trunk <c>Dropout → Linear(3C→H) → GELU → Dropout</c>; then
+/// the head <c>Linear(H→3)</c> for frustrated / positive / other.
 /// </summary>
 /// <remarks>
 /// Parameters: <c>embedding.weight</c> rows x C, <c>trunk.1.weight</c> H x 3C, <c>trunk.1.bias</c>,
-/// <c>head.weight</c> 3 x H, <c>head.bias</c>, <c>emotions.weight</c> 28 x H, <c>emotions.bias</c>. Buffers are
+/// <c>head.weight</c> 3 x H, <c>head.bias</c>. Buffers are
 /// sized for <see cref="MaxBatch"/> rows once, so training and classification steps allocate nothing.
 /// </remarks>
 public sealed class SentimentClassifier
@@ -29,9 +28,7 @@ public sealed class SentimentClassifier
     private readonly float[] _pooledGradient;
     private readonly float[] _hidden;
     private readonly float[] _hiddenGradient;
-    private readonly float[] _hiddenGradientPart;
     private readonly float[] _logits = new float[MaxBatch * 3];
-    private readonly float[] _emotionLogits = new float[MaxBatch * Text.Emotions.Count];
 
     /// <summary>Declares the model (call <see cref="ParameterStore.Materialize(ulong)"/> or load a file next).</summary>
     public SentimentClassifier(ModelShape shape)
@@ -50,7 +47,6 @@ public sealed class SentimentClassifier
             .Add(s => new Gelu(s))
             .Add(s => new Dropout(s, shape.Dropout, seed: 29));
         Head = new Linear(Store.Scope("head"), shape.Hidden, Labels.Names.Count);
-        EmotionHead = new Linear(Store.Scope("emotions"), shape.Hidden, Text.Emotions.Count);
         int widest = Encoder.Bags.Max(b => b.Length);
         _bagIds = new int[MaxBatch * widest];
         _bagPooled = new float[MaxBatch * shape.Channels];
@@ -58,7 +54,6 @@ public sealed class SentimentClassifier
         _pooledGradient = new float[MaxBatch * pooledWidth];
         _hidden = new float[MaxBatch * shape.Hidden];
         _hiddenGradient = new float[MaxBatch * shape.Hidden];
-        _hiddenGradientPart = new float[MaxBatch * shape.Hidden];
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -78,9 +73,6 @@ public sealed class SentimentClassifier
 
     /// <summary>Hidden layer to the three logits.</summary>
     public Linear Head { get; }
-
-    /// <summary>Hidden layer to the 28 emotion logits (training signal only).</summary>
-    public Linear EmotionHead { get; }
 
     /// <summary>τ of the frustration decision rule (see <see cref="FrustrationThreshold"/>); 0.5 until chosen on dev.</summary>
     public float FrustrationThreshold { get; set; } = 0.5f;
@@ -114,19 +106,8 @@ public sealed class SentimentClassifier
         return logits;
     }
 
-    /// <summary>The 28 emotion logits per text of the last <see cref="Forward"/> (batch x 28).</summary>
-    public ReadOnlySpan<float> ForwardEmotions(int batch)
-    {
-        var logits = _emotionLogits.AsSpan(0, batch * Text.Emotions.Count);
-        EmotionHead.Forward(_hidden.AsSpan(0, batch * Shape.Hidden), logits, Shape.Hidden);
-        return logits;
-    }
-
-    /// <summary>
-    /// Back-propagates dLoss/dLogits of the last <see cref="Forward"/> (and, when given, dLoss/dEmotionLogits of the
-    /// last <see cref="ForwardEmotions"/>) into every parameter's gradient.
-    /// </summary>
-    public void Backward(ReadOnlySpan<int> slots, int batch, ReadOnlySpan<float> logitsGradient, ReadOnlySpan<float> emotionLogitsGradient = default)
+    /// <summary>Back-propagates dLoss/dLogits of the last <see cref="Forward"/> into every parameter's gradient.</summary>
+    public void Backward(ReadOnlySpan<int> slots, int batch, ReadOnlySpan<float> logitsGradient)
     {
         int c = Shape.Channels;
         int width = Bags * c;
@@ -134,12 +115,6 @@ public sealed class SentimentClassifier
         var hidden = _hidden.AsSpan(0, batch * h);
         var hiddenGradient = _hiddenGradient.AsSpan(0, batch * h);
         Head.Backward(hidden, logitsGradient, hiddenGradient, h);
-        if (!emotionLogitsGradient.IsEmpty)
-        {
-            var part = _hiddenGradientPart.AsSpan(0, batch * h);
-            EmotionHead.Backward(hidden, emotionLogitsGradient, part, h);
-            System.Numerics.Tensors.TensorPrimitives.Add(hiddenGradient, part, hiddenGradient);
-        }
         var pooledGradient = _pooledGradient.AsSpan(0, batch * width);
         Trunk.Backward(_pooled.AsSpan(0, batch * width), hiddenGradient, pooledGradient, width);
         var bags = Encoder.Bags;

@@ -3,8 +3,8 @@ namespace SentimentChat.Text;
 /// <summary>One labelled message.</summary>
 /// <param name="Text">The message.</param>
 /// <param name="Label">The class index into <see cref="Labels.Names"/>.</param>
-/// <param name="Emotions">GoEmotions' fine-grained labels as a bit mask over <see cref="Text.Emotions.Names"/>, or 0 when the source has none.</param>
-public readonly record struct LabeledText(string Text, int Label, uint Emotions = 0);
+/// <param name="IsSupport">Whether it comes from the customer-service corpus (dev scores are reported per source).</param>
+public readonly record struct LabeledText(string Text, int Label, bool IsSupport = false);
 
 /// <summary>The three classes the chat distinguishes, in the order of the model's outputs.</summary>
 public static class Labels

@@ -49,7 +49,7 @@ public static class SupportCorpus
                 }
                 if (fields[1] == split)
                 {
-                    messages.Add(new LabeledText(fields[3], Labels.IndexOf(fields[2])));
+                    messages.Add(new LabeledText(fields[3], Labels.IndexOf(fields[2]), IsSupport: true));
                 }
             }
         }

@@ -1,0 +1,63 @@
+using SentimentChat.Evaluation;
+using SentimentChat.Model;
+using SentimentChat.Text;
+
+namespace SentimentChat.Tests;
+
+/// <summary>The trained classifier against its baselines, its decision rule and its file.</summary>
+[Collection(TrainedModelCollection.Name)]
+public sealed class ClassifierTests(TrainedModelFixture fixture)
+{
+    [Fact]
+    public void TheClassifierBeatsTheTunedLogisticRegressionOnBothDevSplits()
+    {
+        var regression = new BagOfNgramsModel(Baselines.LogisticRegression, TrainingRecipe.TrainingTexts(new RecipeOptions()));
+        double goEmotions = regression.Score(Corpus.Dev()).MacroF1;
+        double support = regression.Score(Corpus.Support("dev")).MacroF1;
+        Assert.True(fixture.Outcome.GoEmotionsDev.MacroF1 > goEmotions - 0.01, $"GoEmotions dev macro-F1 {fixture.Outcome.GoEmotionsDev.MacroF1:F4} vs regression {goEmotions:F4}");
+        Assert.True(fixture.Outcome.SupportDev.MacroF1 > support, $"support dev macro-F1 {fixture.Outcome.SupportDev.MacroF1:F4} vs regression {support:F4}");
+    }
+
+    [Fact]
+    public void FrustratedCustomersAreCaughtOnTheSupportDevSplit()
+    {
+        var dev = fixture.Outcome.SupportDev;
+        Assert.True(dev.Recall(Labels.Frustrated) >= 0.8, $"recall {dev.Recall(Labels.Frustrated):F3}");
+        Assert.True(dev.Precision(Labels.Frustrated) >= 0.8, $"precision {dev.Precision(Labels.Frustrated):F3}");
+        Assert.True(dev.MacroF1 >= 0.8, $"macro-F1 {dev.MacroF1:F3}");
+    }
+
+    [Fact]
+    public void TheMajorityBaselineAnswersTheCommonestTrainingClass()
+    {
+        var majority = new MajorityClass([new("a", Labels.Other), new("b", Labels.Other), new("c", Labels.Positive)]);
+        var matrix = majority.Score([new("x", Labels.Frustrated), new("y", Labels.Other)]);
+        Assert.Equal(1, matrix[Labels.Frustrated, Labels.Other]);
+        Assert.Equal(1, matrix[Labels.Other, Labels.Other]);
+        Assert.Contains("other", majority.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheModelFileHoldsNoWallClockFigureAndRoundTrips()
+    {
+        using (var file = ParameterKit.SafeTensors.SafeTensorsFile.Open(fixture.ModelPath))
+        {
+            Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("time", StringComparison.Ordinal));
+            Assert.True(new FileInfo(fixture.ModelPath).Length <= 25_000_000, $"{new FileInfo(fixture.ModelPath).Length} bytes");
+        }
+        var loaded = ModelFile.Load(fixture.ModelPath);
+        foreach (string text in new[] { "I've been waiting 2 hours and nobody answers", "thank you so much!", "what time do you open?" })
+        {
+            Assert.Equal(fixture.Outcome.Model.Classify(text).Probabilities, loaded.Classify(text).Probabilities);
+        }
+    }
+
+    [Fact]
+    public void TheSameSeedWritesTheSameBytes()
+    {
+        var again = TrainingRecipe.Run(new RecipeOptions(Epochs: TrainedModelFixture.Epochs, Seed: TrainedModelFixture.Seed));
+        string path = Path.Combine(fixture.Folder, "again.safetensors");
+        ModelFile.Save(path, again.Model, TrainingRecipe.Metrics(again));
+        Assert.Equal(File.ReadAllBytes(fixture.ModelPath), File.ReadAllBytes(path));
+    }
+}
