@@ -11,7 +11,7 @@ public static class Baselines
     /// <summary>Multinomial logistic regression over hashed word unigrams and bigrams.</summary>
     public static BagOfNgramsOptions LogisticRegression { get; } = new(
         "hashed unigram+bigram logistic regression (L2 and class weights tuned on dev)",
-        Width: 0, Buckets: 1 << 20, Epochs: 4, LearningRate: 0.003, L2: 1e-6f, ClassWeighting.SquareRootInverse);
+        Width: 0, Buckets: 1 << 20, Epochs: 4, LearningRate: 0.003, L2: 1e-4f, ClassWeighting.Inverse);
 
     /// <summary>fastText's supervised model: unigram and bigram embeddings averaged, then linear.</summary>
     public static BagOfNgramsOptions FastText { get; } = new(
