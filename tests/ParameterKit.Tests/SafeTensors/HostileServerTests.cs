@@ -7,7 +7,8 @@ namespace ParameterKit.Tests.SafeTensors;
 /// <summary>
 /// <see cref="HttpRangeSource"/> against servers that misbehave on purpose (127.0.0.1 only): every failure is a
 /// typed <see cref="RemoteReadException"/> within the client's timeout, never a hang, never unbounded memory, and
-/// redirects go only where the policy allows. Each test is bounded: the client timeout is 1 s and every await
+/// redirects go only where the policy allows. Each test is bounded: the client timeout is 1 s where the timeout is the point (5 s elsewhere, as the machine may
+/// be busy) and every await
 /// carries a 20 s guard, so a regression fails instead of hanging the run.
 /// </summary>
 public sealed class HostileServerTests
@@ -25,7 +26,7 @@ public sealed class HostileServerTests
         return file;
     }
 
-    private static HttpClient Client(double seconds = 1) =>
+    private static HttpClient Client(double seconds = 5) =>
         new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(seconds) };
 
     private static async Task<RemoteReadException> Fails(Func<Task> read)
@@ -45,7 +46,7 @@ public sealed class HostileServerTests
             await ScriptedHttpServer.WriteAsync(stream, "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-7/100\r\nContent-Length: 8\r\n\r\n", stop);
             await Task.Delay(Timeout.Infinite, stop);
         });
-        using HttpClient client = Client();
+        using HttpClient client = Client(seconds: 1);
 
         var e = await Fails(() => new HttpRangeSource(client, server.At("/m.safetensors")).ReadHeaderAsync().AsTask());
 
@@ -67,7 +68,7 @@ public sealed class HostileServerTests
                 await stream.WriteAsync(new byte[1], stop);
             }
         });
-        using HttpClient client = Client();
+        using HttpClient client = Client(seconds: 1);
 
         var e = await Fails(() => new HttpRangeSource(client, server.At("/m.safetensors")).ReadAsync(0, 8).AsTask());
 
@@ -89,7 +90,7 @@ public sealed class HostileServerTests
             await ScriptedHttpServer.WriteAsync(stream, $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 8-{file.Length - 9}/{file.Length}\r\nContent-Length: {file.Length - 16}\r\n\r\n", stop);
             await Task.Delay(Timeout.Infinite, stop);
         });
-        using HttpClient client = Client();
+        using HttpClient client = Client(seconds: 1);
 
         var e = await Fails(() => new HttpRangeSource(client, server.At("/m.safetensors")).ReadHeaderAsync().AsTask());
 
@@ -199,7 +200,7 @@ public sealed class HostileServerTests
         using var target = new ScriptedHttpServer(ScriptedHttpServer.Serving(file));
         // 127.0.0.1 and localhost are different hosts to a client (as to a browser), though one socket here.
         using var origin = new ScriptedHttpServer(ScriptedHttpServer.RedirectingTo(target.At("/m.safetensors", host: "localhost").ToString()));
-        using HttpClient client = Client(seconds: 3);
+        using HttpClient client = Client();
 
         SafeTensorsHeader header = await new HttpRangeSource(client, origin.At("/m.safetensors", userInfo: "user:secret@"))
             .ReadHeaderAsync().AsTask().WaitAsync(Guard);
