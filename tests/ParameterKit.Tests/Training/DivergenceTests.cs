@@ -119,9 +119,10 @@ public sealed class DivergenceTests
     [Fact]
     public void A_loss_jump_of_orders_of_magnitude_reaches_the_callbacks_and_training_goes_on()
     {
-        // Batch 11 (examples 320-351, no shuffling) has its features scaled by 1e10, as in issue 17: with clipping
-        // the step stays finite, so nothing would be said without the spike report.
-        var poisoned = Train.Select((e, i) => i / 32 == 10 ? e with { Features = [.. e.Features.Select(f => f * 1e10f)] } : e).ToArray();
+        // Batch 11 (examples 320-351, no shuffling) has its features scaled by -1e10, as in issue 17 (negated, so the
+        // logits are confidently wrong rather than confidently right): with clipping the step stays finite, so
+        // nothing would be said without the spike report.
+        var poisoned = Train.Select((e, i) => i / 32 == 10 ? e with { Features = [.. e.Features.Select(f => f * -1e10f)] } : e).ToArray();
         var task = new BlobClassifierTask(3);
         var trainer = new Trainer<BlobExample>(task, new AdamW(task.Store, learningRate: 0.01),
             new TrainerOptions { BatchSize = 32, Shuffle = false, ClipGradientNorm = 1f });
@@ -130,6 +131,7 @@ public sealed class DivergenceTests
 
         TrainingResult result = trainer.Fit(poisoned);
 
+        Assert.True(recorder.Spikes.Count > 0, "no spike among step losses " + string.Join(", ", recorder.Losses));
         LossSpike spike = recorder.Spikes[0];
         Assert.Equal(11, spike.Step);
         Assert.Equal(recorder.Losses[10], spike.Loss);
