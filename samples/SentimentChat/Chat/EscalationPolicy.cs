@@ -1,0 +1,102 @@
+using SentimentChat.Model;
+using SentimentChat.Text;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// Decides after each customer turn whether to offer a human agent, from the whole conversation so far: the
+/// classifier's per-turn predictions and the text itself. The rules, checked in this order (the first that holds
+/// is the reason):
+/// <list type="number">
+/// <item><see cref="EscalationReason.PersonRequested"/>: the customer asks for a person, manager, supervisor or a
+/// call, whatever the tone.</item>
+/// <item><see cref="EscalationReason.ThreatToLeave"/>: a chargeback, lawsuit, bad review, regulator or switching
+/// provider, whatever the tone; cancelling or leaving only when the turn is frustrated and not a how-to question
+/// ("how do I cancel my order" is a question, "cancel it, I'm done" is a threat).</item>
+/// <item><see cref="EscalationReason.RepeatedContact"/>: a frustrated turn that says it is not the first contact.</item>
+/// <item><see cref="EscalationReason.EscalatingTone"/>: shouting, "!!"/"??" or exasperated words after an earlier
+/// frustrated turn.</item>
+/// <item><see cref="EscalationReason.SustainedFrustration"/>: frustrated twice in a row (or, with
+/// <see cref="Settings.TwoOfLastThree"/>, twice among the last three turns).</item>
+/// </list>
+/// One instance follows one conversation; create a new one per conversation.
+/// </summary>
+/// <param name="settings">The knobs; <see cref="Settings.Default"/> when null.</param>
+public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
+{
+    private readonly List<bool> _frustrated = [];
+
+    /// <summary>The policy's few knobs, tuned on the conversations' dev split only.</summary>
+    /// <param name="TwoOfLastThree">Whether two frustrated turns among the last three count as sustained, not only
+    /// two in a row. Off by default: a calm turn between two complaints usually means the bot's answer helped.</param>
+    /// <param name="FrustrationFloor">A turn counts as frustrated for these rules when the classifier says so, or
+    /// when P(frustrated) reaches this floor (the classifier's own threshold is tuned for single messages, where a
+    /// false alarm costs an apology; here a miss costs an unhappy customer left with a bot).</param>
+    public sealed record Settings(bool TwoOfLastThree = false, float FrustrationFloor = 1f)
+    {
+        /// <summary>The tuned defaults.</summary>
+        public static Settings Default { get; } = new();
+    }
+
+    /// <summary>The knobs in use.</summary>
+    public Settings Options { get; } = settings ?? Settings.Default;
+
+    /// <summary>Customer turns observed so far.</summary>
+    public int Turns => _frustrated.Count;
+
+    /// <summary>The decision after the last observed turn.</summary>
+    public EscalationReason Last { get; private set; }
+
+    /// <summary>The 0-based turn of the first offer, or null while none was made.</summary>
+    public int? FirstOffer { get; private set; }
+
+    /// <summary>Observes one customer turn and decides whether to offer a human after it.</summary>
+    /// <param name="message">What the customer wrote.</param>
+    /// <param name="prediction">The classifier's reading of <paramref name="message"/>.</param>
+    /// <returns>Why to offer a human now, or <see cref="EscalationReason.None"/>.</returns>
+    public EscalationReason Observe(string message, Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(prediction);
+        bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor;
+        bool frustratedBefore = _frustrated.Contains(true);
+        _frustrated.Add(frustrated);
+        Last = Decide(message, frustrated, frustratedBefore);
+        if (Last != EscalationReason.None)
+        {
+            FirstOffer ??= Turns - 1;
+        }
+        return Last;
+    }
+
+    private EscalationReason Decide(string message, bool frustrated, bool frustratedBefore)
+    {
+        if (EscalationPhrases.RequestsPerson(message))
+        {
+            return EscalationReason.PersonRequested;
+        }
+        if (EscalationPhrases.ThreatensAction(message) || (frustrated && EscalationPhrases.TalksOfLeaving(message)))
+        {
+            return EscalationReason.ThreatToLeave;
+        }
+        if (frustrated && EscalationPhrases.SaysRepeatedContact(message))
+        {
+            return EscalationReason.RepeatedContact;
+        }
+        if (frustratedBefore && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message)))
+        {
+            return EscalationReason.EscalatingTone;
+        }
+        return SustainedFrustration() ? EscalationReason.SustainedFrustration : EscalationReason.None;
+    }
+
+    private bool SustainedFrustration()
+    {
+        int n = _frustrated.Count;
+        if (n < 2 || !_frustrated[n - 1])
+        {
+            return false;
+        }
+        return _frustrated[n - 2] || (Options.TwoOfLastThree && n >= 3 && _frustrated[n - 3]);
+    }
+}
