@@ -61,6 +61,20 @@ public sealed class CommandLineTests
         Assert.Equal("", run.Error);
     }
 
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("classify")]
+    [InlineData("evaluate")]
+    [InlineData("train")]
+    public async Task EveryCommandsHelpRenders(string command)
+    {
+        // Help text goes through Spectre's markup: an unescaped bracket in a description crashes it.
+        var run = await SampleRunner.Run("", command, "--help");
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.Contains("--model", run.Output, StringComparison.Ordinal);
+        Assert.Equal("", run.Error);
+    }
+
     [Fact]
     public async Task JsonErrorsGoToStandardErrorAsJson()
     {

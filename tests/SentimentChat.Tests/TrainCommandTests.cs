@@ -27,7 +27,7 @@ public sealed class TrainCommandTests
             Assert.True(File.Exists(Path.Combine(folder, "model.svg")));
             using (var file = SafeTensorsFile.Open(model))
             {
-                Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("time", StringComparison.Ordinal));
+                Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("elapsed", StringComparison.Ordinal));
             }
             Assert.NotNull(ModelFile.Load(model));
 

@@ -26,7 +26,8 @@ public sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateCom
 
         /// <summary>A labelled conversations file.</summary>
         [CommandOption("--conversations <FILE>")]
-        [Description("A JSON Lines file of conversations: {\"id\", \"turns\": [{\"text\", \"label\"}], \"escalate_at\": K or null}.")]
+        // No square brackets in descriptions: Spectre reads them as markup when it renders the help.
+        [Description("A JSON Lines file of conversations, one object per line: id, turns (each with text and label) and escalate_at (the 0-based turn a human is due, or null).")]
         public string? Conversations { get; init; }
 
         /// <summary>Also train and score the baseline.</summary>
