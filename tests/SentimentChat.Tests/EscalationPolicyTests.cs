@@ -26,6 +26,10 @@ public sealed class EscalationPolicyTests
     [InlineData("please escalate this")]
     [InlineData("can someone call me? 0123 456 789")]
     [InlineData("transfer me to customer service")]
+    [InlineData("MANAGER. now.")]
+    [InlineData("is there a manager I can talk to please?")]
+    [InlineData("can I speak to someone senior please")]
+    [InlineData("Please put me through to a technician, not the bot")]
     [InlineData("i want your manger NOW")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
@@ -38,6 +42,8 @@ public sealed class EscalationPolicyTests
     [InlineData("where is my order? it's due tomorrow")]
     [InlineData("my travel agent booked the flight, can you see it?")]
     [InlineData("I'm a human resources manager, can I order for my team")]
+    [InlineData("I have power of attorney for my mother, can I be added to her account?")]
+    [InlineData("is this the second bill or a reminder?")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -48,6 +54,11 @@ public sealed class EscalationPolicyTests
     [InlineData("I'm switching to another provider")]
     [InlineData("i'm done with you people")]
     [InlineData("I will never order from you again")]
+    [InlineData("close the card, I'll move my spending to another bank")]
+    [InlineData("or I'll file a complaint")]
+    [InlineData("if this isn't refunded I'm disputing it with my card company")]
+    [InlineData("I'm going to post about this on your Facebook page")]
+    [InlineData("If this is how it's going to be I'll do my shopping elsewhere")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -57,6 +68,9 @@ public sealed class EscalationPolicyTests
         Assert.Equal(EscalationReason.ThreatToLeave, First("cancel my subscription, this is the last straw", Frustrated));
         Assert.Equal(EscalationReason.ThreatToLeave, First("i will cancle my contract", Frustrated));
         Assert.Equal(EscalationReason.None, First("please cancel my subscription from next month", Other));
+        // A polite request to cancel, even if the classifier reads it as frustrated, is a request; anger makes it a threat.
+        Assert.Equal(EscalationReason.None, First("I want to cancel my gym membership please", Frustrated));
+        Assert.Equal(EscalationReason.ThreatToLeave, First("just cancel it please, this is ridiculous", Frustrated));
         Assert.Equal(EscalationReason.None, First("how do I cancel my subscription? it keeps charging me", Frustrated));
         // The company cancelling is a complaint, not a threat (one frustrated turn alone does not escalate).
         Assert.Equal(EscalationReason.None, First("you cancelled my flight without telling me", Frustrated));
@@ -68,11 +82,22 @@ public sealed class EscalationPolicyTests
     [InlineData("I've contacted you 4 times about the same refund")]
     [InlineData("nobody ever answers the phone")]
     [InlineData("yet again my order is missing")]
-    public void RepeatedContactNeedsAFrustratedTurn(string message)
+    [InlineData("This is my FIFTH email about my lost suitcase")]
+    [InlineData("I've phoned twice since and nobody came")]
+    [InlineData("I wrote a ticket on the 5th and never got any reply")]
+    public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
-        Assert.Equal(EscalationReason.None, First(message, Other));
+        Assert.Equal(EscalationReason.RepeatedContact, First(message, Other));
     }
+
+    [Theory]
+    [InlineData("I called yesterday about my appointment, can you check it?")]
+    [InlineData("do I need to talk to an agent to keep my number?")]
+    [InlineData("the locker code doesn't work, I've tried it 3 times")]
+    [InlineData("will they call before they come?")]
+    public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
+        Assert.Equal(EscalationReason.None, First(message, Other));
 
     [Theory]
     [InlineData("it's STILL not working")]
@@ -83,6 +108,13 @@ public sealed class EscalationPolicyTests
     {
         Assert.Equal([EscalationReason.None, EscalationReason.EscalatingTone], Replay(("my parcel is late", Frustrated), (message, Other)));
         Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("hi, quick question about my plan", Other), (message, Other)));
+    }
+
+    [Fact]
+    public void ARaisedToneCountsAsFrustrationForTheNextTurn()
+    {
+        // "??" after no answer is frustration even when the classifier reads it as neutral.
+        Assert.Equal([EscalationReason.None, EscalationReason.None, EscalationReason.EscalatingTone], Replay(("hello", Other), ("??", Other), ("hello??? anyone", Other)));
     }
 
     [Fact]

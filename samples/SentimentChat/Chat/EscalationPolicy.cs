@@ -11,14 +11,20 @@ namespace SentimentChat.Chat;
 /// <item><see cref="EscalationReason.PersonRequested"/>: the customer asks for a person, manager, supervisor or a
 /// call, whatever the tone.</item>
 /// <item><see cref="EscalationReason.ThreatToLeave"/>: a chargeback, lawsuit, bad review, regulator or switching
-/// provider, whatever the tone; cancelling or leaving only when the turn is frustrated and not a how-to question
-/// ("how do I cancel my order" is a question, "cancel it, I'm done" is a threat).</item>
-/// <item><see cref="EscalationReason.RepeatedContact"/>: a frustrated turn that says it is not the first contact.</item>
+/// provider, whatever the tone; cancelling or leaving only when the turn is frustrated, not a how-to question and
+/// not a polite request ("how do I cancel my order" is a question, "I'd like to cancel, please" a request, "cancel
+/// it, I'm done" a threat).</item>
+/// <item><see cref="EscalationReason.RepeatedContact"/>: the turn says it is not the first contact ("third time",
+/// "already called twice", "nobody ever answers"). The labelling guideline counts such a turn as frustrated by
+/// itself, so the phrase is the evidence; the classifier need not agree.</item>
 /// <item><see cref="EscalationReason.EscalatingTone"/>: shouting, "!!"/"??" or exasperated words after an earlier
 /// frustrated turn.</item>
 /// <item><see cref="EscalationReason.SustainedFrustration"/>: frustrated twice in a row (or, with
 /// <see cref="Settings.TwoOfLastThree"/>, twice among the last three turns).</item>
 /// </list>
+/// A turn counts as frustrated for these rules when the classifier says so, when P(frustrated) reaches
+/// <see cref="Settings.FrustrationFloor"/>, or when the turn itself shouts or runs "!!"/"??" or exasperated words
+/// ("hello??" after no answer is frustration, whatever a model trained on other text thinks).
 /// One instance follows one conversation; create a new one per conversation.
 /// </summary>
 /// <param name="settings">The knobs; <see cref="Settings.Default"/> when null.</param>
@@ -58,10 +64,11 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
-        bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor;
+        bool raisedTone = Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message);
+        bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor || raisedTone;
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
-        Last = Decide(message, frustrated, frustratedBefore);
+        Last = Decide(message, frustrated, frustratedBefore, raisedTone);
         if (Last != EscalationReason.None)
         {
             FirstOffer ??= Turns - 1;
@@ -69,21 +76,23 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         return Last;
     }
 
-    private EscalationReason Decide(string message, bool frustrated, bool frustratedBefore)
+    private EscalationReason Decide(string message, bool frustrated, bool frustratedBefore, bool raisedTone)
     {
         if (EscalationPhrases.RequestsPerson(message))
         {
             return EscalationReason.PersonRequested;
         }
-        if (EscalationPhrases.ThreatensAction(message) || (frustrated && EscalationPhrases.TalksOfLeaving(message)))
+        // Cancelling is a threat when said in anger; "I'd like to cancel my membership please" is a request.
+        bool angryLeaving = frustrated && EscalationPhrases.TalksOfLeaving(message) && (raisedTone || !EscalationPhrases.Polite(message));
+        if (EscalationPhrases.ThreatensAction(message) || angryLeaving)
         {
             return EscalationReason.ThreatToLeave;
         }
-        if (frustrated && EscalationPhrases.SaysRepeatedContact(message))
+        if (EscalationPhrases.SaysRepeatedContact(message))
         {
             return EscalationReason.RepeatedContact;
         }
-        if (frustratedBefore && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message)))
+        if (frustratedBefore && raisedTone)
         {
             return EscalationReason.EscalatingTone;
         }

@@ -12,7 +12,7 @@ public enum EscalationReason
     /// <summary>The customer threatened to leave, cancel in anger, charge back, sue, review or report the company.</summary>
     ThreatToLeave,
 
-    /// <summary>A frustrated turn that says this is a repeated contact ("third time", "already called").</summary>
+    /// <summary>The turn says this is a repeated contact ("third time", "already called", "nobody ever answers").</summary>
     RepeatedContact,
 
     /// <summary>Caps, "!!"/"??" or exasperated words after an earlier frustrated turn.</summary>

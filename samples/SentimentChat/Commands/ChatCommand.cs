@@ -61,7 +61,14 @@ public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Set
                 new TemplateReplyGenerator(),
                 line => Host.Console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"));
         using var disposable = replies as IDisposable;
-        await new ChatLoop(model, replies, mood, Host.Console).RunAsync(Host.Input, Host.InputIsInteractive, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await new ChatLoop(model, replies, mood, Host.Console).RunAsync(Host.Input, Host.InputIsInteractive, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C while waiting for the next message: the customer left, which is how a chat ends.
+        }
         return ExitCodes.Ok;
     }
 
