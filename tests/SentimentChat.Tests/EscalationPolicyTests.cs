@@ -171,4 +171,17 @@ public sealed class EscalationPolicyTests
         Assert.False(mood.ShouldOfferEscalation);
         Assert.Equal(1, mood.Policy.FirstOffer);
     }
+
+    [Fact]
+    public async Task TheTemplatesOfferAHumanWheneverThePolicySaysSoWhateverTheLabel()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("can I talk to a real person", Other);
+        Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", await replies.ReplyAsync("can I talk to a real person", Other, mood));
+        mood.Add("nobody ever answers the phone", Other);
+        Assert.Contains(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("nobody ever answers the phone", Other, mood), StringComparison.Ordinal);
+        mood.Add("what are your opening hours?", Other);
+        Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("what are your opening hours?", Other, mood), StringComparison.Ordinal);
+    }
 }

@@ -22,7 +22,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         string reply = prediction.Label switch
         {
             Labels.Frustrated => Frustrated(message, mood),
-            _ when mood.ShouldOfferEscalation => $"I understand. {EscalationOffer}",
+            _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
+            _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {EscalationOffer}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
             _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
         };
