@@ -69,6 +69,20 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
     }
 
     [Fact]
+    public async Task EvaluateWithBaselinesKeepsTheClassifiersFieldsOnTop()
+    {
+        string data = Path.Combine(AppContext.BaseDirectory, "Data", "customer_service.tsv");
+        var run = await SampleRunner.Run("", "evaluate", "--data", data, "--baseline", "--json", "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        Assert.Equal(["accuracy", "macro_f1", "per_class", "confusion_matrix", "baselines"], root.EnumerateObject().Select(p => p.Name));
+        var baseline = Assert.Single(root.GetProperty("baselines").EnumerateArray());
+        Assert.Contains("logistic regression", baseline.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.InRange(baseline.GetProperty("macro_f1").GetDouble(), 0, 1);
+    }
+
+    [Fact]
     public async Task TheLabelExplainsTheThresholdWhenItOverridesTheLargestProbability()
     {
         var model = fixture.Outcome.Model;

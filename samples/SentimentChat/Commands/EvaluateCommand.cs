@@ -71,33 +71,47 @@ public sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateCom
         var task = new ClassificationTask(model, [1f, 1f, 1f]);
         var (probabilities, labels) = task.Probabilities(Corpus.Encode(model, texts));
         var classifier = new EvaluationReport("classifier", FrustrationThreshold.Score(probabilities, labels, model.FrustrationThreshold));
-        EvaluationReport? baseline = null;
+        if (!settings.Json)
+        {
+            Host.Console.WriteLine(classifier.ToString());
+        }
+        IReadOnlyList<EvaluationReport> baselines = [];
         if (settings.Baseline)
         {
             if (!settings.Json)
             {
-                Host.Console.WriteLine(classifier.ToString());
                 Host.Console.WriteLine(BaselineRun.Announcement);
             }
-            baseline = new EvaluationReport("baseline (hashed unigram+bigram logistic regression)", BaselineRun.Train(model).Score(texts));
+            baselines = BaselineRun.Score(model, texts);
         }
         if (settings.Json)
         {
-            // The classifier's report is the top-level object (accuracy, macro_f1, per_class, confusion_matrix); the baseline nests.
+            // The classifier's report is the top-level object (accuracy, macro_f1, per_class, confusion_matrix); the
+            // baselines follow in an array, each with its name.
             JsonOutput.Write(Host.Console, json =>
             {
                 json.WriteStartObject();
                 classifier.WriteFields(json);
-                if (baseline is not null)
+                if (settings.Baseline)
                 {
-                    json.WritePropertyName("baseline");
-                    baseline.WriteJson(json);
+                    json.WriteStartArray("baselines");
+                    foreach (var baseline in baselines)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", baseline.Name);
+                        baseline.WriteFields(json);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
                 }
                 json.WriteEndObject();
             });
             return ExitCodes.Ok;
         }
-        Host.Console.WriteLine((baseline ?? classifier).ToString());
+        foreach (var baseline in baselines)
+        {
+            Host.Console.WriteLine(baseline.ToString());
+        }
         return ExitCodes.Ok;
     }
 

@@ -72,7 +72,10 @@ public sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand.S
         if (baseline)
         {
             console.WriteLine(BaselineRun.Announcement);
-            console.WriteLine(new EvaluationReport("baseline (dev, hashed unigram+bigram logistic regression)", BaselineRun.Train(outcome.Model).Score(Corpus.Dev())).ToString());
+            foreach (var report in BaselineRun.Score(outcome.Model, Corpus.Dev(), " (dev)"))
+            {
+                console.WriteLine(report.ToString());
+            }
         }
         return outcome.Model;
     }
