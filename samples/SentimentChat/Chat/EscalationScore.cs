@@ -6,8 +6,8 @@ namespace SentimentChat.Chat;
 /// How well the first offers of a human match the turns they were due, over a set of conversations. A conversation
 /// is correct when its first offer comes within one turn of the due turn K (K-1, K or K+1), or when no offer is made
 /// and none was due. A false escalation is an offer where none was due or more than one turn early; a miss is a
-/// conversation that needed an offer and had none by turn K+1. (An offer at K+2 or later is neither correct nor a
-/// miss of the "never" kind: it is counted as missed, since the customer waited too long.)
+/// conversation that needed an offer and had none by turn K+1 (an offer at K+2 or later came too late and counts as
+/// missed). Every conversation is exactly one of correct, false escalation or missed.
 /// </summary>
 /// <param name="Conversations">How many conversations were scored.</param>
 /// <param name="Correct">Conversations whose first offer was on time (or rightly absent).</param>
