@@ -4,7 +4,6 @@
 //      dotnet run --project samples/SentimentChat -- --help  (every command)
 using System.Text;
 using SentimentChat.Commands;
-using Spectre.Console;
 
 Console.OutputEncoding = Encoding.UTF8;
 using var cancel = new CancellationTokenSource();
@@ -13,4 +12,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-return await App.RunAsync(args, Console.In, !Console.IsInputRedirected, AnsiConsole.Console, cancel.Token);
+var console = ConsoleSetup.Create(Console.Out, Console.IsOutputRedirected);
+var host = new SampleHost(console, Console.Error, Console.In, !Console.IsInputRedirected);
+return await App.RunAsync(args, host, cancel.Token);

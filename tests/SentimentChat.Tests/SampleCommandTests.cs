@@ -2,7 +2,6 @@ using System.Text.Json;
 using SentimentChat.Chat;
 using SentimentChat.Commands;
 using SentimentChat.Text;
-using Spectre.Console.Testing;
 
 namespace SentimentChat.Tests;
 
@@ -12,12 +11,11 @@ public sealed class SampleCommandTests(TrainedModelFixture fixture)
 {
     private static readonly string CustomerService = Path.Combine(AppContext.BaseDirectory, "Data", "customer_service.tsv");
 
+    /// <summary>Standard output and standard error together: the tests below look for a message wherever it went.</summary>
     private static async Task<(int Exit, string Output)> Run(string input, params string[] args)
     {
-        var console = new TestConsole();
-        console.Profile.Width = 400;
-        int exit = await App.RunAsync(args, new StringReader(input), inputIsInteractive: false, console);
-        return (exit, console.Output);
+        var run = await SampleRunner.Run(input, args);
+        return (run.Exit, run.Output + run.Error);
     }
 
     [Fact]
@@ -108,18 +106,18 @@ public sealed class SampleCommandTests(TrainedModelFixture fixture)
         string bad = Path.Combine(fixture.Folder, "bad.tsv");
         await File.WriteAllTextAsync(bad, "fine text\tpositive\nangry text\tfurious\n");
         (exit, output) = await Run("", "evaluate", "--data", bad, "--model", fixture.ModelPath);
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.Rejected, exit);
         Assert.Contains("bad.tsv:2", output, StringComparison.Ordinal);
         Assert.Contains("furious", output, StringComparison.Ordinal);
 
         string invalid = Path.Combine(fixture.Folder, "invalid.tsv");
         await File.WriteAllBytesAsync(invalid, [(byte)'o', (byte)'k', 9, (byte)'o', (byte)'t', (byte)'h', (byte)'e', (byte)'r', 10, 0xff, 0xfe, 9, (byte)'o', (byte)'t', (byte)'h', (byte)'e', (byte)'r', 10]);
         (exit, output) = await Run("", "evaluate", "--data", invalid, "--model", fixture.ModelPath);
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.Rejected, exit);
         Assert.Contains("invalid.tsv:2", output, StringComparison.Ordinal);
         Assert.Contains("UTF-8", output, StringComparison.Ordinal);
 
         (exit, _) = await Run("", "nonsense");
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.Rejected, exit);
     }
 }

@@ -6,7 +6,8 @@ namespace SentimentChat.Chat;
 
 /// <summary>
 /// The conversation: reads customer messages line by line (from the keyboard, or redirected stdin for scripts),
-/// classifies each, shows the detected sentiment discreetly, and prints the reply the generator writes.
+/// classifies each, shows the detected sentiment discreetly, and prints the reply the generator writes. The
+/// mood (and its <see cref="EscalationPolicy"/>) sees every turn with its text before the reply is written.
 /// </summary>
 public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies, ConversationMood mood, IAnsiConsole console)
 {
@@ -46,14 +47,15 @@ public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies,
                 message = message[..MaxCharacters];
             }
             var prediction = model.Classify(message);
-            mood.Add(prediction);
+            mood.Add(message, prediction);
             string colour = prediction.Label switch { Labels.Frustrated => "red", Labels.Positive => "green", _ => "grey" };
             string note = prediction.Truncated ? $" [grey](long message: only its first {model.Shape.MaxTokens} tokens were read)[/]" : string.Empty;
             if (!interactive)
             {
                 console.MarkupLine($"[bold]you>[/] {Markup.Escape(message)}");
             }
-            console.MarkupLine($"[{colour}][[{prediction.LabelName} {prediction.Confidence:P0}]][/] [grey]mood: {mood.Description}[/]{note}");
+            string threshold = Markup.Escape(PredictionText.ThresholdNote(prediction, model.FrustrationThreshold));
+            console.MarkupLine($"[{colour}][[{prediction.LabelName} {prediction.Confidence:P0}{threshold}]][/] [grey]mood: {mood.Description}[/]{note}");
             string reply = await replies.ReplyAsync(message, prediction, mood, cancellationToken).ConfigureAwait(false);
             console.MarkupLine($"[bold blue]bot>[/] {Markup.Escape(reply)}");
         }

@@ -4,10 +4,12 @@ using SentimentChat.Text;
 namespace SentimentChat.Chat;
 
 /// <summary>
-/// The conversation's mood over turns: a running score (frustration pulls it down, positivity up) and how many of
-/// the recent turns were frustrated, which is what decides when to offer a human.
+/// The conversation's mood over turns: a running score (frustration pulls it down, positivity up) for prompts and
+/// the status line, and the <see cref="EscalationPolicy"/>'s decision after the last turn, which is what decides
+/// when to offer a human.
 /// </summary>
-public sealed class ConversationMood
+/// <param name="policy">The escalation policy for this conversation (a fresh one with default knobs when null).</param>
+public sealed class ConversationMood(EscalationPolicy? policy = null)
 {
     private readonly List<int> _labels = [];
 
@@ -23,8 +25,14 @@ public sealed class ConversationMood
     /// <summary>Frustrated turns among the last three.</summary>
     public int RecentFrustrated => _labels.TakeLast(3).Count(l => l == Labels.Frustrated);
 
-    /// <summary>Whether to offer a human agent: frustration twice among the last three turns.</summary>
-    public bool ShouldOfferEscalation => RecentFrustrated >= 2;
+    /// <summary>The policy that decides when to offer a human.</summary>
+    public EscalationPolicy Policy { get; } = policy ?? new EscalationPolicy();
+
+    /// <summary>Why to offer a human after the last turn, or <see cref="EscalationReason.None"/>.</summary>
+    public EscalationReason Escalation => Policy.Last;
+
+    /// <summary>Whether to offer a human agent now (the <see cref="EscalationPolicy"/> decided so after the last turn).</summary>
+    public bool ShouldOfferEscalation => Escalation != EscalationReason.None;
 
     /// <summary>A one-word description for prompts and the status line.</summary>
     public string Description => Score switch
@@ -35,13 +43,19 @@ public sealed class ConversationMood
         _ => "neutral",
     };
 
-    /// <summary>Adds a classified turn.</summary>
-    public void Add(Prediction prediction)
+    /// <summary>Adds a classified turn with its text, so the policy reads requests, threats and tone as well.</summary>
+    public void Add(string message, Prediction prediction)
     {
+        ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
+        Policy.Observe(message, prediction);
     }
+
+    /// <summary>Adds a classified turn whose text is not at hand: the policy then judges from the labels alone
+    /// (sustained frustration), so prefer <see cref="Add(string, Prediction)"/>.</summary>
+    public void Add(Prediction prediction) => Add(string.Empty, prediction);
 }

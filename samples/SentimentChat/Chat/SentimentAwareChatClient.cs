@@ -59,10 +59,17 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(mood);
         string tone = prediction.LabelName switch
         {
-            "frustrated" => "The customer is frustrated. Apologize once, name their specific problem, keep the reply under three sentences, and give one concrete next step."
-                + (mood.ShouldOfferEscalation ? " They have been frustrated repeatedly: offer to connect them with a human agent." : string.Empty),
+            "frustrated" => "The customer is frustrated. Apologize once, name their specific problem, keep the reply under three sentences, and give one concrete next step.",
             "positive" => "The customer is in a good mood. Be friendly and brief.",
             _ => "Be helpful and ask for the details you need.",
+        };
+        tone += mood.Escalation switch
+        {
+            EscalationReason.PersonRequested => " They asked for a person: offer to connect them with a human agent now.",
+            EscalationReason.ThreatToLeave => " They are threatening to leave or take action: offer to connect them with a human agent now.",
+            EscalationReason.RepeatedContact => " They have contacted us about this before: offer to connect them with a human agent now.",
+            EscalationReason.EscalatingTone or EscalationReason.SustainedFrustration => " They have been frustrated repeatedly: offer to connect them with a human agent.",
+            _ => string.Empty,
         };
         return $"Detected sentiment of the last message: {prediction.LabelName} (confidence {prediction.Confidence:P0}); conversation mood: {mood.Description}. {tone}";
     }
@@ -82,7 +89,7 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
         else
         {
             LastPrediction = _classify(lastUser.Text);
-            Mood.Add(LastPrediction);
+            Mood.Add(lastUser.Text, LastPrediction);
         }
         list.Insert(0, new ChatMessage(ChatRole.System, ToneInstructions(LastPrediction, Mood)));
         return list;

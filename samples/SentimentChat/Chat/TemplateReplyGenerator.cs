@@ -5,8 +5,9 @@ namespace SentimentChat.Chat;
 
 /// <summary>
 /// The offline reply generator: no network, no model download. Frustration gets a short apology that names the
-/// problem and, once frustration repeats, an offer of a human agent; positivity a friendly, brief answer; anything
-/// else a helpful default.
+/// problem; positivity a friendly, brief answer; anything else a helpful default. Whenever the conversation's
+/// <see cref="EscalationPolicy"/> says so (see <see cref="ConversationMood.ShouldOfferEscalation"/>), the reply
+/// offers a human agent, whatever the turn's label: a calm "can I speak to a person?" deserves the offer too.
 /// </summary>
 public sealed class TemplateReplyGenerator : IReplyGenerator
 {
@@ -21,6 +22,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         string reply = prediction.Label switch
         {
             Labels.Frustrated => Frustrated(message, mood),
+            _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
+            _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {EscalationOffer}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
             _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
         };

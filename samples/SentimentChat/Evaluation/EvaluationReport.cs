@@ -35,6 +35,14 @@ public sealed record EvaluationReport(string Name, ConfusionMatrix Matrix)
     {
         ArgumentNullException.ThrowIfNull(json);
         json.WriteStartObject();
+        WriteFields(json);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes the report's fields into an object the caller has opened (so commands can add fields beside them).</summary>
+    public void WriteFields(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         json.WriteNumber("accuracy", Matrix.Accuracy);
         json.WriteNumber("macro_f1", Matrix.MacroF1);
         json.WriteStartObject("per_class");
@@ -59,6 +67,5 @@ public sealed record EvaluationReport(string Name, ConfusionMatrix Matrix)
             json.WriteEndArray();
         }
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 }

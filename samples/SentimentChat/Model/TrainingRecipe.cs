@@ -25,12 +25,16 @@ public sealed record TrainingOutcome(SentimentClassifier Model, TrainingResult R
 /// <param name="LearningRate">Peak learning rate of the cosine schedule.</param>
 /// <param name="SupportRepeats">How many times each customer-service training message is seen per epoch: they are
 /// few beside 43,410 Reddit comments, yet they are the domain the chat serves.</param>
+/// <param name="Train">Training texts to use instead of the shipped ones (short runs in tests).</param>
+/// <param name="Dev">Dev texts to use instead of the shipped ones.</param>
 public sealed record RecipeOptions(
     int Epochs = 4,
     ulong Seed = 1,
     ModelShape? Shape = null,
     double LearningRate = 0.003,
-    int SupportRepeats = 4);
+    int SupportRepeats = 4,
+    IReadOnlyList<LabeledText>? Train = null,
+    IReadOnlyList<LabeledText>? Dev = null);
 
 /// <summary>
 /// How the chat's classifier is trained: GoEmotions and the customer-service corpus together, AdamW (decay on
@@ -48,7 +52,7 @@ public static class TrainingRecipe
         var model = new SentimentClassifier(options.Shape ?? new ModelShape());
         model.Store.Materialize(options.Seed);
         var trainSet = Corpus.Encode(model, TrainingTexts(options));
-        var devSet = Corpus.Encode(model, DevTexts());
+        var devSet = Corpus.Encode(model, DevTexts(options));
         var task = new ClassificationTask(model, ClassificationTask.InverseFrequencyWeights(trainSet));
         const int batch = 64;
         long totalSteps = (trainSet.Length + batch - 1) / batch * (long)options.Epochs;
@@ -76,9 +80,13 @@ public static class TrainingRecipe
     }
 
     /// <summary>The training texts of a run: GoEmotions' train split and the support corpus's, the latter repeated.</summary>
-    public static List<LabeledText> TrainingTexts(RecipeOptions options)
+    public static IReadOnlyList<LabeledText> TrainingTexts(RecipeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Train is not null)
+        {
+            return options.Train;
+        }
         var support = Corpus.Support("train");
         var train = new List<LabeledText>(Corpus.Train());
         for (int r = 0; r < options.SupportRepeats; r++)
@@ -88,8 +96,12 @@ public static class TrainingRecipe
         return train;
     }
 
-    /// <summary>The dev texts: GoEmotions' dev split and the support corpus's.</summary>
-    public static List<LabeledText> DevTexts() => [.. Corpus.Dev(), .. Corpus.Support("dev")];
+    /// <summary>The dev texts of a run: GoEmotions' dev split and the support corpus's.</summary>
+    public static IReadOnlyList<LabeledText> DevTexts(RecipeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Dev ?? [.. Corpus.Dev(), .. Corpus.Support("dev")];
+    }
 
     /// <summary>
     /// The dev metrics under the chosen decision rule, as metadata strings. Only what the seed determines: no wall-clock

@@ -11,6 +11,9 @@ namespace ParameterKit.Cli.Commands;
 /// </summary>
 internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
 {
+    /// <summary>The longest <c>--timeout</c> accepted: one day.</summary>
+    private const int MaxTimeoutSeconds = 24 * 60 * 60;
+
     /// <summary>Creates the command.</summary>
     public InspectCommand(CliOutput output)
         : base(output)
@@ -37,7 +40,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
 
         /// <summary>Network timeout in seconds.</summary>
         [CommandOption("--timeout <SECONDS>")]
-        [Description("For URLs: seconds to wait for the server.")]
+        [Description("For URLs: seconds each read may take, body included (1 to 86400).")]
         [DefaultValue(30)]
         public int TimeoutSeconds { get; init; } = 30;
     }
@@ -45,9 +48,10 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.TimeoutSeconds <= 0)
+        // HttpClient takes at most int.MaxValue milliseconds (24.8 days); a day is already far past any useful wait.
+        if (settings.TimeoutSeconds is <= 0 or > MaxTimeoutSeconds)
         {
-            throw new CliException("Usage", $"--timeout must be positive, not {settings.TimeoutSeconds}");
+            throw new CliException("Usage", $"--timeout must be between 1 and {MaxTimeoutSeconds} seconds (one day), not {settings.TimeoutSeconds}");
         }
         CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source, settings.AllowDownload,
             TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken).ConfigureAwait(false);

@@ -16,13 +16,16 @@ internal static class CheckpointLoader
     /// <summary>What transformers looks for in a model folder, in its order.</summary>
     private static readonly string[] PreferredNames = ["model.safetensors.index.json", "model.safetensors"];
 
-    /// <summary>The largest index accepted over HTTP: a 1,000-layer model's weight map is a few hundred kB.</summary>
+    /// <summary>
+    /// The largest index accepted over HTTP: a 1,000-layer model's weight map is a few hundred kB. Enforced while the
+    /// body is read, not only against <c>Content-Length</c>, so an endless body is cut here.
+    /// </summary>
     private const long MaxIndexBytes = 64 * 1024 * 1024;
 
     /// <summary>Reads the headers of <paramref name="source"/>.</summary>
     /// <param name="source">A path, or an http(s) URL of a <c>.safetensors</c> file or a <c>.safetensors.index.json</c>.</param>
     /// <param name="allowDownload">For URLs: stream from servers without range support instead of failing.</param>
-    /// <param name="timeout">For URLs: how long to wait for the server.</param>
+    /// <param name="timeout">For URLs: how long each read (connection, headers, redirects and body together) may take.</param>
     /// <param name="cancellationToken">Cancels network reads.</param>
     /// <exception cref="SafeTensorsFormatException">A file or the index is rejected.</exception>
     /// <exception cref="CliException">The source does not exist, holds no checkpoint, or cannot be reached.</exception>
@@ -118,7 +121,9 @@ internal static class CheckpointLoader
 
     private static async Task<CheckpointHeaders> LoadRemoteAsync(Uri uri, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var handler = new RangeGuardHandler(new SocketsHttpHandler(), allowDownload);
+        // Redirects are followed by HttpRangeSource under its policy (http(s) only, at most five, no credentials to
+        // another host), so the transport must not follow them first.
+        using var handler = new RangeGuardHandler(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = timeout }, allowDownload);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = timeout };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("parameterkit/" + typeof(CheckpointLoader).Assembly.GetName().Version?.ToString(3));
         Uri current = uri;
@@ -132,14 +137,19 @@ internal static class CheckpointLoader
             string name = Path.GetFileName(uri.AbsolutePath);
             return CheckpointHeaders.Single(uri.ToString(), CheckpointLayout.Remote, name.Length > 0 ? name : uri.Host, header);
         }
+        catch (RemoteReadException e)
+        {
+            throw new CliException(e.Kind switch
+            {
+                RemoteReadErrorKind.Timeout => "Timeout",
+                RemoteReadErrorKind.TooLarge => "InvalidIndex",
+                _ => "RedirectRefused",
+            }, $"cannot read '{current}': {e.Message}", e);
+        }
         catch (HttpRequestException e)
         {
             string status = e.StatusCode is { } code ? $" (HTTP {(int)code} {code})" : "";
             throw new CliException("Unreachable", $"cannot read '{current}'{status}: {e.Message}", e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new CliException("Unreachable", $"cannot read '{current}': no answer within {timeout.TotalSeconds:0} s", e);
         }
     }
 
@@ -151,14 +161,7 @@ internal static class CheckpointLoader
         CancellationToken cancellationToken)
     {
         reading(indexUri);
-        using HttpResponseMessage response = await client.GetAsync(indexUri, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-            .ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        if (response.Content.Headers.ContentLength > MaxIndexBytes)
-        {
-            throw new CliException("InvalidIndex", $"'{indexUri}' is {response.Content.Headers.ContentLength} bytes, more than an index can be");
-        }
-        byte[] json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        byte[] json = await new HttpRangeSource(client, indexUri).ReadAllAsync(MaxIndexBytes, cancellationToken).ConfigureAwait(false);
         SafeTensorsIndex index = SafeTensorsIndex.Parse(json, indexUri.ToString());
         var headers = new Dictionary<string, SafeTensorsHeader>(StringComparer.Ordinal);
         foreach (string shard in index.Shards)

@@ -50,7 +50,8 @@ public sealed class Trainer<TExample>
     /// <param name="resume">A state restored from a checkpoint, to continue a run; null starts afresh.</param>
     /// <param name="cancellationToken">Stops training cleanly after the current step.</param>
     /// <returns>The epochs' summaries and how the run ended; <see cref="State"/> then holds where it stopped.</returns>
-    /// <exception cref="TrainingDivergedException">A loss or gradient became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, a gradient or (after a step) a parameter value became NaN or infinite; the values from before that step are restored unless <see cref="TrainerOptions.RestoreParametersOnDivergence"/> is off.</exception>
+    /// <exception cref="InvalidOperationException">The learning-rate schedule returned a negative, NaN or (as a float) infinite rate; the message names the step.</exception>
     /// <exception cref="ArgumentException">The training set is empty.</exception>
     public TrainingResult Fit(
         IReadOnlyList<TExample> training, IReadOnlyList<TExample>? validation = null, IProgress<TrainingProgress>? progress = null,
@@ -71,6 +72,9 @@ public sealed class Trainer<TExample>
         var batch = new TExample[o.BatchSize];
         var epochs = new List<EpochSummary>();
         float[]? bestValues = null;
+        // The values before the current step, so a step that makes them non-finite can be undone; allocated once.
+        float[]? lastFinite = o.RestoreParametersOnDivergence ? new float[Store.Values.Length] : null;
+        double runningLoss = double.NaN;
         var clock = Stopwatch.StartNew();
         long examplesThisRun = 0, stepsThisRun = 0;
         bool stoppedEarly = false, cancelled = false;
@@ -94,7 +98,7 @@ public sealed class Trainer<TExample>
                 float loss = _task.TrainBatch(batch.AsSpan(0, count));
                 if (!float.IsFinite(loss))
                 {
-                    throw new TrainingDivergedException(state.Step + 1, null, loss);
+                    throw new TrainingDivergedException(DivergenceKind.Loss, state.Step + 1, null, loss, RateFor(state.Step), parametersRestored: false);
                 }
                 micro++;
                 stepLoss += loss;
@@ -105,10 +109,16 @@ public sealed class Trainer<TExample>
                     continue;
                 }
 
-                float norm = PrepareGradients(micro, (float)(stepLoss / micro), state.Step + 1);
-                double rate = o.LearningRate?.Invoke(state.Step) ?? _optimizer.LearningRate;
+                float meanLoss = (float)(stepLoss / micro);
+                double rate = RateFor(state.Step);
+                float norm = PrepareGradients(micro, meanLoss, state.Step + 1, rate);
                 _optimizer.LearningRate = rate;
+                if (lastFinite is not null)
+                {
+                    Store.Values.CopyTo(lastFinite);
+                }
                 _optimizer.Step();
+                CheckValuesAfterStep(state.Step + 1, meanLoss, rate, lastFinite);
                 state.Step++;
                 stepsThisRun++;
                 state.BatchInEpoch = b + 1;
@@ -120,8 +130,15 @@ public sealed class Trainer<TExample>
                     examplesThisRun / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed,
                     TimeSpan.FromSeconds(perStep * (totalSteps - state.Step)), norm);
                 progress?.Report(report);
+                double meanBefore = runningLoss;
+                bool spiked = IsSpike(meanLoss, meanBefore);
+                runningLoss = double.IsNaN(runningLoss) ? meanLoss : 0.9 * runningLoss + 0.1 * meanLoss;
                 for (int c = 0; c < Callbacks.Count; c++) // indexing, not foreach: no enumerator allocated per step
                 {
+                    if (spiked)
+                    {
+                        stoppedEarly |= !Callbacks[c].OnLossSpike(new LossSpike(state.Step, meanLoss, meanBefore, rate));
+                    }
                     stoppedEarly |= !Callbacks[c].OnStepEnd(report);
                 }
                 micro = 0;
@@ -163,8 +180,50 @@ public sealed class Trainer<TExample>
         return new TrainingResult(epochs, state.Step, state.BestEpoch, stoppedEarly, cancelled);
     }
 
+    /// <summary>
+    /// The learning rate of step <paramref name="step"/> (0-based, as schedules count): the schedule's, or the
+    /// optimizer's own. A schedule's value is checked here, where the step is known, rather than by the optimizer's
+    /// setter, whose error could not say which step asked for NaN.
+    /// </summary>
+    private double RateFor(long step)
+    {
+        if (_options.LearningRate is not { } schedule)
+        {
+            return _optimizer.LearningRate;
+        }
+        double rate = schedule(step);
+        if (!(rate >= 0 && rate <= float.MaxValue))
+        {
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The learning-rate schedule returned {rate} for step {step + 1} (schedule step {step}); a learning rate must be non-negative and finite as a float."));
+        }
+        return rate;
+    }
+
+    /// <summary>
+    /// One pass over the trainable values after the optimizer step: if the step made any of them NaN or infinite,
+    /// puts the values from before the step back (when a copy was kept) and throws, naming the first such parameter.
+    /// </summary>
+    private void CheckValuesAfterStep(long step, float loss, double rate, float[]? lastFinite)
+    {
+        var parameters = Store.Parameters;
+        for (int p = 0; p < parameters.Count; p++) // indexing, not foreach: no enumerator allocated per step
+        {
+            var parameter = parameters[p];
+            if (parameter.IsTrainable && !TensorPrimitives.IsFiniteAll<float>(parameter.Value))
+            {
+                lastFinite?.CopyTo(Store.Values);
+                throw new TrainingDivergedException(DivergenceKind.Value, step, parameter.Name, loss, rate, parametersRestored: lastFinite is not null);
+            }
+        }
+    }
+
+    /// <summary>Whether a step's loss is at least <see cref="TrainerOptions.LossSpikeFactor"/> times the running mean before it.</summary>
+    private bool IsSpike(float loss, double runningMean) =>
+        _options.LossSpikeFactor is { } factor && runningMean > 0 && loss >= factor * runningMean;
+
     /// <summary>Averages accumulated gradients, checks they are finite, and clips them; returns the pre-clip norm (NaN without norm clipping).</summary>
-    private float PrepareGradients(int microBatches, float loss, long step)
+    private float PrepareGradients(int microBatches, float loss, long step, double rate)
     {
         if (microBatches > 1)
         {
@@ -182,7 +241,7 @@ public sealed class Trainer<TExample>
         }
         if (!checkedFinite && GradientClipping.FirstNonFiniteGradient(Store) is { } bad)
         {
-            throw new TrainingDivergedException(step, bad.Name, loss);
+            throw new TrainingDivergedException(DivergenceKind.Gradient, step, bad.Name, loss, rate, parametersRestored: false);
         }
         if (_options.ClipGradientValue is { } limit)
         {

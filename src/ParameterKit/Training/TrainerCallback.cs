@@ -11,6 +11,15 @@ public abstract class TrainerCallback
     /// <returns><see langword="false"/> to stop training after this step.</returns>
     public virtual bool OnStepEnd(in TrainingProgress progress) => true;
 
+    /// <summary>
+    /// When a step's loss is at least <see cref="TrainerOptions.LossSpikeFactor"/> times the running mean of the
+    /// earlier steps, right before <see cref="OnStepEnd"/> for that step. The default does nothing, so a spike is
+    /// only a report; log it, save a checkpoint, or stop.
+    /// </summary>
+    /// <param name="spike">The step, its loss, the running mean and the learning rate.</param>
+    /// <returns><see langword="false"/> to stop training after this step.</returns>
+    public virtual bool OnLossSpike(in LossSpike spike) => true;
+
     /// <summary>After every epoch, once the validation set (if any) is evaluated.</summary>
     /// <param name="summary">What the epoch did.</param>
     /// <returns><see langword="false"/> to stop training.</returns>

@@ -43,8 +43,23 @@ public sealed record TrainerOptions
     /// </summary>
     public bool RestoreBestParameters { get; init; }
 
+    /// <summary>
+    /// Report a step whose loss is at least this many times the running mean of the earlier steps' losses to
+    /// <see cref="TrainerCallback.OnLossSpike"/>; null to not watch. The default, 1,000, flags jumps of three orders
+    /// of magnitude, which ordinary noise never makes.
+    /// </summary>
+    public double? LossSpikeFactor { get; init; } = 1000;
+
+    /// <summary>
+    /// Whether to keep a copy of the parameter values from before each step, so that a step that makes a value NaN
+    /// or infinite is undone before <see cref="TrainingDivergedException"/> is thrown. It costs one more buffer the
+    /// size of the values and one copy per step; turn it off when memory is that tight, and the trainer still stops
+    /// at the breaking step but leaves the values as the step made them.
+    /// </summary>
+    public bool RestoreParametersOnDivergence { get; init; } = true;
+
     /// <summary>Validates the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, or a clipping bound is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a clipping bound is not positive, or the spike factor is not above 1.</exception>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
@@ -58,6 +73,10 @@ public sealed record TrainerOptions
         if (ClipGradientValue is { } value && !(value > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(ClipGradientValue), value, "The clipping value must be positive.");
+        }
+        if (LossSpikeFactor is { } factor && !(factor > 1 && double.IsFinite(factor)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LossSpikeFactor), factor, "The loss spike factor must be finite and greater than 1.");
         }
     }
 }

@@ -20,6 +20,7 @@ public abstract class Optimizer
     /// <param name="store">The parameters to update.</param>
     /// <param name="learningRate">The initial learning rate.</param>
     /// <exception cref="InvalidOperationException">The store is not materialized, or has no trainable parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, NaN, infinite, or too large for float.</exception>
     protected Optimizer(ParameterStore store, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -39,6 +40,7 @@ public abstract class Optimizer
     public ParameterStore Store { get; }
 
     /// <summary>The learning rate of the next step (set it from a schedule before each step).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN, infinite, or too large for float.</exception>
     public double LearningRate
     {
         get;
@@ -47,6 +49,13 @@ public abstract class Optimizer
             if (!(value >= 0) || double.IsInfinity(value))
             {
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and not negative.");
+            }
+            // The kernels compute in float: 1e300 is finite as a double but becomes infinity there, and every
+            // parameter with it.
+            if (value > float.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"The learning rate {value:G6} is finite as a double but overflows float (largest {float.MaxValue:G6}), in which the optimizer computes.");
             }
             field = value;
         }

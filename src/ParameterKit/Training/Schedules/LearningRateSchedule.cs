@@ -13,12 +13,13 @@ public abstract class LearningRateSchedule
 {
     /// <summary>Validates and stores the base learning rate.</summary>
     /// <param name="baseLearningRate">The peak (or only) learning rate; finite and non-negative.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="baseLearningRate"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="baseLearningRate"/> is negative, NaN, or infinite as a float.</exception>
     protected LearningRateSchedule(double baseLearningRate)
     {
-        if (!(baseLearningRate >= 0 && double.IsFinite(baseLearningRate)))
+        // float.MaxValue, not double's: the optimizers compute in float, where 1e300 is infinity.
+        if (!(baseLearningRate >= 0 && baseLearningRate <= float.MaxValue))
         {
-            throw new ArgumentOutOfRangeException(nameof(baseLearningRate), baseLearningRate, "The base learning rate must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(baseLearningRate), baseLearningRate, "The base learning rate must be non-negative and finite as a float (the optimizers compute in float).");
         }
         BaseLearningRate = baseLearningRate;
     }

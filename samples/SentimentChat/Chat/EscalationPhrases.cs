@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// The few phrase patterns <see cref="EscalationPolicy"/> reads in a customer's message. Kept short on purpose: each
+/// pattern covers a family of wordings ("speak to a manager", "get me a real person", "HUMAN") rather than listing
+/// sentences, tolerates the typos customers really make where that is cheap ("manger", "cancle", "supervisior"), and
+/// ignores case. Neutral mentions are guarded: "how do I cancel my order" is not a threat, "human-readable",
+/// "password manager" and "power of attorney" are not requests or threats, "I tried 3 times" is an attempt, not a
+/// repeated contact.
+/// </summary>
+/// <remarks>
+/// The families were written from the labelling guideline (SUPPORT-DATA-SPEC's escalation rules) and widened where
+/// the train and dev conversations showed a wording the guideline covers but the patterns missed; never from the
+/// test conversations.
+/// </remarks>
+public static partial class EscalationPhrases
+{
+    // NonBacktracking: matching time is linear in the message's length whatever the pattern, so a long or hostile
+    // message cannot make a policy decision hang, and no timeout (which a starved machine could hit) is needed.
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    // Who a customer asks for. "agent" and "someone" alone are too common in neutral text ("my travel agent"), so
+    // they count only after a verb of asking ("speak to", "I need") or beside "real"/"live"/"human".
+    private const string Person = @"(human|person|people|somebody|someone|man(a|e)?ger|manger|supervis(i)?(o|e)r|representative|represen?tive|rep|agent|operator|staff member|team leader|technician|customer service)";
+
+    /// <summary>An explicit request for a person: "speak to a manager", "real human please", "can someone call me", "HUMAN".</summary>
+    public static bool RequestsPerson(string message)
+    {
+        string text = NeutralCompound().Replace(message, " ");
+        return TalkToPerson().IsMatch(text) || WantPerson().IsMatch(text) || RealPerson().IsMatch(text) || PersonAlone().IsMatch(text) || CallMe().IsMatch(text);
+    }
+
+    /// <summary>A threat that holds whatever the tone: chargeback, lawsuit, bad review, regulator, switching provider.</summary>
+    public static bool ThreatensAction(string message) => Threat().IsMatch(message) || TakeBusinessElsewhere().IsMatch(message);
+
+    /// <summary>Talk of cancelling or leaving that is not a how-to question; a threat when said in frustration.</summary>
+    public static bool TalksOfLeaving(string message) =>
+        Leaving().IsMatch(message) && !HowToQuestion().IsMatch(message) && !CompanyCancelled().IsMatch(message);
+
+    /// <summary>A polite request ("please", "thank you", "I'd like"): cancelling politely is a request, not a threat.</summary>
+    public static bool Polite(string message) => Politeness().IsMatch(message);
+
+    /// <summary>Says this is not the first contact: "third time", "already called", "nobody ever answers".</summary>
+    public static bool SaysRepeatedContact(string message) => RepeatedContact().IsMatch(message) || NoAnswer().IsMatch(message);
+
+    /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
+    public static bool Exasperated(string message) => Exasperation().IsMatch(message);
+
+    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b", Options)]
+    private static partial Regex NeutralCompound();
+
+    // "talk to my travel agent" is rare in a complaint; the person may come two words after "to" ("to a real person").
+    [GeneratedRegex(@"\b(speak|talk|chat|connect|transfer|put me through|pass (this|it|me)|escalate)\w*\b[^.?!]{0,30}\b(to|with)\s+([\w']+\s+){0,2}" + Person + @"\b", Options)]
+    private static partial Regex TalkToPerson();
+
+    // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
+    // to fix this now"), or "is there a manager".
+    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b", Options)]
+    private static partial Regex WantPerson();
+
+    [GeneratedRegex(@"\b(real|actual|live|human|proper)\s+(human|person|people|being|agent|representative|rep|operator|support)\b|\bnot\s+(a|another|this|the|your)?\s*(stupid\s+|dumb\s+)?(bot|robot|chatbot|machine|ai)\b|\bescalat(e|ed|ing|ion)\b|\b(your|the)\s+(man(a|e)?ger|manger|supervis(i)?(o|e)r)\b", Options)]
+    private static partial Regex RealPerson();
+
+    [GeneratedRegex(@"^\W*(human|agent|representative|operator|person|manager|supervisor)(\W+(please|pls|plz|now))?\W*$", Options)]
+    private static partial Regex PersonAlone();
+
+    [GeneratedRegex(@"\b(call|ring|phone)\s+me\b|\bphone call with\b|\bcallback\b", Options)]
+    private static partial Regex CallMe();
+
+    // Money, law, reviews, regulators. "attorney" only as someone's lawyer: "power of attorney" is paperwork.
+    [GeneratedRegex(@"charge\s*-?\s*back|\bdisput(e|ing)\s+(it|this|that|the|a|my)\b|\b(call|calling|contact|contacting|ask|asking)\s+my\s+bank\b|\bcancel\w*\s+the\s+direct debit\b|\bsu(e|ing)\s+(you|u|them|your)\b|\blegal action\b|\b(my|a)\s+(lawyer|attorney|solicitor)\b|\bsmall claims\b|\b(bad|negative|terrible|awful|honest|1|one)[- ]?(star\s+)?reviews?\b|\b(1|one)[- ]star\b|\btrustpilot\b|\byelp\b|\bsocial media\b|\bgo(ing)? public\b|\b(post|write|tweet|share)\w*\s+(about\s+)?(this|it)\s+(on|to|everywhere)\b|\breport(ing)?\s+(you|this|it|u|your company)\s+to\b|\bregulator\b|\bombudsman\b|\btrading standards\b|\bconsumer protection\b|\b(bbb|fcc|ofcom|cfpb|ftc)\b|\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
+    private static partial Regex Threat();
+
+    // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
+    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b", Options)]
+    private static partial Regex TakeBusinessElsewhere();
+
+    [GeneratedRegex(@"\b(cancel+(ing|ed|ation)?|cancle|terminat(e|ing)|clos(e|ing)\s+(my|our|the)\s+account|leav(e|ing)\s+(you|your|this)|quit(ting)?\s+(you|your|this))\b", Options)]
+    private static partial Regex Leaving();
+
+    [GeneratedRegex(@"\b(how|where|when)\s+(do|can|could|would|should|to)\b|\bis it possible\b|\bcan i\b|\bam i able\b|\bwhat happens if\b", Options)]
+    private static partial Regex HowToQuestion();
+
+    [GeneratedRegex(@"\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|\bkindly\b|\b(i'?d|i would|we'?d) like\b", Options)]
+    private static partial Regex Politeness();
+
+    // "you cancelled my flight" is a complaint about the company, not the customer threatening to leave.
+    [GeneratedRegex(@"\b(you|they|was|were|been|got|has|have|had|it'?s|is)\s+(just\s+)?cancel+ed\b", Options)]
+    private static partial Regex CompanyCancelled();
+
+    // Contact verbs only: "I tried 3 times" or "restarted twice" are attempts at a fix, not contacts with the company.
+    private const string Contact = @"(call|phon|contact|email|e-mail|writ|wrote|messag|ask|request|told|tell|said|explain|spoke|speak|chat|report|sent|send|complain)";
+
+    [GeneratedRegex(@"\b(second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|\d+(st|nd|rd|th)|umpteenth|hundredth|millionth|nth)\s+(\w+\s+)?(time|email|call|message|ticket|complaint|chat|request|letter|reminder)s?\b|\bnot the first time\b|\b(already|again|keep|kept|repeatedly)\s+(been\s+)?" + Contact + @"\w*|\b" + Contact + @"\w*\b[^.?!]{0,25}\b(twice|three times|four times|five times|\d+ times|multiple times|several times|many times|so many times|numerous times|a dozen times|times already|again|every day)\b|\bi'?ve\s+(already\s+)?(called|phoned|written|emailed|contacted|asked|messaged|chatted|explained|requested)\b|\b(yet|once)\s+again\b|\bhow many (more )?times\b|\bsame (answer|reply|response|message)\b|\bhung up on me\b", Options)]
+    private static partial Regex RepeatedContact();
+
+    [GeneratedRegex(@"\b(nobody|no one|noone|no-one)\s+(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|calls?|called|came|comes|showed up|picks up|picked up|helps|helped|returns|returned|tells|told)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b", Options)]
+    private static partial Regex NoAnswer();
+
+    [GeneratedRegex(@"\b(ridiculous|ridiculus|rediculous|unacceptable|unaceptable|absurd|pathetic|useless|incompetent|joke|insane|outrageous|disgrace\w*|disgusting|scam|scammers?|wtf|ffs|omg|bs|bullshit|shit\w*|crap\w*|damn|hell|f+u+c+k\w*|screw (you|this)|unbelievable|worst|fed up|sick (of|and tired)|had enough|enough is enough|waste of (my )?time|for once|are you (kidding|serious|joking)|still (nothing|no (reply|answer|response|news|word)))\b|\bseriously\?|\bf\*+\w*|\bs\*+t\b|\bsh\*t", Options)]
+    private static partial Regex Exasperation();
+}

@@ -1,0 +1,111 @@
+using SentimentChat.Model;
+using SentimentChat.Text;
+
+namespace SentimentChat.Chat;
+
+/// <summary>
+/// Decides after each customer turn whether to offer a human agent, from the whole conversation so far: the
+/// classifier's per-turn predictions and the text itself. The rules, checked in this order (the first that holds
+/// is the reason):
+/// <list type="number">
+/// <item><see cref="EscalationReason.PersonRequested"/>: the customer asks for a person, manager, supervisor or a
+/// call, whatever the tone.</item>
+/// <item><see cref="EscalationReason.ThreatToLeave"/>: a chargeback, lawsuit, bad review, regulator or switching
+/// provider, whatever the tone; cancelling or leaving only when the turn is frustrated, not a how-to question and
+/// not a polite request ("how do I cancel my order" is a question, "I'd like to cancel, please" a request, "cancel
+/// it, I'm done" a threat).</item>
+/// <item><see cref="EscalationReason.RepeatedContact"/>: the turn says it is not the first contact ("third time",
+/// "already called twice", "nobody ever answers"). The labelling guideline counts such a turn as frustrated by
+/// itself, so the phrase is the evidence; the classifier need not agree.</item>
+/// <item><see cref="EscalationReason.EscalatingTone"/>: shouting, "!!"/"??" or exasperated words after an earlier
+/// frustrated turn.</item>
+/// <item><see cref="EscalationReason.SustainedFrustration"/>: frustrated twice in a row (or, with
+/// <see cref="Settings.TwoOfLastThree"/>, twice among the last three turns).</item>
+/// </list>
+/// A turn counts as frustrated for these rules when the classifier says so, when P(frustrated) reaches
+/// <see cref="Settings.FrustrationFloor"/>, or when the turn itself shouts or runs "!!"/"??" or exasperated words
+/// ("hello??" after no answer is frustration, whatever a model trained on other text thinks).
+/// One instance follows one conversation; create a new one per conversation.
+/// </summary>
+/// <param name="settings">The knobs; <see cref="Settings.Default"/> when null.</param>
+public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
+{
+    private readonly List<bool> _frustrated = [];
+
+    /// <summary>The policy's few knobs, tuned on the conversations' dev split only.</summary>
+    /// <param name="TwoOfLastThree">Whether two frustrated turns among the last three count as sustained, not only
+    /// two in a row. Off by default: a calm turn between two complaints usually means the bot's answer helped.</param>
+    /// <param name="FrustrationFloor">A turn counts as frustrated for these rules when the classifier says so, or
+    /// when P(frustrated) reaches this floor (the classifier's own threshold is tuned for single messages, where a
+    /// false alarm costs an apology; here a miss costs an unhappy customer left with a bot).</param>
+    public sealed record Settings(bool TwoOfLastThree = false, float FrustrationFloor = 1f)
+    {
+        /// <summary>The tuned defaults.</summary>
+        public static Settings Default { get; } = new();
+    }
+
+    /// <summary>The knobs in use.</summary>
+    public Settings Options { get; } = settings ?? Settings.Default;
+
+    /// <summary>Customer turns observed so far.</summary>
+    public int Turns => _frustrated.Count;
+
+    /// <summary>The decision after the last observed turn.</summary>
+    public EscalationReason Last { get; private set; }
+
+    /// <summary>The 0-based turn of the first offer, or null while none was made.</summary>
+    public int? FirstOffer { get; private set; }
+
+    /// <summary>Observes one customer turn and decides whether to offer a human after it.</summary>
+    /// <param name="message">What the customer wrote.</param>
+    /// <param name="prediction">The classifier's reading of <paramref name="message"/>.</param>
+    /// <returns>Why to offer a human now, or <see cref="EscalationReason.None"/>.</returns>
+    public EscalationReason Observe(string message, Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(prediction);
+        bool raisedTone = Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message);
+        bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor || raisedTone;
+        bool frustratedBefore = _frustrated.Contains(true);
+        _frustrated.Add(frustrated);
+        Last = Decide(message, frustrated, frustratedBefore, raisedTone);
+        if (Last != EscalationReason.None)
+        {
+            FirstOffer ??= Turns - 1;
+        }
+        return Last;
+    }
+
+    private EscalationReason Decide(string message, bool frustrated, bool frustratedBefore, bool raisedTone)
+    {
+        if (EscalationPhrases.RequestsPerson(message))
+        {
+            return EscalationReason.PersonRequested;
+        }
+        // Cancelling is a threat when said in anger; "I'd like to cancel my membership please" is a request.
+        bool angryLeaving = frustrated && EscalationPhrases.TalksOfLeaving(message) && (raisedTone || !EscalationPhrases.Polite(message));
+        if (EscalationPhrases.ThreatensAction(message) || angryLeaving)
+        {
+            return EscalationReason.ThreatToLeave;
+        }
+        if (EscalationPhrases.SaysRepeatedContact(message))
+        {
+            return EscalationReason.RepeatedContact;
+        }
+        if (frustratedBefore && raisedTone)
+        {
+            return EscalationReason.EscalatingTone;
+        }
+        return SustainedFrustration() ? EscalationReason.SustainedFrustration : EscalationReason.None;
+    }
+
+    private bool SustainedFrustration()
+    {
+        int n = _frustrated.Count;
+        if (n < 2 || !_frustrated[n - 1])
+        {
+            return false;
+        }
+        return _frustrated[n - 2] || (Options.TwoOfLastThree && n >= 3 && _frustrated[n - 3]);
+    }
+}

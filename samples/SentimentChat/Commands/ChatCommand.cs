@@ -1,0 +1,80 @@
+using System.ComponentModel;
+using SentimentChat.Chat;
+using SentimentChat.Model;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SentimentChat.Commands;
+
+/// <summary>
+/// <c>chat</c> (the default command): talk to the bot; reads stdin when redirected. With <c>--llm</c> the replies
+/// come from a language model; if it fails, one line says so and the offline templates answer from then on.
+/// </summary>
+public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
+{
+    /// <summary>The options of <c>chat</c>.</summary>
+    public sealed class Settings : SampleSettings
+    {
+        /// <summary>An OpenAI-compatible endpoint.</summary>
+        [CommandOption("--llm <URL>")]
+        [Description("Reply through an OpenAI-compatible endpoint (e.g. http://localhost:11434/v1); needs --llm-model.")]
+        public string? Llm { get; init; }
+
+        /// <summary>The model name at the endpoint.</summary>
+        [CommandOption("--llm-model <NAME>")]
+        [Description("The model name at the --llm endpoint (e.g. llama3).")]
+        public string? LlmModel { get; init; }
+
+        /// <summary>The API key for the endpoint.</summary>
+        [CommandOption("--api-key <KEY>")]
+        [Description("API key for the --llm endpoint, if it needs one.")]
+        public string? ApiKey { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Llm is null && (LlmModel is not null || ApiKey is not null))
+            {
+                return ValidationResult.Error("--llm-model and --api-key need --llm URL.");
+            }
+            if (Llm is not null && string.IsNullOrWhiteSpace(LlmModel))
+            {
+                return ValidationResult.Error("--llm needs --llm-model NAME (the model to ask at the endpoint).");
+            }
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        // Check the URL before training or loading anything: a typo should cost a second, not a minute.
+        Uri? endpoint = settings.Llm is null ? null : LlmEndpoint.Parse(settings.Llm);
+        var model = File.Exists(settings.ModelPath) || settings.Model is not null
+            ? ModelFile.Load(settings.ModelPath)
+            : FirstRun(settings.ModelPath);
+        var mood = new ConversationMood();
+        IReplyGenerator replies = endpoint is null
+            ? new TemplateReplyGenerator()
+            : new FallbackReplyGenerator(
+                new ChatClientReplyGenerator(LlmEndpoint.Client(endpoint, settings.LlmModel!, settings.ApiKey), model.Classify, mood),
+                new TemplateReplyGenerator(),
+                line => Host.Console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"));
+        using var disposable = replies as IDisposable;
+        try
+        {
+            await new ChatLoop(model, replies, mood, Host.Console).RunAsync(Host.Input, Host.InputIsInteractive, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C while waiting for the next message: the customer left, which is how a chat ends.
+        }
+        return ExitCodes.Ok;
+    }
+
+    private SentimentClassifier FirstRun(string modelPath)
+    {
+        Host.Console.MarkupLine($"[yellow]No model yet at {Markup.Escape(modelPath)}: training one now (it is cached for next time).[/]");
+        return TrainCommand.TrainAndSave(Host, epochs: 3, seed: 1, modelPath, baseline: false);
+    }
+}

@@ -1,0 +1,38 @@
+namespace SentimentChat.Commands;
+
+/// <summary>
+/// Where <c>train --out</c> writes, decided before training starts so a bad path costs a second, not a training run:
+/// an existing folder gets <c>model.safetensors</c> (and <c>model.svg</c>) inside it; a file path needs its folder to
+/// exist already.
+/// </summary>
+public static class ModelOutputPath
+{
+    /// <summary>The file name used inside a folder given as <c>--out</c>.</summary>
+    public const string FileName = "model.safetensors";
+
+    /// <summary>The model file to write for <paramref name="output"/>.</summary>
+    /// <exception cref="CommandException">The path names a missing folder, or a file in a folder that does not exist (exit 2).</exception>
+    public static string Resolve(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.Trim().Length == 0)
+        {
+            throw CommandException.InvalidInput("--out needs a file or folder path.");
+        }
+        string full = Path.GetFullPath(output);
+        if (Directory.Exists(full))
+        {
+            return Path.Combine(full, FileName);
+        }
+        if (output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar))
+        {
+            throw CommandException.InvalidInput($"--out: the folder '{full}' does not exist; create it first.");
+        }
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            throw CommandException.InvalidInput($"--out: the folder '{folder}' does not exist; create it first or choose another path for '{output}'.");
+        }
+        return full;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel;
+using SentimentChat.Model;
+using Spectre.Console.Cli;
+
+namespace SentimentChat.Commands;
+
+/// <summary>Options every command takes.</summary>
+public class SampleSettings : CommandSettings
+{
+    /// <summary>The model file.</summary>
+    [CommandOption("--model <FILE>")]
+    [Description("The model file (default: model.safetensors in the user's local data folder, trained on first chat).")]
+    public string? Model { get; init; }
+
+    /// <summary>Print an unexpected error's details.</summary>
+    [CommandOption("--verbose")]
+    [Description("On an unexpected error, also print its details (type and stack trace).")]
+    public bool Verbose { get; init; }
+
+    /// <summary>Whether errors are written as JSON (commands with <c>--json</c> override this).</summary>
+    public virtual bool JsonErrors => false;
+
+    /// <summary>The model path to use.</summary>
+    public string ModelPath => Model ?? ModelFile.DefaultPath;
+}

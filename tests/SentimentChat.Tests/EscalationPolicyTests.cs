@@ -1,0 +1,187 @@
+using SentimentChat.Chat;
+using SentimentChat.Model;
+using static SentimentChat.Tests.FakePredictions;
+
+namespace SentimentChat.Tests;
+
+/// <summary>Each rule of the escalation policy, its guards against neutral mentions, and where the first offer lands.</summary>
+public sealed class EscalationPolicyTests
+{
+    private static EscalationReason[] Replay(params (string Text, Prediction Prediction)[] turns)
+    {
+        var policy = new EscalationPolicy();
+        return turns.Select(t => policy.Observe(t.Text, t.Prediction)).ToArray();
+    }
+
+    private static EscalationReason First(string text, Prediction prediction) => Replay((text, prediction))[0];
+
+    [Theory]
+    [InlineData("I want to speak to a manager")]
+    [InlineData("can i talk to a real person please")]
+    [InlineData("Let me speak with your supervisior")]
+    [InlineData("get me a human")]
+    [InlineData("HUMAN")]
+    [InlineData("agent please")]
+    [InlineData("I need to talk to someone, not a bot")]
+    [InlineData("please escalate this")]
+    [InlineData("can someone call me? 0123 456 789")]
+    [InlineData("transfer me to customer service")]
+    [InlineData("MANAGER. now.")]
+    [InlineData("is there a manager I can talk to please?")]
+    [InlineData("can I speak to someone senior please")]
+    [InlineData("Please put me through to a technician, not the bot")]
+    [InlineData("i want your manger NOW")]
+    public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
+        Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
+
+    [Theory]
+    [InlineData("is there a human-readable export of my invoices?")]
+    [InlineData("does the app work with my password manager?")]
+    [InlineData("how do I cancel my order? I picked the wrong size")]
+    [InlineData("can I cancel the booking and rebook for friday")]
+    [InlineData("where is my order? it's due tomorrow")]
+    [InlineData("my travel agent booked the flight, can you see it?")]
+    [InlineData("I'm a human resources manager, can I order for my team")]
+    [InlineData("I have power of attorney for my mother, can I be added to her account?")]
+    [InlineData("is this the second bill or a reminder?")]
+    public void NeutralMentionsDoNotOffer(string message) =>
+        Assert.Equal(EscalationReason.None, First(message, Other));
+
+    [Theory]
+    [InlineData("if this isn't fixed I'm filing a chargeback")]
+    [InlineData("I'll be leaving a 1 star review")]
+    [InlineData("reporting you to the ombudsman")]
+    [InlineData("I'm switching to another provider")]
+    [InlineData("i'm done with you people")]
+    [InlineData("I will never order from you again")]
+    [InlineData("close the card, I'll move my spending to another bank")]
+    [InlineData("or I'll file a complaint")]
+    [InlineData("if this isn't refunded I'm disputing it with my card company")]
+    [InlineData("I'm going to post about this on your Facebook page")]
+    [InlineData("If this is how it's going to be I'll do my shopping elsewhere")]
+    public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
+        Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
+
+    [Fact]
+    public void CancellingCountsAsAThreatOnlyInFrustration()
+    {
+        Assert.Equal(EscalationReason.ThreatToLeave, First("cancel my subscription, this is the last straw", Frustrated));
+        Assert.Equal(EscalationReason.ThreatToLeave, First("i will cancle my contract", Frustrated));
+        Assert.Equal(EscalationReason.None, First("please cancel my subscription from next month", Other));
+        // A polite request to cancel, even if the classifier reads it as frustrated, is a request; anger makes it a threat.
+        Assert.Equal(EscalationReason.None, First("I want to cancel my gym membership please", Frustrated));
+        Assert.Equal(EscalationReason.ThreatToLeave, First("just cancel it please, this is ridiculous", Frustrated));
+        Assert.Equal(EscalationReason.None, First("how do I cancel my subscription? it keeps charging me", Frustrated));
+        // The company cancelling is a complaint, not a threat (one frustrated turn alone does not escalate).
+        Assert.Equal(EscalationReason.None, First("you cancelled my flight without telling me", Frustrated));
+    }
+
+    [Theory]
+    [InlineData("this is the third time I'm writing about this")]
+    [InlineData("I already called twice and nothing happened")]
+    [InlineData("I've contacted you 4 times about the same refund")]
+    [InlineData("nobody ever answers the phone")]
+    [InlineData("yet again my order is missing")]
+    [InlineData("This is my FIFTH email about my lost suitcase")]
+    [InlineData("I've phoned twice since and nobody came")]
+    [InlineData("I wrote a ticket on the 5th and never got any reply")]
+    public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
+    {
+        Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
+        Assert.Equal(EscalationReason.RepeatedContact, First(message, Other));
+    }
+
+    [Theory]
+    [InlineData("I called yesterday about my appointment, can you check it?")]
+    [InlineData("do I need to talk to an agent to keep my number?")]
+    [InlineData("the locker code doesn't work, I've tried it 3 times")]
+    [InlineData("will they call before they come?")]
+    public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
+        Assert.Equal(EscalationReason.None, First(message, Other));
+
+    [Theory]
+    [InlineData("it's STILL not working")]
+    [InlineData("WHERE IS MY REFUND")]
+    [InlineData("hello??")]
+    [InlineData("are you kidding me, this is ridiculous")]
+    public void ARaisedToneEscalatesAfterAnEarlierFrustratedTurn(string message)
+    {
+        Assert.Equal([EscalationReason.None, EscalationReason.EscalatingTone], Replay(("my parcel is late", Frustrated), (message, Other)));
+        Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("hi, quick question about my plan", Other), (message, Other)));
+    }
+
+    [Fact]
+    public void ARaisedToneCountsAsFrustrationForTheNextTurn()
+    {
+        // "??" after no answer is frustration even when the classifier reads it as neutral.
+        Assert.Equal([EscalationReason.None, EscalationReason.None, EscalationReason.EscalatingTone], Replay(("hello", Other), ("??", Other), ("hello??? anyone", Other)));
+    }
+
+    [Fact]
+    public void AcronymsAreNotShouting()
+    {
+        Assert.False(Tone.Shouts("my HDMI cable and the USB port"));
+        Assert.False(Tone.Shouts("send the PIN by SMS ASAP"));
+        Assert.True(Tone.Shouts("this is NOT what I ordered"));
+    }
+
+    [Fact]
+    public void FrustrationTwiceInARowEscalatesButACalmTurnBetweenDoesNot()
+    {
+        Assert.Equal(
+            [EscalationReason.None, EscalationReason.SustainedFrustration],
+            Replay(("my parcel is late", Frustrated), ("your answer did not help, the parcel is still missing", Frustrated)));
+        Assert.Equal(
+            [EscalationReason.None, EscalationReason.None, EscalationReason.None],
+            Replay(("my parcel is late", Frustrated), ("ok thanks, that works", Positive), ("the app crashes when I pay", Frustrated)));
+    }
+
+    [Fact]
+    public void TwoOfTheLastThreeIsAKnob()
+    {
+        var policy = new EscalationPolicy(new EscalationPolicy.Settings(TwoOfLastThree: true));
+        Assert.Equal(EscalationReason.None, policy.Observe("my parcel is late", Frustrated));
+        Assert.Equal(EscalationReason.None, policy.Observe("ok", Other));
+        Assert.Equal(EscalationReason.SustainedFrustration, policy.Observe("the app crashes when I pay", Frustrated));
+        Assert.Equal(2, policy.FirstOffer);
+    }
+
+    [Fact]
+    public void TheFrustrationFloorCountsLikelyFrustrationAsFrustrated()
+    {
+        var strict = new EscalationPolicy();
+        strict.Observe("my parcel is late", Frustrated);
+        Assert.Equal(EscalationReason.None, strict.Observe("the parcel still is not here", Borderline));
+
+        var lenient = new EscalationPolicy(new EscalationPolicy.Settings(FrustrationFloor: 0.3f));
+        lenient.Observe("my parcel is late", Frustrated);
+        Assert.Equal(EscalationReason.SustainedFrustration, lenient.Observe("the parcel still is not here", Borderline));
+    }
+
+    [Fact]
+    public void TheFirstOfferIsRememberedAndTheMoodReportsTheLastDecision()
+    {
+        var mood = new ConversationMood();
+        mood.Add("hi, my order is late", Frustrated);
+        Assert.False(mood.ShouldOfferEscalation);
+        mood.Add("I want to speak to a manager", Other);
+        Assert.True(mood.ShouldOfferEscalation);
+        Assert.Equal(EscalationReason.PersonRequested, mood.Escalation);
+        mood.Add("thanks, that's great", Positive);
+        Assert.False(mood.ShouldOfferEscalation);
+        Assert.Equal(1, mood.Policy.FirstOffer);
+    }
+
+    [Fact]
+    public async Task TheTemplatesOfferAHumanWheneverThePolicySaysSoWhateverTheLabel()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("can I talk to a real person", Other);
+        Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", await replies.ReplyAsync("can I talk to a real person", Other, mood));
+        mood.Add("nobody ever answers the phone", Other);
+        Assert.Contains(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("nobody ever answers the phone", Other, mood), StringComparison.Ordinal);
+        mood.Add("what are your opening hours?", Other);
+        Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("what are your opening hours?", Other, mood), StringComparison.Ordinal);
+    }
+}

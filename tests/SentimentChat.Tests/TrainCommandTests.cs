@@ -1,0 +1,83 @@
+using ParameterKit.SafeTensors;
+using ParameterKit.Training;
+using SentimentChat.Commands;
+using SentimentChat.Model;
+
+namespace SentimentChat.Tests;
+
+/// <summary>
+/// <c>train --out DIR</c> end to end, on a small slice of the shipped split so the test stays short: the files land in
+/// the folder, the model file carries no wall-clock figure, and the output says what each number is.
+/// </summary>
+public sealed class TrainCommandTests
+{
+    private static TrainingOutcome SmallRun(int epochs, ulong seed, IProgress<TrainingProgress> progress) =>
+        TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed, Train: Corpus.Train().Take(1500).ToList(), Dev: Corpus.Dev().Take(300).ToList()), progress);
+
+    [Fact]
+    public async Task TrainIntoAnExistingFolderWritesModelAndCurveThere()
+    {
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-train-").FullName;
+        try
+        {
+            var run = await SampleRunner.Run("", SmallRun, "train", "--epochs", "2", "--seed", "7", "--out", folder);
+            Assert.True(run.Exit == ExitCodes.Ok, run.Error);
+            string model = Path.Combine(folder, "model.safetensors");
+            Assert.True(File.Exists(model));
+            Assert.True(File.Exists(Path.Combine(folder, "model.svg")));
+            using (var file = SafeTensorsFile.Open(model))
+            {
+                Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("elapsed", StringComparison.Ordinal));
+            }
+            Assert.NotNull(ModelFile.Load(model));
+
+            string output = run.Output;
+            Assert.Contains("running mean loss", output, StringComparison.Ordinal);
+            Assert.Contains("mean training loss", output, StringComparison.Ordinal);
+            Assert.Contains("trained in", output, StringComparison.Ordinal);
+            Assert.Contains(BaselineRun.Announcement, output, StringComparison.Ordinal);
+            Assert.True(output.IndexOf(BaselineRun.Announcement, StringComparison.Ordinal) < output.IndexOf("baseline (dev): hashed", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TheProgressLossIsTheEpochsRunningMeanSoItEndsAtTheEpochSummary()
+    {
+        var text = new TrainingProgressText();
+        float[] epochOne = [1.0f, 0.8f, 0.6f], epochTwo = [0.5f, 0.3f];
+        long step = 0;
+        string line = "";
+        foreach (float loss in epochOne)
+        {
+            line = text.Update(new TrainingProgress(++step, 5, 1, 2, loss, 1e-3, 100, TimeSpan.Zero, TimeSpan.Zero, 1f));
+        }
+        Assert.Equal(0.8, text.RunningMeanLoss, 6);
+        Assert.Contains("running mean loss 0.8000", line, StringComparison.Ordinal);
+        foreach (float loss in epochTwo)
+        {
+            line = text.Update(new TrainingProgress(++step, 5, 2, 2, loss, 1e-3, 100, TimeSpan.Zero, TimeSpan.Zero, 1f));
+        }
+        Assert.Equal(0.4, text.RunningMeanLoss, 6); // reset at the epoch boundary, like the trainer's epoch mean
+    }
+
+    [Fact]
+    public void AnExistingFolderGetsTheDefaultFileNameAndAFilePathIsKept()
+    {
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-out-").FullName;
+        try
+        {
+            Assert.Equal(Path.Combine(folder, ModelOutputPath.FileName), ModelOutputPath.Resolve(folder));
+            Assert.Equal(Path.Combine(folder, "mine.safetensors"), ModelOutputPath.Resolve(Path.Combine(folder, "mine.safetensors")));
+            Assert.Throws<CommandException>(() => ModelOutputPath.Resolve(Path.Combine(folder, "missing") + Path.DirectorySeparatorChar));
+            Assert.Throws<CommandException>(() => ModelOutputPath.Resolve(Path.Combine(folder, "missing", "m.safetensors")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using SentimentChat.Chat;
+using SentimentChat.Commands;
+using SentimentChat.Text;
+
+namespace SentimentChat.Tests;
+
+/// <summary>Commands that need the trained model: the LLM endpoint failing mid-chat, conversations, the threshold label.</summary>
+[Collection(TrainedModelCollection.Name)]
+public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
+{
+    /// <summary>A loopback port nothing listens on: bound, then released, so connecting is refused at once.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task AnUnreachableLlmPrintsOneLineAndTheChatContinuesWithTemplates()
+    {
+        string endpoint = $"http://127.0.0.1:{ClosedPort()}/v1";
+        string script = "hi, what are your opening hours?\nI've been on hold for 45 minutes\nthanks, bye\n";
+        var run = await SampleRunner.Run(script, "chat", "--llm", endpoint, "--llm-model", "x", "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        string all = run.Output + run.Error;
+        Assert.Equal(1, all.Split('\n').Count(l => l.Contains("The language model failed", StringComparison.Ordinal)));
+        Assert.DoesNotContain("AggregateException", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        var replies = run.Output.Split('\n').Where(l => l.StartsWith("bot>", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, replies.Count); // every turn answered, by the templates after the failure
+        Assert.Contains("sorry about the wait", replies[1], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task EvaluateConversationsReportsTurnsAndEscalationAsJson()
+    {
+        string path = Path.Combine(fixture.Folder, "conversations.jsonl");
+        await File.WriteAllLinesAsync(path,
+        [
+            "{\"id\": \"a\", \"turns\": [{\"text\": \"my parcel is late\", \"label\": \"frustrated\"}, {\"text\": \"I want to speak to a manager\", \"label\": \"frustrated\"}], \"escalate_at\": 1}",
+            "{\"id\": \"b\", \"turns\": [{\"text\": \"what time do you open on saturday?\", \"label\": \"other\"}, {\"text\": \"thank you so much!\", \"label\": \"positive\"}], \"escalate_at\": null}",
+        ]);
+        var run = await SampleRunner.Run("", "evaluate", "--conversations", path, "--json", "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
+        Assert.InRange(root.GetProperty("macro_f1").GetDouble(), 0, 1);
+        Assert.Equal(["frustrated", "positive", "other"], root.GetProperty("per_class").EnumerateObject().Select(p => p.Name));
+        Assert.All(root.GetProperty("per_class").EnumerateObject(), c =>
+            Assert.Equal(["precision", "recall", "f1", "support"], c.Value.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(4, root.GetProperty("per_class").EnumerateObject().Sum(c => c.Value.GetProperty("support").GetInt32()));
+        var escalation = root.GetProperty("escalation");
+        Assert.Equal(2, escalation.GetProperty("conversations").GetInt32());
+        // Both are decided by text alone (a request for a manager; a neutral question and thanks), whatever the model says.
+        Assert.Equal(1.0, escalation.GetProperty("accuracy").GetDouble());
+        Assert.Equal(0, escalation.GetProperty("false_escalations").GetInt32());
+        Assert.Equal(0, escalation.GetProperty("missed").GetInt32());
+
+        run = await SampleRunner.Run("", "evaluate", "--conversations", path, "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.Contains("escalation: accuracy 1.0000", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvaluateWithBaselinesKeepsTheClassifiersFieldsOnTop()
+    {
+        string data = Path.Combine(AppContext.BaseDirectory, "Data", "customer_service.tsv");
+        var run = await SampleRunner.Run("", "evaluate", "--data", data, "--baseline", "--json", "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        Assert.Equal(["accuracy", "macro_f1", "per_class", "confusion_matrix", "baselines"], root.EnumerateObject().Select(p => p.Name));
+        var baseline = Assert.Single(root.GetProperty("baselines").EnumerateArray());
+        Assert.Contains("logistic regression", baseline.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.InRange(baseline.GetProperty("macro_f1").GetDouble(), 0, 1);
+    }
+
+    [Fact]
+    public async Task TheLabelExplainsTheThresholdWhenItOverridesTheLargestProbability()
+    {
+        var model = fixture.Outcome.Model;
+        // Find a message of the shipped dev split where the threshold decided "frustrated" against a likelier class.
+        var overridden = Model.Corpus.Dev().Select(t => t.Text).Take(3000)
+            .FirstOrDefault(t => PredictionText.ThresholdDecided(model.Classify(t)));
+        Assert.NotNull(overridden); // the threshold (below 0.5) must decide some messages, or this test proves nothing
+        var run = await SampleRunner.Run("", "classify", overridden!, "--model", fixture.ModelPath);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.StartsWith($"frustrated (threshold {model.FrustrationThreshold:F2}) (frustrated ", run.Output, StringComparison.Ordinal);
+
+        var plain = Model.Corpus.Dev().Select(t => t.Text).First(t => model.Classify(t) is { Label: Labels.Positive });
+        run = await SampleRunner.Run("", "classify", plain, "--model", fixture.ModelPath);
+        Assert.StartsWith("positive (frustrated ", run.Output, StringComparison.Ordinal);
+    }
+}
