@@ -82,7 +82,7 @@ public sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateCom
             {
                 Host.Console.WriteLine(BaselineRun.Announcement);
             }
-            baselines = BaselineRun.Score(texts);
+            baselines = BaselineRun.Score(("", texts));
         }
         if (settings.Json)
         {

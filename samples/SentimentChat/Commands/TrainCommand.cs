@@ -70,12 +70,9 @@ public sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand.S
         if (baseline)
         {
             console.WriteLine(BaselineRun.Announcement);
-            foreach (var (name, dev) in new[] { (" (GoEmotions dev)", Corpus.Dev()), (" (customer-service dev)", Corpus.Support("dev")) })
+            foreach (var report in BaselineRun.Score((" (GoEmotions dev)", Corpus.Dev()), (" (customer-service dev)", Corpus.Support("dev"))))
             {
-                foreach (var report in BaselineRun.Score(dev, name))
-                {
-                    console.WriteLine(report.ToString());
-                }
+                console.WriteLine(report.ToString());
             }
         }
         return outcome.Model;
