@@ -28,7 +28,7 @@ public sealed record TrainingOutcome(SentimentClassifier Model, TrainingResult R
 /// <param name="Train">Training texts to use instead of the shipped ones (short runs in tests).</param>
 /// <param name="Dev">Dev texts to use instead of the shipped ones.</param>
 public sealed record RecipeOptions(
-    int Epochs = 4,
+    int Epochs = 3,
     ulong Seed = 1,
     ModelShape? Shape = null,
     double LearningRate = 0.003,
