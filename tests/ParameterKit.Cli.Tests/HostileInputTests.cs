@@ -46,9 +46,11 @@ public sealed class HostileInputTests
         Encoding.UTF8.GetBytes("{\"\\ud800\": 1, \"model_type\": \"gpt2\"}"),
         Encoding.UTF8.GetBytes("{\"model_type\": \"gpt2\", \"n_embd\": 8, \"\\udfff\": true}"),
         Encoding.UTF8.GetBytes("{\"model_type\": \"\\ud800\"}"),
-        [.. "{\"model_type\": \"gpt2\", \"a"u8, 0xC3, .. "\": 1}"u8],
-        [.. "{\"model"u8, 0xED, 0xA0, 0x80, .. "\": 1}"u8],
+        Join("{\"model_type\": \"gpt2\", \"a", [0xC3], "\": 1}"),
+        Join("{\"model", [0xED, 0xA0, 0x80], "\": 1}"),
     };
+
+    private static byte[] Join(string before, byte[] bad, string after) => [.. Encoding.UTF8.GetBytes(before), .. bad, .. Encoding.UTF8.GetBytes(after)];
 
     [Theory]
     [MemberData(nameof(BrokenConfigs))]

@@ -55,6 +55,12 @@ internal static class CheckpointDiff
     public const int EqualityWindowBytes = 1 << 30;
 
     /// <summary>Compares one tensor present in both checkpoints.</summary>
+    /// <param name="a">The checkpoint before.</param>
+    /// <param name="ta">The tensor in <paramref name="a"/>.</param>
+    /// <param name="b">The checkpoint after.</param>
+    /// <param name="tb">The tensor of the same name in <paramref name="b"/>.</param>
+    /// <param name="before">Scratch for <see cref="ChunkElements"/> converted values of A.</param>
+    /// <param name="after">Scratch for <see cref="ChunkElements"/> converted values of B.</param>
     /// <param name="windowBytes">The equality check's step; tests pass a small one to exercise the piecewise path.</param>
     internal static TensorDifference CompareOne(SafeTensorsCheckpoint a, SafeTensorInfo ta, SafeTensorsCheckpoint b, SafeTensorInfo tb,
         float[] before, float[] after, int windowBytes = EqualityWindowBytes)
