@@ -104,8 +104,9 @@ internal static class CheckpointLoader
     }
 
     /// <summary>
-    /// Joins a sharded checkpoint's headers in <c>weight_map</c> order, with the checks
-    /// <see cref="SafeTensorsCheckpoint.OpenSharded"/> makes: every tensor the index names must be in its shard.
+    /// Joins a remote sharded checkpoint's headers in <c>weight_map</c> order, checking that every tensor the index
+    /// names is in its shard (local indexes go through <see cref="SafeTensorsCheckpoint.OpenSharded"/>, which also
+    /// checks the shards against the index).
     /// </summary>
     private static CheckpointHeaders Assemble(string source, CheckpointLayout layout, string indexName, SafeTensorsIndex index,
         Dictionary<string, SafeTensorsHeader> headers)
