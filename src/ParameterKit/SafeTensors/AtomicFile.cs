@@ -19,7 +19,7 @@ namespace ParameterKit.SafeTensors;
 /// </remarks>
 internal static partial class AtomicFile
 {
-    private static readonly DateTime ProcessStartUtc = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    private static readonly DateTime ProcessStartUtc = ProcessStart();
 
     internal static void Write(string path, Action<Stream> write)
     {
@@ -58,16 +58,40 @@ internal static partial class AtomicFile
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => (f.FullName, f.Length))];
 
-    /// <summary>Deletes the temporaries of saves to <paramref name="target"/> last written before <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Deletes the temporaries of saves to <paramref name="target"/> last written before <paramref name="before"/>.
+    /// Best effort: a folder that cannot be listed, or a file that cannot be deleted, never fails the save.
+    /// </summary>
     internal static void RemoveStaleTemporaries(string target, DateTime before)
     {
         string name = Path.GetFileName(target);
-        foreach (FileInfo file in new DirectoryInfo(Path.GetDirectoryName(target)!).EnumerateFiles($".{name}.*.tmp"))
+        try
         {
-            if (IsTemporaryOf(file.Name, name) && file.LastWriteTimeUtc < before)
+            foreach (FileInfo file in new DirectoryInfo(Path.GetDirectoryName(target)!).EnumerateFiles($".{name}.*.tmp"))
             {
-                TryDelete(file.FullName);
+                if (IsTemporaryOf(file.Name, name) && file.LastWriteTimeUtc < before)
+                {
+                    TryDelete(file.FullName);
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The save itself reports any real problem with the folder.
+        }
+    }
+
+    /// <summary>When this process started; where the platform cannot say, when this class was first used.</summary>
+    private static DateTime ProcessStart()
+    {
+        try
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.StartTime.ToUniversalTime();
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            return DateTime.UtcNow;
         }
     }
 
