@@ -38,6 +38,11 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
         [Description("For URLs: read the header from a server without range support by streaming the file's start (otherwise an error).")]
         public bool AllowDownload { get; init; }
 
+        /// <summary>Accept an inconsistent sharded index.</summary>
+        [CommandOption("--lenient-index")]
+        [Description("For a local sharded index: accept inconsistencies (a tensor in two shards, shard tensors the index does not list, a wrong total_size, repeated keys, trailing data, a shard symlink leading outside the folder) and list each one, instead of refusing the index.")]
+        public bool LenientIndex { get; init; }
+
         /// <summary>Network timeout in seconds.</summary>
         [CommandOption("--timeout <SECONDS>")]
         [Description("For URLs: seconds each read may take, body included (1 to 86400).")]
@@ -54,11 +59,11 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
             throw new CliException("Usage", $"--timeout must be between 1 and {MaxTimeoutSeconds} seconds (one day), not {settings.TimeoutSeconds}");
         }
         CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source, settings.AllowDownload,
-            TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken, settings.LenientIndex).ConfigureAwait(false);
         InspectReport report = InspectReport.Build(headers);
         if (settings.Json)
         {
-            Output.Json(InspectJson.Write(report));
+            Output.Json(w => InspectJson.Write(w, report));
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using ParameterKit.Counting.Architectures;
 
 namespace ParameterKit.Cli.Configs;
@@ -65,6 +66,24 @@ internal static class ConfigParser
     /// <param name="source">The file name, for messages.</param>
     /// <exception cref="CliException">The JSON is invalid, a field is missing, mistyped, unknown or unsupported.</exception>
     public static ModelConfig Parse(ReadOnlySpan<byte> json, string source)
+    {
+        // JsonDocument checks UTF-8 only in the tokens it decodes, and a lone surrogate escape ("\ud800") only
+        // when a string is read; both then surface as InvalidOperationException, which must not escape as a crash.
+        if (!Utf8.IsValid(json))
+        {
+            throw Invalid(source, "not valid UTF-8");
+        }
+        try
+        {
+            return ParseDocument(json, source);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Invalid(source, $"holds an invalid string ({e.Message})");
+        }
+    }
+
+    private static ModelConfig ParseDocument(ReadOnlySpan<byte> json, string source)
     {
         JsonDocument document;
         try

@@ -48,20 +48,29 @@ internal static class CheckpointDiff
         }
     }
 
-    private static TensorDifference CompareOne(SafeTensorsCheckpoint a, SafeTensorInfo ta, SafeTensorsCheckpoint b, SafeTensorInfo tb,
-        float[] before, float[] after)
+    /// <summary>
+    /// Bytes compared per step of the equality check: 1 GiB, inside the 2 GB a span can cover, so a tensor of any
+    /// size is compared in pieces (and two identical 5 GB embeddings are "unchanged", not "too large to compare").
+    /// </summary>
+    public const int EqualityWindowBytes = 1 << 30;
+
+    /// <summary>Compares one tensor present in both checkpoints.</summary>
+    /// <param name="a">The checkpoint before.</param>
+    /// <param name="ta">The tensor in <paramref name="a"/>.</param>
+    /// <param name="b">The checkpoint after.</param>
+    /// <param name="tb">The tensor of the same name in <paramref name="b"/>.</param>
+    /// <param name="before">Scratch for <see cref="ChunkElements"/> converted values of A.</param>
+    /// <param name="after">Scratch for <see cref="ChunkElements"/> converted values of B.</param>
+    /// <param name="windowBytes">The equality check's step; tests pass a small one to exercise the piecewise path.</param>
+    internal static TensorDifference CompareOne(SafeTensorsCheckpoint a, SafeTensorInfo ta, SafeTensorsCheckpoint b, SafeTensorInfo tb,
+        float[] before, float[] after, int windowBytes = EqualityWindowBytes)
     {
         if (!ta.Dimensions.SequenceEqual(tb.Dimensions))
         {
             return new TensorDifference(ta.Name, DifferenceStatus.Reshaped, ta, tb);
         }
-        if (ta.ByteLength > int.MaxValue || tb.ByteLength > int.MaxValue)
-        {
-            return new TensorDifference(ta.Name, DifferenceStatus.Changed, ta, tb, Note: "not compared: larger than 2 GB, the most one view can address");
-        }
-        ReadOnlySpan<byte> bytesA = a.FileOf(ta).GetBytes(ta);
-        ReadOnlySpan<byte> bytesB = b.FileOf(tb).GetBytes(tb);
-        if (ta.DType == tb.DType && bytesA.SequenceEqual(bytesB))
+        SafeTensorsFile fileA = a.FileOf(ta), fileB = b.FileOf(tb);
+        if (ta.DType == tb.DType && BytesEqual(fileA, ta, fileB, tb, windowBytes))
         {
             return new TensorDifference(ta.Name, DifferenceStatus.Unchanged, ta, tb, 0, 0, 0);
         }
@@ -70,13 +79,14 @@ internal static class CheckpointDiff
             return new TensorDifference(ta.Name, DifferenceStatus.Changed, ta, tb, Note: "bytes differ; values not compared: no float conversion for this dtype");
         }
 
-        int bitsA = ta.DType.BitSize(), bitsB = tb.DType.BitSize();
+        // Chunks of ChunkElements, each read as a window of the map: no chunk comes near the 2 GB a span covers.
+        ulong bitsA = (ulong)ta.DType.BitSize(), bitsB = (ulong)tb.DType.BitSize();
         double squaredDifference = 0, squaredBefore = 0, maxAbs = 0;
-        for (long start = 0; start < (long)ta.ElementCount; start += ChunkElements)
+        for (ulong start = 0; start < ta.ElementCount; start += ChunkElements)
         {
-            int n = (int)Math.Min(ChunkElements, (long)ta.ElementCount - start);
-            ElementConversion.ToSingle(ta.DType, bytesA.Slice((int)(start * bitsA / 8), n * bitsA / 8), before.AsSpan(0, n));
-            ElementConversion.ToSingle(tb.DType, bytesB.Slice((int)(start * bitsB / 8), n * bitsB / 8), after.AsSpan(0, n));
+            int n = (int)Math.Min(ChunkElements, ta.ElementCount - start);
+            ElementConversion.ToSingle(ta.DType, fileA.GetBytes(ta, start * bitsA / 8, (int)((ulong)n * bitsA / 8)), before.AsSpan(0, n));
+            ElementConversion.ToSingle(tb.DType, fileB.GetBytes(tb, start * bitsB / 8, (int)((ulong)n * bitsB / 8)), after.AsSpan(0, n));
             for (int i = 0; i < n; i++)
             {
                 double x = before[i], d = after[i] - x;
@@ -88,5 +98,24 @@ internal static class CheckpointDiff
         double l2 = Math.Sqrt(squaredDifference);
         double relative = squaredBefore > 0 ? l2 / Math.Sqrt(squaredBefore) : l2 == 0 ? 0 : double.PositiveInfinity;
         return new TensorDifference(ta.Name, DifferenceStatus.Changed, ta, tb, l2, relative, maxAbs);
+    }
+
+    /// <summary>Whether two tensors of one dtype hold the same bytes, compared <paramref name="windowBytes"/> at a time.</summary>
+    internal static bool BytesEqual(SafeTensorsFile fileA, SafeTensorInfo ta, SafeTensorsFile fileB, SafeTensorInfo tb, int windowBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowBytes);
+        if (ta.ByteLength != tb.ByteLength)
+        {
+            return false;
+        }
+        for (ulong start = 0; start < ta.ByteLength; start += (ulong)windowBytes)
+        {
+            int length = (int)Math.Min((ulong)windowBytes, ta.ByteLength - start);
+            if (!fileA.GetBytes(ta, start, length).SequenceEqual(fileB.GetBytes(tb, start, length)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

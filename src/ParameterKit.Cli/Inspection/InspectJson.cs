@@ -12,8 +12,14 @@ namespace ParameterKit.Cli.Inspection;
 /// </summary>
 internal static class InspectJson
 {
-    /// <summary>Serializes <paramref name="report"/>.</summary>
-    public static string Write(InspectReport report) => JsonText.Build(w =>
+    /// <summary>How many tensors are written between two flushes of the streaming writer.</summary>
+    private const int TensorsPerFlush = 1_000;
+
+    /// <summary>
+    /// Writes <paramref name="report"/>, flushing every <see cref="TensorsPerFlush"/> tensors so that, streamed, only
+    /// a bounded part of the document is ever held in memory.
+    /// </summary>
+    public static void Write(Utf8JsonWriter w, InspectReport report)
     {
         var h = report.Headers;
         w.WriteStartObject();
@@ -55,9 +61,14 @@ internal static class InspectJson
         w.WriteEndArray();
 
         w.WriteStartArray("buffers");
+        int buffers = 0;
         foreach (var b in report.Buffers)
         {
             w.WriteStringValue(b.Name);
+            if (++buffers % TensorsPerFlush == 0)
+            {
+                w.Flush();
+            }
         }
         w.WriteEndArray();
 
@@ -76,7 +87,25 @@ internal static class InspectJson
             w.WriteEndObject();
         }
 
+        w.WriteStartArray("tolerated");
+        foreach (string finding in h.Tolerated)
+        {
+            w.WriteStringValue(finding);
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("leftover_temporary_files");
+        foreach ((string path, long length) in h.LeftoverTemporaryFiles)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", path);
+            w.WriteNumber("bytes", length);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
         w.WriteStartArray("tensors");
+        int written = 0;
         foreach ((var t, ParameterKind? kind) in report.Tensors)
         {
             w.WriteStartObject();
@@ -97,10 +126,14 @@ internal static class InspectJson
             w.WriteString("kind", kind is { } k ? ParameterBreakdown.KindName(k) : "buffer");
             w.WriteString("file", h.FileOf[t.Name]);
             w.WriteEndObject();
+            if (++written % TensorsPerFlush == 0)
+            {
+                w.Flush();
+            }
         }
         w.WriteEndArray();
         w.WriteEndObject();
-    });
+    }
 
     /// <summary>Writes <c>total_parameters</c>, <c>by_kind</c> and <c>layers</c> (shared with <c>count --json</c>).</summary>
     public static void WriteBreakdown(Utf8JsonWriter w, ParameterBreakdown breakdown)

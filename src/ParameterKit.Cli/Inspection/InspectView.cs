@@ -6,8 +6,16 @@ using Spectre.Console;
 namespace ParameterKit.Cli.Inspection;
 
 /// <summary>Renders an <see cref="InspectReport"/> as tables.</summary>
+/// <remarks>
+/// A header may list millions of tensors or metadata keys. A table of millions of rows helps nobody and costs
+/// Spectre.Console gigabytes to lay out, so every table stops after <see cref="MaxRows"/> rows and says how many it
+/// left out; <c>--json</c> always lists everything.
+/// </remarks>
 internal static class InspectView
 {
+    /// <summary>The most rows any table prints.</summary>
+    public const int MaxRows = 2_000;
+
     /// <summary>Writes the report.</summary>
     /// <param name="output">The sinks.</param>
     /// <param name="report">The report.</param>
@@ -34,6 +42,15 @@ internal static class InspectView
         }
         output.Write(dtypes);
 
+        foreach (string finding in h.Tolerated)
+        {
+            output.Line($"Tolerated (--lenient-index): {finding}");
+        }
+        foreach ((string path, long length) in h.LeftoverTemporaryFiles)
+        {
+            output.Line($"Leftover temporary file of an interrupted save: {path} ({Numbers.Bytes(length)}); the next save to its target removes it");
+        }
+
         foreach ((string alias, string target) in report.Tied)
         {
             output.Line($"Tied (inferred): {alias} not stored; reuses {target} (counted once)");
@@ -43,20 +60,22 @@ internal static class InspectView
         {
             output.Line($"Not parameters (buffers, not counted): {buffers.Count} tensors, {Numbers.Count(buffers.Sum(b => (long)b.ElementCount))} values");
             var table = new Table().AddColumn("Buffer").AddColumn("Dtype").AddColumn("Shape");
-            foreach (var b in buffers)
+            foreach (var b in buffers.Take(MaxRows))
             {
                 table.AddRow(BreakdownView.Cell(b.Name), BreakdownView.Cell(b.DType.SafeTensorsName()), BreakdownView.Cell(b.FormatDimensions()));
             }
             output.Write(table);
+            NoteOmitted(output, buffers.Count, "buffers");
         }
         if (h.Metadata is { Count: > 0 } metadata)
         {
             var table = new Table().Title("__metadata__").AddColumn("Key").AddColumn("Value");
-            foreach ((string key, string value) in metadata)
+            foreach ((string key, string value) in metadata.Take(MaxRows))
             {
                 table.AddRow(BreakdownView.Cell(key), BreakdownView.Cell(value));
             }
             output.Write(table);
+            NoteOmitted(output, metadata.Count, "metadata entries");
         }
         else
         {
@@ -67,12 +86,22 @@ internal static class InspectView
         {
             var table = new Table().Title("Tensors").AddColumn("Name").AddColumn("Kind").AddColumn("Dtype").AddColumn("Shape")
                 .AddColumn(new TableColumn("Bytes").RightAligned());
-            foreach ((var t, var kind) in report.Tensors)
+            foreach ((var t, var kind) in report.Tensors.Take(MaxRows))
             {
                 table.AddRow(BreakdownView.Cell(t.Name), BreakdownView.Cell(kind is { } k ? ParameterBreakdown.KindName(k) : "buffer"),
                     BreakdownView.Cell(t.DType.SafeTensorsName()), BreakdownView.Cell(t.FormatDimensions()), BreakdownView.Number(Numbers.Count((long)t.ByteLength)));
             }
             output.Write(table);
+            NoteOmitted(output, report.Tensors.Count, "tensors");
+        }
+    }
+
+    /// <summary>Says how many rows a table left out, if any.</summary>
+    public static void NoteOmitted(CliOutput output, int count, string what)
+    {
+        if (count > MaxRows)
+        {
+            output.Line($"... {Numbers.Count(count - MaxRows)} more {what} not shown (the first {Numbers.Count(MaxRows)} are; --json lists all {Numbers.Count(count)})");
         }
     }
 }

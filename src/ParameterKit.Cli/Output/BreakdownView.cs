@@ -54,11 +54,12 @@ internal static class BreakdownView
 
         var layers = new Table().Title("By layer").AddColumn("Layer").AddColumn(new TableColumn("Blocks").RightAligned())
             .AddColumn(new TableColumn("Each").RightAligned()).AddColumn(new TableColumn("Total").RightAligned());
-        foreach (LayerRow row in breakdown.Layers)
+        foreach (LayerRow row in breakdown.Layers.Take(InspectView.MaxRows))
         {
             layers.AddRow(Cell(row.Label), Number(row.First is null ? "" : $"x {row.Repeats}"), Number(Numbers.Count(row.Each)),
                 Number(Numbers.Count(row.Total)));
         }
         output.Write(layers);
+        InspectView.NoteOmitted(output, breakdown.Layers.Count, "layers");
     }
 }

@@ -34,6 +34,22 @@ internal sealed class CliOutput
     /// <summary>Writes one line of plain text (never parsed as markup).</summary>
     public void Line(string text = "") => Console.WriteLine(text);
 
+    /// <summary>
+    /// Streams a JSON document to the console's writer as it is produced, followed by a newline. For documents that
+    /// grow with the input (a header's tensors): <paramref name="write"/> calls <c>Flush</c> now and then, and only
+    /// what was written since is ever held in memory.
+    /// </summary>
+    public void Json(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        TextWriter writer = Console.Profile.Out.Writer;
+        using (var stream = new TextWriterStream(writer))
+        {
+            JsonText.WriteTo(stream, write);
+        }
+        writer.Write('\n');
+        writer.Flush();
+    }
+
     /// <summary>Writes a JSON document verbatim, followed by a newline.</summary>
     public void Json(string json)
     {

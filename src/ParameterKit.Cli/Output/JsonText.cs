@@ -27,6 +27,13 @@ internal static class JsonText
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <summary>Writes a document to <paramref name="destination"/> with the same options as <see cref="Build"/>.</summary>
+    public static void WriteTo(Stream destination, Action<Utf8JsonWriter> write)
+    {
+        using var writer = new Utf8JsonWriter(destination, Options);
+        write(writer);
+    }
+
     /// <summary>The error document every command prints with <c>--json</c>: <c>{"error": {"kind", "message"}}</c>.</summary>
     public static string Error(string kind, string message) => Build(w =>
     {

@@ -22,7 +22,8 @@ internal static class RejectionWords
         SafeTensorsErrorKind.MisalignedSlice => "a sub-byte tensor does not fill a whole number of bytes",
         SafeTensorsErrorKind.MetadataIncompleteBuffer => "the tensors do not cover the data exactly up to the end of the file",
         SafeTensorsErrorKind.TensorNotFound => "a tensor the index names is missing",
-        SafeTensorsErrorKind.InvalidIndex => "the sharded index is malformed or names a missing shard",
+        SafeTensorsErrorKind.InvalidIndex => "the sharded index is malformed, inconsistent with its shards, or names a missing shard",
+        SafeTensorsErrorKind.LimitExceeded => "the header exceeds a limit ParameterKit sets on shapes or metadata",
         _ => "the file is not a valid safetensors file",
     };
 

@@ -20,6 +20,12 @@ internal sealed record CheckpointHeaders(
     IReadOnlyDictionary<string, string>? Metadata,
     IReadOnlyList<(string Name, ulong Length, ulong HeaderLength)> Files)
 {
+    /// <summary>What a lenient reading of a sharded index accepted, one sentence each.</summary>
+    public IReadOnlyList<string> Tolerated { get; init; } = [];
+
+    /// <summary>Temporary files an interrupted save left in the checkpoint's folder, with their sizes.</summary>
+    public IReadOnlyList<(string Path, long Length)> LeftoverTemporaryFiles { get; init; } = [];
+
     /// <summary>Wraps one header read from one file or URL.</summary>
     public static CheckpointHeaders Single(string source, CheckpointLayout layout, string fileName, SafeTensorsHeader header)
     {

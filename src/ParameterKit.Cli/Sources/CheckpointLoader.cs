@@ -29,23 +29,29 @@ internal static class CheckpointLoader
     /// <param name="cancellationToken">Cancels network reads.</param>
     /// <exception cref="SafeTensorsFormatException">A file or the index is rejected.</exception>
     /// <exception cref="CliException">The source does not exist, holds no checkpoint, or cannot be reached.</exception>
-    public static async Task<CheckpointHeaders> LoadAsync(string source, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="lenientIndex">For a local index: accept inconsistencies, listing them.</param>
+    public static async Task<CheckpointHeaders> LoadAsync(string source, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken,
+        bool lenientIndex = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (Uri.TryCreate(source, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
             return await LoadRemoteAsync(uri, allowDownload, timeout, cancellationToken).ConfigureAwait(false);
         }
-        return LoadLocal(source);
+        return LoadLocal(source, lenientIndex);
     }
 
-    /// <summary>Reads a local file, index or folder.</summary>
-    public static CheckpointHeaders LoadLocal(string path)
+    /// <summary>Reads a local file, index or folder, and notes temporary files an interrupted save left beside it.</summary>
+    /// <param name="path">A file, index or folder.</param>
+    /// <param name="lenientIndex">Accept an inconsistent index, listing what was tolerated.</param>
+    public static CheckpointHeaders LoadLocal(string path, bool lenientIndex = false)
     {
         string resolved = ResolveLocalPath(path);
-        return resolved.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
-            ? LoadSharded(path, resolved)
+        CheckpointHeaders headers = resolved.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
+            ? LoadSharded(path, resolved, lenientIndex)
             : CheckpointHeaders.Single(path, CheckpointLayout.File, Path.GetFileName(resolved), ReadHeader(resolved));
+        string folder = Path.GetDirectoryName(Path.GetFullPath(resolved))!;
+        return headers with { LeftoverTemporaryFiles = SafeTensorsWriter.FindLeftoverTemporaryFiles(folder) };
     }
 
     /// <summary>
@@ -75,33 +81,32 @@ internal static class CheckpointLoader
         return path;
     }
 
-    private static SafeTensorsHeader ReadHeader(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-        return SafeTensorsHeader.Read(stream, source: path);
-    }
+    private static SafeTensorsHeader ReadHeader(string path) => SafeTensorsHeader.ReadFile(path);
 
-    private static CheckpointHeaders LoadSharded(string source, string indexPath)
+    /// <summary>
+    /// A local sharded checkpoint, through the library's own sharded open: the same consistency checks (and the same
+    /// lenient option) as <see cref="SafeTensorsCheckpoint.OpenSharded"/>, because it is that method. The shards
+    /// are mapped only long enough to read their headers.
+    /// </summary>
+    private static CheckpointHeaders LoadSharded(string source, string indexPath, bool lenientIndex)
     {
-        SafeTensorsIndex index = SafeTensorsIndex.Load(indexPath);
-        string folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
-        var headers = new Dictionary<string, SafeTensorsHeader>(StringComparer.Ordinal);
-        foreach (string shard in index.Shards)
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.OpenSharded(indexPath, lenientIndex);
+        var fileOf = new Dictionary<string, string>(checkpoint.Tensors.Count, StringComparer.Ordinal);
+        foreach (SafeTensorInfo t in checkpoint.Tensors)
         {
-            string shardPath = Path.Combine(folder, shard);
-            if (!File.Exists(shardPath))
-            {
-                throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, indexPath, null,
-                    $"shard '{shard}' named by the weight map does not exist (looked for '{shardPath}')");
-            }
-            headers[shard] = ReadHeader(shardPath);
+            fileOf[t.Name] = Path.GetFileName(checkpoint.FileOf(t).FilePath);
         }
-        return Assemble(source, CheckpointLayout.Sharded, indexPath, index, headers);
+        return new CheckpointHeaders(source, CheckpointLayout.Sharded, checkpoint.Tensors, fileOf, checkpoint.Metadata,
+            [.. checkpoint.Files.Select(f => (Path.GetFileName(f.FilePath), f.Header.FileLength, f.Header.HeaderLength))])
+        {
+            Tolerated = checkpoint.Tolerated,
+        };
     }
 
     /// <summary>
-    /// Joins a sharded checkpoint's headers in <c>weight_map</c> order, with the checks
-    /// <see cref="SafeTensorsCheckpoint.OpenSharded"/> makes: every tensor the index names must be in its shard.
+    /// Joins a remote sharded checkpoint's headers in <c>weight_map</c> order, checking that every tensor the index
+    /// names is in its shard (local indexes go through <see cref="SafeTensorsCheckpoint.OpenSharded"/>, which also
+    /// checks the shards against the index).
     /// </summary>
     private static CheckpointHeaders Assemble(string source, CheckpointLayout layout, string indexName, SafeTensorsIndex index,
         Dictionary<string, SafeTensorsHeader> headers)

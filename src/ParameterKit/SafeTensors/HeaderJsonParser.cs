@@ -161,6 +161,11 @@ internal ref struct HeaderJsonParser
         var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         while (Next() != JsonTokenType.EndObject)
         {
+            if (map.Count == SafeTensorsHeader.MaxMetadataEntries)
+            {
+                throw new SafeTensorsFormatException(SafeTensorsErrorKind.LimitExceeded, _source, null,
+                    $"`__metadata__` has more than {SafeTensorsHeader.MaxMetadataEntries} entries, the most ParameterKit reads");
+            }
             string key = _reader.GetString()!;
             if (Next() != JsonTokenType.String)
             {
@@ -349,7 +354,11 @@ internal ref struct HeaderJsonParser
         while (Next() != JsonTokenType.EndArray)
         {
             ulong dim = ReadUInt64("shape");
-            rank++;
+            if (++rank > SafeTensorsHeader.MaxRank)
+            {
+                throw new SafeTensorsFormatException(SafeTensorsErrorKind.LimitExceeded, _source, _currentTensor,
+                    $"its shape has more than {SafeTensorsHeader.MaxRank} dimensions, the most ParameterKit reads");
+            }
             if (elements is ulong product)
             {
                 ulong high = Math.BigMul(product, dim, out ulong low);

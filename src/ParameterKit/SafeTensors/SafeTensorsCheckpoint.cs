@@ -42,16 +42,28 @@ public sealed class SafeTensorsCheckpoint : IDisposable
     public IReadOnlyDictionary<string, string>? Metadata => _files.Length > 0 ? _files[0].Metadata : null;
 
     /// <summary>
+    /// What a lenient open accepted that a strict one refuses (see <see cref="OpenSharded"/>), one sentence each;
+    /// always empty for a single file or a strict open.
+    /// </summary>
+    public IReadOnlyList<string> Tolerated { get; private init; } = [];
+
+    /// <summary>
     /// Opens a checkpoint: a path ending in <c>.index.json</c> is a sharded index, anything else one file.
     /// </summary>
     /// <param name="path">A <c>.safetensors</c> file or a <c>*.safetensors.index.json</c> index.</param>
+    /// <param name="lenientIndex">For an index: accept inconsistencies and list them in <see cref="Tolerated"/> (see <see cref="OpenSharded"/>).</param>
     /// <exception cref="SafeTensorsFormatException">A file, the index, or the index's consistency is rejected.</exception>
-    public static SafeTensorsCheckpoint Open(string path)
+    /// <remarks>
+    /// Files are memory-mapped. If another process truncates a mapped file, the next read of a page past its new end
+    /// ends the process with a fault no <c>catch</c> can intercept (see <see cref="SafeTensorsFile.Open"/>): replace
+    /// checkpoints by atomic rename, as every writer in ParameterKit does, never rewrite them in place.
+    /// </remarks>
+    public static SafeTensorsCheckpoint Open(string path, bool lenientIndex = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
         {
-            return OpenSharded(path);
+            return OpenSharded(path, lenientIndex);
         }
         SafeTensorsFile file = SafeTensorsFile.Open(path);
         return new SafeTensorsCheckpoint(path, [file], [.. file.Tensors.Select(t => (t, file))]);
@@ -59,17 +71,26 @@ public sealed class SafeTensorsCheckpoint : IDisposable
 
     /// <summary>Opens a sharded checkpoint through its index, opening every shard it names.</summary>
     /// <param name="indexPath">The <c>model.safetensors.index.json</c> file.</param>
-    /// <exception cref="SafeTensorsFormatException">The index is malformed, names a missing shard, or a tensor its shard lacks.</exception>
-    public static SafeTensorsCheckpoint OpenSharded(string indexPath)
+    /// <param name="lenient">
+    /// Accept, and list in <see cref="Tolerated"/>, what a strict open refuses as
+    /// <see cref="SafeTensorsErrorKind.InvalidIndex"/>: a tensor named twice in the weight map, data after the
+    /// index's JSON, a shard tensor the weight map does not list, a tensor stored in two shards (the weight map's
+    /// choice is used), a <c>total_size</c> that is not the sum of the tensors' byte lengths, and a shard that is a
+    /// symbolic link leading outside the index's folder (links into a Hugging Face cache's <c>blobs</c> folder are
+    /// always accepted). A tensor missing from its shard is refused either way.
+    /// </param>
+    /// <exception cref="SafeTensorsFormatException">The index is malformed or inconsistent, names a missing shard, or a tensor its shard lacks.</exception>
+    /// <remarks>See <see cref="Open"/> on files truncated while mapped.</remarks>
+    public static SafeTensorsCheckpoint OpenSharded(string indexPath, bool lenient = false)
     {
-        SafeTensorsIndex index = SafeTensorsIndex.Load(indexPath);
-        string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(indexPath))!;
+        SafeTensorsIndex index = SafeTensorsIndex.Load(indexPath, lenient);
+        var tolerated = new List<string>(index.Tolerated);
         var files = new Dictionary<string, SafeTensorsFile>(StringComparer.Ordinal);
         try
         {
             foreach (string shard in index.Shards)
             {
-                string shardPath = System.IO.Path.Combine(folder, shard);
+                string shardPath = ShardConsistency.ShardPath(indexPath, shard, lenient, tolerated);
                 if (!File.Exists(shardPath))
                 {
                     throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, indexPath, null,
@@ -78,18 +99,11 @@ public sealed class SafeTensorsCheckpoint : IDisposable
                 }
                 files[shard] = SafeTensorsFile.Open(shardPath);
             }
-            var tensors = new List<(SafeTensorInfo, SafeTensorsFile)>(index.WeightMap.Count);
-            foreach ((string name, string shard) in index.WeightMap)
+            List<(SafeTensorInfo Tensor, string Shard)> tensors = ShardConsistency.Check(index, indexPath, shard => files[shard].Header, lenient, tolerated);
+            return new SafeTensorsCheckpoint(indexPath, [.. index.Shards.Select(s => files[s])], [.. tensors.Select(t => (t.Tensor, files[t.Shard]))])
             {
-                SafeTensorsFile file = files[shard];
-                if (!file.Header.TryGetTensor(name, out SafeTensorInfo? info))
-                {
-                    throw new SafeTensorsFormatException(SafeTensorsErrorKind.TensorNotFound, indexPath, name,
-                        $"the weight map places it in shard '{shard}', which has no such tensor");
-                }
-                tensors.Add((info, file));
-            }
-            return new SafeTensorsCheckpoint(indexPath, [.. index.Shards.Select(s => files[s])], tensors);
+                Tolerated = tolerated,
+            };
         }
         catch
         {

@@ -34,4 +34,10 @@ public enum SafeTensorsErrorKind
     InvalidIndex,
     /// <summary>Data handed to the writer does not match the declared dtype and shape.</summary>
     InvalidTensorView,
+    /// <summary>
+    /// The header is one the reference crate would accept, but it exceeds a limit ParameterKit sets so that reading a
+    /// header costs time and memory in proportion to its size: a shape of more than <see cref="SafeTensorsHeader.MaxRank"/>
+    /// dimensions, or a <c>__metadata__</c> of more than <see cref="SafeTensorsHeader.MaxMetadataEntries"/> entries.
+    /// </summary>
+    LimitExceeded,
 }

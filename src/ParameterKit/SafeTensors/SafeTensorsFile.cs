@@ -62,11 +62,27 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <param name="path">The <c>.safetensors</c> file.</param>
     /// <exception cref="SafeTensorsFormatException">The file is rejected; the kind is the reference crate's error.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <remarks>
+    /// <para>
+    /// A file the file system reports as 0 bytes long is refused (<see cref="SafeTensorsErrorKind.HeaderTooSmall"/>)
+    /// without being opened: that includes every FIFO, device and socket, which a reader could otherwise block on
+    /// forever.
+    /// </para>
+    /// <para>
+    /// <b>What cannot be caught.</b> The map reads the file's pages lazily. If another process truncates the file
+    /// while it is mapped, touching a page past the new end raises SIGBUS, which .NET reports as a fatal
+    /// <see cref="AccessViolationException"/>: the process ends, and no <c>catch</c> can intercept it. Never
+    /// rewrite a checkpoint in place while it may be open; replace it atomically, as
+    /// <see cref="SafeTensorsWriter.Save(string)"/> does (write a temporary file, then rename it over the old one;
+    /// a reader keeps the old file's pages until it closes it). Headers are validated at open and every view stays
+    /// within the length seen then, so a file that only grows, or is replaced by rename, is safe.
+    /// </para>
+    /// </remarks>
     public static SafeTensorsFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         // FileShare.Delete lets an atomic save rename a new checkpoint over this one while it is mapped.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        FileStream stream = RegularFile.OpenRead(path, SafeTensorsErrorKind.HeaderTooSmall);
         long length = stream.Length;
         if (length < 8)
         {
@@ -196,10 +212,21 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
     /// <summary>Reads the tensor named <paramref name="name"/> into a new float32 array.</summary>
     /// <param name="name">The tensor's exact name.</param>
+    /// <exception cref="SafeTensorsFormatException">No such tensor.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The tensor has more elements than one .NET array can hold (<see cref="Array.MaxLength"/>, just under 2^31):
+    /// read it in windows with <see cref="GetBytes(SafeTensorInfo, ulong, int)"/> and <see cref="ElementConversion.ToSingle"/>.
+    /// </exception>
     public float[] ReadSingles(string name)
     {
         SafeTensorInfo tensor = GetTensor(name);
-        var values = new float[checked((int)tensor.ElementCount)];
+        if (tensor.ElementCount > (ulong)Array.MaxLength)
+        {
+            throw new NotSupportedException(
+                $"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements, more than one array can hold ({Array.MaxLength}); " +
+                "read it in windows with GetBytes(tensor, start, length).");
+        }
+        var values = new float[(int)tensor.ElementCount];
         ConvertToSingle(tensor, values);
         return values;
     }

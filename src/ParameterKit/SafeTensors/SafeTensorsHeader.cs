@@ -11,8 +11,11 @@ namespace ParameterKit.SafeTensors;
 /// </summary>
 /// <remarks>
 /// Every way of reading validates exactly as the reference crate's <c>SafeTensors::read_metadata</c>, in the
-/// same order, and fails with <see cref="SafeTensorsFormatException"/> carrying the crate's error kind. No read
-/// allocates more than the header length N, and N is checked against <see cref="MaxHeaderSize"/> first.
+/// same order, and fails with <see cref="SafeTensorsFormatException"/> carrying the crate's error kind. N is checked
+/// against <see cref="MaxHeaderSize"/> before anything is read; the header is read whole (N bytes), and what is
+/// built from it is bounded by a small multiple of N (docs/security.md states the measured factor). Two limits go
+/// beyond the crate to keep that bound: <see cref="MaxRank"/> and <see cref="MaxMetadataEntries"/>
+/// (<see cref="SafeTensorsErrorKind.LimitExceeded"/>).
 /// </remarks>
 /// <example>
 /// Counting the parameters of a remote checkpoint from its first bytes:
@@ -26,6 +29,21 @@ public sealed class SafeTensorsHeader
 {
     /// <summary>The largest header the reference crate accepts: 100,000,000 bytes.</summary>
     public const ulong MaxHeaderSize = 100_000_000;
+
+    /// <summary>
+    /// The most dimensions a tensor's shape may have: 64. The format sets no limit, but no model uses more than a
+    /// handful (PyTorch's own kernels stop at 25), and a 100 MB header could otherwise hold one shape of 50 million
+    /// dimensions that every caller formatting or copying shapes would pay for. A deeper shape is
+    /// <see cref="SafeTensorsErrorKind.LimitExceeded"/>, a limit beyond the reference crate's.
+    /// </summary>
+    public const int MaxRank = 64;
+
+    /// <summary>
+    /// The most <c>__metadata__</c> entries a header may have: 65,536. Real files carry a handful (<c>format</c>,
+    /// sometimes a config); millions of tiny entries would cost many times the header's size in strings and
+    /// dictionary slots. More is <see cref="SafeTensorsErrorKind.LimitExceeded"/>, a limit beyond the reference crate's.
+    /// </summary>
+    public const int MaxMetadataEntries = 65_536;
 
     private readonly Dictionary<string, SafeTensorInfo> _byName;
 
@@ -92,6 +110,21 @@ public sealed class SafeTensorsHeader
             throw new ArgumentException($"The prefix holds {prefix.Length} bytes but the header needs {8 + n}.", nameof(prefix));
         }
         return ParseHeaderBytes(prefix.Slice(8, (int)n), n, fileLength, source);
+    }
+
+    /// <summary>
+    /// Reads the header of a local file through a plain stream, reading only its first 8 + N bytes and mapping
+    /// nothing. A file the file system reports as 0 bytes long (an empty file, or a FIFO, device or socket, which
+    /// could block a reader forever) is refused without being opened.
+    /// </summary>
+    /// <param name="path">The <c>.safetensors</c> file.</param>
+    /// <exception cref="SafeTensorsFormatException">The header is rejected, or the file reports 0 bytes (<see cref="SafeTensorsErrorKind.HeaderTooSmall"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static SafeTensorsHeader ReadFile(string path)
+    {
+        // ReadWrite sharing: reading a header never conflicts with a writer, and an unbuffered stream reads exactly 8 + N bytes.
+        using FileStream stream = RegularFile.OpenRead(path, SafeTensorsErrorKind.HeaderTooSmall, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        return Read(stream, source: path);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ParameterKit.SafeTensors;
 
@@ -7,18 +8,29 @@ namespace ParameterKit.SafeTensors;
 /// "weight_map": {"tensor name": "shard file name", ...}}</c> (the Hugging Face convention, SPEC.md §6).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Unknown keys and unknown metadata entries are ignored, as Hugging Face loaders do. Shard names must be plain
 /// file names in the index's folder: a name with a directory part is rejected rather than followed, so an
 /// index cannot point a loader at arbitrary files.
+/// </para>
+/// <para>
+/// Text that is not valid UTF-8, or a string escape that is not valid UTF-16 (a lone surrogate such as
+/// <c>"\ud800"</c>), is always <see cref="SafeTensorsErrorKind.InvalidIndex"/>. Two faults that Hugging Face's
+/// own writer never produces are refused by default and accepted only when parsing leniently, each then listed
+/// in <see cref="Tolerated"/>: a tensor named twice in <c>weight_map</c> (the last mention wins, as in Python's
+/// <c>json</c>), and anything but whitespace after the JSON object (ignored).
+/// </para>
 /// </remarks>
 public sealed class SafeTensorsIndex
 {
-    private SafeTensorsIndex(string? source, long? totalSize, IReadOnlyDictionary<string, string> weightMap, IReadOnlyList<string> shards)
+    private SafeTensorsIndex(string? source, long? totalSize, IReadOnlyDictionary<string, string> weightMap, IReadOnlyList<string> shards,
+        IReadOnlyList<string> tolerated)
     {
         Source = source;
         TotalSize = totalSize;
         WeightMap = weightMap;
         Shards = shards;
+        Tolerated = tolerated;
     }
 
     /// <summary>The index file or source name, for messages.</summary>
@@ -33,18 +45,48 @@ public sealed class SafeTensorsIndex
     /// <summary>The distinct shard file names, in order of first mention.</summary>
     public IReadOnlyList<string> Shards { get; }
 
+    /// <summary>What a lenient parse accepted that a strict one refuses, one sentence each; empty when strict.</summary>
+    public IReadOnlyList<string> Tolerated { get; }
+
     /// <summary>Reads and parses an index file.</summary>
     /// <param name="path">The <c>*.safetensors.index.json</c> file.</param>
+    /// <param name="lenient">Accept repeated <c>weight_map</c> keys and trailing data, listing them in <see cref="Tolerated"/>.</param>
     /// <exception cref="SafeTensorsFormatException">The index is malformed (<see cref="SafeTensorsErrorKind.InvalidIndex"/>).</exception>
-    public static SafeTensorsIndex Load(string path) => Parse(File.ReadAllBytes(path), path);
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static SafeTensorsIndex Load(string path, bool lenient = false)
+    {
+        using FileStream stream = RegularFile.OpenRead(path, SafeTensorsErrorKind.InvalidIndex);
+        if (stream.Length > MaxIndexBytes)
+        {
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, path, null,
+                $"the index is {stream.Length} bytes, more than the {MaxIndexBytes}-byte limit for an index");
+        }
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return Parse(bytes, path, lenient);
+    }
+
+    /// <summary>
+    /// The largest index file read: 64 MiB. A 1,000-layer model's weight map is a few hundred kB; the limit keeps
+    /// a hostile or mistaken file from being read whole into memory.
+    /// </summary>
+    public const long MaxIndexBytes = 64L * 1024 * 1024;
 
     /// <summary>Parses index JSON.</summary>
     /// <param name="json">The UTF-8 index text.</param>
     /// <param name="source">The index file or URL, for messages.</param>
+    /// <param name="lenient">Accept repeated <c>weight_map</c> keys and trailing data, listing them in <see cref="Tolerated"/>.</param>
     /// <exception cref="SafeTensorsFormatException">The index is malformed (<see cref="SafeTensorsErrorKind.InvalidIndex"/>).</exception>
-    public static SafeTensorsIndex Parse(ReadOnlySpan<byte> json, string? source = null)
+    public static SafeTensorsIndex Parse(ReadOnlySpan<byte> json, string? source = null, bool lenient = false)
     {
+        // Checked up front: Utf8JsonReader validates UTF-8 only in the tokens it decodes, and reports what it
+        // finds as InvalidOperationException rather than JsonException.
+        if (!Utf8.IsValid(json))
+        {
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, null, "the index is not valid UTF-8");
+        }
         var reader = new Utf8JsonReader(json);
+        var tolerated = new List<string>();
         try
         {
             long? totalSize = null;
@@ -56,7 +98,7 @@ public sealed class SafeTensorsIndex
                 reader.Read();
                 if (key == "weight_map")
                 {
-                    weightMap = ReadWeightMap(ref reader, source);
+                    weightMap = ReadWeightMap(ref reader, source, lenient, tolerated);
                 }
                 else if (key == "metadata" && reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -68,15 +110,33 @@ public sealed class SafeTensorsIndex
                 }
             }
             Expect(weightMap is not null, "the index has no `weight_map`", source);
-            return new SafeTensorsIndex(source, totalSize, weightMap!, [.. weightMap!.Values.Distinct(StringComparer.Ordinal)]);
+            CheckEnd(json, reader.BytesConsumed, source, lenient, tolerated);
+            return new SafeTensorsIndex(source, totalSize, weightMap!, [.. weightMap!.Values.Distinct(StringComparer.Ordinal)], tolerated);
         }
         catch (JsonException e)
         {
             throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, null, $"the index is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // GetString throws this for an escape that is not valid UTF-16, such as a lone surrogate "\ud800".
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, null, $"the index holds an invalid string: {e.Message}", e);
+        }
     }
 
-    private static OrderedDictionary<string, string> ReadWeightMap(ref Utf8JsonReader reader, string? source)
+    /// <summary>Python's <c>json.load</c> refuses "extra data" after the object; so does a strict parse.</summary>
+    private static void CheckEnd(ReadOnlySpan<byte> json, long consumed, string? source, bool lenient, List<string> tolerated)
+    {
+        ReadOnlySpan<byte> rest = json[(int)consumed..].TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty)
+        {
+            return;
+        }
+        string detail = $"{rest.Length} bytes of trailing data after the JSON object (from byte {json.Length - rest.Length})";
+        Tolerate(detail, source, null, lenient, tolerated);
+    }
+
+    private static OrderedDictionary<string, string> ReadWeightMap(ref Utf8JsonReader reader, string? source, bool lenient, List<string> tolerated)
     {
         Expect(reader.TokenType == JsonTokenType.StartObject, "`weight_map` must be an object", source);
         var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
@@ -90,6 +150,11 @@ public sealed class SafeTensorsIndex
             {
                 throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, tensor,
                     $"shard '{shard}' is not a plain file name in the index's folder");
+            }
+            if (map.TryGetValue(tensor, out string? earlier))
+            {
+                Tolerate($"`weight_map` names tensor '{tensor}' twice (shard '{earlier}', then '{shard}'); the last is used",
+                    source, tensor, lenient, tolerated);
             }
             map[tensor] = shard;
         }
@@ -113,6 +178,16 @@ public sealed class SafeTensorsIndex
             }
         }
         return total;
+    }
+
+    /// <summary>Strict: refuse with <see cref="SafeTensorsErrorKind.InvalidIndex"/>. Lenient: record and go on.</summary>
+    internal static void Tolerate(string detail, string? source, string? tensor, bool lenient, List<string> tolerated)
+    {
+        if (!lenient)
+        {
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, tensor, detail + " (read the index leniently to accept this)");
+        }
+        tolerated.Add(detail);
     }
 
     private static void Expect(bool condition, string detail, string? source)

@@ -146,8 +146,26 @@ public sealed class SafeTensorsWriter
     /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). On Linux and macOS, readers that
     /// already mapped the old file keep reading it (Windows refuses to replace a mapped file).
     /// </summary>
+    /// <remarks>
+    /// Before writing, the save deletes temporary files that earlier, interrupted saves to the same
+    /// <paramref name="path"/> left behind (<c>.name.{32 hex digits}.tmp</c>), if they were last written before the
+    /// current process started; temporary files of other targets, or still being written, are left alone. See
+    /// <see cref="FindLeftoverTemporaryFiles"/> to list them.
+    /// </remarks>
     /// <param name="path">The target file.</param>
     public void Save(string path) => AtomicFile.Write(path, WriteTo);
+
+    /// <summary>
+    /// The temporary files interrupted saves left in <paramref name="folder"/> (hidden <c>.name.{32 hex digits}.tmp</c>
+    /// files, for any target), with their lengths in bytes, sorted by name.
+    /// </summary>
+    /// <param name="folder">A folder that holds checkpoints.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IReadOnlyList<(string Path, long Length)> FindLeftoverTemporaryFiles(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return AtomicFile.FindTemporaries(folder);
+    }
 
     private IEnumerable<Pending> Layout() => _tensors
         .OrderByDescending(t => t.DType)

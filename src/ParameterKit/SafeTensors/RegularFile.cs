@@ -1,0 +1,36 @@
+namespace ParameterKit.SafeTensors;
+
+/// <summary>
+/// Opens a checkpoint, shard or index for reading, refusing what cannot be a file of bytes before opening it.
+/// </summary>
+/// <remarks>
+/// Opening a FIFO for reading blocks until some other process opens it for writing, possibly forever, and a
+/// character device such as <c>/dev/zero</c> never ends. .NET does not expose the file type, but every such
+/// file reports a length of 0 to <c>stat</c> without being opened, and so does an empty regular file, which is
+/// rejected anyway (a safetensors file needs at least its 8-byte length prefix, an index at least <c>{}</c>).
+/// So a length of 0 is refused up front, and nothing that could block is ever opened. The check and the open are
+/// two steps, so a file swapped in between is opened; that race needs write access to the folder.
+/// </remarks>
+internal static class RegularFile
+{
+    /// <summary>Opens <paramref name="path"/> for reading after the length check.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="kindWhenEmpty">The error kind for a file of length 0 (or a FIFO, device or socket).</param>
+    /// <param name="share">What other processes may do meanwhile.</param>
+    /// <param name="bufferSize">The stream's buffer (1 for none).</param>
+    /// <exception cref="SafeTensorsFormatException">The file system reports a length of 0.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    internal static FileStream OpenRead(string path, SafeTensorsErrorKind kindWhenEmpty, FileShare share = FileShare.Read | FileShare.Delete,
+        int bufferSize = 4096)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var info = new FileInfo(path);
+        if (info.Exists && info.Length == 0)
+        {
+            throw new SafeTensorsFormatException(kindWhenEmpty, path, null,
+                "the file is 0 bytes long, too short to hold anything (or it is not a regular file: a FIFO, device or socket reports no " +
+                "length and is refused rather than read, since reading one can block forever)");
+        }
+        return new FileStream(path, FileMode.Open, FileAccess.Read, share, bufferSize);
+    }
+}
