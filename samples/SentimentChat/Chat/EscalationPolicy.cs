@@ -31,6 +31,7 @@ namespace SentimentChat.Chat;
 public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
 {
     private readonly List<bool> _frustrated = [];
+    private readonly List<bool> _streak = [];
 
     /// <summary>The policy's few knobs, tuned on the conversations' dev split only.</summary>
     /// <param name="TwoOfLastThree">Whether two frustrated turns among the last three count as sustained, not only
@@ -38,7 +39,10 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     /// <param name="FrustrationFloor">A turn counts as frustrated for these rules when the classifier says so, or
     /// when P(frustrated) reaches this floor (the classifier's own threshold is tuned for single messages, where a
     /// false alarm costs an apology; here a miss costs an unhappy customer left with a bot).</param>
-    public sealed record Settings(bool TwoOfLastThree = false, float FrustrationFloor = 1f)
+    /// <param name="StreakConfidence">For sustained frustration, a turn the classifier calls frustrated must also
+    /// have at least this P(frustrated) (a raised tone always counts): the decision threshold is set low to catch
+    /// single frustrated messages, and two borderline calls in a row are weaker evidence than one clear one.</param>
+    public sealed record Settings(bool TwoOfLastThree = false, float FrustrationFloor = 1f, float StreakConfidence = 0f)
     {
         /// <summary>The tuned defaults.</summary>
         public static Settings Default { get; } = new();
@@ -68,6 +72,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor || raisedTone;
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
+        _streak.Add(raisedTone || (frustrated && prediction.Probabilities[Labels.Frustrated] >= Options.StreakConfidence));
         Last = Decide(message, frustrated, frustratedBefore, raisedTone);
         if (Last != EscalationReason.None)
         {
@@ -101,11 +106,11 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
 
     private bool SustainedFrustration()
     {
-        int n = _frustrated.Count;
-        if (n < 2 || !_frustrated[n - 1])
+        int n = _streak.Count;
+        if (n < 2 || !_streak[n - 1])
         {
             return false;
         }
-        return _frustrated[n - 2] || (Options.TwoOfLastThree && n >= 3 && _frustrated[n - 3]);
+        return _streak[n - 2] || (Options.TwoOfLastThree && n >= 3 && _streak[n - 3]);
     }
 }

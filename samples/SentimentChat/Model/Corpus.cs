@@ -1,3 +1,4 @@
+using SentimentChat.Chat;
 using SentimentChat.Text;
 
 namespace SentimentChat.Model;
@@ -21,8 +22,20 @@ public static class Corpus
     /// <summary>5,426 development comments (used for early stopping and reporting; the official test split is held back).</summary>
     public static List<LabeledText> Dev() => TsvReader.Read(Path.Combine(Folder, "dev.tsv"));
 
-    /// <summary>The customer-service messages of one split (<c>train</c>, <c>dev</c> or <c>test</c>).</summary>
-    public static List<LabeledText> Support(string split) => SupportCorpus.Read(Path.Combine(SupportFolder, "messages"), split);
+    /// <summary>
+    /// The customer-service texts of one split (<c>train</c>, <c>dev</c> or <c>test</c>): the single messages, then every
+    /// customer turn of the split's conversations. Turns read differently from opening messages ("yes, that's the
+    /// one", "still nothing"), and the chat classifies turns.
+    /// </summary>
+    public static List<LabeledText> Support(string split)
+    {
+        var texts = SupportCorpus.Read(Path.Combine(SupportFolder, "messages"), split);
+        foreach (var conversation in ConversationFile.Read(Path.Combine(SupportFolder, "conversations", split + ".jsonl")))
+        {
+            texts.AddRange(conversation.Turns.Select(turn => turn with { IsSupport = true }));
+        }
+        return texts;
+    }
 
     /// <summary>Encodes labelled texts for <paramref name="model"/>.</summary>
     public static EncodedText[] Encode(SentimentClassifier model, IReadOnlyList<LabeledText> texts)
