@@ -36,7 +36,7 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
                 yield break;
             }
             var prediction = classifier.Classify(text);
-            conversation.Mood.Add(prediction);
+            HandOffAdvisor.Record(conversation, text, prediction);
             conversation.CustomerTurns.Add((text, prediction));
             var p = prediction.Probabilities;
             yield return Event("turn", new TurnEvent(
