@@ -80,6 +80,7 @@ public static class LoadCommandLine
                     ModelPath = settings.Model,
                     TemplateTokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelayMs),
                     MaxConversations = Math.Max(1000, 2 * settings.Conversations),
+                    MaxTurns = Math.Max(40, settings.Turns),
                 }).ConfigureAwait(false);
                 address = server.Address;
             }
