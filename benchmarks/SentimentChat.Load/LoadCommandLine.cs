@@ -19,6 +19,7 @@ public static class LoadCommandLine
         {
             config.SetApplicationName("dotnet run -c Release --project benchmarks/SentimentChat.Load --");
             config.PropagateExceptions();
+            config.UseStrictParsing();
         });
         try
         {

@@ -11,7 +11,7 @@ public sealed class CommandLineTests
     {
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(0, await WebChatCommandLine.RunAsync(["--help"], console));
+        Assert.Equal(0, await WebChatCommandLine.RunAsync(["--help"], console, Bounded()));
         Assert.Contains("--llm-model", console.Output, StringComparison.Ordinal);
         Assert.Contains("--port", console.Output, StringComparison.Ordinal);
     }
@@ -25,7 +25,7 @@ public sealed class CommandLineTests
     {
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console));
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, Bounded()));
         Assert.NotEmpty(console.Output);
     }
 
@@ -35,7 +35,10 @@ public sealed class CommandLineTests
         var console = new TestConsole();
         console.Profile.Width = 500;
         string missing = Path.Combine(Path.GetTempPath(), $"no-such-model-{Guid.NewGuid():N}.safetensors");
-        Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", missing, "--port", "0"], console));
+        Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", missing, "--port", "0"], console, Bounded()));
         Assert.Contains(Path.GetFileName(missing), console.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>Should a bad command line ever start the server, it stops after 30 s (and the exit code 0 fails the test) instead of hanging the run.</summary>
+    private static CancellationToken Bounded() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 }

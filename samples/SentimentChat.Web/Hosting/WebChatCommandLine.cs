@@ -19,7 +19,8 @@ public static class WebChatCommandLine
     /// <summary>Parses <paramref name="args"/> and serves until Ctrl+C; returns the exit code.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="console">Where help and errors go (the terminal when null).</param>
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    /// <param name="cancellationToken">Stops the server (Ctrl+C does too).</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, CancellationToken cancellationToken = default)
     {
         console ??= AnsiConsole.Console;
         var app = new CommandApp<ServeCommand>();
@@ -28,10 +29,13 @@ public static class WebChatCommandLine
             config.SetApplicationName("dotnet run --project samples/SentimentChat.Web --");
             config.Settings.Console = console;
             config.PropagateExceptions();
+            // Without strict parsing a misspelt option on the default command is passed on as a "remaining
+            // argument" and the server starts with defaults, which is the silent default rule 17 forbids.
+            config.UseStrictParsing();
         });
         try
         {
-            return await app.RunAsync(args).ConfigureAwait(false);
+            return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
         }
         catch (CommandAppException e)
         {
