@@ -29,7 +29,12 @@ public static class ChatServer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ChatServer).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ChatServer).Assembly.GetName().Name,
+            EnvironmentName = options.EnvironmentName,
+            ContentRootPath = options.ContentRoot,
+        });
         // Loopback only: the sample has no authentication, so it must not be reachable from another machine.
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -92,6 +92,19 @@ public static class WebChatCommandLine
             [DefaultValue(30)]
             public int IdleMinutes { get; init; }
 
+            // Host settings in ASP.NET Core's own form (--environment=Development). WebApplicationFactory starts the
+            // app through this entry point with its host configuration as such arguments, so they are accepted here.
+            [CommandOption("--environment <NAME>")]
+            [Description("ASP.NET Core environment (default: Production).")]
+            public string? Environment { get; init; }
+
+            [CommandOption("--contentRoot <DIR>", IsHidden = true)]
+            public string? ContentRoot { get; init; }
+
+            /// <summary>Accepted for WebApplicationFactory; the app's name is always its assembly's (its page is embedded there).</summary>
+            [CommandOption("--applicationName <NAME>", IsHidden = true)]
+            public string? ApplicationName { get; init; }
+
             public override ValidationResult Validate()
             {
                 if (Port is < 0 or > 65535)
@@ -119,6 +132,8 @@ public static class WebChatCommandLine
                 MaxMessageCharacters = MaxCharacters,
                 MaxTurns = MaxTurns,
                 IdleTimeout = TimeSpan.FromMinutes(IdleMinutes),
+                EnvironmentName = Environment,
+                ContentRoot = ContentRoot,
             };
         }
 

@@ -42,6 +42,12 @@ public sealed record WebChatOptions
     /// </summary>
     public TimeSpan TemplateTokenDelay { get; init; } = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>The ASP.NET Core environment name; null means the default (Production).</summary>
+    public string? EnvironmentName { get; init; }
+
+    /// <summary>The content root; null means the current folder (the page itself is embedded, so nothing is read from it).</summary>
+    public string? ContentRoot { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first limit that cannot work.</summary>
     public void Validate()
     {
