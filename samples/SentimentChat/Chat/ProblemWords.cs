@@ -35,5 +35,8 @@ public static partial class ProblemWords
         return null;
     }
 
-    private static Regex Topic(string pattern) => new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    // NonBacktracking matches in time linear in the message (at most ChatLoop.MaxCharacters), so no input can make a
+    // match run away and no timeout is needed; a wall-clock timeout fired on ordinary messages on a busy server, when
+    // the matching thread was merely descheduled (seen with 50 concurrent web chats on two cores).
+    private static Regex Topic(string pattern) => new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }

@@ -1,0 +1,32 @@
+using SentimentChat.Chat;
+using SentimentChat.Model;
+
+namespace SentimentChat.Web.Conversations;
+
+/// <summary>
+/// Records each customer turn in the conversation's mood and decides when the page offers "talk to a person". The
+/// decision itself belongs to the console sample's chat (one home per concept: <see cref="ConversationMood"/>); this
+/// adapter is the one place the web chat asks, so when the sample's escalation rule changes (its policy reading
+/// the turn's text as well as its label), only the marked line below changes.
+/// </summary>
+public static class HandOffAdvisor
+{
+    /// <summary>Adds the customer's turn to the conversation's mood.</summary>
+    /// <param name="conversation">The conversation.</param>
+    /// <param name="text">What the customer wrote.</param>
+    /// <param name="prediction">How the classifier read it.</param>
+    public static void Record(Conversation conversation, string text, Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(text);
+        conversation.Mood.Add(prediction); // with the escalation policy on main: conversation.Mood.Add(text, prediction)
+    }
+
+    /// <summary>Whether the conversation so far warrants offering a human agent.</summary>
+    /// <param name="conversation">The conversation, its latest turn included.</param>
+    public static bool ShouldOffer(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return conversation.Mood.ShouldOfferEscalation;
+    }
+}

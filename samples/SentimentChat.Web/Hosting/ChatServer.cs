@@ -1,0 +1,84 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using SentimentChat.Web.Conversations;
+using SentimentChat.Web.Endpoints;
+using SentimentChat.Web.Replies;
+
+namespace SentimentChat.Web.Hosting;
+
+/// <summary>
+/// Builds the web chat: the shared classifier, the conversation store, the reply pipeline, the page (served from
+/// resources embedded in this assembly, so it works from any folder and needs no network) and the chat API.
+/// </summary>
+public static class ChatServer
+{
+    /// <summary>
+    /// The content security policy of every response: scripts, styles and requests from this server only, so the
+    /// page cannot load anything from elsewhere, and a customer's <c>&lt;script&gt;</c> could not run even if a bug
+    /// ever put it into the page as markup.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>Builds the app, listening on 127.0.0.1 at <see cref="WebChatOptions.Port"/>; start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
+    /// <param name="options">Limits, model and reply settings.</param>
+    /// <param name="overrides">Replaces services after the defaults are registered (tests pass a trained classifier or a fake clock).</param>
+    /// <param name="log">Where the first-run training note goes (standard output when null).</param>
+    public static WebApplication Create(WebChatOptions options, Action<IServiceCollection>? overrides = null, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ChatServer).Assembly.GetName().Name,
+            EnvironmentName = options.EnvironmentName,
+            ContentRootPath = options.ContentRoot,
+        });
+        // Loopback only: the sample has no authentication, so it must not be reachable from another machine.
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        // The classifier is created once, on first use; the command resolves it before listening so a first run
+        // trains before the URL is printed.
+        // Everything below reads the options from the container, so a test can replace them with its own limits.
+        // The classifier is created once, on first use; the command resolves it before listening so a first run
+        // trains before the URL is printed.
+        services.AddSingleton(sp => new SharedClassifier(ModelSource.LoadOrTrain(sp.GetRequiredService<WebChatOptions>().ModelPath, log ?? Console.Out)));
+        if (options.LlmEndpoint is not null)
+        {
+            services.AddSingleton(ReplyPipeline.OpenAiCompatible(options.LlmEndpoint, options.LlmModel, options.ApiKey));
+        }
+        services.AddSingleton(sp => new ReplyPipeline(
+            sp.GetRequiredService<WebChatOptions>(),
+            sp.GetRequiredService<SharedClassifier>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IChatClient>()));
+        services.AddSingleton(sp => new ConversationStore(
+            sp.GetRequiredService<WebChatOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ReplyPipeline>().For));
+        services.AddSingleton<ChatTurns>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebChatJson.Default));
+        overrides?.Invoke(services);
+
+        var app = builder.Build();
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
+        var page = new EmbeddedFileProvider(typeof(ChatServer).Assembly, "SentimentChat.Web.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        ChatEndpoints.Map(app);
+        return app;
+    }
+}
