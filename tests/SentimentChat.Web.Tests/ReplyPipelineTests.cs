@@ -28,7 +28,7 @@ public sealed class ReplyPipelineTests(TrainedClassifierFixture model)
         var pipeline = new ReplyPipeline(new WebChatOptions { TemplateTokenDelay = TimeSpan.Zero }, model.Classifier, TimeProvider.System);
         using var client = pipeline.For(mood);
         var prediction = model.Classifier.Classify(TrainedClassifierFixture.Complaint);
-        mood.Add(prediction);
+        mood.Add(TrainedClassifierFixture.Complaint, prediction);
         var options = new ChatOptions { AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = prediction } };
 
         var updates = new List<string>();
@@ -52,7 +52,7 @@ public sealed class ReplyPipelineTests(TrainedClassifierFixture model)
         var pipeline = new ReplyPipeline(new WebChatOptions(), model.Classifier, TimeProvider.System, languageModel);
         using var client = pipeline.For(mood);
         var prediction = model.Classifier.Classify(TrainedClassifierFixture.Anger);
-        mood.Add(prediction);
+        mood.Add(TrainedClassifierFixture.Complaint, prediction);
         var options = new ChatOptions { AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = prediction } };
 
         var text = new List<string>();

@@ -23,7 +23,7 @@ public sealed class TrainedClassifierFixture
 
     public TrainedClassifierFixture()
     {
-        Classifier = new SharedClassifier(TrainingRecipe.Run(epochs: 1, seed: 1).Model);
+        Classifier = new SharedClassifier(TrainingRecipe.Run(new RecipeOptions(Epochs: 1, Seed: 1)).Model);
     }
 
     public SharedClassifier Classifier { get; }

@@ -5,9 +5,9 @@ namespace SentimentChat.Web.Conversations;
 
 /// <summary>
 /// Records each customer turn in the conversation's mood and decides when the page offers "talk to a person". The
-/// decision itself belongs to the console sample's chat (one home per concept: <see cref="ConversationMood"/>); this
-/// adapter is the one place the web chat asks, so when the sample's escalation rule changes (its policy reading
-/// the turn's text as well as its label), only the marked line below changes.
+/// decision itself belongs to the console sample's chat (one home per concept: <see cref="ConversationMood"/> and its
+/// <see cref="EscalationPolicy"/>, which reads the turn's text as well as its label); this adapter is the one place the
+/// web chat asks.
 /// </summary>
 public static class HandOffAdvisor
 {
@@ -19,7 +19,7 @@ public static class HandOffAdvisor
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(text);
-        conversation.Mood.Add(prediction); // with the escalation policy on main: conversation.Mood.Add(text, prediction)
+        conversation.Mood.Add(text, prediction);
     }
 
     /// <summary>Whether the conversation so far warrants offering a human agent.</summary>

@@ -26,7 +26,7 @@ public static class ModelSource
             return ModelFile.Load(ModelFile.DefaultPath);
         }
         log.WriteLine($"No model yet at {ModelFile.DefaultPath}: training one now (under a minute on two cores; it is cached for next time).");
-        var outcome = TrainingRecipe.Run(epochs: 3, seed: 1);
+        var outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: 3, Seed: 1));
         ModelFile.Save(ModelFile.DefaultPath, outcome.Model, TrainingRecipe.Metrics(outcome));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained in {outcome.Elapsed.TotalSeconds:F0} s; saved to {ModelFile.DefaultPath}."));
         return outcome.Model;

@@ -54,8 +54,4 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
         Policy.Observe(message, prediction);
     }
-
-    /// <summary>Adds a classified turn whose text is not at hand: the policy then judges from the labels alone
-    /// (sustained frustration), so prefer <see cref="Add(string, Prediction)"/>.</summary>
-    public void Add(Prediction prediction) => Add(string.Empty, prediction);
 }
