@@ -2,7 +2,7 @@ namespace ParameterKit.SafeTensors;
 
 /// <summary>
 /// A strict load found names that do not line up. The message and <see cref="Report"/> list every missing,
-/// unexpected and mismatched name at once, so one run shows the whole problem. The store was not modified.
+/// unexpected, mismatched and skipped name at once, so one run shows the whole problem. The store was not modified.
 /// </summary>
 public sealed class CheckpointLoadException : Exception
 {

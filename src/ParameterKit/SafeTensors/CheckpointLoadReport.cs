@@ -15,14 +15,32 @@ public sealed record CheckpointMismatch(string Parameter, string Tensor, Shape E
     public override string ToString() => $"{Parameter} (tensor '{Tensor}'): expected {Expected}, got {Actual}: {Reason}";
 }
 
+/// <summary>A stored tensor that names a parameter but whose values were not loaded.</summary>
+/// <param name="Tensor">The checkpoint's tensor name.</param>
+/// <param name="Reason">Why its values were left out, for example a tied alias whose target another tensor filled with different values.</param>
+public sealed record CheckpointSkip(string Tensor, string Reason)
+{
+    /// <summary>Formats as <c>tensor: reason</c>.</summary>
+    public override string ToString() => $"{Tensor}: {Reason}";
+}
+
 /// <summary>
 /// What loading a checkpoint into a store did: which parameters were filled, and every name that did not
-/// line up — declared but missing, present but unexpected, or present with the wrong shape or dtype.
+/// line up — declared but missing, present but unexpected, present with the wrong shape or dtype, or stored but
+/// skipped (its values not loaded).
 /// </summary>
+/// <remarks>
+/// Every stored tensor lands in exactly one list. Three of them are harmless and leave the load complete:
+/// <see cref="Loaded"/>, <see cref="Buffers"/> (not parameters at all), <see cref="Excluded"/> (the caller's
+/// <see cref="CheckpointLoadOptions.MapName"/> chose to leave them out) and <see cref="TiedCopies"/> (a tied alias
+/// stored with exactly its target's bytes). The others — missing, unexpected, mismatched and
+/// <see cref="Skipped"/> — make the load incomplete, and a strict load throws on them.
+/// </remarks>
 public sealed class CheckpointLoadReport
 {
     internal CheckpointLoadReport(string source, IReadOnlyList<string> loaded, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected,
-        IReadOnlyList<CheckpointMismatch> mismatched, IReadOnlyList<string> skipped)
+        IReadOnlyList<CheckpointMismatch> mismatched, IReadOnlyList<CheckpointSkip> skipped, IReadOnlyList<string> buffers,
+        IReadOnlyList<string> excluded, IReadOnlyList<string> tiedCopies)
     {
         Source = source;
         Loaded = loaded;
@@ -30,6 +48,9 @@ public sealed class CheckpointLoadReport
         Unexpected = unexpected;
         Mismatched = mismatched;
         Skipped = skipped;
+        Buffers = buffers;
+        Excluded = excluded;
+        TiedCopies = tiedCopies;
     }
 
     /// <summary>The checkpoint path.</summary>
@@ -47,16 +68,30 @@ public sealed class CheckpointLoadReport
     /// <summary>Tensors that name a parameter but have the wrong shape or an unconvertible dtype.</summary>
     public IReadOnlyList<CheckpointMismatch> Mismatched { get; }
 
-    /// <summary>Checkpoint tensors deliberately not loaded: buffers, names mapped to null, tied aliases already filled.</summary>
-    public IReadOnlyList<string> Skipped { get; }
+    /// <summary>
+    /// Stored tensors that name a parameter but whose values were not loaded, each with the reason: a tied alias
+    /// (<c>lm_head.weight</c> of a model whose head reads <c>wte.weight</c>) stored with values that differ from
+    /// the tensor that filled its target. Loading such a checkpoint would silently run other weights than the
+    /// ones stored, so the load is incomplete and a strict load throws naming the tensor.
+    /// </summary>
+    public IReadOnlyList<CheckpointSkip> Skipped { get; }
 
-    /// <summary>Whether every declared parameter was loaded and every tensor was used or deliberately skipped.</summary>
-    public bool IsComplete => Missing.Count == 0 && Unexpected.Count == 0 && Mismatched.Count == 0;
+    /// <summary>Stored tensors recognized as buffers, not parameters (GPT-2's causal masks <c>attn.bias</c>), ignored when <see cref="CheckpointLoadOptions.SkipBuffers"/> is set.</summary>
+    public IReadOnlyList<string> Buffers { get; }
+
+    /// <summary>Stored tensors the caller's <see cref="CheckpointLoadOptions.MapName"/> mapped to no parameter.</summary>
+    public IReadOnlyList<string> Excluded { get; }
+
+    /// <summary>Stored tied aliases (<c>lm_head.weight</c> beside <c>wte.weight</c>) whose bytes equal the tensor that filled their target: redundant copies.</summary>
+    public IReadOnlyList<string> TiedCopies { get; }
+
+    /// <summary>Whether every declared parameter was loaded and every stored tensor was loaded, a buffer, excluded by the caller or an identical tied copy.</summary>
+    public bool IsComplete => Missing.Count == 0 && Unexpected.Count == 0 && Mismatched.Count == 0 && Skipped.Count == 0;
 
     /// <summary>A multi-line description listing every problem.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder($"Loading '{Source}': {Loaded.Count} parameters loaded, {Missing.Count} missing, {Unexpected.Count} unexpected, {Mismatched.Count} mismatched.");
+        var text = new StringBuilder($"Loading '{Source}': {Loaded.Count} parameters loaded, {Missing.Count} missing, {Unexpected.Count} unexpected, {Mismatched.Count} mismatched, {Skipped.Count} skipped.");
         foreach (string name in Missing)
         {
             text.Append("\n  missing: ").Append(name);
@@ -68,6 +103,14 @@ public sealed class CheckpointLoadReport
         foreach (CheckpointMismatch m in Mismatched)
         {
             text.Append("\n  mismatched: ").Append(m);
+        }
+        foreach (CheckpointSkip skip in Skipped)
+        {
+            text.Append("\n  skipped (stored, not loaded): ").Append(skip);
+        }
+        if (Buffers.Count + Excluded.Count + TiedCopies.Count > 0)
+        {
+            text.Append($"\n  ignored: {Buffers.Count} buffers, {Excluded.Count} excluded by the name map, {TiedCopies.Count} identical tied copies");
         }
         return text.ToString();
     }

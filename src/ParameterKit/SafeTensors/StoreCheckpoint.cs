@@ -41,11 +41,14 @@ public static class StoreCheckpoint
         }
 
         var plan = new List<(Parameter Parameter, SafeTensorInfo Tensor, bool Transpose)>();
-        // Parameters some tensor named (loaded or mismatched): those are not "missing".
-        var claimed = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        // Parameters some tensor named (loaded or mismatched), and by which tensor: those are not "missing".
+        var claimed = new Dictionary<Parameter, SafeTensorInfo>(ReferenceEqualityComparer.Instance);
         var unexpected = new List<string>();
         var mismatched = new List<CheckpointMismatch>();
-        var skipped = new List<string>();
+        var skipped = new List<CheckpointSkip>();
+        var buffers = new List<string>();
+        var excluded = new List<string>();
+        var tiedCopies = new List<string>();
         var aliases = new List<(string, Parameter, SafeTensorInfo)>();
 
         foreach (SafeTensorInfo tensor in checkpoint.Tensors)
@@ -53,7 +56,7 @@ public static class StoreCheckpoint
             string? name = options.ToStoreName(tensor.Name);
             if (name is null)
             {
-                skipped.Add(tensor.Name);
+                excluded.Add(tensor.Name);
             }
             else if (store.TryGetParameter(name, out Parameter? parameter))
             {
@@ -69,7 +72,7 @@ public static class StoreCheckpoint
             }
             else if (options.SkipBuffers && CheckpointCounter.InferKind(tensor.Name, tensor.Rank) is null)
             {
-                skipped.Add(tensor.Name);
+                buffers.Add(tensor.Name);
             }
             else
             {
@@ -78,18 +81,27 @@ public static class StoreCheckpoint
         }
         foreach ((string name, Parameter parameter, SafeTensorInfo tensor) in aliases)
         {
-            if (claimed.Contains(parameter))
-            {
-                skipped.Add(tensor.Name);
-            }
-            else
+            if (!claimed.TryGetValue(parameter, out SafeTensorInfo? filler))
             {
                 Match(name, parameter, tensor);
             }
+            else if (SameBytes(checkpoint, tensor, filler))
+            {
+                tiedCopies.Add(tensor.Name);
+            }
+            else
+            {
+                // The store ties this name to another parameter, but the checkpoint stores its own, different values:
+                // the checkpoint's model was not tied. Loading on would run the wrong weights without a word.
+                skipped.Add(new CheckpointSkip(tensor.Name,
+                    $"'{name}' is tied to '{parameter.Name}' in the store, which '{filler.Name}' filled, but this tensor holds other values " +
+                    "(the checkpoint's model is untied: declare its own parameter, e.g. tie_word_embeddings false)"));
+            }
         }
 
-        List<string> missing = [.. store.Parameters.Where(p => !claimed.Contains(p)).Select(p => p.Name)];
-        var report = new CheckpointLoadReport(checkpoint.Path, [.. plan.Select(p => p.Parameter.Name)], missing, unexpected, mismatched, skipped);
+        List<string> missing = [.. store.Parameters.Where(p => !claimed.ContainsKey(p)).Select(p => p.Name)];
+        var report = new CheckpointLoadReport(checkpoint.Path, [.. plan.Select(p => p.Parameter.Name)], missing, unexpected, mismatched, skipped,
+            buffers, excluded, tiedCopies);
         if (options.Strict && !report.IsComplete)
         {
             throw new CheckpointLoadException(report);
@@ -102,7 +114,7 @@ public static class StoreCheckpoint
 
         void Match(string name, Parameter parameter, SafeTensorInfo tensor)
         {
-            claimed.Add(parameter);
+            claimed.Add(parameter, tensor);
             bool transpose = options.Transposed?.Invoke(parameter.Name) == true && tensor.Rank == 2;
             string actual = $"{tensor.DType.SafeTensorsName()} {tensor.FormatDimensions()}";
             if (!FitsShape(tensor, parameter.Shape, transpose))
@@ -179,6 +191,26 @@ public static class StoreCheckpoint
                 SafeTensorsWriter.WriteSingles(stream, swapped);
             });
         }
+    }
+
+    /// <summary>Whether two stored tensors have the same dtype, shape and bytes, compared in windows so no copy is made.</summary>
+    private static bool SameBytes(SafeTensorsCheckpoint checkpoint, SafeTensorInfo a, SafeTensorInfo b)
+    {
+        if (a.DType != b.DType || !a.Dimensions.SequenceEqual(b.Dimensions) || a.ByteLength != b.ByteLength)
+        {
+            return false;
+        }
+        SafeTensorsFile fileA = checkpoint.FileOf(a), fileB = checkpoint.FileOf(b);
+        const int Window = 1 << 20;
+        for (ulong start = 0; start < a.ByteLength; start += Window)
+        {
+            int length = (int)Math.Min(Window, a.ByteLength - start);
+            if (!fileA.GetBytes(a, start, length).SequenceEqual(fileB.GetBytes(b, start, length)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static bool FitsShape(SafeTensorInfo tensor, Shape shape, bool transpose)

@@ -81,7 +81,12 @@ public static class Gpt2ConfigJson
             {
                 throw new FormatException($"{source}: vocab_size {vocab} and n_positions {positions} must be positive and n_layer {layers} not negative.");
             }
-            return new Gpt2Config(vocab, positions, channels, layers, heads, epsilon);
+            bool tied = true;
+            if (root.TryGetProperty("tie_word_embeddings", out JsonElement tie))
+            {
+                tied = tie.ValueKind is JsonValueKind.True or JsonValueKind.False ? tie.GetBoolean() : throw new FormatException($"{source}: 'tie_word_embeddings' must be true or false.");
+            }
+            return new Gpt2Config(vocab, positions, channels, layers, heads, epsilon, tied);
         }
     }
 

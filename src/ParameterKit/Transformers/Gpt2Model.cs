@@ -11,11 +11,11 @@ namespace ParameterKit.Transformers;
 /// <summary>
 /// A GPT-2-family language model with Hugging Face's parameter names: token embeddings <c>wte</c> (V x C), learned
 /// position embeddings <c>wpe</c> (n_positions x C), blocks <c>h.0</c> .. <c>h.{L-1}</c>, the final LayerNorm
-/// <c>ln_f</c>, and the output head <c>lm_head</c> tied to <c>wte</c>. Runs gpt2 .. gpt2-xl and their fine-tunes.
+/// <c>ln_f</c>, and the output head <c>lm_head</c> tied to <c>wte</c> (or its own V x C matrix when the config is untied). Runs gpt2 .. gpt2-xl and their fine-tunes.
 /// </summary>
 /// <remarks>
 /// <para>Forward, for ids of B sequences of T tokens: <c>x₀[b,t] = wte[id[b,t]] + wpe[t]</c>, <c>x_{l+1} = block_l(x_l)</c>,
-/// <c>logits = ln_f(x_L)·wteᵀ</c> (B·T x V). The declared parameters are those of <see cref="Gpt2Layout"/>, so counts agree.</para>
+/// <c>logits = ln_f(x_L)·lm_headᵀ</c> (<c>lm_head</c> is <c>wte</c> when tied) (B·T x V). The declared parameters are those of <see cref="Gpt2Layout"/>, so counts agree.</para>
 /// <para>Two paths share the weights: <see cref="Forward"/> / <see cref="Backward"/> keep every activation for training,
 /// and <see cref="ForwardCached"/> runs new tokens of one sequence against a <see cref="KvCache"/> for generation.</para>
 /// </remarks>
@@ -62,7 +62,10 @@ public sealed class Gpt2Model : Module
             _blocks[i] = new Gpt2Block(h.Scope(i), config);
         }
         FinalNorm = new LayerNorm(Scope.Scope("ln_f"), config.Channels, config.LayerNormEpsilon);
-        Head = new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table);
+        // Tied (OpenAI's checkpoints): lm_head.weight is an alias of wte.weight, counted once. Untied: a V x C head of its own.
+        Head = config.TieWordEmbeddings
+            ? new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table)
+            : new Linear(Scope.Scope("lm_head"), config.Channels, config.VocabSize, bias: false);
         _inference = new Gpt2InferenceBuffers(config.Channels, config.Heads);
     }
 
@@ -81,7 +84,7 @@ public sealed class Gpt2Model : Module
     /// <summary><c>ln_f</c>.</summary>
     public LayerNorm FinalNorm { get; }
 
-    /// <summary><c>lm_head</c>: V logits from C channels, its weight tied to <c>wte.weight</c>.</summary>
+    /// <summary><c>lm_head</c>: V logits from C channels, its weight tied to <c>wte.weight</c> unless <see cref="Gpt2Config.TieWordEmbeddings"/> is false.</summary>
     public Linear Head { get; }
 
     /// <summary>Declares a model in a new store and materializes it with random weights (GPT-2's initializers).</summary>

@@ -62,8 +62,9 @@ public sealed class StoreCheckpointTests
             }
         }
         Assert.Equal(Ramp(9, -1f), store["h.0.attn.c_attn.bias"].Value.ToArray());
-        Assert.Contains("transformer.h.0.attn.bias", report.Skipped);
-        Assert.Contains("lm_head.weight", report.Skipped);
+        Assert.Equal(["transformer.h.0.attn.bias"], report.Buffers);
+        Assert.Equal(["lm_head.weight"], report.TiedCopies);
+        Assert.Empty(report.Skipped);
     }
 
     [Fact]
@@ -110,7 +111,8 @@ public sealed class StoreCheckpointTests
         });
 
         Assert.Equal(["ln_f.weight"], report.Loaded);
-        Assert.Equal(["encoder.extra"], report.Skipped);
+        Assert.Equal(["encoder.extra"], report.Excluded);
+        Assert.Empty(report.Skipped);
         Assert.Equal(3, report.Missing.Count);
         Assert.Equal([7f, 8f, 9f], store["ln_f.weight"].Value.ToArray());
     }

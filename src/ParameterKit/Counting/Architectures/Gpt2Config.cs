@@ -12,7 +12,10 @@ namespace ParameterKit.Counting.Architectures;
 /// <param name="Layers">Number of transformer blocks (<c>n_layer</c>).</param>
 /// <param name="Heads">Attention heads (<c>n_head</c>); C must divide evenly.</param>
 /// <param name="LayerNormEpsilon">LayerNorm epsilon (<c>layer_norm_epsilon</c>).</param>
-public sealed record Gpt2Config(int VocabSize, int Positions, int Channels, int Layers, int Heads, float LayerNormEpsilon = 1e-5f)
+/// <param name="TieWordEmbeddings">Whether the output head <c>lm_head</c> reads the token embedding <c>wte.weight</c>
+/// (<c>tie_word_embeddings</c>, true in every OpenAI checkpoint); when false the model declares its own V x C head,
+/// loaded from the checkpoint's <c>lm_head.weight</c> and counted separately.</param>
+public sealed record Gpt2Config(int VocabSize, int Positions, int Channels, int Layers, int Heads, float LayerNormEpsilon = 1e-5f, bool TieWordEmbeddings = true)
 {
     /// <summary>gpt2 (124M): 12 layers, 12 heads, C = 768.</summary>
     public static Gpt2Config Small { get; } = new(50257, 1024, 768, 12, 12);
@@ -31,7 +34,7 @@ public sealed record Gpt2Config(int VocabSize, int Positions, int Channels, int 
 
     /// <summary>
     /// Declares the model in a new store, with Hugging Face's names (<c>wte.weight</c>, <c>h.0.attn.c_attn.weight</c>,
-    /// ...) and the output head tied to <c>wte.weight</c>. Nothing is allocated but the declarations.
+    /// ...) and the output head tied to <c>wte.weight</c> unless <see cref="TieWordEmbeddings"/> is false. Nothing is allocated but the declarations.
     /// </summary>
     /// <returns>An unmaterialized store holding the model.</returns>
     public ParameterStore Declare()

@@ -37,7 +37,10 @@ public sealed class Gpt2Layout : Module
         }
         Blocks = blocks;
         FinalNorm = new LayerNorm(Scope.Scope("ln_f"), config.Channels, config.LayerNormEpsilon);
-        Head = new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table);
+        // Tied (OpenAI's checkpoints): lm_head.weight is an alias of wte.weight, counted once. Untied: a V x C head of its own.
+        Head = config.TieWordEmbeddings
+            ? new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table)
+            : new Linear(Scope.Scope("lm_head"), config.Channels, config.VocabSize, bias: false);
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -55,6 +58,6 @@ public sealed class Gpt2Layout : Module
     /// <summary><c>ln_f</c>: the final LayerNorm.</summary>
     public LayerNorm FinalNorm { get; }
 
-    /// <summary><c>lm_head</c>: the output projection to V logits, tied to <c>wte.weight</c>.</summary>
+    /// <summary><c>lm_head</c>: the output projection to V logits, tied to <c>wte.weight</c> unless <see cref="Gpt2Config.TieWordEmbeddings"/> is false.</summary>
     public Linear Head { get; }
 }
