@@ -86,5 +86,35 @@ public sealed class ConfigParserTests
         Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
     }
 
+    [Fact]
+    public void An_untied_gpt2_config_counts_its_own_head()
+    {
+        ModelConfig model = Parse("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2, "tie_word_embeddings": false}""");
+        ModelConfig tied = Parse("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2}""");
+        Assert.Equal(10 * 8, model.Declare().Count().Total - tied.Declare().Count().Total);
+        Assert.Contains(("tie_word_embeddings", "false"), model.Settings);
+    }
+
+    [Theory]
+    [InlineData("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2, "activation_function": "relu"}""", "activation_function 'relu' is not supported")]
+    [InlineData("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2, "add_cross_attention": true}""", "'add_cross_attention' true is not supported")]
+    [InlineData("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2, "n_ctx": 8}""", "'n_ctx' 8 differs from 'n_positions' 4")]
+    public void Gpt2_settings_the_model_does_not_follow_are_refused_by_the_one_reader(string json, string expected)
+    {
+        var error = Assert.Throws<CliException>(() => Parse(json));
+        Assert.Equal("InvalidConfig", error.Kind);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gpt2_config_with_invalid_utf8_or_a_lone_surrogate_is_a_typed_error()
+    {
+        byte[] invalid = [.. Encoding.UTF8.GetBytes("""{"model_type": "gpt2", "_name_or_path": " """), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")];
+        var error = Assert.Throws<CliException>(() => ConfigParser.Parse(invalid, "config.json"));
+        Assert.Equal("InvalidConfig", error.Kind);
+        var surrogate = Assert.Throws<CliException>(() => Parse("""{"n_embd": 8, "vocab_size": 10, "n_positions": 4, "n_layer": 1, "n_head": 2, "model_type": "gpt\ud800"}"""));
+        Assert.Equal("InvalidConfig", surrogate.Kind);
+    }
+
     private static ModelConfig Parse(string json) => ConfigParser.Parse(Encoding.UTF8.GetBytes(json), "config.json");
 }

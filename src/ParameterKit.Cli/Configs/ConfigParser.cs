@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models;
+using ParameterKit.Transformers;
 
 namespace ParameterKit.Cli.Configs;
 
@@ -12,17 +14,13 @@ namespace ParameterKit.Cli.Configs;
 /// <remarks>
 /// The layout is chosen by <c>model_type</c> (<c>gpt2</c>; <c>llama</c> or <c>mistral</c>), or, when that is
 /// absent, by the width key (<c>n_embd</c> is GPT-2's, <c>hidden_size</c> Llama's). Each field is read with its
-/// exact JSON type, and every failure names the field. Keys the count does not use must be on
-/// <see cref="HarmlessConfigKeys"/>; values that would change the layout in a way ParameterKit does not model
-/// (<c>n_inner</c> other than 4C, <c>mlp_bias</c> true, an untied GPT-2) are refused rather than ignored.
+/// exact JSON type, and every failure names the field. A GPT-2 config is read by the library's one strict reader,
+/// <see cref="Gpt2ConfigJson"/> (the one <c>Gpt2Model.Load</c> uses). For Llama, keys the count does not use must
+/// be on <see cref="HarmlessConfigKeys"/>; values that would change the layout in a way ParameterKit does not model
+/// (<c>mlp_bias</c> true) are refused rather than ignored.
 /// </remarks>
 internal static class ConfigParser
 {
-    private static readonly HashSet<string> Gpt2Keys = new(StringComparer.Ordinal)
-    {
-        "vocab_size", "n_positions", "n_ctx", "n_embd", "n_layer", "n_head", "layer_norm_epsilon", "n_inner", "tie_word_embeddings",
-    };
-
     private static readonly HashSet<string> LlamaKeys = new(StringComparer.Ordinal)
     {
         "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
@@ -103,16 +101,19 @@ internal static class ConfigParser
             }
             var fields = new Fields(root, source);
             string family = Family(fields, source);
-            HashSet<string> used = family == "gpt2" ? Gpt2Keys : LlamaKeys;
+            if (family == "gpt2")
+            {
+                return Gpt2(json, source);
+            }
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                if (!used.Contains(property.Name) && !HarmlessConfigKeys.Contains(property.Name))
+                if (!LlamaKeys.Contains(property.Name) && !HarmlessConfigKeys.Contains(property.Name))
                 {
                     throw Invalid(source, $"unknown field '{property.Name}': it is not a {family} field this count uses, nor a key known " +
                         "not to change the parameter count, so counting would silently ignore it");
                 }
             }
-            return family == "gpt2" ? Gpt2(fields, source) : Llama(fields, source);
+            return Llama(fields, source);
         }
     }
 
@@ -130,25 +131,17 @@ internal static class ConfigParser
         };
     }
 
-    private static ModelConfig Gpt2(Fields f, string source)
+    /// <summary>GPT-2 goes through the library's one reader, <see cref="Gpt2ConfigJson"/>, which the model's loader uses too.</summary>
+    private static ModelConfig Gpt2(ReadOnlySpan<byte> json, string source)
     {
-        int channels = f.PositiveInt("n_embd");
-        int positions = f.Has("n_positions") ? f.PositiveInt("n_positions") : f.PositiveInt("n_ctx");
-        var config = new Gpt2Config(f.PositiveInt("vocab_size"), positions, channels, f.PositiveInt("n_layer"), f.PositiveInt("n_head"),
-            (float)(f.OptionalNumber("layer_norm_epsilon") ?? 1e-5));
-        if (f.OptionalInt("n_inner") is int inner && inner != 4 * channels)
+        try
         {
-            throw Invalid(source, $"'n_inner' {inner} is not 4 x n_embd ({4 * channels}); the GPT-2 layout counted here has a 4C MLP");
+            return Describe(source, Gpt2ConfigJson.Parse(json, source));
         }
-        if (f.OptionalBool("tie_word_embeddings") == false)
+        catch (ModelConfigException e)
         {
-            throw Invalid(source, "'tie_word_embeddings' false: the GPT-2 layout counted here always ties lm_head to wte");
+            throw new CliException("InvalidConfig", e.Message);
         }
-        if (channels % config.Heads != 0)
-        {
-            throw Invalid(source, $"'n_embd' {channels} is not a multiple of 'n_head' {config.Heads}");
-        }
-        return Describe(source, config);
     }
 
     private static ModelConfig Llama(Fields f, string source)
@@ -171,7 +164,7 @@ internal static class ConfigParser
 
     private static ModelConfig Describe(string name, Gpt2Config c) => new(name, "gpt2",
         [("vocab_size", Text(c.VocabSize)), ("n_positions", Text(c.Positions)), ("n_embd", Text(c.Channels)),
-         ("n_layer", Text(c.Layers)), ("n_head", Text(c.Heads)), ("tie_word_embeddings", "true")],
+         ("n_layer", Text(c.Layers)), ("n_head", Text(c.Heads)), ("tie_word_embeddings", c.TieWordEmbeddings ? "true" : "false")],
         c.Declare);
 
     private static ModelConfig Describe(string name, LlamaConfig c) => new(name, "llama",

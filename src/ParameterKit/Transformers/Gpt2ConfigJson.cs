@@ -1,23 +1,44 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models;
 
 namespace ParameterKit.Transformers;
 
 /// <summary>
-/// Reads a Hugging Face GPT-2 <c>config.json</c> into a <see cref="Gpt2Config"/>: <c>vocab_size</c> (V),
-/// <c>n_positions</c> (or the older <c>n_ctx</c>), <c>n_embd</c> (C), <c>n_layer</c>, <c>n_head</c> and
-/// <c>layer_norm_epsilon</c>. Settings that would change the computation in ways this implementation does not
-/// follow (another activation, an MLP width other than 4C) are refused rather than silently ignored.
+/// The one reader of a Hugging Face GPT-2 <c>config.json</c>, used by <see cref="Gpt2Model.Load"/>, counting and the
+/// CLI alike: <c>vocab_size</c> (V), <c>n_positions</c> (or the older <c>n_ctx</c>), <c>n_embd</c> (C),
+/// <c>n_layer</c>, <c>n_head</c>, <c>layer_norm_epsilon</c> and <c>tie_word_embeddings</c>.
 /// </summary>
 /// <remarks>
-/// Parsed with <see cref="JsonDocument"/>, which needs no reflection, so this works under NativeAOT and trimming.
+/// <para>Strict: every key must be one this reader uses or one known not to change the model's weights or forward
+/// pass (bookkeeping, token ids, dropout, initialization, the summary heads of other GPT-2 classes). Any other key,
+/// and any value this implementation does not follow (another activation, an MLP width other than 4C, cross
+/// attention, attention scaled per layer), is a <see cref="ModelConfigException"/> naming the setting, because a
+/// configuration ignored in part runs, or counts, a different model than the one described.</para>
+/// <para>Parsed with <see cref="JsonDocument"/>, which needs no reflection, so this works under NativeAOT and trimming.
+/// Invalid UTF-8 and lone surrogate escapes are refused with the same typed exception.</para>
 /// </remarks>
 public static class Gpt2ConfigJson
 {
+    /// <summary>Keys that change nothing this library computes: bookkeeping, token ids, training-only settings, other classes' heads.</summary>
+    private static readonly HashSet<string> Harmless = new(StringComparer.Ordinal)
+    {
+        "architectures", "torch_dtype", "dtype", "transformers_version", "_name_or_path", "tokenizer_class",
+        "task_specific_params", "id2label", "label2id", "return_dict", "torchscript", "output_attentions",
+        "output_hidden_states", "use_return_dict", "is_decoder", "is_encoder_decoder", "gradient_checkpointing",
+        "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id",
+        "initializer_range", "use_cache", "attn_implementation",
+        // Attention is computed in float32 throughout, so upcasting it (reorder_and_upcast_attn) changes nothing here.
+        "reorder_and_upcast_attn",
+        // Configure the extra heads of GPT2DoubleHeadsModel and sequence classification, which a base checkpoint has not.
+        "summary_type", "summary_use_proj", "summary_activation", "summary_proj_to_labels", "summary_first_dropout",
+    };
+
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
     /// <param name="path">A <c>config.json</c> file.</param>
     /// <returns>The hyperparameters.</returns>
-    /// <exception cref="FormatException">The file is not a GPT-2 configuration this library can run (the message names the file and the key).</exception>
+    /// <exception cref="ModelConfigException">The file is not a GPT-2 configuration this library can run (the message names the file and the setting).</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static Gpt2Config Read(string path)
     {
@@ -29,77 +50,103 @@ public static class Gpt2ConfigJson
     /// <param name="utf8Json">The file's bytes.</param>
     /// <param name="source">Named in error messages (a path, or any label).</param>
     /// <returns>The hyperparameters.</returns>
-    /// <exception cref="FormatException">The JSON is malformed, a required key is missing or not an integer, or a setting is unsupported.</exception>
+    /// <exception cref="ModelConfigException">The bytes are not UTF-8 JSON, a required setting is missing or mistyped, or a setting is unknown or unsupported.</exception>
     public static Gpt2Config Parse(ReadOnlySpan<byte> utf8Json, string source = "config.json")
     {
+        ArgumentNullException.ThrowIfNull(source);
+        // JsonDocument checks UTF-8 only in the tokens it decodes, and a lone surrogate escape ("\ud800") only when a
+        // string is read; both then surface as InvalidOperationException, which must not escape as a crash.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw new ModelConfigException(source, null, "not valid UTF-8");
+        }
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
             document = JsonDocument.ParseValue(ref reader);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{source}: not valid JSON ({e.Message}).", e);
+            throw new ModelConfigException(source, null, $"not valid JSON ({e.Message})", e);
         }
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new FormatException($"{source}: the configuration must be a JSON object.");
+                return Read(document.RootElement, source);
             }
-            int channels = RequiredInt(root, "n_embd", source);
-            int positions = root.TryGetProperty("n_positions", out _) ? RequiredInt(root, "n_positions", source) : RequiredInt(root, "n_ctx", source);
-            int vocab = RequiredInt(root, "vocab_size", source);
-            int layers = RequiredInt(root, "n_layer", source);
-            int heads = RequiredInt(root, "n_head", source);
-            float epsilon = 1e-5f;
-            if (root.TryGetProperty("layer_norm_epsilon", out JsonElement eps))
+            catch (InvalidOperationException e)
             {
-                epsilon = eps.ValueKind == JsonValueKind.Number ? eps.GetSingle() : throw new FormatException($"{source}: 'layer_norm_epsilon' must be a number.");
+                throw new ModelConfigException(source, null, $"holds an invalid string ({e.Message})", e);
             }
-            if (root.TryGetProperty("activation_function", out JsonElement act) && act.ValueKind == JsonValueKind.String)
-            {
-                // gelu_new, gelu_pytorch_tanh and gelu_fast are all the tanh approximation (gelu_fast rewrites the same
-                // polynomial); the exact erf GELU would differ by up to about 1e-3 and is not implemented.
-                string name = act.GetString()!;
-                if (name is not ("gelu_new" or "gelu_pytorch_tanh" or "gelu_fast"))
-                {
-                    throw new FormatException($"{source}: activation_function '{name}' is not supported; GPT-2 uses the tanh approximation ('gelu_new').");
-                }
-            }
-            if (root.TryGetProperty("n_inner", out JsonElement inner) && inner.ValueKind == JsonValueKind.Number && inner.GetInt32() != 4 * channels)
-            {
-                throw new FormatException($"{source}: n_inner {inner.GetInt32()} is not supported; the MLP is 4 x n_embd = {4 * channels} wide.");
-            }
-            if (heads <= 0 || channels <= 0 || channels % heads != 0)
-            {
-                throw new FormatException($"{source}: n_embd {channels} must be a positive multiple of n_head {heads}.");
-            }
-            if (vocab <= 0 || positions <= 0 || layers < 0)
-            {
-                throw new FormatException($"{source}: vocab_size {vocab} and n_positions {positions} must be positive and n_layer {layers} not negative.");
-            }
-            bool tied = true;
-            if (root.TryGetProperty("tie_word_embeddings", out JsonElement tie))
-            {
-                tied = tie.ValueKind is JsonValueKind.True or JsonValueKind.False ? tie.GetBoolean() : throw new FormatException($"{source}: 'tie_word_embeddings' must be true or false.");
-            }
-            return new Gpt2Config(vocab, positions, channels, layers, heads, epsilon, tied);
         }
     }
 
-    private static int RequiredInt(JsonElement root, string key, string source)
+    private static Gpt2Config Read(JsonElement root, string source)
     {
-        if (!root.TryGetProperty(key, out JsonElement value))
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException($"{source}: the required key '{key}' is missing.");
+            throw new ModelConfigException(source, null, "a config must be a JSON object");
         }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int result))
+        var f = new ConfigFields(root, source);
+        foreach (JsonProperty property in root.EnumerateObject())
         {
-            throw new FormatException($"{source}: '{key}' must be an integer, not {value.GetRawText()}.");
+            string key = property.Name;
+            if (!IsRead(key) && !Harmless.Contains(key) && !key.EndsWith("_pdrop", StringComparison.Ordinal))
+            {
+                throw new ModelConfigException(source, key, $"unknown field '{key}': it is not a GPT-2 setting this library reads, nor one known " +
+                    "not to change the model, so running or counting would silently ignore it");
+            }
         }
-        return result;
+        if (f.OptionalString("model_type") is string type && type != "gpt2")
+        {
+            throw new ModelConfigException(source, "model_type", $"model_type '{type}' is not gpt2");
+        }
+        int channels = f.PositiveInt("n_embd");
+        int heads = f.PositiveInt("n_head");
+        int positions = f.Has("n_positions") ? f.PositiveInt("n_positions") : f.PositiveInt("n_ctx");
+        if (f.Has("n_positions") && f.OptionalInt("n_ctx") is int context && context != positions)
+        {
+            throw new ModelConfigException(source, "n_ctx", $"'n_ctx' {context} differs from 'n_positions' {positions}: which context length is meant is unclear");
+        }
+        int vocab = f.PositiveInt("vocab_size");
+        int layers = f.PositiveInt("n_layer");
+        double epsilon = f.OptionalNumber("layer_norm_epsilon") ?? 1e-5;
+        if (!(epsilon > 0 && epsilon < 1))
+        {
+            throw new ModelConfigException(source, "layer_norm_epsilon", $"'layer_norm_epsilon' {epsilon} must lie in (0, 1)");
+        }
+        // gelu_new, gelu_pytorch_tanh and gelu_fast are all the tanh approximation (gelu_fast rewrites the same
+        // polynomial); the exact erf GELU would differ by up to about 1e-3 and is not implemented.
+        if (f.OptionalString("activation_function") is string activation && activation is not ("gelu_new" or "gelu_pytorch_tanh" or "gelu_fast"))
+        {
+            throw new ModelConfigException(source, "activation_function", $"activation_function '{activation}' is not supported; GPT-2 uses the tanh approximation ('gelu_new')");
+        }
+        if (f.OptionalInt("n_inner") is int inner && inner != 4 * channels)
+        {
+            throw new ModelConfigException(source, "n_inner", $"'n_inner' {inner} is not 4 x n_embd ({4 * channels}); the GPT-2 MLP here is 4C wide");
+        }
+        if (f.OptionalBool("scale_attn_weights") == false)
+        {
+            throw new ModelConfigException(source, "scale_attn_weights", "'scale_attn_weights' false is not supported; attention scores are scaled by 1/sqrt(head size)");
+        }
+        if (f.OptionalBool("scale_attn_by_inverse_layer_idx") == true)
+        {
+            throw new ModelConfigException(source, "scale_attn_by_inverse_layer_idx", "'scale_attn_by_inverse_layer_idx' true is not supported");
+        }
+        if (f.OptionalBool("add_cross_attention") == true)
+        {
+            throw new ModelConfigException(source, "add_cross_attention", "'add_cross_attention' true is not supported: a decoder-only GPT-2 has no cross attention");
+        }
+        if (channels % heads != 0)
+        {
+            throw new ModelConfigException(source, "n_head", $"'n_embd' {channels} is not a multiple of 'n_head' {heads}");
+        }
+        return new Gpt2Config(vocab, positions, channels, layers, heads, (float)epsilon, f.OptionalBool("tie_word_embeddings") ?? true);
     }
+
+    private static bool IsRead(string key) => key is "model_type" or "vocab_size" or "n_positions" or "n_ctx" or "n_embd" or "n_layer" or "n_head"
+        or "layer_norm_epsilon" or "activation_function" or "n_inner" or "tie_word_embeddings" or "scale_attn_weights"
+        or "scale_attn_by_inverse_layer_idx" or "add_cross_attention";
 }

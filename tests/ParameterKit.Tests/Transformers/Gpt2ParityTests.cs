@@ -1,5 +1,6 @@
 using ParameterKit.Counting;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models;
 using ParameterKit.Transformers;
 
 namespace ParameterKit.Tests.Transformers;
@@ -82,11 +83,11 @@ public sealed class Gpt2ParityTests
     {
         var config = Gpt2ConfigJson.Parse("""{"n_layer": 12, "n_head": 12, "n_embd": 768, "vocab_size": 50257, "n_ctx": 1024, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new", "n_inner": null}"""u8);
         Assert.Equal(Gpt2Config.Small, config);
-        var error = Assert.Throws<FormatException>(() => Gpt2ConfigJson.Parse("""{"n_layer": 2, "n_head": 3, "n_embd": 24, "vocab_size": 9, "n_positions": 8, "activation_function": "relu"}"""u8, "x/config.json"));
+        var error = Assert.Throws<ModelConfigException>(() => Gpt2ConfigJson.Parse("""{"n_layer": 2, "n_head": 3, "n_embd": 24, "vocab_size": 9, "n_positions": 8, "activation_function": "relu"}"""u8, "x/config.json"));
         Assert.Contains("x/config.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("relu", error.Message, StringComparison.Ordinal);
-        Assert.Throws<FormatException>(() => Gpt2ConfigJson.Parse("""{"n_layer": 2, "n_head": 5, "n_embd": 24, "vocab_size": 9, "n_positions": 8}"""u8));
-        Assert.Throws<FormatException>(() => Gpt2ConfigJson.Parse("""{"n_head": 3, "n_embd": 24, "vocab_size": 9, "n_positions": 8}"""u8));
+        Assert.Throws<ModelConfigException>(() => Gpt2ConfigJson.Parse("""{"n_layer": 2, "n_head": 5, "n_embd": 24, "vocab_size": 9, "n_positions": 8}"""u8));
+        Assert.Throws<ModelConfigException>(() => Gpt2ConfigJson.Parse("""{"n_head": 3, "n_embd": 24, "vocab_size": 9, "n_positions": 8}"""u8));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using ParameterKit.Tests.SafeTensors;
@@ -117,7 +118,7 @@ public sealed class Gpt2UntiedHeadTests
     {
         Assert.False(Gpt2ConfigJson.Parse(System.Text.Encoding.UTF8.GetBytes(UntiedConfigJson)).TieWordEmbeddings);
         Assert.True(Gpt2ConfigJson.Parse(System.Text.Encoding.UTF8.GetBytes(UntiedConfigJson.Replace("false", "true", StringComparison.Ordinal))).TieWordEmbeddings);
-        var e = Assert.Throws<FormatException>(() => Gpt2ConfigJson.Parse(System.Text.Encoding.UTF8.GetBytes(UntiedConfigJson.Replace("false", "0", StringComparison.Ordinal))));
+        var e = Assert.Throws<ModelConfigException>(() => Gpt2ConfigJson.Parse(System.Text.Encoding.UTF8.GetBytes(UntiedConfigJson.Replace("false", "0", StringComparison.Ordinal))));
         Assert.Contains("tie_word_embeddings", e.Message, StringComparison.Ordinal);
     }
 }
