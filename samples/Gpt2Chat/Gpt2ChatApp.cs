@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Tokenizers;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Transformers;
 
 namespace Gpt2Chat;

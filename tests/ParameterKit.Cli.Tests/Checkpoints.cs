@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;

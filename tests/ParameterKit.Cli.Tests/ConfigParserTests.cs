@@ -1,4 +1,5 @@
 using System.Text;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Counting;
 using ParameterKit.Counting.Architectures;

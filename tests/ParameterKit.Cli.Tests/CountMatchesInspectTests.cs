@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 
 namespace ParameterKit.Cli.Tests;

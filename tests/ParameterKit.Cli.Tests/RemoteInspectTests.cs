@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Tests.SafeTensors;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Parameters;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Models;
 using ParameterKit.Transformers;

@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 
 namespace ParameterKit.Cli.Configs;

@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;

@@ -1,3 +1,5 @@
+using ParameterKit.Models.Gpt2;
+
 namespace ParameterKit.Transformers;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Xunit;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
@@ -61,7 +62,7 @@ public sealed class CountingPropertyTests
     [Fact]
     public void CountingAStoreAllocatesNothing()
     {
-        var store = ParameterKit.Counting.Architectures.Gpt2Config.Small.Declare();
+        var store = ParameterKit.Models.Gpt2.Gpt2Config.Small.Declare();
         store.Count(); // warm up (JIT)
         long before = GC.GetAllocatedBytesForCurrentThread();
         var counts = store.Count();

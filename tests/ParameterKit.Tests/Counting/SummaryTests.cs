@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Tensors;
@@ -13,7 +14,7 @@ public sealed class SummaryTests
         var summary = Gpt2Config.Small.Declare().Summary(depth: 2);
         string table = summary.ToString();
         Assert.Contains("wte (EmbeddingLayer)", table, StringComparison.Ordinal);
-        Assert.Contains("0 (Gpt2BlockLayout)", table, StringComparison.Ordinal);
+        Assert.Contains("0 (Gpt2Block)", table, StringComparison.Ordinal);
         Assert.Contains("Total params: 124,439,808", table, StringComparison.Ordinal);
         Assert.Contains("Embedding 39,383,808 (31.65%)", table, StringComparison.Ordinal);
         Assert.Contains("F32 497.76 MB", table, StringComparison.Ordinal);
@@ -22,7 +23,7 @@ public sealed class SummaryTests
 
         var block = summary.Rows.Single(r => r.Path == "h.3");
         Assert.Equal(7_087_872L, block.Counts.Total);
-        Assert.Equal("Gpt2BlockLayout", block.TypeName);
+        Assert.Equal("Gpt2Block", block.TypeName);
         Assert.DoesNotContain(summary.Rows, r => r.Depth > 2);
     }
 

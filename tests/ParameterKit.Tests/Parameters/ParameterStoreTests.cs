@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
@@ -148,7 +149,7 @@ public sealed class ParameterStoreTests
     [Fact]
     public void FreezingByPatternAndByKind()
     {
-        var store = ParameterKit.Counting.Architectures.Gpt2Config.Small.Declare();
+        var store = ParameterKit.Models.Gpt2.Gpt2Config.Small.Declare();
         Assert.Equal(48, store.Freeze("h.*.attn.*")); // 12 blocks x (c_attn, c_proj) x (weight, bias)
         Assert.False(store["h.7.attn.c_proj.bias"].IsTrainable);
         Assert.True(store["h.7.mlp.c_fc.weight"].IsTrainable);

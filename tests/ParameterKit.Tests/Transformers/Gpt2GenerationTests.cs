@@ -1,4 +1,5 @@
 using Microsoft.ML.Tokenizers;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Transformers;
 
 namespace ParameterKit.Tests.Transformers;

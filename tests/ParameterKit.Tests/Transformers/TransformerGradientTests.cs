@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Parameters;
 using ParameterKit.Tests.Modules;

@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
 
 namespace ParameterKit.Counting.Architectures;

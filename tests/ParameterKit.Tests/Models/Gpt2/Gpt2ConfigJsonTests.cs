@@ -1,4 +1,5 @@
 using System.Text;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Models;
 using ParameterKit.Transformers;
 
@@ -30,7 +31,7 @@ public sealed class Gpt2ConfigJsonTests
     public void Harmless_keys_and_nulls_are_accepted()
     {
         var config = Gpt2ConfigJson.Parse(Encoding.UTF8.GetBytes("{" + Base + """, "n_inner": null, "resid_pdrop": 0.1, "summary_type": "cls_index", "use_cache": true, "n_ctx": 4}"""));
-        Assert.Equal(new ParameterKit.Counting.Architectures.Gpt2Config(10, 4, 8, 1, 2), config);
+        Assert.Equal(new ParameterKit.Models.Gpt2.Gpt2Config(10, 4, 8, 1, 2), config);
     }
 
     [Fact]

@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML.Tokenizers;
 using ParameterKit.Parameters.Initializers;
 
-namespace ParameterKit.Transformers;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// Generates text with a <see cref="Gpt2Model"/>: the prompt runs once through the model, then each new token is

@@ -1,9 +1,10 @@
 using System.Numerics.Tensors;
-using ParameterKit.Counting.Architectures;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 
-namespace ParameterKit.Transformers;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// One pre-LayerNorm GPT-2 block: <c>r = x + attn(ln_1(x))</c>, then <c>y = r + mlp(ln_2(r))</c>. The names

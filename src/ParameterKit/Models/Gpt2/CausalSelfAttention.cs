@@ -3,7 +3,9 @@ using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 
-namespace ParameterKit.Transformers;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// GPT-2's causal multi-head self-attention: one fused projection <c>c_attn</c> (3C x C) makes queries, keys

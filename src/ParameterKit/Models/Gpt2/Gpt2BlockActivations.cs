@@ -1,4 +1,4 @@
-namespace ParameterKit.Transformers;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// What one <see cref="Gpt2Block"/> keeps from its forward pass for its backward pass, for B sequences of T tokens

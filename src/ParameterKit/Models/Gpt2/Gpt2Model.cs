@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
-using ParameterKit.Counting.Architectures;
 using ParameterKit.Kernels;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 
-namespace ParameterKit.Transformers;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// A GPT-2-family language model with Hugging Face's parameter names: token embeddings <c>wte</c> (V x C), learned
@@ -15,7 +16,7 @@ namespace ParameterKit.Transformers;
 /// </summary>
 /// <remarks>
 /// <para>Forward, for ids of B sequences of T tokens: <c>x₀[b,t] = wte[id[b,t]] + wpe[t]</c>, <c>x_{l+1} = block_l(x_l)</c>,
-/// <c>logits = ln_f(x_L)·lm_headᵀ</c> (<c>lm_head</c> is <c>wte</c> when tied) (B·T x V). The declared parameters are those of <see cref="Gpt2Layout"/>, so counts agree.</para>
+/// <c>logits = ln_f(x_L)·lm_headᵀ</c> (<c>lm_head</c> is <c>wte</c> when tied) (B·T x V). This is the one declaration of GPT-2: <see cref="Gpt2Config.Declare"/> builds it for counting, so counts and loads cannot drift apart.</para>
 /// <para>Two paths share the weights: <see cref="Forward"/> / <see cref="Backward"/> keep every activation for training,
 /// and <see cref="ForwardCached"/> runs new tokens of one sequence against a <see cref="KvCache"/> for generation.</para>
 /// </remarks>

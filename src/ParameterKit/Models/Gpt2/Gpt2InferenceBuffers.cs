@@ -1,4 +1,4 @@
-namespace ParameterKit.Transformers;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// Scratch for the cached (inference) forward pass of one sequence: a few rows per new token, reused by every

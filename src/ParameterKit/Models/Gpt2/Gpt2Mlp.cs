@@ -3,7 +3,7 @@ using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 
-namespace ParameterKit.Transformers;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// GPT-2's position-wise MLP: <c>y += GELU(x·W_fcᵀ + b_fc)·W_projᵀ + b_proj</c>, with <c>c_fc</c> (4C x C),

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using ParameterKit.Counting.Architectures;
-using ParameterKit.Models;
 
-namespace ParameterKit.Transformers;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// The one reader of a Hugging Face GPT-2 <c>config.json</c>, used by <see cref="Gpt2Model.Load"/>, counting and the

@@ -1,7 +1,7 @@
 using ParameterKit.Training;
 using ParameterKit.Training.Losses;
 
-namespace ParameterKit.Transformers;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// Next-token prediction for <see cref="Trainer{TExample}"/>: each example is a window of T + 1 token ids; the model

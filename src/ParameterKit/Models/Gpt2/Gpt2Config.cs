@@ -1,6 +1,6 @@
 using ParameterKit.Parameters;
 
-namespace ParameterKit.Counting.Architectures;
+namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
 /// The hyperparameters of a GPT-2-layout decoder, named as in Hugging Face's <c>config.json</c>.
@@ -33,14 +33,15 @@ public sealed record Gpt2Config(int VocabSize, int Positions, int Channels, int 
     public static Gpt2Config Gpt3 { get; } = new(50257, 2048, 12288, 96, 96);
 
     /// <summary>
-    /// Declares the model in a new store, with Hugging Face's names (<c>wte.weight</c>, <c>h.0.attn.c_attn.weight</c>,
-    /// ...) and the output head tied to <c>wte.weight</c> unless <see cref="TieWordEmbeddings"/> is false. Nothing is allocated but the declarations.
+    /// Declares the model — the real <see cref="Gpt2Model"/>, the same declaration that runs and loads checkpoints — in a new store, with Hugging Face's names (<c>wte.weight</c>, <c>h.0.attn.c_attn.weight</c>,
+    /// ...) and the output head tied to <c>wte.weight</c> unless <see cref="TieWordEmbeddings"/> is false. Nothing is allocated but the declarations: building a module records names and shapes,
+    /// and the model's scratch buffers grow on first use, so declaring GPT-3 175B allocates no values.
     /// </summary>
     /// <returns>An unmaterialized store holding the model.</returns>
     public ParameterStore Declare()
     {
         var store = new ParameterStore();
-        _ = new Gpt2Layout(store.Root, this);
+        _ = new Gpt2Model(store.Root, this);
         return store;
     }
 }
