@@ -44,7 +44,7 @@ internal static class Checkpoints
         foreach (Parameter p in store.Parameters)
         {
             float[] values = p.Value.ToArray();
-            bool conv1D = CheckpointLoadOptions.IsGpt2Conv1DWeight(p.Name) && p.Shape.Rank == 2;
+            bool conv1D = Gpt2HubLayout.IsConv1DWeight(p.Name) && p.Shape.Rank == 2;
             // The values of a random checkpoint need not be transposed to count right; the shape must be.
             writer.Add(p.Name, conv1D ? new Shape(p.Shape[1], p.Shape[0]) : p.Shape, values);
         }

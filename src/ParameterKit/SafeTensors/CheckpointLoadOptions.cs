@@ -9,10 +9,12 @@ namespace ParameterKit.SafeTensors;
 /// <see cref="CheckpointCounter"/> recognizes as buffers (GPT-2's causal masks) are skipped when
 /// <see cref="SkipBuffers"/> is set, and never reported as unexpected.
 /// </remarks>
+/// <para>The format layer knows no architecture: which names a model's checkpoints prefix or store transposed is
+/// that model's rule, kept in its folder under <c>Models/</c> (GPT-2's is <c>Gpt2HubLayout.LoadOptions</c>).</para>
 /// <example>
-/// Loading Hugging Face GPT-2 weights, which may carry a <c>transformer.</c> prefix and store Conv1D weights C x OC:
+/// Loading weights stored under a <c>transformer.</c> prefix, with some matrices stored transposed:
 /// <code>
-/// store.Load(checkpoint, CheckpointLoadOptions.Gpt2);
+/// store.Load(checkpoint, new CheckpointLoadOptions { StripPrefix = "transformer.", Transposed = name => name.EndsWith("c_fc.weight", StringComparison.Ordinal) });
 /// </code>
 /// </example>
 public sealed record CheckpointLoadOptions
@@ -31,9 +33,9 @@ public sealed record CheckpointLoadOptions
     public Func<string, string?>? MapName { get; init; }
 
     /// <summary>
-    /// Which parameters (by store name) the checkpoint stores transposed, as Hugging Face's Conv1D layers do
-    /// (GPT-2's <c>c_attn.weight</c> is stored C x 3C; the store declares 3C x C). Such tensors are transposed
-    /// on load, and on save when the same predicate is given to <see cref="StoreCheckpoint.Save"/>.
+    /// Which matrices (by store name) the checkpoint stores transposed, as Hugging Face's Conv1D layers do
+    /// (a C x OC tensor for a parameter declared OC x C). Such tensors are transposed on load, and on save when the
+    /// same predicate is given to <see cref="StoreCheckpoint.Save"/>. The model supplies it; this layer applies it.
     /// </summary>
     public Func<string, bool>? Transposed { get; init; }
 
@@ -42,23 +44,6 @@ public sealed record CheckpointLoadOptions
 
     /// <summary>Strict loading with names used as they are.</summary>
     public static CheckpointLoadOptions Default { get; } = new();
-
-    /// <summary>
-    /// GPT-2 from Hugging Face: strips <c>transformer.</c> and transposes the Conv1D weights
-    /// (<c>attn.c_attn</c>, <c>attn.c_proj</c>, <c>mlp.c_fc</c>, <c>mlp.c_proj</c>).
-    /// </summary>
-    public static CheckpointLoadOptions Gpt2 { get; } = new() { StripPrefix = "transformer.", Transposed = IsGpt2Conv1DWeight };
-
-    /// <summary>Whether <paramref name="name"/> is one of GPT-2's Conv1D weights, stored C x OC in Hugging Face checkpoints.</summary>
-    /// <param name="name">A parameter name.</param>
-    public static bool IsGpt2Conv1DWeight(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name.EndsWith("attn.c_attn.weight", StringComparison.Ordinal)
-            || name.EndsWith("attn.c_proj.weight", StringComparison.Ordinal)
-            || name.EndsWith("mlp.c_fc.weight", StringComparison.Ordinal)
-            || name.EndsWith("mlp.c_proj.weight", StringComparison.Ordinal);
-    }
 
     /// <summary>Applies the prefix rules and <see cref="MapName"/> to a checkpoint name.</summary>
     /// <param name="checkpointName">The tensor's name in the checkpoint.</param>

@@ -1,4 +1,3 @@
-using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;
@@ -14,8 +13,8 @@ namespace ParameterKit.SafeTensors;
 /// ParameterStore store = Gpt2Config.Small.Declare();
 /// store.Materialize(seed: 0);
 /// using var checkpoint = SafeTensorsCheckpoint.Open("gpt2/model.safetensors");
-/// store.Load(checkpoint, CheckpointLoadOptions.Gpt2);
-/// store.Save("finetuned.safetensors", transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+/// store.Load(checkpoint, Gpt2HubLayout.LoadOptions);                       // the model's naming rules
+/// store.Save("finetuned.safetensors", transposed: Gpt2HubLayout.IsConv1DWeight);
 /// </code>
 /// </example>
 public static class StoreCheckpoint
@@ -153,8 +152,7 @@ public static class StoreCheckpoint
     /// <param name="store">A materialized store.</param>
     /// <param name="path">The target file.</param>
     /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.</param>
-    /// <param name="transposed">Parameters to store transposed (for example <see cref="CheckpointLoadOptions.IsGpt2Conv1DWeight"/>
-    /// to write GPT-2's Conv1D layout); none when null.</param>
+    /// <param name="transposed">Matrices to store transposed (a model's rule, for example GPT-2's Conv1D weights); none when null.</param>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     public static void Save(this ParameterStore store, string path, IReadOnlyDictionary<string, string>? metadata = null, Func<string, bool>? transposed = null)
     {

@@ -50,7 +50,7 @@ public sealed class StoreCheckpointTests
         string path = WriteHfStyle(folder, out float[] stored);
         ParameterStore store = Tiny();
 
-        CheckpointLoadReport report = store.Load(path, CheckpointLoadOptions.Gpt2);
+        CheckpointLoadReport report = store.Load(path, Gpt2HubLayout.LoadOptions);
 
         Assert.True(report.IsComplete, report.ToString());
         Assert.Equal(Ramp(15, 1f), store["wte.weight"].Value.ToArray());
@@ -124,7 +124,7 @@ public sealed class StoreCheckpointTests
         using var folder = new TempFolder();
         string path = folder.File("saved.safetensors");
         ParameterStore original = Tiny(seed: 7);
-        original.Save(path, transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+        original.Save(path, transposed: Gpt2HubLayout.IsConv1DWeight);
 
         using (var file = SafeTensorsFile.Open(path))
         {
@@ -137,7 +137,7 @@ public sealed class StoreCheckpointTests
 
         ParameterStore copy = Tiny(seed: 8);
         Assert.NotEqual(original.Values.ToArray(), copy.Values.ToArray());
-        copy.Load(path, new CheckpointLoadOptions { Transposed = CheckpointLoadOptions.IsGpt2Conv1DWeight });
+        copy.Load(path, new CheckpointLoadOptions { Transposed = Gpt2HubLayout.IsConv1DWeight });
         Assert.Equal(original.Values.ToArray(), copy.Values.ToArray());
     }
 
@@ -149,7 +149,7 @@ public sealed class StoreCheckpointTests
         a.Materialize(seed: 3);
         using var folder = new TempFolder();
         string path = folder.File("gpt2.safetensors");
-        a.Save(path, transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+        a.Save(path, transposed: Gpt2HubLayout.IsConv1DWeight);
 
         using (var checkpoint = SafeTensorsCheckpoint.Open(path))
         {
@@ -157,7 +157,7 @@ public sealed class StoreCheckpointTests
         }
         ParameterStore b = config.Declare();
         b.Materialize(seed: 4);
-        CheckpointLoadReport report = b.Load(path, CheckpointLoadOptions.Gpt2);
+        CheckpointLoadReport report = b.Load(path, Gpt2HubLayout.LoadOptions);
         Assert.True(report.IsComplete, report.ToString());
         Assert.Equal(a.Values.ToArray(), b.Values.ToArray());
     }

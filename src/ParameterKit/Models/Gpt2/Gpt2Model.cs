@@ -127,13 +127,13 @@ public sealed class Gpt2Model : Module
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
         store.MaterializeForLoading();
-        store.Load(weights, CheckpointLoadOptions.Gpt2);
+        store.Load(weights, Gpt2HubLayout.LoadOptions);
         return model;
     }
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (Conv1D weights C x OC), which this class, PyTorch and transformers load.</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
-    public void Save(string path) => Store.Save(path, transposed: CheckpointLoadOptions.IsGpt2Conv1DWeight);
+    public void Save(string path) => Store.Save(path, transposed: Gpt2HubLayout.IsConv1DWeight);
 
     /// <summary>Allocates a key/value cache for one sequence.</summary>
     /// <param name="capacity">The most positions it holds; the context length (n_positions) when 0.</param>

@@ -65,7 +65,7 @@ public sealed class Gpt2UntiedHeadTests
         store.MaterializeForLoading();
         float[] before = store.Values.ToArray();
 
-        var e = Assert.Throws<CheckpointLoadException>(() => store.Load(folder.File("model.safetensors"), CheckpointLoadOptions.Gpt2));
+        var e = Assert.Throws<CheckpointLoadException>(() => store.Load(folder.File("model.safetensors"), Gpt2HubLayout.LoadOptions));
 
         CheckpointSkip skip = Assert.Single(e.Report.Skipped);
         Assert.Equal("lm_head.weight", skip.Tensor);
@@ -83,7 +83,7 @@ public sealed class Gpt2UntiedHeadTests
         var store = (Untied with { TieWordEmbeddings = true }).Declare();
         store.MaterializeForLoading();
 
-        CheckpointLoadReport report = store.Load(folder.File("model.safetensors"), CheckpointLoadOptions.Gpt2 with { Strict = false });
+        CheckpointLoadReport report = store.Load(folder.File("model.safetensors"), Gpt2HubLayout.LoadOptions with { Strict = false });
 
         Assert.False(report.IsComplete);
         Assert.Equal("lm_head.weight", Assert.Single(report.Skipped).Tensor);
