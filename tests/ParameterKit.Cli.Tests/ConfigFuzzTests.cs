@@ -1,6 +1,7 @@
 using System.Text;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Tests.SafeTensors;
 
 namespace ParameterKit.Cli.Tests;
