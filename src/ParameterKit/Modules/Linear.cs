@@ -77,6 +77,31 @@ public sealed class Linear : Layer
             0f, output, OutChannels, Bias is null ? default : Bias.Value, GemmActivation.None);
     }
 
+    /// <summary>
+    /// The forward pass with the two options composite blocks need, so they call the layer instead of writing its GEMM
+    /// again: <paramref name="accumulate"/> adds <c>x·Wᵀ + b</c> into <paramref name="output"/> (a residual stream) in the
+    /// GEMM itself, and <paramref name="activation"/> applies an activation in the GEMM's epilogue (GPT-2's inference
+    /// MLP fuses its GELU into <c>c_fc</c>), so neither needs a second pass over the output.
+    /// </summary>
+    /// <param name="input">Rows of <paramref name="inputWidth"/> (= C) values.</param>
+    /// <param name="output">Rows of OC values: overwritten, or added to when <paramref name="accumulate"/>.</param>
+    /// <param name="inputWidth">C.</param>
+    /// <param name="accumulate">Add into <paramref name="output"/> (GEMM beta = 1) instead of overwriting it.</param>
+    /// <param name="activation">Applied to <c>x·Wᵀ + b</c> before it is stored; only without <paramref name="accumulate"/>.</param>
+    /// <exception cref="ShapeMismatchException">A span does not hold whole rows of the layer's widths.</exception>
+    /// <exception cref="ArgumentException">An activation was asked for together with <paramref name="accumulate"/>: whether it
+    /// would apply to the sum or to the addend is ambiguous, so the combination is refused.</exception>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth, bool accumulate, GemmActivation activation = GemmActivation.None)
+    {
+        if (accumulate && activation != GemmActivation.None)
+        {
+            throw new ArgumentException($"'{Path}': an activation cannot be fused into an accumulating forward pass.", nameof(activation));
+        }
+        int rows = CheckRows(input, output, inputWidth);
+        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels,
+            accumulate ? 1f : 0f, output, OutChannels, Bias is null ? default : Bias.Value, activation);
+    }
+
     /// <inheritdoc />
     /// <remarks>dW += dYᵀ·X (a TN GEMM accumulating into the gradient), db += Σ_rows dY, dX = dY·W (NN).
     /// Frozen parameters receive no gradient, which also skips their GEMM.</remarks>

@@ -135,13 +135,9 @@ public sealed class CausalSelfAttention : Module
         Project(attended, output, tokens);
     }
 
-    /// <summary>output += attended·W_projᵀ + b_proj: beta = 1 makes the GEMM add into the residual stream directly.</summary>
-    private void Project(ReadOnlySpan<float> attended, Span<float> output, int rows)
-    {
-        int c = Channels;
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, c, c, 1f, attended, c, Projection.Weight.Value, c, 1f, output, c,
-            Projection.Bias is null ? default : Projection.Bias.Value, GemmActivation.None);
-    }
+    /// <summary>output += attended·W_projᵀ + b_proj: the layer accumulates into the residual stream within its GEMM.</summary>
+    private void Project(ReadOnlySpan<float> attended, Span<float> output, int rows) =>
+        Projection.Forward(attended[..(rows * Channels)], output[..(rows * Channels)], Channels, accumulate: true);
 
     private int CheckRows(ReadOnlySpan<float> input, ReadOnlySpan<float> output, Gpt2BlockActivations saved)
     {

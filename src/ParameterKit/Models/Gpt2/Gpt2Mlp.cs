@@ -64,8 +64,7 @@ public sealed class Gpt2Mlp : Module
     {
         int c = Expand.InChannels;
         Span<float> hidden = buffers.Hidden.AsSpan(0, rows * 4 * c);
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, 4 * c, c, 1f, input, c, Expand.Weight.Value, c, 0f, hidden, 4 * c,
-            Expand.Bias is null ? default : Expand.Bias.Value, GemmActivation.GeluTanh);
+        Expand.Forward(input[..(rows * c)], hidden, c, accumulate: false, GemmActivation.GeluTanh);
         ProjectInto(hidden, output, rows);
     }
 
@@ -84,7 +83,6 @@ public sealed class Gpt2Mlp : Module
     private void ProjectInto(ReadOnlySpan<float> activated, Span<float> output, int rows)
     {
         int c = Expand.InChannels;
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, c, 4 * c, 1f, activated, 4 * c, Project.Weight.Value, 4 * c, 1f, output, c,
-            Project.Bias is null ? default : Project.Bias.Value, GemmActivation.None);
+        Project.Forward(activated[..(rows * 4 * c)], output[..(rows * c)], 4 * c, accumulate: true);
     }
 }

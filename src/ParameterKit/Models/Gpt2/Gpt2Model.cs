@@ -259,7 +259,7 @@ public sealed class Gpt2Model : Module
         // Only the last position's next token is wanted: normalize and project one row, skipping T-1 rows of V logits.
         Span<float> last = _inference.Norm.AsSpan(0, c);
         FinalNorm.Forward(x.Slice((t - 1) * c, c), last, c);
-        Gemm.Multiply(Transpose.No, Transpose.Yes, 1, Config.VocabSize, c, 1f, last, c, Head.Weight.Value, c, 0f, logits, Config.VocabSize);
+        Head.Forward(last, logits, c);
     }
 
     /// <summary>x[i] = wte[ids[i]] + wpe[start + i mod T] for rows of T tokens.</summary>
