@@ -33,15 +33,4 @@ internal static class JsonText
         using var writer = new Utf8JsonWriter(destination, Options);
         write(writer);
     }
-
-    /// <summary>The error document every command prints with <c>--json</c>: <c>{"error": {"kind", "message"}}</c>.</summary>
-    public static string Error(string kind, string message) => Build(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteString("kind", kind);
-        w.WriteString("message", message);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
 }
