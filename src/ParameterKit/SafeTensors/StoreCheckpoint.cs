@@ -47,6 +47,8 @@ public static class StoreCheckpoint
         var mismatched = new List<CheckpointMismatch>();
         var skipped = new List<string>();
         var aliases = new List<(string, Parameter, SafeTensorInfo)>();
+        // Files ParameterKit wrote say what each tensor is; for others the names are the only evidence.
+        IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(checkpoint.Metadata);
 
         foreach (SafeTensorInfo tensor in checkpoint.Tensors)
         {
@@ -67,7 +69,7 @@ public static class StoreCheckpoint
                     aliases.Add((name, parameter, tensor));
                 }
             }
-            else if (options.SkipBuffers && CheckpointCounter.InferKind(tensor.Name, tensor.Rank) is null)
+            else if (options.SkipBuffers && CheckpointCounter.KindOf(tensor, recorded) is null)
             {
                 skipped.Add(tensor.Name);
             }
@@ -110,6 +112,11 @@ public static class StoreCheckpoint
                 mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
                     transpose ? "the shapes differ (the tensor is stored transposed)" : "the shapes differ"));
             }
+            else if (recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) && kind != parameter.Kind)
+            {
+                mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
+                    $"the file records it as {RecordedKinds.Name(kind)}, the store declares {RecordedKinds.Name(parameter.Kind)}"));
+            }
             else if (!ElementConversion.CanConvertToSingle(tensor.DType))
             {
                 mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
@@ -139,7 +146,8 @@ public static class StoreCheckpoint
     /// </summary>
     /// <param name="store">A materialized store.</param>
     /// <param name="path">The target file.</param>
-    /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.</param>
+    /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.
+    /// Either way the save adds <see cref="RecordedKinds.MetadataKey"/>, each parameter's kind.</param>
     /// <param name="transposed">Parameters to store transposed (for example <see cref="CheckpointLoadOptions.IsGpt2Conv1DWeight"/>
     /// to write GPT-2's Conv1D layout); none when null.</param>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
@@ -150,7 +158,12 @@ public static class StoreCheckpoint
         {
             throw new InvalidOperationException("Materialize the store before saving it: an unmaterialized store has no values.");
         }
-        var writer = new SafeTensorsWriter(metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        // Readers learn each tensor's kind from the file rather than guessing it from the name (RecordedKinds).
+        var withKinds = new Dictionary<string, string>(metadata ?? new Dictionary<string, string> { ["format"] = "pt" }, StringComparer.Ordinal)
+        {
+            [RecordedKinds.MetadataKey] = RecordedKinds.Encode(store.Parameters.Select(p => KeyValuePair.Create(p.Name, p.Kind))),
+        };
+        var writer = new SafeTensorsWriter(withKinds);
         AddParameters(writer, store, transposed);
         writer.Save(path);
     }
