@@ -117,7 +117,7 @@ internal static class CommandLineApp
         start += Unknown.Length;
         int end = message.IndexOf('\'', start);
         string typed = end > start ? message[start..end] : "";
-        string? closest = OptionSuggestions.Closest(typed, options);
+        string? closest = EditDistance.Closest(typed, options);
         return closest is null ? message : $"{message.TrimEnd('.')}. Did you mean {closest}?";
     }
 }

@@ -5,12 +5,12 @@ namespace ParameterKit.Tests.Counting;
 /// <summary>The Gpt2Summary sample's command line: the conventions of the <c>parameterkit</c> tool.</summary>
 public sealed class Gpt2SummarySampleTests
 {
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await Gpt2SummaryApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
+        int code = Gpt2SummaryApp.Run(args, output, error);
+        return Task.FromResult((code, output.ToString(), error.ToString()));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class Gpt2SummarySampleTests
     [InlineData("gpt2 1 --bogus", "Unknown option 'bogus'")]
     [InlineData("gpt2 1 --verbos", "Did you mean --verbose?")]
     [InlineData("gpt2 two", "two")]
-    [InlineData("gpt2 -1", "")]
+    [InlineData("gpt2 1 extra", "Could not match 'extra'")]
     [InlineData("\u001b[2Jgpt\u202e", "\\x1b[2Jgpt\\u202e")]
     public async Task BadUsageExits2WithOneEscapedLine(string commandLine, string expected)
     {
