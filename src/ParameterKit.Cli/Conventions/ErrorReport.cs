@@ -31,15 +31,15 @@ internal static class ErrorReport
         error.Flush();
     }
 
-    /// <summary>The JSON error document on one line. The default encoder writes every control character and
-    /// everything outside ASCII as <c>\uXXXX</c>, so the document is terminal-safe as it stands.</summary>
+    /// <summary>The JSON error document on one line, readable (paths and quotes as themselves) and terminal-safe
+    /// (<see cref="TerminalText.EscapeInJson"/>).</summary>
     /// <param name="kind">A stable word naming the failure.</param>
     /// <param name="message">The message.</param>
     /// <returns><c>{"error":{"kind":...,"message":...}}</c>.</returns>
     public static string Json(string kind, string message)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");
@@ -48,6 +48,6 @@ internal static class ErrorReport
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return TerminalText.EscapeInJson(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

@@ -33,6 +33,36 @@ internal static class TerminalText
     /// <returns>The escaped text.</returns>
     public static string EscapeKeepingLines(string? text) => EscapeCore(text, keepLines: true);
 
+    /// <summary>
+    /// Makes serialized JSON terminal-safe: the relaxed encoder (readable non-ASCII text) escapes control
+    /// characters but passes bidi controls (U+202E and friends) through, and a terminal showing the JSON would obey
+    /// them. Outside strings JSON holds only ASCII, so any such character is inside a string, where
+    /// <c>\uXXXX</c> means exactly the same text to a parser. Line breaks of indented output are kept.
+    /// </summary>
+    /// <param name="json">A serialized JSON document.</param>
+    /// <returns>The same document with every unsafe character written as a <c>\uXXXX</c> escape.</returns>
+    public static string EscapeInJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (!json.Any(c => c != '\n' && IsUnsafe(c)))
+        {
+            return json;
+        }
+        var escaped = new StringBuilder(json.Length + 16);
+        foreach (char c in json)
+        {
+            if (c != '\n' && IsUnsafe(c))
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+        return escaped.ToString();
+    }
+
     /// <summary>Whether <paramref name="c"/> must not reach a terminal as itself.</summary>
     /// <param name="c">A UTF-16 code unit.</param>
     /// <returns>True for controls and bidi controls.</returns>

@@ -25,33 +25,7 @@ internal static class JsonText
         {
             write(writer);
         }
-        return EscapeBidiControls(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-    }
-
-    /// <summary>
-    /// The relaxed encoder escapes control characters but passes bidi controls (U+202E and friends) through, and
-    /// a terminal showing the JSON would obey them. Outside strings JSON holds only ASCII, so any such character
-    /// is inside a string, where <c>\uXXXX</c> means exactly the same text to a parser.
-    /// </summary>
-    private static string EscapeBidiControls(string json)
-    {
-        if (!json.Any(c => c != '\n' && TerminalText.IsUnsafe(c)))
-        {
-            return json;
-        }
-        var escaped = new StringBuilder(json.Length + 16);
-        foreach (char c in json)
-        {
-            if (c != '\n' && TerminalText.IsUnsafe(c))
-            {
-                escaped.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                escaped.Append(c);
-            }
-        }
-        return escaped.ToString();
+        return TerminalText.EscapeInJson(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     /// <summary>Writes a document to <paramref name="destination"/> with the same options as <see cref="Build"/>.</summary>
