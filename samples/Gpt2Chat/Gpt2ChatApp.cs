@@ -23,6 +23,26 @@ public static class Gpt2ChatApp
             [""] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
             ["logits"] = OptionSuggestions.OptionsOf(typeof(LogitsCommand.Settings)),
         };
+        return RunWithUsageExitAsync(args, console, error, options, io);
+    }
+
+    /// <summary>
+    /// Without arguments Spectre.Console.Cli prints help and exits 1; the folder is required, so that is bad usage:
+    /// the help still prints, and the exit code is the conventions' 2.
+    /// </summary>
+    private static async Task<int> RunWithUsageExitAsync(string[] args, IAnsiConsole console, TextWriter error,
+        Dictionary<string, IReadOnlyList<string>> options, ChatStreams io)
+    {
+        if (args.Length == 0)
+        {
+            await RunAppAsync(["--help"], console, error, options, io).ConfigureAwait(false);
+            return ExitCodes.Rejected;
+        }
+        return await RunAppAsync(args, console, error, options, io).ConfigureAwait(false);
+    }
+
+    private static Task<int> RunAppAsync(string[] args, IAnsiConsole console, TextWriter error, Dictionary<string, IReadOnlyList<string>> options, ChatStreams io)
+    {
         return CommandLineApp.RunAsync(new CommandApp<ChatCommand>(), "Gpt2Chat", args, console, error, options, config =>
         {
             config.Settings.Registrar.RegisterInstance(io);

@@ -64,7 +64,8 @@ public sealed partial class DocsCompileTests
     public void The_readme_and_docs_hold_csharp_blocks()
     {
         // Guards the extraction itself: a changed fence style must not turn this into a test of nothing.
-        Assert.True(Blocks().Count() >= 3, $"found {Blocks().Count()} blocks");
+        int count = Blocks().Count;
+        Assert.True(count >= 3, $"found {count} blocks");
     }
 
     [Theory]
