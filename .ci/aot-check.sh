@@ -15,4 +15,16 @@ for arch in gpt2 gpt3-175b llama-2-7b; do
   grep -q "classifier logits" "$out/aot-$arch.txt"
   grep "Total params" "$out/aot-$arch.txt"
 done
+# The command line (Spectre.Console.Cli, reflection-based) must behave identically once trimmed and compiled
+# ahead of time: help, a usage error with its exit code, and --version.
+dll="$repo/samples/Gpt2Summary/bin/Release/net10.0/Gpt2Summary.dll"
+diff <(dotnet "$dll" --help) <("$out/aot/Gpt2Summary" --help)
+"$out/aot/Gpt2Summary" --help | grep -q "\[architecture\]"
+diff <(dotnet "$dll" --version) <("$out/aot/Gpt2Summary" --version)
+set +e
+"$out/aot/Gpt2Summary" gpt2 1 --bogus 2> "$out/aot-usage.txt"
+code=$?
+set -e
+test "$code" -eq 2
+grep -q "Unknown option 'bogus'" "$out/aot-usage.txt"
 echo "NativeAOT output equals JIT output: OK"

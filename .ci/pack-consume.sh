@@ -20,6 +20,14 @@ fi
 grep -qx "analyzers/dotnet/cs/ParameterKit.Analyzers.dll" <<<"$contents"
 grep -qx "analyzers/dotnet/cs/ParameterKit.CodeFixes.dll" <<<"$contents"
 test "$(grep -c '^lib/' <<<"$contents")" = 2   # lib/net10.0/ParameterKit.dll and its XML docs
+# The NuGet page: the package README, the icon, and the repository (set explicitly, so a clone without a git remote
+# packs the same metadata).
+grep -qx "PACKAGE.md" <<<"$contents"
+grep -qx "icon.png" <<<"$contents"
+nuspec="$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read("ParameterKit.nuspec").decode())' "$work/feed/ParameterKit.0.1.0.nupkg")"
+grep -q "<readme>PACKAGE.md</readme>" <<<"$nuspec"
+grep -q "<icon>icon.png</icon>" <<<"$nuspec"
+grep -q '<repository type="git" url="https://github.com/parameterkit/parameterkit"' <<<"$nuspec"
 
 mkdir "$work/consumer"
 cd "$work/consumer"

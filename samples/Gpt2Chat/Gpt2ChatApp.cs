@@ -1,113 +1,55 @@
-using System.Globalization;
-using Microsoft.ML.Tokenizers;
-using ParameterKit.Models.Gpt2;
-using ParameterKit.Transformers;
+using ParameterKit.CommandLine;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace Gpt2Chat;
 
-/// <summary>The sample's two modes, callable in-process so a test can run them without a console.</summary>
+/// <summary>The sample's two commands, callable in-process so a test can run them without a console.</summary>
 public static class Gpt2ChatApp
 {
-    private const int EndOfText = 50256;
-
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
+    /// <summary>Runs the sample with the command-line conventions the <c>parameterkit</c> tool uses.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="input">Where prompts are read from in interactive mode.</param>
+    /// <param name="output">Completions, logits and help.</param>
+    /// <param name="error">Errors: one line, or a JSON document with <c>--json</c>.</param>
+    /// <returns>0 success, 1 failure, 2 bad usage or rejected input.</returns>
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
-        try
+        var io = new ChatStreams(input, new LineTrackingWriter(output), error);
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        IAnsiConsole console = TerminalConsole.Create(io.Output, redirected: !terminal);
+        var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
-            if (args.Length > 0 && args[0] == "logits")
-            {
-                return Logits(args[1..], output);
-            }
-            if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
-            {
-                await output.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 2;
-            }
-            return await ChatAsync(args[0], args[1..], input, output).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
-        {
-            await output.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            return 1;
-        }
-    }
-
-    private const string Usage = """
-        usage: Gpt2Chat <checkpoint folder> [--prompt TEXT] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
-               Gpt2Chat logits --model <checkpoint folder> --tokens 1,2,3 --json
-        The folder holds config.json and model.safetensors, as downloaded from https://huggingface.co/openai-community/gpt2.
-        """;
-
-    /// <summary>Prints the logits of the last position after the given tokens, as a JSON array (for scripts comparing implementations).</summary>
-    private static int Logits(string[] args, TextWriter output)
-    {
-        string folder = Option(args, "--model") ?? throw new ArgumentException("logits needs --model <folder>.");
-        string tokens = Option(args, "--tokens") ?? throw new ArgumentException("logits needs --tokens 1,2,3.");
-        int[] ids = [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-        var model = Gpt2Model.Load(folder);
-        var logits = new float[model.Config.VocabSize];
-        model.ForwardCached(ids, model.CreateCache(ids.Length), logits);
-        if (args.Contains("--json"))
-        {
-            // "R" round-trips every float32 exactly.
-            output.WriteLine("[" + string.Join(",", logits.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]");
-        }
-        else
-        {
-            for (int i = 0; i < logits.Length; i++)
-            {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}\t{logits[i]}"));
-            }
-        }
-        return 0;
-    }
-
-    private static async Task<int> ChatAsync(string folder, string[] args, TextReader input, TextWriter output)
-    {
-        var generator = new Gpt2Generator(Gpt2Model.Load(folder));
-        var tokenizer = TiktokenTokenizer.CreateForModel("gpt2");
-        var options = new GenerationOptions
-        {
-            MaxNewTokens = int.Parse(Option(args, "--max-tokens") ?? "128", CultureInfo.InvariantCulture),
-            Temperature = float.Parse(Option(args, "--temperature") ?? "0.8", CultureInfo.InvariantCulture),
-            TopK = int.Parse(Option(args, "--top-k") ?? "40", CultureInfo.InvariantCulture),
-            TopP = float.Parse(Option(args, "--top-p") ?? "0.95", CultureInfo.InvariantCulture),
-            Seed = ulong.Parse(Option(args, "--seed") ?? "0", CultureInfo.InvariantCulture),
-            StopTokens = [EndOfText],
+            [""] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
+            ["logits"] = OptionSuggestions.OptionsOf(typeof(LogitsCommand.Settings)),
         };
-        string? prompt = Option(args, "--prompt");
-        if (prompt is not null)
-        {
-            await CompleteAsync(generator, tokenizer, prompt, options, output).ConfigureAwait(false);
-            return 0;
-        }
-        await output.WriteLineAsync("Type a prompt and press Enter (an empty line or end of input quits).").ConfigureAwait(false);
-        while (true)
-        {
-            await output.WriteAsync("> ").ConfigureAwait(false);
-            string? line = await input.ReadLineAsync().ConfigureAwait(false);
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                return 0;
-            }
-            await CompleteAsync(generator, tokenizer, line, options, output).ConfigureAwait(false);
-        }
+        return RunWithUsageExitAsync(args, console, error, options, io);
     }
 
-    private static async Task CompleteAsync(Gpt2Generator generator, Tokenizer tokenizer, string prompt, GenerationOptions options, TextWriter output)
+    /// <summary>
+    /// Without arguments Spectre.Console.Cli prints help and exits 1; the folder is required, so that is bad usage:
+    /// the help still prints, and the exit code is the conventions' 2.
+    /// </summary>
+    private static async Task<int> RunWithUsageExitAsync(string[] args, IAnsiConsole console, TextWriter error,
+        Dictionary<string, IReadOnlyList<string>> options, ChatStreams io)
     {
-        await output.WriteAsync(prompt).ConfigureAwait(false);
-        await foreach (string piece in generator.StreamAsync(tokenizer, prompt, options).ConfigureAwait(false))
+        if (args.Length == 0)
         {
-            await output.WriteAsync(piece).ConfigureAwait(false);
-            await output.FlushAsync().ConfigureAwait(false);
+            await RunAppAsync(["--help"], console, error, options, io).ConfigureAwait(false);
+            return ExitCodes.Rejected;
         }
-        await output.WriteLineAsync().ConfigureAwait(false);
+        return await RunAppAsync(args, console, error, options, io).ConfigureAwait(false);
     }
 
-    private static string? Option(string[] args, string name)
+    private static Task<int> RunAppAsync(string[] args, IAnsiConsole console, TextWriter error, Dictionary<string, IReadOnlyList<string>> options, ChatStreams io)
     {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        return CommandLineApp.RunAsync(new CommandApp<ChatCommand>(), "Gpt2Chat", args, console, error, options, config =>
+        {
+            config.Settings.Registrar.RegisterInstance(io);
+            config.AddExample("checkpoints/gpt2", "--prompt", "Hello, I'm a language model,");
+            config.AddCommand<LogitsCommand>("logits")
+                .WithDescription("Print the last position's logits after the given tokens (for scripts comparing implementations).")
+                .WithExample("logits", "--model", "checkpoints/gpt2", "--tokens", "15496,11", "--json");
+        });
     }
 }

@@ -9,6 +9,9 @@ namespace ParameterKit.Cli.Tests;
 internal sealed record CliResult(int ExitCode, string Output, string Error)
 {
     public JsonElement Json() => JsonDocument.Parse(Output).RootElement;
+
+    /// <summary>The <c>{"error": ...}</c> document a failing <c>--json</c> run writes to standard error.</summary>
+    public JsonElement ErrorJson() => JsonDocument.Parse(Error).RootElement;
 }
 
 /// <summary>

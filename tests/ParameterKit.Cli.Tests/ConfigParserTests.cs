@@ -65,15 +65,15 @@ public sealed class ConfigParserTests
     }
 
     [Fact]
-    public void Unknown_field_through_the_tool_is_exit_1_naming_the_field()
+    public void Unknown_field_through_the_tool_is_exit_2_naming_the_field()
     {
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("config.json"), """{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "num_local_experts": 8}""");
         CliResult result = CliRunner.Run("count", "--config", folder.File("config.json"));
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("unknown field 'num_local_experts'", result.Error, StringComparison.Ordinal);
         CliResult json = CliRunner.Run("count", "--json", "--config", folder.File("config.json"));
-        Assert.Equal("InvalidConfig", json.Json().GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("InvalidConfig", json.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ConfigParserTests
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("config.json"), """{"model_type": "llama", "vocab_size": 2000000000, "hidden_size": 2000000000, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2}""");
         CliResult result = CliRunner.Run("count", "--config", folder.File("config.json"));
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("parameterkit: error: ", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
     }

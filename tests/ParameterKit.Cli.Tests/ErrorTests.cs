@@ -1,6 +1,6 @@
 namespace ParameterKit.Cli.Tests;
 
-/// <summary>Bad input of every kind: one clear line, a non-zero exit code, and a JSON error with <c>--json</c>.</summary>
+/// <summary>Bad input of every kind: one clear line, exit 1 (failure) or 2 (bad usage, rejected input), and a JSON error on standard error with <c>--json</c>.</summary>
 public sealed class ErrorTests
 {
     [Fact]
@@ -12,7 +12,7 @@ public sealed class ErrorTests
 
         CliResult json = CliRunner.Run("inspect", "--json", "/nonexistent/model.safetensors");
         Assert.Equal(1, json.ExitCode);
-        Assert.Equal("NotFound", json.Json().GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("NotFound", json.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
     [Fact]
@@ -44,10 +44,10 @@ public sealed class ErrorTests
     [InlineData("cost --params lots")]
     [InlineData("cost --params 7B --pue 0.5")]
     [InlineData("inspect x --timeout 0")]
-    public void Usage_errors_exit_1_with_one_line(string commandLine)
+    public void Usage_errors_exit_2_with_one_line(string commandLine)
     {
         CliResult result = CliRunner.Run(commandLine.Split(' '));
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("parameterkit: error: ", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
     }

@@ -15,7 +15,7 @@ namespace ParameterKit.Cli.Tests;
 /// </summary>
 public sealed class HostileInputTests
 {
-    private static string Kind(CliResult result) => result.Json().GetProperty("error").GetProperty("kind").GetString()!;
+    private static string Kind(CliResult result) => result.ErrorJson().GetProperty("error").GetProperty("kind").GetString()!;
 
     [Fact]
     public void An_index_with_a_lone_surrogate_is_a_rejected_file_exit_2()
@@ -63,8 +63,8 @@ public sealed class HostileInputTests
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.File("config.json"), json);
         CliResult result = CliRunner.Run("count", "--json", "--config", folder.File("config.json"));
-        // Invalid configs exit 1 like every other config error (ExitCodes: 2 is for rejected safetensors files).
-        Assert.Equal(1, result.ExitCode);
+        // Invalid configs are rejected input: exit 2 (ExitCodes), like a rejected safetensors file.
+        Assert.Equal(2, result.ExitCode);
         Assert.Equal("InvalidConfig", Kind(result));
     }
 
@@ -172,7 +172,7 @@ public sealed class HostileInputTests
         CliResult result = CliRunner.RunProcess("inspect", "--json", fifo);
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("HeaderTooSmall", Kind(result));
-        Assert.Contains("not a regular file", result.Output, StringComparison.Ordinal);
+        Assert.Contains("not a regular file", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class HostileServerTests
     private static (string Kind, string Message) Error(CliResult result)
     {
         Assert.True(result.ExitCode != 0, result.Output);
-        var error = result.Json().GetProperty("error");
+        var error = result.ErrorJson().GetProperty("error");
         return (error.GetProperty("kind").GetString()!, error.GetProperty("message").GetString()!);
     }
 

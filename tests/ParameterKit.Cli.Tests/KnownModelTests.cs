@@ -52,7 +52,7 @@ public sealed class KnownModelTests
     public void Unknown_name_is_a_one_line_error()
     {
         CliResult result = CliRunner.Run("count", "--config", "gpt5");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Error.TrimEnd().Split('\n'));
         Assert.Contains("gpt3-175b", result.Error, StringComparison.Ordinal);
     }

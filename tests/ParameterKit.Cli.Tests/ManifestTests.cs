@@ -19,7 +19,7 @@ public sealed class ManifestTests
         CliResult result = CliRunner.Run("inspect", "--json", Corpus.PathOf(file));
 
         Assert.Equal(2, result.ExitCode);
-        JsonElement error = result.Json().GetProperty("error");
+        JsonElement error = result.ErrorJson().GetProperty("error");
         Assert.Equal(Corpus.Case(file).GetProperty("expected_error").GetString(), error.GetProperty("kind").GetString());
         Assert.Contains(Corpus.PathOf(file), error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }

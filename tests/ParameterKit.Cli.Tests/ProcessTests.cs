@@ -17,7 +17,7 @@ public sealed class ProcessTests
     {
         CliResult result = CliRunner.RunProcess("inspect", "--json", Corpus.PathOf("x_misaligned_f4_odd.safetensors"));
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("MisalignedSlice", result.Json().GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("MisalignedSlice", result.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class RemoteInspectTests
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("does not support HTTP range requests", refused.Error, StringComparison.Ordinal);
         Assert.Contains("--allow-download", refused.Error, StringComparison.Ordinal);
-        Assert.Equal("RangeNotSupported", CliRunner.Run("inspect", "--json", server.Uri.ToString()).Json().GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("RangeNotSupported", CliRunner.Run("inspect", "--json", server.Uri.ToString()).ErrorJson().GetProperty("error").GetProperty("kind").GetString());
 
         CliResult allowed = CliRunner.Run("inspect", "--allow-download", server.Uri.ToString());
         Assert.True(allowed.ExitCode == 0, allowed.Error);
@@ -74,7 +74,7 @@ public sealed class RemoteInspectTests
         CliResult result = CliRunner.Run("inspect", "--json", $"http://127.0.0.1:{port}/model.safetensors");
 
         Assert.Equal(1, result.ExitCode);
-        var error = result.Json().GetProperty("error");
+        var error = result.ErrorJson().GetProperty("error");
         Assert.Equal("Unreachable", error.GetProperty("kind").GetString());
         Assert.Contains($"127.0.0.1:{port}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public sealed class RemoteInspectTests
         using var server = new LoopbackRangeServer(File.ReadAllBytes(Corpus.PathOf("x_offset_hole.safetensors")));
         CliResult result = CliRunner.Run("inspect", "--json", server.Uri.ToString());
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("InvalidOffset", result.Json().GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("InvalidOffset", result.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
     [Fact]

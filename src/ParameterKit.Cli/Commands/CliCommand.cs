@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using ParameterKit.Cli.Output;
+using ParameterKit.CommandLine;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using Spectre.Console.Cli;
@@ -35,53 +36,46 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         }
         catch (SafeTensorsFormatException e)
         {
-            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e), ExitCodes.RejectedFile);
+            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e), ExitCodes.Rejected);
         }
         catch (CliException e)
         {
-            return Fail(settings, e.Kind, e.Message, ExitCodes.Error);
+            return Fail(settings, e.Kind, e.Message, e.ExitCode);
         }
         catch (FileNotFoundException e)
         {
-            return Fail(settings, "NotFound", $"no such file: {e.FileName ?? e.Message}", ExitCodes.Error);
+            return Fail(settings, "NotFound", $"no such file: {e.FileName ?? e.Message}", ExitCodes.Failure);
         }
         catch (DirectoryNotFoundException e)
         {
-            return Fail(settings, "NotFound", $"no such file or folder: {e.Message}", ExitCodes.Error);
+            return Fail(settings, "NotFound", $"no such file or folder: {e.Message}", ExitCodes.Failure);
         }
         catch (UnauthorizedAccessException e)
         {
-            return Fail(settings, "AccessDenied", e.Message, ExitCodes.Error);
+            return Fail(settings, "AccessDenied", e.Message, ExitCodes.Failure);
         }
         catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException)
         {
-            return Fail(settings, "Unreachable", e.Message, ExitCodes.Error);
+            return Fail(settings, "Unreachable", e.Message, ExitCodes.Failure);
         }
         catch (IOException e)
         {
-            return Fail(settings, "IoError", e.Message, ExitCodes.Error);
+            return Fail(settings, "IoError", e.Message, ExitCodes.Failure);
         }
         catch (OverflowException)
         {
-            return Fail(settings, "InvalidInput", "the sizes overflow 64-bit arithmetic: check the dimensions", ExitCodes.Error);
+            return Fail(settings, "InvalidInput", "the sizes overflow 64-bit arithmetic: check the dimensions", ExitCodes.Rejected);
         }
         catch (Exception e) when (e is InvalidShapeException or NotSupportedException)
         {
             // Sizes that do not fit together, or a tensor too large for one view.
-            return Fail(settings, "InvalidInput", e.Message, ExitCodes.Error);
+            return Fail(settings, "InvalidInput", e.Message, ExitCodes.Rejected);
         }
     }
 
     private int Fail(TSettings settings, string kind, string message, int exitCode)
     {
-        if (settings.Json)
-        {
-            Output.Json(JsonText.Error(kind, message));
-        }
-        else
-        {
-            Output.Error.WriteLine($"parameterkit: error: {message}");
-        }
+        ErrorReport.Write(Output.Error, CliApp.Name, settings.Json, kind, message);
         return exitCode;
     }
 }

@@ -1,11 +1,13 @@
+using System.Globalization;
 using System.ComponentModel;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Cli.Costs;
 using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
-using Spectre.Console;
+using ParameterKit.CommandLine;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace ParameterKit.Cli.Commands;
 
@@ -61,7 +63,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
 
         /// <summary>Utilization.</summary>
         [CommandOption("--utilization <FRACTION>")]
-        [Description("Fraction of peak sustained in training (model FLOPs utilization), in (0, 1].")]
+        [Description("Fraction of peak sustained in training (model FLOPs utilization): above 0, at most 1.")]
         public string? Utilization { get; init; }
 
         /// <summary>Power.</summary>
@@ -104,8 +106,14 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             Quantity(settings.Carbon, "--carbon", d.CarbonKgPerKwh),
             (int)Quantity(settings.Accelerators, "--accelerators", d.Accelerators, mustBePositive: true, integer: true),
             Quantity(settings.TokensPerParameter, "--tokens-per-param", d.TokensPerParameter, mustBePositive: true));
-        double? tokens = settings.Tokens is null ? null : Quantity(settings.Tokens, "--tokens", 0, mustBePositive: true);
+        double? tokens = settings.Tokens is null ? null : Quantity(settings.Tokens, "--tokens", 0, mustBePositive: true, max: MaxTokens);
         CostEstimate estimate = CostModel.Estimate(parameters, tokens, assumptions);
+        if (!estimate.IsFinite)
+        {
+            // Each input is within its bounds, yet their product is not a number (1e18 parameters on 1e24 tokens at
+            // 1e-300 FLOP/s): say so rather than print "∞" or write infinity into JSON.
+            throw new CliException("InvalidInput", "the estimate overflows a double for these inputs: check --params, --tokens and --peak-flops");
+        }
 
         if (settings.Json)
         {
@@ -122,7 +130,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     {
         if (settings.Params is not null)
         {
-            double n = Quantity(settings.Params, "--params", 0, mustBePositive: true);
+            double n = Quantity(settings.Params, "--params", 0, mustBePositive: true, max: MaxParameters);
             return ($"{Numbers.Decimal(n, 0)} parameters", n);
         }
         if (settings.Config is not null)
@@ -135,6 +143,13 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         return (headers.Source, InspectReport.Build(headers).Breakdown.Total);
     }
 
+    /// <summary>A quintillion parameters: a million times today's largest models, far below where doubles lose
+    /// their meaning. Above it (<c>--params 1e300</c>) the figures are nonsense or infinite.</summary>
+    private const double MaxParameters = 1e18;
+
+    /// <summary>A septillion training tokens, for the same reason.</summary>
+    private const double MaxTokens = 1e24;
+
     private static double Quantity(string? text, string option, double fallback, bool mustBePositive = false, double min = 0,
         double max = double.PositiveInfinity, bool integer = false)
     {
@@ -145,8 +160,10 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         if (!Numbers.TryParseQuantity(text, out double value) || value < min || value > max || (mustBePositive && value <= 0)
             || (integer && (value != Math.Floor(value) || value > int.MaxValue)))
         {
-            string range = max < double.PositiveInfinity ? $" in ({min}, {max}]" : min > 0 ? $" >= {min}" : mustBePositive ? " > 0" : " >= 0";
-            throw new CliException("Usage", $"{option} must be a{(integer ? "n integer" : " number")}{range}, not '{text}'");
+            string range = max < double.PositiveInfinity
+                ? $" above {min.ToString(CultureInfo.InvariantCulture)} and at most {max.ToString(CultureInfo.InvariantCulture)}"
+                : min > 0 ? $" >= {min.ToString(CultureInfo.InvariantCulture)}" : mustBePositive ? " > 0" : " >= 0";
+            throw new CliException("InvalidInput", $"{option} must be a{(integer ? "n integer" : " number")}{range}, not '{text}'");
         }
         return value;
     }

@@ -2,11 +2,12 @@ using System.ComponentModel;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
+using ParameterKit.CommandLine;
 using ParameterKit.Counting;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace ParameterKit.Cli.Commands;
 
@@ -91,8 +92,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         Output.Line($"{model.Name} ({model.Family} layout)");
         if (model.Settings.Count > 0)
         {
-            Output.Write(new Paragraph(string.Join(", ", model.Settings.Select(s => $"{s.Key} {s.Value}"))));
-            Output.Line();
+            Output.Line(string.Join(", ", model.Settings.Select(s => $"{s.Key} {s.Value}")));
         }
         Output.Line();
         BreakdownView.Write(Output, breakdown);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ParameterKit.Cli.Diffing;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
+using ParameterKit.CommandLine;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using Spectre.Console.Cli;
@@ -47,9 +48,10 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         using SafeTensorsCheckpoint b = SafeTensorsCheckpoint.Open(CheckpointLoader.ResolveLocalPath(settings.B));
         // Materialized as a list of small records only; the tensors themselves are streamed one at a time.
         List<TensorDifference> differences = [.. CheckpointDiff.Compare(a, b, cancellationToken)];
+        IReadOnlyList<MetadataDifference> metadata = MetadataDifference.Compare(a.Metadata, b.Metadata);
         if (settings.Json)
         {
-            Output.Json(Json(settings, differences));
+            Output.Json(Json(settings, differences, metadata));
             return Task.FromResult(ExitCodes.Ok);
         }
 
@@ -63,6 +65,21 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
             string change = d.RelativeL2 is { } r ? $", relative L2 {Numbers.Short(r)}, max |B-A| {Numbers.Short(d.MaxAbs ?? 0)}" : "";
             string note = d.Note is null ? "" : $" ({d.Note})";
             Output.Line($"  {d.Status.ToString().ToLowerInvariant(),-9} {d.Name}: {Describe(d)}{change}{note}");
+        }
+        var changedMetadata = metadata.Where(m => settings.All || m.Status != DifferenceStatus.Unchanged).ToList();
+        Output.Line(changedMetadata.Count == 0 && metadata.Count > 0
+            ? $"__metadata__: {metadata.Count} unchanged"
+            : metadata.Count == 0 ? "__metadata__: none on either side" : "__metadata__:");
+        foreach (MetadataDifference m in changedMetadata)
+        {
+            string values = m.Status switch
+            {
+                DifferenceStatus.Added => $"'{m.B}'",
+                DifferenceStatus.Removed => $"'{m.A}'",
+                DifferenceStatus.Changed => $"'{m.A}' -> '{m.B}'",
+                _ => $"'{m.A}'",
+            };
+            Output.Line($"  {m.Status.ToString().ToLowerInvariant(),-9} {m.Key}: {values}");
         }
         return Task.FromResult(ExitCodes.Ok);
     }
@@ -81,7 +98,7 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         return $"{dtype} {shape}";
     }
 
-    private static string Json(Settings settings, List<TensorDifference> differences) => JsonText.Build(w =>
+    private static string Json(Settings settings, List<TensorDifference> differences, IReadOnlyList<MetadataDifference> metadata) => JsonText.Build(w =>
     {
         w.WriteStartObject();
         w.WriteString("a", settings.A);
@@ -110,8 +127,31 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteStartArray("metadata");
+        foreach (MetadataDifference m in metadata)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", m.Key);
+            w.WriteString("status", m.Status.ToString().ToLowerInvariant());
+            WriteNullable(w, "a", m.A);
+            WriteNullable(w, "b", m.B);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     });
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
 
     private static void WriteTensor(Utf8JsonWriter w, string name, SafeTensorInfo? t)
     {

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
+using ParameterKit.CommandLine;
 using Spectre.Console.Cli;
 
 namespace ParameterKit.Cli.Commands;

@@ -4,7 +4,7 @@ namespace ParameterKit.Cli.Costs;
 /// <param name="Parameters">N.</param>
 /// <param name="Tokens">D.</param>
 /// <param name="WeightBytes">Bytes to hold the weights per format.</param>
-/// <param name="TrainingBytes">Bytes of training state per part.</param>
+/// <param name="TrainingBytes">Bytes of training state per part (a snake_case key and the words the table prints).</param>
 /// <param name="TrainingFlops">6·N·D.</param>
 /// <param name="InferenceFlopsPerToken">2·N.</param>
 /// <param name="InferenceTokensPerSecond">Compute-bound tokens per second on one accelerator at the stated utilization.</param>
@@ -17,7 +17,7 @@ internal sealed record CostEstimate(
     double Parameters,
     double Tokens,
     IReadOnlyList<(string Format, double Bytes)> WeightBytes,
-    IReadOnlyList<(string Part, double Bytes)> TrainingBytes,
+    IReadOnlyList<(string Key, string Part, double Bytes)> TrainingBytes,
     double TrainingFlops,
     double InferenceFlopsPerToken,
     double InferenceTokensPerSecond,
@@ -29,4 +29,13 @@ internal sealed record CostEstimate(
 {
     /// <summary>All training state together.</summary>
     public double TrainingBytesTotal => TrainingBytes.Sum(p => p.Bytes);
+
+    /// <summary>
+    /// Whether every figure is a finite number. Sizes near <see cref="double.MaxValue"/> overflow to infinity in
+    /// 6·N·D, and JSON has no way to write infinity.
+    /// </summary>
+    public bool IsFinite =>
+        new[] { Parameters, Tokens, TrainingFlops, InferenceFlopsPerToken, InferenceTokensPerSecond, AcceleratorHours, WallClockSeconds, EnergyKwh, CarbonKg, TrainingBytesTotal }
+            .Concat(WeightBytes.Select(w => w.Bytes))
+            .All(double.IsFinite);
 }

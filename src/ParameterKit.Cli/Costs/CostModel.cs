@@ -19,14 +19,17 @@ namespace ParameterKit.Cli.Costs;
 /// </remarks>
 internal static class CostModel
 {
-    /// <summary>Bytes of AdamW mixed-precision training state per parameter, by part.</summary>
-    public static IReadOnlyList<(string Part, double BytesPerParameter)> TrainingStateParts { get; } =
+    /// <summary>
+    /// Bytes of AdamW mixed-precision training state per parameter, by part: a snake_case key for
+    /// <c>cost --json</c> and the words the table prints.
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Part, double BytesPerParameter)> TrainingStateParts { get; } =
     [
-        ("weights (bf16)", 2),
-        ("gradients (bf16)", 2),
-        ("master weights (f32)", 4),
-        ("Adam first moment (f32)", 4),
-        ("Adam second moment (f32)", 4),
+        ("weights_bf16", "weights (bf16)", 2),
+        ("gradients_bf16", "gradients (bf16)", 2),
+        ("master_weights_f32", "master weights (f32)", 4),
+        ("adam_first_moment_f32", "Adam first moment (f32)", 4),
+        ("adam_second_moment_f32", "Adam second moment (f32)", 4),
     ];
 
     /// <summary>Weight storage formats and their bytes per parameter.</summary>
@@ -50,7 +53,7 @@ internal static class CostModel
             parameters,
             d,
             [.. WeightFormats.Select(f => (f.Format, f.BytesPerParameter * parameters))],
-            [.. TrainingStateParts.Select(p => (p.Part, p.BytesPerParameter * parameters))],
+            [.. TrainingStateParts.Select(p => (p.Key, p.Part, p.BytesPerParameter * parameters))],
             trainingFlops,
             2 * parameters,
             sustained / (2 * parameters),

@@ -1,5 +1,6 @@
 using ParameterKit.Cli.Output;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ParameterKit.Cli.Costs;
 
@@ -18,7 +19,7 @@ internal static class CostView
         {
             memory.AddRow(Cell($"weights in {format}"), Number(Numbers.Bytes(bytes)));
         }
-        foreach ((string part, double bytes) in e.TrainingBytes)
+        foreach ((_, string part, double bytes) in e.TrainingBytes)
         {
             memory.AddRow(Cell($"  training: {part}"), Number(Numbers.Bytes(bytes)));
         }
@@ -62,9 +63,9 @@ internal static class CostView
         }
         w.WriteEndObject();
         w.WriteStartObject("training_bytes");
-        foreach ((string part, double bytes) in e.TrainingBytes)
+        foreach ((string key, _, double bytes) in e.TrainingBytes)
         {
-            w.WriteNumber(part, bytes);
+            w.WriteNumber(key, bytes);
         }
         w.WriteNumber("total", e.TrainingBytesTotal);
         w.WriteEndObject();
@@ -88,7 +89,7 @@ internal static class CostView
         w.WriteEndObject();
     });
 
-    private static Text Cell(string text) => new(text);
+    private static IRenderable Cell(string text) => BreakdownView.Cell(text);
 
-    private static Text Number(string text) => new(text) { Justification = Justify.Right };
+    private static IRenderable Number(string text) => BreakdownView.Number(text);
 }

@@ -36,6 +36,7 @@ internal static class InspectJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteString("kinds_source", report.KindsRecorded ? "recorded" : "inferred");
         WriteBreakdown(w, report.Breakdown);
 
         w.WriteStartArray("by_dtype");

@@ -40,12 +40,22 @@ internal sealed class InspectReport
     /// <summary>Output heads not stored because they reuse the token embedding.</summary>
     public IReadOnlyList<(string Alias, string Target)> Tied { get; }
 
-    /// <summary>Classifies every tensor with the library's Hugging Face naming rules and builds the report.</summary>
+    /// <summary>
+    /// Whether the kinds are the file's own record (<see cref="RecordedKinds"/>) rather than inferred from names.
+    /// </summary>
+    public bool KindsRecorded { get; private init; }
+
+    /// <summary>
+    /// Classifies every tensor, by the file's kind record when it has one (<see cref="RecordedKinds"/>) and with
+    /// the library's Hugging Face naming rules otherwise, and builds the report.
+    /// </summary>
     public static InspectReport Build(CheckpointHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        // A file ParameterKit wrote records each tensor's kind; for any other, Hugging Face naming is the evidence.
+        IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(headers.Metadata);
         List<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors =
-            [.. headers.Tensors.Select(t => (t, CheckpointCounter.InferKind(t.Name, t.Rank)))];
+            [.. headers.Tensors.Select(t => (t, CheckpointCounter.KindOf(t, recorded)))];
         var parameters = tensors.Where(t => t.Kind is not null).ToList();
         var byDType = parameters
             .GroupBy(p => p.Tensor.DType)
@@ -55,7 +65,7 @@ internal sealed class InspectReport
         var breakdown = ParameterBreakdown.From(
             [.. parameters.Select(p => (p.Tensor.Name, p.Kind!.Value, p.Tensor.FormatDimensions(), checked((long)p.Tensor.ElementCount)))]);
         breakdown = breakdown with { Layers = InModelOrder(breakdown.Layers, parameters) };
-        return new InspectReport(headers, breakdown, byDType, tensors, TiedHeads.Infer(tensors));
+        return new InspectReport(headers, breakdown, byDType, tensors, TiedHeads.Infer(tensors)) { KindsRecorded = recorded is not null };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
+using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using Spectre.Console;
 
@@ -28,6 +29,7 @@ internal static class InspectView
         ulong header = h.Files.Aggregate(0UL, (sum, f) => sum + f.HeaderLength + 8);
         output.Line($"{h.Source}");
         output.Line($"{files}, {Numbers.Bytes(size)} ({Numbers.Count((long)size)} bytes); read {Numbers.Count((long)header)} header bytes");
+        output.Line(KindsSource(report));
         output.Line();
 
         BreakdownView.Write(output, report.Breakdown);
@@ -72,7 +74,12 @@ internal static class InspectView
             var table = new Table().Title("__metadata__").AddColumn("Key").AddColumn("Value");
             foreach ((string key, string value) in metadata.Take(MaxRows))
             {
-                table.AddRow(BreakdownView.Cell(key), BreakdownView.Cell(value));
+                // The kind record is one JSON value listing every tensor: kilobytes in a table cell, and already
+                // used above. --json prints it verbatim.
+                string shown = key == RecordedKinds.MetadataKey && report.KindsRecorded
+                    ? $"(each tensor's kind, {report.Tensors.Count} tensors: used above; --json prints it)"
+                    : value;
+                table.AddRow(BreakdownView.Cell(key), BreakdownView.Cell(shown));
             }
             output.Write(table);
             NoteOmitted(output, metadata.Count, "metadata entries");
@@ -104,4 +111,9 @@ internal static class InspectView
             output.Line($"... {Numbers.Count(count - MaxRows)} more {what} not shown (the first {Numbers.Count(MaxRows)} are; --json lists all {Numbers.Count(count)})");
         }
     }
+
+    /// <summary>Where the kinds come from, said once, so nobody mistakes a guess for a fact.</summary>
+    public static string KindsSource(InspectReport report) => report.KindsRecorded
+        ? $"kinds recorded in the file ({RecordedKinds.MetadataKey})"
+        : "kinds inferred from names (the file records none)";
 }

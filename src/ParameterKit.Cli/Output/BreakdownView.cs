@@ -1,4 +1,5 @@
 using ParameterKit.Cli.Inspection;
+using ParameterKit.CommandLine;
 using ParameterKit.Parameters;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -19,11 +20,17 @@ internal static class BreakdownView
         [ParameterKind.NormGain] = Color.Fuchsia,
     };
 
-    /// <summary>A plain-text cell: names like <c>[0, 1]</c> must not be read as markup.</summary>
-    public static IRenderable Cell(string text) => new Text(text);
+    /// <summary>
+    /// A plain-text cell: names like <c>[0, 1]</c> must not be read as markup, and control or bidi characters in
+    /// a name or metadata value are shown escaped, not obeyed (<see cref="TerminalText"/>).
+    /// </summary>
+    public static IRenderable Cell(string text) => new Text(TerminalText.Escape(text));
 
     /// <summary>A right-aligned plain-text cell for numbers.</summary>
-    public static IRenderable Number(string text) => new Text(text) { Justification = Justify.Right };
+    public static IRenderable Number(string text) => new Text(TerminalText.Escape(text)) { Justification = Justify.Right };
+
+    /// <summary>The chart's width: the terminal's, but no wider than a screen (redirected output has no width).</summary>
+    private static int ChartWidth(CliOutput output) => Math.Min(output.Console.Profile.Width, 100);
 
     /// <summary>Writes the total, the kinds and the layers.</summary>
     public static void Write(CliOutput output, ParameterBreakdown breakdown)
@@ -41,7 +48,7 @@ internal static class BreakdownView
         output.Write(kinds);
         if (breakdown.Total > 0)
         {
-            var chart = new BreakdownChart().FullSize().HideTagValues();
+            var chart = new BreakdownChart().Width(ChartWidth(output)).HideTagValues();
             foreach (ParameterKind kind in ParameterBreakdown.Kinds)
             {
                 // The chart works in doubles; shares are what it shows, so scale to percentages first.

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -15,7 +16,7 @@ internal sealed class CliOutput
 {
     /// <summary>Creates the sinks.</summary>
     /// <param name="console">The console for human output and JSON.</param>
-    /// <param name="error">Standard error, for one-line failures in human mode.</param>
+    /// <param name="error">Standard error, for failures (one line, or the JSON error document).</param>
     public CliOutput(IAnsiConsole console, TextWriter error)
     {
         Console = console;
@@ -31,8 +32,18 @@ internal sealed class CliOutput
     /// <summary>Renders a Spectre renderable (table, chart, text).</summary>
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
-    /// <summary>Writes one line of plain text (never parsed as markup).</summary>
-    public void Line(string text = "") => Console.WriteLine(text);
+    /// <summary>
+    /// Writes one line of plain text: never parsed as markup, never wrapped (a path split over two lines cannot be
+    /// copied or matched), and with control and bidi characters from files and servers escaped
+    /// (<see cref="TerminalText"/>).
+    /// </summary>
+    public void Line(string text = "")
+    {
+        TextWriter writer = Console.Profile.Out.Writer;
+        writer.Write(TerminalText.Escape(text));
+        writer.Write('\n');
+        writer.Flush();
+    }
 
     /// <summary>
     /// Streams a JSON document to the console's writer as it is produced, followed by a newline. For documents that

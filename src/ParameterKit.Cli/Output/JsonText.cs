@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ParameterKit.CommandLine;
 
 namespace ParameterKit.Cli.Output;
 
@@ -24,7 +25,7 @@ internal static class JsonText
         {
             write(writer);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return TerminalText.EscapeInJson(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     /// <summary>Writes a document to <paramref name="destination"/> with the same options as <see cref="Build"/>.</summary>
@@ -33,15 +34,4 @@ internal static class JsonText
         using var writer = new Utf8JsonWriter(destination, Options);
         write(writer);
     }
-
-    /// <summary>The error document every command prints with <c>--json</c>: <c>{"error": {"kind", "message"}}</c>.</summary>
-    public static string Error(string kind, string message) => Build(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteString("kind", kind);
-        w.WriteString("message", message);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
 }

@@ -10,8 +10,9 @@ namespace ParameterKit.SafeTensors;
 public sealed class CheckpointCount
 {
     internal CheckpointCount(long total, IReadOnlyDictionary<ParameterKind, long> byKind, IReadOnlyDictionary<DType, long> bytesByDType,
-        IReadOnlyList<(SafeTensorInfo Tensor, ParameterKind Kind)> parameters, IReadOnlyList<SafeTensorInfo> buffers)
+        IReadOnlyList<(SafeTensorInfo Tensor, ParameterKind Kind)> parameters, IReadOnlyList<SafeTensorInfo> buffers, bool kindsRecorded = false)
     {
+        KindsRecorded = kindsRecorded;
         TotalParameters = total;
         ByKind = byKind;
         BytesByDType = bytesByDType;
@@ -36,4 +37,10 @@ public sealed class CheckpointCount
 
     /// <summary>The number of values in <see cref="Buffers"/>.</summary>
     public long BufferElements => Buffers.Sum(b => checked((long)b.ElementCount));
+
+    /// <summary>
+    /// Whether the kinds came from the checkpoint's own record (<see cref="RecordedKinds"/>, a file ParameterKit
+    /// wrote) rather than being inferred from Hugging Face naming conventions.
+    /// </summary>
+    public bool KindsRecorded { get; }
 }

@@ -44,9 +44,19 @@ public static class CheckpointCounter
     /// <summary>Counts the tensors of a checkpoint or header.</summary>
     /// <param name="tensors">For example <see cref="SafeTensorsHeader.Tensors"/> or <see cref="SafeTensorsCheckpoint.Tensors"/>.</param>
     /// <exception cref="OverflowException">The totals exceed a 64-bit integer.</exception>
-    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors)
+    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors) => Count(tensors, metadata: null);
+
+    /// <summary>
+    /// Counts the tensors of a checkpoint, taking each tensor's kind from the checkpoint's
+    /// <see cref="RecordedKinds"/> record when it has one and inferring it from the name otherwise.
+    /// </summary>
+    /// <param name="tensors">For example <see cref="SafeTensorsCheckpoint.Tensors"/>.</param>
+    /// <param name="metadata">The checkpoint's <c>__metadata__</c> (<see cref="SafeTensorsCheckpoint.Metadata"/>), or null.</param>
+    /// <exception cref="OverflowException">The totals exceed a 64-bit integer.</exception>
+    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(metadata);
         var byKind = Enum.GetValues<ParameterKind>().ToDictionary(k => k, _ => 0L);
         var bytes = new Dictionary<DType, long>();
         var parameters = new List<(SafeTensorInfo, ParameterKind)>();
@@ -54,7 +64,7 @@ public static class CheckpointCounter
         long total = 0;
         foreach (SafeTensorInfo t in tensors)
         {
-            if (InferKind(t.Name, t.Rank) is not ParameterKind kind)
+            if (KindOf(t, recorded) is not ParameterKind kind)
             {
                 buffers.Add(t);
                 continue;
@@ -65,7 +75,20 @@ public static class CheckpointCounter
             bytes[t.DType] = checked(bytes.GetValueOrDefault(t.DType) + (long)t.ByteLength);
             parameters.Add((t, kind));
         }
-        return new CheckpointCount(total, byKind, bytes, parameters, buffers);
+        return new CheckpointCount(total, byKind, bytes, parameters, buffers, recorded is not null);
+    }
+
+    /// <summary>
+    /// A tensor's kind: the recorded one when <paramref name="recorded"/> names the tensor (a file ParameterKit
+    /// wrote), else the one its name implies (<see cref="InferKind"/>), or null for a buffer.
+    /// </summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="recorded">The checkpoint's record (<see cref="RecordedKinds.Read"/>), or null.</param>
+    /// <returns>The kind, or null for a buffer.</returns>
+    public static ParameterKind? KindOf(SafeTensorInfo tensor, IReadOnlyDictionary<string, ParameterKind>? recorded)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) ? kind : InferKind(tensor.Name, tensor.Rank);
     }
 
     /// <summary>

@@ -50,6 +50,8 @@ public static class StoreCheckpoint
         var excluded = new List<string>();
         var tiedCopies = new List<string>();
         var aliases = new List<(string, Parameter, SafeTensorInfo)>();
+        // Files ParameterKit wrote say what each tensor is; for others the names are the only evidence.
+        IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(checkpoint.Metadata);
 
         foreach (SafeTensorInfo tensor in checkpoint.Tensors)
         {
@@ -70,7 +72,7 @@ public static class StoreCheckpoint
                     aliases.Add((name, parameter, tensor));
                 }
             }
-            else if (options.SkipBuffers && CheckpointCounter.InferKind(tensor.Name, tensor.Rank) is null)
+            else if (options.SkipBuffers && CheckpointCounter.KindOf(tensor, recorded) is null)
             {
                 buffers.Add(tensor.Name);
             }
@@ -122,6 +124,11 @@ public static class StoreCheckpoint
                 mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
                     transpose ? "the shapes differ (the tensor is stored transposed)" : "the shapes differ"));
             }
+            else if (recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) && kind != parameter.Kind)
+            {
+                mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
+                    $"the file records it as {RecordedKinds.Name(kind)}, the store declares {RecordedKinds.Name(parameter.Kind)}"));
+            }
             else if (!ElementConversion.CanConvertToSingle(tensor.DType))
             {
                 mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
@@ -151,7 +158,8 @@ public static class StoreCheckpoint
     /// </summary>
     /// <param name="store">A materialized store.</param>
     /// <param name="path">The target file.</param>
-    /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.</param>
+    /// <param name="metadata">The <c>__metadata__</c> map; <c>{"format": "pt"}</c>, which transformers expects, when null.
+    /// Either way the save adds <see cref="RecordedKinds.MetadataKey"/>, each parameter's kind.</param>
     /// <param name="transposed">Matrices to store transposed (a model's rule, for example GPT-2's Conv1D weights); none when null.</param>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     public static void Save(this ParameterStore store, string path, IReadOnlyDictionary<string, string>? metadata = null, Func<string, bool>? transposed = null)
@@ -161,7 +169,12 @@ public static class StoreCheckpoint
         {
             throw new InvalidOperationException("Materialize the store before saving it: an unmaterialized store has no values.");
         }
-        var writer = new SafeTensorsWriter(metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        // Readers learn each tensor's kind from the file rather than guessing it from the name (RecordedKinds).
+        var withKinds = new Dictionary<string, string>(metadata ?? new Dictionary<string, string> { ["format"] = "pt" }, StringComparer.Ordinal)
+        {
+            [RecordedKinds.MetadataKey] = RecordedKinds.Encode(store.Parameters.Select(p => KeyValuePair.Create(p.Name, p.Kind))),
+        };
+        var writer = new SafeTensorsWriter(withKinds);
         AddParameters(writer, store, transposed);
         writer.Save(path);
     }

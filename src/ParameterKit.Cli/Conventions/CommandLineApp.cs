@@ -1,0 +1,123 @@
+using System.Reflection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ParameterKit.CommandLine;
+
+/// <summary>
+/// Runs a Spectre.Console.Cli application with the conventions every ParameterKit command line shares: strict
+/// parsing (an unknown option is an error, with "did you mean" for a misspelling), <c>--help</c> and
+/// <c>--version</c>, exit codes 0 / 1 / 2 (<see cref="ExitCodes"/>), failures on standard error as one line or,
+/// with <c>--json</c>, as <c>{"error":{"kind":...,"message":...}}</c>, and never a stack trace: an unexpected
+/// exception prints one line naming its type, and its details only with <c>--verbose</c>.
+/// </summary>
+internal static class CommandLineApp
+{
+    /// <summary>Configures <paramref name="app"/> with the shared conventions, runs it, and reports failures.</summary>
+    /// <param name="app">The application, its commands already added (or added by <paramref name="configure"/>).</param>
+    /// <param name="name">The program's name, for help, errors and <c>--version</c>.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="console">Where help and human output go.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="optionsByCommand">Each command's options by command name (<c>""</c> for the default command),
+    /// for "did you mean" suggestions: <see cref="OptionSuggestions.OptionsOf"/> of its settings type.</param>
+    /// <param name="configure">Adds the commands.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(ICommandApp app, string name, string[] args, IAnsiConsole console, TextWriter error,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand, Action<IConfigurator> configure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(optionsByCommand);
+        ArgumentNullException.ThrowIfNull(configure);
+        app.Configure(config =>
+        {
+            config.SetApplicationName(name);
+            config.SetApplicationVersion(Version);
+            config.Settings.Console = console;
+            // An option the command does not declare is an error, not silently ignored (nor taken as an argument).
+            config.Settings.StrictParsing = true;
+            // Parse and command errors come back here, so they get the same one-line treatment as the rest.
+            config.PropagateExceptions();
+            configure(config);
+        });
+        bool json = HasFlag(args, "--json");
+        try
+        {
+            return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CommandParseException or CommandRuntimeException)
+        {
+            string command = CommandOf(args, optionsByCommand);
+            string help = command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
+            ErrorReport.Write(error, name, json, "Usage", $"{WithSuggestion(e.Message, command, optionsByCommand)} (see {help})");
+            return ExitCodes.Rejected;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ErrorReport.Write(error, name, json, "Cancelled", "cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            ReportUnexpected(error, name, json, HasFlag(args, "--verbose"), e);
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>
+    /// The last line of defence: one line naming the exception's type and message (with <c>--verbose</c>, then
+    /// the full details), exit code 1. Commands catch what they expect; this is for what nobody expected.
+    /// </summary>
+    /// <param name="error">Standard error.</param>
+    /// <param name="name">The program's name.</param>
+    /// <param name="json">Whether to write the JSON error document.</param>
+    /// <param name="verbose">Whether to add the exception's details.</param>
+    /// <param name="exception">What was thrown.</param>
+    public static void ReportUnexpected(TextWriter error, string name, bool json, bool verbose, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(exception);
+        string what = $"{exception.GetType().Name}: {exception.Message}";
+        ErrorReport.Write(error, name, json, "Unexpected",
+            verbose ? $"unexpected {what}" : $"unexpected {what} (run again with --verbose for details)");
+        if (verbose)
+        {
+            error.WriteLine(TerminalText.EscapeKeepingLines(exception.ToString()));
+        }
+    }
+
+    /// <summary>Whether the command line holds <paramref name="flag"/> before any <c>--</c> separator.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="flag">For example <c>--json</c>.</param>
+    /// <returns>True when present.</returns>
+    public static bool HasFlag(string[] args, string flag) =>
+        args.TakeWhile(a => a != "--").Contains(flag, StringComparer.Ordinal);
+
+    /// <summary>The program's version: the assembly's informational version without the commit suffix.</summary>
+    public static string Version { get; } =
+        (typeof(CommandLineApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
+
+    private static string CommandOf(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand) =>
+        args.TakeWhile(a => a != "--").FirstOrDefault(a => !a.StartsWith('-') && optionsByCommand.ContainsKey(a)) ?? "";
+
+    private static string WithSuggestion(string message, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    {
+        // Spectre words it "Unknown option 'jsn'." and suggests nothing for options.
+        const string Unknown = "Unknown option '";
+        int start = message.IndexOf(Unknown, StringComparison.Ordinal);
+        if (start < 0 || message.Contains("Did you mean", StringComparison.Ordinal)
+            || !optionsByCommand.TryGetValue(command, out IReadOnlyList<string>? options))
+        {
+            return message;
+        }
+        start += Unknown.Length;
+        int end = message.IndexOf('\'', start);
+        string typed = end > start ? message[start..end] : "";
+        string? closest = EditDistance.Closest(typed, options);
+        return closest is null ? message : $"{message.TrimEnd('.')}. Did you mean {closest}?";
+    }
+}

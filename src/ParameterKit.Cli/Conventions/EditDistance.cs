@@ -1,0 +1,51 @@
+namespace ParameterKit.CommandLine;
+
+/// <summary>"Did you mean --json?": the known option closest to a misspelt one.</summary>
+internal static class EditDistance
+{
+    /// <summary>The closest known option to <paramref name="unknown"/>, when it is close enough to be a typo.</summary>
+    /// <param name="unknown">What was typed, with or without dashes.</param>
+    /// <param name="known">The command's options, with dashes.</param>
+    /// <returns>The suggestion, or null.</returns>
+    public static string? Closest(string unknown, IEnumerable<string> known)
+    {
+        ArgumentNullException.ThrowIfNull(unknown);
+        ArgumentNullException.ThrowIfNull(known);
+        string typed = unknown.TrimStart('-');
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string option in known.Where(o => o.StartsWith("--", StringComparison.Ordinal)))
+        {
+            int distance = Distance(typed, option[2..]);
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (option, distance);
+            }
+        }
+        // One edit in four characters, at most three: "jsn" -> "json", "utilisation" -> "utilization".
+        int allowed = Math.Min(3, Math.Max(1, typed.Length / 4));
+        return bestDistance <= allowed ? best : null;
+    }
+
+    /// <summary>Levenshtein distance (insert, delete, substitute), two rows of memory.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitute, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ParameterKit.CommandLine;
+
+/// <summary>
+/// How every ParameterKit command line reports a failure on standard error: one line
+/// <c>app: error: message</c> for people, or with <c>--json</c> one JSON document
+/// <c>{"error":{"kind":...,"message":...}}</c> for scripts, where <c>kind</c> is a stable word
+/// (<c>Usage</c>, <c>NotFound</c>, <c>InvalidInput</c>, <c>Unexpected</c>, a safetensors error kind, ...).
+/// </summary>
+internal static class ErrorReport
+{
+    /// <summary>Writes the failure.</summary>
+    /// <param name="error">Standard error.</param>
+    /// <param name="application">The command's name, the prefix of the human line.</param>
+    /// <param name="json">Whether <c>--json</c> was given.</param>
+    /// <param name="kind">A stable word naming the failure.</param>
+    /// <param name="message">One sentence; file and server text in it is escaped for the terminal here.</param>
+    public static void Write(TextWriter error, string application, bool json, string kind, string message)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (json)
+        {
+            error.WriteLine(Json(kind, message));
+        }
+        else
+        {
+            error.WriteLine($"{application}: error: {TerminalText.Escape(message)}");
+        }
+        error.Flush();
+    }
+
+    /// <summary>The JSON error document on one line, readable (paths and quotes as themselves) and terminal-safe
+    /// (<see cref="TerminalText.EscapeInJson"/>).</summary>
+    /// <param name="kind">A stable word naming the failure.</param>
+    /// <param name="message">The message.</param>
+    /// <returns><c>{"error":{"kind":...,"message":...}}</c>.</returns>
+    public static string Json(string kind, string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("kind", kind);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return TerminalText.EscapeInJson(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}

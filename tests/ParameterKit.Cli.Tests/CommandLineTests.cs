@@ -1,0 +1,178 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Cli.Tests;
+
+/// <summary>
+/// The command line itself: help that renders, strict parsing with suggestions, <c>--version</c>, exit codes, JSON
+/// errors on standard error, and machine-readable output that stays machine-readable.
+/// </summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("inspect --help")]
+    [InlineData("count --help")]
+    [InlineData("cost --help")]
+    [InlineData("diff --help")]
+    [InlineData("cost -h")]
+    public void Help_renders_for_every_command(string commandLine)
+    {
+        // cost --help used to crash: its --utilization text held an unescaped markup bracket.
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("USAGE:", result.Output, StringComparison.Ordinal);
+        Assert.Equal("", result.Error);
+    }
+
+    [Theory]
+    [InlineData("count --config gpt2 --jsn", "Unknown option 'jsn'", "--json")]
+    [InlineData("cost --params 7B --utilisation 0.9", "Unknown option 'utilisation'", "--utilization")]
+    [InlineData("inspect m.safetensors --bogus", "Unknown option 'bogus'", null)]
+    [InlineData("inspect --bogus m.safetensors", "Unknown option 'bogus'", null)]
+    [InlineData("diff a b --al", "Unknown option 'al'", "--all")]
+    public void Unknown_options_are_errors_with_a_suggestion_for_a_misspelling(string commandLine, string complaint, string? suggestion)
+    {
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.StartsWith("parameterkit: error: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(complaint, result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        if (suggestion is null)
+        {
+            Assert.DoesNotContain("Did you mean", result.Error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"Did you mean {suggestion}?", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Usage_errors_under_json_are_a_json_document_on_standard_error()
+    {
+        CliResult result = CliRunner.Run("count", "--json", "--config", "gpt2", "--jsn");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        JsonElement error = result.ErrorJson().GetProperty("error");
+        Assert.Equal("Usage", error.GetProperty("kind").GetString());
+        Assert.Contains("--json", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_prints_the_package_version()
+    {
+        CliResult result = CliRunner.Run("--version");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Output.Trim());
+    }
+
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("1e19")]
+    [InlineData("1.7e308")]
+    public void Absurd_parameter_counts_are_rejected_not_written_as_infinity(string parameters)
+    {
+        CliResult result = CliRunner.Run("cost", "--json", "--params", parameters);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        JsonElement error = result.ErrorJson().GetProperty("error");
+        Assert.Equal("InvalidInput", error.GetProperty("kind").GetString());
+        Assert.Contains("--params", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inputs_within_bounds_whose_product_overflows_are_rejected()
+    {
+        CliResult result = CliRunner.Run("cost", "--json", "--params", "1e18", "--tokens", "1e24", "--peak-flops", "1e-300");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("InvalidInput", result.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Cost_json_keys_are_snake_case_identifiers()
+    {
+        CliResult result = CliRunner.Run("cost", "--json", "--params", "7B");
+        Assert.Equal(0, result.ExitCode);
+        var keys = new List<string>();
+        Collect(result.Json(), keys);
+        Assert.Contains("weights_bf16", keys);
+        Assert.Contains("adam_second_moment_f32", keys);
+        Assert.All(keys, key => Assert.Matches("^[a-z][a-z0-9_]*$", key));
+        Assert.Equal(7e9 * 16, result.Json().GetProperty("training_bytes").GetProperty("total").GetDouble());
+    }
+
+    [Fact]
+    public void Diff_compares_metadata()
+    {
+        using var folder = new TempFolder();
+        var a = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt", ["step"] = "100", ["gone"] = "x" });
+        a.Add("w", new Shape(2), new float[] { 1, 2 });
+        a.Save(folder.File("a.safetensors"));
+        var b = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt", ["step"] = "200", ["new"] = "y" });
+        b.Add("w", new Shape(2), new float[] { 1, 2 });
+        b.Save(folder.File("b.safetensors"));
+
+        CliResult json = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors"));
+        Assert.True(json.ExitCode == 0, json.Error);
+        var metadata = json.Json().GetProperty("metadata").EnumerateArray().ToDictionary(m => m.GetProperty("key").GetString()!);
+        Assert.Equal("unchanged", metadata["format"].GetProperty("status").GetString());
+        Assert.Equal("changed", metadata["step"].GetProperty("status").GetString());
+        Assert.Equal("100", metadata["step"].GetProperty("a").GetString());
+        Assert.Equal("200", metadata["step"].GetProperty("b").GetString());
+        Assert.Equal("removed", metadata["gone"].GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, metadata["new"].GetProperty("a").ValueKind);
+
+        CliResult table = CliRunner.Run("diff", folder.File("a.safetensors"), folder.File("b.safetensors"));
+        Assert.Contains("changed   step: '100' -> '200'", table.Output, StringComparison.Ordinal);
+        Assert.Contains("added     new: 'y'", table.Output, StringComparison.Ordinal);
+        Assert.Contains("removed   gone: 'x'", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redirected_output_is_not_wrapped_at_80_columns()
+    {
+        using var folder = new TempFolder();
+        string deep = Path.Combine(folder.Path, new string('d', 60), new string('e', 60));
+        Directory.CreateDirectory(deep);
+        string file = Path.Combine(deep, "model.safetensors");
+        var writer = new SafeTensorsWriter();
+        writer.Add(new string('n', 120) + ".weight", new Shape(2), new float[] { 1, 2 });
+        writer.Save(file);
+
+        // A real process, its output a pipe: what a script or `> file` sees.
+        CliResult result = CliRunner.RunProcess("inspect", "--tensors", file);
+        Assert.True(result.ExitCode == 0, result.Error);
+        string[] lines = result.Output.Split('\n');
+        Assert.Equal(file, lines[0]);
+        Assert.Contains(lines, line => line.Contains(new string('n', 120) + ".weight", StringComparison.Ordinal));
+        Assert.DoesNotContain("\u001b[", result.Output, StringComparison.Ordinal);
+        Assert.All(lines, line => Assert.False(line.EndsWith(' '), $"trailing spaces: '{line}'"));
+
+        CliResult help = CliRunner.RunProcess("cost", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.All(help.Output.Split('\n'), line => Assert.True(line.Length < 300, $"padded line of {line.Length} characters"));
+    }
+
+    private static void Collect(JsonElement element, List<string> keys)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                keys.Add(property.Name);
+                Collect(property.Value, keys);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in element.EnumerateArray())
+            {
+                Collect(item, keys);
+            }
+        }
+    }
+}
