@@ -150,7 +150,7 @@ public sealed class EscalationPolicyTests
     public void BorderlineFrustrationTwiceInARowIsNotSustainedButAClearOneIs()
     {
         // Labelled frustrated by the classifier's low threshold, but with P(frustrated) under the streak confidence.
-        var borderline = new Prediction(Labels.Frustrated, [0.45f, 0.05f, 0.5f], 8, false);
+        var borderline = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.45f, 0.05f, 0.5f], 8, false);
         Assert.Equal([EscalationReason.None, EscalationReason.None],
             Replay(("my parcel is late", borderline), ("the tracking page says nothing", borderline)));
         Assert.Equal([EscalationReason.None, EscalationReason.None],
