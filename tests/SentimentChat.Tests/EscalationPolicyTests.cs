@@ -147,6 +147,19 @@ public sealed class EscalationPolicyTests
     }
 
     [Fact]
+    public void BorderlineFrustrationTwiceInARowIsNotSustainedButAClearOneIs()
+    {
+        // Labelled frustrated by the classifier's low threshold, but with P(frustrated) under the streak confidence.
+        var borderline = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.45f, 0.05f, 0.5f], 8, false);
+        Assert.Equal([EscalationReason.None, EscalationReason.None],
+            Replay(("my parcel is late", borderline), ("the tracking page says nothing", borderline)));
+        Assert.Equal([EscalationReason.None, EscalationReason.None],
+            Replay(("my parcel is late", borderline), ("the tracking page says nothing", Frustrated)));
+        Assert.Equal([EscalationReason.None, EscalationReason.SustainedFrustration],
+            Replay(("my parcel is late", Frustrated), ("the tracking page says nothing", Frustrated)));
+    }
+
+    [Fact]
     public void TheFrustrationFloorCountsLikelyFrustrationAsFrustrated()
     {
         var strict = new EscalationPolicy();

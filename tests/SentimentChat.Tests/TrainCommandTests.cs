@@ -36,7 +36,7 @@ public sealed class TrainCommandTests
             Assert.Contains("mean training loss", output, StringComparison.Ordinal);
             Assert.Contains("trained in", output, StringComparison.Ordinal);
             Assert.Contains(BaselineRun.Announcement, output, StringComparison.Ordinal);
-            Assert.True(output.IndexOf(BaselineRun.Announcement, StringComparison.Ordinal) < output.IndexOf("baseline (dev): hashed", StringComparison.Ordinal));
+            Assert.True(output.IndexOf(BaselineRun.Announcement, StringComparison.Ordinal) < output.IndexOf("baseline (GoEmotions dev): hashed", StringComparison.Ordinal));
         }
         finally
         {

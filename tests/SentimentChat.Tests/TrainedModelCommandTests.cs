@@ -77,9 +77,12 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
         using var json = JsonDocument.Parse(run.Output);
         var root = json.RootElement;
         Assert.Equal(["accuracy", "macro_f1", "per_class", "confusion_matrix", "baselines"], root.EnumerateObject().Select(p => p.Name));
-        var baseline = Assert.Single(root.GetProperty("baselines").EnumerateArray());
-        Assert.Contains("logistic regression", baseline.GetProperty("name").GetString(), StringComparison.Ordinal);
-        Assert.InRange(baseline.GetProperty("macro_f1").GetDouble(), 0, 1);
+        var baselines = root.GetProperty("baselines").EnumerateArray().ToList();
+        Assert.Equal(3, baselines.Count);
+        Assert.Contains("majority class", baselines[0].GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Contains("logistic regression", baselines[1].GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Contains("fastText", baselines[2].GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.All(baselines, b => Assert.InRange(b.GetProperty("macro_f1").GetDouble(), 0, 1));
     }
 
     [Fact]

@@ -46,10 +46,10 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     {
         /// <summary>
         /// The defaults, chosen on the conversations' dev split (and, before the classifier trained on its turns, the
-        /// train split): two of the last three turns, each at P(frustrated) 0.7 or a raised tone. Both splits agreed
-        /// that a streak of borderline calls was the main source of needless offers.
+        /// train split): two frustrated turns in a row, each at P(frustrated) 0.7 or with a raised tone. Both splits
+        /// agreed that a streak of borderline calls was the main source of needless offers.
         /// </summary>
-        public static Settings Default { get; } = new(TwoOfLastThree: true, StreakConfidence: 0.7f);
+        public static Settings Default { get; } = new(StreakConfidence: 0.7f);
     }
 
     /// <summary>The knobs in use.</summary>
