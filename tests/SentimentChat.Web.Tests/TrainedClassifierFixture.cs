@@ -12,8 +12,9 @@ namespace SentimentChat.Web.Tests;
 /// </summary>
 public sealed class TrainedClassifierFixture
 {
-    /// <summary>A complaint the customer opens with.</summary>
-    public const string Complaint = "I've been waiting for two hours and nobody answers. This is ridiculous!";
+    /// <summary>A complaint the customer opens with: frustrated, but not yet a reason to offer a person on its own (no
+    /// request, threat or repeated contact, which the escalation policy answers at once).</summary>
+    public const string Complaint = "My parcel is two weeks late and the tracking hasn't moved. This is ridiculous!";
 
     /// <summary>Frustration again, so the conversation warrants a person.</summary>
     public const string Anger = "This is unacceptable. I am furious, worst service ever.";
