@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using System.ComponentModel;
 using Microsoft.ML.Tokenizers;
 using ParameterKit.CommandLine;

@@ -1,3 +1,4 @@
+using ParameterKit.Models.Gpt2;
 using System.ComponentModel;
 using System.Globalization;
 using ParameterKit.CommandLine;
