@@ -31,7 +31,10 @@ internal static class JsonText
     /// <summary>Writes a document to <paramref name="destination"/> with the same options as <see cref="Build"/>.</summary>
     public static void WriteTo(Stream destination, Action<Utf8JsonWriter> write)
     {
-        using var writer = new Utf8JsonWriter(destination, Options);
-        write(writer);
+        using var safe = new BidiEscapingStream(destination);
+        using (var writer = new Utf8JsonWriter(safe, Options))
+        {
+            write(writer);
+        }
     }
 }
