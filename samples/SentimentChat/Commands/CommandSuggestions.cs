@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.Text.RegularExpressions;
 
 namespace SentimentChat.Commands;
@@ -46,35 +47,11 @@ public static partial class CommandSuggestions
         ArgumentNullException.ThrowIfNull(candidates);
         int allowed = Math.Max(2, word.Length / 3);
         return candidates
-            .Select(c => (Candidate: c, Distance: Distance(word, c)))
+            .Select(c => (Candidate: c, Distance: EditDistance.Distance(word, c)))
             .Where(c => c.Distance <= allowed)
             .OrderBy(c => c.Distance)
             .Select(c => c.Candidate)
             .FirstOrDefault();
-    }
-
-    /// <summary>Levenshtein distance (insertions, deletions and substitutions cost 1).</summary>
-    public static int Distance(string a, string b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitute, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 
     [GeneratedRegex(@"^Unknown command '(?<name>[^']+)'", RegexOptions.CultureInvariant, 200)]

@@ -28,8 +28,10 @@ internal static class EditDistance
     }
 
     /// <summary>Levenshtein distance (insert, delete, substitute), two rows of memory.</summary>
-    private static int Distance(string a, string b)
+    public static int Distance(string a, string b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++)
