@@ -56,7 +56,7 @@ cat > Consumer.csproj <<'XML'
 XML
 cat > Program.cs <<'CS'
 using ParameterKit.Counting;
-using ParameterKit.Counting.Architectures;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 
