@@ -21,11 +21,12 @@ public static class ModelSource
         {
             return ModelFile.Load(path);
         }
-        if (File.Exists(ModelFile.DefaultPath))
+        if (ModelFile.LoadCached(out string? problem) is { } cached)
         {
-            return ModelFile.Load(ModelFile.DefaultPath);
+            return cached;
         }
-        log.WriteLine($"No model yet at {ModelFile.DefaultPath}: training one now (under a minute on two cores; it is cached for next time).");
+        string why = problem is null ? $"No model yet at {ModelFile.DefaultPath}" : $"The cached model cannot be used ({problem})";
+        log.WriteLine($"{why}: training one now (under a minute on two cores; it is cached for next time).");
         var outcome = TrainingRecipe.Run(new RecipeOptions(Epochs: 3, Seed: 1));
         ModelFile.Save(ModelFile.DefaultPath, outcome.Model, TrainingRecipe.Metrics(outcome));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained in {outcome.Elapsed.TotalSeconds:F0} s; saved to {ModelFile.DefaultPath}."));

@@ -50,9 +50,10 @@ public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Set
     {
         // Check the URL before training or loading anything: a typo should cost a second, not a minute.
         Uri? endpoint = settings.Llm is null ? null : LlmEndpoint.Parse(settings.Llm);
-        var model = File.Exists(settings.ModelPath) || settings.Model is not null
+        string? cacheProblem = null;
+        var model = settings.Model is not null
             ? ModelFile.Load(settings.ModelPath)
-            : FirstRun(settings.ModelPath);
+            : ModelFile.LoadCached(out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem);
         var mood = new ConversationMood();
         IReplyGenerator replies = endpoint is null
             ? new TemplateReplyGenerator()
@@ -72,9 +73,10 @@ public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Set
         return ExitCodes.Ok;
     }
 
-    private SentimentClassifier FirstRun(string modelPath)
+    private SentimentClassifier FirstRun(string modelPath, string? cacheProblem)
     {
-        Host.Console.MarkupLine($"[yellow]No model yet at {Markup.Escape(modelPath)}: training one now (it is cached for next time).[/]");
+        string why = cacheProblem is null ? $"No model yet at {modelPath}" : $"The cached model cannot be used ({cacheProblem})";
+        Host.Console.MarkupLine($"[yellow]{Markup.Escape(why)}: training one now (it is cached for next time).[/]");
         return TrainCommand.TrainAndSave(Host, epochs: 3, seed: 1, modelPath, baseline: false);
     }
 }

@@ -47,6 +47,30 @@ public static class ModelFile
         model.Store.Save(path, metadata);
     }
 
+    /// <summary>
+    /// The model cached at <see cref="DefaultPath"/>, or null when there is none or it cannot be used (saved by an
+    /// older version of the sample, for another tokenizer, or damaged): the cache is the sample's own, so the caller
+    /// trains a fresh model over it instead of failing.
+    /// </summary>
+    /// <param name="problem">Why a cached file was not used, or null.</param>
+    public static SentimentClassifier? LoadCached(out string? problem)
+    {
+        problem = null;
+        if (!File.Exists(DefaultPath))
+        {
+            return null;
+        }
+        try
+        {
+            return Load(DefaultPath);
+        }
+        catch (ModelFileException ex)
+        {
+            problem = ex.Message;
+            return null;
+        }
+    }
+
     /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
     /// <exception cref="ModelFileException">The file is missing, not safetensors, from another tokenizer or version, or its tensors do not fit.</exception>
     public static SentimentClassifier Load(string path)
