@@ -41,7 +41,10 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
     /// <inheritdoc />
     public float TrainBatch(ReadOnlySpan<EncodedText> batch)
     {
-        _model.SetTraining(true);
+        if (!_model.Trunk.IsTraining)
+        {
+            _model.SetTraining(true); // walks the layers: only when it changes, so steps allocate nothing
+        }
         int n = Gather(batch);
         var logits = _model.Forward(_slots.AsSpan(0, n * _model.Encoder.SlotsPerText), n);
         float loss = _loss.Compute(logits, _targets.AsSpan(0, n), _gradient.AsSpan(0, n * 3));

@@ -39,6 +39,12 @@ public sealed class TextEncoder
         BigramBuckets = bigramBuckets;
         CharGramBuckets = charGramBuckets;
         MaxCharGrams = maxCharGrams;
+        Bags =
+        [
+            (0, 2 * maxTokens - 1),
+            (2 * maxTokens - 1, maxCharGrams),
+            (2 * maxTokens - 1 + maxCharGrams, StyleCues.Count),
+        ];
     }
 
     /// <summary>T.</summary>
@@ -56,13 +62,9 @@ public sealed class TextEncoder
     /// <summary>Rows of the embedding table: tokens, bigram buckets, n-gram buckets, style cues.</summary>
     public int TableRows => VocabularySize + BigramBuckets + CharGramBuckets + StyleCues.Count;
 
-    /// <summary>The bags, in slot order: where each starts and how many slots it has.</summary>
-    public IReadOnlyList<(int Offset, int Length)> Bags =>
-    [
-        (0, 2 * MaxTokens - 1),
-        (2 * MaxTokens - 1, MaxCharGrams),
-        (2 * MaxTokens - 1 + MaxCharGrams, StyleCues.Count),
-    ];
+    /// <summary>The bags, in slot order: where each starts and how many slots it has (fixed at construction, so the
+    /// model's steps read it without allocating).</summary>
+    public IReadOnlyList<(int Offset, int Length)> Bags { get; }
 
     /// <summary>Slots per text: T tokens and T - 1 bigrams, G n-grams, one per style cue.</summary>
     public int SlotsPerText => 2 * MaxTokens - 1 + MaxCharGrams + StyleCues.Count;
