@@ -73,7 +73,9 @@ public static class TrainingRecipe
         var goEmotionsDev = task.Probabilities(devSet.Where(e => !e.IsSupport).ToList());
         var supportDev = task.Probabilities(devSet.Where(e => e.IsSupport).ToList());
         model.FrustrationThreshold = FrustrationThreshold.Choose(supportDev.Labels.Length > 0 ? [goEmotionsDev, supportDev] : [goEmotionsDev]);
-        var (probabilities, labels) = task.Probabilities(devSet);
+        // Both sources together, from the two parts already classified (a confusion matrix ignores row order).
+        float[] probabilities = [.. goEmotionsDev.Probabilities, .. supportDev.Probabilities];
+        int[] labels = [.. goEmotionsDev.Labels, .. supportDev.Labels];
         float tau = model.FrustrationThreshold;
         return new TrainingOutcome(model, result, losses.Losses, clock.Elapsed, FrustrationThreshold.Score(probabilities, labels, tau),
             FrustrationThreshold.Score(goEmotionsDev.Probabilities, goEmotionsDev.Labels, tau), FrustrationThreshold.Score(supportDev.Probabilities, supportDev.Labels, tau));
