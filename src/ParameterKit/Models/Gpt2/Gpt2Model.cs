@@ -28,7 +28,7 @@ namespace ParameterKit.Models.Gpt2;
 /// model.ForwardCached([15496, 11, 314], cache, logits);
 /// </code>
 /// </example>
-public sealed class Gpt2Model : Module
+public sealed class Gpt2Model : Module, ICausalLanguageModel
 {
     private readonly Gpt2Block[] _blocks;
     private readonly Gpt2InferenceBuffers _inference;
@@ -72,6 +72,12 @@ public sealed class Gpt2Model : Module
 
     /// <summary>The hyperparameters.</summary>
     public Gpt2Config Config { get; }
+
+    /// <inheritdoc />
+    public int VocabularySize => Config.VocabSize;
+
+    /// <inheritdoc />
+    public int ContextLength => Config.Positions;
 
     /// <summary><c>wte</c>: token embeddings, V x C (also the output head).</summary>
     public EmbeddingLayer TokenEmbedding { get; }
