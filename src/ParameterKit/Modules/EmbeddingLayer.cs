@@ -153,6 +153,82 @@ public sealed class EmbeddingLayer : Module
         }
     }
 
+    /// <summary>
+    /// Looks up B rows of T ids and sums each row's embeddings scaled by a weight per id: the pooled vector of row b is
+    /// <c>Σₜ weights[b,t] · table[ids[b,t]]</c> (PyTorch's <c>EmbeddingBag(mode="sum")</c> with <c>per_sample_weights</c>).
+    /// Weights let a bag say how much each member counts, for example TF-IDF weights that make rare, telling n-grams
+    /// count more than common ones. Negative ids are padding and their weights are ignored.
+    /// </summary>
+    /// <param name="ids">B x T ids, row-major.</param>
+    /// <param name="weights">B x T weights, one per id.</param>
+    /// <param name="tokensPerRow">T.</param>
+    /// <param name="output">B x C destination.</param>
+    /// <exception cref="ShapeMismatchException">The lengths do not fit B x T and B x C, or there is not one weight per id.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is at least V.</exception>
+    public void ForwardWeighted(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, int tokensPerRow, Span<float> output)
+    {
+        int batch = CheckWeighted(ids, weights, tokensPerRow, output.Length);
+        int c = Columns;
+        ReadOnlySpan<float> table = Table.Value;
+        output.Clear();
+        for (int b = 0; b < batch; b++)
+        {
+            var pooled = output.Slice(b * c, c);
+            for (int t = b * tokensPerRow, end = t + tokensPerRow; t < end; t++)
+            {
+                int id = ids[t];
+                if (id < 0)
+                {
+                    continue;
+                }
+                if (id >= Rows)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} in row {b} is outside '{Table.Name}' with {Rows} rows.");
+                }
+                TensorPrimitives.MultiplyAdd(table.Slice(id * c, c), weights[t], pooled, pooled);
+            }
+        }
+    }
+
+    /// <summary>The backward pass of <see cref="ForwardWeighted"/>: each non-padding id's table row receives its bag's
+    /// gradient times its weight. Only touched rows change; the weights are inputs and get no gradient.</summary>
+    /// <param name="ids">The B x T ids of the forward pass.</param>
+    /// <param name="weights">The B x T weights of the forward pass.</param>
+    /// <param name="tokensPerRow">T.</param>
+    /// <param name="outputGradient">B x C gradient of the pooled vectors.</param>
+    /// <exception cref="ShapeMismatchException">The lengths do not fit B x T and B x C, or there is not one weight per id.</exception>
+    public void BackwardWeighted(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, int tokensPerRow, ReadOnlySpan<float> outputGradient)
+    {
+        int batch = CheckWeighted(ids, weights, tokensPerRow, outputGradient.Length);
+        if (!Table.IsTrainable)
+        {
+            return;
+        }
+        int c = Columns;
+        for (int b = 0; b < batch; b++)
+        {
+            var dy = outputGradient.Slice(b * c, c);
+            for (int t = b * tokensPerRow, end = t + tokensPerRow; t < end; t++)
+            {
+                if (ids[t] >= 0)
+                {
+                    var row = Table.GradientRow(ids[t]);
+                    TensorPrimitives.MultiplyAdd(dy, weights[t], row, row);
+                }
+            }
+        }
+    }
+
+    private int CheckWeighted(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, int tokensPerRow, int outputLength)
+    {
+        int batch = CheckPooled(ids, tokensPerRow, outputLength);
+        if (weights.Length != ids.Length)
+        {
+            throw new ShapeMismatchException(Path, new Shape(batch, tokensPerRow), new Shape(weights.Length), "there must be one weight per id");
+        }
+        return batch;
+    }
+
     private int CheckPooled(ReadOnlySpan<int> ids, int tokensPerRow, int outputLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokensPerRow);

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
+using ParameterKit.Tensors;
 
 namespace ParameterKit.Tests.Modules;
 
@@ -147,6 +148,62 @@ public sealed class BackwardTests
             values[i] = saved;
             GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
         }
+    }
+
+    [Property(MaxTest = 20)]
+    public void WeightedEmbeddingBagMatchesReferenceAndFiniteDifferences(PositiveInt batch, PositiveInt tokens, int seed)
+    {
+        int b = Dim(batch, 4), t = Dim(tokens, 19), c = 5, v = 9; // T up to 19: rows that are not a vector width
+        var store = new ParameterStore();
+        var layer = new EmbeddingLayer(store.Scope("wte"), v, c);
+        store.Materialize((ulong)seed);
+        var random = new Random(seed);
+        var ids = Enumerable.Range(0, b * t).Select(_ => random.Next(-2, v)).ToArray(); // negatives are padding
+        var weights = DoubleReference.RandomValues(b * t, seed + 2);
+        var y = new float[b * c];
+        layer.ForwardWeighted(ids, weights, t, y);
+        var table = layer.Table.Value.ToArray();
+        for (int row = 0; row < b; row++)
+        {
+            for (int j = 0; j < c; j++)
+            {
+                double expected = 0;
+                for (int k = row * t; k < (row + 1) * t; k++)
+                {
+                    expected += ids[k] < 0 ? 0 : (double)weights[k] * table[ids[k] * c + j];
+                }
+                Assert.Equal(expected, y[row * c + j], 1e-5); // float sums of at most 19 products of |x| < 1
+            }
+        }
+        var r = DoubleReference.RandomValues(b * c, seed + 1);
+        double Loss()
+        {
+            layer.ForwardWeighted(ids, weights, t, y);
+            return y.Select((value, i) => (double)value * r[i]).Sum();
+        }
+        layer.BackwardWeighted(ids, weights, t, r);
+        var gradient = layer.Table.Gradient.ToArray();
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            var values = layer.Table.Value;
+            float saved = values[i];
+            values[i] = saved + 1e-2f;
+            double plus = Loss();
+            values[i] = saved - 1e-2f;
+            double minus = Loss();
+            values[i] = saved;
+            GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
+        }
+    }
+
+    [Fact]
+    public void WeightedEmbeddingBagNeedsOneWeightPerId()
+    {
+        var store = new ParameterStore();
+        var layer = new EmbeddingLayer(store.Scope("wte"), 9, 4);
+        store.Materialize(seed: 1);
+        var error = Assert.Throws<ShapeMismatchException>(() => layer.ForwardWeighted([1, 2, 3, 4], [1f, 1f, 1f], 2, new float[8]));
+        Assert.Contains("one weight per id", error.Message);
     }
 
     [Fact]
