@@ -1,4 +1,5 @@
 using ParameterKit.Cli.Sources;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
@@ -54,8 +55,10 @@ internal sealed class InspectReport
         ArgumentNullException.ThrowIfNull(headers);
         // A file ParameterKit wrote records each tensor's kind; for any other, Hugging Face naming is the evidence.
         IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(headers.Metadata);
+        // Which names are buffers is a model's rule, not the format's: apply GPT-2's when the names are GPT-2's.
+        Func<string, bool>? isBuffer = Gpt2HubLayout.Recognizes(headers.Tensors.Select(t => t.Name)) ? Gpt2HubLayout.IsBuffer : null;
         List<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors =
-            [.. headers.Tensors.Select(t => (t, CheckpointCounter.KindOf(t, recorded)))];
+            [.. headers.Tensors.Select(t => (t, CheckpointCounter.KindOf(t, recorded, isBuffer)))];
         var parameters = tensors.Where(t => t.Kind is not null).ToList();
         var byDType = parameters
             .GroupBy(p => p.Tensor.DType)

@@ -16,4 +16,9 @@ public enum GemmActivation
     /// GELU with GPT-2's tanh approximation: <c>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))</c>.
     /// </summary>
     GeluTanh = 2,
+
+    /// <summary>
+    /// SiLU (swish), the gate activation of the Llama family's MLP: <c>x · sigmoid(x) = x / (1 + exp(-x))</c>.
+    /// </summary>
+    Silu = 3,
 }

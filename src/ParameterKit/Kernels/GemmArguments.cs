@@ -30,7 +30,7 @@ internal static class GemmArguments
         {
             ThrowBias("bias", n, biasLength);
         }
-        if ((uint)activation > (uint)GemmActivation.GeluTanh)
+        if ((uint)activation > (uint)GemmActivation.Silu)
         {
             ThrowActivation(activation);
         }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ParameterKit.Kernels.Numerics;
 
 namespace ParameterKit.Kernels;
 
@@ -10,10 +11,6 @@ namespace ParameterKit.Kernels;
 /// </summary>
 internal static unsafe class GemmEpilogue
 {
-    // sqrt(2 / pi), GPT-2's constant for the tanh approximation of GELU.
-    private const float GeluScale = 0.7978845608028654f;
-    private const float GeluCubic = 0.044715f;
-
     /// <summary>
     /// <c>C[r, j] = act(C[r, j] + bias[j])</c> for r &lt; <paramref name="rows"/>, j &lt; <paramref name="cols"/>;
     /// <paramref name="bias"/> may be null (no bias).
@@ -31,9 +28,9 @@ internal static unsafe class GemmEpilogue
     public static float Activate(float x, GemmActivation activation) => activation switch
     {
         GemmActivation.Relu => x > 0 ? x : 0,
-        // 0.5 x (1 + tanh(u)) = x * sigmoid(2u) = x / (1 + exp(-2u)); the last form needs one exp and saturates
-        // cleanly: for very negative x the exp overflows to infinity and the result is -0.
-        GemmActivation.GeluTanh => x / (1 + MathF.Exp(-2 * GeluScale * (x + GeluCubic * x * x * x))),
+        // The activations' one home (Kernels/Numerics), so a fused epilogue and a separate layer agree bit for bit.
+        GemmActivation.GeluTanh => GeluTanh.Forward(x),
+        GemmActivation.Silu => Silu.Forward(x),
         _ => x,
     };
 
@@ -62,8 +59,8 @@ internal static unsafe class GemmEpilogue
     private static Vector256<float> Activate(Vector256<float> x, GemmActivation activation) => activation switch
     {
         GemmActivation.Relu => Vector256.Max(x, Vector256<float>.Zero),
-        GemmActivation.GeluTanh => x / (Vector256<float>.One + Vector256.Exp(
-            Vector256.Create(-2 * GeluScale) * (x + Vector256.Create(GeluCubic) * x * x * x))),
+        GemmActivation.GeluTanh => GeluTanh.Forward(x),
+        GemmActivation.Silu => Silu.Forward(x),
         _ => x,
     };
 }

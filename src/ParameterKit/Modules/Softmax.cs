@@ -1,13 +1,14 @@
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
-using System.Numerics.Tensors;
+using ParameterKit.Kernels.Numerics;
 
 namespace ParameterKit.Modules;
 
 /// <summary>
 /// Softmax over each row: <c>y_i = exp(x_i - max x) / Σ_j exp(x_j - max x)</c> (subtracting the row maximum keeps
 /// exp from overflowing). For training a classifier prefer the fused softmax cross-entropy loss, which is more
-/// stable; this layer is for models that use probabilities inside (attention weights, mixtures).
+/// stable; this layer is for models that use probabilities inside (attention weights, mixtures). It computes the
+/// library's one softmax, the same bits as causal attention, the loss and the token sampler.
 /// </summary>
 /// <param name="scope">Where the layer lives.</param>
 public sealed class Softmax(ParameterScope scope) : Layer(scope)
@@ -22,7 +23,7 @@ public sealed class Softmax(ParameterScope scope) : Layer(scope)
         int rows = CheckRows(input, output, inputWidth);
         for (int r = 0; r < rows; r++)
         {
-            TensorPrimitives.SoftMax(input.Slice(r * inputWidth, inputWidth), output.Slice(r * inputWidth, inputWidth));
+            RowSoftmax.Forward(input.Slice(r * inputWidth, inputWidth), output.Slice(r * inputWidth, inputWidth));
         }
     }
 
@@ -40,12 +41,8 @@ public sealed class Softmax(ParameterScope scope) : Layer(scope)
         {
             var y = inputGradient.Slice(r * inputWidth, inputWidth);
             var dy = outputGradient.Slice(r * inputWidth, inputWidth);
-            TensorPrimitives.SoftMax(input.Slice(r * inputWidth, inputWidth), y);
-            float dot = TensorPrimitives.Dot(dy, y);
-            for (int i = 0; i < inputWidth; i++)
-            {
-                y[i] *= dy[i] - dot;
-            }
+            RowSoftmax.Forward(input.Slice(r * inputWidth, inputWidth), y);
+            RowSoftmax.Backward(y, dy, y);
         }
     }
 }

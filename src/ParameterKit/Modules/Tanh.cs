@@ -23,7 +23,7 @@ public sealed class Tanh(ParameterScope scope) : ElementwiseLayer(scope)
         {
             for (int i = 0; i < input.Length; i++)
             {
-                float t = MathF.Tanh(input[i]);
+                float t = 2f * Sigmoid2.Of(input[i]) - 1f; // the forward's formula, so both paths agree
                 inputGradient[i] = outputGradient[i] * (1f - t * t);
             }
             return;

@@ -8,10 +8,13 @@ namespace ParameterKit.SafeTensors;
 /// and infers each tensor's <see cref="ParameterKind"/> from Hugging Face naming.
 /// </summary>
 /// <remarks>
-/// Naming rules, applied to the last two dot-separated segments (<c>module.leaf</c>):
+/// <para>This layer knows no architecture. A name that only one model family stores as a buffer (GPT-2's causal mask
+/// <c>h.0.attn.bias</c> reads like a parameter) is that model's rule: pass it as <c>isBuffer</c>
+/// (<c>Gpt2HubLayout.IsBuffer</c> for GPT-2), and it is asked first, after the checkpoint's own record.</para>
+/// Generic naming rules, applied to the last two dot-separated segments (<c>module.leaf</c>):
 /// <list type="bullet">
-/// <item>Buffers, not parameters: GPT-2's causal masks <c>attn.bias</c> and <c>attn.masked_bias</c> (older
-/// checkpoints store them), rotary <c>inv_freq</c>, <c>position_ids</c>, and batch-norm running statistics.</item>
+/// <item>Buffers, not parameters, whatever the model: rotary <c>inv_freq</c>, <c>position_ids</c>, and batch-norm
+/// running statistics.</item>
 /// <item><see cref="ParameterKind.Bias"/>: leaf <c>bias</c> (or the old LayerNorm <c>beta</c>).</item>
 /// <item><see cref="ParameterKind.Embedding"/>: <c>weight</c> of <c>wte</c>, <c>wpe</c>, <c>embed_tokens</c>,
 /// <c>word_embeddings</c>, <c>position_embeddings</c>, <c>token_type_embeddings</c>, <c>embed_positions</c>,
@@ -38,7 +41,7 @@ public static class CheckpointCounter
 
     private static readonly HashSet<string> BufferLeaves = new(StringComparer.Ordinal)
     {
-        "masked_bias", "inv_freq", "position_ids", "running_mean", "running_var", "num_batches_tracked",
+        "inv_freq", "position_ids", "running_mean", "running_var", "num_batches_tracked",
     };
 
     /// <summary>Counts the tensors of a checkpoint or header.</summary>
@@ -53,7 +56,18 @@ public static class CheckpointCounter
     /// <param name="tensors">For example <see cref="SafeTensorsCheckpoint.Tensors"/>.</param>
     /// <param name="metadata">The checkpoint's <c>__metadata__</c> (<see cref="SafeTensorsCheckpoint.Metadata"/>), or null.</param>
     /// <exception cref="OverflowException">The totals exceed a 64-bit integer.</exception>
-    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors, IReadOnlyDictionary<string, string>? metadata)
+    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors, IReadOnlyDictionary<string, string>? metadata) =>
+        Count(tensors, metadata, isBuffer: null);
+
+    /// <summary>
+    /// Counts the tensors of a checkpoint as <see cref="Count(IEnumerable{SafeTensorInfo}, IReadOnlyDictionary{string, string})"/>
+    /// does, with the model's own rule for which names are buffers.
+    /// </summary>
+    /// <param name="tensors">For example <see cref="SafeTensorsCheckpoint.Tensors"/>.</param>
+    /// <param name="metadata">The checkpoint's <c>__metadata__</c>, or null.</param>
+    /// <param name="isBuffer">The model's buffer names (for GPT-2, <c>Gpt2HubLayout.IsBuffer</c>), or null for the generic rules only.</param>
+    /// <exception cref="OverflowException">The totals exceed a 64-bit integer.</exception>
+    public static CheckpointCount Count(IEnumerable<SafeTensorInfo> tensors, IReadOnlyDictionary<string, string>? metadata, Func<string, bool>? isBuffer)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(metadata);
@@ -64,7 +78,7 @@ public static class CheckpointCounter
         long total = 0;
         foreach (SafeTensorInfo t in tensors)
         {
-            if (KindOf(t, recorded) is not ParameterKind kind)
+            if (KindOf(t, recorded, isBuffer) is not ParameterKind kind)
             {
                 buffers.Add(t);
                 continue;
@@ -80,15 +94,26 @@ public static class CheckpointCounter
 
     /// <summary>
     /// A tensor's kind: the recorded one when <paramref name="recorded"/> names the tensor (a file ParameterKit
-    /// wrote), else the one its name implies (<see cref="InferKind"/>), or null for a buffer.
+    /// wrote), else the one its name implies (<see cref="InferKind(string, int)"/>), or null for a buffer.
     /// </summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="recorded">The checkpoint's record (<see cref="RecordedKinds.Read"/>), or null.</param>
     /// <returns>The kind, or null for a buffer.</returns>
-    public static ParameterKind? KindOf(SafeTensorInfo tensor, IReadOnlyDictionary<string, ParameterKind>? recorded)
+    public static ParameterKind? KindOf(SafeTensorInfo tensor, IReadOnlyDictionary<string, ParameterKind>? recorded) =>
+        KindOf(tensor, recorded, isBuffer: null);
+
+    /// <summary>
+    /// A tensor's kind: the recorded one when <paramref name="recorded"/> names the tensor, else null when the model's
+    /// <paramref name="isBuffer"/> rule claims the name, else the one its name implies (<see cref="InferKind(string, int)"/>).
+    /// </summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="recorded">The checkpoint's record (<see cref="RecordedKinds.Read"/>), or null.</param>
+    /// <param name="isBuffer">The model's buffer names (for GPT-2, <c>Gpt2HubLayout.IsBuffer</c>), or null.</param>
+    /// <returns>The kind, or null for a buffer.</returns>
+    public static ParameterKind? KindOf(SafeTensorInfo tensor, IReadOnlyDictionary<string, ParameterKind>? recorded, Func<string, bool>? isBuffer)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        return recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) ? kind : InferKind(tensor.Name, tensor.Rank);
+        return recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) ? kind : InferKind(tensor.Name, tensor.Rank, isBuffer);
     }
 
     /// <summary>
@@ -96,14 +121,27 @@ public static class CheckpointCounter
     /// </summary>
     /// <param name="name">The tensor name, for example <c>h.0.ln_1.weight</c>.</param>
     /// <param name="rank">The tensor's rank; only 1-D weights can be norm gains.</param>
-    public static ParameterKind? InferKind(string name, int rank)
+    public static ParameterKind? InferKind(string name, int rank) => InferKind(name, rank, isBuffer: null);
+
+    /// <summary>
+    /// The kind a Hugging Face tensor name denotes, or <see langword="null"/> for a buffer: the model's
+    /// <paramref name="isBuffer"/> rule first, then the generic rules of <see cref="InferKind(string, int)"/>.
+    /// </summary>
+    /// <param name="name">The tensor name, for example <c>h.0.attn.bias</c>.</param>
+    /// <param name="rank">The tensor's rank; only 1-D weights can be norm gains.</param>
+    /// <param name="isBuffer">The model's buffer names (for GPT-2, <c>Gpt2HubLayout.IsBuffer</c>), or null.</param>
+    public static ParameterKind? InferKind(string name, int rank, Func<string, bool>? isBuffer)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (isBuffer is not null && isBuffer(name))
+        {
+            return null;
+        }
         int lastDot = name.LastIndexOf('.');
         string leaf = name[(lastDot + 1)..];
         string module = lastDot <= 0 ? "" : name[(name.LastIndexOf('.', lastDot - 1) + 1)..lastDot];
 
-        if (BufferLeaves.Contains(leaf) || (leaf == "bias" && module == "attn"))
+        if (BufferLeaves.Contains(leaf))
         {
             return null;
         }

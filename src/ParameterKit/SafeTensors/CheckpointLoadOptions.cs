@@ -5,9 +5,10 @@ namespace ParameterKit.SafeTensors;
 /// </summary>
 /// <remarks>
 /// A checkpoint name goes through, in order: <see cref="StripPrefix"/> (removed when present),
-/// <see cref="AddPrefix"/>, then <see cref="MapName"/>. The result is looked up in the store. Tensors the
-/// <see cref="CheckpointCounter"/> recognizes as buffers (GPT-2's causal masks) are skipped when
-/// <see cref="SkipBuffers"/> is set, and never reported as unexpected.
+/// <see cref="AddPrefix"/>, then <see cref="MapName"/>. The result is looked up in the store. Tensors that are
+/// buffers (by the model's <see cref="IsBuffer"/> rule, such as GPT-2's causal masks, or the generic rules of
+/// <see cref="CheckpointCounter"/>) are skipped when <see cref="SkipBuffers"/> is set, listed as buffers in the
+/// report, and never reported as unexpected.
 /// </remarks>
 /// <para>The format layer knows no architecture: which names a model's checkpoints prefix or store transposed is
 /// that model's rule, kept in its folder under <c>Models/</c> (GPT-2's is <c>Gpt2HubLayout.LoadOptions</c>).</para>
@@ -39,7 +40,14 @@ public sealed record CheckpointLoadOptions
     /// </summary>
     public Func<string, bool>? Transposed { get; init; }
 
-    /// <summary>Skip tensors that are buffers rather than parameters (see <see cref="CheckpointCounter.InferKind"/>). Default true.</summary>
+    /// <summary>
+    /// Which checkpoint names (as stored, before any renaming) are the model's buffers rather than parameters, such as
+    /// GPT-2's causal masks <c>h.0.attn.bias</c>. The model supplies it (<c>Gpt2HubLayout.IsBuffer</c>); null leaves
+    /// only the generic rules of <see cref="CheckpointCounter.InferKind(string, int)"/>.
+    /// </summary>
+    public Func<string, bool>? IsBuffer { get; init; }
+
+    /// <summary>Skip tensors that are buffers rather than parameters (see <see cref="IsBuffer"/> and <see cref="CheckpointCounter.InferKind(string, int)"/>). Default true.</summary>
     public bool SkipBuffers { get; init; } = true;
 
     /// <summary>Strict loading with names used as they are.</summary>

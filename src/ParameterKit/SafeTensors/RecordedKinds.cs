@@ -13,7 +13,7 @@ namespace ParameterKit.SafeTensors;
 /// compact JSON object mapping each tensor name to its kind: <c>"embedding"</c>, <c>"weight"</c>, <c>"bias"</c>
 /// or <c>"norm_gain"</c>, for example <c>{"embedding.weight":"embedding","fc.bias":"bias"}</c>. Safetensors
 /// metadata values must be strings, hence JSON inside a string; tools that do not know the key keep and ignore it.</para>
-/// <para>Names inferred from Hugging Face conventions (<see cref="CheckpointCounter.InferKind"/>) get a sample's
+/// <para>Names inferred from Hugging Face conventions (<see cref="CheckpointCounter.InferKind(string, int)"/>) get a sample's
 /// <c>embedding.weight</c> wrong (it reads as a weight); the record makes <c>inspect</c>, <c>count</c> and
 /// <see cref="StoreCheckpoint.Load(ParameterStore, SafeTensorsCheckpoint, CheckpointLoadOptions?)"/> exact for files
 /// ParameterKit wrote. Files from elsewhere carry no record, and inference stays their fallback.</para>

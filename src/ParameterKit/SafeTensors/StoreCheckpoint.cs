@@ -72,7 +72,7 @@ public static class StoreCheckpoint
                     aliases.Add((name, parameter, tensor));
                 }
             }
-            else if (options.SkipBuffers && CheckpointCounter.KindOf(tensor, recorded) is null)
+            else if (options.SkipBuffers && CheckpointCounter.KindOf(tensor, recorded, options.IsBuffer) is null)
             {
                 buffers.Add(tensor.Name);
             }

@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using ParameterKit.Kernels;
+using ParameterKit.Kernels.Numerics;
 
 namespace ParameterKit.Transformers;
 
@@ -32,7 +32,7 @@ internal static class CausalAttentionKernel
             {
                 Span<float> row = p.Slice(t * keys, keys);
                 int visible = start + t + 1;
-                SoftmaxInPlace(row[..visible]);
+                RowSoftmax.Forward(row[..visible], row[..visible]);
                 row[visible..].Clear();
             }
             Gemm.Multiply(Transpose.No, Transpose.No, tokens, headSize, keys, 1f, p, keys, v[offset..], ldv, 0f, output[offset..], ldo);
@@ -62,9 +62,7 @@ internal static class CausalAttentionKernel
                 // Softmax backward per row; masked entries have P = 0, so their dS is 0 without a branch.
                 ReadOnlySpan<float> pRow = p.Slice(t * n, t + 1);
                 Span<float> dRow = ds.Slice(t * n, n);
-                float dot = TensorPrimitives.Dot(pRow, dRow[..(t + 1)]);
-                TensorPrimitives.Subtract(dRow[..(t + 1)], dot, dRow[..(t + 1)]);
-                TensorPrimitives.Multiply(dRow[..(t + 1)], pRow, dRow[..(t + 1)]);
+                RowSoftmax.Backward(pRow, dRow[..(t + 1)], dRow[..(t + 1)]);
                 dRow[(t + 1)..].Clear();
             }
             Gemm.Multiply(Transpose.Yes, Transpose.No, n, headSize, n, 1f, p, n, dOutput[offset..], ldo, 0f, dv[offset..], ldd);
@@ -116,28 +114,5 @@ internal static class CausalAttentionKernel
                 }
             }
         }
-    }
-
-    /// <summary>x ← exp(x − max x) / Σ exp(x − max x); subtracting the maximum keeps exp from overflowing.</summary>
-    private static void SoftmaxInPlace(Span<float> x)
-    {
-        float max = TensorPrimitives.Max(x);
-        TensorPrimitives.Multiply(x, 1f / ExpShiftedAndSum(x, max), x);
-    }
-
-    /// <summary>
-    /// x ← exp(x − shift), returning Σ x. A scalar <see cref="MathF.Exp"/> loop fused with the sum: on the build machine
-    /// <c>TensorPrimitives.Exp</c> measured about five times slower per value (see docs/architecture.md, Training).
-    /// </summary>
-    internal static float ExpShiftedAndSum(Span<float> x, float shift)
-    {
-        float sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            float e = MathF.Exp(x[i] - shift);
-            x[i] = e;
-            sum += e;
-        }
-        return sum;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ParameterKit.Kernels.Numerics;
 using ParameterKit.Parameters.Initializers;
 
 namespace ParameterKit.Transformers;
@@ -32,7 +33,7 @@ internal sealed class TokenSampler
         {
             // p ∝ exp(z − max z): sampling by inverse CDF needs no normalization, only the total.
             float max = TensorPrimitives.Max(logits);
-            return Draw(logits, CausalAttentionKernel.ExpShiftedAndSum(logits, max), ref random, null);
+            return Draw(logits, RowSoftmax.ExpShiftedAndSum(logits, max, logits), ref random, null);
         }
 
         // Sort descending by logit (keys negated, since Array.Sort is ascending), carrying the token ids along.
@@ -48,10 +49,10 @@ internal sealed class TokenSampler
         Span<float> weights = keys[..n];
         // keys[0] = −max z: with the keys negated back, exp(z − max z) = exp(−key − (−key[0])).
         TensorPrimitives.Negate(weights, weights);
-        float total = CausalAttentionKernel.ExpShiftedAndSum(weights, weights[0]);
+        double total = RowSoftmax.ExpShiftedAndSum(weights, weights[0], weights);
         if (options.TopP < 1f)
         {
-            float cumulative = 0, target = options.TopP * total;
+            double cumulative = 0, target = options.TopP * total;
             int kept = 0;
             while (kept < n)
             {
@@ -67,7 +68,7 @@ internal sealed class TokenSampler
         return Draw(weights, total, ref random, _order);
     }
 
-    private static int Draw(ReadOnlySpan<float> weights, float total, ref SeededRandom random, int[]? ids)
+    private static int Draw(ReadOnlySpan<float> weights, double total, ref SeededRandom random, int[]? ids)
     {
         double u = random.NextDouble() * total, cumulative = 0;
         int last = weights.Length - 1;
@@ -83,7 +84,7 @@ internal sealed class TokenSampler
                 last = i;
             }
         }
-        // Rounding can leave u just above the float sum: the last token with weight takes it.
+        // Rounding can leave u just above the running sum: the last token with weight takes it.
         return ids is null ? last : ids[last];
     }
 }

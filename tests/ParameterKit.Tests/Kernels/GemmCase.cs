@@ -84,6 +84,8 @@ internal sealed record GemmCase(
                 {
                     GemmActivation.Relu => (Math.Max(value, 0), error),
                     GemmActivation.GeluTanh => (Gelu(value), 1.13 * error + Math.Abs(value) * Math.Pow(2, -18) + 1e-30),
+                    // SiLU's slope stays below 1.1; its float form adds a few roundings relative to |x|.
+                    GemmActivation.Silu => (value / (1 + Math.Exp(-value)), 1.1 * error + Math.Abs(value) * Math.Pow(2, -18) + 1e-30),
                     _ => (value, error),
                 };
             }

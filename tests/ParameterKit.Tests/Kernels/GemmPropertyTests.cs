@@ -36,7 +36,7 @@ public sealed class GemmPropertyTests
         from alpha in Gen.Elements(1f, 1f, -0.5f, 2f, 0f)
         from beta in Gen.Elements(0f, 0f, 1f, 0.75f)
         from bias in epilogue ? Gen.Elements(true, false) : Gen.Constant(false)
-        from activation in epilogue ? Gen.Elements(GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh) : Gen.Constant(GemmActivation.None)
+        from activation in epilogue ? Gen.Elements(GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh, GemmActivation.Silu) : Gen.Constant(GemmActivation.None)
         from seed in Gen.Choose(0, int.MaxValue)
         select new GemmCase(transA, transB, m, n, k, pads.Item1, pads.Item2, pads.Item3, alpha, beta, bias, activation, seed);
 
@@ -67,7 +67,7 @@ public sealed class GemmPropertyTests
         from alpha in Gen.Elements(1f, 1f, -0.5f)
         from beta in Gen.Elements(0f, 0f, 1f, 0.75f)
         from bias in Gen.Elements(true, false)
-        from activation in Gen.Elements(GemmActivation.None, GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh)
+        from activation in Gen.Elements(GemmActivation.None, GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh, GemmActivation.Silu)
         from seed in Gen.Choose(0, int.MaxValue)
         select new GemmCase(transA, transB, m, n, k, pads.Item1, pads.Item2, pads.Item3, alpha, beta, bias, activation, seed);
 

@@ -35,7 +35,8 @@ public sealed class RemoteAndCountingTests
         using var http = new HttpClient();
 
         SafeTensorsHeader remote = await new HttpRangeSource(http, server.Uri).ReadHeaderAsync();
-        CheckpointCount count = CheckpointCounter.Count(remote.Tensors);
+        // The causal masks are buffers by GPT-2's rule, which the model hands to the format layer.
+        CheckpointCount count = CheckpointCounter.Count(remote.Tensors, metadata: null, Gpt2HubLayout.IsBuffer);
 
         Assert.Equal(Gpt2Checkpoint.ExactParameterCount, count.TotalParameters);
         // The same model declared from its configuration (the foundation's exact count) agrees kind by kind.
@@ -110,8 +111,6 @@ public sealed class RemoteAndCountingTests
     }
 
     [Theory]
-    [InlineData("h.0.attn.bias", 4, null)]
-    [InlineData("h.0.attn.masked_bias", 0, null)]
     [InlineData("h.0.attn.c_attn.bias", 1, ParameterKind.Bias)]
     [InlineData("h.0.attn.c_attn.weight", 2, ParameterKind.Weight)]
     [InlineData("wte.weight", 2, ParameterKind.Embedding)]
@@ -124,6 +123,33 @@ public sealed class RemoteAndCountingTests
     [InlineData("bert.embeddings.LayerNorm.beta", 1, ParameterKind.Bias)]
     [InlineData("model.layers.0.self_attn.rotary_emb.inv_freq", 1, null)]
     [InlineData("lm_head.weight", 2, ParameterKind.Weight)]
-    public void Kinds_follow_hugging_face_naming(string name, int rank, ParameterKind? expected) =>
+    public void Kinds_follow_hugging_face_naming(string name, int rank, ParameterKind? expected)
+    {
         Assert.Equal(expected, CheckpointCounter.InferKind(name, rank));
+        // GPT-2's buffer rule claims none of these names, so giving it changes nothing.
+        Assert.Equal(expected, CheckpointCounter.InferKind(name, rank, Gpt2HubLayout.IsBuffer));
+    }
+
+    [Theory]
+    [InlineData("h.0.attn.bias", 4, ParameterKind.Bias)]
+    [InlineData("transformer.h.11.attn.masked_bias", 0, ParameterKind.Weight)]
+    public void Gpt2s_causal_masks_are_buffers_only_by_gpt2s_rule(string name, int rank, ParameterKind generic)
+    {
+        // The format layer knows no architecture: to it, h.0.attn.bias reads like any bias.
+        Assert.Equal(generic, CheckpointCounter.InferKind(name, rank));
+        Assert.Null(CheckpointCounter.InferKind(name, rank, Gpt2HubLayout.IsBuffer));
+    }
+
+    [Fact]
+    public void Without_gpt2s_rule_its_masks_count_as_parameters()
+    {
+        (byte[] header, long length) = Gpt2Checkpoint.VirtualCheckpoint(withMaskBuffers: true);
+        SafeTensorsHeader parsed = SafeTensorsHeader.Parse(header, (ulong)length, "gpt2");
+        CheckpointCount generic = CheckpointCounter.Count(parsed.Tensors);
+        CheckpointCount gpt2 = CheckpointCounter.Count(parsed.Tensors, metadata: null, Gpt2HubLayout.IsBuffer);
+        Assert.Equal(Gpt2Checkpoint.ExactParameterCount, gpt2.TotalParameters);
+        Assert.Equal(2 * Gpt2Checkpoint.L, gpt2.Buffers.Count);
+        Assert.Equal(Gpt2Checkpoint.ExactParameterCount + Gpt2Checkpoint.L * (1L * Gpt2Checkpoint.T * Gpt2Checkpoint.T + 1), generic.TotalParameters);
+        Assert.Empty(generic.Buffers);
+    }
 }

@@ -1,4 +1,5 @@
 using ParameterKit.Kernels;
+using ParameterKit.Kernels.Numerics;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
@@ -39,7 +40,8 @@ public sealed class Gpt2Mlp : Module
         Span<float> hidden = saved.Hidden.AsSpan(0, rows * 4 * c);
         Span<float> activated = saved.Activated.AsSpan(0, rows * 4 * c);
         Expand.Forward(input, hidden, c);
-        Gelu.Compute(hidden, activated);
+        // The GELU the inference pass fuses into c_fc's epilogue: training and generation agree bit for bit.
+        GeluTanh.Forward(hidden, activated);
         ProjectInto(activated, output, rows);
     }
 
@@ -55,7 +57,7 @@ public sealed class Gpt2Mlp : Module
         Span<float> dActivated = _activatedGradient.AsSpan(0, wide);
         Project.Backward(saved.Activated.AsSpan(0, wide), outputGradient, dActivated, 4 * c);
         // GELU's backward may write over its own output gradient: dHidden reuses dActivated's memory.
-        Gelu.ComputeBackward(saved.Hidden.AsSpan(0, wide), dActivated, dActivated);
+        GeluTanh.Backward(saved.Hidden.AsSpan(0, wide), dActivated, dActivated);
         Expand.Backward(input, dActivated, inputGradient, c);
     }
 
