@@ -1,0 +1,56 @@
+// Prints the last position's logits that llama.cpp computes for a list of token ids, as one JSON array on stdout,
+// so a GGUF written by make_gguf.py can be checked against its Hugging Face twin (benchmarks/pytorch/
+// llama_generation.py --logits, or ParameterKit's own logits command): the same values must give the same function.
+//
+//   gcc -O2 -o /work/llama.cpp/build/bin/pk-logits benchmarks/llama.cpp/logits.c \
+//       -I/work/llama.cpp/include -I/work/llama.cpp/ggml/include -L/work/llama.cpp/build/bin -lllama \
+//       -Wl,-rpath,/work/llama.cpp/build/bin
+//   pk-logits MODEL.gguf 1,2,3
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llama.h"
+
+static void quiet(enum ggml_log_level level, const char * text, void * user) {
+    (void) user;
+    if (level == GGML_LOG_LEVEL_ERROR) fputs(text, stderr);
+}
+
+int main(int argc, char ** argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s MODEL.gguf TOKEN,TOKEN,...\n", argv[0]);
+        return 2;
+    }
+    llama_token tokens[4096];
+    int count = 0;
+    for (char * p = strtok(argv[2], ","); p != NULL; p = strtok(NULL, ",")) {
+        if (count == 4096) { fprintf(stderr, "at most 4096 tokens\n"); return 2; }
+        tokens[count++] = (llama_token) atoi(p);
+    }
+    if (count == 0) { fprintf(stderr, "no tokens\n"); return 2; }
+
+    llama_log_set(quiet, NULL);
+    llama_backend_init();
+    struct llama_model * model = llama_model_load_from_file(argv[1], llama_model_default_params());
+    if (model == NULL) { fprintf(stderr, "%s: cannot load\n", argv[1]); return 1; }
+    const int vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+    for (int i = 0; i < count; i++) {
+        if (tokens[i] < 0 || tokens[i] >= vocab) { fprintf(stderr, "token %d outside 0..%d\n", tokens[i], vocab - 1); return 2; }
+    }
+    struct llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = count < 64 ? 64 : count;
+    cp.n_batch = cp.n_ctx;
+    struct llama_context * ctx = llama_init_from_model(model, cp);
+    if (ctx == NULL || llama_decode(ctx, llama_batch_get_one(tokens, count)) != 0) {
+        fprintf(stderr, "decode failed\n");
+        return 1;
+    }
+    const float * logits = llama_get_logits_ith(ctx, -1);
+    putchar('[');
+    for (int i = 0; i < vocab; i++) printf(i ? ",%.9g" : "%.9g", logits[i]);
+    puts("]");
+    llama_free(ctx);
+    llama_model_free(model);
+    return 0;
+}
