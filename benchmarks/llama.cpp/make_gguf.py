@@ -15,7 +15,7 @@ Run with Debian's Python and numpy (apt-get install -y python3-numpy), gguf-py f
 
     PYTHONPATH=/work/llama.cpp/gguf-py /usr/bin/python3 benchmarks/llama.cpp/make_gguf.py --out /work/bench-models
 
-writes (about 9 GB in all; nothing here belongs in git):
+writes (about 11 GB in all; nothing here belongs in git):
 
     OUT/gguf/{gpt2-small,smollm2-135m,qwen2.5-0.5b}-{f32,f16,bf16}.gguf
     OUT/hf/{gpt2-small,smollm2-135m,qwen2.5-0.5b}-{f32,bf16}/{config.json,model.safetensors}
