@@ -1,3 +1,4 @@
+using ParameterKit.Models.Llama;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ParameterKit.Models.Gpt2;

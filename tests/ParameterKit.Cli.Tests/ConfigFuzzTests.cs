@@ -1,3 +1,4 @@
+using ParameterKit.Models.Llama;
 using System.Text;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Counting.Architectures;

@@ -1,3 +1,4 @@
+using ParameterKit.Models.Llama;
 using System.Text;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Cli.Configs;

@@ -47,7 +47,7 @@ public sealed class CostTests
     public void Cost_of_a_checkpoint_counts_it_first()
     {
         using var folder = new TempFolder();
-        var config = new ParameterKit.Counting.Architectures.LlamaConfig(20, 8, 12, 2, 2, 1);
+        var config = new ParameterKit.Models.Llama.LlamaConfig(20, 8, 12, 2, 2, 1);
         Checkpoints.WriteLlama(config, folder.File("model.safetensors"), 1);
         var json = CliRunner.Run("cost", "--json", folder.Path).Json();
         Assert.Equal(CliRunner.Run("inspect", "--json", folder.Path).Json().GetProperty("total_parameters").GetInt64(), json.GetProperty("parameters").GetInt64());

@@ -78,7 +78,7 @@ public sealed class DiffTests
     public void Two_random_llama_checkpoints_differ_in_every_tensor()
     {
         using var folder = new TempFolder();
-        var config = new ParameterKit.Counting.Architectures.LlamaConfig(20, 8, 12, 2, 2, 1);
+        var config = new ParameterKit.Models.Llama.LlamaConfig(20, 8, 12, 2, 2, 1);
         Checkpoints.WriteLlama(config, folder.File("a.safetensors"), 1);
         Checkpoints.WriteLlama(config, folder.File("b.safetensors"), 2);
         JsonElement counts = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors")).Json().GetProperty("counts");

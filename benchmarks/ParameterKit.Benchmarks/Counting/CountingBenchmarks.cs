@@ -1,3 +1,4 @@
+using ParameterKit.Models.Llama;
 using BenchmarkDotNet.Attributes;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;

@@ -1,5 +1,6 @@
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Models.Llama;
 
 namespace ParameterKit.Cli.Configs;
 
@@ -20,6 +21,13 @@ internal static class KnownConfigs
         ["llama-2-7b"] = LlamaConfig.Llama2With7B,
         ["llama-2-13b"] = LlamaConfig.Llama2With13B,
         ["llama-2-70b"] = LlamaConfig.Llama2With70B,
+        ["llama-3-8b"] = LlamaConfig.Llama3With8B,
+        ["llama-3-70b"] = LlamaConfig.Llama3With70B,
+        ["llama-3.2-1b"] = LlamaConfig.Llama32With1B,
+        ["tinyllama-1.1b"] = LlamaConfig.TinyLlama,
+        ["smollm2-135m"] = LlamaConfig.SmolLM2With135M,
+        ["qwen2.5-0.5b"] = LlamaConfig.Qwen25With05B,
+        ["mistral-7b-v0.1"] = LlamaConfig.Mistral7B,
     };
 
     /// <summary>The names this table knows.</summary>

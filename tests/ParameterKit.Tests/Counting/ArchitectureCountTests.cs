@@ -1,3 +1,4 @@
+using ParameterKit.Models.Llama;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting;
 using ParameterKit.Counting.Architectures;

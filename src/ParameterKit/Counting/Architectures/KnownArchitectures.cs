@@ -1,9 +1,10 @@
 using ParameterKit.Models.Gpt2;
+using ParameterKit.Models.Llama;
 using ParameterKit.Parameters;
 
 namespace ParameterKit.Counting.Architectures;
 
-/// <summary>Architectures known by name, for counting without a config file: <c>gpt2</c>, <c>gpt3-175b</c>, <c>llama-2-7b</c>, ...</summary>
+/// <summary>Architectures known by name, for counting without a config file: <c>gpt2</c>, <c>gpt3-175b</c>, <c>llama-2-7b</c>, <c>llama-3-8b</c>, <c>smollm2-135m</c>, <c>qwen2.5-0.5b</c>, ...</summary>
 public static class KnownArchitectures
 {
     private static readonly (string Name, Func<ParameterStore> Declare)[] Entries =
@@ -16,6 +17,13 @@ public static class KnownArchitectures
         ("llama-2-7b", LlamaConfig.Llama2With7B.Declare),
         ("llama-2-13b", LlamaConfig.Llama2With13B.Declare),
         ("llama-2-70b", LlamaConfig.Llama2With70B.Declare),
+        ("llama-3-8b", LlamaConfig.Llama3With8B.Declare),
+        ("llama-3-70b", LlamaConfig.Llama3With70B.Declare),
+        ("llama-3.2-1b", LlamaConfig.Llama32With1B.Declare),
+        ("tinyllama-1.1b", LlamaConfig.TinyLlama.Declare),
+        ("smollm2-135m", LlamaConfig.SmolLM2With135M.Declare),
+        ("qwen2.5-0.5b", LlamaConfig.Qwen25With05B.Declare),
+        ("mistral-7b-v0.1", LlamaConfig.Mistral7B.Declare),
     ];
 
     /// <summary>Every known name.</summary>

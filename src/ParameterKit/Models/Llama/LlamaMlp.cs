@@ -1,0 +1,43 @@
+using ParameterKit.Modules;
+using ParameterKit.Parameters;
+
+namespace ParameterKit.Models.Llama;
+
+/// <summary>
+/// Llama's gated MLP: <c>y += down_proj(SiLU(gate_proj(x)) ⊙ up_proj(x))</c> with <c>gate_proj</c> and <c>up_proj</c>
+/// (I x C) and <c>down_proj</c> (C x I), SiLU(z) = z·σ(z). Accumulates into the caller's residual stream.
+/// </summary>
+public sealed class LlamaMlp : Module
+{
+    /// <summary>Declares <c>{path}.gate_proj</c>, <c>up_proj</c> and <c>down_proj</c>.</summary>
+    /// <param name="scope">Where the module lives (<c>model.layers.0.mlp</c>).</param>
+    /// <param name="config">The hyperparameters (C, I, <c>mlp_bias</c>).</param>
+    public LlamaMlp(ParameterScope scope, LlamaConfig config)
+        : base(scope)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Gate = new Linear(Scope.Scope("gate_proj"), config.Hidden, config.Intermediate, config.MlpBias);
+        Up = new Linear(Scope.Scope("up_proj"), config.Hidden, config.Intermediate, config.MlpBias);
+        Down = new Linear(Scope.Scope("down_proj"), config.Intermediate, config.Hidden, config.MlpBias);
+    }
+
+    /// <summary><c>gate_proj</c>: C → I, through SiLU.</summary>
+    public Linear Gate { get; }
+
+    /// <summary><c>up_proj</c>: C → I.</summary>
+    public Linear Up { get; }
+
+    /// <summary><c>down_proj</c>: I → C.</summary>
+    public Linear Down { get; }
+
+    /// <summary>Adds the MLP of <paramref name="rows"/> rows of <paramref name="input"/> to <paramref name="output"/>.</summary>
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, LlamaBuffers buffers)
+    {
+        int c = Gate.InChannels, wide = rows * Gate.OutChannels;
+        Span<float> gate = buffers.Gate.AsSpan(0, wide), up = buffers.Up.AsSpan(0, wide);
+        Gate.Forward(input, gate, c);
+        Up.Forward(input, up, c);
+        SwiGlu.Forward(gate, up, gate);
+        Down.Forward(gate, output, Gate.OutChannels, accumulate: true);
+    }
+}

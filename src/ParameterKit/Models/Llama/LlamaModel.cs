@@ -1,0 +1,231 @@
+using ParameterKit.Modules;
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Models.Llama;
+
+/// <summary>
+/// A Llama-family causal language model (Hugging Face's <c>LlamaForCausalLM</c>, and Mistral's and Qwen2's, which differ
+/// only in settings) with Hugging Face's parameter names: <c>model.embed_tokens</c> (V x C), decoder layers
+/// <c>model.layers.0</c> .. <c>model.layers.{L-1}</c>, the final RMSNorm <c>model.norm</c>, and the head <c>lm_head</c>
+/// (its own V x C matrix, or <c>model.embed_tokens.weight</c> when tied).
+/// </summary>
+/// <remarks>
+/// <para>Forward, for ids of B sequences of T tokens: <c>x₀ = embed_tokens[ids]</c>, <c>x_{l+1} = layer_l(x_l)</c> with
+/// rotary positions 0..T−1, <c>logits = norm(x_L)·lm_headᵀ</c> (B·T x V). There are no learned positions: a position
+/// enters only as the rotation of queries and keys.</para>
+/// <para>This is the one declaration of the architecture: <see cref="LlamaConfig.Declare"/> builds it for counting, and
+/// <see cref="Load"/> fills it from a Hub folder, so counts and loads cannot drift apart.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = LlamaModel.Load("SmolLM2-135M");   // config.json + model.safetensors (or a sharded index)
+/// var cache = model.CreateCache();
+/// var logits = new float[model.VocabularySize];
+/// model.ForwardCached([1, 422, 7], cache, logits);
+/// </code>
+/// </example>
+public sealed class LlamaModel : Module, ICausalLanguageModel
+{
+    private readonly LlamaBlock[] _blocks;
+    private readonly LlamaBuffers _buffers;
+    private RotaryEmbedding? _rope;
+
+    /// <summary>Declares the model at <paramref name="scope"/> (the store's root for Hugging Face names).</summary>
+    /// <param name="scope">Where the model lives.</param>
+    /// <param name="config">The hyperparameters.</param>
+    /// <exception cref="InvalidShapeException">The head counts do not divide the widths, or the head width is odd.</exception>
+    public LlamaModel(ParameterScope scope, LlamaConfig config)
+        : base(scope)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Heads <= 0 || config.KeyValueHeads <= 0 || config.Heads % config.KeyValueHeads != 0)
+        {
+            throw new InvalidShapeException(scope.NameOf("model"), [config.Heads, config.KeyValueHeads], $"num_attention_heads {config.Heads} must be a positive multiple of num_key_value_heads {config.KeyValueHeads}");
+        }
+        if (config.ResolvedHeadDim <= 0 || config.ResolvedHeadDim % 2 != 0 || (config.HeadDim == 0 && config.Hidden % config.Heads != 0))
+        {
+            throw new InvalidShapeException(scope.NameOf("model"), [config.Hidden, config.Heads, config.HeadDim],
+                $"the head width must be a positive even number: hidden_size {config.Hidden} / num_attention_heads {config.Heads}, or head_dim {config.HeadDim}");
+        }
+        Config = config;
+        var model = Scope.Scope("model");
+        TokenEmbedding = new EmbeddingLayer(model.Scope("embed_tokens"), config.VocabSize, config.Hidden);
+        _blocks = new LlamaBlock[config.Layers];
+        var layers = model.Scope("layers");
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            _blocks[i] = new LlamaBlock(layers.Scope(i), config);
+        }
+        FinalNorm = new RmsNorm(model.Scope("norm"), config.Hidden, config.RmsNormEpsilon);
+        Head = config.TieEmbeddings
+            ? new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table)
+            : new Linear(Scope.Scope("lm_head"), config.Hidden, config.VocabSize, bias: false);
+        // Buffers and rotary frequencies are sized lazily: declaring Llama-3 70B for a count allocates no activations.
+        _buffers = new LlamaBuffers(config);
+    }
+
+    /// <summary>The hyperparameters.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <inheritdoc />
+    public int VocabularySize => Config.VocabSize;
+
+    /// <inheritdoc />
+    public int ContextLength => Config.ContextLength;
+
+    /// <summary><c>model.embed_tokens</c>: V x C.</summary>
+    public EmbeddingLayer TokenEmbedding { get; }
+
+    /// <summary><c>model.layers.0</c> .. <c>model.layers.{L-1}</c>.</summary>
+    public IReadOnlyList<LlamaBlock> Blocks => _blocks;
+
+    /// <summary><c>model.norm</c>.</summary>
+    public RmsNorm FinalNorm { get; }
+
+    /// <summary><c>lm_head</c>: C → V, reading <c>model.embed_tokens.weight</c> when <see cref="LlamaConfig.TieEmbeddings"/>.</summary>
+    public Linear Head { get; }
+
+    /// <summary>What loading the checkpoint did (buffers such as <c>rotary_emb.inv_freq</c> it ignored, identical tied copies), or
+    /// <see langword="null"/> for a model that was not loaded.</summary>
+    public CheckpointLoadReport? LoadReport { get; private set; }
+
+    private RotaryEmbedding Rope => _rope ??= new RotaryEmbedding(Config.ResolvedHeadDim, Config.RopeTheta, Config.RopeScaling);
+
+    /// <summary>Declares a model in a new store and materializes it with random weights.</summary>
+    /// <param name="config">The hyperparameters.</param>
+    /// <param name="seed">The model seed.</param>
+    /// <returns>A ready-to-run model.</returns>
+    public static LlamaModel Create(LlamaConfig config, ulong seed)
+    {
+        var store = new ParameterStore();
+        var model = new LlamaModel(store.Root, config);
+        store.Materialize(seed);
+        return model;
+    }
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder unchanged: <c>config.json</c> (read by <see cref="LlamaConfigJson"/>) and
+    /// <c>model.safetensors</c> or a sharded <c>model.safetensors.index.json</c>, with F32, F16 or BF16 tensors (converted to
+    /// float32). Strict: a declared tensor missing from the checkpoint, or a stored tensor the model does not declare, fails;
+    /// rotary <c>inv_freq</c> buffers are ignored and listed in <see cref="LoadReport"/>.
+    /// </summary>
+    /// <param name="folder">The folder holding <c>config.json</c> and the weights.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="ModelConfigException"><c>config.json</c> is not a supported Llama-family configuration.</exception>
+    /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
+    public static LlamaModel Load(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string configPath = System.IO.Path.Combine(folder, "config.json");
+        if (!File.Exists(configPath))
+        {
+            throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
+        }
+        string weights = CheckpointFolder.Weights(folder);
+        var store = new ParameterStore();
+        var model = new LlamaModel(store.Root, LlamaConfigJson.Read(configPath));
+        store.MaterializeForLoading();
+        model.LoadReport = store.Load(weights, CheckpointLoadOptions.Default);
+        return model;
+    }
+
+    /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (names as transformers writes them; a tied head is not stored).</summary>
+    /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
+    public void Save(string path) => Store.Save(path);
+
+    /// <summary>Allocates a key/value cache for one sequence: per layer, capacity x KV·hd keys and values.</summary>
+    /// <param name="capacity">The most positions it holds; <see cref="ContextLength"/> when 0.</param>
+    /// <returns>An empty cache.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative or above the context length.</exception>
+    public KvCache CreateCache(int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, Config.ContextLength);
+        return new KvCache(Config.Layers, capacity == 0 ? Config.ContextLength : capacity, Config.KeyValueHeads * Config.ResolvedHeadDim);
+    }
+
+    /// <summary>
+    /// Computes the logits of every position of B sequences of T tokens, each sequence at positions 0..T−1.
+    /// Buffers grow to the largest B·T seen and are reused.
+    /// </summary>
+    /// <param name="ids">B x T token ids, row-major.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="tokens">T, at most the context length.</param>
+    /// <param name="logits">B·T x V destination.</param>
+    /// <exception cref="ArgumentOutOfRangeException">T exceeds the context, or an id is outside the vocabulary.</exception>
+    /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
+    public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, Config.ContextLength);
+        int c = Config.Hidden, v = Config.VocabSize, rows = batch * tokens;
+        if (ids.Length != rows || logits.Length != (long)rows * v)
+        {
+            throw new ShapeMismatchException(Path, new Shape(batch, tokens, v), new Shape(ids.Length, logits.Length),
+                $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
+        }
+        _buffers.EnsureCapacity(rows, tokens, tokens);
+        Span<float> x = _buffers.Residual.AsSpan(0, rows * c), norm = _buffers.Norm.AsSpan(0, rows * c);
+        Run(ids, batch, tokens, null, x);
+        FinalNorm.Forward(x, norm, c);
+        Head.Forward(norm, logits, c);
+    }
+
+    /// <summary>
+    /// Runs new tokens of one sequence against <paramref name="cache"/>: they take positions cache.Length onward, their
+    /// rotated keys and values are appended, and the logits of the last new token are written. Feeding a prompt at once and
+    /// then one token at a time gives the logits <see cref="Forward"/> gives on the whole sequence.
+    /// </summary>
+    /// <param name="ids">The new tokens (at least one).</param>
+    /// <param name="cache">The sequence's cache (from <see cref="CreateCache"/>); advanced by ids.Length.</param>
+    /// <param name="logits">V destination: the logits of the next token after the last id.</param>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> is empty.</exception>
+    /// <exception cref="ShapeMismatchException"><paramref name="cache"/> was made for another shape, or <paramref name="logits"/> is not V long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The tokens do not fit the cache, or an id is outside the vocabulary.</exception>
+    public void ForwardCached(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        int c = Config.Hidden, t = ids.Length, start = cache.Length;
+        if (t == 0)
+        {
+            throw new ArgumentException("At least one new token is needed.", nameof(ids));
+        }
+        if (_blocks.Length > 0)
+        {
+            _blocks[0].Attention.CheckCache(cache, _blocks.Length, Path);
+        }
+        if (start + t > Math.Min(cache.Capacity, Config.ContextLength))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ids), $"{t} new tokens after {start} cached positions exceed the cache's capacity of {cache.Capacity} or the context of {Config.ContextLength} positions.");
+        }
+        if (logits.Length != Config.VocabSize)
+        {
+            throw new ShapeMismatchException(Path, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
+        }
+        _buffers.EnsureCapacity(t, t, start + t);
+        Span<float> x = _buffers.Residual.AsSpan(0, t * c);
+        Run(ids, 1, t, cache, x);
+        cache.Advance(t);
+        // Only the next token's logits are wanted: normalize and project the last row alone.
+        Span<float> last = _buffers.Norm.AsSpan(0, c);
+        FinalNorm.Forward(x.Slice((t - 1) * c, c), last, c);
+        Head.Forward(last, logits, c);
+    }
+
+    /// <summary>Embeds the ids and runs every layer over the residual rows, positions starting at the cache's length (0 without one).</summary>
+    private void Run(ReadOnlySpan<int> ids, int batch, int tokens, KvCache? cache, Span<float> x)
+    {
+        TokenEmbedding.Forward(ids, x);
+        int half = Config.ResolvedHeadDim / 2;
+        Rope.Fill(cache?.Length ?? 0, tokens, _buffers.Cos.AsSpan(0, tokens * half), _buffers.Sin.AsSpan(0, tokens * half));
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            _blocks[l].Forward(x, batch, tokens, cache, l, Rope, _buffers);
+        }
+    }
+}

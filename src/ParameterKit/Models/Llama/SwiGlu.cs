@@ -1,0 +1,15 @@
+namespace ParameterKit.Models.Llama;
+
+/// <summary>The gate of Llama's MLP: <c>y = SiLU(g) ⊙ u</c>, with SiLU(g) = g·σ(g) = g / (1 + e^−g), as PyTorch's <c>F.silu</c>.</summary>
+internal static class SwiGlu
+{
+    /// <summary>destination[i] = SiLU(gate[i]) · up[i]; <paramref name="destination"/> may be <paramref name="gate"/>.</summary>
+    public static void Forward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> destination)
+    {
+        for (int i = 0; i < gate.Length; i++)
+        {
+            float g = gate[i];
+            destination[i] = g / (1f + MathF.Exp(-g)) * up[i];
+        }
+    }
+}
