@@ -40,6 +40,16 @@ public sealed class ConfigParserTests
     }
 
     [Fact]
+    public void Llama_family_configs_go_through_the_library_reader()
+    {
+        // mlp_bias adds gate/up/down biases (16 + 16 + 8), which the library's model declares; a Qwen2 config adds q/k/v biases.
+        const string Base = "\"vocab_size\": 10, \"hidden_size\": 8, \"intermediate_size\": 16, \"num_hidden_layers\": 1, \"num_attention_heads\": 2";
+        long plain = Parse("{" + Base + "}").Declare().Count().Total;
+        Assert.Equal(40, Parse("{" + Base + """, "mlp_bias": true}""").Declare().Count().Total - plain);
+        Assert.Equal(24, Parse("{" + Base + """, "model_type": "qwen2"}""").Declare().Count().Total - plain);
+    }
+
+    [Fact]
     public void Layout_is_inferred_without_model_type()
     {
         Assert.Equal("gpt2", Parse("""{"vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2}""").Family);
@@ -52,7 +62,8 @@ public sealed class ConfigParserTests
     [InlineData("""{"model_type": "gpt2", "vocab_size": "10", "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2}""", "'vocab_size' must be an integer, not \"10\"")]
     [InlineData("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 3}""", "'n_embd' 8 is not a multiple of 'n_head' 3")]
     [InlineData("""{"model_type": "gpt2", "vocab_size": 10, "n_positions": 4, "n_embd": 8, "n_layer": 1, "n_head": 2, "n_inner": 64}""", "'n_inner' 64 is not 4 x n_embd")]
-    [InlineData("""{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "mlp_bias": true}""", "'mlp_bias' true")]
+    [InlineData("""{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "hidden_act": "gelu"}""", "hidden_act 'gelu' is not supported")]
+    [InlineData("""{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "rope_scaling": {"rope_type": "dynamic", "factor": 2.0}}""", "type 'dynamic' is not supported")]
     [InlineData("""{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 3}""", "not a positive multiple of 'num_key_value_heads' 3")]
     [InlineData("""{"model_type": "t5"}""", "model_type 't5' is not supported")]
     [InlineData("""[1, 2]""", "must be a JSON object")]

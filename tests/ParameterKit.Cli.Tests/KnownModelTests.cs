@@ -8,6 +8,13 @@ public sealed class KnownModelTests
     [InlineData("gpt3-175b", "174,604,259,328")]
     [InlineData("llama-2-7b", "6,738,415,616")]
     [InlineData("LLAMA-2-70B", "68,976,648,192")]
+    [InlineData("smollm2-135m", "134,515,008")]
+    [InlineData("qwen2.5-0.5b", "494,032,768")]
+    [InlineData("tinyllama-1.1b", "1,100,048,384")]
+    [InlineData("llama-3.2-1b", "1,235,814,400")]
+    [InlineData("mistral-7b-v0.1", "7,241,732,096")]
+    [InlineData("llama-3-8b", "8,030,261,248")]
+    [InlineData("llama-3-70b", "70,553,706,496")]
     public void Count_of_a_known_name(string name, string total)
     {
         CliResult result = CliRunner.Run("count", "--config", name);
@@ -46,6 +53,14 @@ public sealed class KnownModelTests
         var config = CliRunner.Run("count", "--json", "--config", "llama-2-70b").Json().GetProperty("config");
         Assert.Equal(8, config.GetProperty("num_key_value_heads").GetInt32());
         Assert.False(config.GetProperty("tie_word_embeddings").GetBoolean());
+    }
+
+    [Fact]
+    public void Count_json_of_qwen2_names_its_model_type_and_tied_head()
+    {
+        var json = CliRunner.Run("count", "--json", "--config", "qwen2.5-0.5b").Json();
+        Assert.Equal("qwen2", json.GetProperty("config").GetProperty("model_type").GetString());
+        Assert.Equal("model.embed_tokens.weight", json.GetProperty("tied")[0].GetProperty("target").GetString());
     }
 
     [Fact]

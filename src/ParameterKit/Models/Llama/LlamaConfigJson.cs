@@ -30,6 +30,8 @@ public static class LlamaConfigJson
         "initializer_range", "use_cache", "attn_implementation", "attention_dropout",
         // pretraining_tp > 1 makes transformers split each projection into slices and add them up: the same product.
         "pretraining_tp",
+        // SmolLM2's configs carry this marker from nanotron, which transformers stores and never reads.
+        "is_llama_config",
     };
 
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
@@ -119,6 +121,14 @@ public static class LlamaConfigJson
         if (!(epsilon > 0 && epsilon < 1))
         {
             throw new ModelConfigException(source, "rms_norm_eps", $"'rms_norm_eps' {epsilon} must lie in (0, 1)");
+        }
+        if (f.OptionalBool("rope_interleaved") == true)
+        {
+            throw new ModelConfigException(source, "rope_interleaved", "'rope_interleaved' true is not supported: transformers' Llama rotates channel i with i + head_dim/2 (rotate_half), not adjacent pairs");
+        }
+        if (f.OptionalBool("use_mrope") == true)
+        {
+            throw new ModelConfigException(source, "use_mrope", "'use_mrope' true (multimodal rotary positions) is not supported");
         }
         if (f.OptionalString("hidden_act") is string act && act != "silu")
         {
@@ -271,5 +281,5 @@ public static class LlamaConfigJson
     private static bool IsRead(string key) => key is "model_type" or "vocab_size" or "hidden_size" or "intermediate_size" or "num_hidden_layers"
         or "num_attention_heads" or "num_key_value_heads" or "head_dim" or "rms_norm_eps" or "hidden_act" or "attention_bias" or "mlp_bias"
         or "tie_word_embeddings" or "max_position_embeddings" or "rope_theta" or "rope_scaling" or "rope_parameters"
-        or "sliding_window" or "use_sliding_window" or "max_window_layers" or "layer_types";
+        or "sliding_window" or "use_sliding_window" or "max_window_layers" or "layer_types" or "rope_interleaved" or "use_mrope";
 }
