@@ -108,7 +108,7 @@ internal static class ConfigParser
         [("model_type", c.ModelType), ("vocab_size", Text(c.VocabSize)), ("hidden_size", Text(c.Hidden)), ("intermediate_size", Text(c.Intermediate)),
          ("num_hidden_layers", Text(c.Layers)), ("num_attention_heads", Text(c.Heads)), ("num_key_value_heads", Text(c.KeyValueHeads)),
          ("head_dim", Text(c.ResolvedHeadDim)), ("tie_word_embeddings", c.TieEmbeddings ? "true" : "false"),
-         ("attention_bias", c.AttentionBias ? "true" : "false"), ("max_position_embeddings", Text(c.ContextLength))],
+         ("attention_bias", c.AttentionBias ? "true" : "false"), ("mlp_bias", c.MlpBias ? "true" : "false")],
         c.Declare);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
