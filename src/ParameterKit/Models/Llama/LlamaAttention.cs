@@ -62,19 +62,18 @@ public sealed class LlamaAttention : Module
     /// 0..T−1); with one (B = 1) the new tokens take positions cache.Length onward, their keys and values are appended to
     /// layer <paramref name="layer"/> of the cache, and they attend to everything cached.
     /// </summary>
-    internal void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, KvCache? cache, int layer, RotaryEmbedding rope, LlamaBuffers buffers)
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, KvCache? cache, int layer,
+        RotaryEmbedding rope, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, LlamaActivations saved)
     {
         int c = Output.OutChannels, rows = batch * tokens, qw = Heads * HeadDim, kvw = KeyValueHeads * HeadDim;
         int start = cache?.Length ?? 0, keys = start + tokens, group = Heads / KeyValueHeads;
-        Span<float> q = buffers.Query.AsSpan(0, rows * qw), k = buffers.Key.AsSpan(0, rows * kvw), v = buffers.Value.AsSpan(0, rows * kvw);
-        Span<float> attended = buffers.Attended.AsSpan(0, rows * qw);
+        Span<float> q = saved.Query.AsSpan(0, rows * qw), k = saved.Key.AsSpan(0, rows * kvw), v = saved.Value.AsSpan(0, rows * kvw);
+        Span<float> attended = saved.Attended.AsSpan(0, rows * qw);
         Query.Forward(input, q, c);
         Key.Forward(input, k, c);
         Value.Forward(input, v, c);
-        ReadOnlySpan<float> cos = buffers.Cos.AsSpan(0, tokens * HeadDim / 2), sin = buffers.Sin.AsSpan(0, tokens * HeadDim / 2);
         rope.Apply(q, rows, Heads, cos, sin, tokens);
         rope.Apply(k, rows, KeyValueHeads, cos, sin, tokens);
-        Span<float> scores = buffers.Scores.AsSpan(0, tokens * keys);
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> sequenceKeys = k.Slice(b * tokens * kvw, tokens * kvw), sequenceValues = v.Slice(b * tokens * kvw, tokens * kvw);
@@ -90,12 +89,59 @@ public sealed class LlamaAttention : Module
             Span<float> sequenceOutput = attended.Slice(b * tokens * qw, tokens * qw);
             for (int h = 0; h < Heads; h++)
             {
+                // Training keeps every head's probabilities for the backward pass; inference reuses one head's room.
+                Span<float> probabilities = saved.Training
+                    ? saved.Probabilities.AsSpan((b * Heads + h) * tokens * keys, tokens * keys)
+                    : saved.Probabilities.AsSpan(0, tokens * keys);
                 int g = h / group;
                 CausalAttentionKernel.Forward(sequenceQueries[(h * HeadDim)..], qw, sequenceKeys[(g * HeadDim)..], kvw, sequenceValues[(g * HeadDim)..], kvw,
-                    sequenceOutput[(h * HeadDim)..], qw, tokens, start, 1, HeadDim, scores);
+                    sequenceOutput[(h * HeadDim)..], qw, tokens, start, 1, HeadDim, probabilities);
             }
         }
         Output.Forward(attended, output, qw, accumulate: true);
+    }
+
+    /// <summary>
+    /// Back-propagates a training <see cref="Forward"/> (no cache): accumulates the projections' gradients and writes
+    /// dLoss/dInput. A key/value head's gradient is the sum over the query heads of its group, and the rotation's gradient
+    /// is the inverse rotation.
+    /// </summary>
+    internal void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batch, int tokens,
+        RotaryEmbedding rope, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, LlamaActivations saved, LlamaGradients scratch)
+    {
+        int c = Output.OutChannels, rows = batch * tokens, qw = Heads * HeadDim, kvw = KeyValueHeads * HeadDim, group = Heads / KeyValueHeads, hd = HeadDim;
+        Span<float> dAttended = scratch.Attended.AsSpan(0, rows * qw), dq = scratch.Query.AsSpan(0, rows * qw);
+        Span<float> dk = scratch.Key.AsSpan(0, rows * kvw), dv = scratch.Value.AsSpan(0, rows * kvw), term = scratch.Term.AsSpan(0, rows * c);
+        Span<float> headQuery = scratch.HeadQuery.AsSpan(0, tokens * hd), headKey = scratch.HeadKey.AsSpan(0, tokens * hd), headValue = scratch.HeadValue.AsSpan(0, tokens * hd);
+        Output.Backward(saved.Attended.AsSpan(0, rows * qw), outputGradient, dAttended, qw);
+        dk.Clear();
+        dv.Clear();
+        ReadOnlySpan<float> q = saved.Query.AsSpan(0, rows * qw), k = saved.Key.AsSpan(0, rows * kvw), v = saved.Value.AsSpan(0, rows * kvw);
+        for (int b = 0; b < batch; b++)
+        {
+            int qBase = b * tokens * qw, kvBase = b * tokens * kvw;
+            for (int h = 0; h < Heads; h++)
+            {
+                int g = h / group;
+                CausalAttentionKernel.Backward(q[(qBase + h * hd)..], qw, k[(kvBase + g * hd)..], kvw, v[(kvBase + g * hd)..], kvw,
+                    saved.Probabilities.AsSpan((b * Heads + h) * tokens * tokens, tokens * tokens), dAttended[(qBase + h * hd)..], qw,
+                    headQuery, headKey, headValue, hd, tokens, 1, hd, scratch.Scores);
+                for (int t = 0; t < tokens; t++)
+                {
+                    headQuery.Slice(t * hd, hd).CopyTo(dq.Slice(qBase + t * qw + h * hd, hd));
+                    Span<float> keyRow = dk.Slice(kvBase + t * kvw + g * hd, hd), valueRow = dv.Slice(kvBase + t * kvw + g * hd, hd);
+                    System.Numerics.Tensors.TensorPrimitives.Add(keyRow, headKey.Slice(t * hd, hd), keyRow);
+                    System.Numerics.Tensors.TensorPrimitives.Add(valueRow, headValue.Slice(t * hd, hd), valueRow);
+                }
+            }
+        }
+        rope.Apply(dq, rows, Heads, cos, sin, tokens, inverse: true);
+        rope.Apply(dk, rows, KeyValueHeads, cos, sin, tokens, inverse: true);
+        Query.Backward(input, dq, inputGradient, c);
+        Key.Backward(input, dk, term, c);
+        System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, term, inputGradient);
+        Value.Backward(input, dv, term, c);
+        System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, term, inputGradient);
     }
 
     internal void CheckCache(KvCache cache, int layers, string path)

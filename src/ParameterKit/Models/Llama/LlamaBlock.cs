@@ -35,14 +35,46 @@ public sealed class LlamaBlock : Module
     /// <summary><c>mlp</c>.</summary>
     public LlamaMlp Mlp { get; }
 
-    /// <summary>Runs the layer on the residual rows <paramref name="x"/> (B·T x C) in place.</summary>
-    internal void Forward(Span<float> x, int batch, int tokens, KvCache? cache, int layer, RotaryEmbedding rope, LlamaBuffers buffers)
+    /// <summary>
+    /// Runs the layer from <paramref name="input"/> to <paramref name="output"/> (B·T x C each). Training passes three
+    /// distinct buffers (the input, <c>saved.Middle</c> and the output) so the backward pass finds each residual stream;
+    /// inference passes one buffer three times and updates it in place.
+    /// </summary>
+    internal void Forward(Span<float> input, Span<float> middle, Span<float> output, int batch, int tokens, KvCache? cache, int layer,
+        RotaryEmbedding rope, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, LlamaActivations saved)
     {
         int c = InputNorm.Channels, rows = batch * tokens;
-        Span<float> norm = buffers.Norm.AsSpan(0, rows * c);
-        InputNorm.Forward(x, norm, c);
-        Attention.Forward(norm, x, batch, tokens, cache, layer, rope, buffers);
-        PostAttentionNorm.Forward(x, norm, c);
-        Mlp.Forward(norm, x, rows, buffers);
+        Span<float> norm1 = saved.Norm1.AsSpan(0, rows * c), norm2 = saved.Norm2.AsSpan(0, rows * c);
+        InputNorm.Forward(input, norm1, c);
+        if (!input.Overlaps(middle))
+        {
+            input.CopyTo(middle);
+        }
+        Attention.Forward(norm1, middle, batch, tokens, cache, layer, rope, cos, sin, saved);
+        PostAttentionNorm.Forward(middle, norm2, c);
+        if (!middle.Overlaps(output))
+        {
+            middle.CopyTo(output);
+        }
+        Mlp.Forward(norm2, output, rows, saved);
+    }
+
+    /// <summary>
+    /// Back-propagates a training <see cref="Forward"/>: each residual connection passes the gradient straight through and
+    /// adds its branch's, so dM = dY + normᵀ₂(mlpᵀ(dY)) and dX = dM + normᵀ₁(attnᵀ(dM)). Parameter gradients accumulate;
+    /// <paramref name="inputGradient"/> may be the same memory as <paramref name="outputGradient"/>.
+    /// </summary>
+    internal void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batch, int tokens,
+        RotaryEmbedding rope, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, LlamaActivations saved, LlamaGradients scratch)
+    {
+        int c = InputNorm.Channels, rows = batch * tokens, n = rows * c;
+        Span<float> dMiddle = scratch.Middle.AsSpan(0, n), dNorm = scratch.Norm.AsSpan(0, n), term = scratch.Term.AsSpan(0, n);
+        outputGradient.CopyTo(dMiddle);
+        Mlp.Backward(saved.Norm2.AsSpan(0, n), outputGradient, dNorm, rows, saved, scratch);
+        PostAttentionNorm.Backward(saved.Middle.AsSpan(0, n), dNorm, term, c);
+        System.Numerics.Tensors.TensorPrimitives.Add(dMiddle, term, dMiddle);
+        Attention.Backward(saved.Norm1.AsSpan(0, n), dMiddle, dNorm, batch, tokens, rope, cos, sin, saved, scratch);
+        InputNorm.Backward(input, dNorm, inputGradient, c);
+        System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, dMiddle, inputGradient);
     }
 }

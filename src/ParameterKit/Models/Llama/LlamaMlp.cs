@@ -30,14 +30,26 @@ public sealed class LlamaMlp : Module
     /// <summary><c>down_proj</c>: I → C.</summary>
     public Linear Down { get; }
 
-    /// <summary>Adds the MLP of <paramref name="rows"/> rows of <paramref name="input"/> to <paramref name="output"/>.</summary>
-    internal void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, LlamaBuffers buffers)
+    /// <summary>Adds the MLP of <paramref name="rows"/> rows of <paramref name="input"/> to <paramref name="output"/>, keeping gate, up and their product in <paramref name="saved"/>.</summary>
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, LlamaActivations saved)
     {
         int c = Gate.InChannels, wide = rows * Gate.OutChannels;
-        Span<float> gate = buffers.Gate.AsSpan(0, wide), up = buffers.Up.AsSpan(0, wide);
+        Span<float> gate = saved.Gate.AsSpan(0, wide), up = saved.Up.AsSpan(0, wide), hidden = saved.Hidden.AsSpan(0, wide);
         Gate.Forward(input, gate, c);
         Up.Forward(input, up, c);
-        SwiGlu.Forward(gate, up, gate);
-        Down.Forward(gate, output, Gate.OutChannels, accumulate: true);
+        SwiGlu.Forward(gate, up, hidden);
+        Down.Forward(hidden, output, Gate.OutChannels, accumulate: true);
+    }
+
+    /// <summary>Back-propagates a training <see cref="Forward"/>: accumulates the three projections' gradients and writes dLoss/dInput.</summary>
+    internal void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, LlamaActivations saved, LlamaGradients scratch)
+    {
+        int c = Gate.InChannels, i = Gate.OutChannels, wide = rows * i;
+        Span<float> dGate = scratch.Gate.AsSpan(0, wide), dUp = scratch.Up.AsSpan(0, wide), term = scratch.Term.AsSpan(0, rows * c);
+        Down.Backward(saved.Hidden.AsSpan(0, wide), outputGradient, dGate, i);
+        SwiGlu.Backward(saved.Gate.AsSpan(0, wide), saved.Up.AsSpan(0, wide), dGate, dGate, dUp);
+        Gate.Backward(input, dGate, inputGradient, c);
+        Up.Backward(input, dUp, term, c);
+        System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, term, inputGradient);
     }
 }

@@ -16,6 +16,9 @@ namespace ParameterKit.Models.Llama;
 /// <para>Forward, for ids of B sequences of T tokens: <c>x₀ = embed_tokens[ids]</c>, <c>x_{l+1} = layer_l(x_l)</c> with
 /// rotary positions 0..T−1, <c>logits = norm(x_L)·lm_headᵀ</c> (B·T x V). There are no learned positions: a position
 /// enters only as the rotation of queries and keys.</para>
+/// <para>Two paths share the weights: <see cref="Forward"/> / <see cref="Backward"/> keep every layer's activations for
+/// training (fine-tuning through the <c>Trainer</c> with <see cref="LlamaLanguageModelTask"/>), and
+/// <see cref="ForwardCached"/> runs new tokens of one sequence against a <see cref="KvCache"/> for generation.</para>
 /// <para>This is the one declaration of the architecture: <see cref="LlamaConfig.Declare"/> builds it for counting, and
 /// <see cref="Load"/> fills it from a Hub folder, so counts and loads cannot drift apart.</para>
 /// </remarks>
@@ -30,7 +33,19 @@ namespace ParameterKit.Models.Llama;
 public sealed class LlamaModel : Module, ICausalLanguageModel
 {
     private readonly LlamaBlock[] _blocks;
-    private readonly LlamaBuffers _buffers;
+    private readonly LlamaActivations _inference;
+    private readonly LlamaGradients _gradients;
+    private LlamaActivations[] _saved = [];
+    private float[][] _residuals = [];
+    private float[] _inferenceResidual = [];
+    private float[] _finalNorm = [];
+    private float[] _finalGradient = [];
+    private float[] _gradient = [];
+    private float[] _cos = [];
+    private float[] _sin = [];
+    private int[] _ids = [];
+    private int _batch;
+    private int _tokens;
     private RotaryEmbedding? _rope;
 
     /// <summary>Declares the model at <paramref name="scope"/> (the store's root for Hugging Face names).</summary>
@@ -64,7 +79,8 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
             ? new Linear(Scope.Scope("lm_head"), TokenEmbedding.Table)
             : new Linear(Scope.Scope("lm_head"), config.Hidden, config.VocabSize, bias: false);
         // Buffers and rotary frequencies are sized lazily: declaring Llama-3 70B for a count allocates no activations.
-        _buffers = new LlamaBuffers(config);
+        _inference = new LlamaActivations(config, training: false);
+        _gradients = new LlamaGradients(config);
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -149,8 +165,8 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     }
 
     /// <summary>
-    /// Computes the logits of every position of B sequences of T tokens, each sequence at positions 0..T−1.
-    /// Buffers grow to the largest B·T seen and are reused.
+    /// Computes the logits of every position of B sequences of T tokens, each sequence at positions 0..T−1, keeping the
+    /// activations for <see cref="Backward"/>. Buffers grow to the largest B·T seen and are reused.
     /// </summary>
     /// <param name="ids">B x T token ids, row-major.</param>
     /// <param name="batch">B.</param>
@@ -169,11 +185,48 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
             throw new ShapeMismatchException(Path, new Shape(batch, tokens, v), new Shape(ids.Length, logits.Length),
                 $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
         }
-        _buffers.EnsureCapacity(rows, tokens, tokens);
-        Span<float> x = _buffers.Residual.AsSpan(0, rows * c), norm = _buffers.Norm.AsSpan(0, rows * c);
-        Run(ids, batch, tokens, null, x);
-        FinalNorm.Forward(x, norm, c);
-        Head.Forward(norm, logits, c);
+        EnsureTraining(batch, tokens);
+        int n = rows * c;
+        ids.CopyTo(_ids);
+        FillRotation(0, tokens);
+        TokenEmbedding.Forward(ids, _residuals[0].AsSpan(0, n));
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            _blocks[l].Forward(_residuals[l].AsSpan(0, n), _saved[l].Middle.AsSpan(0, n), _residuals[l + 1].AsSpan(0, n), batch, tokens, null, l,
+                Rope, _cos, _sin, _saved[l]);
+        }
+        FinalNorm.Forward(_residuals[^1].AsSpan(0, n), _finalNorm.AsSpan(0, n), c);
+        Head.Forward(_finalNorm.AsSpan(0, n), logits, c);
+    }
+
+    /// <summary>
+    /// Back-propagates the last <see cref="Forward"/>: adds the gradients of every trainable parameter (a tied
+    /// <c>model.embed_tokens.weight</c> receives both the head's and the lookup's share).
+    /// </summary>
+    /// <param name="logitsGradient">dLoss/dLogits, B·T x V.</param>
+    /// <exception cref="InvalidOperationException">No forward pass ran before.</exception>
+    /// <exception cref="ShapeMismatchException">The gradient does not match the last forward's logits.</exception>
+    public void Backward(ReadOnlySpan<float> logitsGradient)
+    {
+        if (_batch == 0)
+        {
+            throw new InvalidOperationException("Backward needs the activations of a Forward call on the same model first.");
+        }
+        int c = Config.Hidden, rows = _batch * _tokens, n = rows * c;
+        if (logitsGradient.Length != (long)rows * Config.VocabSize)
+        {
+            throw new ShapeMismatchException(Path, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
+        }
+        _gradients.EnsureCapacity(rows, _tokens);
+        Span<float> gradient = _gradient.AsSpan(0, n);
+        Head.Backward(_finalNorm.AsSpan(0, n), logitsGradient, _finalGradient.AsSpan(0, n), c);
+        FinalNorm.Backward(_residuals[^1].AsSpan(0, n), _finalGradient.AsSpan(0, n), gradient, c);
+        FillRotation(0, _tokens);
+        for (int l = _blocks.Length - 1; l >= 0; l--)
+        {
+            _blocks[l].Backward(_residuals[l].AsSpan(0, n), gradient, gradient, _batch, _tokens, Rope, _cos, _sin, _saved[l], _gradients);
+        }
+        TokenEmbedding.Backward(_ids.AsSpan(0, rows), gradient);
     }
 
     /// <summary>
@@ -207,25 +260,70 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
         {
             throw new ShapeMismatchException(Path, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
         }
-        _buffers.EnsureCapacity(t, t, start + t);
-        Span<float> x = _buffers.Residual.AsSpan(0, t * c);
-        Run(ids, 1, t, cache, x);
+        _inference.EnsureCapacity(t, t, start + t);
+        if (_inferenceResidual.Length < t * c)
+        {
+            _inferenceResidual = new float[t * c];
+        }
+        Span<float> x = _inferenceResidual.AsSpan(0, t * c);
+        TokenEmbedding.Forward(ids, x);
+        FillRotation(start, t);
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            _blocks[l].Forward(x, x, x, 1, t, cache, l, Rope, _cos, _sin, _inference);
+        }
         cache.Advance(t);
         // Only the next token's logits are wanted: normalize and project the last row alone.
-        Span<float> last = _buffers.Norm.AsSpan(0, c);
+        Span<float> last = _inference.Norm1.AsSpan(0, c);
         FinalNorm.Forward(x.Slice((t - 1) * c, c), last, c);
         Head.Forward(last, logits, c);
     }
 
-    /// <summary>Embeds the ids and runs every layer over the residual rows, positions starting at the cache's length (0 without one).</summary>
-    private void Run(ReadOnlySpan<int> ids, int batch, int tokens, KvCache? cache, Span<float> x)
+    /// <summary>Fills the rotation tables for positions start..start+T−1 (the tables are exactly T rows long).</summary>
+    private void FillRotation(int start, int tokens)
     {
-        TokenEmbedding.Forward(ids, x);
         int half = Config.ResolvedHeadDim / 2;
-        Rope.Fill(cache?.Length ?? 0, tokens, _buffers.Cos.AsSpan(0, tokens * half), _buffers.Sin.AsSpan(0, tokens * half));
-        for (int l = 0; l < _blocks.Length; l++)
+        if (_cos.Length != tokens * half)
         {
-            _blocks[l].Forward(x, batch, tokens, cache, l, Rope, _buffers);
+            _cos = new float[tokens * half];
+            _sin = new float[tokens * half];
         }
+        Rope.Fill(start, tokens, _cos, _sin);
+    }
+
+    /// <summary>
+    /// Sizes the training buffers for B x T: one activation set per layer and the residual streams between layers. They
+    /// grow to the largest B·T seen; a smaller or shorter batch reuses their fronts.
+    /// </summary>
+    private void EnsureTraining(int batch, int tokens)
+    {
+        int c = Config.Hidden, rows = batch * tokens;
+        if (_saved.Length != _blocks.Length)
+        {
+            _saved = new LlamaActivations[_blocks.Length];
+            for (int l = 0; l < _saved.Length; l++)
+            {
+                _saved[l] = new LlamaActivations(Config, training: true);
+            }
+            _residuals = new float[_blocks.Length + 1][];
+            Array.Fill(_residuals, []);
+        }
+        foreach (LlamaActivations saved in _saved)
+        {
+            saved.EnsureCapacity(rows, tokens, tokens);
+        }
+        if (_ids.Length < rows)
+        {
+            _ids = new int[rows];
+            for (int i = 0; i < _residuals.Length; i++)
+            {
+                _residuals[i] = new float[rows * c];
+            }
+            _finalNorm = new float[rows * c];
+            _finalGradient = new float[rows * c];
+            _gradient = new float[rows * c];
+        }
+        _batch = batch;
+        _tokens = tokens;
     }
 }

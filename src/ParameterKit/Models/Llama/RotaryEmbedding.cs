@@ -91,9 +91,12 @@ internal sealed class RotaryEmbedding
     /// <summary>
     /// Rotates every head of <paramref name="rows"/> rows in place. Row r holds the heads side by side (width
     /// heads · hd) and takes the angles of table row <c>r mod tableRows</c>, so B sequences of T tokens share one T-row table.
+    /// With <paramref name="inverse"/> it rotates by the negative angles: the rotation is orthogonal, so that is its
+    /// transpose, which carries a gradient back through it.
     /// </summary>
-    public void Apply(Span<float> x, int rows, int heads, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int tableRows)
+    public void Apply(Span<float> x, int rows, int heads, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int tableRows, bool inverse = false)
     {
+        float direction = inverse ? -1f : 1f;
         int hd = HeadDim, half = hd / 2, width = heads * hd;
         for (int r = 0; r < rows; r++)
         {
@@ -104,9 +107,9 @@ internal sealed class RotaryEmbedding
                 Span<float> first = row.Slice(h * hd, half), second = row.Slice(h * hd + half, half);
                 for (int i = 0; i < half; i++)
                 {
-                    float a = first[i], b = second[i];
-                    first[i] = a * c[i] - b * s[i];
-                    second[i] = b * c[i] + a * s[i];
+                    float a = first[i], b = second[i], sine = direction * s[i];
+                    first[i] = a * c[i] - b * sine;
+                    second[i] = b * c[i] + a * sine;
                 }
             }
         }

@@ -12,4 +12,18 @@ internal static class SwiGlu
             destination[i] = g / (1f + MathF.Exp(-g)) * up[i];
         }
     }
+
+    /// <summary>
+    /// With y = SiLU(g)·u: dg = dy·u·SiLU'(g), SiLU'(g) = σ(g)·(1 + g·(1 − σ(g))), and du = dy·SiLU(g).
+    /// <paramref name="gateGradient"/> may be <paramref name="outputGradient"/>.
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> outputGradient, Span<float> gateGradient, Span<float> upGradient)
+    {
+        for (int i = 0; i < gate.Length; i++)
+        {
+            float g = gate[i], dy = outputGradient[i], sigmoid = 1f / (1f + MathF.Exp(-g));
+            upGradient[i] = dy * g * sigmoid;
+            gateGradient[i] = dy * up[i] * sigmoid * (1f + g * (1f - sigmoid));
+        }
+    }
 }
