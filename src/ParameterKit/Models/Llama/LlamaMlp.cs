@@ -1,3 +1,4 @@
+using ParameterKit.Kernels;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 
@@ -35,9 +36,19 @@ public sealed class LlamaMlp : Module
     {
         int c = Gate.InChannels, wide = rows * Gate.OutChannels;
         Span<float> gate = saved.Gate.AsSpan(0, wide), up = saved.Up.AsSpan(0, wide), hidden = saved.Hidden.AsSpan(0, wide);
-        Gate.Forward(input, gate, c);
         Up.Forward(input, up, c);
-        SwiGlu.Forward(gate, up, hidden);
+        if (saved.Training)
+        {
+            // The backward pass needs the gate before SiLU, so it is kept and the product written beside it.
+            Gate.Forward(input, gate, c);
+            SwiGlu.Forward(gate, up, hidden);
+        }
+        else
+        {
+            // Inference fuses SiLU into the gate's GEMM epilogue and multiplies in place (hidden is the gate's memory).
+            Gate.Forward(input, gate, c, accumulate: false, GemmActivation.Silu);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gate, up, hidden);
+        }
         Down.Forward(hidden, output, Gate.OutChannels, accumulate: true);
     }
 
