@@ -111,7 +111,7 @@ public sealed class TextGeneratorTests
         Assert.Equal(GenerationFinishReason.StopString, generator.FinishReason);
         Assert.Equal(3, generator.GeneratedTokens);
         // " two" ends with "o", which could start the stop string: it was held back, not streamed and then retracted.
-        Assert.Equal([" one", " tw"], pieces);
+        Assert.Equal(new[] { " one", " tw" }, pieces);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class TextGeneratorTests
                 await cancel.CancelAsync();
             }
         });
-        Assert.Equal([" one"], pieces);
+        Assert.Equal(new[] { " one" }, pieces);
     }
 
     private static async Task<List<string>> StreamAsync(TextGenerator generator, string prompt, GenerationOptions options)
