@@ -95,6 +95,24 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         Assert.Contains("give one", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AReplyThatDecodesToAnEscapeSequenceIsShownEscaped()
+    {
+        // A model's tokens can decode to anything: the chat must not hand the terminal a control sequence.
+        var console = new Spectre.Console.Testing.TestConsole();
+        var loop = new ChatLoop(fixture.Outcome.Model, new HostileReplies(), new ConversationMood(), console);
+        await loop.RunAsync(new StringReader("hello\n"), interactive: false);
+        Assert.Contains("bot> \\x1b[2Jhi\\u202e", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', console.Output);
+        Assert.DoesNotContain('\u202e', console.Output);
+    }
+
+    private sealed class HostileReplies : IReplyGenerator
+    {
+        public Task<string> ReplyAsync(string message, Prediction prediction, ConversationMood mood, CancellationToken cancellationToken = default) =>
+            Task.FromResult("\u001b[2Jhi\u202e");
+    }
+
     private static Prediction Classify(string text) => FakePredictions.Frustrated;
 
     /// <summary>A random GPT-2 folder: the full byte-level vocabulary (any text encodes), 16 channels, one layer, 512 positions.</summary>
