@@ -54,8 +54,10 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         // Streaming through the middleware: pieces, then the finish reason and usage; the same text as a whole response.
         using var chat = new SentimentAwareChatClient(LocalModel.Client(TinyFolder.Value), Classify, new ConversationMood());
         ChatMessage[] question = [new(ChatRole.User, "where is my order?")];
+        // A classified turn: the middleware leaves the mood alone, so both requests render the same prompt.
+        var classified = new ChatOptions { AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = FakePredictions.Frustrated } };
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in chat.GetStreamingResponseAsync(question))
+        await foreach (var update in chat.GetStreamingResponseAsync(question, classified))
         {
             updates.Add(update);
         }
@@ -63,12 +65,12 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         Assert.NotNull(updates[^1].FinishReason);
         var usage = Assert.IsType<UsageContent>(Assert.Single(updates[^1].Contents)).Details;
         Assert.InRange(usage.OutputTokenCount!.Value, 1, LocalModel.ReplyOptions.MaxNewTokens);
-        var whole = await chat.GetResponseAsync(question);
+        var whole = await chat.GetResponseAsync(question, classified);
         Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
     }
 
     [Theory]
-    [InlineData("/nonexistent/checkpoint", ExitCodes.Failure, "NotFound")]
+    [InlineData("/nonexistent/checkpoint", ExitCodes.Failure, "No config.json")]
     [InlineData("LLAMA", ExitCodes.Rejected, "model_type 'llama'")]
     public async Task ABadLocalModelFolderIsOneLineBeforeAnythingElseRuns(string folder, int exit, string expected)
     {
@@ -79,8 +81,9 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
             File.Copy(Path.Combine(TinyFolder.Value, "model.safetensors"), Path.Combine(folder, "model.safetensors"));
             await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), """{"model_type": "llama"}""");
         }
-        var run = await SampleRunner.Run("hello\n", "chat", "--local-model", folder, "--json");
+        var run = await SampleRunner.Run("hello\n", "chat", "--local-model", folder);
         Assert.Equal(exit, run.Exit);
+        Assert.StartsWith("sentimentchat: error: --local-model: ", run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.Contains("--local-model", run.Error, StringComparison.Ordinal);
