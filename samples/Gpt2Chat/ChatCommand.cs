@@ -1,36 +1,40 @@
-using ParameterKit.Models.Gpt2;
 using System.ComponentModel;
-using Microsoft.ML.Tokenizers;
+using Microsoft.Extensions.AI;
 using ParameterKit.CommandLine;
-using ParameterKit.Transformers;
+using ParameterKit.Extensions.AI;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Gpt2Chat;
 
 /// <summary>
-/// The default command: complete one <c>--prompt</c>, or read prompts line by line from standard input and stream
-/// each completion.
+/// <c>chat</c>: a conversation with a checkpoint folder through the local <see cref="IChatClient"/>. Answers one
+/// <c>--prompt</c>, or reads the user's messages line by line from standard input and streams each reply; the
+/// conversation so far is part of every prompt.
 /// </summary>
 internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatCommand.Settings>
 {
-    private const int EndOfText = 50256;
-
-    /// <summary>The options of the chat.</summary>
+    /// <summary>The options of <c>chat</c>.</summary>
     internal sealed class Settings : SharedSettings
     {
         /// <summary>The checkpoint folder.</summary>
-        [CommandArgument(0, "<folder>")]
-        [Description("A folder holding config.json and model.safetensors, as downloaded from https://huggingface.co/openai-community/gpt2.")]
-        public string Folder { get; init; } = "";
+        [CommandOption("--model <FOLDER>")]
+        [Description("A folder holding config.json and model.safetensors, as downloaded from the Hugging Face Hub (e.g. openai-community/gpt2).")]
+        public string? Model { get; init; }
 
-        /// <summary>One prompt to complete instead of reading standard input.</summary>
+        /// <summary>A system message.</summary>
+        [CommandOption("--system <TEXT>")]
+        [Description("A system message that opens the conversation.")]
+        public string? System { get; init; }
+
+        /// <summary>One message to answer instead of reading standard input.</summary>
         [CommandOption("--prompt <TEXT>")]
-        [Description("Complete this prompt and exit, instead of reading prompts from standard input.")]
+        [Description("Answer this message and exit, instead of reading messages from standard input.")]
         public string? Prompt { get; init; }
 
         /// <summary>Tokens to generate.</summary>
         [CommandOption("--max-tokens <N>")]
-        [Description("Tokens to generate per completion.")]
+        [Description("The most tokens per reply.")]
         [DefaultValue(128)]
         public int MaxTokens { get; init; } = 128;
 
@@ -52,58 +56,81 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
         [DefaultValue(0.95f)]
         public float TopP { get; init; } = 0.95f;
 
+        /// <summary>Repetition penalty.</summary>
+        [CommandOption("--repetition-penalty <R>")]
+        [Description("Divide positive logits (multiply negative ones) of tokens already in the conversation by R; 1 is none.")]
+        [DefaultValue(1.1f)]
+        public float RepetitionPenalty { get; init; } = 1.1f;
+
         /// <summary>Seed.</summary>
         [CommandOption("--seed <S>")]
-        [Description("Random seed: the same seed, prompt and options give the same text.")]
-        [DefaultValue(0UL)]
-        public ulong Seed { get; init; }
+        [Description("Random seed: the same seed, conversation and options give the same replies.")]
+        [DefaultValue(0L)]
+        public long Seed { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("chat needs --model <folder>") : ValidationResult.Success();
     }
 
     /// <inheritdoc />
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ChatFailures.ReportAsync(streams, json: false, async () =>
         {
-            var options = new GenerationOptions
+            var folder = ModelFolder.Load(settings.Model!);
+            // The repetition penalty has no ChatOptions field: it is part of this client's defaults.
+            using var chat = new LocalChatClient(folder.Model, folder.Tokenizer, folder.RenderPrompt,
+                folder.Defaults with { RepetitionPenalty = settings.RepetitionPenalty }, Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Model!)));
+            var options = new ChatOptions
             {
-                MaxNewTokens = settings.MaxTokens,
+                MaxOutputTokens = settings.MaxTokens,
                 Temperature = settings.Temperature,
                 TopK = settings.TopK,
                 TopP = settings.TopP,
                 Seed = settings.Seed,
-                StopTokens = [EndOfText],
             };
-            var generator = new Gpt2Generator(Gpt2Model.Load(settings.Folder));
-            var tokenizer = TiktokenTokenizer.CreateForModel("gpt2");
+            List<ChatMessage> conversation = settings.System is null ? [] : [new(ChatRole.System, settings.System)];
             TextWriter output = streams.Output;
             if (settings.Prompt is not null)
             {
-                await CompleteAsync(generator, tokenizer, settings.Prompt, options, output, cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(chat, conversation, settings.Prompt, echo: true, options, output, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
-            await output.WriteLineAsync("Type a prompt and press Enter (an empty line or end of input quits).").ConfigureAwait(false);
+            // A person at a terminal sees what they typed; piped messages are echoed so the transcript reads as a conversation.
+            bool echo = !ReferenceEquals(streams.Input, Console.In) || Console.IsInputRedirected;
+            await output.WriteLineAsync("Type a message and press Enter (an empty line or end of input quits).").ConfigureAwait(false);
             while (true)
             {
-                await output.WriteAsync("> ").ConfigureAwait(false);
+                await output.WriteAsync("you> ").ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 string? line = await streams.Input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     return ExitCodes.Ok;
                 }
-                await CompleteAsync(generator, tokenizer, line, options, output, cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(chat, conversation, line, echo, options, output, cancellationToken).ConfigureAwait(false);
             }
         });
 
-    private static async Task CompleteAsync(Gpt2Generator generator, Tokenizer tokenizer, string prompt, GenerationOptions options,
+    /// <summary>Adds the user's message, streams the reply to <paramref name="output"/> and adds it to the conversation.</summary>
+    private static async Task ReplyAsync(LocalChatClient chat, List<ChatMessage> conversation, string message, bool echo, ChatOptions options,
         TextWriter output, CancellationToken cancellationToken)
     {
-        await output.WriteAsync(TerminalText.EscapeKeepingLines(prompt)).ConfigureAwait(false);
-        // The model's text comes from the checkpoint's weights: a token can decode to an escape sequence.
-        await foreach (string piece in generator.StreamAsync(tokenizer, prompt, options, cancellationToken).ConfigureAwait(false))
+        if (echo)
         {
-            await output.WriteAsync(TerminalText.EscapeKeepingLines(piece)).ConfigureAwait(false);
+            await output.WriteLineAsync(TerminalText.EscapeKeepingLines(message)).ConfigureAwait(false);
+        }
+        conversation.Add(new ChatMessage(ChatRole.User, message));
+        await output.WriteAsync("bot>").ConfigureAwait(false);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in chat.GetStreamingResponseAsync(conversation, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            // The model's text comes from the checkpoint's weights: a token can decode to an escape sequence.
+            await output.WriteAsync(TerminalText.EscapeKeepingLines(update.Text)).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         await output.WriteLineAsync().ConfigureAwait(false);
+        conversation.AddMessages(updates);
     }
 }

@@ -20,14 +20,14 @@ public static class Gpt2ChatApp
         IAnsiConsole console = TerminalConsole.Create(io.Output, redirected: !terminal);
         var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
-            [""] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
+            ["chat"] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
             ["logits"] = OptionSuggestions.OptionsOf(typeof(LogitsCommand.Settings)),
         };
         return RunWithUsageExitAsync(args, console, error, options, io);
     }
 
     /// <summary>
-    /// Without arguments Spectre.Console.Cli prints help and exits 1; the folder is required, so that is bad usage:
+    /// Without arguments Spectre.Console.Cli prints help and exits 1; a command is required, so that is bad usage:
     /// the help still prints, and the exit code is the conventions' 2.
     /// </summary>
     private static async Task<int> RunWithUsageExitAsync(string[] args, IAnsiConsole console, TextWriter error,
@@ -43,10 +43,12 @@ public static class Gpt2ChatApp
 
     private static Task<int> RunAppAsync(string[] args, IAnsiConsole console, TextWriter error, Dictionary<string, IReadOnlyList<string>> options, ChatStreams io)
     {
-        return CommandLineApp.RunAsync(new CommandApp<ChatCommand>(), "Gpt2Chat", args, console, error, options, config =>
+        return CommandLineApp.RunAsync(new CommandApp(), "Gpt2Chat", args, console, error, options, config =>
         {
             config.Settings.Registrar.RegisterInstance(io);
-            config.AddExample("checkpoints/gpt2", "--prompt", "Hello, I'm a language model,");
+            config.AddCommand<ChatCommand>("chat")
+                .WithDescription("Chat with a checkpoint folder: answer --prompt, or read messages from standard input and stream each reply.")
+                .WithExample("chat", "--model", "checkpoints/gpt2", "--prompt", "What is a parameter?");
             config.AddCommand<LogitsCommand>("logits")
                 .WithDescription("Print the last position's logits after the given tokens (for scripts comparing implementations).")
                 .WithExample("logits", "--model", "checkpoints/gpt2", "--tokens", "15496,11", "--json");

@@ -1,4 +1,3 @@
-using ParameterKit.Models.Gpt2;
 using System.ComponentModel;
 using System.Globalization;
 using ParameterKit.CommandLine;
@@ -16,7 +15,7 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
     {
         /// <summary>The checkpoint folder.</summary>
         [CommandOption("--model <FOLDER>")]
-        [Description("A folder holding config.json and model.safetensors.")]
+        [Description("A folder holding config.json and model.safetensors (any architecture the sample runs).")]
         public string? Model { get; init; }
 
         /// <summary>Token ids.</summary>
@@ -45,8 +44,8 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
             {
                 throw new FormatException("--tokens holds no token id");
             }
-            var model = Gpt2Model.Load(settings.Model!);
-            var logits = new float[model.Config.VocabSize];
+            var model = ModelFolder.LoadModel(settings.Model!);
+            var logits = new float[model.VocabularySize];
             model.ForwardCached(ids, model.CreateCache(ids.Length), logits);
             TextWriter output = streams.Output;
             if (settings.Json)

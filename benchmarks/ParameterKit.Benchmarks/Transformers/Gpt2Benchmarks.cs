@@ -19,7 +19,7 @@ public class Gpt2Benchmarks
 {
     private const int NewTokens = 128;
     private Gpt2Model _model = null!;
-    private Gpt2Generator _generator = null!;
+    private TextGenerator _generator = null!;
     private KvCache _cache = null!;
     private int[] _prompt = null!;
     private int[] _longPrompt = null!;
@@ -35,7 +35,7 @@ public class Gpt2Benchmarks
     {
         GemmOptions.MaxDegreeOfParallelism = Threads;
         _model = Gpt2Model.Create(Gpt2Config.Small, seed: 0);
-        _generator = new Gpt2Generator(_model);
+        _generator = new TextGenerator(_model);
         _cache = _model.CreateCache();
         var random = new Random(0);
         _prompt = [.. Enumerable.Range(0, 16).Select(_ => random.Next(50257))];

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using SentimentChat.Model;
 using SentimentChat.Text;
 using Spectre.Console;
@@ -57,7 +58,8 @@ public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies,
             string threshold = Markup.Escape(PredictionText.ThresholdNote(prediction, model.FrustrationThreshold));
             console.MarkupLine($"[{colour}][[{prediction.LabelName} {prediction.Confidence:P0}{threshold}]][/] [grey]mood: {mood.Description}[/]{note}");
             string reply = await replies.ReplyAsync(message, prediction, mood, cancellationToken).ConfigureAwait(false);
-            console.MarkupLine($"[bold blue]bot>[/] {Markup.Escape(reply)}");
+            // A language model's reply comes from its weights: a token can decode to a terminal escape sequence.
+            console.MarkupLine($"[bold blue]bot>[/] {Markup.Escape(TerminalText.EscapeKeepingLines(reply))}");
         }
     }
 }

@@ -39,7 +39,8 @@ public static class App
             config.PropagateExceptions();
             config.AddCommand<ChatCommand>("chat")
                 .WithDescription("Talk to the bot (the default command); reads stdin when redirected.")
-                .WithExample("chat", "--llm", "http://localhost:11434/v1", "--llm-model", "llama3");
+                .WithExample("chat", "--llm", "http://localhost:11434/v1", "--llm-model", "llama3")
+                .WithExample("chat", "--local-model", "checkpoints/gpt2");
             config.AddCommand<ClassifyCommand>("classify")
                 .WithDescription("Label one message: frustrated, positive or other, with the probabilities.")
                 .WithExample("classify", "\"I was charged twice\"", "--json");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.Extensions.AI;
 using SentimentChat.Chat;
 using SentimentChat.Model;
 using Spectre.Console;
@@ -7,8 +8,9 @@ using Spectre.Console.Cli;
 namespace SentimentChat.Commands;
 
 /// <summary>
-/// <c>chat</c> (the default command): talk to the bot; reads stdin when redirected. With <c>--llm</c> the replies
-/// come from a language model; if it fails, one line says so and the offline templates answer from then on.
+/// <c>chat</c> (the default command): talk to the bot; reads stdin when redirected. With <c>--llm</c> (a server) or
+/// <c>--local-model</c> (a checkpoint folder run in this process) the replies come from a language model; if it
+/// fails, one line says so and the offline templates answer from then on.
 /// </summary>
 public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
 {
@@ -30,9 +32,22 @@ public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Set
         [Description("API key for the --llm endpoint, if it needs one.")]
         public string? ApiKey { get; init; }
 
+        /// <summary>A checkpoint folder to write the replies with, in this process.</summary>
+        [CommandOption("--local-model <FOLDER>")]
+        [Description("Reply with a local checkpoint folder (config.json + model.safetensors, e.g. openai-community/gpt2), run in this process: no server.")]
+        public string? LocalModel { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
+            if (LocalModel is not null && Llm is not null)
+            {
+                return ValidationResult.Error("--local-model and --llm both choose who writes the replies: give one.");
+            }
+            if (LocalModel is not null && string.IsNullOrWhiteSpace(LocalModel))
+            {
+                return ValidationResult.Error("--local-model needs a checkpoint folder.");
+            }
             if (Llm is null && (LlmModel is not null || ApiKey is not null))
             {
                 return ValidationResult.Error("--llm-model and --api-key need --llm URL.");
@@ -50,15 +65,18 @@ public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Set
     {
         // Check the URL before training or loading anything: a typo should cost a second, not a minute.
         Uri? endpoint = settings.Llm is null ? null : LlmEndpoint.Parse(settings.Llm);
+        // Likewise load the local model first: a wrong folder fails in one line before any training starts.
+        using IChatClient? local = settings.LocalModel is null ? null : Commands.LocalModel.Client(settings.LocalModel);
+        IChatClient? languageModel = local ?? (endpoint is null ? null : LlmEndpoint.Client(endpoint, settings.LlmModel!, settings.ApiKey));
         string? cacheProblem = null;
         var model = settings.Model is not null
             ? ModelFile.Load(settings.ModelPath)
             : ModelFile.LoadCached(out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem);
         var mood = new ConversationMood();
-        IReplyGenerator replies = endpoint is null
+        IReplyGenerator replies = languageModel is null
             ? new TemplateReplyGenerator()
             : new FallbackReplyGenerator(
-                new ChatClientReplyGenerator(LlmEndpoint.Client(endpoint, settings.LlmModel!, settings.ApiKey), model.Classify, mood),
+                new ChatClientReplyGenerator(languageModel, model.Classify, mood),
                 new TemplateReplyGenerator(),
                 line => Host.Console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"));
         using var disposable = replies as IDisposable;

@@ -11,7 +11,7 @@ public static partial class CommandSuggestions
 {
     /// <summary>Every option some command takes.</summary>
     public static IReadOnlyList<string> Options { get; } =
-        ["--model", "--verbose", "--json", "--data", "--conversations", "--baseline", "--epochs", "--seed", "--out", "--llm", "--llm-model", "--api-key", "--help", "--version"];
+        ["--model", "--verbose", "--json", "--data", "--conversations", "--baseline", "--epochs", "--seed", "--out", "--llm", "--llm-model", "--api-key", "--local-model", "--help", "--version"];
 
     /// <summary>The message for an unknown command.</summary>
     public static string UnknownCommand(string command) =>

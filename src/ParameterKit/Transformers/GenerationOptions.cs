@@ -1,12 +1,12 @@
-using ParameterKit.Models.Gpt2;
-
 namespace ParameterKit.Transformers;
 
 /// <summary>
-/// How <see cref="Gpt2Generator"/> picks each next token from the model's logits z (length V).
+/// How <see cref="TextGenerator"/> picks each next token from the model's logits z (length V), and when it stops.
 /// </summary>
 /// <remarks>
-/// With <see cref="Temperature"/> τ = 0 the choice is greedy, <c>argmax z</c>. Otherwise tokens are drawn from
+/// First, when <see cref="RepetitionPenalty"/> θ is not 1, every token already in the sequence (prompt included) is
+/// penalized as Hugging Face's <c>RepetitionPenaltyLogitsProcessor</c> does: a positive logit is divided by θ, a
+/// negative one multiplied by θ (so θ &gt; 1 always makes a repeat less likely). Then, with <see cref="Temperature"/> τ = 0 the choice is greedy, <c>argmax z</c>. Otherwise tokens are drawn from
 /// <c>p ∝ exp(z / τ)</c> restricted first to the <see cref="TopK"/> most likely tokens (when set), then to the smallest
 /// set of most likely tokens whose probability reaches <see cref="TopP"/> (nucleus sampling, when below 1), and
 /// renormalized. The draws come from a generator seeded with <see cref="Seed"/>, so a seed reproduces a sample.
@@ -31,6 +31,19 @@ public sealed record GenerationOptions
     /// <summary>Tokens that end generation when produced (they are not returned), such as GPT-2's <c>&lt;|endoftext|&gt;</c> (50256).</summary>
     public IReadOnlyList<int> StopTokens { get; init; } = [];
 
+    /// <summary>
+    /// θ: logits of tokens already in the sequence are divided by θ when positive and multiplied by θ when negative
+    /// (Hugging Face's <c>repetition_penalty</c>); 1 (the default) leaves them alone. Must be finite and above 0.
+    /// </summary>
+    public float RepetitionPenalty { get; init; } = 1f;
+
+    /// <summary>
+    /// Texts that end generation when the decoded completion comes to contain one (across token boundaries); the stop
+    /// string and anything after it are not emitted. Only the text API (<see cref="TextGenerator.StreamAsync(Microsoft.ML.Tokenizers.Tokenizer, string, GenerationOptions, CancellationToken)"/>)
+    /// decodes, so only it honours them; the token APIs have no tokenizer and ignore them.
+    /// </summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+
     /// <summary>Whether to decode with the key/value cache (the default); without it each step reruns the whole sequence, which is slow and exists as a reference.</summary>
     public bool UseCache { get; init; } = true;
 
@@ -52,6 +65,19 @@ public sealed record GenerationOptions
         if (!(TopP > 0 && TopP <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "top-p must be in (0, 1].");
+        }
+        if (!(RepetitionPenalty > 0) || float.IsPositiveInfinity(RepetitionPenalty))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), RepetitionPenalty, "The repetition penalty must be finite and above 0 (1 for none).");
+        }
+        ArgumentNullException.ThrowIfNull(StopTokens, nameof(StopTokens));
+        ArgumentNullException.ThrowIfNull(StopStrings, nameof(StopStrings));
+        foreach (string? stop in StopStrings)
+        {
+            if (string.IsNullOrEmpty(stop))
+            {
+                throw new ArgumentException("A stop string must not be null or empty (it would stop before the first token).", nameof(StopStrings));
+            }
         }
     }
 }

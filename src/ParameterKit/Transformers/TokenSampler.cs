@@ -5,18 +5,52 @@ using ParameterKit.Parameters.Initializers;
 namespace ParameterKit.Transformers;
 
 /// <summary>
-/// Picks the next token from logits as <see cref="GenerationOptions"/> describes: greedy, temperature, top-k, top-p.
-/// Owns V-sized scratch so a decoding step allocates nothing.
+/// Picks the next token from logits as <see cref="GenerationOptions"/> describes: repetition penalty, then greedy,
+/// temperature, top-k, top-p. Owns V-sized scratch so a decoding step allocates nothing.
 /// </summary>
 internal sealed class TokenSampler
 {
     private readonly float[] _keys;
     private readonly int[] _order;
+    // _seen[id] == _stamp marks a token already penalized in this step; bumping the stamp clears every mark at once,
+    // so a step costs O(sequence) rather than O(V) to reset.
+    private readonly int[] _seen;
+    private int _stamp;
 
     public TokenSampler(int vocabulary)
     {
         _keys = new float[vocabulary];
         _order = new int[vocabulary];
+        _seen = new int[vocabulary];
+    }
+
+    /// <summary>
+    /// Hugging Face's <c>RepetitionPenaltyLogitsProcessor</c>: each distinct token of <paramref name="sequence"/> has its
+    /// logit divided by <paramref name="penalty"/> when positive, multiplied when negative. A token that occurs twice is
+    /// penalized once (HF gathers, transforms and scatters the scores, so duplicates write the same value).
+    /// </summary>
+    public void ApplyRepetitionPenalty(Span<float> logits, ReadOnlySpan<int> sequence, float penalty)
+    {
+        if (penalty == 1f)
+        {
+            return;
+        }
+        if (++_stamp == 0)
+        {
+            // After 2^32 steps the stamp wraps to 0, the value every unmarked slot holds: clear for real once.
+            Array.Clear(_seen);
+            _stamp = 1;
+        }
+        foreach (int id in sequence)
+        {
+            if (_seen[id] == _stamp)
+            {
+                continue;
+            }
+            _seen[id] = _stamp;
+            float z = logits[id];
+            logits[id] = z < 0 ? z * penalty : z / penalty;
+        }
     }
 
     /// <summary>Chooses a token; <paramref name="logits"/> is used as scratch (scaled in place).</summary>

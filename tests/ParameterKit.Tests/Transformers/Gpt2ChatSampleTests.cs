@@ -18,15 +18,31 @@ public sealed class Gpt2ChatSampleTests
     }
 
     [Fact]
-    public async Task ChatModeStreamsACompletionOfEachPromptLine()
+    public async Task ChatModeStreamsAReplyToEachMessageLine()
     {
-        var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
         var output = new StringWriter();
-        int code = await Gpt2ChatApp.RunAsync([fixture.Folder, "--max-tokens", "8", "--seed", "3"], new StringReader("5\n#\n"), output, TextWriter.Null);
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--max-tokens", "8", "--seed", "3", "--system", "Be brief."],
+            new StringReader("Hello there\nAnd again\n"), output, TextWriter.Null);
         Assert.Equal(0, code);
         string text = output.ToString();
-        Assert.Contains("> 5", text, StringComparison.Ordinal);
-        Assert.Contains("> #", text, StringComparison.Ordinal);
+        Assert.Contains("you> Hello there\nbot>", text, StringComparison.Ordinal);
+        Assert.Contains("you> And again\nbot>", text, StringComparison.Ordinal);
+        Assert.EndsWith("you> ", text, StringComparison.Ordinal);   // the empty line (end of input) quits
+    }
+
+    [Fact]
+    public async Task AChatReplyIsReproducibleFromItsSeed()
+    {
+        async Task<string> ReplyAsync(string seed)
+        {
+            var output = new StringWriter();
+            Assert.Equal(0, await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", "Hi", "--max-tokens", "10", "--seed", seed], TextReader.Null, output, TextWriter.Null));
+            return output.ToString();
+        }
+        string first = await ReplyAsync("4");
+        Assert.StartsWith("Hi\nbot>", first, StringComparison.Ordinal);
+        Assert.Equal(first, await ReplyAsync("4"));
+        Assert.NotEqual(first, await ReplyAsync("5"));
     }
 
     [Fact]
@@ -43,18 +59,22 @@ public sealed class Gpt2ChatSampleTests
     }
 
     [Theory]
-    [InlineData("--help")]
-    [InlineData("logits --help")]
-    public async Task HelpExits0(string commandLine)
+    [InlineData("--help", "logits")]
+    [InlineData("--help", "chat")]
+    [InlineData("chat --help", "--model")]
+    [InlineData("logits --help", "--tokens")]
+    public async Task HelpExits0AndListsTheCommandsAndOptions(string commandLine, string listed)
     {
         var output = new StringWriter();
         int code = await Gpt2ChatApp.RunAsync(commandLine.Split(' '), TextReader.Null, output, TextWriter.Null);
         Assert.Equal(0, code);
         Assert.Contains("USAGE:", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(listed, output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("some/folder --max-tokns 5", "Did you mean --max-tokens?")]
+    [InlineData("chat --model some/folder --max-tokns 5", "Did you mean --max-tokens?")]
+    [InlineData("chat --prompt hi", "chat needs --model")]
     [InlineData("logits --model m --tokens 1 --jsn", "Did you mean --json?")]
     [InlineData("logits --model m", "logits needs --tokens")]
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
@@ -79,24 +99,21 @@ public sealed class Gpt2ChatSampleTests
     [Fact]
     public async Task AnErrorAfterAPartLineStartsOnItsOwnLine()
     {
-        // The prompt is echoed, then the sampler refuses the temperature: the error must not trail "Hello".
-        var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
+        // The message is echoed and the reply begun, then the sampler refuses the temperature: the error must not trail "bot>".
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await Gpt2ChatApp.RunAsync([fixture.Folder, "--prompt", "Hello", "--temperature", "-1"], TextReader.Null, output, error);
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", "Hello", "--temperature", "-1"], TextReader.Null, output, error);
         Assert.Equal(2, code);
-        Assert.Equal("Hello\n", output.ToString());
+        Assert.Equal("Hello\nbot>\n", output.ToString());
+        Assert.Contains("Temperature", error.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Gpt2Chat: error: ", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AHostilePromptIsEchoedEscaped()
     {
-        var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
         var output = new StringWriter();
-        // The fixture's vocabulary is too small for these bytes' tokens, so the run fails after the echo (exit 2);
-        // the echo is what this test is about.
-        await Gpt2ChatApp.RunAsync([fixture.Folder, "--prompt", "\u001b[2J\u202e", "--max-tokens", "1"], TextReader.Null, output, TextWriter.Null);
+        Assert.Equal(0, await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", "\u001b[2J\u202e", "--max-tokens", "4"], TextReader.Null, output, TextWriter.Null));
         Assert.StartsWith("\\x1b[2J\\u202e", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', output.ToString());
     }

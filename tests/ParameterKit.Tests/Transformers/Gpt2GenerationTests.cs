@@ -12,7 +12,7 @@ public sealed class Gpt2GenerationTests
     public void GreedyDecodingReproducesPyTorchFor32StepsWithAndWithoutTheCache(string name)
     {
         var fixture = Gpt2Fixture.Load(name);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         var cached = new int[32];
         Assert.Equal(32, generator.Generate(fixture.Prompt, cached, GenerationOptions.Greedy(32)));
         Assert.Equal(fixture.Greedy, cached);
@@ -24,7 +24,7 @@ public sealed class Gpt2GenerationTests
     public void SamplingIsReproducibleFromItsSeedAndTopKOfOneIsGreedy()
     {
         var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         var options = new GenerationOptions { MaxNewTokens = 24, Temperature = 1.5f, TopK = 40, TopP = 0.95f, Seed = 7 };
         int[] first = [.. generator.Generate(fixture.Prompt, options)];
         int[] again = [.. generator.Generate(fixture.Prompt, options)];
@@ -68,7 +68,7 @@ public sealed class Gpt2GenerationTests
     public void StopTokensEndGenerationAndAreNotReturned()
     {
         var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         int stop = fixture.Greedy[5];
         int expected = Array.IndexOf(fixture.Greedy, stop);
         int[] ids = [.. generator.Generate(fixture.Prompt, GenerationOptions.Greedy(32) with { StopTokens = [stop] })];
@@ -79,7 +79,7 @@ public sealed class Gpt2GenerationTests
     public void CachedGenerationAllocatesNothingOnceWarm()
     {
         var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[2]);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         var destination = new int[32];
         var greedy = GenerationOptions.Greedy(32);
         var sampled = new GenerationOptions { MaxNewTokens = 32, TopK = 10, TopP = 0.9f, Seed = 1 };
@@ -95,7 +95,7 @@ public sealed class Gpt2GenerationTests
     public void GenerationStopsAtTheEndOfTheContext()
     {
         var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[0]);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         var destination = new int[200];
         int produced = generator.Generate(fixture.Prompt, destination, GenerationOptions.Greedy(200));
         Assert.Equal(64 - fixture.Prompt.Length, produced);
@@ -105,7 +105,7 @@ public sealed class Gpt2GenerationTests
     public async Task StreamingYieldsTheDecodedTextOfTheGeneratedTokens()
     {
         var fixture = Gpt2Fixture.Load(Gpt2Fixture.Names[1]);
-        var generator = new Gpt2Generator(Gpt2Model.Load(fixture.Folder));
+        var generator = new TextGenerator(Gpt2Model.Load(fixture.Folder));
         var tokenizer = TiktokenTokenizer.CreateForModel("gpt2");
         // Byte-level tokens below 101 are single characters ("5" is 20), so the small fixture vocabulary can encode it.
         const string prompt = "5";

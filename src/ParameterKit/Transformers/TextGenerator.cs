@@ -2,14 +2,13 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML.Tokenizers;
 using ParameterKit.Parameters.Initializers;
 
-using ParameterKit.Transformers;
-
-namespace ParameterKit.Models.Gpt2;
+namespace ParameterKit.Transformers;
 
 /// <summary>
-/// Generates text with a <see cref="Gpt2Model"/>: the prompt runs once through the model, then each new token is
-/// chosen from the last position's logits (<see cref="GenerationOptions"/>: greedy, temperature, top-k, top-p, seed)
-/// and fed back, one position at a time through the <see cref="KvCache"/>.
+/// Generates text with any <see cref="ICausalLanguageModel"/> (GPT-2, the Llama family): the prompt runs once through
+/// the model, then each new token is chosen from the last position's logits (<see cref="GenerationOptions"/>:
+/// repetition penalty, greedy, temperature, top-k, top-p, seed) and fed back, one position at a time through the
+/// <see cref="KvCache"/>.
 /// </summary>
 /// <remarks>
 /// The generator owns one cache (the model's full context), the logits row and the sampler's scratch, so
@@ -18,7 +17,7 @@ namespace ParameterKit.Models.Gpt2;
 /// </remarks>
 /// <example>
 /// <code>
-/// var generator = new Gpt2Generator(Gpt2Model.Load("gpt2"));
+/// var generator = new TextGenerator(Gpt2Model.Load("gpt2"));
 /// var tokenizer = TiktokenTokenizer.CreateForModel("gpt2");
 /// await foreach (string piece in generator.StreamAsync(tokenizer, "The meaning of life is", new GenerationOptions { TopP = 0.9f, Seed = 1 }))
 /// {
@@ -26,7 +25,7 @@ namespace ParameterKit.Models.Gpt2;
 /// }
 /// </code>
 /// </example>
-public sealed class Gpt2Generator
+public sealed class TextGenerator
 {
     private readonly KvCache _cache;
     private readonly float[] _logits;
@@ -35,22 +34,32 @@ public sealed class Gpt2Generator
 
     /// <summary>Prepares to generate with <paramref name="model"/>.</summary>
     /// <param name="model">A materialized model (loaded or trained).</param>
-    public Gpt2Generator(Gpt2Model model)
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    public TextGenerator(ICausalLanguageModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         _cache = model.CreateCache();
-        _logits = new float[model.Config.VocabSize];
-        _sampler = new TokenSampler(model.Config.VocabSize);
-        _history = new int[model.Config.Positions];
+        _logits = new float[model.VocabularySize];
+        _sampler = new TokenSampler(model.VocabularySize);
+        _history = new int[model.ContextLength];
     }
 
     /// <summary>The model.</summary>
-    public Gpt2Model Model { get; }
+    public ICausalLanguageModel Model { get; }
+
+    /// <summary>Why the most recent generation ended (valid once it has ended: the span API returned, or an enumeration or stream completed).</summary>
+    public GenerationFinishReason FinishReason { get; private set; }
+
+    /// <summary>
+    /// Tokens the most recent generation sampled, stop tokens excluded; with a stop string this includes the tokens
+    /// that spelled it, which the model did compute. Counts what is billed as output in a chat's usage.
+    /// </summary>
+    public int GeneratedTokens { get; private set; }
 
     /// <summary>
     /// Generates up to <c>min(MaxNewTokens, destination.Length)</c> tokens after <paramref name="prompt"/>, stopping early at a
-    /// stop token (not written) or when the context (n_positions) is full.
+    /// stop token (not written) or when the context is full. Stop strings are ignored here (no tokenizer to decode with).
     /// </summary>
     /// <param name="prompt">At least one token id.</param>
     /// <param name="destination">Receives the new tokens.</param>
@@ -63,6 +72,7 @@ public sealed class Gpt2Generator
         var random = Begin(prompt, options);
         int limit = Math.Min(options.MaxNewTokens, destination.Length);
         int produced = 0;
+        FinishReason = GenerationFinishReason.MaxNewTokens;
         while (produced < limit)
         {
             int token = Next(options, ref random, produced + 1 < limit);
@@ -79,6 +89,8 @@ public sealed class Gpt2Generator
     /// <param name="prompt">At least one token id.</param>
     /// <param name="options">Sampling.</param>
     /// <returns>The new tokens; the model runs as they are enumerated.</returns>
+    /// <exception cref="ArgumentException">The prompt is empty or longer than the context.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or a prompt id is outside the vocabulary.</exception>
     public IEnumerable<int> Generate(IReadOnlyList<int> prompt, GenerationOptions options)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -89,34 +101,68 @@ public sealed class Gpt2Generator
     }
 
     /// <summary>
-    /// Streams the completion of <paramref name="prompt"/> as text: encodes it with <paramref name="tokenizer"/> (GPT-2's
-    /// encoding: <c>TiktokenTokenizer.CreateForModel("gpt2")</c>), generates, and yields each new piece of decoded text.
-    /// A token that ends inside a multi-byte UTF-8 character is held back until the character is complete.
+    /// Streams the completion of <paramref name="prompt"/> as text: encodes it with <paramref name="tokenizer"/> (the
+    /// model's own, such as GPT-2's <c>TiktokenTokenizer.CreateForModel("gpt2")</c>), generates, and yields each new
+    /// piece of decoded text (see <see cref="StreamEncodedAsync(Tokenizer, IReadOnlyList{int}, GenerationOptions, CancellationToken)"/>).
     /// </summary>
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="prompt">The prompt text.</param>
-    /// <param name="options">Sampling.</param>
+    /// <param name="options">Sampling and stopping.</param>
     /// <param name="cancellationToken">Stops generation between tokens.</param>
-    /// <returns>Text pieces whose concatenation is the decoded completion.</returns>
-    public async IAsyncEnumerable<string> StreamAsync(Tokenizer tokenizer, string prompt, GenerationOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <returns>Text pieces whose concatenation is the decoded completion, cut before any stop string.</returns>
+    /// <exception cref="ArgumentException">The prompt encodes to no tokens or more than the context holds.</exception>
+    public IAsyncEnumerable<string> StreamAsync(Tokenizer tokenizer, string prompt, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(prompt);
+        return StreamEncodedAsync(tokenizer, tokenizer.EncodeToIds(prompt), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the completion of already-encoded <paramref name="prompt"/> (a chat template's rendering, or ids whose
+    /// count the caller needs, as a chat client's usage does) as text, decoding the new tokens with
+    /// <paramref name="tokenizer"/>. Two kinds of text are held back until the next token settles them: a token that
+    /// ends inside a multi-byte UTF-8 character (until the character is complete), and a tail that could be the start
+    /// of a stop string (until it cannot). When the decoded completion contains a stop string, the text before it is
+    /// yielded and generation ends (<see cref="FinishReason"/> is <see cref="GenerationFinishReason.StopString"/>).
+    /// </summary>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="prompt">The prompt's token ids.</param>
+    /// <param name="options">Sampling and stopping.</param>
+    /// <param name="cancellationToken">Stops generation between tokens (<see cref="OperationCanceledException"/>).</param>
+    /// <returns>Text pieces whose concatenation is the decoded completion, cut before any stop string.</returns>
+    /// <exception cref="ArgumentException">The prompt is empty or longer than the context.</exception>
+    public async IAsyncEnumerable<string> StreamEncodedAsync(Tokenizer tokenizer, IReadOnlyList<int> prompt, GenerationOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<int> ids = tokenizer.EncodeToIds(prompt);
+        cancellationToken.ThrowIfCancellationRequested();
         var generated = new List<int>();
         int emitted = 0;
         string text = "";
-        foreach (int token in Generate(ids, options))
+        foreach (int token in Generate(prompt, options))
         {
             cancellationToken.ThrowIfCancellationRequested();
             generated.Add(token);
             text = tokenizer.Decode(generated) ?? "";
-            // U+FFFD at the end means the last token's bytes are an incomplete UTF-8 sequence: wait for the rest.
-            if (text.Length > emitted && text[^1] != '\uFFFD')
+            int stop = StopStringSearch.IndexOfFirst(text, options.StopStrings);
+            if (stop >= 0)
             {
-                yield return text[emitted..];
-                emitted = text.Length;
+                FinishReason = GenerationFinishReason.StopString;
+                if (stop > emitted)
+                {
+                    yield return text[emitted..stop];
+                }
+                yield break;
+            }
+            // U+FFFD at the end means the last token's bytes are an incomplete UTF-8 sequence: wait for the rest.
+            int safe = text.Length > 0 && text[^1] == '\uFFFD' ? emitted : text.Length - StopStringSearch.LongestPrefixAtEnd(text, options.StopStrings);
+            if (safe > emitted)
+            {
+                yield return text[emitted..safe];
+                emitted = safe;
             }
             // Let the consumer run (print, cancel) between tokens, as a stream should.
             await Task.Yield();
@@ -129,6 +175,7 @@ public sealed class Gpt2Generator
 
     private IEnumerable<int> Enumerate(GenerationOptions options, SeededRandom random)
     {
+        FinishReason = GenerationFinishReason.MaxNewTokens;
         for (int produced = 0; produced < options.MaxNewTokens; produced++)
         {
             int token = Next(options, ref random, produced + 1 < options.MaxNewTokens);
@@ -145,12 +192,13 @@ public sealed class Gpt2Generator
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (prompt.IsEmpty || prompt.Length > Model.Config.Positions)
+        if (prompt.IsEmpty || prompt.Length > Model.ContextLength)
         {
-            throw new ArgumentException($"The prompt has {prompt.Length} tokens; it needs at least 1 and at most the context's {Model.Config.Positions}.", nameof(prompt));
+            throw new ArgumentException($"The prompt has {prompt.Length} tokens; it needs at least 1 and at most the context's {Model.ContextLength}.", nameof(prompt));
         }
         prompt.CopyTo(_history);
         Length = prompt.Length;
+        GeneratedTokens = 0;
         _cache.Reset();
         Run(prompt, options.UseCache);
         return new SeededRandom(options.Seed);
@@ -162,20 +210,24 @@ public sealed class Gpt2Generator
     /// <summary>Samples the next token and, when <paramref name="feed"/> and there is room, runs it through the model; -1 when generation ends.</summary>
     private int Next(GenerationOptions options, ref SeededRandom random, bool feed)
     {
-        if (Length >= Model.Config.Positions)
+        if (Length >= Model.ContextLength)
         {
+            FinishReason = GenerationFinishReason.ContextFull;
             return -1;
         }
+        _sampler.ApplyRepetitionPenalty(_logits, _history.AsSpan(0, Length), options.RepetitionPenalty);
         int token = _sampler.Sample(_logits, options, ref random);
         foreach (int stop in options.StopTokens)
         {
             if (token == stop)
             {
+                FinishReason = GenerationFinishReason.StopToken;
                 return -1;
             }
         }
         _history[Length++] = token;
-        if (feed && Length < Model.Config.Positions)
+        GeneratedTokens++;
+        if (feed && Length < Model.ContextLength)
         {
             Run(_history.AsSpan(Length - 1, 1), options.UseCache);
         }
@@ -190,7 +242,7 @@ public sealed class Gpt2Generator
             Model.ForwardCached(newTokens, _cache, _logits);
             return;
         }
-        int t = Length, v = Model.Config.VocabSize;
+        int t = Length, v = Model.VocabularySize;
         var all = new float[t * v];
         Model.Forward(_history.AsSpan(0, t), 1, t, all);
         all.AsSpan((t - 1) * v, v).CopyTo(_logits);

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.Tokenizers;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Extensions.AI;
+
+/// <summary>
+/// A Microsoft.Extensions.AI <see cref="IChatClient"/> that runs a local <see cref="ICausalLanguageModel"/> (GPT-2, the
+/// Llama family) in this process: no server. A request renders the conversation to one prompt (the model's chat
+/// template, or <see cref="ChatTranscript.Render"/> for a base model), encodes it with the model's tokenizer, and
+/// generates the reply with a <see cref="TextGenerator"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="ChatOptions"/> map onto <see cref="GenerationOptions"/>: <see cref="ChatOptions.Temperature"/>,
+/// <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
+/// <see cref="ChatOptions.MaxOutputTokens"/> (MaxNewTokens) and <see cref="ChatOptions.StopSequences"/> (added to the
+/// defaults' stop strings); <see cref="ChatOptions.Instructions"/> becomes a leading system message. A value the
+/// options leave unset comes from the defaults given at construction. Tools are refused
+/// (<see cref="NotSupportedException"/>); other options (penalties, response format) are ignored.
+/// </para>
+/// <para>
+/// Responses carry <see cref="UsageDetails"/> (input tokens: the rendered prompt; output tokens: those generated,
+/// stop tokens excluded) and a <see cref="ChatFinishReason"/>: <see cref="ChatFinishReason.Stop"/> at a stop token or
+/// stop sequence, <see cref="ChatFinishReason.Length"/> at the token limit or the end of the context. The model runs
+/// one request at a time; concurrent requests wait their turn.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = Gpt2Model.Load("gpt2");
+/// using IChatClient chat = new LocalChatClient(model, TiktokenTokenizer.CreateForModel("gpt2"), ChatTranscript.Render,
+///     ChatTranscript.Defaults with { StopTokens = [50256] }, modelId: "gpt2");
+/// ChatResponse reply = await chat.GetResponseAsync("What is a parameter?");
+/// Console.WriteLine($"{reply.Text} ({reply.Usage?.OutputTokenCount} tokens, {reply.FinishReason})");
+/// </code>
+/// </example>
+public sealed class LocalChatClient : IChatClient
+{
+    private readonly Tokenizer _tokenizer;
+    private readonly Func<IReadOnlyList<ChatMessage>, string> _renderPrompt;
+    private readonly GenerationOptions _defaults;
+    private readonly TextGenerator _generator;
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Prepares a chat client over <paramref name="model"/>.</summary>
+    /// <param name="model">A loaded (or trained) model.</param>
+    /// <param name="tokenizer">The model's tokenizer: encodes the rendered prompt and decodes the reply.</param>
+    /// <param name="renderPrompt">
+    /// Renders the conversation (system, user and assistant messages, oldest first) to the prompt text, ending where
+    /// the assistant's reply begins: the model's chat template, or <see cref="ChatTranscript.Render"/>.
+    /// </param>
+    /// <param name="defaults">
+    /// Generation settings for what a request's <see cref="ChatOptions"/> leave unset; its <see cref="GenerationOptions.StopTokens"/>
+    /// should hold the model's end-of-turn tokens, and its <see cref="GenerationOptions.StopStrings"/> always apply.
+    /// <see cref="GenerationOptions"/>' own defaults (256 new tokens) when null.
+    /// </param>
+    /// <param name="modelId">The name reported in <see cref="ChatClientMetadata"/> and on responses (such as the folder's name).</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    public LocalChatClient(ICausalLanguageModel model, Tokenizer tokenizer, Func<IReadOnlyList<ChatMessage>, string> renderPrompt,
+        GenerationOptions? defaults = null, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(renderPrompt);
+        _tokenizer = tokenizer;
+        _renderPrompt = renderPrompt;
+        _defaults = defaults ?? new GenerationOptions { MaxNewTokens = 256 };
+        _generator = new TextGenerator(model);
+        ModelId = modelId;
+        _metadata = new ChatClientMetadata("ParameterKit", providerUri: null, defaultModelId: modelId);
+    }
+
+    /// <summary>The model.</summary>
+    public ICausalLanguageModel Model => _generator.Model;
+
+    /// <summary>The name given at construction, if any.</summary>
+    public string? ModelId { get; }
+
+    /// <inheritdoc />
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Yields one update per piece of decoded text, then a last update without text that carries the
+    /// <see cref="ChatResponseUpdate.FinishReason"/> and a <see cref="UsageContent"/>.
+    /// </remarks>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (options?.Tools is { Count: > 0 })
+        {
+            throw new NotSupportedException($"LocalChatClient does not call tools; the request offered {options.Tools.Count}.");
+        }
+        var generation = Merge(options);
+        string prompt = _renderPrompt(WithInstructions(messages, options));
+        IReadOnlyList<int> ids = _tokenizer.EncodeToIds(prompt);
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string responseId = Guid.NewGuid().ToString("N");
+            var created = DateTimeOffset.UtcNow;
+            await foreach (string piece in _generator.StreamEncodedAsync(_tokenizer, ids, generation, cancellationToken).ConfigureAwait(false))
+            {
+                yield return Update(responseId, created, [new TextContent(piece)]);
+            }
+            var usage = new UsageDetails
+            {
+                InputTokenCount = ids.Count,
+                OutputTokenCount = _generator.GeneratedTokens,
+                TotalTokenCount = ids.Count + _generator.GeneratedTokens,
+            };
+            var last = Update(responseId, created, [new UsageContent(usage)]);
+            last.FinishReason = _generator.FinishReason is GenerationFinishReason.StopToken or GenerationFinishReason.StopString
+                ? ChatFinishReason.Stop
+                : ChatFinishReason.Length;
+            yield return last;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : serviceType.IsInstanceOfType(Model) ? Model
+            : null;
+    }
+
+    /// <summary>Releases the request gate (the model itself belongs to the caller).</summary>
+    public void Dispose() => _turn.Dispose();
+
+    private ChatResponseUpdate Update(string responseId, DateTimeOffset created, IList<AIContent> contents) => new(ChatRole.Assistant, contents)
+    {
+        ResponseId = responseId,
+        MessageId = responseId,
+        ModelId = ModelId,
+        CreatedAt = created,
+    };
+
+    /// <summary>The request's options over the defaults; stop sequences are added to the defaults' stop strings.</summary>
+    private GenerationOptions Merge(ChatOptions? options)
+    {
+        if (options is null)
+        {
+            return _defaults;
+        }
+        return _defaults with
+        {
+            Temperature = options.Temperature ?? _defaults.Temperature,
+            TopP = options.TopP ?? _defaults.TopP,
+            TopK = options.TopK ?? _defaults.TopK,
+            MaxNewTokens = options.MaxOutputTokens ?? _defaults.MaxNewTokens,
+            // ChatOptions' seed is a long; every bit pattern is a valid ulong seed.
+            Seed = options.Seed is long seed ? unchecked((ulong)seed) : _defaults.Seed,
+            StopStrings = options.StopSequences is { Count: > 0 } stops ? [.. _defaults.StopStrings, .. stops] : _defaults.StopStrings,
+        };
+    }
+
+    private static List<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var list = messages.ToList();
+        if (!string.IsNullOrEmpty(options?.Instructions))
+        {
+            list.Insert(0, new ChatMessage(ChatRole.System, options.Instructions));
+        }
+        return list;
+    }
+}
