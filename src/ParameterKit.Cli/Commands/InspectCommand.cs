@@ -41,7 +41,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
 
         /// <summary>Accept an inconsistent sharded index.</summary>
         [CommandOption("--lenient-index")]
-        [Description("For a local sharded index: accept inconsistencies (a tensor in two shards, shard tensors the index does not list, a wrong total_size, repeated keys, trailing data, a shard symlink leading outside the folder) and list each one, instead of refusing the index.")]
+        [Description("For a sharded index, local or remote: accept inconsistencies (a tensor in two shards, shard tensors the index does not list, a wrong total_size, repeated keys, trailing data, for a local one a shard symlink leading outside the folder) and list each one, instead of refusing the index.")]
         public bool LenientIndex { get; init; }
 
         /// <summary>Network timeout in seconds.</summary>

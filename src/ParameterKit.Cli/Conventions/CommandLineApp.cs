@@ -85,7 +85,7 @@ internal static class CommandLineApp
             verbose ? $"unexpected {what}" : $"unexpected {what} (run again with --verbose for details)");
         if (verbose)
         {
-            error.WriteLine(TerminalText.EscapeKeepingLines(exception.ToString()));
+            error.WriteLine(TerminalText.EscapeKeepingLines(ParameterKit.SafeTensors.UriRedaction.Redact(exception.ToString())));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ParameterKit.SafeTensors;
 
 namespace ParameterKit.CommandLine;
 
@@ -16,10 +17,15 @@ internal static class ErrorReport
     /// <param name="application">The command's name, the prefix of the human line.</param>
     /// <param name="json">Whether <c>--json</c> was given.</param>
     /// <param name="kind">A stable word naming the failure.</param>
-    /// <param name="message">One sentence; file and server text in it is escaped for the terminal here.</param>
+    /// <param name="message">One sentence; file and server text in it is escaped for the terminal here, and the
+    /// credentials and secret query values of any address in it are redacted (<see cref="UriRedaction"/>).</param>
     public static void Write(TextWriter error, string application, bool json, string kind, string message)
     {
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(message);
+        // The last point every error passes: whatever quoted an address (the user's argument, a server's redirect,
+        // an inner exception), no token in it reaches the terminal or a log.
+        message = UriRedaction.Redact(message);
         if (json)
         {
             error.WriteLine(Json(kind, message));

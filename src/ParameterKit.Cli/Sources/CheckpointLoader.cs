@@ -29,14 +29,14 @@ internal static class CheckpointLoader
     /// <param name="cancellationToken">Cancels network reads.</param>
     /// <exception cref="SafeTensorsFormatException">A file or the index is rejected.</exception>
     /// <exception cref="CliException">The source does not exist, holds no checkpoint, or cannot be reached.</exception>
-    /// <param name="lenientIndex">For a local index: accept inconsistencies, listing them.</param>
+    /// <param name="lenientIndex">For an index, local or remote: accept inconsistencies, listing them.</param>
     public static async Task<CheckpointHeaders> LoadAsync(string source, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken,
         bool lenientIndex = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (Uri.TryCreate(source, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
-            return await LoadRemoteAsync(uri, allowDownload, timeout, cancellationToken).ConfigureAwait(false);
+            return await LoadRemoteAsync(uri, allowDownload, timeout, lenientIndex, cancellationToken).ConfigureAwait(false);
         }
         return LoadLocal(source, lenientIndex);
     }
@@ -103,28 +103,7 @@ internal static class CheckpointLoader
         };
     }
 
-    /// <summary>
-    /// Joins a remote sharded checkpoint's headers in <c>weight_map</c> order, checking that every tensor the index
-    /// names is in its shard (local indexes go through <see cref="SafeTensorsCheckpoint.OpenSharded"/>, which also
-    /// checks the shards against the index).
-    /// </summary>
-    private static CheckpointHeaders Assemble(string source, CheckpointLayout layout, string indexName, SafeTensorsIndex index,
-        Dictionary<string, SafeTensorsHeader> headers)
-    {
-        var tensors = new List<SafeTensorInfo>(index.WeightMap.Count);
-        foreach ((string name, string shard) in index.WeightMap)
-        {
-            tensors.Add(headers[shard].TryGetTensor(name, out SafeTensorInfo? info)
-                ? info
-                : throw new SafeTensorsFormatException(SafeTensorsErrorKind.TensorNotFound, indexName, name,
-                    $"the weight map places it in shard '{shard}', which has no such tensor"));
-        }
-        IReadOnlyDictionary<string, string>? metadata = index.Shards.Count > 0 ? headers[index.Shards[0]].Metadata : null;
-        return new CheckpointHeaders(source, layout, tensors, index.WeightMap, metadata,
-            [.. index.Shards.Select(s => (s, headers[s].FileLength, headers[s].HeaderLength))]);
-    }
-
-    private static async Task<CheckpointHeaders> LoadRemoteAsync(Uri uri, bool allowDownload, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<CheckpointHeaders> LoadRemoteAsync(Uri uri, bool allowDownload, TimeSpan timeout, bool lenientIndex, CancellationToken cancellationToken)
     {
         // Redirects are followed by HttpRangeSource under its policy (http(s) only, at most five, no credentials to
         // another host), so the transport must not follow them first.
@@ -136,11 +115,11 @@ internal static class CheckpointLoader
         {
             if (uri.AbsolutePath.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
             {
-                return await LoadRemoteShardedAsync(client, uri, u => current = u, cancellationToken).ConfigureAwait(false);
+                return await LoadRemoteShardedAsync(client, uri, u => current = u, lenientIndex, cancellationToken).ConfigureAwait(false);
             }
             SafeTensorsHeader header = await new HttpRangeSource(client, uri).ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
             string name = Path.GetFileName(uri.AbsolutePath);
-            return CheckpointHeaders.Single(uri.ToString(), CheckpointLayout.Remote, name.Length > 0 ? name : uri.Host, header);
+            return CheckpointHeaders.Single(UriRedaction.Redact(uri), CheckpointLayout.Remote, name.Length > 0 ? name : uri.Host, header);
         }
         catch (RemoteReadException e)
         {
@@ -149,25 +128,28 @@ internal static class CheckpointLoader
                 RemoteReadErrorKind.Timeout => "Timeout",
                 RemoteReadErrorKind.TooLarge => "InvalidIndex",
                 _ => "RedirectRefused",
-            }, $"cannot read '{current}': {e.Message}", e);
+            }, $"cannot read '{UriRedaction.Redact(current)}': {e.Message}", e);
         }
         catch (HttpRequestException e)
         {
             string status = e.StatusCode is { } code ? $" (HTTP {(int)code} {code})" : "";
-            throw new CliException("Unreachable", $"cannot read '{current}'{status}: {e.Message}", e);
+            throw new CliException("Unreachable", $"cannot read '{UriRedaction.Redact(current)}'{status}: {UriRedaction.Redact(e.Message)}", e);
         }
     }
 
     /// <summary>
     /// A remote sharded checkpoint: the index (small JSON) in full, then each shard's header by range requests,
-    /// every shard resolved relative to the index's address as transformers resolves it.
+    /// every shard resolved relative to the index's address as transformers resolves it. The index and the shards
+    /// get the same consistency checks as a local checkpoint (<see cref="SafeTensorsIndex.CheckShards"/>, strict
+    /// unless <paramref name="lenientIndex"/>); only the symbolic-link check has no remote counterpart.
     /// </summary>
     private static async Task<CheckpointHeaders> LoadRemoteShardedAsync(HttpClient client, Uri indexUri, Action<Uri> reading,
-        CancellationToken cancellationToken)
+        bool lenientIndex, CancellationToken cancellationToken)
     {
         reading(indexUri);
+        string indexName = UriRedaction.Redact(indexUri);
         byte[] json = await new HttpRangeSource(client, indexUri).ReadAllAsync(MaxIndexBytes, cancellationToken).ConfigureAwait(false);
-        SafeTensorsIndex index = SafeTensorsIndex.Parse(json, indexUri.ToString());
+        SafeTensorsIndex index = SafeTensorsIndex.Parse(json, indexName, lenientIndex);
         var headers = new Dictionary<string, SafeTensorsHeader>(StringComparer.Ordinal);
         foreach (string shard in index.Shards)
         {
@@ -176,6 +158,12 @@ internal static class CheckpointLoader
             reading(shardUri);
             headers[shard] = await new HttpRangeSource(client, shardUri).ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
         }
-        return Assemble(indexUri.ToString(), CheckpointLayout.Sharded, indexUri.ToString(), index, headers);
+        (IReadOnlyList<SafeTensorInfo> tensors, IReadOnlyList<string> tolerated) = index.CheckShards(shard => headers[shard], lenientIndex);
+        IReadOnlyDictionary<string, string>? metadata = index.Shards.Count > 0 ? headers[index.Shards[0]].Metadata : null;
+        return new CheckpointHeaders(indexName, CheckpointLayout.Sharded, tensors, index.WeightMap, metadata,
+            [.. index.Shards.Select(s => (s, headers[s].FileLength, headers[s].HeaderLength))])
+        {
+            Tolerated = tolerated,
+        };
     }
 }

@@ -22,64 +22,53 @@ internal ref struct HeaderJsonParser
     /// <summary>serde_json starts with 128 and fails when entering the level that brings it to 0.</summary>
     private const int MaxDepth = 127;
 
-    private const string MetadataKey = "__metadata__";
+    private static ReadOnlySpan<byte> MetadataKey => "__metadata__"u8;
+
+    private static readonly JsonReaderOptions Options = new()
+    {
+        MaxDepth = MaxDepth,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
 
     private Utf8JsonReader _reader;
     private readonly string? _source;
-    private string? _currentTensor;
+    private readonly TensorTable _table;
 
-    private HeaderJsonParser(ReadOnlySpan<byte> json, string? source)
+    /// <summary>The name of the entry being parsed (where it is, in the table's terms), for error messages.</summary>
+    private TensorRecord? _current;
+
+    private HeaderJsonParser(TensorTable table, string? source)
     {
-        _reader = new Utf8JsonReader(json, new JsonReaderOptions
-        {
-            MaxDepth = MaxDepth,
-            CommentHandling = JsonCommentHandling.Disallow,
-            AllowTrailingCommas = false,
-        });
+        _table = table;
+        _reader = new Utf8JsonReader(table.Json.Span, Options);
         _source = source;
-        _currentTensor = null;
+        _current = null;
     }
 
     /// <summary>A tensor entry as written in the header, before offset validation.</summary>
     /// <remarks>
     /// The dimensions are not stored: a header may hold a shape of millions of dimensions, and storing them
     /// before the file is accepted would let a hostile header allocate several times its own size. The parser
-    /// keeps where the shape array starts, its rank, and the element count (multiplied left to right as the
-    /// crate does, <see langword="null"/> once it overflows); <see cref="ReadDimensions"/> reads the dimensions
-    /// again once the file is accepted.
+    /// keeps where the shape array starts and its rank; the table reads the dimensions again when asked.
     /// </remarks>
-    internal readonly record struct Entry(string Name, DType DType, ShapeSpan Shape, ulong Begin, ulong End);
+    private readonly record struct Entry(DType DType, ShapeSpan Shape, ulong Begin, ulong End);
 
-    /// <summary>Where a shape array sits in the header, and what the validator needs from it.</summary>
-    internal readonly record struct ShapeSpan(int Start, int Rank, ulong? ElementCount);
+    /// <summary>Where a shape array sits in the header, and its rank.</summary>
+    private readonly record struct ShapeSpan(int Start, int Rank);
 
-    /// <summary>Re-reads the dimensions of a shape from the (already validated) header text.</summary>
-    internal static ulong[] ReadDimensions(ReadOnlySpan<byte> json, ShapeSpan shape)
+    /// <summary>
+    /// Parses <paramref name="json"/> (already known to be valid UTF-8) into a table in header order, repeated
+    /// names resolved last-wins. The table keeps <paramref name="json"/>.
+    /// </summary>
+    internal static TensorTable Parse(ReadOnlyMemory<byte> json, string? source)
     {
-        var reader = new Utf8JsonReader(json[shape.Start..], new JsonReaderOptions { MaxDepth = MaxDepth });
-        reader.Read();
-        var dims = new ulong[shape.Rank];
-        for (int i = 0; i < dims.Length; i++)
-        {
-            reader.Read();
-            ulong value = 0;
-            foreach (byte digit in reader.ValueSpan)
-            {
-                value = value * 10 + (ulong)(digit - '0');
-            }
-            dims[i] = value;
-        }
-        return dims;
-    }
-
-    /// <summary>Parses <paramref name="json"/> (already known to be valid UTF-8).</summary>
-    /// <returns>The metadata map (null when absent or JSON null) and the entries, duplicates resolved last-wins.</returns>
-    internal static (OrderedDictionary<string, string>? Metadata, List<Entry> Entries) Parse(ReadOnlySpan<byte> json, string? source)
-    {
-        var parser = new HeaderJsonParser(json, source);
+        (int entries, int escapedNameBytes) = Count(json.Span);
+        var parser = new HeaderJsonParser(new TensorTable(json, entries, escapedNameBytes), source);
         try
         {
-            return parser.ParseDocument(json);
+            parser.ParseDocument(json.Span);
+            return parser._table;
         }
         catch (JsonException e)
         {
@@ -87,12 +76,68 @@ internal ref struct HeaderJsonParser
         }
         catch (InvalidOperationException e)
         {
-            // GetString throws this for an unpaired surrogate escape such as "\ud800", which serde_json rejects too.
+            // What Utf8JsonReader throws for a string it cannot decode; every path checks first, this is the backstop.
             throw parser.Fail($"the header holds an invalid string: {e.Message}", e);
         }
     }
 
-    private (OrderedDictionary<string, string>?, List<Entry>) ParseDocument(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// A first pass that only counts: the top-level keys (at least as many as the tensors) and the bytes of the
+    /// escaped ones, so that the table is allocated once at its final size instead of growing by doubling (which
+    /// allocates about twice what it keeps). It stops quietly at the first error, which the second pass reports;
+    /// that pass never gets further than this one.
+    /// </summary>
+    private static (int Entries, int EscapedNameBytes) Count(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, Options);
+        int entries = 0;
+        int escaped = 0;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (0, 0);
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                entries++;
+                if (reader.ValueIsEscaped)
+                {
+                    escaped += reader.ValueSpan.Length;
+                }
+                if (!reader.Read())
+                {
+                    break;
+                }
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The second pass reports it.
+        }
+        return (entries, escaped);
+    }
+
+    /// <summary>
+    /// Builds the <c>__metadata__</c> map from the object at <paramref name="start"/> of an accepted header (its keys
+    /// and values were checked when the header was parsed; a repeated key keeps its last value).
+    /// </summary>
+    internal static OrderedDictionary<string, string> ReadMetadata(ReadOnlySpan<byte> json, int start)
+    {
+        var reader = new Utf8JsonReader(json[start..], Options);
+        reader.Read();
+        var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            map[key] = reader.GetString()!;
+        }
+        return map;
+    }
+
+    private void ParseDocument(ReadOnlySpan<byte> json)
     {
         // A byte order mark is not JSON whitespace for serde_json; reject it rather than let a parser skip it.
         if (json.StartsWith("\uFEFF"u8))
@@ -108,36 +153,38 @@ internal ref struct HeaderJsonParser
             throw Fail($"the header must be a JSON object, not {_reader.TokenType}");
         }
 
-        OrderedDictionary<string, string>? metadata = null;
         bool sawMetadata = false;
-        var entries = new List<Entry>();
-        var indexByName = new Dictionary<string, int>(StringComparer.Ordinal);
         while (Next() != JsonTokenType.EndObject)
         {
-            string key = _reader.GetString()!;
-            Next();
-            if (key == MetadataKey)
+            // ValueTextEquals compares the unescaped text, so "__metadata\u005f_" is the metadata key too.
+            if (_reader.ValueTextEquals(MetadataKey))
             {
+                Next();
                 if (sawMetadata)
                 {
                     throw Fail("duplicate field `__metadata__`");
                 }
                 sawMetadata = true;
-                metadata = ParseMetadata();
+                ParseMetadata();
                 continue;
             }
-            _currentTensor = key;
-            Entry entry = ParseEntry(key);
-            _currentTensor = null;
+            (int nameStart, int nameLength) = ReadName();
+            _current = new TensorRecord(0, 0, nameStart, nameLength, 0, 0, 0);
+            Next();
+            Entry entry = ParseEntry();
+            _current = null;
+            var record = new TensorRecord(entry.Begin, entry.End, nameStart, nameLength, entry.Shape.Start, (byte)entry.DType, (byte)entry.Shape.Rank);
             // serde collects into a HashMap, which keeps the last of repeated keys.
-            if (indexByName.TryGetValue(key, out int existing))
+            int existing = _table.Find(_table.NameBytes(record));
+            if (existing >= 0)
             {
-                entries[existing] = entry;
+                _table.ForgetLastEscapedName(nameStart, nameLength);
+                TensorRecord first = _table[existing];
+                _table.Replace(existing, record with { NameStart = first.NameStart, NameLength = first.NameLength });
             }
             else
             {
-                indexByName.Add(key, entries.Count);
-                entries.Add(entry);
+                _table.Add(record);
             }
         }
         // Anything after the object other than JSON whitespace makes Read throw (single-value mode).
@@ -145,42 +192,66 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("trailing characters after the header object");
         }
-        return (metadata, entries);
     }
 
-    private OrderedDictionary<string, string>? ParseMetadata()
+    /// <summary>
+    /// Where the tensor name the reader is on lives: in the header text when written plainly (the usual case,
+    /// nothing copied), or unescaped into the table's name buffer.
+    /// </summary>
+    private (int Start, int Length) ReadName()
+    {
+        if (!_reader.ValueIsEscaped)
+        {
+            // A name's TokenStartIndex is its opening quote.
+            return (checked((int)_reader.TokenStartIndex + 1), _reader.ValueSpan.Length);
+        }
+        if (!JsonEscapes.SurrogatesArePaired(_reader.ValueSpan))
+        {
+            throw Fail("the header holds an invalid string: a tensor name has an unpaired UTF-16 surrogate escape");
+        }
+        return _table.AppendEscapedName(ref _reader);
+    }
+
+    /// <summary>
+    /// Checks <c>__metadata__</c> as serde reads it (an object of strings, or null) and notes where it is; the map
+    /// itself is built only when a caller asks for <see cref="SafeTensorsHeader.Metadata"/>, so reading a header
+    /// costs nothing per metadata entry.
+    /// </summary>
+    private void ParseMetadata()
     {
         if (_reader.TokenType == JsonTokenType.Null)
         {
-            return null;
+            return;
         }
         if (_reader.TokenType != JsonTokenType.StartObject)
         {
             throw Fail($"`__metadata__` must be an object of strings or null, not {_reader.TokenType}");
         }
-        var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        int start = checked((int)_reader.TokenStartIndex);
+        int entries = 0;
         while (Next() != JsonTokenType.EndObject)
         {
-            if (map.Count == SafeTensorsHeader.MaxMetadataEntries)
+            if (entries++ == SafeTensorsHeader.MaxMetadataEntries)
             {
                 throw new SafeTensorsFormatException(SafeTensorsErrorKind.LimitExceeded, _source, null,
                     $"`__metadata__` has more than {SafeTensorsHeader.MaxMetadataEntries} entries, the most ParameterKit reads");
             }
-            string key = _reader.GetString()!;
+            ValidateScalar();
+            ReadOnlySpan<byte> key = _reader.ValueSpan;
             if (Next() != JsonTokenType.String)
             {
-                throw Fail($"`__metadata__` value for key '{key}' must be a string, not {_reader.TokenType}");
+                throw Fail($"`__metadata__` value for key '{Encoding.UTF8.GetString(key)}' must be a string, not {_reader.TokenType}");
             }
-            map[key] = _reader.GetString()!;
+            ValidateScalar();
         }
-        return map;
+        _table.MetadataStart = start;
     }
 
-    private Entry ParseEntry(string name)
+    private Entry ParseEntry()
     {
         if (_reader.TokenType == JsonTokenType.StartArray)
         {
-            return ParsePositionalEntry(name);
+            return ParsePositionalEntry();
         }
         if (_reader.TokenType != JsonTokenType.StartObject)
         {
@@ -229,11 +300,11 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("missing field `data_offsets`");
         }
-        return new Entry(name, dtype.Value, shape.Value, offsets.Value.Begin, offsets.Value.End);
+        return new Entry(dtype.Value, shape.Value, offsets.Value.Begin, offsets.Value.End);
     }
 
     /// <summary>serde derives also accept a struct as a sequence of its fields in declaration order.</summary>
-    private Entry ParsePositionalEntry(string name)
+    private Entry ParsePositionalEntry()
     {
         if (Next() == JsonTokenType.EndArray)
         {
@@ -254,7 +325,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail("a tensor entry array needs exactly 3 elements, found more");
         }
-        return new Entry(name, dtype, shape, begin, end);
+        return new Entry(dtype, shape, begin, end);
     }
 
     private DType ParseDType()
@@ -295,7 +366,7 @@ internal ref struct HeaderJsonParser
                 return candidate;
             }
         }
-        throw Fail($"unknown dtype \"{_reader.GetString()}\"");
+        throw Fail($"unknown dtype \"{Encoding.UTF8.GetString(_reader.ValueSpan)}\"");
     }
 
     private static readonly byte[][] DTypeNames =
@@ -331,9 +402,10 @@ internal ref struct HeaderJsonParser
     /// <summary>Rejects a string or name with an invalid escape, or a number serde_json cannot represent.</summary>
     private readonly void ValidateScalar()
     {
-        if (_reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && _reader.ValueIsEscaped)
+        if (_reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && _reader.ValueIsEscaped
+            && !JsonEscapes.SurrogatesArePaired(_reader.ValueSpan))
         {
-            _ = _reader.GetString();
+            throw Fail("the header holds an invalid string: an unpaired UTF-16 surrogate escape");
         }
         else if (_reader.TokenType == JsonTokenType.Number
             && !(double.TryParse(_reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)))
@@ -350,22 +422,16 @@ internal ref struct HeaderJsonParser
         }
         int start = checked((int)_reader.TokenStartIndex);
         int rank = 0;
-        ulong? elements = 1;
         while (Next() != JsonTokenType.EndArray)
         {
-            ulong dim = ReadUInt64("shape");
+            ReadUInt64("shape");
             if (++rank > SafeTensorsHeader.MaxRank)
             {
-                throw new SafeTensorsFormatException(SafeTensorsErrorKind.LimitExceeded, _source, _currentTensor,
+                throw new SafeTensorsFormatException(SafeTensorsErrorKind.LimitExceeded, _source, CurrentName,
                     $"its shape has more than {SafeTensorsHeader.MaxRank} dimensions, the most ParameterKit reads");
             }
-            if (elements is ulong product)
-            {
-                ulong high = Math.BigMul(product, dim, out ulong low);
-                elements = high == 0 ? low : null;
-            }
         }
-        return new ShapeSpan(start, rank, elements);
+        return new ShapeSpan(start, rank);
     }
 
     private (ulong Begin, ulong End) ParseOffsets()
@@ -374,7 +440,7 @@ internal ref struct HeaderJsonParser
         {
             throw Fail($"`data_offsets` must be an array of 2 integers, not {_reader.TokenType}");
         }
-        ulong[] values = new ulong[2];
+        Span<ulong> values = stackalloc ulong[2];
         int count = 0;
         while (Next() != JsonTokenType.EndArray)
         {
@@ -424,5 +490,8 @@ internal ref struct HeaderJsonParser
     }
 
     private readonly SafeTensorsFormatException Fail(string detail, Exception? inner = null) =>
-        new(SafeTensorsErrorKind.InvalidHeaderDeserialization, _source, _currentTensor, detail, inner);
+        new(SafeTensorsErrorKind.InvalidHeaderDeserialization, _source, CurrentName, detail, inner);
+
+    /// <summary>The name of the entry being parsed, made a string only for an error.</summary>
+    private readonly string? CurrentName => _current is { } current ? Encoding.UTF8.GetString(_table.NameBytes(current)) : null;
 }

@@ -8,53 +8,48 @@ namespace ParameterKit.SafeTensors;
 /// </summary>
 internal static class HeaderValidator
 {
-    /// <summary>Validates offsets and sizes and returns the tensors in offset order.</summary>
-    /// <param name="entries">Parsed entries, in header order (ties in the offset sort keep this order).</param>
-    /// <param name="json">The header text the entries were parsed from (their dimensions are read from it).</param>
+    /// <summary>
+    /// Validates offsets and sizes, then puts the table's records in offset order (ties keep header order) and
+    /// re-indexes their names. Works in place: one array of record indexes is all it allocates.
+    /// </summary>
+    /// <param name="table">The parsed tensors, in header order.</param>
     /// <param name="headerLength">N, the header length field.</param>
     /// <param name="fileLength">The total length of the file.</param>
     /// <param name="source">The file or source name for error messages.</param>
-    internal static SafeTensorInfo[] Validate(List<HeaderJsonParser.Entry> entries, ReadOnlySpan<byte> json, ulong headerLength, ulong fileLength, string? source)
+    internal static void Validate(TensorTable table, ulong headerLength, ulong fileLength, string? source)
     {
-        // A stable sort on (begin, end), as the crate does (List.Sort is not stable, so sort indices).
-        var order = new int[entries.Count];
+        Span<TensorRecord> records = table.Records;
+        var order = new int[records.Length];
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
-        Array.Sort(order, (a, b) =>
-        {
-            int c = entries[a].Begin.CompareTo(entries[b].Begin);
-            if (c == 0)
-            {
-                c = entries[a].End.CompareTo(entries[b].End);
-            }
-            return c == 0 ? a.CompareTo(b) : c;
-        });
+        // A stable sort on (begin, end), as the crate does: the index breaks ties, so an unstable sort is stable here.
+        order.AsSpan().Sort(new OffsetOrder(table));
 
         ulong previousEnd = 0;
-        for (int i = 0; i < order.Length; i++)
+        foreach (int i in order)
         {
-            HeaderJsonParser.Entry e = entries[order[i]];
+            ref readonly TensorRecord e = ref table[i];
             if (e.Begin != previousEnd || e.End < e.Begin)
             {
-                throw Fail(SafeTensorsErrorKind.InvalidOffset, source, e.Name,
+                throw Fail(SafeTensorsErrorKind.InvalidOffset, source, table.Name(i),
                     $"data_offsets [{e.Begin}, {e.End}] do not start where the previous tensor ends ({previousEnd}) or end before they begin");
             }
-            ulong elements = e.Shape.ElementCount ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
-                $"the element count of its {e.Shape.Rank}-dimensional shape overflows 64 bits");
+            ulong elements = table.ElementCount(in e) ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, table.Name(i),
+                $"the element count of its {e.Rank}-dimensional shape overflows 64 bits");
             ulong bits = Multiply(elements, (ulong)e.DType.BitSize())
-                ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, e.Name,
+                ?? throw Fail(SafeTensorsErrorKind.ValidationOverflow, source, table.Name(i),
                     $"{elements} elements of {e.DType.SafeTensorsName()} overflow a 64-bit bit count");
             if (bits % 8 != 0)
             {
-                throw Fail(SafeTensorsErrorKind.MisalignedSlice, source, e.Name,
+                throw Fail(SafeTensorsErrorKind.MisalignedSlice, source, table.Name(i),
                     $"{elements} elements of {e.DType.SafeTensorsName()} are {bits} bits, not a whole number of bytes");
             }
             if (e.End - e.Begin != bits / 8)
             {
-                throw Fail(SafeTensorsErrorKind.TensorInvalidInfo, source, e.Name,
-                    $"{e.DType.SafeTensorsName()} {Format(HeaderJsonParser.ReadDimensions(json, e.Shape))} needs {bits / 8} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
+                throw Fail(SafeTensorsErrorKind.TensorInvalidInfo, source, table.Name(i),
+                    $"{e.DType.SafeTensorsName()} {table.FormatDimensions(in e)} needs {bits / 8} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
             }
             previousEnd = e.End;
         }
@@ -67,14 +62,54 @@ internal static class HeaderValidator
                 $"the tensors cover {previousEnd} bytes of data after an 8 + {headerLength}-byte header, but the file is {fileLength} bytes long");
         }
 
-        // Accepted: only now materialize the dimensions.
-        var tensors = new SafeTensorInfo[order.Length];
-        for (int i = 0; i < order.Length; i++)
+        Permute(records, order);
+        table.Reindex();
+    }
+
+    /// <summary>
+    /// Reorders <paramref name="records"/> so that position i holds what was at <c>order[i]</c>, following each
+    /// cycle of the permutation instead of copying into a second array (which would cost 32 bytes a tensor).
+    /// <paramref name="order"/> is used up as the visited marks.
+    /// </summary>
+    private static void Permute(Span<TensorRecord> records, int[] order)
+    {
+        for (int start = 0; start < order.Length; start++)
         {
-            HeaderJsonParser.Entry e = entries[order[i]];
-            tensors[i] = new SafeTensorInfo(e.Name, e.DType, HeaderJsonParser.ReadDimensions(json, e.Shape), e.Begin, e.End, e.Shape.ElementCount!.Value);
+            if (order[start] < 0)
+            {
+                continue;
+            }
+            TensorRecord first = records[start];
+            int at = start;
+            while (true)
+            {
+                int from = order[at];
+                order[at] = -1;
+                if (from == start)
+                {
+                    records[at] = first;
+                    break;
+                }
+                records[at] = records[from];
+                at = from;
+            }
         }
-        return tensors;
+    }
+
+    /// <summary>Orders record indexes by (begin, end, index).</summary>
+    private readonly struct OffsetOrder(TensorTable table) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            ref readonly TensorRecord x = ref table[a];
+            ref readonly TensorRecord y = ref table[b];
+            int c = x.Begin.CompareTo(y.Begin);
+            if (c == 0)
+            {
+                c = x.End.CompareTo(y.End);
+            }
+            return c == 0 ? a.CompareTo(b) : c;
+        }
     }
 
     private static ulong? Multiply(ulong a, ulong b)
@@ -84,8 +119,6 @@ internal static class HeaderValidator
     }
 
     private static ulong? Add(ulong a, ulong b) => a > ulong.MaxValue - b ? null : a + b;
-
-    private static string Format(ulong[] dims) => "[" + string.Join(", ", dims) + "]";
 
     private static SafeTensorsFormatException Fail(SafeTensorsErrorKind kind, string? source, string? tensor, string detail) =>
         new(kind, source, tensor, detail);

@@ -59,6 +59,9 @@ public sealed class HttpRangeSource
     /// <summary>The file's address.</summary>
     public Uri Uri { get; }
 
+    /// <summary>The address as messages show it: credentials and secret query values redacted (<see cref="UriRedaction"/>).</summary>
+    private string Shown => UriRedaction.Redact(Uri);
+
     /// <summary>The file's total length, once a response has revealed it; otherwise <see langword="null"/>.</summary>
     public long? Length { get; private set; }
 
@@ -71,10 +74,11 @@ public sealed class HttpRangeSource
     {
         // The first 8 bytes also reveal the total length, which validation needs before anything else.
         ReadOnlyMemory<byte> prefix = await ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
-        long length = Length ?? throw new HttpRequestException($"'{Uri}' did not report its length.");
+        long length = Length ?? throw new HttpRequestException($"'{Shown}' did not report its length.");
+        // Each range read returns a fresh array, which the header may keep without a copy.
         return await SafeTensorsHeader.ReadAsync(
             (offset, count, ct) => offset == 0 && count == prefix.Length ? ValueTask.FromResult(prefix) : ReadAsync(offset, count, ct),
-            (ulong)length, Uri.ToString(), cancellationToken).ConfigureAwait(false);
+            (ulong)length, Shown, ownsBuffers: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads exactly <paramref name="length"/> bytes starting at <paramref name="offset"/>.</summary>
@@ -134,7 +138,7 @@ public sealed class HttpRangeSource
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             Length ??= response.Content.Headers.ContentRange?.Length;
-            throw new HttpRequestException($"'{Uri}' holds fewer than {offset + length} bytes (range not satisfiable).");
+            throw new HttpRequestException($"'{Shown}' holds fewer than {offset + length} bytes (range not satisfiable).");
         }
         response.EnsureSuccessStatusCode();
         long skip = 0;
@@ -143,7 +147,7 @@ public sealed class HttpRangeSource
             ContentRangeHeaderValue? range = response.Content.Headers.ContentRange;
             if (range?.From != offset)
             {
-                throw new HttpRequestException($"'{Uri}' answered range {range} to a request for bytes {offset}-{offset + length - 1}.");
+                throw new HttpRequestException($"'{Shown}' answered range {range} to a request for bytes {offset}-{offset + length - 1}.");
             }
             Length = range.Length ?? Length;
         }
@@ -161,7 +165,7 @@ public sealed class HttpRangeSource
             int read = await body.ReadAtLeastAsync(buffer, length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             return read == length
                 ? buffer
-                : throw new HttpRequestException($"'{Uri}' returned {read} bytes where {length} were requested at offset {offset}.");
+                : throw new HttpRequestException($"'{Shown}' returned {read} bytes where {length} were requested at offset {offset}.");
         }
     }
 
@@ -234,10 +238,10 @@ public sealed class HttpRangeSource
     }
 
     private RemoteReadException TimedOut(string what, Exception inner) => new(RemoteReadErrorKind.Timeout, Uri,
-        $"'{Uri}' did not deliver {what} within {_client.Timeout.TotalSeconds:0.###} s (the server stalled or sent too slowly).", inner);
+        $"'{Shown}' did not deliver {what} within {_client.Timeout.TotalSeconds:0.###} s (the server stalled or sent too slowly).", inner);
 
     private RemoteReadException TooLarge(long maxBytes, string how) => new(RemoteReadErrorKind.TooLarge, Uri,
-        $"'{Uri}' is larger than the {maxBytes:N0} bytes allowed: {how}.");
+        $"'{Shown}' is larger than the {maxBytes:N0} bytes allowed: {how}.");
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadPrefixAsync(CancellationToken cancellationToken)
     {

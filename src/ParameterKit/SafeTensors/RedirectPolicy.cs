@@ -35,27 +35,27 @@ internal static class RedirectPolicy
         if (string.IsNullOrWhiteSpace(location))
         {
             throw new RemoteReadException(RemoteReadErrorKind.RedirectRefused, current,
-                $"'{current}' answered {status} (a redirect) without a Location header.");
+                $"'{UriRedaction.Redact(current)}' answered {status} (a redirect) without a Location header.");
         }
         if (!Uri.TryCreate(current, location.Trim(), out Uri? target))
         {
             throw new RemoteReadException(RemoteReadErrorKind.RedirectRefused, current,
-                $"'{current}' redirected ({status}) to a malformed Location '{location}'.");
+                $"'{UriRedaction.Redact(current)}' redirected ({status}) to a malformed Location '{UriRedaction.Redact(location)}'.");
         }
         if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
         {
             throw new RemoteReadException(RemoteReadErrorKind.RedirectRefused, current,
-                $"'{current}' redirected ({status}) to '{target.OriginalString}'; only http and https redirects are followed.");
+                $"'{UriRedaction.Redact(current)}' redirected ({status}) to '{UriRedaction.Redact(target.OriginalString)}'; only http and https redirects are followed.");
         }
         if (current.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
         {
             throw new RemoteReadException(RemoteReadErrorKind.RedirectRefused, current,
-                $"'{current}' redirected ({status}) from https down to '{target}'; an insecure redirect is not followed.");
+                $"'{UriRedaction.Redact(current)}' redirected ({status}) from https down to '{UriRedaction.Redact(target)}'; an insecure redirect is not followed.");
         }
         if (redirectsSoFar >= HttpRangeSource.MaxRedirects)
         {
             throw new RemoteReadException(RemoteReadErrorKind.TooManyRedirects, current,
-                $"'{current}' redirected ({status}) to '{target}' after {redirectsSoFar} redirects already; at most {HttpRangeSource.MaxRedirects} are followed.");
+                $"'{UriRedaction.Redact(current)}' redirected ({status}) to '{UriRedaction.Redact(target)}' after {redirectsSoFar} redirects already; at most {HttpRangeSource.MaxRedirects} are followed.");
         }
         return SameOrigin(current, target) ? target : WithoutUserInfo(target);
     }

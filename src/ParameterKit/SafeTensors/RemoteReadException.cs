@@ -13,19 +13,23 @@ public sealed class RemoteReadException : HttpRequestException
     /// <summary>Creates the exception.</summary>
     /// <param name="kind">What went wrong.</param>
     /// <param name="uri">The address being read when it went wrong.</param>
-    /// <param name="message">One sentence naming the address and the limit or the redirect target.</param>
+    /// <param name="message">One sentence naming the address and the limit or the redirect target (redact addresses in it with <see cref="UriRedaction"/>).</param>
     /// <param name="innerException">The underlying error, if any.</param>
     public RemoteReadException(RemoteReadErrorKind kind, Uri uri, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         ArgumentNullException.ThrowIfNull(uri);
         Kind = kind;
-        Uri = uri;
+        // Exceptions get logged and serialized whole; the address they carry must not carry the user's secrets.
+        Uri = UriRedaction.WithoutSecrets(uri);
     }
 
     /// <summary>What went wrong.</summary>
     public RemoteReadErrorKind Kind { get; }
 
-    /// <summary>The address being read when it went wrong (after any redirects followed so far).</summary>
+    /// <summary>
+    /// The address being read when it went wrong (after any redirects followed so far), without credentials and
+    /// with secret query values redacted (<see cref="UriRedaction"/>).
+    /// </summary>
     public Uri Uri { get; }
 }

@@ -10,23 +10,44 @@ namespace ParameterKit.SafeTensors;
 /// Dimensions are unsigned 64-bit because the format allows any u64 (a tensor <c>[0, 2^63, 4]</c> is valid and
 /// empty). <see cref="Begin"/> and <see cref="End"/> are relative to the start of the byte buffer, which begins
 /// right after the header, not to the start of the file.
+/// <para>
+/// An info is a view of one entry of its header, made the first time it is asked for and kept (a header stores its
+/// tensors compactly, so that a header of a million tiny entries costs a small multiple of its size). Its name
+/// becomes a string the first time <see cref="Name"/> is read.
+/// </para>
 /// </remarks>
 public sealed class SafeTensorInfo
 {
     private readonly ulong[] _dimensions;
+    private string? _name;
 
-    internal SafeTensorInfo(string name, DType dtype, ulong[] dimensions, ulong begin, ulong end, ulong elementCount)
+    internal SafeTensorInfo(SafeTensorsHeader owner, int index, string? name)
     {
-        Name = name;
-        DType = dtype;
-        _dimensions = dimensions;
-        Begin = begin;
-        End = end;
-        ElementCount = elementCount;
+        Owner = owner;
+        Index = index;
+        _name = name;
+        ref readonly TensorRecord record = ref owner.Table[index];
+        DType = record.DType;
+        Begin = record.Begin;
+        End = record.End;
+        _dimensions = new ulong[record.Rank];
+        owner.Table.ReadDimensions(in record, _dimensions);
+        ulong elements = 1;
+        foreach (ulong d in _dimensions)
+        {
+            elements *= d; // cannot overflow: the header was validated
+        }
+        ElementCount = elements;
     }
 
+    /// <summary>The header this tensor belongs to.</summary>
+    internal SafeTensorsHeader Owner { get; }
+
+    /// <summary>The tensor's position in <see cref="SafeTensorsHeader.Tensors"/>.</summary>
+    internal int Index { get; }
+
     /// <summary>The tensor's name, for example <c>h.0.attn.c_attn.weight</c>.</summary>
-    public string Name { get; }
+    public string Name => _name ??= Owner.Table.Name(Index);
 
     /// <summary>The element type.</summary>
     public DType DType { get; }
@@ -90,4 +111,5 @@ public sealed class SafeTensorInfo
 
     /// <summary>Describes the tensor as <c>name: DTYPE [dims] @ [begin, end)</c>.</summary>
     public override string ToString() => $"{Name}: {DType.SafeTensorsName()} {FormatDimensions()} @ [{Begin}, {End})";
+
 }

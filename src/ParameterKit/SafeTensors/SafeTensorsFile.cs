@@ -102,7 +102,8 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             pointer += view.PointerOffset;
             var all = new ReadOnlySpan<byte>(pointer, (int)Math.Min(length, int.MaxValue));
             ulong n = SafeTensorsHeader.CheckLengthPrefix(all, (ulong)length, path);
-            SafeTensorsHeader header = SafeTensorsHeader.ParseHeaderBytes(all.Slice(8, (int)n), n, (ulong)length, path);
+            // The header keeps its text (names and shapes are read from it), so it is copied out of the map once.
+            SafeTensorsHeader header = SafeTensorsHeader.ParseHeaderBytes(all.Slice(8, (int)n).ToArray(), n, (ulong)length, path);
             return new SafeTensorsFile(path, map, view, pointer, header);
         }
         catch
@@ -266,7 +267,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!Header.TryGetTensor(tensor.Name, out SafeTensorInfo? own) || !ReferenceEquals(own, tensor))
+        if (!ReferenceEquals(tensor.Owner, Header))
         {
             throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(tensor));
         }

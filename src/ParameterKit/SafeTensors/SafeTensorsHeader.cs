@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Unicode;
 
 namespace ParameterKit.SafeTensors;
@@ -45,22 +46,27 @@ public sealed class SafeTensorsHeader
     /// </summary>
     public const int MaxMetadataEntries = 65_536;
 
-    private readonly Dictionary<string, SafeTensorInfo> _byName;
+    private readonly TensorTable _table;
+    private IReadOnlyDictionary<string, string>? _metadata;
 
-    private SafeTensorsHeader(string? source, ulong headerLength, ulong fileLength, SafeTensorInfo[] tensors,
-        IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>
+    /// Each tensor's info once made (8 bytes a tensor until then), so that asking twice gives the same object, as
+    /// callers that compare infos by reference expect.
+    /// </summary>
+    private readonly SafeTensorInfo?[] _infos;
+
+    private SafeTensorsHeader(string? source, ulong headerLength, ulong fileLength, TensorTable table)
     {
         Source = source;
         HeaderLength = headerLength;
         FileLength = fileLength;
-        Tensors = tensors;
-        Metadata = metadata;
-        _byName = new Dictionary<string, SafeTensorInfo>(tensors.Length, StringComparer.Ordinal);
-        foreach (SafeTensorInfo t in tensors)
-        {
-            _byName[t.Name] = t;
-        }
+        _table = table;
+        _infos = new SafeTensorInfo?[table.Count];
+        Tensors = new TensorList(this);
     }
+
+    /// <summary>The lean storage the <see cref="SafeTensorInfo"/> views read from.</summary>
+    internal TensorTable Table => _table;
 
     /// <summary>The file or source the header was read from (used in error messages), if known.</summary>
     public string? Source { get; }
@@ -75,17 +81,61 @@ public sealed class SafeTensorsHeader
     public ulong FileLength { get; }
 
     /// <summary>Every tensor, in data-offset order.</summary>
+    /// <remarks>
+    /// The header stores its tensors compactly; each <see cref="SafeTensorInfo"/> is made the first time the list
+    /// (or <see cref="TryGetTensor"/>) reaches it, and is the same object every time after.
+    /// </remarks>
     public IReadOnlyList<SafeTensorInfo> Tensors { get; }
 
     /// <summary>The <c>__metadata__</c> map in header order, or <see langword="null"/> when absent or JSON null.</summary>
-    public IReadOnlyDictionary<string, string>? Metadata { get; }
+    /// <remarks>Built from the header text the first time it is read (reading a header costs nothing per entry).</remarks>
+    public IReadOnlyDictionary<string, string>? Metadata
+    {
+        get
+        {
+            if (_metadata is null && _table.MetadataStart >= 0)
+            {
+                Interlocked.CompareExchange(ref _metadata, HeaderJsonParser.ReadMetadata(_table.Json.Span, _table.MetadataStart), null);
+            }
+            return _metadata;
+        }
+    }
 
     /// <summary>Looks a tensor up by name.</summary>
     /// <param name="name">The tensor's exact name.</param>
     /// <param name="info">The tensor, when found.</param>
     /// <returns><see langword="true"/> when the header has a tensor named <paramref name="name"/>.</returns>
-    public bool TryGetTensor(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SafeTensorInfo? info) =>
-        _byName.TryGetValue(name, out info);
+    public bool TryGetTensor(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SafeTensorInfo? info)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        info = null;
+        int maxBytes = Encoding.UTF8.GetMaxByteCount(name.Length);
+        Span<byte> utf8 = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        // A string with a lone surrogate has no UTF-8 form, so no tensor (all names are valid UTF-8) can match it.
+        if (Utf8.FromUtf16(name, utf8, out _, out int written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+        int index = _table.Find(utf8[..written]);
+        if (index < 0)
+        {
+            return false;
+        }
+        info = InfoAt(index, name);
+        return true;
+    }
+
+    /// <summary>The info of the tensor at <paramref name="index"/>, made once.</summary>
+    private SafeTensorInfo InfoAt(int index, string? name = null)
+    {
+        SafeTensorInfo? info = Volatile.Read(ref _infos[index]);
+        if (info is null)
+        {
+            info = new SafeTensorInfo(this, index, name);
+            info = Interlocked.CompareExchange(ref _infos[index], info, null) ?? info;
+        }
+        return info;
+    }
 
     /// <summary>Returns the tensor named <paramref name="name"/>.</summary>
     /// <param name="name">The tensor's exact name.</param>
@@ -109,7 +159,8 @@ public sealed class SafeTensorsHeader
         {
             throw new ArgumentException($"The prefix holds {prefix.Length} bytes but the header needs {8 + n}.", nameof(prefix));
         }
-        return ParseHeaderBytes(prefix.Slice(8, (int)n), n, fileLength, source);
+        // The header keeps its text (names and shapes are read from it), so it copies the caller's bytes once.
+        return ParseHeaderBytes(prefix.Slice(8, (int)n).ToArray(), n, fileLength, source);
     }
 
     /// <summary>
@@ -148,7 +199,7 @@ public sealed class SafeTensorsHeader
             var buffer = new byte[count];
             stream.ReadExactly(buffer);
             return buffer;
-        }, length, source);
+        }, length, source, ownsBuffers: true);
     }
 
     /// <summary>
@@ -160,14 +211,23 @@ public sealed class SafeTensorsHeader
     /// <param name="source">A file name or URL for error messages.</param>
     /// <exception cref="SafeTensorsFormatException">The header is rejected.</exception>
     /// <exception cref="EndOfStreamException">The source returned fewer bytes than requested.</exception>
-    public static SafeTensorsHeader Read(Func<long, int, byte[]> readRange, ulong fileLength, string? source = null)
+    public static SafeTensorsHeader Read(Func<long, int, byte[]> readRange, ulong fileLength, string? source = null) =>
+        Read(readRange, fileLength, source, ownsBuffers: false);
+
+    /// <summary>As the public overload.</summary>
+    /// <param name="readRange">Returns the requested bytes of the file.</param>
+    /// <param name="fileLength">The file's total length.</param>
+    /// <param name="source">A file name or URL for error messages.</param>
+    /// <param name="ownsBuffers">Whether <paramref name="readRange"/> returns arrays nobody else holds, which the
+    /// header may then keep; a caller's arrays are copied, since the caller may reuse them.</param>
+    private static SafeTensorsHeader Read(Func<long, int, byte[]> readRange, ulong fileLength, string? source, bool ownsBuffers)
     {
         ArgumentNullException.ThrowIfNull(readRange);
         int prefixLength = (int)Math.Min(8UL, fileLength);
         byte[] prefix = Exactly(readRange(0, prefixLength), prefixLength, source);
         ulong n = CheckLengthPrefix(prefix, fileLength, source);
         byte[] header = Exactly(readRange(8, (int)n), (int)n, source);
-        return ParseHeaderBytes(header, n, fileLength, source);
+        return ParseHeaderBytes(ownsBuffers ? header : header.AsSpan().ToArray(), n, fileLength, source);
     }
 
     /// <summary>
@@ -182,14 +242,20 @@ public sealed class SafeTensorsHeader
     /// <exception cref="EndOfStreamException">The source returned fewer bytes than requested.</exception>
     public static async ValueTask<SafeTensorsHeader> ReadAsync(
         Func<long, int, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> readRange, ulong fileLength,
-        string? source = null, CancellationToken cancellationToken = default)
+        string? source = null, CancellationToken cancellationToken = default) =>
+        await ReadAsync(readRange, fileLength, source, ownsBuffers: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As the public overload; <paramref name="ownsBuffers"/> says the returned memory is the header's to keep.</summary>
+    internal static async ValueTask<SafeTensorsHeader> ReadAsync(
+        Func<long, int, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> readRange, ulong fileLength,
+        string? source, bool ownsBuffers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readRange);
         int prefixLength = (int)Math.Min(8UL, fileLength);
         ReadOnlyMemory<byte> prefix = Exactly(await readRange(0, prefixLength, cancellationToken).ConfigureAwait(false), prefixLength, source);
         ulong n = CheckLengthPrefix(prefix.Span, fileLength, source);
         ReadOnlyMemory<byte> header = Exactly(await readRange(8, (int)n, cancellationToken).ConfigureAwait(false), (int)n, source);
-        return ParseHeaderBytes(header.Span, n, fileLength, source);
+        return ParseHeaderBytes(ownsBuffers ? header : header.ToArray(), n, fileLength, source);
     }
 
     /// <summary>Steps 1-3: enough bytes for N, N within the limit (before the length check), header inside the file.</summary>
@@ -215,16 +281,40 @@ public sealed class SafeTensorsHeader
     }
 
     /// <summary>Steps 4-7: strict UTF-8, the JSON, then offsets, sizes and coverage.</summary>
-    internal static SafeTensorsHeader ParseHeaderBytes(ReadOnlySpan<byte> header, ulong n, ulong fileLength, string? source)
+    /// <param name="header">The header text, which the returned header keeps (its names and shapes are read from it).</param>
+    /// <param name="n">N, the header length field.</param>
+    /// <param name="fileLength">The total length of the file.</param>
+    /// <param name="source">A file name or URL for error messages.</param>
+    internal static SafeTensorsHeader ParseHeaderBytes(ReadOnlyMemory<byte> header, ulong n, ulong fileLength, string? source)
     {
-        if (!Utf8.IsValid(header))
+        if (!Utf8.IsValid(header.Span))
         {
             throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidHeader, source, null,
                 "the header is not valid UTF-8");
         }
-        (OrderedDictionary<string, string>? metadata, List<HeaderJsonParser.Entry> entries) = HeaderJsonParser.Parse(header, source);
-        SafeTensorInfo[] tensors = HeaderValidator.Validate(entries, header, n, fileLength, source);
-        return new SafeTensorsHeader(source, n, fileLength, tensors, metadata);
+        TensorTable table = HeaderJsonParser.Parse(header, source);
+        HeaderValidator.Validate(table, n, fileLength, source);
+        return new SafeTensorsHeader(source, n, fileLength, table);
+    }
+
+    /// <summary>The tensors as a list, each <see cref="SafeTensorInfo"/> made when asked for.</summary>
+    private sealed class TensorList(SafeTensorsHeader header) : IReadOnlyList<SafeTensorInfo>
+    {
+        public int Count => header._table.Count;
+
+        public SafeTensorInfo this[int index] => (uint)index < (uint)Count
+            ? header.InfoAt(index)
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"The header has {Count} tensors.");
+
+        public IEnumerator<SafeTensorInfo> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                yield return header.InfoAt(i);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static byte[] Exactly(byte[] bytes, int expected, string? source) =>

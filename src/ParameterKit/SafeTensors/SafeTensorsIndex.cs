@@ -180,6 +180,29 @@ public sealed class SafeTensorsIndex
         return total;
     }
 
+    /// <summary>
+    /// Checks the index against its shards' headers, as <see cref="SafeTensorsCheckpoint.OpenSharded"/> does for a
+    /// local checkpoint (every check but the file system's): each tensor of the weight map is in the shard it names
+    /// (<see cref="SafeTensorsErrorKind.TensorNotFound"/> otherwise, even when lenient), each shard tensor is listed
+    /// under that shard, no tensor is stored in two shards, and <c>metadata.total_size</c> is the sum of the
+    /// tensors' byte lengths. Use it for shards read some other way, such as by HTTP range requests
+    /// (<see cref="HttpRangeSource.ReadHeaderAsync"/>).
+    /// </summary>
+    /// <param name="headerOf">Each shard's header, by the shard file name the index uses (called for every name in <see cref="Shards"/>).</param>
+    /// <param name="lenient">Accept the inconsistencies (except a missing tensor), listing them, instead of refusing them.</param>
+    /// <returns>
+    /// The weight map's tensors in its order, each from its shard's header, and what was accepted: this index's own
+    /// <see cref="Tolerated"/> findings, then the shards' (at most 100 spelled out, the rest counted).
+    /// </returns>
+    /// <exception cref="SafeTensorsFormatException">An inconsistency, when strict (<see cref="SafeTensorsErrorKind.InvalidIndex"/>), or a tensor missing from its shard.</exception>
+    public (IReadOnlyList<SafeTensorInfo> Tensors, IReadOnlyList<string> Tolerated) CheckShards(Func<string, SafeTensorsHeader> headerOf, bool lenient = false)
+    {
+        ArgumentNullException.ThrowIfNull(headerOf);
+        var tolerated = new List<string>(Tolerated);
+        List<(SafeTensorInfo Tensor, string Shard)> tensors = ShardConsistency.Check(this, Source ?? "the index", headerOf, lenient, tolerated);
+        return ([.. tensors.Select(t => t.Tensor)], tolerated);
+    }
+
     /// <summary>Strict: refuse with <see cref="SafeTensorsErrorKind.InvalidIndex"/>. Lenient: record and go on.</summary>
     internal static void Tolerate(string detail, string? source, string? tensor, bool lenient, List<string> tolerated)
     {

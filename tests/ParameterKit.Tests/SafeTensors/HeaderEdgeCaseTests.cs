@@ -110,7 +110,9 @@ public sealed class HeaderEdgeCaseTests
         var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsHeader.Parse(file, (ulong)file.Length));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(SafeTensorsErrorKind.LimitExceeded, e.Kind);
-        Assert.True(allocated < file.Length / 8, $"allocated {allocated} bytes for an {file.Length}-byte header");
+        // Parse copies the header text once (a header keeps its text: names and shapes are read from it); beyond
+        // that copy, nothing is allocated per dimension.
+        Assert.True(allocated < file.Length + (64 << 10), $"allocated {allocated} bytes for an {file.Length}-byte header");
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ReaderFuzzTests
         {
             byte[] seed = SafeTensorsSeeds[random.Next(SafeTensorsSeeds.Length)];
             byte[] input = MutateHeader(seed, random);
-            Check(input, i, () => SafeTensorsHeader.Parse(input, (ulong)input.Length, "fuzz"));
+            Check(input, i, () => ReadEverything(SafeTensorsHeader.Parse(input, (ulong)input.Length, "fuzz")));
         }
     }
 
@@ -45,6 +45,21 @@ public sealed class ReaderFuzzTests
             bool lenient = random.Next(2) == 0;
             Check(input, i, () => SafeTensorsIndex.Parse(input, "fuzz", lenient));
         }
+    }
+
+    /// <summary>
+    /// Touches everything an accepted header makes lazily from its text (each tensor's name, dimensions and lookup
+    /// by name, the metadata map), so the fuzz reaches those readers too: they must never fail on a header the
+    /// parser accepted.
+    /// </summary>
+    private static void ReadEverything(SafeTensorsHeader header)
+    {
+        foreach (SafeTensorInfo t in header.Tensors)
+        {
+            Assert.Equal(t.ToString(), header.GetTensor(t.Name).ToString());
+            Assert.Equal(t.Rank, t.Dimensions.Length);
+        }
+        _ = header.Metadata?.Count;
     }
 
     /// <summary>
