@@ -19,6 +19,7 @@ public sealed unsafe class GemmHalfTests
 {
     private static readonly int[] ThreadCounts = [1, 2, 3];
     private static readonly DType[] HalfTypes = [DType.BF16, DType.F16];
+    private static readonly int[] OneAndTwoThreads = [1, 2];
 
     private static GemmPath[] SupportedPaths => GemmPropertyTests.SupportedPaths;
 
@@ -106,7 +107,7 @@ public sealed unsafe class GemmHalfTests
         {
             foreach (DType type in HalfTypes)
             {
-                foreach (int threads in new[] { 1, 2 })
+                foreach (int threads in OneAndTwoThreads)
                 {
                     GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.Yes, 200, 300, 300, 1f, a, 300, b, type, 300, 0f, c, 300, bias, GemmActivation.GeluTanh);
                     GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.No, 200, 300, 300, 1f, a, 300, b, type, 300, 1f, c, 300, default, GemmActivation.None);
