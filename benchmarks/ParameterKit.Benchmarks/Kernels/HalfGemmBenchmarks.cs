@@ -11,10 +11,11 @@ namespace ParameterKit.Benchmarks.Kernels;
 /// and two threads. Layout <c>NT</c> is how GPT-2 stores the head (wte, V x C: one dot product per logit);
 /// <c>NN</c> is a Hugging Face Conv1D weight read as stored (C x OC: rows scaled and summed). A matrix-vector product
 /// reads each weight once, so it is bound by memory bandwidth: bf16 and f16 move half the bytes of float32.
+/// In-process (no generated project to build on a shared machine); 3 warm-up and 8 measured iterations.
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*HalfGemmBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 10)]
+[ParameterKit.Benchmarks.SafeTensors.ShortInProcess]
 public unsafe class HalfGemmBenchmarks
 {
     private const int K = 768, N = 50257;

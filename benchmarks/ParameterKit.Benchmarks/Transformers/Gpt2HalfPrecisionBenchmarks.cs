@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Kernels;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
@@ -20,9 +23,16 @@ namespace ParameterKit.Benchmarks.Transformers;
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*Gpt2HalfPrecisionBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[Config(typeof(InProcessConfig))]
 public class Gpt2HalfPrecisionBenchmarks
 {
+    /// <summary>1 warm-up and 5 measured runs of one invocation each, in-process (no generated project to build).</summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
     private const int NewTokens = 128;
     private Gpt2Model _model = null!;
     private Gpt2Generator _generator = null!;

@@ -12,11 +12,10 @@ namespace ParameterKit.Kernels;
 internal readonly unsafe struct GemmWidenBFloat16Avx512 : IGemmHalfWiden<Vector512<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector512<float> low, out Vector512<float> high)
-    {
-        low = (Avx512F.ConvertToVector512UInt32(Vector256.Load(source)) << 16).AsSingle();
-        high = (Avx512F.ConvertToVector512UInt32(Vector256.Load(source + 16)) << 16).AsSingle();
-    }
+    public static Vector512<float> Low(ushort* source) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(source)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> High(ushort* source) => Low(source + 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
@@ -26,11 +25,10 @@ internal readonly unsafe struct GemmWidenBFloat16Avx512 : IGemmHalfWiden<Vector5
 internal readonly unsafe struct GemmWidenBFloat16Avx2 : IGemmHalfWiden<Vector256<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector256<float> low, out Vector256<float> high)
-    {
-        low = (Avx2.ConvertToVector256Int32(Vector128.Load(source)) << 16).AsSingle();
-        high = (Avx2.ConvertToVector256Int32(Vector128.Load(source + 8)) << 16).AsSingle();
-    }
+    public static Vector256<float> Low(ushort* source) => (Avx2.ConvertToVector256Int32(Vector128.Load(source)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> High(ushort* source) => Low(source + 8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
@@ -40,12 +38,10 @@ internal readonly unsafe struct GemmWidenBFloat16Avx2 : IGemmHalfWiden<Vector256
 internal readonly unsafe struct GemmWidenBFloat16Portable : IGemmHalfWiden<Vector<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector<float> low, out Vector<float> high)
-    {
-        Vector.Widen(Vector.Load(source), out Vector<uint> lo, out Vector<uint> hi);
-        low = Vector.AsVectorSingle(lo << 16);
-        high = Vector.AsVectorSingle(hi << 16);
-    }
+    public static Vector<float> Low(ushort* source) => Vector.AsVectorSingle(Vector.WidenLower(Vector.Load(source)) << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> High(ushort* source) => Vector.AsVectorSingle(Vector.WidenUpper(Vector.Load(source)) << 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);

@@ -62,11 +62,10 @@ internal static class GemmFloat16Bits
 internal readonly unsafe struct GemmWidenFloat16Avx512 : IGemmHalfWiden<Vector512<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector512<float> low, out Vector512<float> high)
-    {
-        low = GemmFloat16Bits.Widen(Avx512F.ConvertToVector512UInt32(Vector256.Load(source)));
-        high = GemmFloat16Bits.Widen(Avx512F.ConvertToVector512UInt32(Vector256.Load(source + 16)));
-    }
+    public static Vector512<float> Low(ushort* source) => GemmFloat16Bits.Widen(Avx512F.ConvertToVector512UInt32(Vector256.Load(source)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> High(ushort* source) => Low(source + 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
@@ -76,11 +75,10 @@ internal readonly unsafe struct GemmWidenFloat16Avx512 : IGemmHalfWiden<Vector51
 internal readonly unsafe struct GemmWidenFloat16Avx2 : IGemmHalfWiden<Vector256<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector256<float> low, out Vector256<float> high)
-    {
-        low = GemmFloat16Bits.Widen(Avx2.ConvertToVector256Int32(Vector128.Load(source)).AsUInt32());
-        high = GemmFloat16Bits.Widen(Avx2.ConvertToVector256Int32(Vector128.Load(source + 8)).AsUInt32());
-    }
+    public static Vector256<float> Low(ushort* source) => GemmFloat16Bits.Widen(Avx2.ConvertToVector256Int32(Vector128.Load(source)).AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> High(ushort* source) => Low(source + 8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
@@ -90,12 +88,10 @@ internal readonly unsafe struct GemmWidenFloat16Avx2 : IGemmHalfWiden<Vector256<
 internal readonly unsafe struct GemmWidenFloat16Portable : IGemmHalfWiden<Vector<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Widen(ushort* source, out Vector<float> low, out Vector<float> high)
-    {
-        Vector.Widen(Vector.Load(source), out Vector<uint> lo, out Vector<uint> hi);
-        low = GemmFloat16Bits.Widen(lo);
-        high = GemmFloat16Bits.Widen(hi);
-    }
+    public static Vector<float> Low(ushort* source) => GemmFloat16Bits.Widen(Vector.WidenLower(Vector.Load(source)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> High(ushort* source) => GemmFloat16Bits.Widen(Vector.WidenUpper(Vector.Load(source)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);

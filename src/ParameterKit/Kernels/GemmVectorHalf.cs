@@ -39,18 +39,14 @@ internal static unsafe class GemmVectorHalf
             for (; p + step <= k; p += step)
             {
                 TVector xa = TOps.Load(x + p), xb = TOps.Load(x + p + width);
-                TWiden.Widen(w0 + p, out TVector low, out TVector high);
-                a0 = TOps.MultiplyAdd(low, xa, a0);
-                b0 = TOps.MultiplyAdd(high, xb, b0);
-                TWiden.Widen(w1 + p, out low, out high);
-                a1 = TOps.MultiplyAdd(low, xa, a1);
-                b1 = TOps.MultiplyAdd(high, xb, b1);
-                TWiden.Widen(w2 + p, out low, out high);
-                a2 = TOps.MultiplyAdd(low, xa, a2);
-                b2 = TOps.MultiplyAdd(high, xb, b2);
-                TWiden.Widen(w3 + p, out low, out high);
-                a3 = TOps.MultiplyAdd(low, xa, a3);
-                b3 = TOps.MultiplyAdd(high, xb, b3);
+                a0 = TOps.MultiplyAdd(TWiden.Low(w0 + p), xa, a0);
+                b0 = TOps.MultiplyAdd(TWiden.High(w0 + p), xb, b0);
+                a1 = TOps.MultiplyAdd(TWiden.Low(w1 + p), xa, a1);
+                b1 = TOps.MultiplyAdd(TWiden.High(w1 + p), xb, b1);
+                a2 = TOps.MultiplyAdd(TWiden.Low(w2 + p), xa, a2);
+                b2 = TOps.MultiplyAdd(TWiden.High(w2 + p), xb, b2);
+                a3 = TOps.MultiplyAdd(TWiden.Low(w3 + p), xa, a3);
+                b3 = TOps.MultiplyAdd(TWiden.High(w3 + p), xb, b3);
             }
             Vector128<float> sums = TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
             float s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
@@ -73,9 +69,8 @@ internal static unsafe class GemmVectorHalf
             int p = 0;
             for (; p + step <= k; p += step)
             {
-                TWiden.Widen(w0 + p, out TVector low, out TVector high);
-                a0 = TOps.MultiplyAdd(low, TOps.Load(x + p), a0);
-                b0 = TOps.MultiplyAdd(high, TOps.Load(x + p + width), b0);
+                a0 = TOps.MultiplyAdd(TWiden.Low(w0 + p), TOps.Load(x + p), a0);
+                b0 = TOps.MultiplyAdd(TWiden.High(w0 + p), TOps.Load(x + p + width), b0);
             }
             float s0 = TOps.Sum(TOps.Add(a0, b0));
             for (; p < k; p++)
@@ -118,30 +113,22 @@ internal static unsafe class GemmVectorHalf
                 int j = 0;
                 for (; j + step <= cols; j += step)
                 {
-                    TWiden.Widen(r0 + j, out TVector low, out TVector high);
-                    TVector s = TOps.MultiplyAdd(low, x0, TOps.Load(chunk + j));
-                    TVector u = TOps.MultiplyAdd(high, x0, TOps.Load(chunk + j + width));
-                    TWiden.Widen(r1 + j, out low, out high);
-                    TVector t = TOps.Multiply(low, x1);
-                    TVector v = TOps.Multiply(high, x1);
-                    TWiden.Widen(r2 + j, out low, out high);
-                    s = TOps.MultiplyAdd(low, x2, s);
-                    u = TOps.MultiplyAdd(high, x2, u);
-                    TWiden.Widen(r3 + j, out low, out high);
-                    t = TOps.MultiplyAdd(low, x3, t);
-                    v = TOps.MultiplyAdd(high, x3, v);
-                    TWiden.Widen(r4 + j, out low, out high);
-                    s = TOps.MultiplyAdd(low, x4, s);
-                    u = TOps.MultiplyAdd(high, x4, u);
-                    TWiden.Widen(r5 + j, out low, out high);
-                    t = TOps.MultiplyAdd(low, x5, t);
-                    v = TOps.MultiplyAdd(high, x5, v);
-                    TWiden.Widen(r6 + j, out low, out high);
-                    s = TOps.MultiplyAdd(low, x6, s);
-                    u = TOps.MultiplyAdd(high, x6, u);
-                    TWiden.Widen(r7 + j, out low, out high);
-                    t = TOps.MultiplyAdd(low, x7, t);
-                    v = TOps.MultiplyAdd(high, x7, v);
+                    TVector s = TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j));
+                    TVector u = TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width));
+                    TVector t = TOps.Multiply(TWiden.Low(r1 + j), x1);
+                    TVector v = TOps.Multiply(TWiden.High(r1 + j), x1);
+                    s = TOps.MultiplyAdd(TWiden.Low(r2 + j), x2, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r2 + j), x2, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r3 + j), x3, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r3 + j), x3, v);
+                    s = TOps.MultiplyAdd(TWiden.Low(r4 + j), x4, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r4 + j), x4, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r5 + j), x5, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r5 + j), x5, v);
+                    s = TOps.MultiplyAdd(TWiden.Low(r6 + j), x6, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r6 + j), x6, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r7 + j), x7, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r7 + j), x7, v);
                     TOps.Store(TOps.Add(s, t), chunk + j);
                     TOps.Store(TOps.Add(u, v), chunk + j + width);
                 }
@@ -165,9 +152,8 @@ internal static unsafe class GemmVectorHalf
                 int j = 0;
                 for (; j + step <= cols; j += step)
                 {
-                    TWiden.Widen(r0 + j, out TVector low, out TVector high);
-                    TOps.Store(TOps.MultiplyAdd(low, x0, TOps.Load(chunk + j)), chunk + j);
-                    TOps.Store(TOps.MultiplyAdd(high, x0, TOps.Load(chunk + j + width)), chunk + j + width);
+                    TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j)), chunk + j);
+                    TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width)), chunk + j + width);
                 }
                 for (; j < cols; j++)
                 {

@@ -171,7 +171,7 @@ public sealed unsafe class GemmHalfTests
     {
         for (int start = 0; start < 65536; start += 2 * count)
         {
-            TWiden.Widen(source + start, out TVector low, out TVector high);
+            TVector low = TWiden.Low(source + start), high = TWiden.High(source + start);
             for (int i = 0; i < 2 * count; i++)
             {
                 float got = i < count ? element(low, i) : element(high, i - count);
