@@ -112,6 +112,17 @@ internal static unsafe class GemmHalf
             // Dot form for B stored N x K (the tied head, wte), axpy form for K x N (Conv1D weights as stored).
             task.Strategy = g.TransB == Transpose.Yes ? GemmStrategy.Dot : GemmStrategy.Axpy;
             task.X = x;
+            if (task.Strategy == GemmStrategy.Dot)
+            {
+                int width = path switch
+                {
+                    GemmPath.Avx512 => GemmVectorOps512.Count,
+                    GemmPath.Avx2 => GemmVectorOps256.Count,
+                    _ => GemmVectorOpsPortable.Count,
+                };
+                task.XPairs = WidenScratch.Rent(g.K);
+                GemmVectorHalf.Deinterleave(x, g.K, width, task.XPairs);
+            }
             task.Extent = g.N;
             task.UnitSize = 64;
         }

@@ -32,6 +32,9 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
     /// <summary>For the matrix-vector strategies: the vector x (length K, contiguous).</summary>
     public float* X;
 
+    /// <summary>For <see cref="GemmStrategy.Dot"/>: x deinterleaved per block for the path's width (<see cref="GemmVectorHalf.Deinterleave"/>).</summary>
+    public float* XPairs;
+
     /// <summary>The calling thread's reusable task.</summary>
     public static GemmHalfTask Current => current ??= new GemmHalfTask();
 
@@ -99,7 +102,7 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
             case GemmStrategy.Dot:
                 // M = 1, B stored N x K: output j is a dot product with stored row j.
                 GemmVectorHalf.Dot<TOps, TWiden, TVector>(
-                    X, g.BHalf + (long)start * g.Ldb, g.Ldb, g.K, end - start, g.C + start, 1,
+                    X, XPairs, g.BHalf + (long)start * g.Ldb, g.Ldb, g.K, end - start, g.C + start, 1,
                     g.Alpha, g.Beta, bias == null ? null : bias + start, 1, g.Activation);
                 break;
             default:

@@ -18,6 +18,12 @@ internal readonly unsafe struct GemmWidenBFloat16Avx512 : IGemmHalfWiden<Vector5
     public static Vector512<float> High(ushort* source) => Low(source + 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Even(ushort* source) => (Vector512.Load((uint*)source) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Odd(ushort* source) => (Vector512.Load((uint*)source) & Vector512.Create(0xFFFF0000u)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 }
 
@@ -31,6 +37,12 @@ internal readonly unsafe struct GemmWidenBFloat16Avx2 : IGemmHalfWiden<Vector256
     public static Vector256<float> High(ushort* source) => Low(source + 8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Even(ushort* source) => (Vector256.Load((uint*)source) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Odd(ushort* source) => (Vector256.Load((uint*)source) & Vector256.Create(0xFFFF0000u)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 }
 
@@ -42,6 +54,12 @@ internal readonly unsafe struct GemmWidenBFloat16Portable : IGemmHalfWiden<Vecto
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> High(ushort* source) => Vector.AsVectorSingle(Vector.WidenUpper(Vector.Load(source)) << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Even(ushort* source) => Vector.AsVectorSingle(Vector.Load((uint*)source) << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Odd(ushort* source) => Vector.AsVectorSingle(Vector.Load((uint*)source) & new Vector<uint>(0xFFFF0000u));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);

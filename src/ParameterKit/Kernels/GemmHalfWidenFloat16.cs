@@ -68,6 +68,12 @@ internal readonly unsafe struct GemmWidenFloat16Avx512 : IGemmHalfWiden<Vector51
     public static Vector512<float> High(ushort* source) => Low(source + 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Even(ushort* source) => GemmFloat16Bits.Widen(Vector512.Load((uint*)source) & Vector512.Create(0xFFFFu));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Odd(ushort* source) => GemmFloat16Bits.Widen(Vector512.Load((uint*)source) >>> 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
 }
 
@@ -81,6 +87,12 @@ internal readonly unsafe struct GemmWidenFloat16Avx2 : IGemmHalfWiden<Vector256<
     public static Vector256<float> High(ushort* source) => Low(source + 8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Even(ushort* source) => GemmFloat16Bits.Widen(Vector256.Load((uint*)source) & Vector256.Create(0xFFFFu));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Odd(ushort* source) => GemmFloat16Bits.Widen(Vector256.Load((uint*)source) >>> 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
 }
 
@@ -92,6 +104,12 @@ internal readonly unsafe struct GemmWidenFloat16Portable : IGemmHalfWiden<Vector
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> High(ushort* source) => GemmFloat16Bits.Widen(Vector.WidenUpper(Vector.Load(source)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Even(ushort* source) => GemmFloat16Bits.Widen(Vector.Load((uint*)source) & new Vector<uint>(0xFFFFu));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Odd(ushort* source) => GemmFloat16Bits.Widen(Vector.Load((uint*)source) >>> 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);

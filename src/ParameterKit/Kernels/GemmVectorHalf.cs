@@ -16,10 +16,14 @@ internal static unsafe class GemmVectorHalf
     /// <summary>
     /// Dot form, each output a dot product with one stored row of W:
     /// <c>s_j = sum_p x[p] * w[j * ldw + p]</c>, written to <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>.
+    /// Each block of <c>2 * Count</c> weights is widened as its even- and odd-indexed values
+    /// (<see cref="IGemmHalfWiden{TVector}.Even"/>, <see cref="IGemmHalfWiden{TVector}.Odd"/>) against
+    /// <paramref name="xPairs"/>, x with each such block deinterleaved the same way (<see cref="Deinterleave"/>): one
+    /// load and one shift or mask per vector of bf16 weights. The tail past the last whole block reads x itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot<TOps, TWiden, TVector>(
-        float* x, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
+        float* x, float* xPairs, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
         float alpha, float beta, float* bias, nint biasStride, GemmActivation activation)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
@@ -38,15 +42,15 @@ internal static unsafe class GemmVectorHalf
             int p = 0;
             for (; p + step <= k; p += step)
             {
-                TVector xa = TOps.Load(x + p), xb = TOps.Load(x + p + width);
-                a0 = TOps.MultiplyAdd(TWiden.Low(w0 + p), xa, a0);
-                b0 = TOps.MultiplyAdd(TWiden.High(w0 + p), xb, b0);
-                a1 = TOps.MultiplyAdd(TWiden.Low(w1 + p), xa, a1);
-                b1 = TOps.MultiplyAdd(TWiden.High(w1 + p), xb, b1);
-                a2 = TOps.MultiplyAdd(TWiden.Low(w2 + p), xa, a2);
-                b2 = TOps.MultiplyAdd(TWiden.High(w2 + p), xb, b2);
-                a3 = TOps.MultiplyAdd(TWiden.Low(w3 + p), xa, a3);
-                b3 = TOps.MultiplyAdd(TWiden.High(w3 + p), xb, b3);
+                TVector xa = TOps.Load(xPairs + p), xb = TOps.Load(xPairs + p + width);
+                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), xa, a0);
+                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), xb, b0);
+                a1 = TOps.MultiplyAdd(TWiden.Even(w1 + p), xa, a1);
+                b1 = TOps.MultiplyAdd(TWiden.Odd(w1 + p), xb, b1);
+                a2 = TOps.MultiplyAdd(TWiden.Even(w2 + p), xa, a2);
+                b2 = TOps.MultiplyAdd(TWiden.Odd(w2 + p), xb, b2);
+                a3 = TOps.MultiplyAdd(TWiden.Even(w3 + p), xa, a3);
+                b3 = TOps.MultiplyAdd(TWiden.Odd(w3 + p), xb, b3);
             }
             Vector128<float> sums = TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
             float s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
@@ -69,8 +73,8 @@ internal static unsafe class GemmVectorHalf
             int p = 0;
             for (; p + step <= k; p += step)
             {
-                a0 = TOps.MultiplyAdd(TWiden.Low(w0 + p), TOps.Load(x + p), a0);
-                b0 = TOps.MultiplyAdd(TWiden.High(w0 + p), TOps.Load(x + p + width), b0);
+                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), TOps.Load(xPairs + p), a0);
+                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), TOps.Load(xPairs + p + width), b0);
             }
             float s0 = TOps.Sum(TOps.Add(a0, b0));
             for (; p < k; p++)
@@ -78,6 +82,23 @@ internal static unsafe class GemmVectorHalf
                 s0 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w0[p]), x[p], s0);
             }
             GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
+        }
+    }
+
+    /// <summary>
+    /// Writes x with each whole block of <c>2 * width</c> values deinterleaved, evens first then odds:
+    /// <c>xPairs[q + i] = x[q + 2i]</c>, <c>xPairs[q + width + i] = x[q + 2i + 1]</c>, for the blocks <see cref="Dot"/> reads.
+    /// </summary>
+    public static void Deinterleave(float* x, int k, int width, float* xPairs)
+    {
+        int step = 2 * width;
+        for (int q = 0; q + step <= k; q += step)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                xPairs[q + i] = x[q + 2 * i];
+                xPairs[q + width + i] = x[q + 2 * i + 1];
+            }
         }
     }
 

@@ -24,6 +24,18 @@ internal unsafe interface IGemmHalfWiden<TVector>
     /// <summary>Widens values <c>Count</c> .. <c>2 * Count - 1</c> at <paramref name="source"/>.</summary>
     static abstract TVector High(ushort* source);
 
+    /// <summary>
+    /// The values at even indices (0, 2, .., 2 * Count - 2) of the <c>2 * Count</c> at <paramref name="source"/>.
+    /// With <see cref="Odd"/> it widens the same values as <see cref="Low"/> and <see cref="High"/> in another order,
+    /// for fewer instructions: one full-width load read as 32-bit lanes, each lane holding an (even, odd) pair, so bf16
+    /// needs one shift or one mask per vector and no zero-extension. A dot product pairs them with x deinterleaved the
+    /// same way (<see cref="GemmVectorHalf.Dot"/>).
+    /// </summary>
+    static abstract TVector Even(ushort* source);
+
+    /// <summary>The values at odd indices (1, 3, .., 2 * Count - 1) of the <c>2 * Count</c> at <paramref name="source"/>.</summary>
+    static abstract TVector Odd(ushort* source);
+
     /// <summary>One value, for the tails shorter than two vectors.</summary>
     static abstract float ToSingle(ushort bits);
 }

@@ -172,9 +172,13 @@ public sealed unsafe class GemmHalfTests
         for (int start = 0; start < 65536; start += 2 * count)
         {
             TVector low = TWiden.Low(source + start), high = TWiden.High(source + start);
+            TVector even = TWiden.Even(source + start), odd = TWiden.Odd(source + start);
             for (int i = 0; i < 2 * count; i++)
             {
                 float got = i < count ? element(low, i) : element(high, i - count);
+                float paired = i % 2 == 0 ? element(even, i / 2) : element(odd, i / 2);
+                Assert.True(BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(paired) || (float.IsNaN(got) && float.IsNaN(paired)),
+                    $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} by Low/High but {paired} by Even/Odd");
                 float want = expected[start + i];
                 Assert.True(
                     BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(want) || (float.IsNaN(got) && float.IsNaN(want)),
