@@ -12,6 +12,7 @@ internal static unsafe partial class OpenBlas
     private const string Library = "libopenblas.so.0";
     private const int RowMajor = 101;
     private const int NoTrans = 111;
+    private const int Trans = 112;
 
     /// <summary>Whether <c>libopenblas.so.0</c> can be loaded here.</summary>
     public static bool IsAvailable { get; } = NativeLibrary.TryLoad(Library, out _);
@@ -22,6 +23,10 @@ internal static unsafe partial class OpenBlas
     /// <summary>Row-major <c>C = A B</c>, no transposes: the shape of the OpenBLAS anchors.</summary>
     public static void Multiply(int m, int n, int k, float* a, float* b, float* c) =>
         cblas_sgemm(RowMajor, NoTrans, NoTrans, m, n, k, 1f, a, k, b, n, 0f, c, n);
+
+    /// <summary>Row-major <c>C = A Bᵀ</c> with B stored N x K: a linear layer's (and the tied logits head's) product.</summary>
+    public static void MultiplyTransposedB(int m, int n, int k, float* a, float* b, float* c) =>
+        cblas_sgemm(RowMajor, NoTrans, Trans, m, n, k, 1f, a, k, b, k, 0f, c, n);
 
     /// <summary>Threads OpenBLAS uses for the following calls.</summary>
     public static void SetThreads(int threads) => openblas_set_num_threads(threads);

@@ -10,13 +10,29 @@ namespace ParameterKit.Counting;
 /// </summary>
 public sealed class ModelSummary
 {
-    private ModelSummary(IReadOnlyList<SummaryRow> rows, ParameterCounts totals, IReadOnlyList<TiedName> tied, int depth)
+    private ModelSummary(IReadOnlyList<SummaryRow> rows, ParameterCounts totals, IReadOnlyList<TiedName> tied, int depth, ParameterStore store)
     {
         Rows = rows;
         Totals = totals;
         TiedNames = tied;
         Depth = depth;
+        IsMaterialized = store.IsMaterialized;
+        WeightType = store.WeightType;
+        HeldBytes = store.HeldBytes;
+        MappedBytes = store.MappedBytes;
     }
+
+    /// <summary>Whether the store held values when summarized (else only declared, and the held sizes are 0).</summary>
+    public bool IsMaterialized { get; }
+
+    /// <summary>The type the store holds its matrices in: F32, or BF16/F16 for a model loaded for inference.</summary>
+    public DType WeightType { get; }
+
+    /// <summary>Bytes of parameter memory the store actually held (values, gradients, half-precision matrices).</summary>
+    public long HeldBytes { get; }
+
+    /// <summary>The part of <see cref="HeldBytes"/> read in place from a memory-mapped checkpoint.</summary>
+    public long MappedBytes { get; }
 
     /// <summary>Module rows in declaration order, at most <see cref="Depth"/> segments deep.</summary>
     public IReadOnlyList<SummaryRow> Rows { get; }
@@ -91,7 +107,7 @@ public sealed class ModelSummary
             string own = shapes.TryGetValue(path, out var list) ? string.Join(", ", list) : string.Empty;
             rows.Add(new SummaryRow(path, types.GetValueOrDefault(path, string.Empty), segments, own, counts[path]));
         }
-        return new ModelSummary(rows, store.Count(), store.TiedNames, depth);
+        return new ModelSummary(rows, store.Count(), store.TiedNames, depth, store);
     }
 
     /// <summary>The summary as an aligned text table with totals, kinds and sizes.</summary>

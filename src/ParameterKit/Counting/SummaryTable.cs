@@ -69,6 +69,15 @@ internal static class SummaryTable
         }
         text.Length--;
         text.AppendLine();
+        if (summary.IsMaterialized)
+        {
+            // What the store holds now, as opposed to what each dtype would need (the line above).
+            string detail = summary.WeightType == DType.F32 ? "F32 values and gradients"
+                : $"matrices as {summary.WeightType.SafeTensorsName()}, " + (summary.MappedBytes > 0
+                    ? $"{Bytes(summary.MappedBytes)} of them read in place from the memory-mapped checkpoint"
+                    : "converted on load");
+            text.AppendLine(Invariant, $"Held now: {Bytes(summary.HeldBytes)} ({detail})");
+        }
         foreach (var tied in summary.TiedNames)
         {
             text.AppendLine(Invariant, $"Tied: {tied.Name} shares {tied.Target.Name} (counted once)");

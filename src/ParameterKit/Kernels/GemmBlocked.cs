@@ -15,15 +15,21 @@ internal static unsafe class GemmBlocked
 {
     /// <summary>Computes the part of C in rows [i0, i1) and columns [j0, j1), epilogue included.</summary>
     /// <remarks>i0 must be a multiple of MR and j0 of NR, so tiles line up the same way for every partition.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in GemmProblem g, int i0, int i1, int j0, int j1)
+        where TKernel : struct, IGemmMicroKernel =>
+        Run<TKernel, GemmPackSingle>(g, i0, i1, j0, j1);
+
+    /// <summary>As <see cref="Run{TKernel}"/>, with B packed by <typeparamref name="TPackB"/> (float32 or half-precision B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TKernel, TPackB>(in GemmProblem g, int i0, int i1, int j0, int j1)
         where TKernel : struct, IGemmMicroKernel
+        where TPackB : struct, IGemmPackB
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         GemmScratch scratch = GemmScratch.Current;
         float* packedA = scratch.A, packedB = scratch.B;
         float* edge = stackalloc float[mr * nr];
-        bool streamB = ReadsBInPlace(g);
+        bool streamB = TPackB.ReadsInPlace(g);
         int kcMax = GemmBlocking.EvenBlock(g.K, GemmBlocking.KC, 1);
         int mcMax = GemmBlocking.EvenBlock(i1 - i0, GemmBlocking.MC, mr);
 
@@ -42,7 +48,7 @@ internal static unsafe class GemmBlocked
                 for (int jc = j0; jc < j1; jc += GemmBlocking.NC)
                 {
                     int nc = Math.Min(GemmBlocking.NC, j1 - jc);
-                    GemmPacking.PackB(g, pc, jc, block.Kc, nc, nr, packedB);
+                    TPackB.PackB(g, pc, jc, block.Kc, nc, nr, packedB);
                     for (int ir = 0; ir < mc; ir += mr)
                     {
                         float* a = packedA + (long)ir * block.Kc;

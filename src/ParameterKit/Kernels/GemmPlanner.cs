@@ -175,7 +175,7 @@ internal static unsafe class GemmPlanner
     }
 
     /// <summary>K = 0 or alpha = 0: <c>C = beta * C</c> (zero when beta is 0, whatever C held), then the epilogue.</summary>
-    private static void ScaleOnly(in GemmProblem g)
+    internal static void ScaleOnly(in GemmProblem g)
     {
         for (int i = 0; i < g.M; i++)
         {

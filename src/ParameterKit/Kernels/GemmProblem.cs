@@ -16,6 +16,12 @@ internal unsafe struct GemmProblem
     public float* A;
     public int Lda;
     public float* B;
+
+    /// <summary>B in half precision (bf16 or f16 bit patterns, <see cref="BType"/>) instead of <see cref="B"/>, or null.</summary>
+    public ushort* BHalf;
+
+    /// <summary>The storage type of <see cref="BHalf"/>: <see cref="Tensors.DType.BF16"/> or <see cref="Tensors.DType.F16"/>.</summary>
+    public Tensors.DType BType;
     public int Ldb;
     public float* C;
     public int Ldc;

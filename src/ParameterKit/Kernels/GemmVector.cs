@@ -173,7 +173,7 @@ internal static unsafe class GemmVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write(float* y, nint yStride, int j, float s, float alpha, float beta, float* bias, nint biasStride, GemmActivation activation)
+    internal static void Write(float* y, nint yStride, int j, float s, float alpha, float beta, float* bias, nint biasStride, GemmActivation activation)
     {
         float* destination = y + j * yStride;
         float v = beta == 0 ? alpha * s : MathF.FusedMultiplyAdd(s, alpha, beta * *destination);

@@ -11,6 +11,8 @@ namespace ParameterKit.Modules;
 /// </summary>
 public sealed class EmbeddingLayer : Module
 {
+    private float[] _widened = [];
+
     /// <summary>Declares a V x C embedding table.</summary>
     /// <param name="scope">Where the layer lives.</param>
     /// <param name="rows">V: vocabulary size or number of positions.</param>
@@ -43,7 +45,9 @@ public sealed class EmbeddingLayer : Module
         {
             throw new ShapeMismatchException(Path, new Shape(ids.Length, c), new Shape(output.Length), "the output must hold one row of C per id");
         }
-        ReadOnlySpan<float> table = Table.Value;
+        // A table held in half precision (a model loaded for inference in bf16/f16) widens each looked-up row.
+        HeldMatrix? held = Table.Held;
+        ReadOnlySpan<float> table = held is null ? Table.Value : default;
         for (int i = 0; i < ids.Length; i++)
         {
             int id = ids[i];
@@ -51,8 +55,32 @@ public sealed class EmbeddingLayer : Module
             {
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} at position {i} is outside '{Table.Name}' with {Rows} rows.");
             }
-            table.Slice(id * c, c).CopyTo(output.Slice(i * c, c));
+            if (held is null)
+            {
+                table.Slice(id * c, c).CopyTo(output.Slice(i * c, c));
+            }
+            else
+            {
+                held.WidenRow(id, output.Slice(i * c, c));
+            }
         }
+    }
+
+    /// <summary>Adds table row <paramref name="row"/> into <paramref name="destination"/> (C values): a position embedding.</summary>
+    internal void AddRow(int row, Span<float> destination)
+    {
+        if (Table.Held is not { } held)
+        {
+            TensorPrimitives.Add(destination, Table.Value.Slice(row * Columns, Columns), destination);
+            return;
+        }
+        if (_widened.Length < Columns)
+        {
+            _widened = new float[Columns];
+        }
+        Span<float> widened = _widened.AsSpan(0, Columns);
+        held.WidenRow(row, widened);
+        TensorPrimitives.Add(destination, widened, destination);
     }
 
     /// <summary>Adds row i of <paramref name="outputGradient"/> into the gradient of table row <c>ids[i]</c>.</summary>

@@ -71,10 +71,7 @@ public sealed class Linear : Layer
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth)
     {
         int rows = CheckRows(input, output, inputWidth);
-        // x (rows x C) times Wᵀ (C x OC): W is stored OC x C, so the GEMM reads it transposed (NT), and adds the
-        // bias in the same pass over the output (the fused epilogue) instead of a second sweep.
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels,
-            0f, output, OutChannels, Bias is null ? default : Bias.Value, GemmActivation.None);
+        Multiply(input, output, rows, 0f, GemmActivation.None);
     }
 
     /// <summary>
@@ -98,8 +95,26 @@ public sealed class Linear : Layer
             throw new ArgumentException($"'{Path}': an activation cannot be fused into an accumulating forward pass.", nameof(activation));
         }
         int rows = CheckRows(input, output, inputWidth);
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutChannels, InChannels, 1f, input, InChannels, Weight.Value, InChannels,
-            accumulate ? 1f : 0f, output, OutChannels, Bias is null ? default : Bias.Value, activation);
+        Multiply(input, output, rows, accumulate ? 1f : 0f, activation);
+    }
+
+    /// <summary>
+    /// <c>output = act(x·Wᵀ + b + beta·output)</c>: x (rows x C) times Wᵀ (C x OC). W is declared OC x C, so the GEMM reads
+    /// it transposed (NT), and adds the bias in the same pass over the output (the fused epilogue). A weight held in
+    /// half precision for inference keeps its checkpoint's layout (Conv1D weights stored C x OC are read as they are,
+    /// NN) and the GEMM widens it as it goes.
+    /// </summary>
+    private void Multiply(ReadOnlySpan<float> input, Span<float> output, int rows, float beta, GemmActivation activation)
+    {
+        int c = InChannels, oc = OutChannels;
+        ReadOnlySpan<float> bias = Bias is null ? default : Bias.Value;
+        if (Weight.Held is { } held)
+        {
+            GemmHalf.Multiply(Transpose.No, held.StoredTransposed ? Transpose.No : Transpose.Yes, rows, oc, c, 1f, input, c,
+                held.Values, held.Type, held.StoredColumns, beta, output, oc, bias, activation);
+            return;
+        }
+        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, oc, c, 1f, input, c, Weight.Value, c, beta, output, oc, bias, activation);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using ParameterKit.Parameters.Initializers;
+using ParameterKit.Tensors;
 
 namespace ParameterKit.Parameters;
 
@@ -23,6 +24,7 @@ public sealed class ParameterStore
     private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
     private float[]? _values;
     private float[]? _gradients;
+    private HalfPrecisionWeights? _half;
 
     /// <summary>Creates an empty store.</summary>
     public ParameterStore()
@@ -54,7 +56,27 @@ public sealed class ParameterStore
 
     /// <summary>Every value of every parameter, contiguous in declaration order.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
-    public Span<float> Values => _values ?? throw NotMaterialized();
+    /// <exception cref="InferenceOnlyParameterException">The store holds its matrices in half precision for inference.</exception>
+    public Span<float> Values => _half is not null ? throw InferenceOnly("its float32 value buffer") : _values ?? throw NotMaterialized();
+
+    /// <summary>
+    /// The type matrix parameters are held in: <see cref="DType.F32"/> for a store materialized for training (every
+    /// value float32), <see cref="DType.BF16"/> or <see cref="DType.F16"/> for one loaded for inference in half precision
+    /// (see <c>ModelLoadOptions.WeightType</c>), whose vectors (biases, norm gains) stay float32.
+    /// </summary>
+    public DType WeightType => _half?.Type ?? DType.F32;
+
+    /// <summary>
+    /// Bytes of parameter memory the store holds now: float32 values and gradients, plus half-precision matrices
+    /// (mapped or copied). 0 before materializing.
+    /// </summary>
+    public long HeldBytes => 4L * ((_values?.LongLength ?? 0) + (_gradients?.LongLength ?? 0)) + (_half?.HeldBytes ?? 0);
+
+    /// <summary>
+    /// The part of <see cref="HeldBytes"/> that is a view of a memory-mapped checkpoint: shared with the operating
+    /// system's page cache rather than private to the process.
+    /// </summary>
+    public long MappedBytes => _half?.MappedBytes ?? 0;
 
     /// <summary>Every gradient, same layout as <see cref="Values"/>.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
@@ -62,7 +84,7 @@ public sealed class ParameterStore
     {
         get
         {
-            var gradients = _gradients ?? throw NotMaterialized();
+            var gradients = _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
             foreach (var parameter in _parameters)
             {
                 parameter.OnGradientExposed(); // the whole buffer is out: every embedding must clear all its rows next time
@@ -72,7 +94,45 @@ public sealed class ParameterStore
     }
 
     /// <summary>The gradient buffer for sweeps that only read or scale it (see <see cref="Parameter.GradientForSweep"/>).</summary>
-    internal Span<float> GradientsForSweep => _gradients ?? throw NotMaterialized();
+    internal Span<float> GradientsForSweep => _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
+
+    /// <summary>The half-precision matrices of a store loaded for inference, else null.</summary>
+    internal HalfPrecisionWeights? HalfWeights => _half;
+
+    /// <summary>
+    /// Materializes for inference with matrices in <paramref name="weightType"/> (bf16 or f16): every rank-2 parameter
+    /// (weights, embeddings) gets a slot in <see cref="HalfWeights"/> that loading fills, zero-copy from the checkpoint
+    /// where it can; vectors get float32 values; nothing gets a gradient. The store is then read-only for training:
+    /// gradients, optimizer steps and float32 values of a matrix throw <see cref="InferenceOnlyParameterException"/>.
+    /// </summary>
+    internal void MaterializeForInference(DType weightType)
+    {
+        if (IsMaterialized)
+        {
+            throw new InvalidOperationException("This store is already materialized.");
+        }
+        if (weightType is not (DType.BF16 or DType.F16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weightType), weightType, "Inference weights are held as BF16 or F16.");
+        }
+        long offset = 0;
+        foreach (var parameter in _parameters)
+        {
+            if (parameter.Shape.Rank != 2)
+            {
+                parameter.Offset = offset;
+                offset += parameter.ElementCount;
+            }
+        }
+        _half = new HalfPrecisionWeights(weightType);
+        _values = new float[offset];
+    }
+
+    /// <summary>Whether <paramref name="parameter"/> is to be held in half precision (a matrix of an inference store).</summary>
+    internal bool HoldsInHalf(Parameter parameter) => _half is not null && parameter.Shape.Rank == 2;
+
+    /// <summary>Unmaps and frees the half-precision matrices (a model's Dispose); a no-op for a float32 store.</summary>
+    internal void ReleaseHeldWeights() => _half?.Release();
 
     /// <summary>The parameter called <paramref name="name"/> (a tied alias returns its target).</summary>
     /// <param name="name">The full dotted name.</param>
@@ -157,7 +217,7 @@ public sealed class ParameterStore
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     public void ZeroGradients()
     {
-        _ = _gradients ?? throw NotMaterialized();
+        _ = _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
         foreach (var parameter in _parameters)
         {
             parameter.ClearGradient();
@@ -244,10 +304,12 @@ public sealed class ParameterStore
     }
 
     internal Span<float> ValuesOf(Parameter parameter) =>
-        _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+        _half is not null && parameter.Offset < 0 ? throw new InferenceOnlyParameterException(parameter.Name, _half.Type, "its float32 values")
+        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
 
     internal Span<float> GradientsOf(Parameter parameter) =>
-        _gradients is null ? throw new ParameterNotMaterializedException(parameter.Name) : _gradients.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+        _half is not null ? throw new InferenceOnlyParameterException(parameter.Name, _half.Type, "its gradient")
+        : _gradients is null ? throw new ParameterNotMaterializedException(parameter.Name) : _gradients.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
 
     private static bool IsDirectChild(string parent, string name)
     {
@@ -298,6 +360,8 @@ public sealed class ParameterStore
         }
         return matched;
     }
+
+    private InferenceOnlyParameterException InferenceOnly(string request) => new("this store", _half!.Type, request);
 
     private static InvalidOperationException NotMaterialized() =>
         new("The store is not materialized: call Materialize(seed) after declaring the model.");

@@ -245,6 +245,12 @@ public static class StoreCheckpoint
 
     private static void Copy(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transpose)
     {
+        if (parameter.Store.HoldsInHalf(parameter))
+        {
+            // A store loaded for inference in bf16/f16: the matrix keeps the stored layout, viewed in place where it can be.
+            HeldWeightLoading.Fill(checkpoint, tensor, parameter, transpose, parameter.Store.HalfWeights!);
+            return;
+        }
         Span<float> destination = parameter.Value;
         if (!transpose)
         {

@@ -4,7 +4,7 @@ using System.Text.Unicode;
 namespace ParameterKit.Models.Gpt2;
 
 /// <summary>
-/// The one reader of a Hugging Face GPT-2 <c>config.json</c>, used by <see cref="Gpt2Model.Load"/>, counting and the
+/// The one reader of a Hugging Face GPT-2 <c>config.json</c>, used by <see cref="Gpt2Model.Load(string)"/>, counting and the
 /// CLI alike: <c>vocab_size</c> (V), <c>n_positions</c> (or the older <c>n_ctx</c>), <c>n_embd</c> (C),
 /// <c>n_layer</c>, <c>n_head</c>, <c>layer_norm_epsilon</c> and <c>tie_word_embeddings</c>.
 /// </summary>

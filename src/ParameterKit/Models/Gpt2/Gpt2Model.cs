@@ -28,7 +28,7 @@ namespace ParameterKit.Models.Gpt2;
 /// model.ForwardCached([15496, 11, 314], cache, logits);
 /// </code>
 /// </example>
-public sealed class Gpt2Model : Module, ICausalLanguageModel
+public sealed class Gpt2Model : Module, ICausalLanguageModel, IDisposable
 {
     private readonly Gpt2Block[] _blocks;
     private readonly Gpt2InferenceBuffers _inference;
@@ -116,9 +116,26 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
     /// <exception cref="FormatException"><c>config.json</c> is not a supported GPT-2 configuration.</exception>
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
-    public static Gpt2Model Load(string folder)
+    public static Gpt2Model Load(string folder) => Load(folder, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder as <see cref="Load(string)"/> does, holding the weights as
+    /// <paramref name="options"/> says: <see cref="ModelLoadOptions.WeightType"/> <see cref="DType.BF16"/> or
+    /// <see cref="DType.F16"/> keeps every matrix in half precision for inference, read in place from the memory-mapped
+    /// file when it is stored in that type (dispose the model to close the file).
+    /// </summary>
+    /// <param name="folder">The folder holding <c>config.json</c> and the weights.</param>
+    /// <param name="options">The weight type; <see cref="ModelLoadOptions.Default"/> is float32.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="FormatException"><c>config.json</c> is not a supported GPT-2 configuration.</exception>
+    /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The weight type is not F32, BF16 or F16.</exception>
+    public static Gpt2Model Load(string folder, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         string configPath = System.IO.Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
         {
@@ -132,10 +149,31 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
         }
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
-        store.MaterializeForLoading();
-        store.Load(weights, Gpt2HubLayout.LoadOptions);
+        if (options.WeightType == DType.F32)
+        {
+            store.MaterializeForLoading();
+            store.Load(weights, Gpt2HubLayout.LoadOptions);
+            return model;
+        }
+        store.MaterializeForInference(options.WeightType);
+        try
+        {
+            HeldWeightLoading.Load(store, weights, Gpt2HubLayout.LoadOptions);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return model;
     }
+
+    /// <summary>
+    /// Closes the checkpoint a half-precision model reads its weights from and frees any converted copies; the model
+    /// cannot run afterwards (<see cref="ObjectDisposedException"/>). A float32 model holds no such resources: for it this
+    /// does nothing.
+    /// </summary>
+    public void Dispose() => Store.ReleaseHeldWeights();
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (Conv1D weights C x OC), which this class, PyTorch and transformers load.</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
@@ -273,11 +311,9 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     {
         int c = Config.Channels;
         TokenEmbedding.Forward(ids, x);
-        ReadOnlySpan<float> positions = PositionEmbedding.Table.Value;
         for (int i = 0; i < ids.Length; i++)
         {
-            Span<float> row = x.Slice(i * c, c);
-            TensorPrimitives.Add(row, positions.Slice((start + i % tokens) * c, c), row);
+            PositionEmbedding.AddRow(start + i % tokens, x.Slice(i * c, c));
         }
     }
 

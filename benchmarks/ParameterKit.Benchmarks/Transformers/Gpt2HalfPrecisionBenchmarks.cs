@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ParameterKit.Kernels;
+using ParameterKit.Models;
+using ParameterKit.Models.Gpt2;
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+using ParameterKit.Tensors.Conversions;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Benchmarks.Transformers;
+
+/// <summary>
+/// GPT-2 small (124M, random weights) with its matrices held in bf16 against float32, both loaded from the same bf16
+/// checkpoint in the Hub's layout (so on the same values): 32 greedy tokens after a 16-token prompt (fewer than the
+/// float32 table's 128, so the run fits a shared host's time window), a 512-token
+/// prompt, and the load itself (a warm page cache). Setup also prints the private memory the load added
+/// (<c>// PrivateMemory</c> lines in the log). Baseline: the float32 rows of the same run.
+/// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*Gpt2HalfPrecisionBenchmarks*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(InProcessConfig))]
+public class Gpt2HalfPrecisionBenchmarks
+{
+    /// <summary>
+    /// 1 warm-up and 3 measured runs of one invocation each, in-process (no generated project to build on a shared
+    /// machine), with a generous time limit: on a saturated host one generation can take minutes.
+    /// </summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
+            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
+    private const int NewTokens = 32;
+    private Gpt2Model _model = null!;
+    private Gpt2Generator _generator = null!;
+    private KvCache _cache = null!;
+    private int[] _prompt = null!;
+    private int[] _longPrompt = null!;
+    private int[] _generated = null!;
+    private float[] _logits = null!;
+    private string _folder = null!;
+
+    /// <summary>How the model holds its matrices.</summary>
+    [Params("F32", "BF16")]
+    public string Weights { get; set; } = "F32";
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    private ModelLoadOptions Options => new() { WeightType = Weights == "BF16" ? DType.BF16 : DType.F32 };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        GemmOptions.MaxDegreeOfParallelism = Threads;
+        _folder = Directory.CreateTempSubdirectory("gpt2-small-bf16-bench").FullName;
+        WriteBFloat16Checkpoint(Gpt2Model.Create(Gpt2Config.Small, seed: 0), Path.Combine(_folder, "model.safetensors"));
+        File.WriteAllText(Path.Combine(_folder, "config.json"),
+            """{"n_layer": 12, "n_head": 12, "n_embd": 768, "vocab_size": 50257, "n_positions": 1024, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"}""");
+        Gpt2Model.Load(_folder, Options).Dispose(); // warm the page cache, as a second run of an application finds it
+        GC.Collect();
+        long before = Process.GetCurrentProcess().PrivateMemorySize64;
+        _model = Gpt2Model.Load(_folder, Options);
+        long after = Process.GetCurrentProcess().PrivateMemorySize64;
+        Console.WriteLine($"// PrivateMemory {Weights}: load added {(after - before) / 1e6:F1} MB; the model holds {_model.Store.HeldBytes / 1e6:F1} MB, " +
+            $"{_model.Store.MappedBytes / 1e6:F1} MB of it mapped; file {new FileInfo(Path.Combine(_folder, "model.safetensors")).Length / 1e6:F1} MB");
+        _generator = new Gpt2Generator(_model);
+        _cache = _model.CreateCache();
+        var random = new Random(0);
+        _prompt = [.. Enumerable.Range(0, 16).Select(_ => random.Next(50257))];
+        _longPrompt = [.. Enumerable.Range(0, 512).Select(_ => random.Next(50257))];
+        _generated = new int[NewTokens];
+        _logits = new float[Gpt2Config.Small.VocabSize];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _model.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>32 greedy tokens with the KV cache, batch 1.</summary>
+    [Benchmark]
+    public int Generate32Tokens()
+    {
+        int produced = _generator.Generate(_prompt, _generated, GenerationOptions.Greedy(NewTokens));
+        return produced == NewTokens ? produced : throw new InvalidOperationException($"Generated {produced} tokens.");
+    }
+
+    /// <summary>A 512-token prompt through the cached forward pass, logits of the last position.</summary>
+    [Benchmark]
+    public float Prompt512()
+    {
+        _cache.Reset();
+        _model.ForwardCached(_longPrompt, _cache, _logits);
+        return _logits[0];
+    }
+
+    /// <summary>config.json and the 249 MB bf16 model.safetensors into a model holding <see cref="Weights"/>.</summary>
+    [Benchmark]
+    public int LoadCheckpoint()
+    {
+        using Gpt2Model model = Gpt2Model.Load(_folder, Options);
+        return model.Config.Layers;
+    }
+
+    /// <summary>Every parameter as bf16, Conv1D weights transposed to the Hub's C x OC, lm_head left to the tie.</summary>
+    private static void WriteBFloat16Checkpoint(Gpt2Model model, string path)
+    {
+        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (Parameter parameter in model.Store.Parameters)
+        {
+            float[] values = parameter.Value.ToArray();
+            ulong[] dims = [.. parameter.Shape.Dimensions.ToArray().Select(d => (ulong)d)];
+            if (Gpt2HubLayout.IsConv1DWeight(parameter.Name))
+            {
+                var swapped = new float[values.Length];
+                MatrixTranspose.Transpose(values, parameter.Shape[0], parameter.Shape[1], swapped);
+                values = swapped;
+                Array.Reverse(dims);
+            }
+            var bytes = new byte[2 * values.Length];
+            BFloat16Conversion.FromSingle(values, bytes);
+            writer.Add(parameter.Name, DType.BF16, dims, bytes);
+        }
+        writer.Save(path);
+    }
+}

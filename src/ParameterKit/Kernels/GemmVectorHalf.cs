@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// Matrix-vector kernels whose matrix W is stored in half precision (bf16 or f16): the products token-by-token
+/// generation makes (M = 1). They read W where it is stored, two bytes per weight, and widen it in registers next to
+/// the FMAs (<see cref="IGemmHalfWiden{TVector}"/>); nothing is packed or converted ahead. Such a product moves each
+/// weight once and does two floating-point operations with it, so it is bound by memory bandwidth, and halving the
+/// bytes is what makes it faster than the float32 kernels in <see cref="GemmVector"/>, which these mirror.
+/// Accumulation is float32; every output is written as <see cref="GemmVector.Write"/> does.
+/// </summary>
+internal static unsafe class GemmVectorHalf
+{
+    /// <summary>
+    /// Dot form, each output a dot product with one stored row of W:
+    /// <c>s_j = sum_p x[p] * w[j * ldw + p]</c>, written to <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>.
+    /// Each block of <c>2 * Count</c> weights is widened as its even- and odd-indexed values
+    /// (<see cref="IGemmHalfWiden{TVector}.Even"/>, <see cref="IGemmHalfWiden{TVector}.Odd"/>) against
+    /// <paramref name="xPairs"/>, x with each such block deinterleaved the same way (<see cref="Deinterleave"/>): one
+    /// load and one shift or mask per vector of bf16 weights. The tail past the last whole block reads x itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot<TOps, TWiden, TVector>(
+        float* x, float* xPairs, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
+        float alpha, float beta, float* bias, nint biasStride, GemmActivation activation)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        int width = TOps.Count, step = 2 * width;
+        int j = 0;
+
+        // Four rows of W share each load of x; a low and a high accumulator per row (the two halves of one widened
+        // load) hide the FMA latency.
+        for (; j + 4 <= count; j += 4)
+        {
+            ushort* w0 = w + j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
+            TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
+            TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
+            int p = 0;
+            for (; p + step <= k; p += step)
+            {
+                TVector xa = TOps.Load(xPairs + p), xb = TOps.Load(xPairs + p + width);
+                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), xa, a0);
+                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), xb, b0);
+                a1 = TOps.MultiplyAdd(TWiden.Even(w1 + p), xa, a1);
+                b1 = TOps.MultiplyAdd(TWiden.Odd(w1 + p), xb, b1);
+                a2 = TOps.MultiplyAdd(TWiden.Even(w2 + p), xa, a2);
+                b2 = TOps.MultiplyAdd(TWiden.Odd(w2 + p), xb, b2);
+                a3 = TOps.MultiplyAdd(TWiden.Even(w3 + p), xa, a3);
+                b3 = TOps.MultiplyAdd(TWiden.Odd(w3 + p), xb, b3);
+            }
+            Vector128<float> sums = TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
+            float s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
+            for (; p < k; p++)
+            {
+                s0 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w0[p]), x[p], s0);
+                s1 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w1[p]), x[p], s1);
+                s2 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w2[p]), x[p], s2);
+                s3 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w3[p]), x[p], s3);
+            }
+            GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
+            GemmVector.Write(y, yStride, j + 1, s1, alpha, beta, bias, biasStride, activation);
+            GemmVector.Write(y, yStride, j + 2, s2, alpha, beta, bias, biasStride, activation);
+            GemmVector.Write(y, yStride, j + 3, s3, alpha, beta, bias, biasStride, activation);
+        }
+        for (; j < count; j++)
+        {
+            ushort* w0 = w + j * ldw;
+            TVector a0 = TOps.Zero, b0 = TOps.Zero;
+            int p = 0;
+            for (; p + step <= k; p += step)
+            {
+                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), TOps.Load(xPairs + p), a0);
+                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), TOps.Load(xPairs + p + width), b0);
+            }
+            float s0 = TOps.Sum(TOps.Add(a0, b0));
+            for (; p < k; p++)
+            {
+                s0 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w0[p]), x[p], s0);
+            }
+            GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
+        }
+    }
+
+    /// <summary>
+    /// Writes x with each whole block of <c>2 * width</c> values deinterleaved, evens first then odds:
+    /// <c>xPairs[q + i] = x[q + 2i]</c>, <c>xPairs[q + width + i] = x[q + 2i + 1]</c>, for the blocks <see cref="Dot"/> reads.
+    /// </summary>
+    public static void Deinterleave(float* x, int k, int width, float* xPairs)
+    {
+        int step = 2 * width;
+        for (int q = 0; q + step <= k; q += step)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                xPairs[q + i] = x[q + 2 * i];
+                xPairs[q + width + i] = x[q + 2 * i + 1];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Axpy form, W's stored rows scaled and summed: <c>s_j = sum_p x[p] * w[p * ldw + j]</c>, written to
+    /// <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>. As <see cref="GemmVector.Axpy"/>: columns in chunks of
+    /// <see cref="GemmVector.AxpyChunk"/> whose partial sums stay in cache (<paramref name="chunk"/>), eight stored rows
+    /// streaming past per step, two accumulation chains per widened half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Axpy<TOps, TWiden, TVector>(
+        float* x, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
+        float alpha, float beta, float* bias, nint biasStride, GemmActivation activation, float* chunk)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        int width = TOps.Count, step = 2 * width;
+        for (int jc = 0; jc < count; jc += GemmVector.AxpyChunk)
+        {
+            int cols = Math.Min(GemmVector.AxpyChunk, count - jc);
+            new Span<float>(chunk, cols).Clear();
+            ushort* wc = w + jc;
+            int p = 0;
+            for (; p + 8 <= k; p += 8)
+            {
+                ushort* r0 = wc + p * ldw, r1 = r0 + ldw, r2 = r1 + ldw, r3 = r2 + ldw;
+                ushort* r4 = r3 + ldw, r5 = r4 + ldw, r6 = r5 + ldw, r7 = r6 + ldw;
+                TVector x0 = TOps.Broadcast(x[p]), x1 = TOps.Broadcast(x[p + 1]);
+                TVector x2 = TOps.Broadcast(x[p + 2]), x3 = TOps.Broadcast(x[p + 3]);
+                TVector x4 = TOps.Broadcast(x[p + 4]), x5 = TOps.Broadcast(x[p + 5]);
+                TVector x6 = TOps.Broadcast(x[p + 6]), x7 = TOps.Broadcast(x[p + 7]);
+                int j = 0;
+                for (; j + step <= cols; j += step)
+                {
+                    TVector s = TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j));
+                    TVector u = TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width));
+                    TVector t = TOps.Multiply(TWiden.Low(r1 + j), x1);
+                    TVector v = TOps.Multiply(TWiden.High(r1 + j), x1);
+                    s = TOps.MultiplyAdd(TWiden.Low(r2 + j), x2, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r2 + j), x2, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r3 + j), x3, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r3 + j), x3, v);
+                    s = TOps.MultiplyAdd(TWiden.Low(r4 + j), x4, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r4 + j), x4, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r5 + j), x5, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r5 + j), x5, v);
+                    s = TOps.MultiplyAdd(TWiden.Low(r6 + j), x6, s);
+                    u = TOps.MultiplyAdd(TWiden.High(r6 + j), x6, u);
+                    t = TOps.MultiplyAdd(TWiden.Low(r7 + j), x7, t);
+                    v = TOps.MultiplyAdd(TWiden.High(r7 + j), x7, v);
+                    TOps.Store(TOps.Add(s, t), chunk + j);
+                    TOps.Store(TOps.Add(u, v), chunk + j + width);
+                }
+                for (; j < cols; j++)
+                {
+                    float s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], chunk[j]);
+                    float t = TWiden.ToSingle(r1[j]) * x[p + 1];
+                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r2[j]), x[p + 2], s);
+                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r3[j]), x[p + 3], t);
+                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r4[j]), x[p + 4], s);
+                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r5[j]), x[p + 5], t);
+                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r6[j]), x[p + 6], s);
+                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r7[j]), x[p + 7], t);
+                    chunk[j] = s + t;
+                }
+            }
+            for (; p < k; p++)
+            {
+                ushort* r0 = wc + p * ldw;
+                TVector x0 = TOps.Broadcast(x[p]);
+                int j = 0;
+                for (; j + step <= cols; j += step)
+                {
+                    TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j)), chunk + j);
+                    TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width)), chunk + j + width);
+                }
+                for (; j < cols; j++)
+                {
+                    chunk[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], chunk[j]);
+                }
+            }
+            for (int j = 0; j < cols; j++)
+            {
+                GemmVector.Write(y, yStride, jc + j, chunk[j], alpha, beta, bias, biasStride, activation);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace ParameterKit.Kernels;
+
+/// <summary>
+/// Widens half-precision weights (bf16 or IEEE f16 bit patterns) to float32 in registers, one implementation per
+/// <see cref="GemmPath"/> and storage type. The half-precision matrix-vector kernels are generic over it, so the JIT
+/// emits one specialised copy per (instruction set, storage type) with the widening inlined next to the FMAs.
+/// </summary>
+/// <remarks>
+/// Widening is exact for both types (every bf16 and f16 value is a float32 value), so every path computes the same
+/// products as a float32 GEMM over the upcast matrix; only the order of additions differs between paths.
+/// </remarks>
+/// <typeparam name="TVector">The float vector type of the path.</typeparam>
+internal unsafe interface IGemmHalfWiden<TVector>
+    where TVector : struct
+{
+    /// <summary>
+    /// Widens the first <c>Count</c> of the <c>2 * Count</c> values at <paramref name="source"/> (unaligned is fine).
+    /// The two halves are separate calls returning values, not one call with two <c>out</c> vectors: an <c>out</c>
+    /// vector is address-taken, and the JIT then keeps it in memory instead of a register, which measured about half
+    /// the speed in the matrix-vector kernels.
+    /// </summary>
+    static abstract TVector Low(ushort* source);
+
+    /// <summary>Widens values <c>Count</c> .. <c>2 * Count - 1</c> at <paramref name="source"/>.</summary>
+    static abstract TVector High(ushort* source);
+
+    /// <summary>
+    /// The values at even indices (0, 2, .., 2 * Count - 2) of the <c>2 * Count</c> at <paramref name="source"/>.
+    /// With <see cref="Odd"/> it widens the same values as <see cref="Low"/> and <see cref="High"/> in another order,
+    /// for fewer instructions: one full-width load read as 32-bit lanes, each lane holding an (even, odd) pair, so bf16
+    /// needs one shift or one mask per vector and no zero-extension. A dot product pairs them with x deinterleaved the
+    /// same way (<see cref="GemmVectorHalf.Dot"/>).
+    /// </summary>
+    static abstract TVector Even(ushort* source);
+
+    /// <summary>The values at odd indices (1, 3, .., 2 * Count - 1) of the <c>2 * Count</c> at <paramref name="source"/>.</summary>
+    static abstract TVector Odd(ushort* source);
+
+    /// <summary>One value, for the tails shorter than two vectors.</summary>
+    static abstract float ToSingle(ushort bits);
+}

@@ -1,0 +1,193 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using ParameterKit.Kernels;
+using ParameterKit.Tensors;
+using ParameterKit.Tensors.Conversions;
+
+namespace ParameterKit.Tests.Kernels;
+
+/// <summary>
+/// GEMM with a half-precision B (bf16, f16): every path this process can run, forced one by one, and every thread
+/// count agree with a double-precision reference computed on the upcast B values (the same error bound as the
+/// float32 GEMM, <see cref="GemmCase.Oracle"/>), over odd shapes; thread counts give identical bits; the in-register
+/// widening of every path matches the scalar conversion on all 65,536 bit patterns; steady-state calls allocate nothing.
+/// </summary>
+public sealed unsafe class GemmHalfTests
+{
+    private static readonly int[] ThreadCounts = [1, 2, 3];
+    private static readonly DType[] HalfTypes = [DType.BF16, DType.F16];
+    private static readonly int[] OneAndTwoThreads = [1, 2];
+
+    private static GemmPath[] SupportedPaths => GemmPropertyTests.SupportedPaths;
+
+    /// <summary>Shapes weighted towards M = 1 (generation), N &lt;= 8 (narrow) and sizes off the vector widths.</summary>
+    private static Gen<GemmCase> Cases =>
+        from transA in Gen.Elements(Transpose.No, Transpose.Yes)
+        from transB in Gen.Elements(Transpose.No, Transpose.Yes)
+        from m in Gen.Frequency((4, Gen.Constant(1)), (1, Gen.Constant(0)), (2, Gen.Choose(2, 9)), (4, Gen.Choose(2, 70)))
+        from n in Gen.Frequency((1, Gen.Constant(1)), (2, Gen.Choose(2, 8)), (2, Gen.Elements(15, 31, 32, 33, 63, 65)), (5, Gen.Choose(9, 140)))
+        from k in Gen.Frequency((1, Gen.Constant(0)), (2, Gen.Choose(1, 9)), (2, Gen.Elements(31, 32, 33, 63, 64, 65)), (5, Gen.Choose(10, 300)))
+        from pads in Gen.Three(Gen.Elements(0, 0, 1, 3))
+        from alpha in Gen.Elements(1f, 1f, -0.5f, 0f)
+        from beta in Gen.Elements(0f, 0f, 1f, 0.75f)
+        from bias in Gen.Elements(true, false)
+        from activation in Gen.Elements(GemmActivation.None, GemmActivation.None, GemmActivation.Relu, GemmActivation.GeluTanh)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new GemmCase(transA, transB, m, n, k, pads.Item1, pads.Item2, pads.Item3, alpha, beta, bias, activation, seed);
+
+    [Property(MaxTest = 150)]
+    public Property EveryPathAndThreadCountMatchesTheUpcastReference() =>
+        Prop.ForAll(Cases.ToArbitrary(), testCase => HalfTypes.All(type => AllVariantsAgree(testCase, type)));
+
+    [Theory]
+    [InlineData(DType.BF16, Transpose.Yes)]
+    [InlineData(DType.BF16, Transpose.No)]
+    [InlineData(DType.F16, Transpose.Yes)]
+    [InlineData(DType.F16, Transpose.No)]
+    public void GenerationShapedProductsMatchTheUpcastReference(DType type, Transpose transB)
+    {
+        // 1 x 768 x 1000: the logits product's shape in small (dot form for wte, axpy form for Conv1D weights), and a
+        // 3 x 768 x 300 product that takes the blocked route with B widened while packed.
+        Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1000, 768, 0, 0, 0, 1f, 0f, true, GemmActivation.None, 5), type));
+        Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 3, 300, 768, 0, 0, 0, 1f, 1f, false, GemmActivation.GeluTanh, 6), type));
+    }
+
+    [Fact]
+    public void EveryPathWidensEveryBitPatternExactly()
+    {
+        var patterns = new ushort[65536 + 64];
+        for (int i = 0; i < 65536; i++)
+        {
+            patterns[i] = (ushort)i;
+        }
+        var expectedBf16 = new float[65536];
+        var expectedF16 = new float[65536];
+        for (int i = 0; i < 65536; i++)
+        {
+            expectedBf16[i] = BitConverter.Int32BitsToSingle(i << 16);
+            expectedF16[i] = (float)BitConverter.UInt16BitsToHalf((ushort)i);
+        }
+        fixed (ushort* source = patterns)
+        {
+            if (GemmDispatch.IsSupported(GemmPath.Avx512))
+            {
+                CheckWiden<GemmWidenBFloat16Avx512, Vector512<float>>(source, expectedBf16, Vector512<float>.Count, static (v, i) => v.GetElement(i));
+                CheckWiden<GemmWidenFloat16Avx512, Vector512<float>>(source, expectedF16, Vector512<float>.Count, static (v, i) => v.GetElement(i));
+            }
+            if (GemmDispatch.IsSupported(GemmPath.Avx2))
+            {
+                CheckWiden<GemmWidenBFloat16Avx2, Vector256<float>>(source, expectedBf16, Vector256<float>.Count, static (v, i) => v.GetElement(i));
+                CheckWiden<GemmWidenFloat16Avx2, Vector256<float>>(source, expectedF16, Vector256<float>.Count, static (v, i) => v.GetElement(i));
+            }
+            CheckWiden<GemmWidenBFloat16Portable, Vector<float>>(source, expectedBf16, Vector<float>.Count, static (v, i) => v[i]);
+            CheckWiden<GemmWidenFloat16Portable, Vector<float>>(source, expectedF16, Vector<float>.Count, static (v, i) => v[i]);
+        }
+    }
+
+    [Fact]
+    public void AnythingButBf16OrF16IsRejectedByName()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => GemmHalf.Multiply(
+            Transpose.No, Transpose.Yes, 1, 2, 2, 1f, new float[2], 2, new ushort[4], DType.F32, 2, 0f, new float[2], 2, default, GemmActivation.None));
+        Assert.Equal("bType", error.ParamName);
+        Assert.Equal("b", Assert.Throws<ArgumentException>(() => GemmHalf.Multiply(
+            Transpose.No, Transpose.Yes, 1, 2, 2, 1f, new float[2], 2, new ushort[3], DType.BF16, 2, 0f, new float[2], 2, default, GemmActivation.None)).ParamName);
+    }
+
+    [Fact]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        float[] a = new float[200 * 300], c = new float[200 * 300], bias = new float[300];
+        ushort[] b = new ushort[300 * 300];
+        float[] x = new float[300], y = new float[300];
+        void Calls()
+        {
+            foreach (DType type in HalfTypes)
+            {
+                foreach (int threads in OneAndTwoThreads)
+                {
+                    GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.Yes, 200, 300, 300, 1f, a, 300, b, type, 300, 0f, c, 300, bias, GemmActivation.GeluTanh);
+                    GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.No, 200, 300, 300, 1f, a, 300, b, type, 300, 1f, c, 300, default, GemmActivation.None);
+                    GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.Yes, 1, 300, 300, 1f, x, 300, b, type, 300, 0f, y, 300, bias, GemmActivation.None);
+                    GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.No, 1, 300, 300, 1f, x, 300, b, type, 300, 0f, y, 300, default, GemmActivation.None);
+                    GemmHalf.Multiply(GemmDispatch.Best, threads, 0, Transpose.No, Transpose.No, 32, 3, 64, 1f, a, 64, b, type, 3, 0f, c, 3, default, GemmActivation.None);
+                }
+            }
+        }
+        var perRound = new long[10];
+        for (int round = 0; round < perRound.Length; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Calls();
+            perRound[round] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal([0, 0, 0], perRound[^3..]);
+    }
+
+    /// <summary>Rounds a float32 B to <paramref name="type"/> and widens it back: the values the half GEMM multiplies by.</summary>
+    internal static (ushort[] Bits, float[] Upcast) ToHalf(float[] values, DType type)
+    {
+        var bits = new ushort[values.Length];
+        var upcast = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            bits[i] = type == DType.BF16
+                ? ConversionReference.SingleToBFloat16(values[i])
+                : BitConverter.HalfToUInt16Bits((Half)values[i]);
+            upcast[i] = type == DType.BF16 ? BitConverter.Int32BitsToSingle(bits[i] << 16) : (float)BitConverter.UInt16BitsToHalf(bits[i]);
+        }
+        return (bits, upcast);
+    }
+
+    private static bool AllVariantsAgree(GemmCase testCase, DType type)
+    {
+        (float[] a, float[] b, float[] c, float[] bias) = testCase.Data();
+        (ushort[] bits, float[] upcast) = ToHalf(b, type);
+        (double[] Expected, double[] Bound) oracle = testCase.Oracle(a, upcast, c, bias);
+        foreach (GemmPath path in SupportedPaths)
+        {
+            float[]? single = null;
+            foreach (int threads in ThreadCounts)
+            {
+                float[] actual = (float[])c.Clone();
+                GemmHalf.Multiply(path, threads, 0, testCase.TransA, testCase.TransB, testCase.M, testCase.N, testCase.K, testCase.Alpha,
+                    a, testCase.Lda, bits, type, testCase.Ldb, testCase.Beta, actual, testCase.Ldc, bias, testCase.Activation);
+                string? failure = testCase.Check(actual, c, oracle);
+                Assert.True(failure == null, $"{type} {path}, {threads} thread(s): {failure}");
+                single ??= actual;
+                Assert.True(single.Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual.Select(BitConverter.SingleToInt32Bits)),
+                    $"{type} {path}: {threads} threads differ from 1 thread for {testCase}");
+            }
+        }
+        return true;
+    }
+
+    private static void CheckWiden<TWiden, TVector>(ushort* source, float[] expected, int count, Func<TVector, int, float> element)
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        for (int start = 0; start < 65536; start += 2 * count)
+        {
+            TVector low = TWiden.Low(source + start), high = TWiden.High(source + start);
+            TVector even = TWiden.Even(source + start), odd = TWiden.Odd(source + start);
+            for (int i = 0; i < 2 * count; i++)
+            {
+                float got = i < count ? element(low, i) : element(high, i - count);
+                float paired = i % 2 == 0 ? element(even, i / 2) : element(odd, i / 2);
+                Assert.True(BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(paired) || (float.IsNaN(got) && float.IsNaN(paired)),
+                    $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} by Low/High but {paired} by Even/Odd");
+                float want = expected[start + i];
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(want) || (float.IsNaN(got) && float.IsNaN(want)),
+                    $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} (0x{BitConverter.SingleToInt32Bits(got):X8}), expected {want} (0x{BitConverter.SingleToInt32Bits(want):X8})");
+                float scalar = TWiden.ToSingle((ushort)(start + i));
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(scalar) == BitConverter.SingleToInt32Bits(want) || (float.IsNaN(scalar) && float.IsNaN(want)),
+                    $"{typeof(TWiden).Name}.ToSingle(0x{start + i:X4}) = {scalar}, expected {want}");
+            }
+        }
+    }
+}
