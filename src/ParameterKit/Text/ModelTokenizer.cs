@@ -27,11 +27,13 @@ public sealed class ModelTokenizer
 {
     private readonly HashSet<int> _specialIds;
     private readonly Func<IEnumerable<int>, string> _decode;
+    private readonly Func<string, IReadOnlyList<int>> _encode;
 
-    private ModelTokenizer(Tokenizer tokenizer, Func<IEnumerable<int>, string> decode, string? bosToken, int? bosId, bool addsBos,
+    private ModelTokenizer(Tokenizer tokenizer, Func<string, IReadOnlyList<int>> encode, Func<IEnumerable<int>, string> decode, string? bosToken, int? bosId, bool addsBos,
         string? eosToken, IReadOnlyList<int> eosIds, HashSet<int> specialIds, ChatTemplate? chatTemplate)
     {
         Tokenizer = tokenizer;
+        _encode = encode;
         _decode = decode;
         BeginOfSequenceToken = bosToken;
         BeginOfSequenceId = bosId;
@@ -44,7 +46,9 @@ public sealed class ModelTokenizer
 
     /// <summary>
     /// The Microsoft.ML.Tokenizers tokenizer. It adds no beginning-of-sequence token itself (<see cref="Encode"/>
-    /// does), so it can encode a rendered chat template as is.
+    /// does). Encode through <see cref="Encode"/> rather than this: for a <c>tokenizer.json</c> with
+    /// <c>ignore_merges</c> (Llama 3), <see cref="Encode"/> also keeps a piece that is a whole vocabulary entry as one
+    /// token, as Hugging Face does and the library's BPE does not. Decoding through either is the same.
     /// </summary>
     public Tokenizer Tokenizer { get; }
 
@@ -110,7 +114,7 @@ public sealed class ModelTokenizer
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        IReadOnlyList<int> ids = Tokenizer.EncodeToIds(text);
+        IReadOnlyList<int> ids = _encode(text);
         if (!addSpecialTokens || !AddsBeginOfSequence)
         {
             return ids;
@@ -189,7 +193,10 @@ public sealed class ModelTokenizer
         // overrides it when present (transformers rebuilds the post-processor from it for Llama tokenizers).
         bool addsBos = config.AddBosToken ?? read.PrependedToken is not null;
         var specialIds = new HashSet<int>(read.SpecialTokens.Select(t => read.AddedTokens[t]));
-        return new ModelTokenizer(bpe, ids => bpe.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, bosId, addsBos,
+        Func<string, IReadOnlyList<int>> encode = read.IgnoreMerges
+            ? new WholeWordBpeEncoder(bpe, read.AddedTokens).Encode
+            : text => bpe.EncodeToIds(text);
+        return new ModelTokenizer(bpe, encode, ids => bpe.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, bosId, addsBos,
             config.EosToken, EndIds(config, Id(config.EosToken)), specialIds, template);
     }
 
@@ -220,7 +227,7 @@ public sealed class ModelTokenizer
         {
             specialIds.Add(id);
         }
-        return new ModelTokenizer(llama, ids => llama.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, Id(bosToken), config.AddBosToken ?? true,
+        return new ModelTokenizer(llama, text => llama.EncodeToIds(text), ids => llama.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, Id(bosToken), config.AddBosToken ?? true,
             eosToken, EndIds(config, Id(eosToken)), specialIds, template);
     }
 

@@ -27,7 +27,7 @@ internal static class TokenizerJsonReader
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>What the file holds: the library's tokenizer and the facts the folder's other files need.</summary>
-    internal sealed record Result(BpeTokenizer Tokenizer, IReadOnlyDictionary<string, int> AddedTokens, IReadOnlySet<string> SpecialTokens, string? PrependedToken);
+    internal sealed record Result(BpeTokenizer Tokenizer, IReadOnlyDictionary<string, int> AddedTokens, IReadOnlySet<string> SpecialTokens, string? PrependedToken, bool IgnoreMerges);
 
     public static Result Read(string path)
     {
@@ -78,7 +78,7 @@ internal static class TokenizerJsonReader
         {
             throw new TokenizerFormatException(path, "model", "the vocabulary and merges do not form a BPE model: " + e.Message, e);
         }
-        return new Result(tokenizer, added, special, prepended);
+        return new Result(tokenizer, added, special, prepended, model.OptionalBool("ignore_merges") == true);
     }
 
     private static void RequireEmpty(JsonElementReader model, string key)

@@ -24,11 +24,14 @@ public sealed class ChatTemplate
 
     private readonly IReadOnlyList<Statement> _body;
 
-    private ChatTemplate(string source, string name, IReadOnlyList<Statement> body)
+    private readonly Func<DateTime> _clock;
+
+    private ChatTemplate(string source, string name, IReadOnlyList<Statement> body, Func<DateTime> clock)
     {
         Source = source;
         Name = name;
         _body = body;
+        _clock = clock;
     }
 
     /// <summary>The template text.</summary>
@@ -37,16 +40,17 @@ public sealed class ChatTemplate
     /// <summary>Where the template came from (a file path or a label), used in error messages.</summary>
     public string Name { get; }
 
-    /// <summary>The clock <c>strftime_now</c> reads; replace it for reproducible renderings (Llama 3.2 prints today's date).</summary>
-    public Func<DateTime> Clock { get; init; } = () => DateTime.Now;
-
     /// <summary>Parses a template.</summary>
     /// <param name="source">The Jinja text.</param>
     /// <param name="name">Where it came from, for error messages.</param>
+    /// <param name="clock">
+    /// The clock <c>strftime_now</c> reads (Llama 3.2's template prints today's date); <see langword="null"/> reads the
+    /// local time. Pass a fixed one for reproducible prompts.
+    /// </param>
     /// <returns>The template, ready to render.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     /// <exception cref="ChatTemplateException">The text is not valid Jinja or uses an unsupported construct; the message names it and the line.</exception>
-    public static ChatTemplate Parse(string source, string name = "chat_template")
+    public static ChatTemplate Parse(string source, string name = "chat_template", Func<DateTime>? clock = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(name);
@@ -54,7 +58,7 @@ public sealed class ChatTemplate
         {
             throw new ChatTemplateException(name, 0, null, $"the template is {source.Length} characters; at most {MaxSourceLength} are accepted");
         }
-        return new ChatTemplate(source, name, JinjaParser.Parse(source, name));
+        return new ChatTemplate(source, name, JinjaParser.Parse(source, name), clock ?? (() => DateTime.Now));
     }
 
     /// <summary>Renders the template for a conversation.</summary>
@@ -78,7 +82,7 @@ public sealed class ChatTemplate
             ["raise_exception"] = new JinjaCallable("raise_exception", (args, _) =>
                 throw new ChatTemplateException(Name, 0, null, "the template raised: " + (args.Count > 0 ? JinjaValues.ToText(args[0]) : ""))),
             ["strftime_now"] = new JinjaCallable("strftime_now", (args, _) =>
-                JinjaRenderer.StrFTime(Clock(), args.Count > 0 && args[0] is string format ? format : throw new InvalidOperationException("strftime_now needs a format string"))),
+                JinjaRenderer.StrFTime(_clock(), args.Count > 0 && args[0] is string format ? format : throw new InvalidOperationException("strftime_now needs a format string"))),
             ["namespace"] = new JinjaCallable("namespace", (args, keywords) =>
             {
                 var ns = new JinjaNamespace();

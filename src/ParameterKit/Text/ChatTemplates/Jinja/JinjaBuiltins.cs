@@ -121,7 +121,7 @@ internal static class JinjaBuiltins
                 return value switch
                 {
                     long i => i,
-                    double dv => (long)Math.Truncate(dv),
+                    double dv => (object)(long)Math.Truncate(dv),
                     bool bv => bv ? 1L : 0L,
                     string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) => parsed,
                     _ => Arg(0, "default", 0L),
@@ -137,7 +137,7 @@ internal static class JinjaBuiltins
             case "abs":
                 return value switch
                 {
-                    long i => Math.Abs(i),
+                    long i => (object)Math.Abs(i),
                     double dv => Math.Abs(dv),
                     _ => throw new InvalidOperationException($"'abs' needs a number, not a {JinjaValues.TypeName(value)}"),
                 };

@@ -374,7 +374,7 @@ internal sealed class JinjaRenderer
             "not" => !JinjaValues.IsTruthy(operand),
             "-" => operand switch
             {
-                long l => -l,
+                long l => (object)(-l),
                 double d => -d,
                 _ => throw new InvalidOperationException($"cannot negate a {JinjaValues.TypeName(operand)}"),
             },
