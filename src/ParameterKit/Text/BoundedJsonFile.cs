@@ -45,10 +45,11 @@ internal static class BoundedJsonFile
         try
         {
             var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            JsonValueKind kind = document.RootElement.ValueKind;
+            if (kind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw new TokenizerFormatException(path, null, $"must hold a JSON object, not {document.RootElement.ValueKind}");
+                throw new TokenizerFormatException(path, null, $"must hold a JSON object, not {kind}");
             }
             return document;
         }
