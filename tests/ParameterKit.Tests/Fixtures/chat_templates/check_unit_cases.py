@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Renders each [InlineData(template, expected)] of Text/ChatTemplateTests.cs with python3-jinja2 under transformers'
+"""Renders each [InlineData(template, expected)] of Tokenization/ChatTemplateTests.cs with python3-jinja2 under transformers'
 settings and prints OK or BAD per case; the semantic cases must all print OK (the refusal cases are C#-only errors).
 
 Run with Debian's python3-jinja2:  /usr/bin/python3 check_unit_cases.py
@@ -22,7 +22,7 @@ def unescape(s):
     return s.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
 
 
-with open(os.path.join(HERE, "..", "..", "Text", "ChatTemplateTests.cs"), encoding="utf-8") as f:
+with open(os.path.join(HERE, "..", "..", "Tokenization", "ChatTemplateTests.cs"), encoding="utf-8") as f:
     source = f.read()
 for m in re.finditer(r'\[InlineData\("((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\)\]', source):
     template, expected = unescape(m.group(1)), unescape(m.group(2))

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>Jinja's undefined value: prints as nothing, is falsy, and fails when used as a list or a dict.</summary>
 internal sealed class Undefined

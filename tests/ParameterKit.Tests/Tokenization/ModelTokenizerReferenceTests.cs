@@ -1,7 +1,7 @@
 using System.Text.Json;
-using ParameterKit.Text;
+using ParameterKit.Tokenization;
 
-namespace ParameterKit.Tests.Text;
+namespace ParameterKit.Tests.Tokenization;
 
 /// <summary>
 /// Model folders' tokenizers encode as Hugging Face's do. Fixtures/tokenizers holds, per model, llama.cpp's test

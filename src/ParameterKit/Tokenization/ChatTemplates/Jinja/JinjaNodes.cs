@@ -1,4 +1,4 @@
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>A statement of a template: text, a print, or a control structure. Each knows its line for errors.</summary>
 internal abstract record Statement(int Line);

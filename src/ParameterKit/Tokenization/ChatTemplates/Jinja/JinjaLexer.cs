@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>
 /// Splits a template into text and tag tokens with the whitespace rules transformers renders chat templates with:

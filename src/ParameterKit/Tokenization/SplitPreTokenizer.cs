@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// The pre-tokenization a Hugging Face <c>tokenizer.json</c> describes, as a Microsoft.ML.Tokenizers

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// The tokenizer of a Hugging Face model folder, built with Microsoft.ML.Tokenizers: a SentencePiece

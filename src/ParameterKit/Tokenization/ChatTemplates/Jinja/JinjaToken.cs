@@ -1,4 +1,4 @@
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 internal enum JinjaTokenKind
 {

@@ -1,4 +1,4 @@
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// A model folder's tokenizer files cannot be used as written: <c>tokenizer.json</c>, <c>tokenizer.model</c>,

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>Unicode normalization form C, the <c>NFC</c> normalizer of Qwen2's <c>tokenizer.json</c>.</summary>
 internal sealed class NfcNormalizer : Normalizer

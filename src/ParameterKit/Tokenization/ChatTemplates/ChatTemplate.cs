@@ -1,7 +1,7 @@
 using System.Collections;
-using ParameterKit.Text.ChatTemplates.Jinja;
+using ParameterKit.Tokenization.ChatTemplates.Jinja;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// A model's chat template (the Jinja text in <c>tokenizer_config.json</c>'s <c>chat_template</c>), rendered as

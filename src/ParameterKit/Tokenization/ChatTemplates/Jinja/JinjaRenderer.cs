@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>
 /// Renders parsed statements with Jinja2's semantics as transformers uses them: a <c>for</c> loop has its own scope

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// Typed access to one object of a tokenizer file: each read checks the JSON type and fails with a

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// Reads a tokenizer folder's JSON files with a size cap and a depth cap, so a hostile or corrupt file fails with a

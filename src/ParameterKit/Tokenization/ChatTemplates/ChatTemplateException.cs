@@ -1,4 +1,4 @@
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// A chat template cannot be parsed or rendered: it is not valid Jinja, uses a construct this renderer does not

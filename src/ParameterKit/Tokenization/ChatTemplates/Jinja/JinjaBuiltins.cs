@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>
 /// The filters, tests and methods chat templates call, each written to Jinja2's or Python's behaviour (filters.py,

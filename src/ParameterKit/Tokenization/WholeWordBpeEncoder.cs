@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// Encodes with a <see cref="BpeTokenizer"/> under the Hub's <c>ignore_merges</c> rule (Llama 3's tokenizer.json sets

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ParameterKit.Text;
+using ParameterKit.Tokenization;
 
-namespace ParameterKit.Tests.Text;
+namespace ParameterKit.Tests.Tokenization;
 
 /// <summary>
 /// The tokenizer.json features a SmolLM2-shaped file uses (Digits then ByteLevel pre-tokenizers, a TemplateProcessing

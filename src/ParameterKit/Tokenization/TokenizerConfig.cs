@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// What a model folder's <c>tokenizer_config.json</c> and <c>generation_config.json</c> say about special tokens and

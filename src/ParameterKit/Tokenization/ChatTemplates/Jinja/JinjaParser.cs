@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ParameterKit.Text.ChatTemplates.Jinja;
+namespace ParameterKit.Tokenization.ChatTemplates.Jinja;
 
 /// <summary>
 /// Parses the Jinja subset chat templates use into statements and expressions, with Jinja2's operator precedence

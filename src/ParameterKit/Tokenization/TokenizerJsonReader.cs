@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
-namespace ParameterKit.Text;
+namespace ParameterKit.Tokenization;
 
 /// <summary>
 /// Builds Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/> from a Hugging Face <c>tokenizer.json</c> that describes a

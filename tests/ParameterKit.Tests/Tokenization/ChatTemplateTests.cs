@@ -1,6 +1,6 @@
-using ParameterKit.Text;
+using ParameterKit.Tokenization;
 
-namespace ParameterKit.Tests.Text;
+namespace ParameterKit.Tests.Tokenization;
 
 /// <summary>
 /// The Jinja subset's semantics, each expected string checked against python3-jinja2 3.1 with transformers' settings

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using ParameterKit.Text;
+using ParameterKit.Tokenization;
 
-namespace ParameterKit.Tests.Text;
+namespace ParameterKit.Tests.Tokenization;
 
 /// <summary>
 /// The Hub's chat templates (SmolLM2-Instruct, Qwen2.5-Instruct, Llama-3.1/3.2-Instruct, TinyLlama-Chat; texts and
