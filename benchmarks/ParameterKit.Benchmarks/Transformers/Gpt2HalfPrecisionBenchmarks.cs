@@ -39,7 +39,7 @@ public class Gpt2HalfPrecisionBenchmarks
 
     private const int NewTokens = 32;
     private Gpt2Model _model = null!;
-    private Gpt2Generator _generator = null!;
+    private TextGenerator _generator = null!;
     private KvCache _cache = null!;
     private int[] _prompt = null!;
     private int[] _longPrompt = null!;
@@ -71,7 +71,7 @@ public class Gpt2HalfPrecisionBenchmarks
         long after = Process.GetCurrentProcess().PrivateMemorySize64;
         Console.WriteLine($"// PrivateMemory {Weights}: load added {(after - before) / 1e6:F1} MB; the model holds {_model.Store.HeldBytes / 1e6:F1} MB, " +
             $"{_model.Store.MappedBytes / 1e6:F1} MB of it mapped; file {new FileInfo(Path.Combine(_folder, "model.safetensors")).Length / 1e6:F1} MB");
-        _generator = new Gpt2Generator(_model);
+        _generator = new TextGenerator(_model);
         _cache = _model.CreateCache();
         var random = new Random(0);
         _prompt = [.. Enumerable.Range(0, 16).Select(_ => random.Next(50257))];

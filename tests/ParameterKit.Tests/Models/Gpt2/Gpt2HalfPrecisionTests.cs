@@ -60,7 +60,7 @@ public sealed class Gpt2HalfPrecisionTests
     private static int[] Greedy(Gpt2Model model)
     {
         var tokens = new int[24];
-        int produced = new Gpt2Generator(model).Generate(Prompt, tokens, new GenerationOptions { Temperature = 0, MaxNewTokens = tokens.Length });
+        int produced = new TextGenerator(model).Generate(Prompt, tokens, new GenerationOptions { Temperature = 0, MaxNewTokens = tokens.Length });
         return tokens[..produced];
     }
 

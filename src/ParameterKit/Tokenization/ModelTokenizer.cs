@@ -1,0 +1,243 @@
+using Microsoft.ML.Tokenizers;
+
+namespace ParameterKit.Tokenization;
+
+/// <summary>
+/// The tokenizer of a Hugging Face model folder, built with Microsoft.ML.Tokenizers: a SentencePiece
+/// <c>tokenizer.model</c> (Llama 2, TinyLlama, Mistral) through <see cref="LlamaTokenizer"/>, or a byte-level BPE
+/// <c>tokenizer.json</c> (Llama 3, Qwen2, SmolLM2) through <see cref="BpeTokenizer"/>; with the folder's special tokens
+/// (<c>tokenizer_config.json</c>, <c>generation_config.json</c>) and its chat template.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Encoding follows transformers: <see cref="Encode"/> prepends the beginning-of-sequence token when the model's
+/// tokenizer does (<see cref="AddsBeginOfSequence"/>), and <see cref="EncodeChat"/> encodes a rendered chat template
+/// without adding one, because the template writes it itself where the model expects it.
+/// </para>
+/// <example>
+/// <code>
+/// var tokenizer = ModelTokenizer.FromFolder("SmolLM2-135M-Instruct");
+/// IReadOnlyList&lt;int&gt; prompt = tokenizer.EncodeChat([new ChatTemplateMessage("user", "Hi!")]);
+/// // ... generate, stopping at any of tokenizer.EndOfSequenceIds ...
+/// string reply = tokenizer.Decode(generated);
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class ModelTokenizer
+{
+    private readonly HashSet<int> _specialIds;
+    private readonly Func<IEnumerable<int>, string> _decode;
+    private readonly Func<string, IReadOnlyList<int>> _encode;
+
+    private ModelTokenizer(Tokenizer tokenizer, Func<string, IReadOnlyList<int>> encode, Func<IEnumerable<int>, string> decode, string? bosToken, int? bosId, bool addsBos,
+        string? eosToken, IReadOnlyList<int> eosIds, HashSet<int> specialIds, ChatTemplate? chatTemplate)
+    {
+        Tokenizer = tokenizer;
+        _encode = encode;
+        _decode = decode;
+        BeginOfSequenceToken = bosToken;
+        BeginOfSequenceId = bosId;
+        AddsBeginOfSequence = addsBos && bosId is not null;
+        EndOfSequenceToken = eosToken;
+        EndOfSequenceIds = eosIds;
+        _specialIds = specialIds;
+        ChatTemplate = chatTemplate;
+    }
+
+    /// <summary>
+    /// The Microsoft.ML.Tokenizers tokenizer. It adds no beginning-of-sequence token itself (<see cref="Encode"/>
+    /// does). Encode through <see cref="Encode"/> rather than this: for a <c>tokenizer.json</c> with
+    /// <c>ignore_merges</c> (Llama 3), <see cref="Encode"/> also keeps a piece that is a whole vocabulary entry as one
+    /// token, as Hugging Face does and the library's BPE does not. Decoding through either is the same.
+    /// </summary>
+    public Tokenizer Tokenizer { get; }
+
+    /// <summary>The beginning-of-sequence token's text (<c>&lt;s&gt;</c>, <c>&lt;|begin_of_text|&gt;</c>), or <see langword="null"/> (Qwen2).</summary>
+    public string? BeginOfSequenceToken { get; }
+
+    /// <summary>The beginning-of-sequence token's id, or <see langword="null"/>.</summary>
+    public int? BeginOfSequenceId { get; }
+
+    /// <summary>Whether <see cref="Encode"/> prepends <see cref="BeginOfSequenceId"/> (when asked to add special tokens).</summary>
+    public bool AddsBeginOfSequence { get; }
+
+    /// <summary>The end-of-sequence token's text from <c>tokenizer_config.json</c> (what chat templates write as <c>eos_token</c>).</summary>
+    public string? EndOfSequenceToken { get; }
+
+    /// <summary>
+    /// Every id that ends generation: <c>generation_config.json</c>'s <c>eos_token_id</c> (one or a list: Llama 3.1
+    /// lists <c>&lt;|end_of_text|&gt;</c>, <c>&lt;|eom_id|&gt;</c> and <c>&lt;|eot_id|&gt;</c>) and the id of
+    /// <see cref="EndOfSequenceToken"/>, without repeats, in that order.
+    /// </summary>
+    public IReadOnlyList<int> EndOfSequenceIds { get; }
+
+    /// <summary>The folder's chat template (<c>chat_template.jinja</c> or <c>tokenizer_config.json</c>'s <c>chat_template</c>), or <see langword="null"/>.</summary>
+    public ChatTemplate? ChatTemplate { get; }
+
+    /// <summary>
+    /// Loads the tokenizer of a model folder: <c>tokenizer.model</c> when present (SentencePiece), otherwise
+    /// <c>tokenizer.json</c> (byte-level BPE); then <c>tokenizer_config.json</c>, <c>generation_config.json</c> and
+    /// <c>chat_template.jinja</c> when present.
+    /// </summary>
+    /// <param name="folder">The model folder.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="TokenizerFormatException">The folder has neither tokenizer file, or one of its files cannot be used; the message names the file and setting.</exception>
+    /// <exception cref="ChatTemplateException">The chat template uses a construct the renderer does not support, or is not valid Jinja.</exception>
+    public static ModelTokenizer FromFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Model folder '{folder}' does not exist.");
+        }
+        TokenizerConfig config = TokenizerConfig.Read(folder);
+        string sentencePiecePath = Path.Combine(folder, "tokenizer.model");
+        string jsonPath = Path.Combine(folder, "tokenizer.json");
+        ChatTemplate? template = ReadChatTemplate(folder, config);
+        if (File.Exists(sentencePiecePath))
+        {
+            return FromSentencePiece(sentencePiecePath, config, template);
+        }
+        if (File.Exists(jsonPath))
+        {
+            return FromTokenizerJson(jsonPath, config, template);
+        }
+        throw new TokenizerFormatException(Path.Combine(folder, "tokenizer.json"), null, "neither tokenizer.json nor tokenizer.model is in the folder");
+    }
+
+    /// <summary>Encodes text as transformers' <c>tokenizer(text)</c> does.</summary>
+    /// <param name="text">The text. Special tokens written in it (<c>&lt;|im_start|&gt;</c>) become their ids.</param>
+    /// <param name="addSpecialTokens">Whether to prepend the beginning-of-sequence token when the model's tokenizer does.</param>
+    /// <returns>The token ids.</returns>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        IReadOnlyList<int> ids = _encode(text);
+        if (!addSpecialTokens || !AddsBeginOfSequence)
+        {
+            return ids;
+        }
+        var withBos = new List<int>(ids.Count + 1) { BeginOfSequenceId!.Value };
+        withBos.AddRange(ids);
+        return withBos;
+    }
+
+    /// <summary>Decodes ids to text.</summary>
+    /// <param name="ids">The ids.</param>
+    /// <param name="skipSpecialTokens">Leaves out special tokens (BOS, EOS, <c>&lt;|im_end|&gt;</c>), as transformers' <c>skip_special_tokens=True</c>.</param>
+    /// <returns>The text; an incomplete UTF-8 sequence at the end decodes to U+FFFD.</returns>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return _decode(skipSpecialTokens ? ids.Where(id => !_specialIds.Contains(id)) : ids);
+    }
+
+    /// <summary>Whether <paramref name="id"/> is a special token (one <see cref="Decode"/> skips).</summary>
+    /// <param name="id">A token id.</param>
+    /// <returns><see langword="true"/> for a special token.</returns>
+    public bool IsSpecial(int id) => _specialIds.Contains(id);
+
+    /// <summary>Renders the folder's chat template with this tokenizer's BOS and EOS tokens.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">Appends the opening of an assistant turn, for the model to complete.</param>
+    /// <returns>The prompt text.</returns>
+    /// <exception cref="InvalidOperationException">The folder has no chat template.</exception>
+    /// <exception cref="ChatTemplateException">The template raised an exception or failed while rendering.</exception>
+    public string ApplyChatTemplate(IReadOnlyList<ChatTemplateMessage> messages, bool addGenerationPrompt = true)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ChatTemplate template = ChatTemplate ?? throw new InvalidOperationException("The model folder has no chat template (no chat_template in tokenizer_config.json, no chat_template.jinja).");
+        return template.Render(messages, addGenerationPrompt, BeginOfSequenceToken, EndOfSequenceToken);
+    }
+
+    /// <summary>
+    /// Renders the chat template and encodes the result without adding special tokens, as transformers'
+    /// <c>apply_chat_template(tokenize=True)</c> does.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">Appends the opening of an assistant turn, for the model to complete.</param>
+    /// <returns>The prompt's token ids.</returns>
+    /// <exception cref="InvalidOperationException">The folder has no chat template.</exception>
+    /// <exception cref="ChatTemplateException">The template raised an exception or failed while rendering.</exception>
+    public IReadOnlyList<int> EncodeChat(IReadOnlyList<ChatTemplateMessage> messages, bool addGenerationPrompt = true) =>
+        Encode(ApplyChatTemplate(messages, addGenerationPrompt), addSpecialTokens: false);
+
+    private static ChatTemplate? ReadChatTemplate(string folder, TokenizerConfig config)
+    {
+        // transformers (4.43+) saves the template beside the config as chat_template.jinja and prefers that file.
+        string jinjaPath = Path.Combine(folder, "chat_template.jinja");
+        if (File.Exists(jinjaPath))
+        {
+            if (new FileInfo(jinjaPath).Length > ChatTemplate.MaxSourceLength)
+            {
+                throw new TokenizerFormatException(jinjaPath, null, $"is larger than {ChatTemplate.MaxSourceLength} bytes");
+            }
+            return ChatTemplate.Parse(File.ReadAllText(jinjaPath), jinjaPath);
+        }
+        return config.ChatTemplate is string source ? ChatTemplate.Parse(source, Path.Combine(folder, "tokenizer_config.json")) : null;
+    }
+
+    private static ModelTokenizer FromTokenizerJson(string path, TokenizerConfig config, ChatTemplate? template)
+    {
+        TokenizerJsonReader.Result read = TokenizerJsonReader.Read(path);
+        BpeTokenizer bpe = read.Tokenizer;
+        int? Id(string? token) => token is null ? null
+            : read.AddedTokens.TryGetValue(token, out int added) ? added
+            : bpe.Vocabulary.TryGetValue(token, out int id) ? id : null;
+
+        string? bosToken = config.BosToken ?? read.PrependedToken;
+        int? bosId = Id(bosToken) ?? config.GenerationBosId;
+        // The post-processor decides what transformers' tokenizer(text) prepends; add_bos_token in the config
+        // overrides it when present (transformers rebuilds the post-processor from it for Llama tokenizers).
+        bool addsBos = config.AddBosToken ?? read.PrependedToken is not null;
+        var specialIds = new HashSet<int>(read.SpecialTokens.Select(t => read.AddedTokens[t]));
+        Func<string, IReadOnlyList<int>> encode = read.IgnoreMerges
+            ? new WholeWordBpeEncoder(bpe, read.AddedTokens).Encode
+            : text => bpe.EncodeToIds(text);
+        return new ModelTokenizer(bpe, encode, ids => bpe.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, bosId, addsBos,
+            config.EosToken, EndIds(config, Id(config.EosToken)), specialIds, template);
+    }
+
+    private static ModelTokenizer FromSentencePiece(string path, TokenizerConfig config, ChatTemplate? template)
+    {
+        LlamaTokenizer llama;
+        try
+        {
+            if (new FileInfo(path).Length > BoundedJsonFile.MaxBytes)
+            {
+                throw new TokenizerFormatException(path, null, $"is larger than {BoundedJsonFile.MaxBytes} bytes");
+            }
+            using FileStream stream = File.OpenRead(path);
+            // The base tokenizer adds no BOS: Encode does, so EncodeChat can leave it to the template.
+            llama = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false,
+                specialTokens: config.AddedTokens.Count == 0 ? null : config.AddedTokens);
+        }
+        catch (Exception e) when (e is not TokenizerFormatException and not OutOfMemoryException)
+        {
+            throw new TokenizerFormatException(path, null, "is not a SentencePiece BPE model: " + e.Message, e);
+        }
+        string bosToken = config.BosToken ?? llama.BeginningOfSentenceToken;
+        string eosToken = config.EosToken ?? llama.EndOfSentenceToken;
+        int? Id(string token) => config.AddedTokens.TryGetValue(token, out int added) ? added
+            : llama.Vocabulary.TryGetValue(token, out int id) ? id : null;
+        var specialIds = new HashSet<int> { llama.BeginningOfSentenceId, llama.EndOfSentenceId, llama.UnknownId };
+        foreach (int id in config.AddedTokens.Values)
+        {
+            specialIds.Add(id);
+        }
+        return new ModelTokenizer(llama, text => llama.EncodeToIds(text), ids => llama.Decode(ids, considerSpecialTokens: true) ?? "", bosToken, Id(bosToken), config.AddBosToken ?? true,
+            eosToken, EndIds(config, Id(eosToken)), specialIds, template);
+    }
+
+    private static List<int> EndIds(TokenizerConfig config, int? eosId)
+    {
+        var ids = new List<int>(config.GenerationEosIds.Distinct());
+        if (eosId is int id && !ids.Contains(id))
+        {
+            ids.Add(id);
+        }
+        return ids;
+    }
+}
