@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.ComponentModel;
 using SentimentChat.Chat;
 using SentimentChat.Model;
@@ -10,10 +11,10 @@ namespace SentimentChat.Commands;
 /// <c>chat</c> (the default command): talk to the bot; reads stdin when redirected. With <c>--llm</c> the replies
 /// come from a language model; if it fails, one line says so and the offline templates answer from then on.
 /// </summary>
-public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
+internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
 {
     /// <summary>The options of <c>chat</c>.</summary>
-    public sealed class Settings : SampleSettings
+    internal sealed class Settings : SampleSettings
     {
         /// <summary>An OpenAI-compatible endpoint.</summary>
         [CommandOption("--llm <URL>")]
