@@ -15,8 +15,9 @@ for arch in gpt2 gpt3-175b llama-2-7b; do
   grep -q "classifier logits" "$out/aot-$arch.txt"
   grep "Total params" "$out/aot-$arch.txt"
 done
-# The command line (Spectre.Console.Cli, reflection-based) must behave identically once trimmed and compiled
-# ahead of time: help, a usage error with its exit code, and --version.
+# The command line (Spectre.Console.Cli, reflection-based; the types it reflects over are rooted by
+# src/ParameterKit.Cli/Conventions/CommandLineConventions.props) must behave identically once trimmed and compiled
+# ahead of time: help, --version, and usage errors with their exit code and suggestion.
 dll="$repo/samples/Gpt2Summary/bin/Release/net10.0/Gpt2Summary.dll"
 diff <(dotnet "$dll" --help) <("$out/aot/Gpt2Summary" --help)
 "$out/aot/Gpt2Summary" --help | grep -q "\[architecture\]"
@@ -27,4 +28,8 @@ code=$?
 set -e
 test "$code" -eq 2
 grep -q "Unknown option 'bogus'" "$out/aot-usage.txt"
+diff <(dotnet "$dll" gpt2 1 --verbos 2>&1) <("$out/aot/Gpt2Summary" gpt2 1 --verbos 2>&1)
+diff <(dotnet "$dll" gpt2 two 2>&1) <("$out/aot/Gpt2Summary" gpt2 two 2>&1)
+"$out/aot/Gpt2Summary" gpt2 1 --verbos 2> "$out/aot-suggestion.txt" || true   # exits 2, as --bogus above
+grep -q "Did you mean --verbose?" "$out/aot-suggestion.txt"
 echo "NativeAOT output equals JIT output: OK"

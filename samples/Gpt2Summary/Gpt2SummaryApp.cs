@@ -1,90 +1,43 @@
-using System.Globalization;
-using System.Reflection;
+using System.Diagnostics.CodeAnalysis;
 using ParameterKit.CommandLine;
-using ParameterKit.Counting;
-using ParameterKit.Counting.Architectures;
-using ParameterKit.Modules;
-using ParameterKit.Parameters;
+using Spectre.Console.Cli;
 
 namespace Gpt2Summary;
 
-/// <summary>The sample, callable in-process so a test can run it.</summary>
+/// <summary>The sample's one command, callable in-process so a test can run it.</summary>
 public static class Gpt2SummaryApp
 {
-    private const string Name = "Gpt2Summary";
+    /// <summary>The program's name, in help and errors.</summary>
+    public const string Name = "Gpt2Summary";
 
-    /// <summary>Runs the sample.</summary>
+    /// <summary>Runs the sample with the command-line conventions the <c>parameterkit</c> tool uses.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="output">The summary and help.</param>
-    /// <param name="error">Errors: one line each.</param>
+    /// <param name="error">Errors.</param>
+    /// <param name="outputIsTerminal">Whether <paramref name="output"/> is a terminal (help then fits its width).</param>
     /// <returns>0 success, 1 failure, 2 bad usage or rejected input.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <remarks>
+    /// Spectre.Console.Cli marks <see cref="CommandApp{TDefaultCommand}"/> as needing dynamic code: it finds a
+    /// command's settings type, options and constructor by reflection. The project roots the types that reflection
+    /// reads (see Gpt2Summary.csproj), and <c>.ci/aot-check.sh</c> runs the published binary's help, version, usage
+    /// errors and summaries against the JIT build's, so the suppression below is checked, not hoped.
+    /// </remarks>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Rooted in Gpt2Summary.csproj; checked by .ci/aot-check.sh.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Rooted in Gpt2Summary.csproj; checked by .ci/aot-check.sh.")]
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool outputIsTerminal = false)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        try
+        var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
-            SummaryRequest request = SummaryCommandLine.Parse(args);
-            if (request.Help)
+            [""] = OptionSuggestions.OptionsOf(typeof(SummaryCommand.Settings)),
+        };
+        var app = new CommandApp<SummaryCommand>().WithDescription(
+            "Declare a known architecture without allocating a value, print its torchinfo-style summary, then materialize and run a small MLP.");
+        return CommandLineApp.RunAsync(app, Name, args, TerminalConsole.Create(output, redirected: !outputIsTerminal),
+            error, options, config =>
             {
-                output.WriteLine(SummaryCommandLine.HelpText);
-                return ExitCodes.Ok;
-            }
-            if (request.Version)
-            {
-                output.WriteLine((typeof(Gpt2SummaryApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0]);
-                return ExitCodes.Ok;
-            }
-            return Summarize(request, output, error);
-        }
-        catch (UsageException e)
-        {
-            ErrorReport.Write(error, Name, json: false, "Usage", $"{e.Message} (see {Name} --help)");
-            return ExitCodes.Rejected;
-        }
-#pragma warning disable CA1031 // The last line of defence: one line and exit 1 instead of a stack trace.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            bool verbose = args.TakeWhile(a => a != "--").Contains("--verbose", StringComparer.Ordinal);
-            ErrorReport.Write(error, Name, json: false, "Unexpected",
-                $"unexpected {e.GetType().Name}: {e.Message}{(verbose ? "" : " (run again with --verbose for details)")}");
-            if (verbose)
-            {
-                error.WriteLine(TerminalText.EscapeKeepingLines(e.ToString()));
-            }
-            return ExitCodes.Failure;
-        }
-    }
-
-    private static int Summarize(SummaryRequest request, TextWriter output, TextWriter error)
-    {
-        if (!KnownArchitectures.TryDeclare(request.Architecture, out var model))
-        {
-            ErrorReport.Write(error, Name, json: false, "InvalidInput",
-                $"unknown architecture '{request.Architecture}'. Known: {string.Join(", ", KnownArchitectures.Names)}");
-            return ExitCodes.Rejected;
-        }
-
-        output.WriteLine($"{request.Architecture}, declared but not materialized (no values allocated):");
-        output.WriteLine(model.Summary(request.Depth));
-
-        // Materializing a small model: one contiguous buffer, every parameter a named view into it.
-        var store = new ParameterStore();
-        var mlp = new MultilayerPerceptron(store.Scope("classifier"), [64, 128, 3], Activation.Gelu);
-        store.Materialize(seed: 42);
-        var input = new float[2 * 64];
-        input.AsSpan().Fill(0.5f);
-        var logits = new float[2 * 3];
-        mlp.Forward(input, logits, 64);
-
-        var counts = store.Count();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"classifier: {counts.Total:N0} parameters ({counts.Weight:N0} weight, {counts.Bias:N0} bias) in a buffer of {store.Values.Length:N0} floats"));
-        // Rounded: the JIT and a NativeAOT build may use different vector widths for exp, which moves the last bits.
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classifier logits[0]: {logits[0]:F4} {logits[1]:F4} {logits[2]:F4}"));
-        output.Flush();
-        return ExitCodes.Ok;
+                config.Settings.Registrar.RegisterInstance(new SummaryStreams(output, error));
+                config.AddExample("gpt2", "2");
+                config.AddExample("llama-2-7b", "1");
+            });
     }
 }

@@ -3,6 +3,7 @@
 // Run: dotnet run --project samples/SentimentChat            (trains on first run, then chats)
 //      dotnet run --project samples/SentimentChat -- --help  (every command)
 using System.Text;
+using ParameterKit.CommandLine;
 using SentimentChat.Commands;
 
 Console.OutputEncoding = Encoding.UTF8;
@@ -12,6 +13,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-var console = ConsoleSetup.Create(Console.Out, Console.IsOutputRedirected);
+var console = TerminalConsole.Create(Console.Out, Console.IsOutputRedirected);
 var host = new SampleHost(console, Console.Error, Console.In, !Console.IsInputRedirected);
 return await App.RunAsync(args, host, cancel.Token);

@@ -22,6 +22,9 @@ internal static class TestSetup
 
     private static readonly ImmutableArray<MetadataReference> ReferencePack = LoadReferencePack();
 
+    /// <summary>The net10.0 reference assemblies, for tests that compile outside the testing framework.</summary>
+    public static ImmutableArray<MetadataReference> ReferencePackReferences => ReferencePack;
+
     private static ImmutableArray<MetadataReference> LoadReferencePack()
     {
         string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Spectre.Console.Testing;
 
 namespace ParameterKit.Cli.Tests;
@@ -18,7 +19,7 @@ internal sealed record CliResult(int ExitCode, string Output, string Error)
 /// Runs <c>parameterkit</c> in-process against a <see cref="TestConsole"/> (fast, and the same code path as the
 /// real tool: only the console is swapped) or as a real process with <c>dotnet ParameterKit.Cli.dll</c>.
 /// </summary>
-internal static class CliRunner
+internal static partial class CliRunner
 {
     public static CliResult Run(params string[] args)
     {
@@ -26,7 +27,7 @@ internal static class CliRunner
         var console = new TestConsole().Width(250);
         var error = new StringWriter();
         int code = CliApp.RunAsync(args, console, error).GetAwaiter().GetResult();
-        return new CliResult(code, console.Output, error.ToString());
+        return NoStackTrace(args, new CliResult(code, console.Output, error.ToString()));
     }
 
     public static string DllPath => typeof(CliRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -48,6 +49,23 @@ internal static class CliRunner
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"parameterkit {string.Join(' ', args)} did not finish in 60 s");
         }
-        return new CliResult(process.ExitCode, output.Result, error.Result);
+        return NoStackTrace(args, new CliResult(process.ExitCode, output.Result, error.Result));
     }
+
+    /// <summary>
+    /// Every run of every test checks the promise of the command-line conventions: whatever the input, no stack trace
+    /// (a line starting "   at ") unless <c>--verbose</c> asked for one.
+    /// </summary>
+    private static CliResult NoStackTrace(string[] args, CliResult result)
+    {
+        if (!args.TakeWhile(a => a != "--").Contains("--verbose"))
+        {
+            Assert.False(StackFrame().IsMatch(result.Error + result.Output),
+                $"parameterkit {string.Join(' ', args)} printed a stack trace:\n{result.Error}");
+        }
+        return result;
+    }
+
+    [GeneratedRegex(@"^\s+at \S+\.\S+\(", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
 }

@@ -51,6 +51,20 @@ public sealed class CommandLineTests
         }
     }
 
+    [Theory]
+    [InlineData("nonsense --help", "Unknown command 'nonsense'. Commands: cost, count, diff, inspect.")]
+    [InlineData("inspct --help", "Unknown command 'inspct'. Did you mean 'inspect'?")]
+    [InlineData("inspct m.safetensors", "Unknown command 'inspct'. Did you mean 'inspect'?")]
+    [InlineData("counts --config gpt2", "Unknown command 'counts'. Did you mean 'count'?")]
+    public void Unknown_commands_are_errors_even_with_help(string commandLine, string complaint)
+    {
+        // Spectre shows the root help for "nonsense --help" and exits 0: a typo must not look like success.
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Equal($"parameterkit: error: {complaint} (see parameterkit --help)\n", result.Error.ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void Usage_errors_under_json_are_a_json_document_on_standard_error()
     {

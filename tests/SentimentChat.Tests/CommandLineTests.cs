@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ParameterKit.CommandLine;
 using SentimentChat.Commands;
 
 namespace SentimentChat.Tests;
@@ -18,7 +19,7 @@ public sealed class CommandLineTests
         var run = await SampleRunner.Run("", "classify", "hello", "--jsn");
         Assert.Equal(ExitCodes.Rejected, run.Exit);
         Assert.Contains("Unknown option 'jsn'", run.Error, StringComparison.Ordinal);
-        Assert.Contains("Did you mean '--json'?", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Did you mean --json?", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
     }
 
@@ -27,7 +28,7 @@ public sealed class CommandLineTests
     {
         var run = await SampleRunner.Run("", "evaluate", "--dat", "x.tsv", "--help");
         Assert.Equal(ExitCodes.Rejected, run.Exit);
-        Assert.Contains("Did you mean '--data'?", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Did you mean --data?", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class CommandLineTests
     public async Task RedirectedOutputIsNotWrappedAt80Columns()
     {
         using var output = new StringWriter();
-        var console = ConsoleSetup.Create(output, redirected: true);
+        var console = TerminalConsole.Create(output, redirected: true);
         var host = new SampleHost(console, TextWriter.Null, new StringReader(""), InputIsInteractive: false);
         Assert.Equal(ExitCodes.Ok, await App.RunAsync(["evaluate", "--help"], host));
         // The description is longer than 80 characters and must stay on one line.
@@ -225,9 +226,9 @@ public sealed class CommandLineTests
     [InlineData("--conversation", "--conversations")]
     [InlineData("--llm-modle", "--llm-model")]
     public void MisspeltOptionsFindTheirNearestNeighbour(string typed, string meant) =>
-        Assert.Equal(meant, CommandSuggestions.Closest(typed, CommandSuggestions.Options));
+        Assert.Equal(meant, EditDistance.Closest(typed, App.OptionsByCommand.Values.SelectMany(o => o).Distinct()));
 
     [Fact]
     public void FarFetchedWordsGetNoSuggestion() =>
-        Assert.Null(CommandSuggestions.Closest("--frobnicate", CommandSuggestions.Options));
+        Assert.Null(EditDistance.Closest("--frobnicate", App.OptionsByCommand.Values.SelectMany(o => o).Distinct()));
 }

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.Text.Json;
 using SentimentChat.Chat;
 using SentimentChat.Commands;

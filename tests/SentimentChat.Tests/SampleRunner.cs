@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ParameterKit.Training;
 using SentimentChat.Commands;
 using SentimentChat.Model;
@@ -9,7 +10,7 @@ namespace SentimentChat.Tests;
 public sealed record RunResult(int Exit, string Output, string Error);
 
 /// <summary>Runs the sample's real command line in-process, with a test console and a captured standard error.</summary>
-public static class SampleRunner
+public static partial class SampleRunner
 {
     /// <summary>Training must not run in tests that do not expect it: this stand-in fails loudly if called.</summary>
     public static TrainingOutcome NoTraining(int epochs, ulong seed, IProgress<TrainingProgress> progress) =>
@@ -24,6 +25,15 @@ public static class SampleRunner
         using var error = new StringWriter();
         var host = new SampleHost(console, error, new StringReader(input), InputIsInteractive: false) { Train = train };
         int exit = await App.RunAsync(args, host);
+        // Every run of every test checks the promise of the command-line conventions: whatever the input, no stack
+        // trace (a line starting "   at ") unless --verbose asked for one.
+        if (!args.TakeWhile(a => a != "--").Contains("--verbose"))
+        {
+            Assert.False(StackFrame().IsMatch(error + console.Output), $"SentimentChat {string.Join(' ', args)} printed a stack trace:\n{error}");
+        }
         return new RunResult(exit, console.Output, error.ToString());
     }
+
+    [GeneratedRegex(@"^\s+at \S+\.\S+\(", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
 }

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using ParameterKit.SafeTensors;
 using ParameterKit.Training;
 using SentimentChat.Commands;

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;

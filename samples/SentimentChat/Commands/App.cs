@@ -1,42 +1,37 @@
-using System.Reflection;
-using Spectre.Console;
+using ParameterKit.CommandLine;
 using Spectre.Console.Cli;
 
 namespace SentimentChat.Commands;
 
 /// <summary>
-/// The sample's command line, parsed strictly by Spectre.Console.Cli (as the <c>parameterkit</c> tool is):
-/// <c>chat</c> (default), <c>classify</c>, <c>evaluate</c> and <c>train</c>, every one with <c>--model FILE</c> and
-/// <c>--verbose</c>; <c>--help</c> and <c>--version</c>. Unknown commands and options are errors with a suggestion,
-/// exit code 2, even when <c>--help</c> follows them. Everything is injected through <see cref="SampleHost"/>, so tests
-/// run the real commands in-process.
+/// The sample's command line: <c>chat</c> (default), <c>classify</c>, <c>evaluate</c> and <c>train</c>, run by
+/// <see cref="CommandLineApp"/> with the conventions of the <c>parameterkit</c> tool (strict parsing with "did you
+/// mean", <c>--help</c>, <c>--version</c>, <c>--verbose</c>, JSON errors under <c>--json</c>, exit codes 0 / 1 / 2).
+/// Everything is injected through <see cref="SampleHost"/>, so tests run the real commands in-process.
 /// </summary>
 public static class App
 {
-    /// <summary>The commands, for suggestions and the <c>--help</c> check.</summary>
-    public static IReadOnlyList<string> Commands { get; } = ["chat", "classify", "evaluate", "train"];
+    /// <summary>The program's name, in help and errors.</summary>
+    public const string Name = "SentimentChat";
 
-    /// <summary>Runs a command line; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
-    public static async Task<int> RunAsync(string[] args, SampleHost host, CancellationToken cancellationToken = default)
+    /// <summary>Each command's options, for "did you mean" suggestions (<c>""</c> is the default command, chat).</summary>
+    internal static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> OptionsByCommand = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [""] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
+        ["chat"] = OptionSuggestions.OptionsOf(typeof(ChatCommand.Settings)),
+        ["classify"] = OptionSuggestions.OptionsOf(typeof(ClassifyCommand.Settings)),
+        ["evaluate"] = OptionSuggestions.OptionsOf(typeof(EvaluateCommand.Settings)),
+        ["train"] = OptionSuggestions.OptionsOf(typeof(TrainCommand.Settings)),
+    };
+
+    /// <summary>Runs a command line; returns the process exit code (0 ok, 1 failure, 2 bad usage or rejected input).</summary>
+    public static Task<int> RunAsync(string[] args, SampleHost host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(host);
-        bool json = args.Contains("--json", StringComparer.Ordinal);
-        if (UnknownCommandBeforeHelp(args) is { } unknown)
+        return CommandLineApp.RunAsync(new CommandApp<ChatCommand>(), Name, args, host.Console, host.Error, OptionsByCommand, config =>
         {
-            // Spectre shows the root help for "nonsense --help" and exits 0; a typo should not look like success.
-            return UsageError(host, json, CommandSuggestions.UnknownCommand(unknown));
-        }
-        var app = new CommandApp<ChatCommand>();
-        app.Configure(config =>
-        {
-            config.SetApplicationName("SentimentChat");
-            config.SetApplicationVersion(Version);
-            config.Settings.Console = host.Console;
             config.Settings.Registrar.RegisterInstance(host);
-            config.UseStrictParsing();
-            // Parse errors come back as exceptions, so they get the same one-line treatment (and exit 2) as the rest.
-            config.PropagateExceptions();
             config.AddCommand<ChatCommand>("chat")
                 .WithDescription("Talk to the bot (the default command); reads stdin when redirected.")
                 .WithExample("chat", "--llm", "http://localhost:11434/v1", "--llm-model", "llama3")
@@ -51,38 +46,9 @@ public static class App
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train the classifier; save it with its training curve (SVG); compare with the baseline on dev.")
                 .WithExample("train", "--epochs", "3", "--seed", "1", "--out", "models/");
-        });
-        try
-        {
-            return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CommandAppException e)
-        {
-            return UsageError(host, json, CommandSuggestions.Explain(e.Message, args));
-        }
-        catch (Exception e)
-        {
-            // Whatever escaped a command's own handler (there should be nothing): one line, the details with --verbose.
-            bool verbose = args.Contains("--verbose", StringComparer.Ordinal);
-            ErrorOutput.Write(host.Error, e.GetType().Name, $"unexpected {e.GetType().Name}: {e.Message}", json, e, verbose);
-            return ExitCodes.Failure;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>The version <c>--version</c> prints: the assembly's informational version.</summary>
-    public static string Version { get; } =
-        typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private static int UsageError(SampleHost host, bool json, string message)
-    {
-        ErrorOutput.Write(host.Error, "Usage", json ? message : $"{message} (see --help)", json);
-        return ExitCodes.Rejected;
-    }
-
-    /// <summary>The first argument when it looks like a command but is none, in a command line asking for help.</summary>
-    private static string? UnknownCommandBeforeHelp(string[] args)
-    {
-        bool help = args.Any(a => a is "--help" or "-h" or "-?");
-        return help && args.Length > 0 && !args[0].StartsWith('-') && !Commands.Contains(args[0], StringComparer.Ordinal) ? args[0] : null;
-    }
+    public static string Version => CommandLineApp.Version;
 }

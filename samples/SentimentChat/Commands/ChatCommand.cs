@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.ComponentModel;
 using Microsoft.Extensions.AI;
 using SentimentChat.Chat;
@@ -12,10 +13,10 @@ namespace SentimentChat.Commands;
 /// <c>--local-model</c> (a checkpoint folder run in this process) the replies come from a language model; if it
 /// fails, one line says so and the offline templates answer from then on.
 /// </summary>
-public sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
+internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.Settings>(host)
 {
     /// <summary>The options of <c>chat</c>.</summary>
-    public sealed class Settings : SampleSettings
+    internal sealed class Settings : SampleSettings
     {
         /// <summary>An OpenAI-compatible endpoint.</summary>
         [CommandOption("--llm <URL>")]

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.ComponentModel;
 using System.Globalization;
 using SentimentChat.Chat;
@@ -9,10 +10,10 @@ using Spectre.Console.Cli;
 namespace SentimentChat.Commands;
 
 /// <summary><c>classify &lt;text&gt; [--json]</c>: labels one message.</summary>
-public sealed class ClassifyCommand(SampleHost host) : SampleCommand<ClassifyCommand.Settings>(host)
+internal sealed class ClassifyCommand(SampleHost host) : SampleCommand<ClassifyCommand.Settings>(host)
 {
     /// <summary>The options of <c>classify</c>.</summary>
-    public sealed class Settings : SampleSettings
+    internal sealed class Settings : SampleSettings
     {
         /// <summary>The message (several words are joined with spaces).</summary>
         [CommandArgument(0, "<text>")]

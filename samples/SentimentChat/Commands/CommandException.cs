@@ -1,3 +1,5 @@
+using ParameterKit.CommandLine;
+
 namespace SentimentChat.Commands;
 
 /// <summary>

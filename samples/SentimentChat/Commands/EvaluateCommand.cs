@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.ComponentModel;
 using System.Text.Json;
 using SentimentChat.Chat;
@@ -14,10 +15,10 @@ namespace SentimentChat.Commands;
 /// <c>text&lt;TAB&gt;label</c> file; <c>evaluate --conversations F.jsonl [--json]</c>: the same per turn of labelled
 /// conversations, plus how well <see cref="EscalationPolicy"/> offers a human on time.
 /// </summary>
-public sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateCommand.Settings>(host)
+internal sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateCommand.Settings>(host)
 {
     /// <summary>The options of <c>evaluate</c>.</summary>
-    public sealed class Settings : SampleSettings
+    internal sealed class Settings : SampleSettings
     {
         /// <summary>A labelled messages file.</summary>
         [CommandOption("--data <FILE>")]

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using SentimentChat.Model;
 using SentimentChat.Text;
 using Spectre.Console.Cli;
@@ -5,11 +6,13 @@ using Spectre.Console.Cli;
 namespace SentimentChat.Commands;
 
 /// <summary>
-/// The base of every command: runs its body and turns each kind of failure into one line on standard error (JSON
-/// with <c>--json</c>) and the right exit code, so no command can print a stack trace unless <c>--verbose</c> asks.
+/// The base of every command: runs its body and turns each failure the sample expects into one line on standard
+/// error (JSON with <c>--json</c>) and the right exit code. Anything else propagates to
+/// <see cref="CommandLineApp"/>, which reports it in one line naming its type, with the details only under
+/// <c>--verbose</c>.
 /// </summary>
 /// <typeparam name="TSettings">The command's options.</typeparam>
-public abstract class SampleCommand<TSettings>(SampleHost host) : AsyncCommand<TSettings>
+internal abstract class SampleCommand<TSettings>(SampleHost host) : AsyncCommand<TSettings>
     where TSettings : SampleSettings
 {
     /// <summary>The console, input and training run.</summary>
@@ -28,47 +31,37 @@ public abstract class SampleCommand<TSettings>(SampleHost host) : AsyncCommand<T
         }
         catch (CommandException e)
         {
-            return Fail(settings, e.Kind, e.Message, e.ExitCode, e);
+            return Fail(settings, e.Kind, e.Message, e.ExitCode);
         }
         catch (Exception e) when (e is DataFormatException or Chat.ConversationFormatException)
         {
-            return Fail(settings, "DataFormat", e.Message, ExitCodes.Rejected, e);
+            return Fail(settings, "DataFormat", e.Message, ExitCodes.Rejected);
         }
         catch (ModelFileException e)
         {
-            return Fail(settings, "ModelFile", e.Message, ExitCodes.Failure, e);
+            return Fail(settings, "ModelFile", e.Message, ExitCodes.Failure);
         }
         catch (FileNotFoundException e)
         {
-            return Fail(settings, "NotFound", e.Message, ExitCodes.Failure, e);
+            return Fail(settings, "NotFound", e.Message, ExitCodes.Failure);
         }
         catch (DirectoryNotFoundException e)
         {
-            return Fail(settings, "NotFound", e.Message, ExitCodes.Failure, e);
+            return Fail(settings, "NotFound", e.Message, ExitCodes.Failure);
         }
         catch (UnauthorizedAccessException e)
         {
-            return Fail(settings, "AccessDenied", e.Message, ExitCodes.Failure, e);
+            return Fail(settings, "AccessDenied", e.Message, ExitCodes.Failure);
         }
         catch (IOException e)
         {
-            return Fail(settings, "IoError", e.Message, ExitCodes.Failure, e);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            return Fail(settings, "Cancelled", "cancelled", ExitCodes.Failure, e);
-        }
-        catch (Exception e)
-        {
-            // A bug or a failure nobody anticipated: still one line, naming the exception type; --verbose shows all.
-            string hint = settings.Verbose ? string.Empty : " (run with --verbose for details)";
-            return Fail(settings, e.GetType().Name, $"unexpected {e.GetType().Name}: {e.Message}{hint}", ExitCodes.Failure, e);
+            return Fail(settings, "IoError", e.Message, ExitCodes.Failure);
         }
     }
 
-    private int Fail(TSettings settings, string kind, string message, int exitCode, Exception exception)
+    private int Fail(TSettings settings, string kind, string message, int exitCode)
     {
-        ErrorOutput.Write(Host.Error, kind, message, settings.JsonErrors, exception, settings.Verbose);
+        ErrorReport.Write(Host.Error, App.Name, settings.JsonErrors, kind, message);
         return exitCode;
     }
 }

@@ -1,3 +1,4 @@
+using ParameterKit.CommandLine;
 using System.ComponentModel;
 using System.Globalization;
 using ParameterKit.Training;
@@ -12,10 +13,10 @@ namespace SentimentChat.Commands;
 /// <c>train [--epochs N] [--seed S] [--out PATH]</c>: trains the classifier, saves it with its training curve, and
 /// compares it with the baseline on dev.
 /// </summary>
-public sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand.Settings>(host)
+internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand.Settings>(host)
 {
     /// <summary>The options of <c>train</c>.</summary>
-    public sealed class Settings : SampleSettings
+    internal sealed class Settings : SampleSettings
     {
         /// <summary>Passes over the training set.</summary>
         [CommandOption("--epochs <N>")]

@@ -44,6 +44,12 @@ internal static class CommandLineApp
             configure(config);
         });
         bool json = HasFlag(args, "--json");
+        if (UnknownCommandAskingForHelp(args, optionsByCommand) is { } unknown)
+        {
+            // Spectre shows the root help for "nonsense --help" and exits 0: a typo must not look like success.
+            ErrorReport.Write(error, name, json, "Usage", $"{UnknownCommand(unknown, optionsByCommand)} (see {name} --help)");
+            return ExitCodes.Rejected;
+        }
         try
         {
             return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
@@ -104,9 +110,40 @@ internal static class CommandLineApp
     private static string CommandOf(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand) =>
         args.TakeWhile(a => a != "--").FirstOrDefault(a => !a.StartsWith('-') && optionsByCommand.ContainsKey(a)) ?? "";
 
+    /// <summary>
+    /// The first argument of a command line asking for help, when the application has named commands, that argument
+    /// is none of them, and it cannot be an argument of the default command either (there is none, or it takes no
+    /// positional arguments: <see cref="DeclaredOptions.TakesArguments"/>).
+    /// </summary>
+    private static string? UnknownCommandAskingForHelp(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    {
+        string[] options = [.. args.TakeWhile(a => a != "--")];
+        bool help = options.Any(a => a is "-h" or "--help" or "-?");
+        bool hasCommands = optionsByCommand.Keys.Any(k => k.Length > 0);
+        bool defaultTakesArguments = optionsByCommand.TryGetValue("", out IReadOnlyList<string>? defaults) && defaults is not DeclaredOptions { TakesArguments: false };
+        return help && hasCommands && !defaultTakesArguments && options.Length > 0 && !options[0].StartsWith('-') && !optionsByCommand.ContainsKey(options[0])
+            ? options[0]
+            : null;
+    }
+
+    /// <summary>"Unknown command 'clasify'. Did you mean 'classify'?", or the list of commands when none is close.</summary>
+    private static string UnknownCommand(string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    {
+        string[] commands = [.. optionsByCommand.Keys.Where(k => k.Length > 0).Order(StringComparer.Ordinal)];
+        return EditDistance.Closest(command, commands) is { } near
+            ? $"Unknown command '{command}'. Did you mean '{near}'?"
+            : $"Unknown command '{command}'. Commands: {string.Join(", ", commands)}.";
+    }
+
     private static string WithSuggestion(string message, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
-        // Spectre words it "Unknown option 'jsn'." and suggests nothing for options.
+        // Spectre words it "Unknown command 'x'." (its suggestion, when it has one, is only in the pretty-printed
+        // form), and "Unknown option 'jsn'." with no suggestion at all.
+        const string UnknownCommandStart = "Unknown command '";
+        if (message.StartsWith(UnknownCommandStart, StringComparison.Ordinal) && message.IndexOf('\'', UnknownCommandStart.Length) is int close and > 0)
+        {
+            return UnknownCommand(message[UnknownCommandStart.Length..close], optionsByCommand);
+        }
         const string Unknown = "Unknown option '";
         int start = message.IndexOf(Unknown, StringComparison.Ordinal);
         if (start < 0 || message.Contains("Did you mean", StringComparison.Ordinal)

@@ -1,12 +1,13 @@
 namespace ParameterKit.CommandLine;
 
-/// <summary>"Did you mean --json?": the known option closest to a misspelt one.</summary>
+/// <summary>"Did you mean --json?": the known option or command closest to a misspelt one.</summary>
 internal static class EditDistance
 {
-    /// <summary>The closest known option to <paramref name="unknown"/>, when it is close enough to be a typo.</summary>
+    /// <summary>The closest known option or command to <paramref name="unknown"/>, when it is close enough to be a typo.</summary>
     /// <param name="unknown">What was typed, with or without dashes.</param>
-    /// <param name="known">The command's options, with dashes.</param>
-    /// <returns>The suggestion, or null.</returns>
+    /// <param name="known">Long options with their dashes (<c>--json</c>) or command names (<c>classify</c>); short
+    /// options (<c>-j</c>) are never suggested, one letter is too little to guess from.</param>
+    /// <returns>The suggestion, as it is written in <paramref name="known"/>, or null.</returns>
     public static string? Closest(string unknown, IEnumerable<string> known)
     {
         ArgumentNullException.ThrowIfNull(unknown);
@@ -14,9 +15,9 @@ internal static class EditDistance
         string typed = unknown.TrimStart('-');
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (string option in known.Where(o => o.StartsWith("--", StringComparison.Ordinal)))
+        foreach (string option in known.Where(o => o.StartsWith("--", StringComparison.Ordinal) || !o.StartsWith('-')))
         {
-            int distance = Distance(typed, option[2..]);
+            int distance = Distance(typed, option.TrimStart('-'));
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (option, distance);

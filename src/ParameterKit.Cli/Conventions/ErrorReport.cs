@@ -17,15 +17,16 @@ internal static class ErrorReport
     /// <param name="application">The command's name, the prefix of the human line.</param>
     /// <param name="json">Whether <c>--json</c> was given.</param>
     /// <param name="kind">A stable word naming the failure.</param>
-    /// <param name="message">One sentence; file and server text in it is escaped for the terminal here, and the
-    /// credentials and secret query values of any address in it are redacted (<see cref="UriRedaction"/>).</param>
+    /// <param name="message">One sentence; file and server text in it is escaped for the terminal here, the
+    /// credentials and secret query values of any address in it are redacted (<see cref="UriRedaction"/>), and line
+    /// breaks (Spectre.Console.Cli's parse messages have some) are folded into spaces so the error stays one line.</param>
     public static void Write(TextWriter error, string application, bool json, string kind, string message)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(message);
         // The last point every error passes: whatever quoted an address (the user's argument, a server's redirect,
         // an inner exception), no token in it reaches the terminal or a log.
-        message = UriRedaction.Redact(message);
+        message = OneLine(UriRedaction.Redact(message));
         if (json)
         {
             error.WriteLine(Json(kind, message));
@@ -36,6 +37,12 @@ internal static class ErrorReport
         }
         error.Flush();
     }
+
+    /// <summary>Folds line breaks and the spaces around them into one space.</summary>
+    /// <param name="message">A message that may span lines.</param>
+    /// <returns>The message on one line.</returns>
+    public static string OneLine(string? message) =>
+        string.Join(' ', (message ?? "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>The JSON error document on one line, readable (paths and quotes as themselves) and terminal-safe
     /// (<see cref="TerminalText.EscapeInJson"/>).</summary>

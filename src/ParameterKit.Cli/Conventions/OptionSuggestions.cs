@@ -13,13 +13,16 @@ internal static class OptionSuggestions
 {
     /// <summary>Every long and short option of <paramref name="settings"/>, with its dashes.</summary>
     /// <param name="settings">A <see cref="CommandSettings"/> type.</param>
-    /// <returns>For example <c>--json</c>, <c>-c</c>, <c>--config</c>.</returns>
+    /// <returns>For example <c>--json</c>, <c>-c</c>, <c>--config</c>, as a <see cref="DeclaredOptions"/> that also
+    /// says whether the command takes positional arguments.</returns>
     public static IReadOnlyList<string> OptionsOf([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = new List<string>();
+        bool takesArguments = false;
         foreach (PropertyInfo property in settings.GetProperties())
         {
+            takesArguments |= property.GetCustomAttribute<CommandArgumentAttribute>() is not null;
             if (property.GetCustomAttribute<CommandOptionAttribute>() is { } option)
             {
                 foreach (string name in option.LongNames)
@@ -32,6 +35,16 @@ internal static class OptionSuggestions
                 }
             }
         }
-        return options;
+        return new DeclaredOptions(options, takesArguments);
     }
+}
+
+/// <summary>A command's options, and whether it takes positional arguments too.</summary>
+/// <param name="options">The options, with their dashes.</param>
+/// <param name="takesArguments">Whether the settings declare a <see cref="CommandArgumentAttribute"/>: then a first
+/// word that names no command may be the default command's argument, not a misspelt command.</param>
+internal sealed class DeclaredOptions(IList<string> options, bool takesArguments) : System.Collections.ObjectModel.ReadOnlyCollection<string>(options)
+{
+    /// <summary>Whether the command takes positional arguments.</summary>
+    public bool TakesArguments { get; } = takesArguments;
 }

@@ -1,26 +1,52 @@
+using System.Text.RegularExpressions;
 using Gpt2Summary;
 
 namespace ParameterKit.Tests.Counting;
 
-/// <summary>The Gpt2Summary sample's command line: the conventions of the <c>parameterkit</c> tool.</summary>
-public sealed class Gpt2SummarySampleTests
+/// <summary>
+/// The Gpt2Summary sample's command line: Spectre.Console.Cli with the conventions of the <c>parameterkit</c> tool
+/// (strict parsing, suggestions, exit codes 0 / 1 / 2, one-line escaped errors). <c>.ci/aot-check.sh</c> runs the
+/// same help, version and usage error on the NativeAOT binary.
+/// </summary>
+public sealed partial class Gpt2SummarySampleTests
 {
-    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = Gpt2SummaryApp.Run(args, output, error);
-        return Task.FromResult((code, output.ToString(), error.ToString()));
+        int code = await Gpt2SummaryApp.RunAsync(args, output, error);
+        // No input a test tries may produce a stack trace (a line starting "   at ") unless --verbose asks for one.
+        if (!args.Contains("--verbose"))
+        {
+            Assert.DoesNotMatch(StackFrame(), error.ToString());
+        }
+        return (code, output.ToString(), error.ToString());
     }
 
-    [Fact]
-    public async Task HelpPrintsHelpAndExits0()
+    [GeneratedRegex(@"^\s+at \S+\.\S+\(", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("gpt2 --help")]
+    public async Task HelpPrintsHelpAndExits0(string commandLine)
     {
         // `dotnet run --project samples/Gpt2Summary -- --help` passes just "--help", once taken for an architecture.
-        var (code, output, error) = await RunAsync("--help");
+        var (code, output, error) = await RunAsync(commandLine.Split(' '));
         Assert.Equal(0, code);
         Assert.Contains("USAGE:", output, StringComparison.Ordinal);
         Assert.Contains("[architecture]", output, StringComparison.Ordinal);
+        Assert.Contains("--verbose", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task VersionPrintsTheVersion()
+    {
+        var (code, output, error) = await RunAsync("--version");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
         Assert.Equal("", error);
     }
 
@@ -38,7 +64,8 @@ public sealed class Gpt2SummarySampleTests
     [InlineData("gpt2 1 --bogus", "Unknown option 'bogus'")]
     [InlineData("gpt2 1 --verbos", "Did you mean --verbose?")]
     [InlineData("gpt2 two", "two")]
-    [InlineData("gpt2 1 extra", "Could not match 'extra'")]
+    [InlineData("gpt2 -1", "-1")]
+    [InlineData("gpt2 1 extra", "extra")]
     [InlineData("\u001b[2Jgpt\u202e", "\\x1b[2Jgpt\\u202e")]
     public async Task BadUsageExits2WithOneEscapedLine(string commandLine, string expected)
     {

@@ -5,13 +5,14 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace ParameterKit.Tests.Docs;
 
 /// <summary>
-/// Every <c>```csharp</c> block in README.md and docs/*.md compiles, as pasted, into a new console app that
+/// Every <c>```csharp</c> block in README.md, docs/*.md and the package READMEs (the NuGet pages) compiles, as pasted, into a new console app that
 /// references ParameterKit (implicit usings on, as <c>dotnet new console</c> sets them): a snippet with a missing
 /// using or an undefined variable fails here, not in a reader's editor.
 /// </summary>
 /// <remarks>
-/// The analyzer pages (docs/analyzers) show fragments of code the rules flag, inside a module or a loop the page
-/// describes in words; their code is exercised by the analyzer tests, not here.
+/// The analyzer pages (docs/analyzers) show fragments (a constructor, a few statements of a training loop): they are
+/// compiled in the code each page names, and the rules run on them, by
+/// <c>tests/ParameterKit.Analyzers.Tests/RuleDocsCompileTests.cs</c>.
 /// </remarks>
 public sealed partial class DocsCompileTests
 {
@@ -58,7 +59,7 @@ public sealed partial class DocsCompileTests
     }
 
     private static IEnumerable<string> DocumentedFiles(string root) =>
-        new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal));
+        new[] { "README.md", "src/ParameterKit/PACKAGE.md", "src/ParameterKit.Cli/PACKAGE.md" }.Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal));
 
     [Fact]
     public void The_readme_and_docs_hold_csharp_blocks()
