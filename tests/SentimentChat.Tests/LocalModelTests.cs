@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using ParameterKit.CommandLine;
 using ParameterKit.Extensions.AI;
 using ParameterKit.Models.Gpt2;
 using SentimentChat.Chat;

@@ -3,6 +3,7 @@ using Microsoft.ML.Tokenizers;
 using ParameterKit.Extensions.AI;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.SafeTensors;
+using ParameterKit.CommandLine;
 using ParameterKit.Transformers;
 
 namespace SentimentChat.Commands;
