@@ -136,18 +136,7 @@ public sealed class BackwardTests
             return y.Select((value, i) => (double)value * r[i]).Sum();
         }
         layer.BackwardPooled(ids, t, pooling, r);
-        var gradient = layer.Table.Gradient.ToArray();
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            var values = layer.Table.Value;
-            float saved = values[i];
-            values[i] = saved + 1e-2f;
-            double plus = Loss();
-            values[i] = saved - 1e-2f;
-            double minus = Loss();
-            values[i] = saved;
-            GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
-        }
+        CompareTableGradient(layer, Loss);
     }
 
     [Property(MaxTest = 20)]
@@ -182,18 +171,7 @@ public sealed class BackwardTests
             return y.Select((value, i) => (double)value * r[i]).Sum();
         }
         layer.BackwardWeighted(ids, weights, t, r);
-        var gradient = layer.Table.Gradient.ToArray();
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            var values = layer.Table.Value;
-            float saved = values[i];
-            values[i] = saved + 1e-2f;
-            double plus = Loss();
-            values[i] = saved - 1e-2f;
-            double minus = Loss();
-            values[i] = saved;
-            GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
-        }
+        CompareTableGradient(layer, Loss);
     }
 
     [Fact]
@@ -204,6 +182,23 @@ public sealed class BackwardTests
         store.Materialize(seed: 1);
         var error = Assert.Throws<ShapeMismatchException>(() => layer.ForwardWeighted([1, 2, 3, 4], [1f, 1f, 1f], 2, new float[8]));
         Assert.Contains("one weight per id", error.Message);
+    }
+
+    /// <summary>Central differences (step 1e-2) of <paramref name="loss"/> against every entry of the table's gradient.</summary>
+    private static void CompareTableGradient(EmbeddingLayer layer, Func<double> loss)
+    {
+        var gradient = layer.Table.Gradient.ToArray();
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            var values = layer.Table.Value;
+            float saved = values[i];
+            values[i] = saved + 1e-2f;
+            double plus = loss();
+            values[i] = saved - 1e-2f;
+            double minus = loss();
+            values[i] = saved;
+            GradientCheck.Compare($"wte.weight[{i}]", gradient[i], (plus - minus) / 2e-2);
+        }
     }
 
     [Fact]
