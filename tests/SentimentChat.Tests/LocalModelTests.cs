@@ -84,7 +84,7 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         }
         var run = await SampleRunner.Run("hello\n", "chat", "--local-model", folder);
         Assert.Equal(exit, run.Exit);
-        Assert.StartsWith("sentimentchat: error: --local-model: ", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("SentimentChat: error: --local-model: ", run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.Contains("--local-model", run.Error, StringComparison.Ordinal);
