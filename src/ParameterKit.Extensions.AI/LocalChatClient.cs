@@ -79,6 +79,15 @@ public sealed class LocalChatClient : IChatClient
     /// <summary>The name given at construction, if any.</summary>
     public string? ModelId { get; }
 
+    /// <summary>
+    /// Encodes the rendered prompt to token ids instead of the tokenizer's own <c>EncodeToIds</c>, or
+    /// <see langword="null"/> (the default) to use that. Set it when the model's tokenizer encodes in a way the
+    /// Microsoft.ML.Tokenizers object alone does not, such as ParameterKit's <c>ModelTokenizer</c> (Llama 3's
+    /// <c>ignore_merges</c>): pass <c>text =&gt; modelTokenizer.Encode(text, addSpecialTokens: false)</c>, because a chat
+    /// template writes its own beginning-of-sequence token. The tokenizer still decodes the reply.
+    /// </summary>
+    public Func<string, IReadOnlyList<int>>? EncodePrompt { get; init; }
+
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
@@ -98,7 +107,7 @@ public sealed class LocalChatClient : IChatClient
         }
         var generation = Merge(options);
         string prompt = _renderPrompt(WithInstructions(messages, options));
-        IReadOnlyList<int> ids = _tokenizer.EncodeToIds(prompt);
+        IReadOnlyList<int> ids = EncodePrompt is { } encode ? encode(prompt) : _tokenizer.EncodeToIds(prompt);
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
