@@ -79,8 +79,8 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
         {
             var folder = ModelFolder.Load(settings.Model!);
             // The repetition penalty has no ChatOptions field: it is part of this client's defaults.
-            using var chat = new LocalChatClient(folder.Model, folder.Tokenizer, folder.RenderPrompt,
-                folder.Defaults with { RepetitionPenalty = settings.RepetitionPenalty }, Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Model!)));
+            using var chat = folder.CreateClient(folder.Defaults with { RepetitionPenalty = settings.RepetitionPenalty }, renderPrompt: null,
+                Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Model!)));
             var options = new ChatOptions
             {
                 MaxOutputTokens = settings.MaxTokens,

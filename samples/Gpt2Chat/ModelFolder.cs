@@ -1,34 +1,76 @@
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
 using ParameterKit.Extensions.AI;
+using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
+using ParameterKit.Tokenization;
 using ParameterKit.Transformers;
 
 namespace Gpt2Chat;
 
 /// <summary>
-/// What a checkpoint folder gives the sample: the model, its tokenizer, how a conversation becomes a prompt, and the
-/// generation defaults (its end-of-text token). The one place that knows which architectures the sample runs.
+/// What a checkpoint folder gives a chat: the model, its tokenizer, how a conversation becomes a prompt and how that
+/// prompt becomes token ids, and the generation defaults (the end-of-sequence tokens). The one place that knows which
+/// folders the samples run (SentimentChat compiles this file in for <c>--local-model</c>).
 /// </summary>
 /// <param name="Model">The loaded model.</param>
-/// <param name="Tokenizer">Its tokenizer.</param>
+/// <param name="Tokenizer">Its tokenizer (decodes the reply).</param>
 /// <param name="RenderPrompt">Renders a conversation to the prompt text.</param>
-/// <param name="Defaults">Generation defaults: the end-of-text token stops a reply.</param>
-internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokenizer, Func<IReadOnlyList<ChatMessage>, string> RenderPrompt, GenerationOptions Defaults)
+/// <param name="EncodePrompt">Encodes the rendered prompt; <see langword="null"/> for the tokenizer's own encoding.</param>
+/// <param name="Defaults">Generation defaults: the end-of-sequence tokens stop a reply.</param>
+internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokenizer, Func<IReadOnlyList<ChatMessage>, string> RenderPrompt,
+    Func<string, IReadOnlyList<int>>? EncodePrompt, GenerationOptions Defaults)
 {
     /// <summary>GPT-2's &lt;|endoftext|&gt;.</summary>
     private const int Gpt2EndOfText = 50256;
 
     /// <summary>
-    /// Loads <paramref name="folder"/> (config.json + model.safetensors). GPT-2 folders run today: GPT-2's byte-level
-    /// BPE (the same for every GPT-2 size) and, having no chat template, the plain <see cref="ChatTranscript"/>.
+    /// Loads <paramref name="folder"/>: the model by <c>config.json</c>'s <c>model_type</c> (GPT-2, Llama, Mistral,
+    /// Qwen2), then the folder's tokenizer (<c>tokenizer.json</c> or <c>tokenizer.model</c>). A folder with a chat
+    /// template is prompted through it; one without is prompted with the plain <see cref="ChatTranscript"/>. A GPT-2
+    /// folder without tokenizer files uses GPT-2's byte-level BPE, the same for every GPT-2 size.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The folder lacks config.json or model.safetensors.</exception>
-    /// <exception cref="FormatException">config.json is not a configuration this build runs (it names the field).</exception>
-    public static ModelFolder Load(string folder) =>
-        new(Gpt2Model.Load(folder), TiktokenTokenizer.CreateForModel("gpt2"), ChatTranscript.Render,
-            ChatTranscript.Defaults with { StopTokens = [Gpt2EndOfText] });
+    /// <exception cref="FileNotFoundException">The folder lacks config.json or the weights, or (not GPT-2) a tokenizer.</exception>
+    /// <exception cref="FormatException">config.json, the tokenizer files or the chat template cannot be used (the message names the file and field).</exception>
+    public static ModelFolder Load(string folder)
+    {
+        ICausalLanguageModel model = LoadModel(folder);
+        if (!File.Exists(Path.Combine(folder, "tokenizer.json")) && !File.Exists(Path.Combine(folder, "tokenizer.model")))
+        {
+            if (model is not Gpt2Model)
+            {
+                throw new FileNotFoundException($"No tokenizer.json or tokenizer.model in '{folder}': this model's tokenizer is not GPT-2's.",
+                    Path.Combine(folder, "tokenizer.json"));
+            }
+            return new(model, TiktokenTokenizer.CreateForModel("gpt2"), ChatTranscript.Render, null,
+                ChatTranscript.Defaults with { StopTokens = [Gpt2EndOfText] });
+        }
+        var tokenizer = ModelTokenizer.FromFolder(folder);
+        if (tokenizer.ChatTemplate is null)
+        {
+            // A base model: the transcript, encoded as transformers' tokenizer(text) would (with the BOS it adds).
+            return new(model, tokenizer.Tokenizer, ChatTranscript.Render, text => tokenizer.Encode(text),
+                ChatTranscript.Defaults with { StopTokens = tokenizer.EndOfSequenceIds });
+        }
+        // The template writes the BOS token itself where the model expects it, so encoding adds none; encoding goes
+        // through ModelTokenizer because its Encode applies rules the Microsoft.ML.Tokenizers object does not (Llama 3).
+        return new(model, tokenizer.Tokenizer, messages => tokenizer.ApplyChatTemplate(ToTemplateMessages(messages)),
+            text => tokenizer.Encode(text, addSpecialTokens: false),
+            new GenerationOptions { MaxNewTokens = 256, StopTokens = tokenizer.EndOfSequenceIds });
+    }
 
     /// <summary>Loads only the model (for <c>logits</c>, which needs no tokenizer).</summary>
-    public static ICausalLanguageModel LoadModel(string folder) => Gpt2Model.Load(folder);
+    public static ICausalLanguageModel LoadModel(string folder) => CausalLanguageModel.Load(folder);
+
+    /// <summary>A chat client over this folder.</summary>
+    /// <param name="defaults">The generation defaults (this folder's <see cref="Defaults"/>, perhaps adjusted).</param>
+    /// <param name="renderPrompt">How a conversation becomes the prompt; <see cref="RenderPrompt"/> when null.</param>
+    /// <param name="modelId">The name reported on responses.</param>
+    /// <returns>The client; the caller disposes it.</returns>
+    public LocalChatClient CreateClient(GenerationOptions defaults, Func<IReadOnlyList<ChatMessage>, string>? renderPrompt, string? modelId) =>
+        new(Model, Tokenizer, renderPrompt ?? RenderPrompt, defaults, modelId) { EncodePrompt = EncodePrompt };
+
+    /// <summary>Chat messages as a chat template reads them: the role's name (system, user, assistant) and the text.</summary>
+    private static List<ChatTemplateMessage> ToTemplateMessages(IReadOnlyList<ChatMessage> messages) =>
+        [.. messages.Select(m => new ChatTemplateMessage(m.Role.Value, m.Text))];
 }
