@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using ParameterKit.CommandLine;
 using ParameterKit.Extensions.AI;
 using ParameterKit.Models.Gpt2;
+using ParameterKit.Models.Llama;
 using SentimentChat.Chat;
 using SentimentChat.Commands;
 using SentimentChat.Model;
@@ -9,14 +10,15 @@ using SentimentChat.Model;
 namespace SentimentChat.Tests;
 
 /// <summary>
-/// <c>chat --local-model</c>: replies written in-process by a tiny random GPT-2 folder the test writes. Its text is
-/// noise; what is checked is the plumbing: every turn answered by the model, the system prompt and tone instructions
+/// <c>chat --local-model</c>: replies written in-process by a tiny random GPT-2 folder the test writes (and a Llama
+/// one with Llama 2's tokenizer and TinyLlama's chat template). Its text is noise; what is checked is the plumbing: every turn answered by the model, the system prompt and tone instructions
 /// reaching the prompt renderer, streaming through the sentiment middleware, and one-line errors.
 /// </summary>
 [Collection(TrainedModelCollection.Name)]
 public sealed class LocalModelTests(TrainedModelFixture fixture)
 {
     private static readonly Lazy<string> TinyFolder = new(WriteTinyGpt2);
+    private static readonly Lazy<string> TinyLlamaFolder = new(WriteTinyLlama);
 
     [Fact]
     public async Task EveryTurnIsAnsweredByTheLocalModelWithoutAServer()
@@ -70,17 +72,46 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
     }
 
+    [Fact]
+    public async Task ALlamaFolderAnswersEveryTurnThroughItsChatTemplate()
+    {
+        string script = "hi, what are your opening hours?\nI've been on hold for 45 minutes\n";
+        var run = await SampleRunner.Run(script, "chat", "--local-model", TinyLlamaFolder.Value, "--model", fixture.ModelPath);
+        Assert.Equal("", run.Error);
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.DoesNotContain("The language model failed", run.Output, StringComparison.Ordinal);
+        Assert.Equal(2, run.Output.Split('\n').Count(l => l.StartsWith("bot>", StringComparison.Ordinal)));
+
+        // The client renders with TinyLlama's template (system turns included) and stops at </s>, not at "\nUser:".
+        using var client = LocalModel.Client(TinyLlamaFolder.Value);
+        var reply = await client.GetResponseAsync([new(ChatRole.System, "Be kind."), new(ChatRole.User, "where is my order?")]);
+        Assert.Equal(ChatFinishReason.Length, reply.FinishReason);   // 80 random tokens: no stop string cut it short
+        Assert.Equal(LocalModel.ReplyOptions.MaxNewTokens, reply.Usage!.OutputTokenCount);
+        // "<|system|>\nBe kind.</s>\n<|user|>\nwhere is my order?</s>\n<|assistant|>\n" in Llama 2's SentencePiece, no BOS.
+        Assert.InRange(reply.Usage.InputTokenCount!.Value, 20, 40);
+    }
+
     [Theory]
     [InlineData("/nonexistent/checkpoint", ExitCodes.Failure, "No config.json")]
-    [InlineData("LLAMA", ExitCodes.Rejected, "model_type 'llama'")]
+    [InlineData("T5", ExitCodes.Rejected, "model_type 't5' is not supported")]
+    [InlineData("LLAMA-WITHOUT-TOKENIZER", ExitCodes.Failure, "No tokenizer.json or tokenizer.model")]
     public async Task ABadLocalModelFolderIsOneLineBeforeAnythingElseRuns(string folder, int exit, string expected)
     {
-        if (folder == "LLAMA")
+        if (folder == "T5")
         {
-            // A folder of an architecture this build does not run (yet): the loader names the field.
-            folder = Directory.CreateTempSubdirectory("pk-llama-").FullName;
+            // A folder of an architecture this build does not run: the loader names the field.
+            folder = Directory.CreateTempSubdirectory("pk-t5-").FullName;
             File.Copy(Path.Combine(TinyFolder.Value, "model.safetensors"), Path.Combine(folder, "model.safetensors"));
-            await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), """{"model_type": "llama"}""");
+            await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), """{"model_type": "t5"}""");
+        }
+        else if (folder == "LLAMA-WITHOUT-TOKENIZER")
+        {
+            // A Llama checkpoint whose tokenizer was not downloaded: GPT-2's would give wrong ids, so it is refused.
+            folder = Directory.CreateTempSubdirectory("pk-llama-no-tokenizer-").FullName;
+            foreach (string file in new[] { "config.json", "model.safetensors" })
+            {
+                File.Copy(Path.Combine(TinyLlamaFolder.Value, file), Path.Combine(folder, file));
+            }
         }
         var run = await SampleRunner.Run("hello\n", "chat", "--local-model", folder);
         Assert.Equal(exit, run.Exit);
@@ -126,6 +157,24 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         Gpt2Model.Create(new Gpt2Config(50257, 512, 16, 1, 2), seed: 9).Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"),
             """{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 16, "vocab_size": 50257, "n_positions": 512, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"}""");
+        return folder;
+    }
+
+    /// <summary>
+    /// A random Llama folder (32,000 tokens, 16 channels, one layer, tied embeddings) with Llama 2's SentencePiece
+    /// tokenizer and TinyLlama's chat template (copied from ParameterKit.Tests' tokenizer fixtures).
+    /// </summary>
+    private static string WriteTinyLlama()
+    {
+        string folder = Directory.CreateTempSubdirectory("pk-tiny-llama-").FullName;
+        LlamaModel.Create(new LlamaConfig(32000, 16, 24, 1, 2, 1, TieEmbeddings: true) { ContextLength = 512 }, seed: 9)
+            .Save(Path.Combine(folder, "model.safetensors"));
+        File.WriteAllText(Path.Combine(folder, "config.json"),
+            """{"model_type": "llama", "vocab_size": 32000, "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 512, "rms_norm_eps": 1e-05, "tie_word_embeddings": true}""");
+        foreach (string file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "llama2-tokenizer")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
         return folder;
     }
 }
