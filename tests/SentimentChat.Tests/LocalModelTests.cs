@@ -3,6 +3,7 @@ using ParameterKit.CommandLine;
 using ParameterKit.Extensions.AI;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
+using ParameterKit.Tokenization;
 using SentimentChat.Chat;
 using SentimentChat.Commands;
 using SentimentChat.Model;
@@ -87,8 +88,10 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
         var reply = await client.GetResponseAsync([new(ChatRole.System, "Be kind."), new(ChatRole.User, "where is my order?")]);
         Assert.Equal(ChatFinishReason.Length, reply.FinishReason);   // 80 random tokens: no stop string cut it short
         Assert.Equal(LocalModel.ReplyOptions.MaxNewTokens, reply.Usage!.OutputTokenCount);
-        // "<|system|>\nBe kind.</s>\n<|user|>\nwhere is my order?</s>\n<|assistant|>\n" in Llama 2's SentencePiece, no BOS.
-        Assert.InRange(reply.Usage.InputTokenCount!.Value, 20, 40);
+        // The prompt is the template's rendering encoded as transformers' apply_chat_template does: no BOS added.
+        var tokenizer = ModelTokenizer.FromFolder(TinyLlamaFolder.Value);
+        IReadOnlyList<int> prompt = tokenizer.EncodeChat([new ChatTemplateMessage("system", "Be kind."), new ChatTemplateMessage("user", "where is my order?")]);
+        Assert.Equal(prompt.Count, reply.Usage.InputTokenCount);
     }
 
     [Theory]
