@@ -50,7 +50,7 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
         {
             // A base model: the transcript, encoded as transformers' tokenizer(text) would (with the BOS it adds).
             return new(model, tokenizer.Tokenizer, ChatTranscript.Render, text => tokenizer.Encode(text),
-                ChatTranscript.Defaults with { StopTokens = tokenizer.EndOfSequenceIds });
+                ChatTranscript.Defaults with { StopTokens = BaseModelStops(tokenizer) });
         }
         // The template writes the BOS token itself where the model expects it, so encoding adds none; encoding goes
         // through ModelTokenizer because its Encode applies rules the Microsoft.ML.Tokenizers object does not (Llama 3).
@@ -69,6 +69,15 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
     /// <returns>The client; the caller disposes it.</returns>
     public LocalChatClient CreateClient(GenerationOptions defaults, Func<IReadOnlyList<ChatMessage>, string>? renderPrompt, string? modelId) =>
         new(Model, Tokenizer, renderPrompt ?? RenderPrompt, defaults, modelId) { EncodePrompt = EncodePrompt };
+
+    /// <summary>
+    /// The end-of-sequence ids of a folder without a chat template. A GPT-2 folder's tokenizer_config.json names no EOS
+    /// (generation_config.json does, when it was downloaded): then GPT-2's &lt;|endoftext|&gt;, if the vocabulary has it as one token.
+    /// </summary>
+    private static IReadOnlyList<int> BaseModelStops(ModelTokenizer tokenizer) =>
+        tokenizer.EndOfSequenceIds.Count > 0 ? tokenizer.EndOfSequenceIds
+        : tokenizer.Encode("<|endoftext|>", addSpecialTokens: false) is [int endOfText] ? [endOfText]
+        : [];
 
     /// <summary>Chat messages as a chat template reads them: the role's name (system, user, assistant) and the text.</summary>
     private static List<ChatTemplateMessage> ToTemplateMessages(IReadOnlyList<ChatMessage> messages) =>

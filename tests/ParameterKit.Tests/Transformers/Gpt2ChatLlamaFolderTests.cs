@@ -80,6 +80,27 @@ public sealed class Gpt2ChatLlamaFolderTests
     }
 
     [Fact]
+    public void AGpt2FolderWithTokenizerFilesButNoTemplateUsesThemWithTheTranscript()
+    {
+        // The synthetic byte-level tokenizer (Fixtures/tokenizers/synthetic-gpt2-digits) with <|endoftext|> added and no
+        // tokenizer_config.json: no EOS is named, so <|endoftext|> ends a reply, and the transcript's speaker lines too.
+        string folder = TinyGpt2Folder.Create(seed: 6);
+        string source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "tokenizers", "synthetic-gpt2-digits", "tokenizer.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(source))!;
+        json["added_tokens"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = 274, ["content"] = "<|endoftext|>", ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+        });
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), json.ToJsonString());
+        var loaded = ModelFolder.Load(folder);
+        Assert.Equal([274], loaded.Defaults.StopTokens);
+        Assert.Equal(["\nUser:", "\nSystem:"], loaded.Defaults.StopStrings);
+        Assert.StartsWith("User: 12", loaded.RenderPrompt([new ChatMessage(ChatRole.User, "12")]), StringComparison.Ordinal);
+        // Encoded as transformers' tokenizer(text): this tokenizer.json's post-processor prepends <|bos|> (271).
+        Assert.Equal([271, .. loaded.Tokenizer.EncodeToIds("12")], loaded.EncodePrompt!("12"));
+    }
+
+    [Fact]
     public async Task ALlamaFolderWithoutATokenizerIsOneLine()
     {
         string folder = Write(tokenizer: null, vocabulary: 64, seed: 13);
