@@ -202,15 +202,8 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, Config.Positions);
-        int c = Config.Channels, v = Config.VocabSize, rows = batch * tokens;
-        if (ids.Length != rows || logits.Length != (long)rows * v)
-        {
-            throw new ShapeMismatchException(Path, new Shape(batch, tokens, v), new Shape(ids.Length, logits.Length),
-                $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
-        }
+        int rows = ForwardArguments.Check(Path, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
+        int c = Config.Channels;
         EnsureTraining(batch, tokens);
         int n = rows * c;
         ids.CopyTo(_ids);

@@ -176,15 +176,8 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, Config.ContextLength);
-        int c = Config.Hidden, v = Config.VocabSize, rows = batch * tokens;
-        if (ids.Length != rows || logits.Length != (long)rows * v)
-        {
-            throw new ShapeMismatchException(Path, new Shape(batch, tokens, v), new Shape(ids.Length, logits.Length),
-                $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * v} (it has {logits.Length})");
-        }
+        int rows = ForwardArguments.Check(Path, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
+        int c = Config.Hidden;
         EnsureTraining(batch, tokens);
         int n = rows * c;
         ids.CopyTo(_ids);

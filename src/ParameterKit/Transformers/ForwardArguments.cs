@@ -1,0 +1,24 @@
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Transformers;
+
+/// <summary>The argument checks every <see cref="ICausalLanguageModel.Forward"/> makes, written once.</summary>
+internal static class ForwardArguments
+{
+    /// <summary>Checks B and T against the context and the buffers against B·T and B·T·V; returns B·T.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">B or T is not positive, or T exceeds <paramref name="context"/>.</exception>
+    /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
+    public static int Check(string path, ReadOnlySpan<int> ids, int batch, int tokens, int context, int vocabulary, Span<float> logits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, context);
+        int rows = batch * tokens;
+        if (ids.Length != rows || logits.Length != (long)rows * vocabulary)
+        {
+            throw new ShapeMismatchException(path, new Shape(batch, tokens, vocabulary), new Shape(ids.Length, logits.Length),
+                $"ids must hold B·T = {rows} values (it has {ids.Length}) and logits B·T·V = {(long)rows * vocabulary} (it has {logits.Length})");
+        }
+        return rows;
+    }
+}
