@@ -7,6 +7,7 @@
 #   bash benchmarks/llama.cpp/run_bench.sh [MODELS_DIR] [LLAMA_CPP_DIR] [REPS] [NAMES...]
 #   # defaults: /work/bench-models /work/llama.cpp 3, every *.gguf in MODELS_DIR/gguf
 #   bash benchmarks/llama.cpp/run_bench.sh /work/bench-models /work/llama.cpp 3 smollm2-135m-bf16 qwen2.5-0.5b-bf16
+#   NICE=-20 bash benchmarks/llama.cpp/run_bench.sh ...   # ahead of other work on a shared host (root only)
 #   THREADS=1 PG= bash benchmarks/llama.cpp/run_bench.sh ...   # one thread count only, no pp512+tg128 (busy host)
 set -euo pipefail
 
@@ -28,6 +29,6 @@ echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; llama.cpp $(
 for file in "${files[@]}"; do
     [[ -f "$file" ]] || { echo "run_bench.sh: $file is missing: run make_gguf.py first" >&2; exit 2; }
     echo "== $(basename "$file") | $(date -u +%H:%M:%S) UTC | load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    nice -n 19 "$bench" -m "$file" -p 512 -n 128 ${pg:+-pg "$pg"} -t "$threads" -r "$reps" -o md
+    nice -n "${NICE:-0}" "$bench" -m "$file" -p 512 -n 128 ${pg:+-pg "$pg"} -t "$threads" -r "$reps" -o md
     echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC"
 done
