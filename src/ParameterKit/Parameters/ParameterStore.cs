@@ -67,8 +67,8 @@ public sealed class ParameterStore
     public DType WeightType => _half?.Type ?? DType.F32;
 
     /// <summary>
-    /// Bytes of parameter memory the store holds now: float32 values and gradients, plus half-precision matrices
-    /// (mapped or copied). 0 before materializing.
+    /// Bytes of parameter memory the store holds now: float32 values, gradients once a training step has needed them
+    /// (they are allocated at first use), plus half-precision matrices (mapped or copied). 0 before materializing.
     /// </summary>
     public long HeldBytes => 4L * ((_values?.LongLength ?? 0) + (_gradients?.LongLength ?? 0)) + (_half?.HeldBytes ?? 0);
 
@@ -84,7 +84,7 @@ public sealed class ParameterStore
     {
         get
         {
-            var gradients = _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
+            var gradients = GradientBuffer();
             foreach (var parameter in _parameters)
             {
                 parameter.OnGradientExposed(); // the whole buffer is out: every embedding must clear all its rows next time
@@ -94,7 +94,31 @@ public sealed class ParameterStore
     }
 
     /// <summary>The gradient buffer for sweeps that only read or scale it (see <see cref="Parameter.GradientForSweep"/>).</summary>
-    internal Span<float> GradientsForSweep => _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
+    internal Span<float> GradientsForSweep => GradientBuffer();
+
+    /// <summary>
+    /// The gradient buffer, allocated at its first use rather than with the values: a model loaded only to generate
+    /// never touches it, and allocating it up front doubled the memory of every float32 load (2 GB of zeros for a
+    /// 0.5B-parameter model). A new buffer is all zeros, which is what a store materialized earlier would hold.
+    /// </summary>
+    private float[] GradientBuffer()
+    {
+        if (_gradients is { } gradients)
+        {
+            return gradients;
+        }
+        if (_half is not null)
+        {
+            throw InferenceOnly("its gradients");
+        }
+        if (_values is null)
+        {
+            throw NotMaterialized();
+        }
+        // Backward passes may touch the store from several threads at once: the first buffer published wins.
+        var fresh = new float[_values.LongLength];
+        return Interlocked.CompareExchange(ref _gradients, fresh, null) ?? fresh;
+    }
 
     /// <summary>The half-precision matrices of a store loaded for inference, else null.</summary>
     internal HalfPrecisionWeights? HalfWeights => _half;
@@ -173,7 +197,6 @@ public sealed class ParameterStore
             parameter.Initializer.Fill(view, parameter.Fans, ref random);
             offset += parameter.ElementCount;
         }
-        _gradients = new float[ElementCount];
         _values = values;
     }
 
@@ -198,7 +221,6 @@ public sealed class ParameterStore
             parameter.Offset = offset;
             offset += parameter.ElementCount;
         }
-        _gradients = new float[ElementCount];
         _values = new float[ElementCount];
     }
 
@@ -217,7 +239,11 @@ public sealed class ParameterStore
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     public void ZeroGradients()
     {
-        _ = _gradients ?? throw (_half is not null ? InferenceOnly("its gradients") : NotMaterialized());
+        if (_gradients is null)
+        {
+            _ = GradientBuffer(); // a new buffer is already zero: only the checks and the allocation are needed
+            return;
+        }
         foreach (var parameter in _parameters)
         {
             parameter.ClearGradient();
@@ -309,7 +335,7 @@ public sealed class ParameterStore
 
     internal Span<float> GradientsOf(Parameter parameter) =>
         _half is not null ? throw new InferenceOnlyParameterException(parameter.Name, _half.Type, "its gradient")
-        : _gradients is null ? throw new ParameterNotMaterializedException(parameter.Name) : _gradients.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
 
     private static bool IsDirectChild(string parent, string name)
     {

@@ -46,6 +46,32 @@ public sealed class ParameterStoreTests
     }
 
     [Fact]
+    public void GradientsAreAllocatedAtFirstUseSoAModelThatOnlyRunsHoldsItsValues()
+    {
+        var store = new ParameterStore();
+        var w = store.Scope("fc").Weight(3, 4);
+        store.Scope("fc").Bias(3);
+        store.Materialize(seed: 1);
+        Assert.Equal(4 * 15, store.HeldBytes); // values only: nothing has asked for a gradient
+
+        Assert.All(w.Gradient.ToArray(), g => Assert.Equal(0f, g));
+        Assert.Equal(8 * 15, store.HeldBytes);
+        w.Gradient[0] = 3f;
+        Assert.Equal(3f, store.Gradients[0]); // the same buffer afterwards, not a new one per call
+    }
+
+    [Fact]
+    public void ZeroingGradientsBeforeAnyExistAllocatesZeros()
+    {
+        var store = new ParameterStore();
+        store.Scope("fc").Weight(2, 2);
+        store.Materialize(seed: 1);
+        store.ZeroGradients();
+        Assert.Equal(8 * 4, store.HeldBytes);
+        Assert.All(store.Gradients.ToArray(), g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
     public void ValuesDependOnSeedAndNameOnlyNotOnOtherLayers()
     {
         var a = new ParameterStore();
