@@ -28,7 +28,7 @@ namespace ParameterKit.Models.Gpt2;
 /// model.ForwardCached([15496, 11, 314], cache, logits);
 /// </code>
 /// </example>
-public sealed class Gpt2Model : Module, ICausalLanguageModel, IDisposable
+public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
 {
     private readonly Gpt2Block[] _blocks;
     private readonly Gpt2InferenceBuffers _inference;

@@ -30,7 +30,7 @@ namespace ParameterKit.Models.Llama;
 /// model.ForwardCached([1, 422, 7], cache, logits);
 /// </code>
 /// </example>
-public sealed class LlamaModel : Module, ICausalLanguageModel
+public sealed class LlamaModel : Module, ITrainableLanguageModel
 {
     private readonly LlamaBlock[] _blocks;
     private readonly LlamaActivations _inference;
