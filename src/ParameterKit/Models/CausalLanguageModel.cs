@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Unicode;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
 using ParameterKit.Transformers;
@@ -54,33 +52,6 @@ public static class CausalLanguageModel
     /// <param name="source">Named in error messages.</param>
     /// <returns>The model type.</returns>
     /// <exception cref="ModelConfigException">The bytes are not a JSON object, or <c>model_type</c> is not a string.</exception>
-    public static string ModelType(ReadOnlySpan<byte> utf8Json, string source = "config.json")
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (!Utf8.IsValid(utf8Json))
-        {
-            throw new ModelConfigException(source, null, "not valid UTF-8");
-        }
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-            using JsonDocument document = JsonDocument.ParseValue(ref reader);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ModelConfigException(source, null, "a config must be a JSON object");
-            }
-            var fields = new ConfigFields(root, source);
-            return fields.OptionalString("model_type")
-                ?? (fields.Has("n_embd") ? "gpt2" : "llama");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelConfigException(source, null, $"not valid JSON ({e.Message})", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ModelConfigException(source, null, $"holds an invalid string ({e.Message})", e);
-        }
-    }
+    public static string ModelType(ReadOnlySpan<byte> utf8Json, string source = "config.json") =>
+        ConfigFields.Parse(utf8Json, source, static (_, fields) => fields.OptionalString("model_type") ?? (fields.Has("n_embd") ? "gpt2" : "llama"));
 }

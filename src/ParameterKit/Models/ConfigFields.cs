@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ParameterKit.Models;
 
@@ -9,6 +10,86 @@ namespace ParameterKit.Models;
 /// </summary>
 internal readonly struct ConfigFields(JsonElement root, string source)
 {
+    /// <summary>
+    /// Keys every architecture's reader accepts and ignores, because they change nothing this library computes:
+    /// bookkeeping, token ids, training-only and other classes' settings that transformers writes into any config.
+    /// </summary>
+    private static readonly string[] CommonHarmless =
+    [
+        "architectures", "torch_dtype", "dtype", "transformers_version", "_name_or_path", "tokenizer_class",
+        "task_specific_params", "id2label", "label2id", "return_dict", "torchscript", "output_attentions",
+        "output_hidden_states", "use_return_dict", "is_decoder", "is_encoder_decoder", "gradient_checkpointing",
+        "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id",
+        "initializer_range", "use_cache", "attn_implementation",
+    ];
+
+    /// <summary>The keys every reader ignores (<see cref="CommonHarmless"/>) and an architecture's own <paramref name="more"/>.</summary>
+    public static HashSet<string> Harmless(params string[] more) => new([.. CommonHarmless, .. more], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Checks that <paramref name="utf8Json"/> is UTF-8 JSON holding an object and hands it to <paramref name="read"/>; every
+    /// failure, the reader's own included, is a <see cref="ModelConfigException"/> naming <paramref name="source"/>.
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> utf8Json, string source, Func<JsonElement, ConfigFields, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        // JsonDocument checks UTF-8 only in the tokens it decodes, and a lone surrogate escape ("\ud800") only when a
+        // string is read; both then surface as InvalidOperationException, which must not escape as a crash.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw new ModelConfigException(source, null, "not valid UTF-8");
+        }
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelConfigException(source, null, $"not valid JSON ({e.Message})", e);
+        }
+        using (document)
+        {
+            try
+            {
+                JsonElement root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ModelConfigException(source, null, "a config must be a JSON object");
+                }
+                return read(root, new ConfigFields(root, source));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ModelConfigException(source, null, $"holds an invalid string ({e.Message})", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses the first key that is neither <paramref name="known"/> (read, or known not to change the model) nor in
+    /// <paramref name="harmless"/>: a configuration ignored in part runs, or counts, a different model than the one described.
+    /// </summary>
+    /// <param name="known">Whether the architecture's reader reads, or knowingly ignores, a key.</param>
+    /// <param name="harmless">The architecture's <see cref="Harmless"/> keys.</param>
+    /// <param name="family">Named in the message (<c>GPT-2</c>, <c>llama</c>, ...).</param>
+    public void RejectUnknown(Func<string, bool> known, HashSet<string> harmless, string family)
+    {
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            string key = property.Name;
+            if (!known(key) && !harmless.Contains(key))
+            {
+                throw new ModelConfigException(source, key, $"unknown field '{key}': it is not a {family} setting this library reads, nor one known " +
+                    "not to change the model, so running or counting would silently ignore it");
+            }
+        }
+    }
+
+    /// <summary>The file (or label) named in error messages.</summary>
+    public string Source => source;
+
     public bool Has(string key) => Get(key) is not null;
 
     public int PositiveInt(string key) => OptionalInt(key) is int value

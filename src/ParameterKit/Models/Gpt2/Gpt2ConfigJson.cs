@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace ParameterKit.Models.Gpt2;
 
@@ -19,19 +18,12 @@ namespace ParameterKit.Models.Gpt2;
 /// </remarks>
 public static class Gpt2ConfigJson
 {
-    /// <summary>Keys that change nothing this library computes: bookkeeping, token ids, training-only settings, other classes' heads.</summary>
-    private static readonly HashSet<string> Harmless = new(StringComparer.Ordinal)
-    {
-        "architectures", "torch_dtype", "dtype", "transformers_version", "_name_or_path", "tokenizer_class",
-        "task_specific_params", "id2label", "label2id", "return_dict", "torchscript", "output_attentions",
-        "output_hidden_states", "use_return_dict", "is_decoder", "is_encoder_decoder", "gradient_checkpointing",
-        "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id",
-        "initializer_range", "use_cache", "attn_implementation",
+    /// <summary>Keys that change nothing this library computes: those every reader ignores, and GPT-2's own.</summary>
+    private static readonly HashSet<string> Harmless = ConfigFields.Harmless(
         // Attention is computed in float32 throughout, so upcasting it (reorder_and_upcast_attn) changes nothing here.
         "reorder_and_upcast_attn",
         // Configure the extra heads of GPT2DoubleHeadsModel and sequence classification, which a base checkpoint has not.
-        "summary_type", "summary_use_proj", "summary_activation", "summary_proj_to_labels", "summary_first_dropout",
-    };
+        "summary_type", "summary_use_proj", "summary_activation", "summary_proj_to_labels", "summary_first_dropout");
 
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
     /// <param name="path">A <c>config.json</c> file.</param>
@@ -49,54 +41,12 @@ public static class Gpt2ConfigJson
     /// <param name="source">Named in error messages (a path, or any label).</param>
     /// <returns>The hyperparameters.</returns>
     /// <exception cref="ModelConfigException">The bytes are not UTF-8 JSON, a required setting is missing or mistyped, or a setting is unknown or unsupported.</exception>
-    public static Gpt2Config Parse(ReadOnlySpan<byte> utf8Json, string source = "config.json")
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        // JsonDocument checks UTF-8 only in the tokens it decodes, and a lone surrogate escape ("\ud800") only when a
-        // string is read; both then surface as InvalidOperationException, which must not escape as a crash.
-        if (!Utf8.IsValid(utf8Json))
-        {
-            throw new ModelConfigException(source, null, "not valid UTF-8");
-        }
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelConfigException(source, null, $"not valid JSON ({e.Message})", e);
-        }
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement, source);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new ModelConfigException(source, null, $"holds an invalid string ({e.Message})", e);
-            }
-        }
-    }
+    public static Gpt2Config Parse(ReadOnlySpan<byte> utf8Json, string source = "config.json") => ConfigFields.Parse(utf8Json, source, Read);
 
-    private static Gpt2Config Read(JsonElement root, string source)
+    private static Gpt2Config Read(JsonElement root, ConfigFields f)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new ModelConfigException(source, null, "a config must be a JSON object");
-        }
-        var f = new ConfigFields(root, source);
-        foreach (JsonProperty property in root.EnumerateObject())
-        {
-            string key = property.Name;
-            if (!IsRead(key) && !Harmless.Contains(key) && !key.EndsWith("_pdrop", StringComparison.Ordinal))
-            {
-                throw new ModelConfigException(source, key, $"unknown field '{key}': it is not a GPT-2 setting this library reads, nor one known " +
-                    "not to change the model, so running or counting would silently ignore it");
-            }
-        }
+        string source = f.Source;
+        f.RejectUnknown(key => IsRead(key) || key.EndsWith("_pdrop", StringComparison.Ordinal), Harmless, "GPT-2");
         if (f.OptionalString("model_type") is string type && type != "gpt2")
         {
             throw new ModelConfigException(source, "model_type", $"model_type '{type}' is not gpt2");

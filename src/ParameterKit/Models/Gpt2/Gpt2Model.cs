@@ -141,12 +141,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         {
             throw new FileNotFoundException($"No config.json in '{folder}': a GPT-2 checkpoint folder holds config.json and model.safetensors.", configPath);
         }
-        string weights = System.IO.Path.Combine(folder, "model.safetensors");
-        if (!File.Exists(weights))
-        {
-            string index = System.IO.Path.Combine(folder, "model.safetensors.index.json");
-            weights = File.Exists(index) ? index : throw new FileNotFoundException($"No model.safetensors (or model.safetensors.index.json) in '{folder}'.", weights);
-        }
+        string weights = CheckpointFolder.Weights(folder);
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
         if (options.WeightType == DType.F32)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace ParameterKit.Models.Llama;
 
@@ -20,19 +19,13 @@ namespace ParameterKit.Models.Llama;
 /// </remarks>
 public static class LlamaConfigJson
 {
-    /// <summary>Keys that change nothing this library computes.</summary>
-    private static readonly HashSet<string> Harmless = new(StringComparer.Ordinal)
-    {
-        "architectures", "torch_dtype", "dtype", "transformers_version", "_name_or_path", "tokenizer_class",
-        "task_specific_params", "id2label", "label2id", "return_dict", "torchscript", "output_attentions",
-        "output_hidden_states", "use_return_dict", "is_decoder", "is_encoder_decoder", "gradient_checkpointing",
-        "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id",
-        "initializer_range", "use_cache", "attn_implementation", "attention_dropout",
+    /// <summary>Keys that change nothing this library computes: those every reader ignores, and the Llama family's own.</summary>
+    private static readonly HashSet<string> Harmless = ConfigFields.Harmless(
+        "attention_dropout",
         // pretraining_tp > 1 makes transformers split each projection into slices and add them up: the same product.
         "pretraining_tp",
         // SmolLM2's configs carry this marker from nanotron, which transformers stores and never reads.
-        "is_llama_config",
-    };
+        "is_llama_config");
 
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
     /// <param name="path">A <c>config.json</c> file.</param>
@@ -50,57 +43,18 @@ public static class LlamaConfigJson
     /// <param name="source">Named in error messages (a path, or any label).</param>
     /// <returns>The hyperparameters.</returns>
     /// <exception cref="ModelConfigException">The bytes are not UTF-8 JSON, a required setting is missing or mistyped, or a setting is unknown or unsupported.</exception>
-    public static LlamaConfig Parse(ReadOnlySpan<byte> utf8Json, string source = "config.json")
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (!Utf8.IsValid(utf8Json))
-        {
-            throw new ModelConfigException(source, null, "not valid UTF-8");
-        }
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelConfigException(source, null, $"not valid JSON ({e.Message})", e);
-        }
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement, source);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new ModelConfigException(source, null, $"holds an invalid string ({e.Message})", e);
-            }
-        }
-    }
+    public static LlamaConfig Parse(ReadOnlySpan<byte> utf8Json, string source = "config.json") => ConfigFields.Parse(utf8Json, source, Read);
 
-    private static LlamaConfig Read(JsonElement root, string source)
+    private static LlamaConfig Read(JsonElement root, ConfigFields f)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new ModelConfigException(source, null, "a config must be a JSON object");
-        }
-        var f = new ConfigFields(root, source);
+        string source = f.Source;
         // Without a model_type the settings are Llama's, as the Llama-style configs written before the key existed mean.
         string type = f.OptionalString("model_type") ?? "llama";
         if (type is not ("llama" or "mistral" or "qwen2"))
         {
             throw new ModelConfigException(source, "model_type", $"model_type '{type}' is not a Llama-family type (llama, mistral, qwen2)");
         }
-        foreach (JsonProperty property in root.EnumerateObject())
-        {
-            if (!IsRead(property.Name) && !Harmless.Contains(property.Name))
-            {
-                throw new ModelConfigException(source, property.Name, $"unknown field '{property.Name}': it is not a {type} setting this library reads, nor one known " +
-                    "not to change the model, so running or counting would silently ignore it");
-            }
-        }
+        f.RejectUnknown(IsRead, Harmless, type);
         int hidden = f.PositiveInt("hidden_size");
         int heads = f.PositiveInt("num_attention_heads");
         int kvHeads = f.Has("num_key_value_heads") ? f.PositiveInt("num_key_value_heads") : heads;
