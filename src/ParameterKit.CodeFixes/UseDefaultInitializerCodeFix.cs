@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
+using System;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Simplification;
@@ -17,37 +14,28 @@ namespace ParameterKit.CodeFixes;
 /// for simplification, so it shortens to <c>Init.…</c> where the namespace is imported.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseDefaultInitializerCodeFix)), Shared]
-public sealed class UseDefaultInitializerCodeFix : CodeFixProvider
+public sealed class UseDefaultInitializerCodeFix() : SyntaxRewriteCodeFix(ConstantWeightInitializerAnalyzer.Id, "Use the kind's default initializer")
 {
-    private const string Title = "Use the kind's default initializer";
-
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(ConstantWeightInitializerAnalyzer.Id);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <inheritdoc />
+    protected override Func<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (Member(diagnostic) is not string member)
         {
-            if (root is null || !diagnostic.Properties.TryGetValue(ConstantWeightInitializerAnalyzer.KindKey, out var kind))
-            {
-                continue;
-            }
-            var target = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            string member = kind == "Embedding" ? "EmbeddingDefault" : "LinearDefault";
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use Init.{member}", ct => ReplaceAsync(context.Document, target, member, ct), equivalenceKey: Title),
-                diagnostic);
+            return null;
         }
-    }
-
-    private static async Task<Document> ReplaceAsync(Document document, SyntaxNode target, string member, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var target = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         var replacement = SyntaxFactory.ParseExpression("global::ParameterKit.Parameters.Initializers.Init." + member)
             .WithTriviaFrom(target)
             .WithAdditionalAnnotations(Simplifier.Annotation);
-        return document.WithSyntaxRoot(root!.ReplaceNode(target, replacement));
+        return current => current.ReplaceNode(target, replacement);
     }
+
+    /// <inheritdoc />
+    protected override string TitleOf(Diagnostic diagnostic) => $"Use Init.{Member(diagnostic)}";
+
+    /// <summary>The <c>Init</c> member of the flagged parameter's kind, or <see langword="null"/> when the diagnostic names no kind.</summary>
+    private static string? Member(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(ConstantWeightInitializerAnalyzer.KindKey, out var kind)
+            ? kind == "Embedding" ? "EmbeddingDefault" : "LinearDefault"
+            : null;
 }

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
+using System;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,29 +16,18 @@ namespace ParameterKit.CodeFixes;
 /// backward would throw the accumulated micro-batches away, so the call goes right after the step instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ZeroGradientsCodeFix)), Shared]
-public sealed class ZeroGradientsCodeFix : CodeFixProvider
+public sealed class ZeroGradientsCodeFix() : SyntaxRewriteCodeFix(GradientsNeverZeroedAnalyzer.Id, "Zero the gradients in each iteration")
 {
-    private const string Title = "Zero the gradients in each iteration";
-
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GradientsNeverZeroedAnalyzer.Id);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <inheritdoc />
+    protected override Func<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax step ||
+            step.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax } stepStatement ||
+            LoopBody(step) is not BlockSyntax body)
         {
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax step ||
-                step.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax } stepStatement ||
-                LoopBody(step) is not BlockSyntax body)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => InsertAsync(context.Document, step, stepStatement, body, ct), equivalenceKey: Title),
-                diagnostic);
+            return null;
         }
+        return current => Insert(current, step, stepStatement, body);
     }
 
     private static StatementSyntax? LoopBody(SyntaxNode node)
@@ -65,25 +51,19 @@ public sealed class ZeroGradientsCodeFix : CodeFixProvider
         return null;
     }
 
-    private static async Task<Document> InsertAsync(Document document, InvocationExpressionSyntax step, StatementSyntax stepStatement, BlockSyntax body, CancellationToken cancellationToken)
+    private static SyntaxNode Insert(SyntaxNode root, InvocationExpressionSyntax step, StatementSyntax stepStatement, BlockSyntax body)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         // optimizer.Step() -> optimizer.ZeroGradients(); a bare Step() (inside an optimizer) -> ZeroGradients().
         string receiver = step.Expression is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
         var zero = SyntaxFactory.ParseStatement(receiver + "ZeroGradients();");
 
-        SyntaxNode newRoot;
         if (stepStatement.Parent == body)
         {
             var backward = body.Statements.FirstOrDefault(s => s.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(IsBackward));
             var anchor = backward ?? body.Statements.First();
-            newRoot = root!.InsertNodesBefore(anchor, [LikeLineOf(zero, anchor)]);
+            return root.InsertNodesBefore(anchor, [LikeLineOf(zero, anchor)]);
         }
-        else
-        {
-            newRoot = root!.InsertNodesAfter(stepStatement, [LikeLineOf(zero, stepStatement)]);
-        }
-        return document.WithSyntaxRoot(newRoot);
+        return root.InsertNodesAfter(stepStatement, [LikeLineOf(zero, stepStatement)]);
     }
 
     /// <summary>The new statement on a line of its own, indented like its neighbour (without copying its comments).</summary>
