@@ -1,6 +1,5 @@
-using System.Net;
+using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 
 namespace ParameterKit.Tests.SafeTensors;
 
@@ -10,10 +9,8 @@ namespace ParameterKit.Tests.SafeTensors;
 /// from offset to byte, so a multi-gigabyte checkpoint can be served without existing anywhere; the server
 /// counts body bytes sent, to prove a client read only what it needed.
 /// </summary>
-internal sealed class LoopbackRangeServer : IDisposable
+internal sealed class LoopbackRangeServer : LoopbackHttpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<long, byte> _content;
     private readonly long _length;
     private readonly bool _honorRanges;
@@ -30,117 +27,62 @@ internal sealed class LoopbackRangeServer : IDisposable
         _content = content;
         _length = length;
         _honorRanges = honorRanges;
-        _listener.Start();
-        _ = Task.Run(AcceptLoop);
     }
 
-    public Uri Uri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/model.safetensors");
+    public Uri Uri => new($"http://127.0.0.1:{Port}/model.safetensors");
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     public int Requests => Volatile.Read(ref _requests);
 
-    private async Task AcceptLoop()
+    protected override async Task RespondAsync(string request, NetworkStream stream, CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
+        Interlocked.Increment(ref _requests);
+        (long from, long to)? range = _honorRanges ? ParseRange(request) : null;
+        string head;
+        long start, count;
+        if (range is (long a, long b))
         {
-            TcpClient client;
-            try
+            if (a >= _length)
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
+                await WriteAsync(stream, $"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{_length}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", stop);
                 return;
             }
-            _ = Task.Run(() => Serve(client));
+            b = Math.Min(b, _length - 1);
+            start = a;
+            count = b - a + 1;
+            head = $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {a}-{b}/{_length}\r\nContent-Length: {count}\r\n";
         }
-    }
-
-    private async Task Serve(TcpClient client)
-    {
-        using (client)
+        else
         {
-            try
-            {
-                NetworkStream stream = client.GetStream();
-                string request = await ReadRequestHead(stream);
-                Interlocked.Increment(ref _requests);
-                (long from, long to)? range = _honorRanges ? ParseRange(request) : null;
-                string head;
-                long start, count;
-                if (range is (long a, long b))
-                {
-                    if (a >= _length)
-                    {
-                        await Send(stream, $"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{_length}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                        return;
-                    }
-                    b = Math.Min(b, _length - 1);
-                    start = a;
-                    count = b - a + 1;
-                    head = $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {a}-{b}/{_length}\r\nContent-Length: {count}\r\n";
-                }
-                else
-                {
-                    start = 0;
-                    count = _length;
-                    head = $"HTTP/1.1 200 OK\r\nContent-Length: {count}\r\n";
-                }
-                await Send(stream, head + "Accept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
-                var buffer = new byte[64 * 1024];
-                for (long sent = 0; sent < count;)
-                {
-                    int n = (int)Math.Min(buffer.Length, count - sent);
-                    for (int i = 0; i < n; i++)
-                    {
-                        buffer[i] = _content(start + sent + i);
-                    }
-                    // Counted before writing: the client may read these bytes and the test check the count
-                    // before this thread runs again, so counting afterwards races on a loaded machine.
-                    Interlocked.Add(ref _bytesSent, n);
-                    await stream.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-                    sent += n;
-                }
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The client hung up early (allowed: it abandons 200 responses once it has enough).
-            }
+            start = 0;
+            count = _length;
+            head = $"HTTP/1.1 200 OK\r\nContent-Length: {count}\r\n";
         }
-    }
-
-    private static async Task<string> ReadRequestHead(NetworkStream stream)
-    {
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+        await WriteAsync(stream, head + "Accept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n", stop);
+        var buffer = new byte[64 * 1024];
+        for (long sent = 0; sent < count;)
         {
-            head.Append((char)one[0]);
+            int n = (int)Math.Min(buffer.Length, count - sent);
+            for (int i = 0; i < n; i++)
+            {
+                buffer[i] = _content(start + sent + i);
+            }
+            // Counted before writing: the client may read these bytes and the test check the count
+            // before this thread runs again, so counting afterwards races on a loaded machine.
+            Interlocked.Add(ref _bytesSent, n);
+            await stream.WriteAsync(buffer.AsMemory(0, n), stop);
+            sent += n;
         }
-        return head.ToString();
     }
 
     private static (long, long)? ParseRange(string request)
     {
-        foreach (string line in request.Split("\r\n"))
+        if (Header(request, "Range") is not string range || !range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
         {
-            if (line.StartsWith("Range: bytes=", StringComparison.OrdinalIgnoreCase))
-            {
-                string[] parts = line["Range: bytes=".Length..].Split('-');
-                return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
-                    long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-            }
+            return null;
         }
-        return null;
-    }
-
-    private static Task Send(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
+        string[] parts = range["bytes=".Length..].Split('-');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 }
