@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Kernels;
-using ParameterKit.Transformers;
 
 namespace ParameterKit.Benchmarks.Transformers;
 
@@ -19,12 +18,7 @@ public class Gpt2Benchmarks
 {
     private const int NewTokens = 128;
     private Gpt2Model _model = null!;
-    private TextGenerator _generator = null!;
-    private KvCache _cache = null!;
-    private int[] _prompt = null!;
-    private int[] _longPrompt = null!;
-    private int[] _generated = null!;
-    private float[] _logits = null!;
+    private GenerationWorkload _workload = null!;
     private string _folder = null!;
 
     [Params(1, 2)]
@@ -35,13 +29,7 @@ public class Gpt2Benchmarks
     {
         GemmOptions.MaxDegreeOfParallelism = Threads;
         _model = Gpt2Model.Create(Gpt2Config.Small, seed: 0);
-        _generator = new TextGenerator(_model);
-        _cache = _model.CreateCache();
-        var random = new Random(0);
-        _prompt = [.. Enumerable.Range(0, 16).Select(_ => random.Next(50257))];
-        _longPrompt = [.. Enumerable.Range(0, 512).Select(_ => random.Next(50257))];
-        _generated = new int[NewTokens];
-        _logits = new float[Gpt2Config.Small.VocabSize];
+        _workload = new GenerationWorkload(_model, NewTokens);
         _folder = Directory.CreateTempSubdirectory("gpt2-small-bench").FullName;
         _model.Save(Path.Combine(_folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(_folder, "config.json"),
@@ -55,20 +43,11 @@ public class Gpt2Benchmarks
 
     /// <summary>128 greedy tokens with the KV cache, batch 1 (the prompt of 16 is included; it is about 1% of the work).</summary>
     [Benchmark]
-    public int Generate128Tokens()
-    {
-        int produced = _generator.Generate(_prompt, _generated, GenerationOptions.Greedy(NewTokens));
-        return produced == NewTokens ? produced : throw new InvalidOperationException($"Generated {produced} tokens.");
-    }
+    public int Generate128Tokens() => _workload.Generate();
 
     /// <summary>A 512-token prompt through the cached forward pass (what generation does first), logits of the last position.</summary>
     [Benchmark]
-    public float Prompt512()
-    {
-        _cache.Reset();
-        _model.ForwardCached(_longPrompt, _cache, _logits);
-        return _logits[0];
-    }
+    public float Prompt512() => _workload.Prompt512();
 
     /// <summary>config.json + the 498 MB model.safetensors into a new model (Conv1D weights transposed).</summary>
     [Benchmark]

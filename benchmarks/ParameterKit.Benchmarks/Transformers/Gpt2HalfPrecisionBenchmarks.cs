@@ -11,7 +11,6 @@ using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;
-using ParameterKit.Transformers;
 
 namespace ParameterKit.Benchmarks.Transformers;
 
@@ -39,12 +38,7 @@ public class Gpt2HalfPrecisionBenchmarks
 
     private const int NewTokens = 32;
     private Gpt2Model _model = null!;
-    private TextGenerator _generator = null!;
-    private KvCache _cache = null!;
-    private int[] _prompt = null!;
-    private int[] _longPrompt = null!;
-    private int[] _generated = null!;
-    private float[] _logits = null!;
+    private GenerationWorkload _workload = null!;
     private string _folder = null!;
 
     /// <summary>How the model holds its matrices.</summary>
@@ -71,13 +65,7 @@ public class Gpt2HalfPrecisionBenchmarks
         long after = Process.GetCurrentProcess().PrivateMemorySize64;
         Console.WriteLine($"// PrivateMemory {Weights}: load added {(after - before) / 1e6:F1} MB; the model holds {_model.Store.HeldBytes / 1e6:F1} MB, " +
             $"{_model.Store.MappedBytes / 1e6:F1} MB of it mapped; file {new FileInfo(Path.Combine(_folder, "model.safetensors")).Length / 1e6:F1} MB");
-        _generator = new TextGenerator(_model);
-        _cache = _model.CreateCache();
-        var random = new Random(0);
-        _prompt = [.. Enumerable.Range(0, 16).Select(_ => random.Next(50257))];
-        _longPrompt = [.. Enumerable.Range(0, 512).Select(_ => random.Next(50257))];
-        _generated = new int[NewTokens];
-        _logits = new float[Gpt2Config.Small.VocabSize];
+        _workload = new GenerationWorkload(_model, NewTokens);
     }
 
     [GlobalCleanup]
@@ -89,20 +77,11 @@ public class Gpt2HalfPrecisionBenchmarks
 
     /// <summary>32 greedy tokens with the KV cache, batch 1.</summary>
     [Benchmark]
-    public int Generate32Tokens()
-    {
-        int produced = _generator.Generate(_prompt, _generated, GenerationOptions.Greedy(NewTokens));
-        return produced == NewTokens ? produced : throw new InvalidOperationException($"Generated {produced} tokens.");
-    }
+    public int Generate32Tokens() => _workload.Generate();
 
     /// <summary>A 512-token prompt through the cached forward pass, logits of the last position.</summary>
     [Benchmark]
-    public float Prompt512()
-    {
-        _cache.Reset();
-        _model.ForwardCached(_longPrompt, _cache, _logits);
-        return _logits[0];
-    }
+    public float Prompt512() => _workload.Prompt512();
 
     /// <summary>config.json and the 249 MB bf16 model.safetensors into a model holding <see cref="Weights"/>.</summary>
     [Benchmark]
