@@ -18,18 +18,34 @@ namespace ParameterKit.Models;
 /// </example>
 public static class CausalLanguageModel
 {
-    /// <summary>The <c>model_type</c> values <see cref="Load"/> accepts.</summary>
+    /// <summary>The <c>model_type</c> values <see cref="Load(string)"/> accepts.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["gpt2", "llama", "mistral", "qwen2"];
 
-    /// <summary>Loads the checkpoint in <paramref name="folder"/> with the architecture its <c>config.json</c> names.</summary>
+    /// <summary>Loads the checkpoint in <paramref name="folder"/> with the architecture its <c>config.json</c> names, in float32.</summary>
     /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index).</param>
     /// <returns>The loaded model.</returns>
     /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
     /// <exception cref="ModelConfigException"><c>config.json</c> is not JSON, names no or an unsupported <c>model_type</c>, or is refused by the architecture's reader.</exception>
     /// <exception cref="SafeTensors.CheckpointLoadException">The weights do not match the configuration.</exception>
-    public static ICausalLanguageModel Load(string folder)
+    public static ICausalLanguageModel Load(string folder) => Load(folder, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads the checkpoint in <paramref name="folder"/> with the architecture its <c>config.json</c> names, holding the
+    /// weights as <paramref name="options"/> says (<see cref="ModelLoadOptions.WeightType"/> BF16 or F16: half-precision
+    /// matrices for inference, read in place from the memory-mapped checkpoint). Every architecture's model is
+    /// <see cref="IDisposable"/>: dispose a half-precision one to close its checkpoint.
+    /// </summary>
+    /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index).</param>
+    /// <param name="options">The weight type; <see cref="ModelLoadOptions.Default"/> is float32.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="ModelConfigException"><c>config.json</c> is not JSON, names no or an unsupported <c>model_type</c>, or is refused by the architecture's reader.</exception>
+    /// <exception cref="SafeTensors.CheckpointLoadException">The weights do not match the configuration.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The weight type is not F32, BF16 or F16.</exception>
+    public static ICausalLanguageModel Load(string folder, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
         string configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
         {
@@ -37,8 +53,8 @@ public static class CausalLanguageModel
         }
         return ModelType(File.ReadAllBytes(configPath), configPath) switch
         {
-            "gpt2" => Gpt2Model.Load(folder),
-            "llama" or "mistral" or "qwen2" => LlamaModel.Load(folder),
+            "gpt2" => Gpt2Model.Load(folder, options),
+            "llama" or "mistral" or "qwen2" => LlamaModel.Load(folder, options),
             string other => throw new ModelConfigException(configPath, "model_type",
                 $"model_type '{other}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
         };

@@ -1,6 +1,13 @@
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
 namespace ParameterKit.Models;
 
-/// <summary>Where a Hugging Face checkpoint folder keeps its weights: <c>model.safetensors</c>, or the index of a sharded checkpoint.</summary>
+/// <summary>
+/// Where a Hugging Face checkpoint folder keeps its weights (<c>model.safetensors</c>, or the index of a sharded
+/// checkpoint), and how every architecture's <c>Load(folder, options)</c> fills its declared store from them.
+/// </summary>
 internal static class CheckpointFolder
 {
     /// <summary>The single file, else <c>model.safetensors.index.json</c>.</summary>
@@ -14,5 +21,32 @@ internal static class CheckpointFolder
         }
         string index = Path.Combine(folder, "model.safetensors.index.json");
         return File.Exists(index) ? index : throw new FileNotFoundException($"No model.safetensors (or model.safetensors.index.json) in '{folder}'.", single);
+    }
+
+    /// <summary>
+    /// Materializes <paramref name="store"/> (a declared model) as <paramref name="options"/> asks and fills it from
+    /// <paramref name="weights"/>: float32 values and gradients, or half-precision matrices for inference, viewed in
+    /// place from the memory-mapped checkpoint where its dtype matches (which the store then keeps open until
+    /// <see cref="ParameterStore.ReleaseHeldWeights"/>, the model's Dispose) and converted once where it does not.
+    /// A failed half-precision load closes the checkpoint and frees whatever it had copied before rethrowing.
+    /// </summary>
+    /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the declaration (all differences listed).</exception>
+    public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions)
+    {
+        if (options.WeightType == DType.F32)
+        {
+            store.MaterializeForLoading();
+            return store.Load(weights, loadOptions);
+        }
+        store.MaterializeForInference(options.WeightType);
+        try
+        {
+            return HeldWeightLoading.Load(store, weights, loadOptions);
+        }
+        catch
+        {
+            store.ReleaseHeldWeights();
+            throw;
+        }
     }
 }

@@ -4,7 +4,8 @@ namespace ParameterKit.Models;
 
 /// <summary>
 /// How a model is loaded from a checkpoint folder, for every architecture's <c>Load(folder, options)</c>
-/// (<see cref="Gpt2.Gpt2Model.Load(string, ModelLoadOptions)"/>).
+/// (<see cref="Gpt2.Gpt2Model.Load(string, ModelLoadOptions)"/>, <see cref="Llama.LlamaModel.Load(string, ModelLoadOptions)"/>,
+/// and <see cref="CausalLanguageModel.Load(string, ModelLoadOptions)"/>, which picks the architecture).
 /// </summary>
 /// <example>
 /// Generation with GPT-2's weights kept in bf16: half the memory, and half the bytes read per token.

@@ -144,22 +144,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         string weights = CheckpointFolder.Weights(folder);
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
-        if (options.WeightType == DType.F32)
-        {
-            store.MaterializeForLoading();
-            store.Load(weights, Gpt2HubLayout.LoadOptions);
-            return model;
-        }
-        store.MaterializeForInference(options.WeightType);
-        try
-        {
-            HeldWeightLoading.Load(store, weights, Gpt2HubLayout.LoadOptions);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions);
         return model;
     }
 

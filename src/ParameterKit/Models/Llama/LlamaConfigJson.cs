@@ -5,7 +5,7 @@ namespace ParameterKit.Models.Llama;
 
 /// <summary>
 /// The one reader of a Llama-family <c>config.json</c> (<c>model_type</c> <c>llama</c>, <c>mistral</c> or <c>qwen2</c>), used
-/// by <see cref="LlamaModel.Load"/>, counting and the CLI alike.
+/// by <see cref="LlamaModel.Load(string)"/>, counting and the CLI alike.
 /// </summary>
 /// <remarks>
 /// <para>Strict, as <see cref="Gpt2.Gpt2ConfigJson"/> is: every key must be one this reader uses or one known not to change

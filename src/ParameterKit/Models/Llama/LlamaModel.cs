@@ -20,7 +20,11 @@ namespace ParameterKit.Models.Llama;
 /// training (fine-tuning through the <c>Trainer</c> with <see cref="LlamaLanguageModelTask"/>), and
 /// <see cref="ForwardCached"/> runs new tokens of one sequence against a <see cref="KvCache"/> for generation.</para>
 /// <para>This is the one declaration of the architecture: <see cref="LlamaConfig.Declare"/> builds it for counting, and
-/// <see cref="Load"/> fills it from a Hub folder, so counts and loads cannot drift apart.</para>
+/// <see cref="Load(string)"/> fills it from a Hub folder, so counts and loads cannot drift apart.</para>
+/// <para>For inference the matrices can stay in the checkpoint's half precision
+/// (<see cref="Load(string, ModelLoadOptions)"/> with <see cref="ModelLoadOptions.WeightType"/> BF16 or F16): half the
+/// memory and half the bytes read per generated token. Such a model reads its checkpoint in place: dispose it to close
+/// the file.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -30,7 +34,7 @@ namespace ParameterKit.Models.Llama;
 /// model.ForwardCached([1, 422, 7], cache, logits);
 /// </code>
 /// </example>
-public sealed class LlamaModel : Module, ITrainableLanguageModel
+public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
 {
     private readonly LlamaBlock[] _blocks;
     private readonly LlamaActivations _inference;
@@ -133,9 +137,28 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
     /// <exception cref="ModelConfigException"><c>config.json</c> is not a supported Llama-family configuration.</exception>
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
-    public static LlamaModel Load(string folder)
+    public static LlamaModel Load(string folder) => Load(folder, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder as <see cref="Load(string)"/> does, holding the weights as
+    /// <paramref name="options"/> says: <see cref="ModelLoadOptions.WeightType"/> <see cref="DType.BF16"/> or
+    /// <see cref="DType.F16"/> keeps every matrix (projections, embeddings, the head) in half precision for inference, read
+    /// in place from the memory-mapped file when it is stored in that type and converted once otherwise; norm gains and
+    /// biases stay float32. Such a model cannot be trained (<see cref="InferenceOnlyParameterException"/>); dispose it to
+    /// close the checkpoint.
+    /// </summary>
+    /// <param name="folder">The folder holding <c>config.json</c> and the weights.</param>
+    /// <param name="options">The weight type; <see cref="ModelLoadOptions.Default"/> is float32.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="ModelConfigException"><c>config.json</c> is not a supported Llama-family configuration.</exception>
+    /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the configuration (all differences listed).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The weight type is not F32, BF16 or F16.</exception>
+    public static LlamaModel Load(string folder, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         string configPath = System.IO.Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
         {
@@ -144,10 +167,16 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         string weights = CheckpointFolder.Weights(folder);
         var store = new ParameterStore();
         var model = new LlamaModel(store.Root, LlamaConfigJson.Read(configPath));
-        store.MaterializeForLoading();
-        model.LoadReport = store.Load(weights, CheckpointLoadOptions.Default);
+        model.LoadReport = CheckpointFolder.Fill(store, weights, options, CheckpointLoadOptions.Default);
         return model;
     }
+
+    /// <summary>
+    /// Closes the checkpoint a half-precision model reads its weights from and frees any converted copies; the model
+    /// cannot run afterwards (<see cref="ObjectDisposedException"/>). A float32 model holds no such resources: for it this
+    /// does nothing.
+    /// </summary>
+    public void Dispose() => Store.ReleaseHeldWeights();
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (names as transformers writes them; a tied head is not stored).</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>

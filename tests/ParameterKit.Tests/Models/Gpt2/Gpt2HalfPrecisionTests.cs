@@ -2,9 +2,7 @@ using ParameterKit.Counting;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
-using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
-using ParameterKit.Tests.Kernels;
 using ParameterKit.Tests.SafeTensors;
 using ParameterKit.Transformers;
 
@@ -29,23 +27,7 @@ public sealed class Gpt2HalfPrecisionTests
     /// <summary>Writes a random model's weights as <paramref name="type"/> (the Hub's names and Conv1D layout) and config.json.</summary>
     private static string WriteCheckpoint(TempFolder folder, DType type)
     {
-        Gpt2Model model = Gpt2Model.Create(Config, seed: 11);
-        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
-        foreach (Parameter parameter in model.Store.Parameters)
-        {
-            float[] values = parameter.Value.ToArray();
-            ulong[] dims = [.. parameter.Shape.Dimensions.ToArray().Select(d => (ulong)d)];
-            if (Gpt2HubLayout.IsConv1DWeight(parameter.Name))
-            {
-                var swapped = new float[values.Length];
-                MatrixTranspose.Transpose(values, parameter.Shape[0], parameter.Shape[1], swapped);
-                values = swapped;
-                Array.Reverse(dims);
-            }
-            (ushort[] bits, _) = GemmHalfTests.ToHalf(values, type);
-            writer.Add(parameter.Name, type, dims, System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.AsSpan()).ToArray());
-        }
-        writer.Save(folder.File("model.safetensors"));
+        HalfCheckpoint.Write(Gpt2Model.Create(Config, seed: 11).Store, type, folder.File("model.safetensors"), Gpt2HubLayout.IsConv1DWeight);
         File.WriteAllText(folder.File("config.json"), ConfigJson);
         return folder.Path;
     }
@@ -64,7 +46,7 @@ public sealed class Gpt2HalfPrecisionTests
         return tokens[..produced];
     }
 
-    private static long MatrixElements(ParameterStore store) => store.Parameters.Where(p => p.Shape.Rank == 2).Sum(p => p.ElementCount);
+    private static long MatrixElements(ParameterStore store) => HalfCheckpoint.MatrixElements(store);
 
     [Theory]
     [InlineData(DType.BF16)]
