@@ -178,11 +178,12 @@ public sealed class LlamaHalfPrecisionTests
 
         Assert.Equal(2 * HalfCheckpoint.MatrixElements(held.Store), held.Store.MappedBytes);
         Assert.True(heldAllocation < fileBytes / 10, $"loading a {fileBytes}-byte bf16 file in place allocated {heldAllocation} bytes");
-        Assert.True(floatAllocation > 2 * fileBytes, $"the float32 load allocated only {floatAllocation} bytes, so the comparison proves nothing");
-        // Held: two bytes per matrix value and float32 vectors, no gradients; the float32 model holds values and gradients.
+        Assert.True(floatAllocation > 3 * fileBytes / 2, $"the float32 load allocated only {floatAllocation} bytes, so the comparison proves nothing");
+        // Held: two bytes per matrix value and float32 vectors, no gradients; the float32 model holds its values
+        // (gradients come at the first training step).
         long vectors = held.Store.ElementCount - HalfCheckpoint.MatrixElements(held.Store);
         Assert.Equal(2 * HalfCheckpoint.MatrixElements(held.Store) + 4 * vectors, held.Store.HeldBytes);
-        Assert.Equal(8 * reference.Store.ElementCount, reference.Store.HeldBytes);
+        Assert.Equal(4 * reference.Store.ElementCount, reference.Store.HeldBytes);
     }
 
     [Fact]
