@@ -18,12 +18,19 @@ internal static class HalfCheckpoint
     /// <param name="path">The <c>.safetensors</c> file.</param>
     /// <param name="transposed">Names whose matrices the Hub stores transposed (GPT-2's Conv1D weights).</param>
     /// <param name="include">Which parameters this file holds (one shard of a sharded checkpoint); all when null.</param>
-    public static void Write(ParameterStore store, DType type, string path, Func<string, bool>? transposed = null, Func<string, bool>? include = null)
+    /// <param name="vectorsInFloat32">Keep vectors (norm gains, biases) float32, as a half-precision store holds them.</param>
+    public static void Write(ParameterStore store, DType type, string path, Func<string, bool>? transposed = null, Func<string, bool>? include = null,
+        bool vectorsInFloat32 = false)
     {
         var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
         foreach (Parameter parameter in store.Parameters.Where(p => include?.Invoke(p.Name) ?? true))
         {
             float[] values = parameter.Value.ToArray();
+            if (vectorsInFloat32 && parameter.Shape.Rank == 1)
+            {
+                writer.Add(parameter.Name, parameter.Shape, values);
+                continue;
+            }
             ulong[] dims = [.. parameter.Shape.Dimensions.ToArray().Select(d => (ulong)d)];
             if (transposed?.Invoke(parameter.Name) == true)
             {
