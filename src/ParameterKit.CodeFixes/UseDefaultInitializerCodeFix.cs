@@ -1,10 +1,4 @@
-using System;
-using System.Composition;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Simplification;
-using ParameterKit.Analyzers;
 
 namespace ParameterKit.CodeFixes;
 

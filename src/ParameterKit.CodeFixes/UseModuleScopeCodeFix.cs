@@ -1,11 +1,3 @@
-using System;
-using System.Composition;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ParameterKit.Analyzers;
-
 namespace ParameterKit.CodeFixes;
 
 /// <summary>
