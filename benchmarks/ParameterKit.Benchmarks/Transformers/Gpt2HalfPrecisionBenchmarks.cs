@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -7,10 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Kernels;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
-using ParameterKit.Parameters;
-using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
-using ParameterKit.Tensors.Conversions;
 
 namespace ParameterKit.Benchmarks.Transformers;
 
@@ -55,7 +51,7 @@ public class Gpt2HalfPrecisionBenchmarks
     {
         GemmOptions.MaxDegreeOfParallelism = Threads;
         _folder = Directory.CreateTempSubdirectory("gpt2-small-bf16-bench").FullName;
-        WriteBFloat16Checkpoint(Gpt2Model.Create(Gpt2Config.Small, seed: 0), Path.Combine(_folder, "model.safetensors"));
+        BFloat16Checkpoint.Write(Gpt2Model.Create(Gpt2Config.Small, seed: 0).Store, Path.Combine(_folder, "model.safetensors"), Gpt2HubLayout.IsConv1DWeight);
         File.WriteAllText(Path.Combine(_folder, "config.json"),
             """{"n_layer": 12, "n_head": 12, "n_embd": 768, "vocab_size": 50257, "n_positions": 1024, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"}""");
         Gpt2Model.Load(_folder, Options).Dispose(); // warm the page cache, as a second run of an application finds it
@@ -89,27 +85,5 @@ public class Gpt2HalfPrecisionBenchmarks
     {
         using Gpt2Model model = Gpt2Model.Load(_folder, Options);
         return model.Config.Layers;
-    }
-
-    /// <summary>Every parameter as bf16, Conv1D weights transposed to the Hub's C x OC, lm_head left to the tie.</summary>
-    private static void WriteBFloat16Checkpoint(Gpt2Model model, string path)
-    {
-        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
-        foreach (Parameter parameter in model.Store.Parameters)
-        {
-            float[] values = parameter.Value.ToArray();
-            ulong[] dims = [.. parameter.Shape.Dimensions.ToArray().Select(d => (ulong)d)];
-            if (Gpt2HubLayout.IsConv1DWeight(parameter.Name))
-            {
-                var swapped = new float[values.Length];
-                MatrixTranspose.Transpose(values, parameter.Shape[0], parameter.Shape[1], swapped);
-                values = swapped;
-                Array.Reverse(dims);
-            }
-            var bytes = new byte[2 * values.Length];
-            BFloat16Conversion.FromSingle(values, bytes);
-            writer.Add(parameter.Name, DType.BF16, dims, bytes);
-        }
-        writer.Save(path);
     }
 }
