@@ -33,14 +33,25 @@ public static class Gpt2HubLayout
     public static bool IsBuffer(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return IsBuffer(name.AsSpan());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is one of GPT-2's stored buffers, as <see cref="IsBuffer(string)"/>, for a name
+    /// held as characters (decoded from a header into a reused buffer), so that nothing is allocated per tensor.
+    /// </summary>
+    /// <param name="name">A tensor name as stored.</param>
+    /// <returns>Whether the tensor is a buffer.</returns>
+    public static bool IsBuffer(ReadOnlySpan<char> name)
+    {
         int lastDot = name.LastIndexOf('.');
         if (lastDot <= 0)
         {
             return false;
         }
-        ReadOnlySpan<char> leaf = name.AsSpan(lastDot + 1);
-        int moduleStart = name.LastIndexOf('.', lastDot - 1) + 1;
-        return name.AsSpan(moduleStart, lastDot - moduleStart) is "attn" && leaf is "bias" or "masked_bias";
+        ReadOnlySpan<char> leaf = name[(lastDot + 1)..];
+        int moduleStart = name[..lastDot].LastIndexOf('.') + 1;
+        return name[moduleStart..lastDot] is "attn" && leaf is "bias" or "masked_bias";
     }
 
     /// <summary>
@@ -56,9 +67,13 @@ public static class Gpt2HubLayout
         bool embedding = false, attention = false;
         foreach (string name in tensorNames)
         {
-            string unprefixed = name.StartsWith("transformer.", StringComparison.Ordinal) ? name["transformer.".Length..] : name;
-            embedding |= unprefixed == "wte.weight";
+            ReadOnlySpan<char> unprefixed = name.StartsWith("transformer.", StringComparison.Ordinal) ? name.AsSpan("transformer.".Length) : name;
+            embedding |= unprefixed is "wte.weight";
             attention |= unprefixed.StartsWith("h.", StringComparison.Ordinal) && unprefixed.EndsWith(".attn.c_attn.weight", StringComparison.Ordinal);
+            if (embedding && attention)
+            {
+                return true; // a lazily made sequence of names need not be made further
+            }
         }
         return embedding && attention;
     }
