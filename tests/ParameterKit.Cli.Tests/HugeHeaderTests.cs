@@ -107,6 +107,32 @@ public sealed class HugeHeaderTests(ITestOutputHelper output)
         AssertBounded(allocated);
     }
 
+    [Fact]
+    public void A_shape_of_ten_million_dimensions_is_a_one_line_limit_error_in_bounded_allocation()
+    {
+        // The reader caps a shape's rank (SafeTensorsHeader.MaxRank); the tool reports its refusal like any rejected file.
+        string header = "{\"deep\":[\"U8\",[" + string.Join(",", Enumerable.Repeat("1", 10_000_000)) + "],[0,1]]}";
+        byte[] text = Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + text.Length + 1];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)text.Length);
+        text.CopyTo(file.AsSpan(8));
+        using var folder = new TempFolder();
+        string path = folder.File("deep.safetensors");
+        System.IO.File.WriteAllBytes(path, file);
+
+        foreach (string[] args in new[] { new[] { "inspect", "--json", path }, ["inspect", "--tensors", path] })
+        {
+            var stdout = new StringWriter();
+            (int code, long allocated, string error) = Run(stdout, args);
+            Assert.Equal(2, code);
+            Assert.Equal("", stdout.ToString());
+            Assert.Contains(args[1] == "--json" ? "\"kind\":\"LimitExceeded\"" : "exceeds a limit ParameterKit sets on shapes", error, StringComparison.Ordinal);
+            Assert.Contains("deep", error, StringComparison.Ordinal);
+            Assert.Single(error.TrimEnd('\n').Split('\n'));
+            Assert.True(allocated <= Bound * text.Length, $"allocated {allocated} bytes for a {text.Length}-byte header");
+        }
+    }
+
     /// <summary>
     /// Standard output that parses the <c>inspect --json</c> document as it arrives (a <see cref="Utf8JsonReader"/>
     /// carried across writes), keeping only the bytes of the token in progress: it checks that the document is valid

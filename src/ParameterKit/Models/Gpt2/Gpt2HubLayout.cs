@@ -57,7 +57,7 @@ public static class Gpt2HubLayout
     /// <summary>
     /// Whether a checkpoint's tensor names are GPT-2's Hub layout: a token embedding <c>wte.weight</c> and fused
     /// attention <c>h.{i}.attn.c_attn.weight</c>, with or without the <c>transformer.</c> prefix. Tools that open a file
-    /// of unknown origin (<c>parameterkit inspect</c>) use it to decide whether <see cref="IsBuffer"/> applies.
+    /// of unknown origin (<c>parameterkit inspect</c>) use it to decide whether <see cref="IsBuffer(string)"/> applies.
     /// </summary>
     /// <param name="tensorNames">Every tensor name of the checkpoint.</param>
     /// <returns>Whether the names follow GPT-2's layout.</returns>
