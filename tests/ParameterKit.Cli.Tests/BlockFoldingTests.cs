@@ -41,7 +41,27 @@ public sealed class BlockFoldingTests
     public void A_numeric_leaf_is_a_name_not_a_block()
     {
         Assert.False(BlockFolding.TrySplitBlock("scales.0", out _, out _, out _));
-        Assert.True(BlockFolding.TrySplitBlock("a.b.12.c.d", out string family, out long index, out string rest));
-        Assert.Equal(("a.b", 12L, "c.d"), (family, index, rest));
+        Assert.True(BlockFolding.TrySplitBlock("a.b.12.c.d", out ReadOnlySpan<char> family, out long index, out ReadOnlySpan<char> rest));
+        Assert.Equal(("a.b", 12L, "c.d"), (family.ToString(), index, rest.ToString()));
+        Assert.True(BlockFolding.TrySplitBlock("3.w", out family, out index, out rest));
+        Assert.Equal(("", 3L, "w"), (family.ToString(), index, rest.ToString()));
+    }
+
+    [Fact]
+    public void Blocks_with_the_same_tensors_in_another_order_fold()
+    {
+        var rows = BlockFolding.Fold([("h.0.a", "[4]", 4L), ("h.0.b", "[2]", 2L), ("h.1.b", "[2]", 2L), ("h.1.a", "[4]", 4L)]);
+        LayerRow row = Assert.Single(rows);
+        Assert.Equal((2, 6L), (row.Repeats, row.Each));
+    }
+
+    [Fact]
+    public void Past_the_group_limit_the_rest_is_one_row_and_the_rows_still_add_up()
+    {
+        int count = BlockFolding.MaxGroups + 1_000;
+        var rows = BlockFolding.Fold(Enumerable.Range(0, count).Select(i => ($"m{i}.weight", "[1]", 2L)));
+        Assert.Equal(BlockFolding.MaxGroups + 1, rows.Count);
+        Assert.Equal("... 1,000 more tensors, past the first 100,000 modules and blocks", rows[^1].Label);
+        Assert.Equal(2L * count, rows.Sum(r => r.Total));
     }
 }

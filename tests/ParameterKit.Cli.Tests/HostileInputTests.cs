@@ -152,7 +152,8 @@ public sealed class HostileInputTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("t01999", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("t02000", result.Output, StringComparison.Ordinal);
-        Assert.Contains("... 500 more tensors not shown (the first 2,000 are; --json lists all 2,500)", result.Output, StringComparison.Ordinal);
+        // t02000 .. t02499 hold the values 2000 .. 2499, one parameter each.
+        Assert.Contains("... 500 more tensors not shown, holding 500 parameters (the first 2,000 are; --json lists all 2,500)", result.Output, StringComparison.Ordinal);
         Assert.Contains("... 100 more metadata entries not shown", result.Output, StringComparison.Ordinal);
 
         CliResult json = CliRunner.Run("inspect", "--json", folder.File("model.safetensors"));

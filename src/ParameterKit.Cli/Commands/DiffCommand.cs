@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using ParameterKit.Cli.Diffing;
+using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
 using ParameterKit.CommandLine;
@@ -51,7 +52,7 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         IReadOnlyList<MetadataDifference> metadata = MetadataDifference.Compare(a.Metadata, b.Metadata);
         if (settings.Json)
         {
-            Output.Json(Json(settings, differences, metadata));
+            Output.Json(w => Json(w, settings, differences, metadata));
             return Task.FromResult(ExitCodes.Ok);
         }
 
@@ -60,17 +61,23 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         Output.Line(string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}")));
         // One line per tensor rather than a table: names are long and a five-column table wraps them into
         // fragments at a terminal's 80 columns.
-        foreach (TensorDifference d in differences.Where(d => settings.All || d.Status != DifferenceStatus.Unchanged))
+        // Capped like inspect's tables: past InspectView.MaxRows lines one line says how many more there are.
+        List<TensorDifference> listed = [.. differences.Where(d => settings.All || d.Status != DifferenceStatus.Unchanged)];
+        foreach (TensorDifference d in listed.Take(InspectView.MaxRows))
         {
             string change = d.RelativeL2 is { } r ? $", relative L2 {Numbers.Short(r)}, max |B-A| {Numbers.Short(d.MaxAbs ?? 0)}" : "";
             string note = d.Note is null ? "" : $" ({d.Note})";
             Output.Line($"  {d.Status.ToString().ToLowerInvariant(),-9} {d.Name}: {Describe(d)}{change}{note}");
         }
+        if (listed.Count > InspectView.MaxRows)
+        {
+            Output.Line($"  ... {Numbers.Count(listed.Count - InspectView.MaxRows)} more tensors not shown (the first {Numbers.Count(InspectView.MaxRows)} are; --json lists all {Numbers.Count(differences.Count)})");
+        }
         var changedMetadata = metadata.Where(m => settings.All || m.Status != DifferenceStatus.Unchanged).ToList();
         Output.Line(changedMetadata.Count == 0 && metadata.Count > 0
             ? $"__metadata__: {metadata.Count} unchanged"
             : metadata.Count == 0 ? "__metadata__: none on either side" : "__metadata__:");
-        foreach (MetadataDifference m in changedMetadata)
+        foreach (MetadataDifference m in changedMetadata.Take(InspectView.MaxRows))
         {
             string values = m.Status switch
             {
@@ -80,6 +87,10 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
                 _ => $"'{m.A}'",
             };
             Output.Line($"  {m.Status.ToString().ToLowerInvariant(),-9} {m.Key}: {values}");
+        }
+        if (changedMetadata.Count > InspectView.MaxRows)
+        {
+            Output.Line($"  ... {Numbers.Count(changedMetadata.Count - InspectView.MaxRows)} more metadata entries not shown (--json lists all)");
         }
         return Task.FromResult(ExitCodes.Ok);
     }
@@ -98,7 +109,11 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         return $"{dtype} {shape}";
     }
 
-    private static string Json(Settings settings, List<TensorDifference> differences, IReadOnlyList<MetadataDifference> metadata) => JsonText.Build(w =>
+    /// <summary>How many tensors are written between two flushes of the streaming writer.</summary>
+    private const int TensorsPerFlush = 1_000;
+
+    /// <summary>The document, streamed: flushed every <see cref="TensorsPerFlush"/> tensors, never held whole.</summary>
+    private static void Json(Utf8JsonWriter w, Settings settings, List<TensorDifference> differences, IReadOnlyList<MetadataDifference> metadata)
     {
         w.WriteStartObject();
         w.WriteString("a", settings.A);
@@ -110,6 +125,7 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         }
         w.WriteEndObject();
         w.WriteStartArray("tensors");
+        int written = 0;
         foreach (TensorDifference d in differences)
         {
             w.WriteStartObject();
@@ -125,6 +141,10 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
                 w.WriteString("note", d.Note);
             }
             w.WriteEndObject();
+            if (++written % TensorsPerFlush == 0)
+            {
+                w.Flush();
+            }
         }
         w.WriteEndArray();
         w.WriteStartArray("metadata");
@@ -139,7 +159,7 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         }
         w.WriteEndArray();
         w.WriteEndObject();
-    });
+    }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace ParameterKit.Cli.Inspection;
 
@@ -19,56 +20,121 @@ namespace ParameterKit.Cli.Inspection;
 /// dense and mixture-of-experts blocks) therefore shows each distinct run on its own row instead of a misleading
 /// average.
 /// </para>
+/// <para>
+/// The cost is bounded whatever the header holds: names arrive as characters (no string per tensor), a block keeps
+/// a fixed-size signature (two sums of per-tensor hashes, order-independent, plus its tensor and value counts)
+/// rather than its tensors, and at most <see cref="MaxGroups"/> modules and blocks are tracked. Tensors past that
+/// are summed into one last row, so the rows still add up to the total. Two blocks whose hashes collided would fold
+/// though different; they must also agree in tensor and value counts, so even then every total stays exact.
+/// </para>
 /// </remarks>
-internal static class BlockFolding
+internal sealed class BlockFolding
 {
+    /// <summary>
+    /// The most modules and blocks tracked: far beyond any model (a 1,000-layer model has about a thousand), and
+    /// small enough that a header of millions of one-tensor modules costs a few megabytes here.
+    /// </summary>
+    public const int MaxGroups = 100_000;
+
+    private readonly List<(string Key, bool Family)> _order = [];    // row keys in first-seen order
+    private readonly Dictionary<string, long> _modules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<long, Block>> _families = new(StringComparer.Ordinal);
+    private int _groups;
+    private long _ungroupedTensors, _ungroupedElements;
+
     /// <summary>Folds <paramref name="parameters"/> (in any order) into layer rows, in order of first appearance.</summary>
     /// <param name="parameters">Each parameter's name, shape text and element count.</param>
     public static IReadOnlyList<LayerRow> Fold(IEnumerable<(string Name, string Shape, long Elements)> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var order = new List<string>();                          // row keys (module paths and families) in first-seen order
-        var modules = new Dictionary<string, long>(StringComparer.Ordinal);
-        var families = new Dictionary<string, SortedDictionary<long, Block>>(StringComparer.Ordinal);
-
+        var folding = new BlockFolding();
         foreach ((string name, string shape, long elements) in parameters)
         {
-            if (TrySplitBlock(name, out string family, out long index, out string rest))
+            folding.Add(name, MemoryMarshal.AsBytes(shape.AsSpan()), elements);
+        }
+        return folding.Rows();
+    }
+
+    /// <summary>Adds one parameter.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="shape">Its shape in any fixed encoding (the dimensions' bytes, or the shape's text): only equality matters.</param>
+    /// <param name="elements">Its element count.</param>
+    public void Add(ReadOnlySpan<char> name, ReadOnlySpan<byte> shape, long elements)
+    {
+        if (TrySplitBlock(name, out ReadOnlySpan<char> family, out long index, out ReadOnlySpan<char> rest))
+        {
+            var families = _families.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!families.TryGetValue(family, out SortedDictionary<long, Block>? blocks))
             {
-                if (!families.TryGetValue(family, out var blocks))
+                if (_groups >= MaxGroups)
                 {
-                    families[family] = blocks = [];
-                    order.Add(family);
+                    Ungrouped(elements);
+                    return;
                 }
-                if (!blocks.TryGetValue(index, out Block? block))
-                {
-                    blocks[index] = block = new Block();
-                }
-                block.Add(rest, shape, elements);
+                string key = family.ToString();
+                _families[key] = blocks = [];
+                _order.Add((key, true));
             }
-            else
+            if (!blocks.TryGetValue(index, out Block? block))
             {
-                int dot = name.LastIndexOf('.');
-                string module = dot > 0 ? name[..dot] : name;
-                if (!modules.ContainsKey(module) && !families.ContainsKey(module))
+                if (_groups >= MaxGroups)
                 {
-                    order.Add(module);
+                    Ungrouped(elements);
+                    return;
                 }
-                modules[module] = modules.GetValueOrDefault(module) + elements;
+                blocks[index] = block = new Block();
+                _groups++;
             }
+            block.Add(rest, shape, elements);
+            return;
         }
 
-        var rows = new List<LayerRow>();
-        foreach (string key in order)
+        int dot = name.LastIndexOf('.');
+        ReadOnlySpan<char> module = dot > 0 ? name[..dot] : name;
+        var modules = _modules.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (modules.TryGetValue(module, out long sum))
         {
-            if (families.TryGetValue(key, out var blocks))
+            modules[module] = checked(sum + elements);
+        }
+        else if (_groups >= MaxGroups)
+        {
+            Ungrouped(elements);
+        }
+        else
+        {
+            string key = module.ToString();
+            _modules[key] = elements;
+            _order.Add((key, false));
+            _groups++;
+        }
+    }
+
+    private void Ungrouped(long elements)
+    {
+        _ungroupedTensors++;
+        _ungroupedElements = checked(_ungroupedElements + elements);
+    }
+
+    /// <summary>The layer rows, in order of first appearance, runs of identical blocks folded.</summary>
+    public IReadOnlyList<LayerRow> Rows()
+    {
+        var rows = new List<LayerRow>();
+        foreach ((string key, bool family) in _order)
+        {
+            if (family)
             {
-                FoldFamily(key, blocks, rows);
+                FoldFamily(key, _families[key], rows);
             }
             else
             {
-                rows.Add(new LayerRow(key, key, null, null, 1, modules[key]));
+                rows.Add(new LayerRow(key, key, null, null, 1, _modules[key]));
             }
+        }
+        if (_ungroupedTensors > 0)
+        {
+            rows.Add(new LayerRow(
+                $"... {_ungroupedTensors.ToString("N0", CultureInfo.InvariantCulture)} more tensors, past the first {MaxGroups.ToString("N0", CultureInfo.InvariantCulture)} modules and blocks",
+                "", null, null, 1, _ungroupedElements));
         }
         return rows;
     }
@@ -82,7 +148,7 @@ internal static class BlockFolding
         {
             // A run continues only with the next index and an identical block: a gap in the numbering or a
             // different layout starts a new row.
-            if (runBlock is not null && index == runEnd + 1 && block.Signature == runBlock.Signature)
+            if (runBlock is not null && index == runEnd + 1 && block.SameAs(runBlock))
             {
                 runEnd = index;
                 runLength++;
@@ -111,40 +177,66 @@ internal static class BlockFolding
         family.Length == 0 ? index.ToString(CultureInfo.InvariantCulture) : $"{family}.{index.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Splits <c>a.b.12.c.d</c> into family <c>a.b</c>, index 12 and rest <c>c.d</c>.</summary>
-    internal static bool TrySplitBlock(string name, out string family, out long index, out string rest)
+    internal static bool TrySplitBlock(ReadOnlySpan<char> name, out ReadOnlySpan<char> family, out long index, out ReadOnlySpan<char> rest)
     {
-        string[] segments = name.Split('.');
         // The last segment is the leaf (weight, bias); a number there is a name, not a block index.
-        for (int i = 0; i < segments.Length - 1; i++)
+        for (int start = 0, dot; (dot = name[start..].IndexOf('.')) >= 0; start += dot + 1)
         {
-            if (segments[i].Length > 0 && segments[i].All(char.IsAsciiDigit)
-                && long.TryParse(segments[i], NumberStyles.None, CultureInfo.InvariantCulture, out index))
+            ReadOnlySpan<char> segment = name.Slice(start, dot);
+            if (segment.Length > 0 && !segment.ContainsAnyExceptInRange('0', '9')
+                && long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out index))
             {
-                family = string.Join('.', segments[..i]);
-                rest = string.Join('.', segments[(i + 1)..]);
+                family = start == 0 ? [] : name[..(start - 1)];
+                rest = name[(start + dot + 1)..];
                 return true;
             }
         }
-        family = rest = "";
+        family = rest = [];
         index = 0;
         return false;
     }
 
-    /// <summary>One block's tensors, reduced to what decides whether two blocks are the same.</summary>
+    /// <summary>One block, reduced to what decides whether two blocks are the same, in a fixed size.</summary>
     private sealed class Block
     {
-        private readonly SortedDictionary<string, string> _tensors = new(StringComparer.Ordinal);
-        private string? _signature;
+        private ulong _sum, _mixedSum;
+        private int _tensors;
 
         public long Elements { get; private set; }
 
-        public string Signature => _signature ??= string.Join(';', _tensors.Select(t => t.Key + t.Value));
+        public bool SameAs(Block other) =>
+            _sum == other._sum && _mixedSum == other._mixedSum && _tensors == other._tensors && Elements == other.Elements;
 
-        public void Add(string rest, string shape, long elements)
+        /// <summary>
+        /// Adds a tensor's (name within the block, shape) to the signature. Sums do not depend on the order tensors
+        /// arrive in, and <see cref="HashCode"/> is seeded per process, so a header cannot be crafted to collide.
+        /// </summary>
+        public void Add(ReadOnlySpan<char> rest, ReadOnlySpan<byte> shape, long elements)
         {
-            _tensors[rest] = shape;
-            Elements += elements;
-            _signature = null;
+            ulong hash = ((ulong)(uint)Hash(1, rest, shape) << 32) | (uint)Hash(2, rest, shape);
+            _sum = unchecked(_sum + hash);
+            _mixedSum = unchecked(_mixedSum + Mix(hash));
+            _tensors++;
+            Elements = checked(Elements + elements);
+        }
+
+        private static int Hash(int salt, ReadOnlySpan<char> rest, ReadOnlySpan<byte> shape)
+        {
+            var hash = new HashCode();
+            hash.Add(salt);
+            hash.AddBytes(MemoryMarshal.AsBytes(rest));
+            hash.Add(rest.Length);
+            hash.AddBytes(shape);
+            hash.Add(shape.Length);
+            return hash.ToHashCode();
+        }
+
+        /// <summary>SplitMix64's finalizer: a second, non-linear view of the hash, so two sums must agree.</summary>
+        private static ulong Mix(ulong z)
+        {
+            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+            return z ^ (z >> 31);
         }
     }
 }

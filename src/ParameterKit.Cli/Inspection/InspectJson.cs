@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ParameterKit.Cli.Output;
+using ParameterKit.Cli.Sources;
 using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 
 namespace ParameterKit.Cli.Inspection;
@@ -63,12 +65,15 @@ internal static class InspectJson
 
         w.WriteStartArray("buffers");
         int buffers = 0;
-        foreach (var b in report.Buffers)
+        foreach ((SafeTensorEntry b, _, ParameterKind? kind) in report.Tensors())
         {
-            w.WriteStringValue(b.Name);
-            if (++buffers % TensorsPerFlush == 0)
+            if (kind is null)
             {
-                w.Flush();
+                w.WriteStringValue(b.NameUtf8);
+                if (++buffers % TensorsPerFlush == 0)
+                {
+                    w.Flush();
+                }
             }
         }
         w.WriteEndArray();
@@ -107,13 +112,15 @@ internal static class InspectJson
 
         w.WriteStartArray("tensors");
         int written = 0;
-        foreach ((var t, ParameterKind? kind) in report.Tensors)
+        Span<ulong> dimensions = stackalloc ulong[SafeTensorsHeader.MaxRank];
+        foreach ((SafeTensorEntry t, CheckpointFile file, ParameterKind? kind) in report.Tensors())
         {
+            // Straight from the header's storage to the writer: no object, string or array per tensor.
             w.WriteStartObject();
-            w.WriteString("name", t.Name);
+            w.WriteString("name", t.NameUtf8);
             w.WriteString("dtype", t.DType.SafeTensorsName());
             w.WriteStartArray("shape");
-            foreach (ulong d in t.Dimensions)
+            foreach (ulong d in t.CopyDimensions(dimensions))
             {
                 w.WriteNumberValue(d);
             }
@@ -125,7 +132,7 @@ internal static class InspectJson
             w.WriteNumber("byte_length", t.ByteLength);
             w.WriteNumber("elements", t.ElementCount);
             w.WriteString("kind", kind is { } k ? ParameterBreakdown.KindName(k) : "buffer");
-            w.WriteString("file", h.FileOf[t.Name]);
+            w.WriteString("file", file.Name);
             w.WriteEndObject();
             if (++written % TensorsPerFlush == 0)
             {

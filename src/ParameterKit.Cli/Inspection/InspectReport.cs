@@ -1,5 +1,4 @@
 using ParameterKit.Cli.Sources;
-using ParameterKit.Models.Gpt2;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
@@ -9,66 +8,102 @@ namespace ParameterKit.Cli.Inspection;
 /// <summary>
 /// What <c>inspect</c> reports about a checkpoint, computed from headers: the shared
 /// <see cref="ParameterBreakdown"/>, plus parameters and bytes per dtype, the buffers reported apart, the
-/// inferred ties, the metadata and every tensor with its kind.
+/// inferred ties and the metadata. The tensors themselves are not collected: <see cref="Tensors"/> walks the headers
+/// again each time it is read, so the report's size does not depend on how many tensors there are.
 /// </summary>
 internal sealed class InspectReport
 {
-    private InspectReport(CheckpointHeaders headers, ParameterBreakdown breakdown, IReadOnlyList<DTypeRow> byDType,
-        IReadOnlyList<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors, IReadOnlyList<(string Alias, string Target)> tied)
+    private readonly TensorKinds _kinds;
+
+    private InspectReport(CheckpointHeaders headers, TensorKinds kinds)
     {
         Headers = headers;
-        Breakdown = breakdown;
-        ByDType = byDType;
-        Tensors = tensors;
-        Tied = tied;
+        _kinds = kinds;
     }
 
     /// <summary>The headers the report was built from.</summary>
     public CheckpointHeaders Headers { get; }
 
     /// <summary>Total, by kind, by layer.</summary>
-    public ParameterBreakdown Breakdown { get; }
+    public ParameterBreakdown Breakdown { get; private init; } = null!;
 
     /// <summary>Parameters and bytes per dtype (buffers excluded), largest first.</summary>
-    public IReadOnlyList<DTypeRow> ByDType { get; }
+    public IReadOnlyList<DTypeRow> ByDType { get; private init; } = [];
 
-    /// <summary>Every tensor in header order, with its kind, or null for a buffer.</summary>
-    public IReadOnlyList<(SafeTensorInfo Tensor, ParameterKind? Kind)> Tensors { get; }
+    /// <summary>How many tensors are buffers (causal masks, rotary frequencies), not parameters.</summary>
+    public int BufferCount { get; private init; }
 
-    /// <summary>Tensors that are buffers (causal masks, rotary frequencies), not parameters.</summary>
-    public IEnumerable<SafeTensorInfo> Buffers => Tensors.Where(t => t.Kind is null).Select(t => t.Tensor);
+    /// <summary>The values the buffers hold.</summary>
+    public long BufferValues { get; private init; }
 
     /// <summary>Output heads not stored because they reuse the token embedding.</summary>
-    public IReadOnlyList<(string Alias, string Target)> Tied { get; }
+    public IReadOnlyList<(string Alias, string Target)> Tied { get; private init; } = [];
 
     /// <summary>
     /// Whether the kinds are the file's own record (<see cref="RecordedKinds"/>) rather than inferred from names.
     /// </summary>
-    public bool KindsRecorded { get; private init; }
+    public bool KindsRecorded => _kinds.KindsRecorded;
+
+    /// <summary>
+    /// Every tensor in header order with its file and its kind (null for a buffer), read in place from the headers:
+    /// nothing is kept or allocated per tensor, and each enumeration walks the headers anew.
+    /// </summary>
+    public IEnumerable<(SafeTensorEntry Tensor, CheckpointFile File, ParameterKind? Kind)> Tensors()
+    {
+        foreach ((SafeTensorEntry tensor, CheckpointFile file) in Headers.Tensors())
+        {
+            yield return (tensor, file, _kinds.Of(in tensor));
+        }
+    }
 
     /// <summary>
     /// Classifies every tensor, by the file's kind record when it has one (<see cref="RecordedKinds"/>) and with
-    /// the library's Hugging Face naming rules otherwise, and builds the report.
+    /// the library's Hugging Face naming rules otherwise, and sums what the report shows, in one pass.
     /// </summary>
     public static InspectReport Build(CheckpointHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        // A file ParameterKit wrote records each tensor's kind; for any other, Hugging Face naming is the evidence.
-        IReadOnlyDictionary<string, ParameterKind>? recorded = RecordedKinds.Read(headers.Metadata);
-        // Which names are buffers is a model's rule, not the format's: apply GPT-2's when the names are GPT-2's.
-        Func<string, bool>? isBuffer = Gpt2HubLayout.Recognizes(headers.Tensors.Select(t => t.Name)) ? Gpt2HubLayout.IsBuffer : null;
-        List<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors =
-            [.. headers.Tensors.Select(t => (t, CheckpointCounter.KindOf(t, recorded, isBuffer)))];
-        var parameters = tensors.Where(t => t.Kind is not null).ToList();
-        var byDType = parameters
-            .GroupBy(p => p.Tensor.DType)
-            .Select(g => new DTypeRow(g.Key, g.Sum(p => checked((long)p.Tensor.ElementCount)), g.Sum(p => checked((long)p.Tensor.ByteLength))))
-            .OrderByDescending(r => r.Bytes)
-            .ToList();
-        var breakdown = ParameterBreakdown.From(
-            [.. parameters.Select(p => (p.Tensor.Name, p.Kind!.Value, p.Tensor.FormatDimensions(), checked((long)p.Tensor.ElementCount)))]);
-        breakdown = breakdown with { Layers = InModelOrder(breakdown.Layers, parameters) };
-        return new InspectReport(headers, breakdown, byDType, tensors, TiedHeads.Infer(tensors)) { KindsRecorded = recorded is not null };
+        var kinds = new TensorKinds(headers);
+        var byKind = ParameterBreakdown.Kinds.ToDictionary(k => k, _ => 0L);
+        var byDType = new Dictionary<DType, (long Parameters, long Bytes)>();
+        var folding = new BlockFolding();
+        var embeddingModules = new HashSet<string>(StringComparer.Ordinal);
+        var embeddingLookup = embeddingModules.GetAlternateLookup<ReadOnlySpan<char>>();
+        long total = 0, bufferValues = 0;
+        int parameters = 0, buffers = 0;
+        Span<ulong> dimensions = stackalloc ulong[SafeTensorsHeader.MaxRank];
+        foreach ((SafeTensorEntry tensor, _) in headers.Tensors())
+        {
+            ParameterKind? kind = kinds.Of(in tensor);
+            long elements = checked((long)tensor.ElementCount);
+            if (kind is not { } k)
+            {
+                buffers++;
+                bufferValues = checked(bufferValues + elements);
+                continue;
+            }
+            parameters++;
+            total = checked(total + elements);
+            byKind[k] = checked(byKind[k] + elements);
+            (long p, long b) = byDType.GetValueOrDefault(tensor.DType);
+            byDType[tensor.DType] = (checked(p + elements), checked(b + (long)tensor.ByteLength));
+            ReadOnlySpan<char> name = kinds.Name;
+            folding.Add(name, System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.CopyDimensions(dimensions)), elements);
+            if (k == ParameterKind.Embedding && embeddingModules.Count < BlockFolding.MaxGroups)
+            {
+                int dot = name.LastIndexOf('.');
+                embeddingLookup.Add(dot > 0 ? name[..dot] : name);
+            }
+        }
+        var breakdown = new ParameterBreakdown(total, byKind, InModelOrder(folding.Rows(), embeddingModules), parameters);
+        return new InspectReport(headers, kinds)
+        {
+            Breakdown = breakdown,
+            ByDType = [.. byDType.Select(d => new DTypeRow(d.Key, d.Value.Parameters, d.Value.Bytes)).OrderByDescending(r => r.Bytes)],
+            BufferCount = buffers,
+            BufferValues = bufferValues,
+            Tied = TiedHeads.Infer(headers.Contains),
+        };
     }
 
     /// <summary>
@@ -76,12 +111,6 @@ internal sealed class InspectReport
     /// flows. Embedding modules first, then the repeated blocks, then the rest reads like the model (and like
     /// <c>count</c>, which follows declaration order); the sort is stable, so ties keep header order.
     /// </summary>
-    private static IReadOnlyList<LayerRow> InModelOrder(IReadOnlyList<LayerRow> rows, List<(SafeTensorInfo Tensor, ParameterKind? Kind)> parameters)
-    {
-        var embeddingModules = parameters
-            .Where(p => p.Kind == ParameterKind.Embedding)
-            .Select(p => p.Tensor.Name.LastIndexOf('.') is var dot and > 0 ? p.Tensor.Name[..dot] : p.Tensor.Name)
-            .ToHashSet(StringComparer.Ordinal);
-        return [.. rows.OrderBy(r => embeddingModules.Contains(r.Group) ? 0 : r.First is not null ? 1 : 2)];
-    }
+    private static IReadOnlyList<LayerRow> InModelOrder(IReadOnlyList<LayerRow> rows, HashSet<string> embeddingModules) =>
+        [.. rows.OrderBy(r => embeddingModules.Contains(r.Group) ? 0 : r.First is not null ? 1 : 2)];
 }

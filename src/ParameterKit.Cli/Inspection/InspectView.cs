@@ -1,5 +1,6 @@
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
+using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using Spectre.Console;
@@ -57,17 +58,16 @@ internal static class InspectView
         {
             output.Line($"Tied (inferred): {alias} not stored; reuses {target} (counted once)");
         }
-        var buffers = report.Buffers.ToList();
-        if (buffers.Count > 0)
+        if (report.BufferCount > 0)
         {
-            output.Line($"Not parameters (buffers, not counted): {buffers.Count} tensors, {Numbers.Count(buffers.Sum(b => (long)b.ElementCount))} values");
+            output.Line($"Not parameters (buffers, not counted): {Numbers.Count(report.BufferCount)} tensors, {Numbers.Count(report.BufferValues)} values");
             var table = new Table().AddColumn("Buffer").AddColumn("Dtype").AddColumn("Shape");
-            foreach (var b in buffers.Take(MaxRows))
+            foreach ((SafeTensorEntry b, _, _) in report.Tensors().Where(t => t.Kind is null).Take(MaxRows))
             {
-                table.AddRow(BreakdownView.Cell(b.Name), BreakdownView.Cell(b.DType.SafeTensorsName()), BreakdownView.Cell(b.FormatDimensions()));
+                table.AddRow(BreakdownView.Cell(Name(b)), BreakdownView.Cell(b.DType.SafeTensorsName()), BreakdownView.Cell(Shape(b)));
             }
             output.Write(table);
-            NoteOmitted(output, buffers.Count, "buffers");
+            NoteOmitted(output, report.BufferCount, "buffers");
         }
         if (h.Metadata is { Count: > 0 } metadata)
         {
@@ -77,7 +77,7 @@ internal static class InspectView
                 // The kind record is one JSON value listing every tensor: kilobytes in a table cell, and already
                 // used above. --json prints it verbatim.
                 string shown = key == RecordedKinds.MetadataKey && report.KindsRecorded
-                    ? $"(each tensor's kind, {report.Tensors.Count} tensors: used above; --json prints it)"
+                    ? $"(each tensor's kind, {Numbers.Count(h.TensorCount)} tensors: used above; --json prints it)"
                     : value;
                 table.AddRow(BreakdownView.Cell(key), BreakdownView.Cell(shown));
             }
@@ -93,14 +93,36 @@ internal static class InspectView
         {
             var table = new Table().Title("Tensors").AddColumn("Name").AddColumn("Kind").AddColumn("Dtype").AddColumn("Shape")
                 .AddColumn(new TableColumn("Bytes").RightAligned());
-            foreach ((var t, var kind) in report.Tensors.Take(MaxRows))
+            int shown = 0;
+            long omittedParameters = 0;
+            foreach ((SafeTensorEntry t, _, ParameterKind? kind) in report.Tensors())
             {
-                table.AddRow(BreakdownView.Cell(t.Name), BreakdownView.Cell(kind is { } k ? ParameterBreakdown.KindName(k) : "buffer"),
-                    BreakdownView.Cell(t.DType.SafeTensorsName()), BreakdownView.Cell(t.FormatDimensions()), BreakdownView.Number(Numbers.Count((long)t.ByteLength)));
+                // Past the cap, keep walking only to add up what the summary line reports: nothing is kept.
+                if (shown++ >= MaxRows)
+                {
+                    omittedParameters += kind is null ? 0 : (long)t.ElementCount;
+                    continue;
+                }
+                table.AddRow(BreakdownView.Cell(Name(t)), BreakdownView.Cell(kind is { } k ? ParameterBreakdown.KindName(k) : "buffer"),
+                    BreakdownView.Cell(t.DType.SafeTensorsName()), BreakdownView.Cell(Shape(t)), BreakdownView.Number(Numbers.Count((long)t.ByteLength)));
             }
             output.Write(table);
-            NoteOmitted(output, report.Tensors.Count, "tensors");
+            if (h.TensorCount > MaxRows)
+            {
+                output.Line($"... {Numbers.Count(h.TensorCount - MaxRows)} more tensors not shown, holding {Numbers.Count(omittedParameters)} parameters " +
+                    $"(the first {Numbers.Count(MaxRows)} are; --json lists all {Numbers.Count(h.TensorCount)})");
+            }
         }
+    }
+
+    /// <summary>A shown tensor's name as a string (only for the rows a table prints).</summary>
+    private static string Name(in SafeTensorEntry t) => System.Text.Encoding.UTF8.GetString(t.NameUtf8);
+
+    /// <summary>A shown tensor's shape as <c>[d0, d1, ...]</c>; the reader caps the rank at <see cref="SafeTensorsHeader.MaxRank"/>.</summary>
+    private static string Shape(in SafeTensorEntry t)
+    {
+        Span<ulong> dimensions = stackalloc ulong[SafeTensorsHeader.MaxRank];
+        return "[" + string.Join(", ", t.CopyDimensions(dimensions).ToArray()) + "]";
     }
 
     /// <summary>Says how many rows a table left out, if any.</summary>

@@ -1,6 +1,3 @@
-using ParameterKit.Parameters;
-using ParameterKit.SafeTensors;
-
 namespace ParameterKit.Cli.Inspection;
 
 /// <summary>
@@ -19,15 +16,15 @@ internal static class TiedHeads
         ["wte.weight", "transformer.wte.weight", "model.embed_tokens.weight", "embed_tokens.weight", "tok_embeddings.weight"];
 
     /// <summary>The inferred ties: (the absent alias, the stored tensor it reuses).</summary>
-    public static IReadOnlyList<(string Alias, string Target)> Infer(IReadOnlyCollection<(SafeTensorInfo Tensor, ParameterKind? Kind)> tensors)
+    /// <param name="contains">Whether the checkpoint stores a tensor of this exact name (asked for a handful of names).</param>
+    public static IReadOnlyList<(string Alias, string Target)> Infer(Func<string, bool> contains)
     {
-        ArgumentNullException.ThrowIfNull(tensors);
-        var names = tensors.Select(t => t.Tensor.Name).ToHashSet(StringComparer.Ordinal);
-        if (names.Contains("lm_head.weight") || names.Contains("output.weight"))
+        ArgumentNullException.ThrowIfNull(contains);
+        if (contains("lm_head.weight") || contains("output.weight"))
         {
             return [];
         }
-        string? embedding = TokenEmbeddings.FirstOrDefault(names.Contains);
+        string? embedding = TokenEmbeddings.FirstOrDefault(contains);
         return embedding is null ? [] : [("lm_head.weight", embedding)];
     }
 }

@@ -91,13 +91,14 @@ internal static class CheckpointLoader
     private static CheckpointHeaders LoadSharded(string source, string indexPath, bool lenientIndex)
     {
         using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.OpenSharded(indexPath, lenientIndex);
-        var fileOf = new Dictionary<string, string>(checkpoint.Tensors.Count, StringComparer.Ordinal);
-        foreach (SafeTensorInfo t in checkpoint.Tensors)
+        var position = new Dictionary<SafeTensorsFile, int>(ReferenceEqualityComparer.Instance);
+        foreach (SafeTensorsFile file in checkpoint.Files)
         {
-            fileOf[t.Name] = Path.GetFileName(checkpoint.FileOf(t).FilePath);
+            position.TryAdd(file, position.Count);
         }
-        return new CheckpointHeaders(source, CheckpointLayout.Sharded, checkpoint.Tensors, fileOf, checkpoint.Metadata,
-            [.. checkpoint.Files.Select(f => (Path.GetFileName(f.FilePath), f.Header.FileLength, f.Header.HeaderLength))])
+        IReadOnlyList<SafeTensorInfo> tensors = checkpoint.Tensors;
+        return CheckpointHeaders.Sharded(source, [.. checkpoint.Files.Select(f => new CheckpointFile(Path.GetFileName(f.FilePath), f.Header))],
+            [.. tensors.Select(t => t.Name)], i => position[checkpoint.FileOf(tensors[i])]) with
         {
             Tolerated = checkpoint.Tolerated,
         };
@@ -159,9 +160,9 @@ internal static class CheckpointLoader
             headers[shard] = await new HttpRangeSource(client, shardUri).ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
         }
         (IReadOnlyList<SafeTensorInfo> tensors, IReadOnlyList<string> tolerated) = index.CheckShards(shard => headers[shard], lenientIndex);
-        IReadOnlyDictionary<string, string>? metadata = index.Shards.Count > 0 ? headers[index.Shards[0]].Metadata : null;
-        return new CheckpointHeaders(indexName, CheckpointLayout.Sharded, tensors, index.WeightMap, metadata,
-            [.. index.Shards.Select(s => (s, headers[s].FileLength, headers[s].HeaderLength))])
+        var position = index.Shards.Select((shard, i) => (shard, i)).ToDictionary(p => p.shard, p => p.i, StringComparer.Ordinal);
+        return CheckpointHeaders.Sharded(indexName, [.. index.Shards.Select(s => new CheckpointFile(s, headers[s]))],
+            [.. tensors.Select(t => t.Name)], i => position[index.WeightMap[tensors[i].Name]]) with
         {
             Tolerated = tolerated,
         };

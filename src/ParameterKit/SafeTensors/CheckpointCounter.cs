@@ -133,15 +133,23 @@ public static class CheckpointCounter
     public static ParameterKind? InferKind(string name, int rank, Func<string, bool>? isBuffer)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (isBuffer is not null && isBuffer(name))
-        {
-            return null;
-        }
-        int lastDot = name.LastIndexOf('.');
-        string leaf = name[(lastDot + 1)..];
-        string module = lastDot <= 0 ? "" : name[(name.LastIndexOf('.', lastDot - 1) + 1)..lastDot];
+        return isBuffer is not null && isBuffer(name) ? null : InferKind(name.AsSpan(), rank);
+    }
 
-        if (BufferLeaves.Contains(leaf))
+    /// <summary>
+    /// The kind a Hugging Face tensor name denotes, as <see cref="InferKind(string, int)"/>, for a name held as
+    /// characters (decoded from a header into a reused buffer): nothing is allocated, so a tool can classify a
+    /// million tensors without making a string for each.
+    /// </summary>
+    /// <param name="name">The tensor name, for example <c>h.0.ln_1.weight</c>.</param>
+    /// <param name="rank">The tensor's rank; only 1-D weights can be norm gains.</param>
+    public static ParameterKind? InferKind(ReadOnlySpan<char> name, int rank)
+    {
+        int lastDot = name.LastIndexOf('.');
+        ReadOnlySpan<char> leaf = name[(lastDot + 1)..];
+        ReadOnlySpan<char> module = lastDot <= 0 ? [] : name[(name[..lastDot].LastIndexOf('.') + 1)..lastDot];
+
+        if (BufferLeaves.GetAlternateLookup<ReadOnlySpan<char>>().Contains(leaf))
         {
             return null;
         }
@@ -149,12 +157,13 @@ public static class CheckpointCounter
         {
             return ParameterKind.Bias;
         }
-        if (EmbeddingModules.Contains(module) || EmbeddingModules.Contains(leaf))
+        var embeddingModules = EmbeddingModules.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (embeddingModules.Contains(module) || embeddingModules.Contains(leaf))
         {
             return ParameterKind.Embedding;
         }
         bool normModule = module.StartsWith("ln", StringComparison.Ordinal) || module.Contains("norm", StringComparison.OrdinalIgnoreCase);
-        if (leaf == "gamma" || (leaf == "weight" && rank == 1 && normModule))
+        if (leaf is "gamma" || (leaf is "weight" && rank == 1 && normModule))
         {
             return ParameterKind.NormGain;
         }

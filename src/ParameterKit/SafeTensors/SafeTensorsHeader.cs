@@ -108,21 +108,43 @@ public sealed class SafeTensorsHeader
     public bool TryGetTensor(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SafeTensorInfo? info)
     {
         ArgumentNullException.ThrowIfNull(name);
-        info = null;
+        int index = Find(name);
+        info = index < 0 ? null : InfoAt(index, name);
+        return index >= 0;
+    }
+
+    /// <summary>
+    /// The tensor at <paramref name="index"/> as an entry read in place: nothing is allocated or kept, unlike the
+    /// <see cref="SafeTensorInfo"/> that <see cref="Tensors"/> makes and keeps for each tensor it reaches. Use it to
+    /// walk headers whose tensors may number in the millions.
+    /// </summary>
+    /// <param name="index">A position in <see cref="Tensors"/> (data-offset order).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a tensor's position.</exception>
+    public SafeTensorEntry GetEntry(int index) => (uint)index < (uint)_table.Count
+        ? new SafeTensorEntry(_table, index)
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"The header has {_table.Count} tensors.");
+
+    /// <summary>Looks a tensor up by name, as <see cref="TryGetTensor"/> does, without making a <see cref="SafeTensorInfo"/>.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    /// <param name="entry">The tensor, when found.</param>
+    /// <returns><see langword="true"/> when the header has a tensor named <paramref name="name"/>.</returns>
+    public bool TryGetEntry(string name, out SafeTensorEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int index = Find(name);
+        entry = index < 0 ? default : new SafeTensorEntry(_table, index);
+        return index >= 0;
+    }
+
+    /// <summary>The position of the tensor named <paramref name="name"/>, or -1.</summary>
+    private int Find(string name)
+    {
         int maxBytes = Encoding.UTF8.GetMaxByteCount(name.Length);
         Span<byte> utf8 = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
         // A string with a lone surrogate has no UTF-8 form, so no tensor (all names are valid UTF-8) can match it.
-        if (Utf8.FromUtf16(name, utf8, out _, out int written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
-        {
-            return false;
-        }
-        int index = _table.Find(utf8[..written]);
-        if (index < 0)
-        {
-            return false;
-        }
-        info = InfoAt(index, name);
-        return true;
+        return Utf8.FromUtf16(name, utf8, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done
+            ? _table.Find(utf8[..written])
+            : -1;
     }
 
     /// <summary>The info of the tensor at <paramref name="index"/>, made once.</summary>

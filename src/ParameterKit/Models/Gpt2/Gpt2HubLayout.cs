@@ -33,20 +33,31 @@ public static class Gpt2HubLayout
     public static bool IsBuffer(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return IsBuffer(name.AsSpan());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is one of GPT-2's stored buffers, as <see cref="IsBuffer(string)"/>, for a name
+    /// held as characters (decoded from a header into a reused buffer), so that nothing is allocated per tensor.
+    /// </summary>
+    /// <param name="name">A tensor name as stored.</param>
+    /// <returns>Whether the tensor is a buffer.</returns>
+    public static bool IsBuffer(ReadOnlySpan<char> name)
+    {
         int lastDot = name.LastIndexOf('.');
         if (lastDot <= 0)
         {
             return false;
         }
-        ReadOnlySpan<char> leaf = name.AsSpan(lastDot + 1);
-        int moduleStart = name.LastIndexOf('.', lastDot - 1) + 1;
-        return name.AsSpan(moduleStart, lastDot - moduleStart) is "attn" && leaf is "bias" or "masked_bias";
+        ReadOnlySpan<char> leaf = name[(lastDot + 1)..];
+        int moduleStart = name[..lastDot].LastIndexOf('.') + 1;
+        return name[moduleStart..lastDot] is "attn" && leaf is "bias" or "masked_bias";
     }
 
     /// <summary>
     /// Whether a checkpoint's tensor names are GPT-2's Hub layout: a token embedding <c>wte.weight</c> and fused
     /// attention <c>h.{i}.attn.c_attn.weight</c>, with or without the <c>transformer.</c> prefix. Tools that open a file
-    /// of unknown origin (<c>parameterkit inspect</c>) use it to decide whether <see cref="IsBuffer"/> applies.
+    /// of unknown origin (<c>parameterkit inspect</c>) use it to decide whether <see cref="IsBuffer(string)"/> applies.
     /// </summary>
     /// <param name="tensorNames">Every tensor name of the checkpoint.</param>
     /// <returns>Whether the names follow GPT-2's layout.</returns>
@@ -56,9 +67,13 @@ public static class Gpt2HubLayout
         bool embedding = false, attention = false;
         foreach (string name in tensorNames)
         {
-            string unprefixed = name.StartsWith("transformer.", StringComparison.Ordinal) ? name["transformer.".Length..] : name;
-            embedding |= unprefixed == "wte.weight";
+            ReadOnlySpan<char> unprefixed = name.StartsWith("transformer.", StringComparison.Ordinal) ? name.AsSpan("transformer.".Length) : name;
+            embedding |= unprefixed is "wte.weight";
             attention |= unprefixed.StartsWith("h.", StringComparison.Ordinal) && unprefixed.EndsWith(".attn.c_attn.weight", StringComparison.Ordinal);
+            if (embedding && attention)
+            {
+                return true; // a lazily made sequence of names need not be made further
+            }
         }
         return embedding && attention;
     }
