@@ -88,7 +88,7 @@ public class LoraParityTests
                 Assert.True(original.GetBytes(tensor).SequenceEqual(saved.GetBytes(copy)), tensor.Name);
             }
             using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "adapter_config.json")));
-            Assert.Equal(["c_attn", "c_fc"], config.RootElement.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()).ToArray());
+            Assert.Equal(new[] { "c_attn", "c_fc" }, config.RootElement.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()!).ToArray());
             Assert.Equal("c24_h3_l2", config.RootElement.GetProperty("base_model_name_or_path").GetString());
         }
         finally

@@ -45,7 +45,7 @@ public sealed class PeftAdapterFileTests : IDisposable
         Assert.Equal(4, root.GetProperty("r").GetInt32());
         Assert.Equal(16, root.GetProperty("lora_alpha").GetInt32());
         Assert.Equal(0.05, root.GetProperty("lora_dropout").GetDouble(), 12);
-        Assert.Equal(["c_attn"], root.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(new[] { "c_attn" }, root.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.True(root.GetProperty("fan_in_fan_out").GetBoolean());
         Assert.Equal("none", root.GetProperty("bias").GetString());
         Assert.False(root.GetProperty("use_rslora").GetBoolean());
@@ -83,7 +83,7 @@ public sealed class PeftAdapterFileTests : IDisposable
         Assert.Contains(file.Tensors, t => t.Name == "base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight");
         using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json")));
         Assert.False(config.RootElement.GetProperty("fan_in_fan_out").GetBoolean());
-        Assert.Equal(["q_proj", "v_proj"], config.RootElement.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(new[] { "q_proj", "v_proj" }, config.RootElement.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()!).ToArray());
         var fresh = TinyLlama();
         Assert.Equal(lora.Adapters.Count, LoraAdapters.Load(fresh.Store, _folder).Adapters.Count);
     }
