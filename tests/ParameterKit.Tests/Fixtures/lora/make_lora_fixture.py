@@ -22,8 +22,9 @@ Second use, the other direction:  /usr/bin/python3 make_lora_fixture.py --check 
 reads an adapter folder written by ParameterKit's LoraAdapters.Save (for the tiny GPT-2) exactly as PEFT's loader
 would look at it: config keys and values, target_modules matched against GPT-2's module keys with PEFT's rule, every
 tensor name mapping to an adapted module, shapes r x in / out x r; then runs the adapted forward.
-Recorded run (ParameterKit's pair written by LoraParityTests with PARAMETERKIT_LORA_EXPORT set; see the README):
-  see README.md in this folder.
+Recorded run (ParameterKit's pair written by LoraParityTests with PARAMETERKIT_LORA_EXPORT set; README.md says how):
+  ParameterKit adapter OK: 8 tensors, target_modules ['c_attn', 'c_fc'] -> modules ['transformer.h.0.attn.c_attn',
+  'transformer.h.0.mlp.c_fc', 'transformer.h.1.attn.c_attn', 'transformer.h.1.mlp.c_fc'] r 4 lora_alpha 8 scaling 2.0
 """
 import json
 import math
