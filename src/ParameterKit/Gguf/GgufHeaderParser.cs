@@ -40,6 +40,10 @@ internal ref struct GgufHeaderParser
     private readonly string? _path;
     private int _position;
 
+    // The entry being read, named only in a message: formatting it per entry would allocate for every entry.
+    private string _section = "header";
+    private int _entry = -1;
+
     private GgufHeaderParser(ReadOnlySpan<byte> bytes, ulong fileLength, string? path)
     {
         _bytes = bytes;
@@ -118,7 +122,9 @@ internal ref struct GgufHeaderParser
 
     private KeyValueRecord ReadKeyValue(int index, ref uint alignment)
     {
-        (int keyStart, int keyLength) = String($"the key of metadata entry {index}", null);
+        _entry = index;
+        _section = "metadata entry";
+        (int keyStart, int keyLength) = String("its key", null);
         ReadOnlySpan<byte> key = _bytes.Slice(keyStart, keyLength);
         if (!Utf8.IsValid(key))
         {
@@ -217,7 +223,9 @@ internal ref struct GgufHeaderParser
 
     private TensorInfoRecord ReadTensorInfo(int index)
     {
-        (int nameStart, int nameLength) = String($"the name of tensor {index}", null);
+        _entry = index;
+        _section = "tensor info";
+        (int nameStart, int nameLength) = String("its name", null);
         ReadOnlySpan<byte> name = _bytes.Slice(nameStart, nameLength);
         if (!Utf8.IsValid(name))
         {
@@ -335,9 +343,10 @@ internal ref struct GgufHeaderParser
     {
         if (_fileLength > (ulong)_bytes.Length)
         {
-            throw Error(GgufErrorKind.LimitExceeded, subject, $"{what} at byte {_position} lies beyond the first {_bytes.Length} bytes, the most a header may take");
+            throw Error(GgufErrorKind.LimitExceeded, subject, $"{what} of {_section} {_entry} at byte {_position} lies beyond the first {_bytes.Length} bytes, the most a header may take");
         }
-        throw Error(GgufErrorKind.Truncated, subject, $"the file ends at byte {_bytes.Length}, inside {what} (at byte {_position})");
+        string entry = _entry < 0 ? "" : $" of {_section} {_entry}";
+        throw Error(GgufErrorKind.Truncated, subject, $"the file ends at byte {_bytes.Length}, inside {what}{entry} (at byte {_position})");
     }
 
     private readonly GgufFormatException Error(GgufErrorKind kind, TextRange? subject, string detail) =>

@@ -116,19 +116,31 @@ public sealed class GgufMetadata
     /// <exception cref="GgufFormatException">No such key, or its value is not an array of integers.</exception>
     public long[] GetIntegerArray(string key)
     {
-        object value = GetValue(key);
-        return value switch
+        // Decided by the recorded element type, not by the array's runtime type: the runtime lets an int[] pass as a
+        // uint[] (and sbyte[] as byte[]), which would read -2 as 4294967294.
+        KeyValueRecord r = Record(key);
+        if (r.Type != GgufValueType.Array || r.ElementType is GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
         {
-            byte[] a => [.. a.Select(v => (long)v)],
-            sbyte[] a => [.. a.Select(v => (long)v)],
-            ushort[] a => [.. a.Select(v => (long)v)],
-            short[] a => [.. a.Select(v => (long)v)],
-            uint[] a => [.. a.Select(v => (long)v)],
-            int[] a => [.. a.Select(v => (long)v)],
-            long[] a => a,
-            ulong[] a when a.All(v => v <= long.MaxValue) => [.. a.Select(v => (long)v)],
-            _ => throw WrongType(key, "an array of integers"),
-        };
+            throw WrongType(key, "an array of integers");
+        }
+        var values = new long[(int)r.Count];
+        int position = r.ValueStart;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = ReadScalar(r.ElementType, ref position) switch
+            {
+                byte v => v,
+                sbyte v => v,
+                ushort v => v,
+                short v => v,
+                uint v => v,
+                int v => v,
+                long v => v,
+                ulong v when v <= long.MaxValue => (long)v,
+                _ => throw WrongType(key, "an array of integers of at most 2^63 - 1"),
+            };
+        }
+        return values;
     }
 
     private int Find(string key)

