@@ -1,3 +1,4 @@
+using ParameterKit.Gguf;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
 using ParameterKit.Transformers;
@@ -22,7 +23,7 @@ public static class CausalLanguageModel
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["gpt2", "llama", "mistral", "qwen2"];
 
     /// <summary>Loads the checkpoint in <paramref name="folder"/> with the architecture its <c>config.json</c> names, in float32.</summary>
-    /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index).</param>
+    /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index), or a <c>.gguf</c> file (<see cref="LoadGguf"/>).</param>
     /// <returns>The loaded model.</returns>
     /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
     /// <exception cref="ModelConfigException"><c>config.json</c> is not JSON, names no or an unsupported <c>model_type</c>, or is refused by the architecture's reader.</exception>
@@ -42,10 +43,18 @@ public static class CausalLanguageModel
     /// <exception cref="ModelConfigException"><c>config.json</c> is not JSON, names no or an unsupported <c>model_type</c>, or is refused by the architecture's reader.</exception>
     /// <exception cref="SafeTensors.CheckpointLoadException">The weights do not match the configuration.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The weight type is not F32, BF16 or F16.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="folder"/> is a GGUF file and the weight type is not F32.</exception>
     public static ICausalLanguageModel Load(string folder, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
+        if (File.Exists(folder))
+        {
+            // GGUF weights are converted (or dequantized) to float32 on load: holding them in their own type is not built yet.
+            return options.WeightType == Tensors.DType.F32
+                ? LoadGguf(folder)
+                : throw new NotSupportedException($"'{folder}' is a GGUF file, which loads in float32 only; load it without a {options.WeightType} weight type.");
+        }
         string configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
         {
@@ -57,6 +66,33 @@ public static class CausalLanguageModel
             "llama" or "mistral" or "qwen2" => LlamaModel.Load(folder, options),
             string other => throw new ModelConfigException(configPath, "model_type",
                 $"model_type '{other}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
+        };
+    }
+
+    /// <summary>
+    /// Loads a GGUF file (llama.cpp's format) with the architecture its <c>general.architecture</c> names: <c>gpt2</c> →
+    /// <see cref="Gpt2Model.LoadGguf"/>; <c>llama</c>, <c>qwen2</c> → <see cref="LlamaModel.LoadGguf"/>. Quantized
+    /// tensors (Q8_0, Q4_0) are dequantized to float32. <see cref="Load(string)"/> calls this when given a file instead of a folder.
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not supported.</exception>
+    /// <exception cref="SafeTensors.CheckpointLoadException">The tensors do not match the configuration.</exception>
+    public static ICausalLanguageModel LoadGguf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string architecture;
+        using (GgufFile file = GgufFile.Open(path))
+        {
+            architecture = file.Metadata.GetString("general.architecture");
+        }
+        return architecture switch
+        {
+            "gpt2" => Gpt2Model.LoadGguf(path),
+            "llama" or "qwen2" => LlamaModel.LoadGguf(path),
+            _ => throw new ModelConfigException(path, "general.architecture",
+                $"GGUF architecture '{architecture}' is not supported (supported: gpt2, llama, qwen2)"),
         };
     }
 

@@ -1,3 +1,4 @@
+using ParameterKit.Gguf;
 using System.Numerics.Tensors;
 using ParameterKit.Kernels;
 using ParameterKit.Modules;
@@ -145,6 +146,33 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
         CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions);
+        return model;
+    }
+
+    /// <summary>
+    /// Loads a GGUF file (llama.cpp's format, architecture <c>gpt2</c>) as written by llama.cpp's converter: the
+    /// configuration from its <c>gpt2.*</c> metadata, the tensors mapped from llama.cpp's names (<c>token_embd.weight</c>,
+    /// <c>blk.0.attn_qkv.weight</c>, ...) to this model's, F32, F16 and BF16 tensors converted and Q8_0 and Q4_0 tensors
+    /// dequantized to float32. The file is closed when this returns.
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The file's architecture is not <c>gpt2</c>.</exception>
+    /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
+    public static Gpt2Model LoadGguf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using GgufFile file = GgufFile.Open(path);
+        string architecture = file.Metadata.GetString("general.architecture");
+        if (architecture != "gpt2")
+        {
+            throw new ModelConfigException(path, "general.architecture", $"architecture '{architecture}' is not gpt2");
+        }
+        var store = new ParameterStore();
+        var model = new Gpt2Model(store.Root, Gpt2GgufLayout.ReadConfig(file));
+        store.MaterializeForLoading();
+        GgufStoreLoading.Load(store, file, Gpt2GgufLayout.Target);
         return model;
     }
 

@@ -1,3 +1,4 @@
+using ParameterKit.Gguf;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
@@ -177,6 +178,30 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// does nothing.
     /// </summary>
     public void Dispose() => Store.ReleaseHeldWeights();
+
+    /// <summary>
+    /// Loads a GGUF file (llama.cpp's format, architecture <c>llama</c> or <c>qwen2</c>) as written by llama.cpp's
+    /// converter: the configuration from its metadata, the tensors mapped from llama.cpp's names
+    /// (<c>blk.0.attn_q.weight</c>, ...) to this model's, the converter's rotary permutation of the query and key rows
+    /// undone (architecture <c>llama</c>), F32, F16 and BF16 tensors converted and Q8_0 and Q4_0 tensors dequantized to
+    /// float32. The file is closed when this returns.
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <returns>The loaded model; <see cref="LoadReport"/> lists what was loaded.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding.</exception>
+    /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
+    public static LlamaModel LoadGguf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using GgufFile file = GgufFile.Open(path);
+        LlamaConfig config = LlamaGgufLayout.ReadConfig(file);
+        var store = new ParameterStore();
+        var model = new LlamaModel(store.Root, config);
+        store.MaterializeForLoading();
+        model.LoadReport = GgufStoreLoading.Load(store, file, name => LlamaGgufLayout.Target(name, config));
+        return model;
+    }
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (names as transformers writes them; a tied head is not stored).</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>

@@ -1,0 +1,183 @@
+using System.IO.MemoryMappedFiles;
+
+namespace ParameterKit.Gguf;
+
+/// <summary>
+/// A GGUF file (llama.cpp's format) opened through a read-only memory map. Opening validates the header as
+/// llama.cpp does, checks every tensor's bytes lie within the file, and reads nothing else; tensor bytes are read
+/// lazily, straight from the page cache.
+/// </summary>
+/// <remarks>
+/// <b>Lifetime.</b> <see cref="GetBytes(GgufTensorInfo)"/> returns a zero-copy span over the map, valid only until
+/// the file is disposed. The caveat of <see cref="SafeTensors.SafeTensorsFile.Open"/> applies: truncating a mapped
+/// file from another process ends this one (SIGBUS); replace files by rename instead.
+/// </remarks>
+/// <example>
+/// <code>
+/// using var gguf = GgufFile.Open("gpt2.Q8_0.gguf");
+/// foreach (GgufTensorInfo t in gguf.Tensors) Console.WriteLine(t);
+/// float[] wte = gguf.ReadSingles("token_embd.weight"); // dequantized
+/// </code>
+/// </example>
+public sealed unsafe class GgufFile : IDisposable
+{
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
+    private byte* _base;
+    private bool _disposed;
+
+    private GgufFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* basePointer, GgufHeader header)
+    {
+        FilePath = path;
+        _map = map;
+        _view = view;
+        _base = basePointer;
+        Header = header;
+    }
+
+    /// <summary>The path the file was opened from.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The validated header.</summary>
+    public GgufHeader Header { get; }
+
+    /// <summary>Every tensor, in file order.</summary>
+    public IReadOnlyList<GgufTensorInfo> Tensors => Header.Tensors;
+
+    /// <summary>The metadata key-values.</summary>
+    public GgufMetadata Metadata => Header.Metadata;
+
+    /// <summary>Memory-maps <paramref name="path"/> read-only and validates its header. No tensor data is read.</summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <exception cref="GgufFormatException">The file is rejected; <see cref="GgufFormatException.Kind"/> says why.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <remarks>
+    /// A file the file system reports as 0 bytes long is refused (<see cref="GgufErrorKind.Truncated"/>) without being
+    /// opened: that includes every FIFO, device and socket, which a reader could otherwise block on forever.
+    /// </remarks>
+    public static GgufFile Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var info = new FileInfo(path);
+        if (info.Exists && info.Length == 0)
+        {
+            throw new GgufFormatException(GgufErrorKind.Truncated, path, null,
+                "the file is 0 bytes long (or it is not a regular file: a FIFO, device or socket reports no length and is refused " +
+                "rather than read, since reading one can block forever)");
+        }
+        // FileShare.Delete lets a writer rename a new file over this one while it is mapped.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1);
+        long length = stream.Length;
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        byte* pointer = null;
+        try
+        {
+            if (length == 0)
+            {
+                // Emptied between the check and the open: a map of 0 bytes cannot be made.
+                GgufHeader.Parse([], path);
+            }
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            pointer += view.PointerOffset;
+            var prefix = new ReadOnlySpan<byte>(pointer, (int)Math.Min(length, int.MaxValue));
+            GgufHeader header = GgufHeader.Parse(prefix, (ulong)length, path);
+            return new GgufFile(path, map, view, pointer, header);
+        }
+        catch
+        {
+            if (pointer != null)
+            {
+                view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+            view?.Dispose();
+            if (map is null)
+            {
+                stream.Dispose();
+            }
+            map?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns the tensor named <paramref name="name"/>.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    /// <exception cref="GgufFormatException">No such tensor (<see cref="GgufErrorKind.TensorNotFound"/>).</exception>
+    public GgufTensorInfo GetTensor(string name) => Header.GetTensor(name);
+
+    /// <summary>The raw bytes of <paramref name="tensor"/>, zero-copy over the map. Valid until the file is disposed.</summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    /// <exception cref="ArgumentException">The tensor does not belong to this file.</exception>
+    /// <exception cref="NotSupportedException">The tensor is larger than 2 GB, the most a span can cover.</exception>
+    public ReadOnlySpan<byte> GetBytes(GgufTensorInfo tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(tensor.Owner, Header))
+        {
+            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(tensor));
+        }
+        if (tensor.ByteLength > int.MaxValue)
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.ByteLength} bytes, more than one span can address.");
+        }
+        return new ReadOnlySpan<byte>(_base + Header.DataStart + tensor.Offset, (int)tensor.ByteLength);
+    }
+
+    /// <summary>Dequantizes <paramref name="tensor"/> to float32 (<see cref="GgufDequantization.ToSingle"/>).</summary>
+    /// <param name="tensor">A tensor of this file.</param>
+    /// <param name="destination">Receives <see cref="GgufTensorInfo.ElementCount"/> values, in GGUF order (rows of <c>Dimensions[0]</c>).</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+    /// <exception cref="NotSupportedException">The tensor's type has no float32 conversion here (<see cref="GgufTensorTypes.CanDequantize"/>).</exception>
+    public void DequantizeToSingle(GgufTensorInfo tensor, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if ((ulong)destination.Length != tensor.ElementCount)
+        {
+            throw new ArgumentException(
+                $"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements but the destination holds {destination.Length}.",
+                nameof(destination));
+        }
+        if (!GgufTensorTypes.CanDequantize(tensor.Type))
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' is {GgufTensorTypes.Name(tensor.Type)}, which ParameterKit does not dequantize.");
+        }
+        GgufDequantization.ToSingle(tensor.Type, GetBytes(tensor), destination);
+    }
+
+    /// <summary>Reads the tensor named <paramref name="name"/> into a new float32 array, dequantized.</summary>
+    /// <param name="name">The tensor's exact name.</param>
+    /// <exception cref="GgufFormatException">No such tensor.</exception>
+    /// <exception cref="NotSupportedException">The type has no float32 conversion, or the tensor exceeds one array.</exception>
+    public float[] ReadSingles(string name)
+    {
+        GgufTensorInfo tensor = GetTensor(name);
+        if (tensor.ElementCount > (ulong)Array.MaxLength)
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' has {tensor.ElementCount} elements, more than one array can hold.");
+        }
+        var values = new float[(int)tensor.ElementCount];
+        DequantizeToSingle(tensor, values);
+        return values;
+    }
+
+    /// <summary>Unmaps the file. Every span obtained from it becomes invalid.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_base != null)
+        {
+            _base = null;
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+        _view.Dispose();
+        _map.Dispose();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using ParameterKit.Gguf;
+
+namespace ParameterKit.Models.Llama;
+
+/// <summary>
+/// How llama.cpp's converter (<c>convert_hf_to_gguf.py</c>) stores the Llama family in a GGUF file: the configuration
+/// under <c>{architecture}.*</c> keys (<c>llama</c> for Llama and Mistral, <c>qwen2</c> for Qwen2), the tensors under
+/// llama.cpp's names, and, for the <c>llama</c> architecture only, the rows of the query and key projections permuted
+/// for GGML's interleaved rotary embedding, which loading undoes.
+/// </summary>
+internal static partial class LlamaGgufLayout
+{
+    /// <summary>The GGUF architectures read, and the <c>model_type</c> each becomes.</summary>
+    internal static IReadOnlyDictionary<string, string> Architectures { get; } = new Dictionary<string, string>
+    {
+        ["llama"] = "llama",
+        ["qwen2"] = "qwen2",
+    };
+
+    private static readonly Dictionary<string, string> BlockNames = new()
+    {
+        ["attn_norm"] = "input_layernorm",
+        ["attn_q"] = "self_attn.q_proj",
+        ["attn_k"] = "self_attn.k_proj",
+        ["attn_v"] = "self_attn.v_proj",
+        ["attn_output"] = "self_attn.o_proj",
+        ["ffn_norm"] = "post_attention_layernorm",
+        ["ffn_gate"] = "mlp.gate_proj",
+        ["ffn_up"] = "mlp.up_proj",
+        ["ffn_down"] = "mlp.down_proj",
+    };
+
+    [GeneratedRegex(@"^blk\.(\d+)\.(\w+)\.(weight|bias)$")]
+    private static partial Regex BlockTensor();
+
+    /// <summary>
+    /// The configuration a GGUF file describes; the vocabulary size is <c>token_embd.weight</c>'s row count and the head
+    /// is tied when the file has no <c>output.weight</c>.
+    /// </summary>
+    /// <exception cref="GgufFormatException">A key is missing or of the wrong type, or <c>token_embd.weight</c> is absent.</exception>
+    /// <exception cref="ModelConfigException">The file describes what this model cannot run (rotary scaling, an unknown architecture).</exception>
+    internal static LlamaConfig ReadConfig(GgufFile file)
+    {
+        GgufMetadata m = file.Metadata;
+        string architecture = m.GetString("general.architecture");
+        if (!Architectures.TryGetValue(architecture, out string? modelType))
+        {
+            throw new ModelConfigException(file.FilePath, "general.architecture",
+                $"architecture '{architecture}' is not a Llama-family one (supported: {string.Join(", ", Architectures.Keys)})");
+        }
+        if (file.Header.TryGetTensor("rope_freqs.weight", out _) || m.ContainsKey($"{architecture}.rope.scaling.type"))
+        {
+            throw new ModelConfigException(file.FilePath, $"{architecture}.rope.scaling.type",
+                "the file scales its rotary embedding (rope_freqs or rope.scaling); loading a scaled rotary embedding from GGUF is not supported");
+        }
+        int Int(string key) => checked((int)m.GetInteger($"{architecture}.{key}"));
+        int heads = Int("attention.head_count");
+        int hidden = Int("embedding_length");
+        int headDim = m.ContainsKey($"{architecture}.attention.key_length") ? Int("attention.key_length") : 0;
+        return new LlamaConfig(
+            VocabSize: checked((int)file.GetTensor("token_embd.weight").Shape[0]),
+            Hidden: hidden,
+            Intermediate: Int("feed_forward_length"),
+            Layers: Int("block_count"),
+            Heads: heads,
+            KeyValueHeads: m.ContainsKey($"{architecture}.attention.head_count_kv") ? Int("attention.head_count_kv") : heads,
+            TieEmbeddings: !file.Header.TryGetTensor("output.weight", out _),
+            RmsNormEpsilon: (float)m.GetFloat($"{architecture}.attention.layer_norm_rms_epsilon"),
+            AttentionBias: false,
+            HeadDim: headDim == hidden / heads ? 0 : headDim)
+        {
+            ModelType = modelType,
+            ContextLength = Int("context_length"),
+            RopeTheta = m.ContainsKey($"{architecture}.rope.freq_base") ? m.GetFloat($"{architecture}.rope.freq_base") : 10000,
+        };
+    }
+
+    /// <summary>The declared parameter a GGUF tensor fills (with the heads to unpermute), or null for a name Llama does not have.</summary>
+    internal static GgufTensorTarget? Target(string name, LlamaConfig config)
+    {
+        switch (name)
+        {
+            case "token_embd.weight": return new("model.embed_tokens.weight");
+            case "output_norm.weight": return new("model.norm.weight");
+            case "output.weight": return new("lm_head.weight");
+        }
+        Match match = BlockTensor().Match(name);
+        if (!match.Success || !BlockNames.TryGetValue(match.Groups[2].Value, out string? local))
+        {
+            return null;
+        }
+        // Only the llama architecture's converter permutes (LlamaModel.modify_tensors); Qwen2's writes rows unchanged.
+        int heads = config.ModelType != "llama" ? 0 : match.Groups[2].Value switch
+        {
+            "attn_q" => config.Heads,
+            "attn_k" => config.KeyValueHeads,
+            _ => 0,
+        };
+        return new($"model.layers.{match.Groups[1].Value}.{local}.{match.Groups[3].Value}", heads);
+    }
+}

@@ -1,0 +1,139 @@
+using ParameterKit.Gguf;
+using ParameterKit.Models;
+using ParameterKit.Models.Gpt2;
+using ParameterKit.Models.Llama;
+using ParameterKit.SafeTensors;
+using ParameterKit.Transformers;
+
+namespace ParameterKit.Tests.Gguf;
+
+/// <summary>
+/// GGUF files written by llama.cpp's own converter from the project's GPT-2 and Llama fixtures
+/// (Fixtures/gguf/make_model_fixtures.py) load into the same declarations as the safetensors originals: float32 files
+/// give bit-identical parameters (so the names map one to one, GPT-2's transposes need nothing and Llama's Q/K row
+/// permutation is undone exactly), Q8_0 files give logits within a stated bound of float32's.
+/// </summary>
+public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static string Fixture(string name) => Path.Combine(GgufFixtures.Folder, name);
+
+    private static string Folder(string relative) => Path.Combine(AppContext.BaseDirectory, "Fixtures", relative);
+
+    private static readonly int[] Prompt = [1, 5, 17, 42, 3, 88, 0, 64, 7, 33];
+
+    private static float[] Logits(ICausalLanguageModel model)
+    {
+        var logits = new float[Prompt.Length * model.VocabularySize];
+        model.Forward(Prompt, 1, Prompt.Length, logits);
+        return logits;
+    }
+
+    [Fact]
+    public void Gpt2_float32_gguf_holds_exactly_the_safetensors_weights()
+    {
+        Gpt2Model fromGguf = Gpt2Model.LoadGguf(Fixture("gpt2_c32.f32.gguf"));
+        Gpt2Model fromSafeTensors = Gpt2Model.Load(Folder("gpt2/c32_h4_l3"));
+        Assert.Equal(fromSafeTensors.Config, fromGguf.Config);
+        Assert.Equal(fromSafeTensors.Store.Parameters.Select(p => p.Name), fromGguf.Store.Parameters.Select(p => p.Name));
+        Assert.True(fromSafeTensors.Store.Values.SequenceEqual(fromGguf.Store.Values));
+        Assert.Equal(Logits(fromSafeTensors), Logits(fromGguf));
+    }
+
+    [Fact]
+    public void Llama_float32_gguf_holds_exactly_the_safetensors_weights_after_undoing_the_rotary_permutation()
+    {
+        LlamaModel fromGguf = LlamaModel.LoadGguf(Fixture("llama_mha.f32.gguf"));
+        LlamaModel fromSafeTensors = LlamaModel.Load(Folder("llama/mha"));
+        Assert.Equal(fromSafeTensors.Config, fromGguf.Config);
+        foreach (var p in fromSafeTensors.Store.Parameters)
+        {
+            Assert.True(p.Value.SequenceEqual(fromGguf.Store[p.Name].Value), $"{p.Name} differs");
+        }
+        Assert.Equal(Logits(fromSafeTensors), Logits(fromGguf));
+        Assert.True(fromGguf.LoadReport!.IsComplete);
+    }
+
+    /// <summary>
+    /// Q8_0 rounds each weight to the nearest of 255 steps of its block's largest magnitude, so each weight moves by at
+    /// most half a step (0.2% of the block maximum); through a few layers of these random models that moves logits by
+    /// a few percent of their range (measured, printed below). The bound asserted: 5% of the largest |logit|.
+    /// </summary>
+    [Theory]
+    [InlineData("gpt2_c32", "gpt2/c32_h4_l3")]
+    [InlineData("llama_mha", "llama/mha")]
+    public void Q8_0_gguf_gives_logits_near_float32(string stem, string folder)
+    {
+        ICausalLanguageModel quantized = CausalLanguageModel.Load(Fixture(stem + ".q8_0.gguf"));
+        ICausalLanguageModel reference = CausalLanguageModel.Load(Folder(folder));
+        float[] q = Logits(quantized), f = Logits(reference);
+        float worst = q.Zip(f, (a, b) => MathF.Abs(a - b)).Max();
+        float scale = f.Max(MathF.Abs);
+        output.WriteLine($"{stem}: max |Δlogit| = {worst}, max |logit| = {scale}, ratio {worst / scale:P2}");
+        Assert.True(worst <= 0.05f * scale, $"max |Δlogit| = {worst}, max |logit| = {scale}");
+        Assert.True(worst > 0f, "the quantized model must differ from float32, or the test compares the same weights");
+    }
+
+    [Fact]
+    public void Q8_0_weights_are_gguf_py_dequantization_of_the_stored_blocks()
+    {
+        // Each parameter is exactly the file's tensor dequantized (no reshaping for GPT-2).
+        using var file = GgufFile.Open(Fixture("gpt2_c32.q8_0.gguf"));
+        Gpt2Model model = Gpt2Model.LoadGguf(Fixture("gpt2_c32.q8_0.gguf"));
+        GgufTensorInfo qkv = file.GetTensor("blk.1.attn_qkv.weight");
+        Assert.Equal(GgufTensorType.Q8_0, qkv.Type);
+        Assert.Equal(file.ReadSingles(qkv.Name), model.Store["h.1.attn.c_attn.weight"].Value.ToArray());
+    }
+
+    [Fact]
+    public void A_file_given_to_CausalLanguageModel_Load_is_read_as_gguf()
+    {
+        Assert.IsType<Gpt2Model>(CausalLanguageModel.Load(Fixture("gpt2_c32.f32.gguf")));
+        Assert.IsType<LlamaModel>(CausalLanguageModel.Load(Fixture("llama_mha.q8_0.gguf")));
+        var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(GgufFixtures.Types));
+        Assert.Contains("fixture", e.Message); // the architecture the file names
+    }
+
+    [Fact]
+    public void Missing_unexpected_and_misshapen_tensors_are_all_listed()
+    {
+        byte[] bytes = new GgufBuilder()
+            .String("general.architecture", "gpt2")
+            .UInt32("gpt2.context_length", 8).UInt32("gpt2.embedding_length", 32).UInt32("gpt2.block_count", 1)
+            .UInt32("gpt2.attention.head_count", 4).KeyValue("gpt2.attention.layer_norm_epsilon", 6, BitConverter.GetBytes(1e-5f))
+            .Tensor("token_embd.weight", [32, 10])
+            .Tensor("position_embd.weight", [32, 9])
+            .Tensor("blk.0.extra.weight", [4])
+            .Build();
+        using var folder = new SafeTensors.TempFolder();
+        string path = SafeTensors.RawFile.Write(folder.Path, "partial.gguf", bytes);
+        var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.LoadGguf(path));
+        Assert.Contains("blk.0.extra.weight", e.Report.Unexpected);
+        Assert.Contains("h.0.attn.c_attn.weight", e.Report.Missing);
+        CheckpointMismatch position = Assert.Single(e.Report.Mismatched);
+        Assert.Equal(("wpe.weight", "position_embd.weight"), (position.Parameter, position.Tensor));
+        Assert.Contains("[9, 32]", position.ToString());
+        Assert.Contains("[8, 32]", position.ToString());
+    }
+
+    [Fact]
+    public void Unpermuting_undoes_the_converters_permutation()
+    {
+        // convert_hf_to_gguf.py's LlamaModel.permute: reshape (heads, 2, d/2, C), swap axes 1 and 2, reshape back.
+        const int heads = 3, d = 8, width = 5;
+        float[] original = [.. Enumerable.Range(0, heads * d * width).Select(i => (float)i)];
+        var permuted = new float[original.Length];
+        for (int h = 0; h < heads; h++)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                for (int i = 0; i < d / 2; i++)
+                {
+                    original.AsSpan((h * d + j * (d / 2) + i) * width, width).CopyTo(permuted.AsSpan((h * d + i * 2 + j) * width, width));
+                }
+            }
+        }
+        Assert.NotEqual(original, permuted);
+        GgufStoreLoading.UnpermuteRotaryRows(permuted, heads * d, heads);
+        Assert.Equal(original, permuted);
+    }
+}
