@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.Extensions.AI;
 using ParameterKit.CommandLine;
 using ParameterKit.Extensions.AI;
+using ParameterKit.Transformers;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -78,6 +79,7 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
         ChatFailures.ReportAsync(streams, json: false, async () =>
         {
             var folder = ModelFolder.Load(settings.Model!);
+            using ICausalLanguageModel model = folder.Model; // the client only borrows the model: it is released here
             // The repetition penalty has no ChatOptions field: it is part of this client's defaults.
             using var chat = folder.CreateClient(folder.Defaults with { RepetitionPenalty = settings.RepetitionPenalty }, renderPrompt: null,
                 Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Model!)));

@@ -44,7 +44,7 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
             {
                 throw new FormatException("--tokens holds no token id");
             }
-            var model = ModelFolder.LoadModel(settings.Model!);
+            using var model = ModelFolder.LoadModel(settings.Model!);
             var logits = new float[model.VocabularySize];
             model.ForwardCached(ids, model.CreateCache(ids.Length), logits);
             TextWriter output = streams.Output;

@@ -3,9 +3,10 @@ namespace ParameterKit.Transformers;
 /// <summary>
 /// A decoder-only language model seen from outside: token ids in, next-token logits out, with a <see cref="KvCache"/>
 /// for generation. Generation, chat clients and the command line drive every architecture (GPT-2, the Llama family)
-/// through this one contract, so none of them needs to know which model it runs.
+/// through this one contract, so none of them needs to know which model it runs. Disposing releases what a loaded model
+/// keeps open: the memory-mapped checkpoint its bf16/f16 weights are read from in place (nothing for a float32 model).
 /// </summary>
-public interface ICausalLanguageModel
+public interface ICausalLanguageModel : IDisposable
 {
     /// <summary>V: the number of token ids, and the length of one row of logits.</summary>
     int VocabularySize { get; }

@@ -37,6 +37,11 @@ internal sealed class ScriptedModel(int promptLength, int[] script) : ICausalLan
         OneHot(cache.Length, logits);
     }
 
+    /// <summary>Holds nothing to release.</summary>
+    public void Dispose()
+    {
+    }
+
     /// <summary>The logits after <paramref name="length"/> tokens: 10 on the script's next token, 0 elsewhere.</summary>
     private void OneHot(int length, Span<float> logits)
     {
