@@ -11,7 +11,7 @@ namespace ParameterKit.Benchmarks.Transformers;
 
 /// <summary>
 /// Llama-family generation on two shapes people run on a CPU, SmolLM2-135M and Qwen2.5-0.5B (GQA, tied head; Qwen's
-/// q/k/v biases), with random float32 weights (the cost does not depend on the values), batch 1, greedy — the three
+/// q/k/v biases), with random weights (the cost does not depend on the values), batch 1, greedy — the three
 /// tests llama-bench runs, so its tokens/s and benchmarks/pytorch/llama_generation.py's compare row by row:
 /// <list type="bullet">
 /// <item><c>Prompt512</c> (llama-bench's pp512): a 512-token prompt through the cached forward pass from an empty cache,
@@ -21,11 +21,12 @@ namespace ParameterKit.Benchmarks.Transformers;
 /// </list>
 /// Each next token is the argmax of the last logits (a greedy step costs one pass over V floats, under 0.1% of the
 /// forward). The ratios against PyTorch 1.13 and llama.cpp of the same session are in benchmarks/README.md.
-/// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*LlamaBenchmarks*'</c>.
+/// The subclasses choose how the weights are held: <see cref="LlamaBenchmarks"/> float32,
+/// <see cref="LlamaHalfPrecisionBenchmarks"/> bf16 read in place from the checkpoint.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(InProcessConfig))]
-public class LlamaBenchmarks
+public abstract class LlamaGenerationBenchmarks
 {
     /// <summary>
     /// 1 warm-up and 3 measured runs of one invocation each, in-process (a 2 GB model is built once per case rather than
@@ -62,13 +63,28 @@ public class LlamaBenchmarks
             "Qwen2.5-0.5B" => LlamaConfig.Qwen25With05B,
             _ => throw new ArgumentException($"Unknown model shape '{Model}'."),
         };
-        _model = LlamaModel.Create(config, seed: 0);
+        _model = CreateModel(config);
         // Room for the prompt and the generated tokens only: a cache for Qwen's whole 32,768-position context would
         // take 0.8 GB that no test touches.
         _cache = _model.CreateCache(PromptTokens + NewTokens);
         var random = new Random(0);
         _prompt = [.. Enumerable.Range(0, PromptTokens).Select(_ => random.Next(config.VocabSize))];
         _logits = new float[config.VocabSize];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _model.Dispose();
+        Release();
+    }
+
+    /// <summary>Builds the model under test: random weights of <paramref name="config"/>'s shape, seed 0.</summary>
+    private protected abstract LlamaModel CreateModel(LlamaConfig config);
+
+    /// <summary>Frees what <see cref="CreateModel"/> made besides the model (a checkpoint folder); nothing by default.</summary>
+    private protected virtual void Release()
+    {
     }
 
     /// <summary>pp512: the prompt from an empty cache, logits of its last position.</summary>
@@ -107,4 +123,13 @@ public class LlamaBenchmarks
         }
         return token;
     }
+}
+
+/// <summary>
+/// <see cref="LlamaGenerationBenchmarks"/> with float32 weights, the dtype of the PyTorch and llama.cpp f32 baselines.
+/// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*LlamaBenchmarks*'</c>.
+/// </summary>
+public class LlamaBenchmarks : LlamaGenerationBenchmarks
+{
+    private protected override LlamaModel CreateModel(LlamaConfig config) => LlamaModel.Create(config, seed: 0);
 }

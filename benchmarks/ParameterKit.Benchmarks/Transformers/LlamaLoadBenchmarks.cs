@@ -5,13 +5,13 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Models;
 using ParameterKit.Models.Llama;
-using ParameterKit.Transformers;
+using ParameterKit.Tensors;
 
 namespace ParameterKit.Benchmarks.Transformers;
 
 /// <summary>
 /// Loading a 1 GB checkpoint: a Qwen2.5-0.5B-shaped folder (random weights, bf16 as the Hub stores it: 988 MB) from a
-/// warm page cache, as a second run of an application finds it, into a model ready to generate. Setup also prints the
+/// warm page cache, as a second run of an application finds it, into a model ready to generate, holding float32 or bf16. Setup also prints the
 /// private memory one load adds (<c>// PrivateMemory</c> in the log), since what a load keeps matters as much as how
 /// long it takes.
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*LlamaLoadBenchmarks*'</c>.
@@ -29,35 +29,38 @@ public class LlamaLoadBenchmarks
 
     private string _folder = null!;
 
+    /// <summary>How the loaded model holds its matrices: float32 (converted) or bf16 (in place from the map).</summary>
+    [Params("F32", "BF16")]
+    public string Weights { get; set; } = "F32";
+
+    private ModelLoadOptions Options => new() { WeightType = Weights == "BF16" ? DType.BF16 : DType.F32 };
+
     [GlobalSetup]
     public void Setup()
     {
         _folder = Directory.CreateTempSubdirectory("qwen2.5-0.5b-bf16-bench").FullName;
         LlamaModel random = LlamaModel.Create(LlamaConfig.Qwen25With05B, seed: 0);
         BFloat16Checkpoint.Write(random.Store, Path.Combine(_folder, "model.safetensors"));
-        File.WriteAllText(Path.Combine(_folder, "config.json"),
-            """
-            {"model_type": "qwen2", "vocab_size": 151936, "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
-             "num_attention_heads": 14, "num_key_value_heads": 2, "max_position_embeddings": 32768, "rope_theta": 1000000.0,
-             "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "torch_dtype": "bfloat16"}
-            """);
+        LlamaCheckpointConfig.Write(LlamaConfig.Qwen25With05B, Path.Combine(_folder, "config.json"));
         random = null!;
         GC.Collect();
         _ = Load(); // warm the page cache
         GC.Collect();
         long before = Process.GetCurrentProcess().PrivateMemorySize64;
-        ICausalLanguageModel model = CausalLanguageModel.Load(_folder);
+        using LlamaModel model = LlamaModel.Load(_folder, Options);
         long after = Process.GetCurrentProcess().PrivateMemorySize64;
-        long held = model is LlamaModel llama ? llama.Store.HeldBytes : 0;
-        Console.WriteLine($"// PrivateMemory: load added {(after - before) / 1e6:F1} MB; the model holds {held / 1e6:F1} MB; " +
-            $"file {new FileInfo(Path.Combine(_folder, "model.safetensors")).Length / 1e6:F1} MB");
-        GC.KeepAlive(model);
+        Console.WriteLine($"// PrivateMemory {Weights}: load added {(after - before) / 1e6:F1} MB; the model holds {model.Store.HeldBytes / 1e6:F1} MB, " +
+            $"{model.Store.MappedBytes / 1e6:F1} MB of it mapped; file {new FileInfo(Path.Combine(_folder, "model.safetensors")).Length / 1e6:F1} MB");
     }
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>config.json and the 988 MB bf16 model.safetensors into a float32 model.</summary>
+    /// <summary>config.json and the 988 MB bf16 model.safetensors into a model holding <see cref="Weights"/>.</summary>
     [Benchmark]
-    public int Load() => CausalLanguageModel.Load(_folder).VocabularySize;
+    public int Load()
+    {
+        using LlamaModel model = LlamaModel.Load(_folder, Options);
+        return model.VocabularySize;
+    }
 }
