@@ -15,8 +15,11 @@ namespace ParameterKit.Counting;
 /// <param name="Tensors">How many distinct parameter tensors were counted.</param>
 public readonly record struct ParameterCounts(long Embedding, long Weight, long Bias, long NormGain, long Trainable, int Tensors)
 {
+    /// <summary>Values in <see cref="ParameterKind.Adapter"/> matrices (LoRA's A and B), counted apart from the model's weights.</summary>
+    public long Adapter { get; init; }
+
     /// <summary>Every value, each counted once.</summary>
-    public long Total => Embedding + Weight + Bias + NormGain;
+    public long Total => Embedding + Weight + Bias + NormGain + Adapter;
 
     /// <summary>Values that are frozen (counted and saved, but not updated).</summary>
     public long Frozen => Total - Trainable;
@@ -29,6 +32,7 @@ public readonly record struct ParameterCounts(long Embedding, long Weight, long 
         ParameterKind.Weight => Weight,
         ParameterKind.Bias => Bias,
         ParameterKind.NormGain => NormGain,
+        ParameterKind.Adapter => Adapter,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown parameter kind."),
     };
 
@@ -43,6 +47,7 @@ public readonly record struct ParameterCounts(long Embedding, long Weight, long 
         Weight = Weight + (kind == ParameterKind.Weight ? count : 0),
         Bias = Bias + (kind == ParameterKind.Bias ? count : 0),
         NormGain = NormGain + (kind == ParameterKind.NormGain ? count : 0),
+        Adapter = Adapter + (kind == ParameterKind.Adapter ? count : 0),
         Trainable = Trainable + (trainable ? count : 0),
         Tensors = Tensors + 1,
     };
@@ -52,5 +57,17 @@ public readonly record struct ParameterCounts(long Embedding, long Weight, long 
     /// <param name="right">Second count.</param>
     public static ParameterCounts operator +(ParameterCounts left, ParameterCounts right) => new(
         left.Embedding + right.Embedding, left.Weight + right.Weight, left.Bias + right.Bias,
-        left.NormGain + right.NormGain, left.Trainable + right.Trainable, left.Tensors + right.Tensors);
+        left.NormGain + right.NormGain, left.Trainable + right.Trainable, left.Tensors + right.Tensors)
+    {
+        Adapter = left.Adapter + right.Adapter,
+    };
+
+    /// <summary>
+    /// The line Hugging Face PEFT's <c>print_trainable_parameters()</c> prints, digit for digit:
+    /// <c>trainable params: 294,912 || all params: 124,734,720 || trainable%: 0.2364</c> (GPT-2 with LoRA r = 8 on
+    /// <c>c_attn</c>): thousands separated by commas, the share in percent to four decimals.
+    /// </summary>
+    /// <returns>The line, without a newline.</returns>
+    public string ToTrainableLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"trainable params: {Trainable:N0} || all params: {Total:N0} || trainable%: {(Total == 0 ? 0 : 100.0 * Trainable / Total):F4}");
 }

@@ -57,6 +57,10 @@ internal static class SummaryJson
         json.WriteNumber("weight", counts.Of(ParameterKind.Weight));
         json.WriteNumber("bias", counts.Of(ParameterKind.Bias));
         json.WriteNumber("norm_gain", counts.Of(ParameterKind.NormGain));
+        if (counts.Adapter != 0)
+        {
+            json.WriteNumber("adapter", counts.Adapter); // only when adapters exist: other summaries keep their shape
+        }
         json.WriteEndObject();
     }
 }

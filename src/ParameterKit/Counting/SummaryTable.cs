@@ -54,8 +54,12 @@ internal static class SummaryTable
         text.AppendLine(Invariant, $"Trainable params: {t.Trainable:N0}");
         text.AppendLine(Invariant, $"Non-trainable params: {t.Frozen:N0}");
         text.Append("By kind:");
-        foreach (var kind in new[] { ParameterKind.Embedding, ParameterKind.Weight, ParameterKind.Bias, ParameterKind.NormGain })
+        foreach (var kind in new[] { ParameterKind.Embedding, ParameterKind.Weight, ParameterKind.Bias, ParameterKind.NormGain, ParameterKind.Adapter })
         {
+            if (kind == ParameterKind.Adapter && t.Adapter == 0)
+            {
+                continue; // a model without adapters keeps the four-kind line it always had
+            }
             long n = t.Of(kind);
             double share = t.Total == 0 ? 0 : 100.0 * n / t.Total;
             text.Append(Invariant, $" {kind} {n:N0} ({share:F2}%);");

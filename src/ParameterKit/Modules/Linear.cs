@@ -50,6 +50,12 @@ public sealed class Linear : Layer
     /// <summary>The OC bias, if declared.</summary>
     public Bias? Bias { get; }
 
+    /// <summary>
+    /// The low-rank adapter attached to this layer (by <c>ParameterKit.Adapters.LoraAdapters</c>), or null. When set and not
+    /// merged, the forward pass adds <c>s · (dropout(x)·Aᵀ)·Bᵀ</c> and the backward pass fills the adapter's gradients.
+    /// </summary>
+    public LoraAdapter? Adapter { get; internal set; }
+
     /// <summary>C: input width.</summary>
     public int InChannels => Weight.Shape[1];
 
@@ -106,6 +112,39 @@ public sealed class Linear : Layer
     /// </summary>
     private void Multiply(ReadOnlySpan<float> input, Span<float> output, int rows, float beta, GemmActivation activation)
     {
+        if (Adapter is { IsMerged: false } adapter)
+        {
+            // The activation applies to base + adapter, so it cannot be fused into the base GEMM: add, then activate.
+            MultiplyBase(input, output, rows, beta, GemmActivation.None);
+            adapter.Forward(input, output[..(rows * OutChannels)], rows);
+            Activate(output[..(rows * OutChannels)], activation);
+            return;
+        }
+        MultiplyBase(input, output, rows, beta, activation);
+    }
+
+    private static void Activate(Span<float> values, GemmActivation activation)
+    {
+        switch (activation)
+        {
+            case GemmActivation.None:
+                break;
+            case GemmActivation.Relu:
+                TensorPrimitives.Max(values, 0f, values);
+                break;
+            case GemmActivation.GeluTanh:
+                Kernels.Numerics.GeluTanh.Forward(values, values);
+                break;
+            case GemmActivation.Silu:
+                Kernels.Numerics.Silu.Forward(values, values);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    private void MultiplyBase(ReadOnlySpan<float> input, Span<float> output, int rows, float beta, GemmActivation activation)
+    {
         int c = InChannels, oc = OutChannels;
         ReadOnlySpan<float> bias = Bias is null ? default : Bias.Value;
         if (Weight.Held is { } held)
@@ -119,7 +158,8 @@ public sealed class Linear : Layer
 
     /// <inheritdoc />
     /// <remarks>dW += dYᵀ·X (a TN GEMM accumulating into the gradient), db += Σ_rows dY, dX = dY·W (NN).
-    /// Frozen parameters receive no gradient, which also skips their GEMM.</remarks>
+    /// Frozen parameters receive no gradient, which also skips their GEMM. An attached <see cref="Adapter"/> then adds
+    /// its own gradients and its share of dX.</remarks>
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth)
     {
         int rows = CheckBackwardRows(input, outputGradient, inputGradient, inputWidth);
@@ -140,5 +180,7 @@ public sealed class Linear : Layer
         {
             Gemm.Multiply(Transpose.No, Transpose.No, rows, c, oc, 1f, outputGradient, oc, Weight.Value, c, 0f, inputGradient, c);
         }
+        // After the base: the adapter adds its share to the input gradient the base layer just wrote.
+        Adapter?.Backward(input, outputGradient, inputGradient, rows);
     }
 }

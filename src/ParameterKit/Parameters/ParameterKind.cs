@@ -14,4 +14,10 @@ public enum ParameterKind
     Bias = 2,
     /// <summary>A normalization layer's 1-D scale (LayerNorm's gamma). Initialized to ones; never decayed.</summary>
     NormGain = 3,
+    /// <summary>
+    /// A low-rank adapter matrix trained beside a frozen weight (LoRA's A, r x C, and B, OC x r). Neither the model's
+    /// weights nor its biases: counted apart, so a summary shows what fine-tuning adds. Initialized per role (A Kaiming
+    /// uniform, B zeros); decayed, as Hugging Face's trainer decays every matrix.
+    /// </summary>
+    Adapter = 4,
 }

@@ -120,6 +120,20 @@ public sealed class ParameterScope
         return Store.Declare(new NormGain(Store, full, channels, init));
     }
 
+    /// <summary>Declares a low-rank adapter matrix (<see cref="Parameters.AdapterWeight"/>) of <paramref name="rows"/> x <paramref name="columns"/>.</summary>
+    /// <param name="rows">Rows: r for LoRA's A, OC for its B.</param>
+    /// <param name="columns">Columns, the fan-in: C for A, r for B.</param>
+    /// <param name="name">The last name segment.</param>
+    /// <param name="init">The initializer; Kaiming uniform from the fan-in (LoRA's A) when null.</param>
+    /// <exception cref="InvalidShapeException">A dimension is zero or negative.</exception>
+    /// <exception cref="ParameterNameException">The name is invalid or already declared.</exception>
+    public AdapterWeight AdapterWeight(int rows, int columns, string name = "weight", Initializer? init = null)
+    {
+        string full = NameOf(name);
+        RequirePositive(full, rows, columns);
+        return Store.Declare(new AdapterWeight(Store, full, rows, columns, init));
+    }
+
     /// <summary>
     /// Declares <paramref name="name"/> as another name for <paramref name="target"/> (tied parameters, such as
     /// GPT-2's output head sharing <c>wte.weight</c>). The values are stored and counted once.

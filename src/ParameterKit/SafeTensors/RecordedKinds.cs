@@ -25,7 +25,7 @@ public static class RecordedKinds
     /// <summary>The <c>__metadata__</c> key holding the record.</summary>
     public const string MetadataKey = "parameterkit.kinds";
 
-    /// <summary>The word a kind is recorded as: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>.</summary>
+    /// <summary>The word a kind is recorded as: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>, <c>adapter</c>.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>Its name in the record.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
@@ -35,6 +35,7 @@ public static class RecordedKinds
         ParameterKind.Weight => "weight",
         ParameterKind.Bias => "bias",
         ParameterKind.NormGain => "norm_gain",
+        ParameterKind.Adapter => "adapter",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a defined parameter kind."),
     };
 
@@ -98,6 +99,7 @@ public static class RecordedKinds
         "weight" => ParameterKind.Weight,
         "bias" => ParameterKind.Bias,
         "norm_gain" => ParameterKind.NormGain,
+        "adapter" => ParameterKind.Adapter,
         _ => null,
     };
 }

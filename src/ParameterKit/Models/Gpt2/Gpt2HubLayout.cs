@@ -19,6 +19,9 @@ namespace ParameterKit.Models.Gpt2;
 /// </example>
 public static class Gpt2HubLayout
 {
+    /// <summary>The prefix Hugging Face's GPT-2 classes put before the blocks (<c>transformer.h.0...</c>) and this library's names drop.</summary>
+    internal const string TransformerPrefix = "transformer.";
+
     /// <summary>Strict loading of a Hub GPT-2 checkpoint: strips <c>transformer.</c> and transposes the Conv1D weights.</summary>
     public static CheckpointLoadOptions LoadOptions { get; } = new() { StripPrefix = "transformer.", Transposed = IsConv1DWeight, IsBuffer = IsBuffer };
 

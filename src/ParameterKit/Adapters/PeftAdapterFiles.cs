@@ -1,0 +1,267 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ParameterKit.Modules;
+using ParameterKit.Parameters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+
+namespace ParameterKit.Adapters;
+
+/// <summary>
+/// PEFT's two adapter files. <c>adapter_config.json</c> holds <c>LoraConfig</c>'s fields (peft_type LORA, r, lora_alpha,
+/// lora_dropout, target_modules, fan_in_fan_out, bias, task_type, base_model_name_or_path, use_rslora);
+/// <c>adapter_model.safetensors</c> holds, for each adapted layer, <c>base_model.model.{module}.lora_A.weight</c>
+/// (r x C) and <c>.lora_B.weight</c> (OC x r), float32.
+/// </summary>
+internal static class PeftAdapterFiles
+{
+    public const string ConfigFile = "adapter_config.json";
+    public const string WeightsFile = "adapter_model.safetensors";
+
+    /// <summary>An adapter config is a few hundred bytes; a file far larger is not one.</summary>
+    private const long MaxConfigBytes = 1 << 20;
+
+    public static void Save(LoraAdapters adapters, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!adapters.Store.IsMaterialized)
+        {
+            throw new InvalidOperationException("Materialize the adapters before saving them: declared adapters have no values.");
+        }
+        Directory.CreateDirectory(folder);
+        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (LoraAdapter adapter in adapters.Adapters)
+        {
+            Add(writer, adapters.Layout.TensorName(adapter.Target.Path, isA: true), adapter.A);
+            Add(writer, adapters.Layout.TensorName(adapter.Target.Path, isA: false), adapter.B);
+        }
+        byte[] config = WriteConfig(adapters);
+        AtomicFile.Write(Path.Combine(folder, ConfigFile), stream => stream.Write(config));
+        writer.Save(Path.Combine(folder, WeightsFile));
+    }
+
+    private static void Add(SafeTensorsWriter writer, string name, Parameter matrix) =>
+        writer.Add(name, DType.F32, [(ulong)matrix.Shape[0], (ulong)matrix.Shape[1]], stream => SafeTensorsWriter.WriteSingles(stream, matrix.Value));
+
+    private static byte[] WriteConfig(LoraAdapters adapters)
+    {
+        LoraOptions o = adapters.Options;
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("peft_type", "LORA");
+            json.WriteString("task_type", "CAUSAL_LM");
+            if (o.BaseModelName is null)
+            {
+                json.WriteNull("base_model_name_or_path");
+            }
+            else
+            {
+                json.WriteString("base_model_name_or_path", o.BaseModelName);
+            }
+            json.WriteNumber("r", o.Rank);
+            if (o.Alpha == Math.Floor(o.Alpha) && Math.Abs(o.Alpha) < 1e15)
+            {
+                json.WriteNumber("lora_alpha", (long)o.Alpha); // PEFT's configs hold an integer α
+            }
+            else
+            {
+                json.WriteNumber("lora_alpha", o.Alpha);
+            }
+            json.WriteNumber("lora_dropout", o.Dropout);
+            WriteTargets(json, adapters);
+            json.WriteBoolean("fan_in_fan_out", adapters.Layout.FanInFanOut);
+            json.WriteString("bias", "none");
+            json.WriteBoolean("use_rslora", o.UseRsLora);
+            json.WriteBoolean("inference_mode", true);
+            json.WriteBoolean("init_lora_weights", true);
+            json.WriteNull("modules_to_save");
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// PEFT's <c>target_modules</c>: a list of names matches a module whose key equals one or ends with "." and one; a
+    /// string is a regular expression the whole key must match. The list of the adapted layers' last names is written
+    /// when it selects exactly the adapted layers (the usual <c>["c_attn"]</c>); otherwise an alternation of the exact keys.
+    /// </summary>
+    private static void WriteTargets(Utf8JsonWriter json, LoraAdapters adapters)
+    {
+        var adapted = adapters.Adapters.Select(a => a.Target.Path).ToHashSet(StringComparer.Ordinal);
+        var names = adapted.Select(LastSegment).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        bool exact = LoraTargets.LinearLayers(adapters.BaseStore).All(layer => names.Contains(LastSegment(layer.Path)) == adapted.Contains(layer.Path));
+        if (exact)
+        {
+            json.WriteStartArray("target_modules");
+            foreach (string name in names)
+            {
+                json.WriteStringValue(name);
+            }
+            json.WriteEndArray();
+            return;
+        }
+        var keys = adapters.Adapters.Select(a => Regex.Escape(adapters.Layout.ModuleKey(a.Target.Path)));
+        json.WriteString("target_modules", "(" + string.Join("|", keys) + ")");
+    }
+
+    private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
+
+    public static LoraAdapters Load(ParameterStore baseStore, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(baseStore);
+        ArgumentNullException.ThrowIfNull(folder);
+        string configPath = Path.Combine(folder, ConfigFile), weightsPath = Path.Combine(folder, WeightsFile);
+        if (!File.Exists(configPath))
+        {
+            throw new FileNotFoundException($"No {ConfigFile} in '{folder}': a PEFT adapter folder holds {ConfigFile} and {WeightsFile}.", configPath);
+        }
+        if (!File.Exists(weightsPath))
+        {
+            throw new FileNotFoundException($"No {WeightsFile} in '{folder}'.", weightsPath);
+        }
+        var layout = PeftLayout.For(baseStore);
+        var (options, targetModules) = ReadConfig(configPath);
+        var linears = LoraTargets.LinearLayers(baseStore).ToDictionary(l => l.Path, StringComparer.Ordinal);
+
+        using SafeTensorsFile file = SafeTensorsFile.Open(weightsPath);
+        var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
+        var paths = new List<string>();
+        foreach (SafeTensorInfo tensor in file.Tensors)
+        {
+            if (layout.Parse(tensor.Name) is not { } parsed)
+            {
+                throw new LoraAdapterException(tensor.Name,
+                    $"'{tensor.Name}' in {weightsPath} is not a LoRA matrix of this model: expected names like '{layout.TensorName("{layer}", isA: true)}'.");
+            }
+            if (!linears.ContainsKey(parsed.Path))
+            {
+                throw new LoraAdapterException(tensor.Name, $"'{tensor.Name}' in {weightsPath} adapts '{parsed.Path}', which is not a linear layer of this model.");
+            }
+            tensors[tensor.Name] = tensor;
+            if (!paths.Contains(parsed.Path))
+            {
+                paths.Add(parsed.Path);
+            }
+        }
+        CheckTargets(targetModules, layout, linears.Keys, configPath);
+        var targets = linears.Values.Where(l => paths.Contains(l.Path)).ToList();
+        foreach (Linear target in targets)
+        {
+            Check(tensors, layout.TensorName(target.Path, isA: true), new Shape(options.Rank, target.InChannels), weightsPath);
+            Check(tensors, layout.TensorName(target.Path, isA: false), new Shape(target.OutChannels, options.Rank), weightsPath);
+        }
+        var adapters = LoraAdapters.AttachForLoading(baseStore, options with { TargetModules = [.. targets.Select(t => t.Path)] }, targets);
+        foreach (LoraAdapter adapter in adapters.Adapters)
+        {
+            file.ConvertToSingle(tensors[layout.TensorName(adapter.Target.Path, isA: true)], adapter.A.Value);
+            file.ConvertToSingle(tensors[layout.TensorName(adapter.Target.Path, isA: false)], adapter.B.Value);
+        }
+        return adapters;
+    }
+
+    private static void Check(Dictionary<string, SafeTensorInfo> tensors, string name, Shape expected, string file)
+    {
+        if (!tensors.TryGetValue(name, out SafeTensorInfo? tensor))
+        {
+            throw new LoraAdapterException(name, $"{file} lacks '{name}' ({expected}): every adapted layer needs both lora_A and lora_B.", expected);
+        }
+        bool fits = tensor.Rank == expected.Rank && Enumerable.Range(0, expected.Rank).All(i => tensor.Dimensions[i] == (ulong)expected[i]);
+        if (!fits)
+        {
+            Shape actual = tensor.TryGetShape(out Shape s) ? s : new Shape();
+            throw new LoraAdapterException(name,
+                $"'{name}' in {file} is {tensor.FormatDimensions()}, but the model and the config's rank need {expected}.", expected, actual);
+        }
+    }
+
+    /// <summary>Every entry of a list <c>target_modules</c> (or a regular expression) must name at least one linear layer.</summary>
+    private static void CheckTargets(JsonElement targetModules, PeftLayout layout, IEnumerable<string> linearPaths, string configPath)
+    {
+        var keys = linearPaths.Select(layout.ModuleKey).ToList();
+        if (targetModules.ValueKind == JsonValueKind.String)
+        {
+            string pattern = targetModules.GetString()!;
+            var regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (!keys.Exists(regex.IsMatch))
+            {
+                throw new LoraAdapterException(pattern, $"target_modules \"{pattern}\" in {configPath} matches no linear layer of this model.");
+            }
+            return;
+        }
+        if (targetModules.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"{configPath}: target_modules must be a list of names or a regular expression.");
+        }
+        foreach (JsonElement entry in targetModules.EnumerateArray())
+        {
+            string name = entry.ValueKind == JsonValueKind.String ? entry.GetString()! : throw new FormatException($"{configPath}: target_modules holds a non-string.");
+            if (!keys.Exists(key => key == name || key.EndsWith("." + name, StringComparison.Ordinal)))
+            {
+                throw new LoraAdapterException(name, $"target_modules entry '{name}' in {configPath} names no linear layer of this model.");
+            }
+        }
+    }
+
+    private static (LoraOptions Options, JsonElement TargetModules) ReadConfig(string path)
+    {
+        long length = new FileInfo(path).Length;
+        if (length > MaxConfigBytes)
+        {
+            throw new FormatException($"{path} is {length:N0} bytes; an adapter config is far smaller (at most {MaxConfigBytes:N0} read).");
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path} is not valid JSON: {e.Message}", e);
+        }
+        JsonElement root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{path} must hold a JSON object.");
+        }
+        string peftType = root.TryGetProperty("peft_type", out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "";
+        if (peftType != "LORA")
+        {
+            throw new FormatException($"{path}: peft_type is '{peftType}'; only LORA adapters are read.");
+        }
+        if (root.TryGetProperty("bias", out JsonElement bias) && bias.ValueKind == JsonValueKind.String && bias.GetString() != "none")
+        {
+            throw new FormatException($"{path}: bias is '{bias.GetString()}'; only adapters that train no bias (\"none\") are read.");
+        }
+        var options = new LoraOptions
+        {
+            Rank = Number(root, "r", path, required: true) is double r && r == Math.Floor(r) && r >= 1 && r <= int.MaxValue
+                ? (int)r : throw new FormatException($"{path}: r must be a positive integer."),
+            Alpha = Number(root, "lora_alpha", path, required: false) ?? 8,
+            Dropout = Number(root, "lora_dropout", path, required: false) ?? 0,
+            UseRsLora = root.TryGetProperty("use_rslora", out JsonElement rs) && rs.ValueKind == JsonValueKind.True,
+            BaseModelName = root.TryGetProperty("base_model_name_or_path", out JsonElement b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
+            TargetModules = ["(loaded)"],
+        };
+        JsonElement targets = root.TryGetProperty("target_modules", out JsonElement t) ? t.Clone() : throw new FormatException($"{path} has no target_modules.");
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+        return (options, targets);
+    }
+
+    private static double? Number(JsonElement root, string key, string path, bool required)
+    {
+        if (!root.TryGetProperty(key, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return required ? throw new FormatException($"{path} has no '{key}'.") : null;
+        }
+        return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw new FormatException($"{path}: '{key}' must be a number.");
+    }
+}
