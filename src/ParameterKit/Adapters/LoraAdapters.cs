@@ -50,6 +50,8 @@ public sealed class LoraAdapters
             AdapterWeight b = scope.Scope("lora_B").AdapterWeight(target.OutChannels, options.Rank, init: Init.Zeros);
             ulong dropoutSeed = SeededRandom.ForName(options.Seed, target.Path + ".lora_dropout").NextUInt64();
             _adapters[i] = new LoraAdapter(target, a, b, (float)options.Scale, (float)options.Dropout, dropoutSeed);
+            // Registered in the adapters' store, so a training checkpoint of it finds the dropout counters to save.
+            Store.RegisterModule(target.Path, nameof(LoraAdapter), _adapters[i]);
         }
         for (int i = 0; i < targets.Count; i++)
         {

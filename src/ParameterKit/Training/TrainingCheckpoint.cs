@@ -55,6 +55,10 @@ public static class TrainingCheckpoint
         {
             meta["dropout." + dropout.Path] = Text((long)dropout.Calls);
         }
+        foreach (var adapter in store.ModuleObjects.OfType<LoraAdapter>())
+        {
+            meta[AdapterDropoutKey(adapter)] = Text((long)adapter.DropoutCalls); // an adapter store: its dropout masks continue too
+        }
 
         var writer = new SafeTensorsWriter(meta);
         StoreCheckpoint.AddParameters(writer, store);
@@ -116,6 +120,13 @@ public static class TrainingCheckpoint
                 dropout.RestoreCalls(ulong.Parse(calls, CultureInfo.InvariantCulture));
             }
         }
+        foreach (var adapter in store.ModuleObjects.OfType<LoraAdapter>())
+        {
+            if (meta.TryGetValue(AdapterDropoutKey(adapter), out string? calls))
+            {
+                adapter.RestoreDropoutCalls(ulong.Parse(calls, CultureInfo.InvariantCulture));
+            }
+        }
         return new TrainerState
         {
             Epoch = (int)Long(meta, "trainer.epoch", path),
@@ -129,6 +140,8 @@ public static class TrainingCheckpoint
     }
 
     private static IEnumerable<Dropout> DropoutLayers(ParameterStore store) => store.ModuleObjects.OfType<Dropout>();
+
+    private static string AdapterDropoutKey(LoraAdapter adapter) => "dropout." + adapter.Target.Path + ".lora_dropout";
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

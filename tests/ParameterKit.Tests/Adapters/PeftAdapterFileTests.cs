@@ -1,0 +1,150 @@
+using System.Text.Json;
+using ParameterKit.Adapters;
+using ParameterKit.SafeTensors;
+using ParameterKit.Tensors;
+using static ParameterKit.Tests.Adapters.LoraTestModels;
+
+namespace ParameterKit.Tests.Adapters;
+
+public sealed class PeftAdapterFileTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pk-lora-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Gpt2AdapterFilesCarryPeftsNamesShapesAndConfig()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions
+        {
+            Rank = 4, Alpha = 16, Dropout = 0.05, TargetModules = ["c_attn"], BaseModelName = "tiny-gpt2", Seed = 1,
+        });
+        lora.Save(_folder);
+
+        using (var file = SafeTensorsFile.Open(Path.Combine(_folder, "adapter_model.safetensors")))
+        {
+            Assert.Equal(4, file.Tensors.Count);
+            var a = file.GetTensor("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight");
+            var b = file.GetTensor("base_model.model.transformer.h.1.attn.c_attn.lora_B.weight");
+            Assert.Equal([4UL, 24UL], a.Dimensions.ToArray());   // r x in
+            Assert.Equal([72UL, 4UL], b.Dimensions.ToArray());   // out x r
+            Assert.Equal(DType.F32, a.DType);
+        }
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json")));
+        var root = config.RootElement;
+        Assert.Equal("LORA", root.GetProperty("peft_type").GetString());
+        Assert.Equal("CAUSAL_LM", root.GetProperty("task_type").GetString());
+        Assert.Equal("tiny-gpt2", root.GetProperty("base_model_name_or_path").GetString());
+        Assert.Equal(4, root.GetProperty("r").GetInt32());
+        Assert.Equal(16, root.GetProperty("lora_alpha").GetInt32());
+        Assert.Equal(0.05, root.GetProperty("lora_dropout").GetDouble(), 12);
+        Assert.Equal(["c_attn"], root.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.True(root.GetProperty("fan_in_fan_out").GetBoolean());
+        Assert.Equal("none", root.GetProperty("bias").GetString());
+        Assert.False(root.GetProperty("use_rslora").GetBoolean());
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void ARoundTripGivesTheSameLogits()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 3, Alpha = 5, UseRsLora = true, TargetModules = ["c_attn", "mlp.c_fc"], Seed = 2 });
+        Randomize(lora, 3);
+        model.SetTraining(false);
+        float[] expected = Logits(model);
+        lora.Save(_folder);
+
+        var fresh = TinyGpt2();
+        var loaded = LoraAdapters.Load(fresh.Store, _folder);
+        fresh.SetTraining(false);
+        Assert.Equal(expected, Logits(fresh));
+        Assert.Equal(3, loaded.Options.Rank);
+        Assert.True(loaded.Options.UseRsLora);
+        Assert.Equal(lora.Store.Values.ToArray(), loaded.Store.Values.ToArray());
+        Assert.All(fresh.Store.Parameters, p => Assert.False(p.IsTrainable));
+    }
+
+    [Fact]
+    public void LlamaNamesFollowPeft()
+    {
+        var model = TinyLlama();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 2, TargetModules = ["*.q_proj", "*.v_proj"] });
+        lora.Save(_folder);
+        using var file = SafeTensorsFile.Open(Path.Combine(_folder, "adapter_model.safetensors"));
+        Assert.Contains(file.Tensors, t => t.Name == "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight");
+        Assert.Contains(file.Tensors, t => t.Name == "base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight");
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json")));
+        Assert.False(config.RootElement.GetProperty("fan_in_fan_out").GetBoolean());
+        Assert.Equal(["q_proj", "v_proj"], config.RootElement.GetProperty("target_modules").EnumerateArray().Select(e => e.GetString()).ToArray());
+        var fresh = TinyLlama();
+        Assert.Equal(lora.Adapters.Count, LoraAdapters.Load(fresh.Store, _folder).Adapters.Count);
+    }
+
+    [Fact]
+    public void AnAdapterOfSomeLayersOnlyWritesARegexThatSelectsExactlyThem()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { TargetModules = ["h.1.attn.c_proj"] });
+        lora.Save(_folder);
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json")));
+        Assert.Equal(@"(transformer\.h\.1\.attn\.c_proj)", config.RootElement.GetProperty("target_modules").GetString());
+        Assert.Single(LoraAdapters.Load(TinyGpt2().Store, _folder).Adapters);
+    }
+
+    [Fact]
+    public void AShapeMismatchNamesTheTensorAndBothShapes()
+    {
+        var lora = LoraAdapters.Attach(TinyGpt2("c24_h3_l2").Store, new LoraOptions { Rank = 4, TargetModules = ["c_attn"] });
+        lora.Save(_folder);
+        var other = TinyGpt2("c32_h4_l3");   // C = 32, not 24
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(other.Store, _folder));
+        Assert.Equal("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight", e.Name);
+        Assert.Equal(new Shape(4, 32), e.Expected);
+        Assert.Equal(new Shape(4, 24), e.Actual);
+        Assert.Contains("[4, 24]", e.Message);
+        Assert.Contains("[4, 32]", e.Message);
+        Assert.All(other.Store.Parameters, p => Assert.True(p.IsTrainable));   // refused before touching the model
+        Assert.All(other.Blocks, b => Assert.Null(b.Attention.QueryKeyValue.Adapter));
+    }
+
+    [Fact]
+    public void AnUnknownTargetIsRefusedByName()
+    {
+        var lora = LoraAdapters.Attach(TinyGpt2("c32_h4_l3").Store, new LoraOptions { TargetModules = ["h.2.mlp.c_fc"] });
+        lora.Save(_folder);
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(TinyGpt2("c24_h3_l2").Store, _folder));   // two blocks: no h.2
+        Assert.Equal("base_model.model.transformer.h.2.mlp.c_fc.lora_A.weight", e.Name);
+        Assert.Contains("not a linear layer of this model", e.Message);
+    }
+
+    [Fact]
+    public void AConfigTargetMatchingNoLayerIsRefused()
+    {
+        var lora = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { TargetModules = ["c_attn"] });
+        lora.Save(_folder);
+        string path = Path.Combine(_folder, "adapter_config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"c_attn\"", "\"c_attn\", \"q_proj\""));
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(TinyGpt2().Store, _folder));
+        Assert.Equal("q_proj", e.Name);
+    }
+
+    [Fact]
+    public void AConfigThatIsNotLoraIsAFormatError()
+    {
+        var lora = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { TargetModules = ["c_attn"] });
+        lora.Save(_folder);
+        string path = Path.Combine(_folder, "adapter_config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"LORA\"", "\"IA3\""));
+        var e = Assert.Throws<FormatException>(() => LoraAdapters.Load(TinyGpt2().Store, _folder));
+        Assert.Contains("IA3", e.Message);
+        Assert.Throws<FileNotFoundException>(() => LoraAdapters.Load(TinyGpt2().Store, Path.Combine(_folder, "missing")));
+    }
+}
