@@ -21,7 +21,6 @@ namespace ParameterKit.SafeTensors;
 /// <c>tok_embeddings</c>.</item>
 /// <item><see cref="ParameterKind.NormGain"/>: <c>weight</c> of a module named <c>ln*</c> or containing
 /// <c>norm</c> (<c>ln_f</c>, <c>input_layernorm</c>, <c>model.norm</c>, <c>LayerNorm</c>), or leaf <c>gamma</c>.</item>
-/// <item><see cref="ParameterKind.Adapter"/>: <c>weight</c> of a module named <c>lora_A</c> or <c>lora_B</c> (PEFT's LoRA files).</item>
 /// <item>Everything else is a <see cref="ParameterKind.Weight"/>.</item>
 /// </list>
 /// </remarks>
@@ -153,10 +152,6 @@ public static class CheckpointCounter
         if (EmbeddingModules.Contains(module) || EmbeddingModules.Contains(leaf))
         {
             return ParameterKind.Embedding;
-        }
-        if (module is "lora_A" or "lora_B")
-        {
-            return ParameterKind.Adapter; // PEFT's adapter files: base_model.model.{target}.lora_A.weight
         }
         bool normModule = module.StartsWith("ln", StringComparison.Ordinal) || module.Contains("norm", StringComparison.OrdinalIgnoreCase);
         if (leaf == "gamma" || (leaf == "weight" && rank == 1 && normModule))
