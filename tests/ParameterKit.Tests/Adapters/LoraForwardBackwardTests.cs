@@ -16,7 +16,7 @@ public class LoraForwardBackwardTests
         var model = TinyGpt2();
         float[] before = Logits(model);
         var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = ["c_attn", "c_fc"], Seed = 3 });
-        Assert.All(lora.Adapters, a => Assert.True(a.A.Value.ToArray().Any(v => v != 0)));
+        Assert.All(lora.Adapters, a => Assert.Contains(a.A.Value.ToArray(), v => v != 0));
         Assert.All(lora.Adapters, a => Assert.All(a.B.Value.ToArray(), v => Assert.Equal(0f, v)));
         Assert.Equal(before, Logits(model));
     }
