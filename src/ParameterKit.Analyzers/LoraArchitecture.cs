@@ -40,6 +40,9 @@ internal sealed class LoraArchitecture
             ["self_attn"] = "the attention block, not one layer", ["mlp"] = "the MLP block, not one layer",
         });
 
+    /// <summary>Every architecture above.</summary>
+    public static readonly LoraArchitecture[] All = [Gpt2, Llama];
+
     private LoraArchitecture(string name, string[] linearPaths, Dictionary<string, string> otherParts)
     {
         Name = name;

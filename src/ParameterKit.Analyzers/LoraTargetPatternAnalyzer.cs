@@ -94,6 +94,17 @@ public sealed class LoraTargetPatternAnalyzer : DiagnosticAnalyzer
         {
             return $"names {part} of {architecture.Name}, not a linear layer; adapters attach to its linear layers: {layers}";
         }
+        if (architecture.LayerNames.Contains(last))
+        {
+            // The layer exists, under another parent: show where.
+            var paths = architecture.LinearPaths.Where(p => LoraArchitecture.LastSegment(p) == last).Select(p => p.Replace("#", "N"));
+            return $"matches no linear layer of {architecture.Name}: its '{last}' layers are {string.Join(", ", paths)}";
+        }
+        if (LoraArchitecture.All.FirstOrDefault(other => other != architecture && other.LayerNames.Contains(last)) is { } other)
+        {
+            // Another architecture's layer (Llama's q_proj on GPT-2): no edit of the name would mean the same thing.
+            return $"names a layer of {other.Name}, which {architecture.Name} does not have; its linear layers: {layers}";
+        }
         var (nearest, distance) = architecture.Nearest(last);
         // A near miss is a typo: the same pattern with the last segment corrected is what was meant, if it matches.
         string corrected = pattern.Substring(0, pattern.Length - last.Length) + nearest;
