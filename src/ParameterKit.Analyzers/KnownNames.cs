@@ -25,6 +25,13 @@ internal static class KnownNames
     public const string GradientClipping = "ParameterKit.Training.GradientClipping";
     public const string LearningRateSchedule = "ParameterKit.Training.Schedules.LearningRateSchedule";
 
+    public const string LoraAdapters = "ParameterKit.Adapters.LoraAdapters";
+    public const string LoraOptions = "ParameterKit.Adapters.LoraOptions";
+    public const string Gpt2Model = "ParameterKit.Models.Gpt2.Gpt2Model";
+    public const string Gpt2Config = "ParameterKit.Models.Gpt2.Gpt2Config";
+    public const string LlamaModel = "ParameterKit.Models.Llama.LlamaModel";
+    public const string LlamaConfig = "ParameterKit.Models.Llama.LlamaConfig";
+
     public const string SafeTensorsFile = "ParameterKit.SafeTensors.SafeTensorsFile";
 
     public const string RootNamespace = "ParameterKit";

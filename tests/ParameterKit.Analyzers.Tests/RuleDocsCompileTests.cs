@@ -53,6 +53,16 @@ public sealed partial class RuleDocsCompileTests
                 }
             }
             """,
+        // Statements of a fine-tuning program: a checkpoint folder, a store of unknown contents, LoRA options.
+        ["fine-tuning statements"] = $$"""
+            public static class Program
+            {
+                public static void FineTune(string folder, ParameterStore store, LoraOptions options)
+                {
+            {{Marker}}
+                }
+            }
+            """,
         // The body of a method that reads one tensor of a checkpoint and returns its bytes.
         ["method returning byte[]"] = $$"""
             public static class Program
@@ -69,6 +79,9 @@ public sealed partial class RuleDocsCompileTests
         using System;
         using System.Collections.Generic;
         using System.Linq;
+        using ParameterKit.Adapters;
+        using ParameterKit.Models.Gpt2;
+        using ParameterKit.Models.Llama;
         using ParameterKit.Modules;
         using ParameterKit.Parameters;
         using ParameterKit.Parameters.Initializers;
