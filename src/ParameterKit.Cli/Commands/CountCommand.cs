@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ParameterKit.Adapters;
 using ParameterKit.Cli.Configs;
 using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
@@ -31,9 +32,26 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         [Description("A Hugging Face config.json (GPT-2, Llama, Mistral or Qwen2), a folder holding one, or a known name: gpt2, gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b, mistral-7b-v0.1.")]
         public string? Config { get; init; }
 
+        /// <summary>LoRA's r, with <see cref="LoraTargets"/>.</summary>
+        [CommandOption("--lora-rank <R>")]
+        [Description("Declare LoRA adapters of rank R (with --lora-targets) and count them: the base frozen, the adapters trainable, and PEFT's 'trainable params' line.")]
+        public int? LoraRank { get; init; }
+
+        /// <summary>LoRA's target patterns, comma-separated.</summary>
+        [CommandOption("--lora-targets <NAMES>")]
+        [Description("Comma-separated layers to adapt: names as in PEFT's target_modules (c_attn; q_proj,v_proj) or globs over the path (h.*.attn.c_attn).")]
+        public string? LoraTargets { get; init; }
+
+        /// <summary>The target patterns, split.</summary>
+        public string[] LoraTargetList =>
+            LoraTargets?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Config)
-            ? ValidationResult.Error("count needs --config <config.json or a known name>")
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Config) ? ValidationResult.Error("count needs --config <config.json or a known name>")
+            : LoraRank is null != LoraTargets is null ? ValidationResult.Error("--lora-rank and --lora-targets go together (for example --lora-rank 8 --lora-targets c_attn)")
+            : LoraRank is < 1 ? ValidationResult.Error($"--lora-rank must be at least 1, not {LoraRank}")
+            : LoraTargets is not null && LoraTargetList.Length == 0 ? ValidationResult.Error("--lora-targets names no layer (for example c_attn or q_proj,v_proj)")
             : ValidationResult.Success();
     }
 
@@ -43,6 +61,10 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         ModelConfig model = ConfigParser.Resolve(settings.Config!);
         ParameterStore store = model.Declare();
         ParameterBreakdown breakdown = ParameterBreakdown.From(store);
+        // Adapters are declared beside the model, in a store of their own: the breakdown above stays the model's (the
+        // same as inspect's), and the split below adds them. Declaring allocates no value.
+        LoraAdapters? lora = settings.LoraRank is int rank ? DeclareLora(store, rank, settings.LoraTargetList) : null;
+        TrainableSplit split = lora is null ? TrainableSplit.From(store) : TrainableSplit.From(store, lora.Store);
         if (settings.Json)
         {
             Output.Json(JsonText.Build(w =>
@@ -84,6 +106,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
                     w.WriteNumber(dtype.SafeTensorsName(), BytesAs(breakdown.Total, dtype));
                 }
                 w.WriteEndObject();
+                WriteTrainable(w, split, lora);
                 w.WriteEndObject();
             }));
             return Task.FromResult(ExitCodes.Ok);
@@ -104,7 +127,71 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         Output.Line("Memory for the values:");
         Output.Line("  " + string.Join("; ", ModelSummary.ReportedDTypes.Where(d => d != DType.F16)
             .Select(d => $"{(d == DType.BF16 ? "F16/BF16" : d.SafeTensorsName())} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")));
+        if (lora is not null)
+        {
+            WriteTrainable(lora, split);
+        }
         return Task.FromResult(ExitCodes.Ok);
+    }
+
+    /// <summary>Declares the adapters; a pattern matching no layer is the user's input to fix (exit 2).</summary>
+    private static LoraAdapters DeclareLora(ParameterStore store, int rank, string[] targets)
+    {
+        try
+        {
+            return LoraAdapters.Declare(store, new LoraOptions { Rank = rank, TargetModules = targets });
+        }
+        catch (LoraAdapterException e)
+        {
+            throw new CliException("InvalidInput", e.Message, e);
+        }
+    }
+
+    /// <summary>The adapters, the trainable and frozen values of each kind, and PEFT's line.</summary>
+    private void WriteTrainable(LoraAdapters lora, TrainableSplit split)
+    {
+        Output.Line();
+        Output.Line($"LoRA: r = {lora.Options.Rank} on {string.Join(", ", lora.Options.TargetModules)} ({Numbers.Count(lora.Adapters.Count)} adapted layers; the base frozen)");
+        var table = new Table().Title("Trainable and frozen").AddColumn("Kind").AddColumn(new TableColumn("Trainable").RightAligned())
+            .AddColumn(new TableColumn("Frozen").RightAligned());
+        foreach ((ParameterKind kind, long trainable, long frozen) in split.ByKind)
+        {
+            table.AddRow(BreakdownView.Cell(ParameterBreakdown.KindName(kind)), BreakdownView.Number(Numbers.Count(trainable)),
+                BreakdownView.Number(Numbers.Count(frozen)));
+        }
+        Output.Write(table);
+        Output.Line(split.Counts.ToTrainableLine());
+    }
+
+    /// <summary>The same split for scripts; present with or without LoRA (without, every declared value is trainable).</summary>
+    private static void WriteTrainable(System.Text.Json.Utf8JsonWriter w, TrainableSplit split, LoraAdapters? lora)
+    {
+        if (lora is not null)
+        {
+            w.WriteStartObject("lora");
+            w.WriteNumber("rank", lora.Options.Rank);
+            w.WriteStartArray("targets");
+            foreach (string target in lora.Options.TargetModules)
+            {
+                w.WriteStringValue(target);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("adapted_layers", lora.Adapters.Count);
+            w.WriteEndObject();
+        }
+        w.WriteStartObject("trainable_by_kind");
+        foreach ((ParameterKind kind, long trainable, long frozen) in split.ByKind)
+        {
+            w.WriteStartObject(ParameterBreakdown.KindName(kind));
+            w.WriteNumber("trainable", trainable);
+            w.WriteNumber("frozen", frozen);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteNumber("trainable_parameters", split.Counts.Trainable);
+        w.WriteNumber("frozen_parameters", split.Counts.Frozen);
+        w.WriteNumber("all_parameters", split.Counts.Total);
+        w.WriteString("trainable_line", split.Counts.ToTrainableLine());
     }
 
     private static long BytesAs(long parameters, DType dtype) => checked(parameters * dtype.BitSize() + 7) / 8;
