@@ -1,4 +1,4 @@
-using System.IO.MemoryMappedFiles;
+using ParameterKit.SafeTensors;
 
 namespace ParameterKit.Gguf;
 
@@ -21,17 +21,13 @@ namespace ParameterKit.Gguf;
 /// </example>
 public sealed unsafe class GgufFile : IDisposable
 {
-    private readonly MemoryMappedFile _map;
-    private readonly MemoryMappedViewAccessor _view;
-    private byte* _base;
+    private readonly ReadOnlyMapping _mapping;
     private bool _disposed;
 
-    private GgufFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* basePointer, GgufHeader header)
+    private GgufFile(string path, ReadOnlyMapping mapping, GgufHeader header)
     {
         FilePath = path;
-        _map = map;
-        _view = view;
-        _base = basePointer;
+        _mapping = mapping;
         Header = header;
     }
 
@@ -58,46 +54,26 @@ public sealed unsafe class GgufFile : IDisposable
     public static GgufFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var info = new FileInfo(path);
-        if (info.Exists && info.Length == 0)
-        {
-            throw new GgufFormatException(GgufErrorKind.Truncated, path, null,
-                "the file is 0 bytes long (or it is not a regular file: a FIFO, device or socket reports no length and is refused " +
-                "rather than read, since reading one can block forever)");
-        }
         // FileShare.Delete lets a writer rename a new file over this one while it is mapped.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1);
+        FileStream stream = RegularFile.OpenRead(path, () => new GgufFormatException(GgufErrorKind.Truncated, path, null,
+            "the file is 0 bytes long (or it is not a regular file: a FIFO, device or socket reports no length and is refused " +
+            "rather than read, since reading one can block forever)"), FileShare.Read | FileShare.Delete, bufferSize: 1);
         long length = stream.Length;
-        MemoryMappedFile? map = null;
-        MemoryMappedViewAccessor? view = null;
-        byte* pointer = null;
+        if (length == 0)
+        {
+            // Emptied between the check and the open: a map of 0 bytes cannot be made.
+            stream.Dispose();
+            GgufHeader.Parse([], path);
+        }
+        ReadOnlyMapping mapping = ReadOnlyMapping.Create(stream);
         try
         {
-            if (length == 0)
-            {
-                // Emptied between the check and the open: a map of 0 bytes cannot be made.
-                GgufHeader.Parse([], path);
-            }
-            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            pointer += view.PointerOffset;
-            var prefix = new ReadOnlySpan<byte>(pointer, (int)Math.Min(length, int.MaxValue));
-            GgufHeader header = GgufHeader.Parse(prefix, (ulong)length, path);
-            return new GgufFile(path, map, view, pointer, header);
+            GgufHeader header = GgufHeader.Parse(mapping.Prefix, (ulong)length, path);
+            return new GgufFile(path, mapping, header);
         }
         catch
         {
-            if (pointer != null)
-            {
-                view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            }
-            view?.Dispose();
-            if (map is null)
-            {
-                stream.Dispose();
-            }
-            map?.Dispose();
+            mapping.Dispose();
             throw;
         }
     }
@@ -124,7 +100,7 @@ public sealed unsafe class GgufFile : IDisposable
         {
             throw new NotSupportedException($"Tensor '{tensor.Name}' in '{FilePath}' is {tensor.ByteLength} bytes, more than one span can address.");
         }
-        return new ReadOnlySpan<byte>(_base + Header.DataStart + tensor.Offset, (int)tensor.ByteLength);
+        return new ReadOnlySpan<byte>(_mapping.Base + Header.DataStart + tensor.Offset, (int)tensor.ByteLength);
     }
 
     /// <summary>Dequantizes <paramref name="tensor"/> to float32 (<see cref="GgufDequantization.ToSingle"/>).</summary>
@@ -172,12 +148,6 @@ public sealed unsafe class GgufFile : IDisposable
             return;
         }
         _disposed = true;
-        if (_base != null)
-        {
-            _base = null;
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
-        _view.Dispose();
-        _map.Dispose();
+        _mapping.Dispose();
     }
 }

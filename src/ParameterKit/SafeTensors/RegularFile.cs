@@ -21,15 +21,24 @@ internal static class RegularFile
     /// <exception cref="SafeTensorsFormatException">The file system reports a length of 0.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     internal static FileStream OpenRead(string path, SafeTensorsErrorKind kindWhenEmpty, FileShare share = FileShare.Read | FileShare.Delete,
-        int bufferSize = 4096)
+        int bufferSize = 4096) =>
+        OpenRead(path, () => new SafeTensorsFormatException(kindWhenEmpty, path, null,
+            "the file is 0 bytes long, too short to hold anything (or it is not a regular file: a FIFO, device or socket reports no " +
+            "length and is refused rather than read, since reading one can block forever)"), share, bufferSize);
+
+    /// <summary>Opens <paramref name="path"/> for reading after the length check, refusing with the format's own exception.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="refuseEmpty">Makes the exception for a file of length 0 (or a FIFO, device or socket).</param>
+    /// <param name="share">What other processes may do meanwhile.</param>
+    /// <param name="bufferSize">The stream's buffer (1 for none).</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    internal static FileStream OpenRead(string path, Func<Exception> refuseEmpty, FileShare share, int bufferSize)
     {
         ArgumentNullException.ThrowIfNull(path);
         var info = new FileInfo(path);
         if (info.Exists && info.Length == 0)
         {
-            throw new SafeTensorsFormatException(kindWhenEmpty, path, null,
-                "the file is 0 bytes long, too short to hold anything (or it is not a regular file: a FIFO, device or socket reports no " +
-                "length and is refused rather than read, since reading one can block forever)");
+            throw refuseEmpty();
         }
         return new FileStream(path, FileMode.Open, FileAccess.Read, share, bufferSize);
     }

@@ -1,4 +1,3 @@
-using System.IO.MemoryMappedFiles;
 using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;
 
@@ -30,17 +29,13 @@ namespace ParameterKit.SafeTensors;
 /// </example>
 public sealed unsafe class SafeTensorsFile : IDisposable
 {
-    private readonly MemoryMappedFile? _map;
-    private readonly MemoryMappedViewAccessor? _view;
-    private byte* _base;
+    private readonly ReadOnlyMapping _mapping;
     private volatile bool _disposed;
 
-    private SafeTensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePointer, SafeTensorsHeader header)
+    private SafeTensorsFile(string path, ReadOnlyMapping mapping, SafeTensorsHeader header)
     {
         FilePath = path;
-        _map = map;
-        _view = view;
-        _base = basePointer;
+        _mapping = mapping;
         Header = header;
     }
 
@@ -91,33 +86,18 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             SafeTensorsHeader.CheckLengthPrefix([], (ulong)length, path);
         }
 
-        MemoryMappedFile? map = null;
-        MemoryMappedViewAccessor? view = null;
-        byte* pointer = null;
+        ReadOnlyMapping mapping = ReadOnlyMapping.Create(stream);
         try
         {
-            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            pointer += view.PointerOffset;
-            var all = new ReadOnlySpan<byte>(pointer, (int)Math.Min(length, int.MaxValue));
+            ReadOnlySpan<byte> all = mapping.Prefix;
             ulong n = SafeTensorsHeader.CheckLengthPrefix(all, (ulong)length, path);
             // The header keeps its text (names and shapes are read from it), so it is copied out of the map once.
             SafeTensorsHeader header = SafeTensorsHeader.ParseHeaderBytes(all.Slice(8, (int)n).ToArray(), n, (ulong)length, path);
-            return new SafeTensorsFile(path, map, view, pointer, header);
+            return new SafeTensorsFile(path, mapping, header);
         }
         catch
         {
-            if (pointer != null)
-            {
-                view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            }
-            view?.Dispose();
-            if (map is null)
-            {
-                stream.Dispose();
-            }
-            map?.Dispose();
+            mapping.Dispose();
             throw;
         }
     }
@@ -240,13 +220,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             return;
         }
         _disposed = true;
-        if (_base != null)
-        {
-            _base = null;
-            _view!.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
-        _view?.Dispose();
-        _map?.Dispose();
+        _mapping.Dispose();
     }
 
     internal bool IsDisposed => _disposed;
@@ -271,6 +245,6 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         {
             throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(tensor));
         }
-        return _base + Header.DataStart + tensor.Begin;
+        return _mapping.Base + Header.DataStart + tensor.Begin;
     }
 }
