@@ -1,14 +1,3 @@
-using System.Collections.Immutable;
-using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ParameterKit.Analyzers;
-
 namespace ParameterKit.CodeFixes;
 
 /// <summary>
@@ -17,36 +6,26 @@ namespace ParameterKit.CodeFixes;
 /// becomes that layer (<c>"q_proj"</c>). A pattern that names an embedding or a norm has no mechanical fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoraTargetPatternCodeFix)), Shared]
-public sealed class LoraTargetPatternCodeFix : CodeFixProvider
+public sealed class LoraTargetPatternCodeFix() : SyntaxRewriteCodeFix(LoraTargetPatternAnalyzer.Id, "Use the layer meant")
 {
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(LoraTargetPatternAnalyzer.Id);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <inheritdoc />
+    protected override Func<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (Replacement(diagnostic) is not string replacement ||
+            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal ||
+            !literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
-            if (!diagnostic.Properties.TryGetValue(LoraTargetPatternAnalyzer.ReplacementProperty, out string? replacement) ||
-                replacement is null ||
-                root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal ||
-                !literal.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                continue;
-            }
-            // One equivalence key per replacement would stop fix-all at one pattern; the rewrite is always "the meant one".
-            string title = $"Use '{replacement}'";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, ct => ReplaceAsync(context.Document, literal, replacement, ct), equivalenceKey: nameof(LoraTargetPatternCodeFix)),
-                diagnostic);
+            return null;
         }
+        var updated = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(replacement)).WithTriviaFrom(literal);
+        return current => current.ReplaceNode(literal, updated);
     }
 
-    private static async Task<Document> ReplaceAsync(Document document, LiteralExpressionSyntax literal, string replacement, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var updated = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(replacement)).WithTriviaFrom(literal);
-        return document.WithSyntaxRoot(root!.ReplaceNode(literal, updated));
-    }
+    /// <inheritdoc />
+    /// <remarks>The equivalence key stays the one title: a key per replacement would stop fix-all at one pattern.</remarks>
+    protected override string TitleOf(Diagnostic diagnostic) => $"Use '{Replacement(diagnostic)}'";
+
+    /// <summary>The pattern the analyzer worked out was meant, or <see langword="null"/> when there is no mechanical fix.</summary>
+    private static string? Replacement(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(LoraTargetPatternAnalyzer.ReplacementProperty, out string? replacement) ? replacement : null;
 }
