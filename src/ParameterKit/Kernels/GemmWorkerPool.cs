@@ -12,8 +12,14 @@ namespace ParameterKit.Kernels;
 [SuppressMessage("Design", "CA1001", Justification = "One pool lives as long as the process; its workers never exit.")]
 internal sealed class GemmWorkerPool
 {
+    /// <summary>The spins <see cref="ManualResetEventSlim"/> makes on a multi-core machine before it blocks.</summary>
+    private const int SpinsBeforeSleeping = 35;
+
     private readonly Lock gate = new();
-    private readonly ManualResetEventSlim done = new(false);
+    // The caller waits for its workers on this object's monitor, created here rather than on first need:
+    // ManualResetEventSlim creates its lock object lazily the first time a wait has to block, a one-off
+    // allocation that can land in any call, long after warm-up.
+    private readonly object doneSignal = new();
     private Worker[] workers = [];
     private IPartitionedWork? task;
     private int pending;
@@ -38,7 +44,6 @@ internal sealed class GemmWorkerPool
             EnsureWorkers(parts - 1);
             task = work;
             failure = null;
-            done.Reset();
             Volatile.Write(ref pending, parts - 1);
             for (int part = 1; part < parts; part++)
             {
@@ -50,7 +55,7 @@ internal sealed class GemmWorkerPool
             }
             finally
             {
-                done.Wait();
+                WaitForWorkers();
             }
             failure?.Throw();
         }
@@ -76,6 +81,31 @@ internal sealed class GemmWorkerPool
         workers = grown;
     }
 
+    /// <summary>
+    /// Spins briefly, since the workers' parts usually end within microseconds of the caller's, then sleeps on
+    /// <see cref="doneSignal"/>. Checking <see cref="pending"/> under the monitor before waiting means the last
+    /// worker's pulse cannot be missed.
+    /// </summary>
+    private void WaitForWorkers()
+    {
+        var spinner = new SpinWait();
+        while (spinner.Count < SpinsBeforeSleeping)
+        {
+            if (Volatile.Read(ref pending) == 0)
+            {
+                return;
+            }
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        lock (doneSignal)
+        {
+            while (Volatile.Read(ref pending) != 0)
+            {
+                Monitor.Wait(doneSignal);
+            }
+        }
+    }
+
     private void Finish(Exception? error)
     {
         if (error != null)
@@ -84,7 +114,10 @@ internal sealed class GemmWorkerPool
         }
         if (Interlocked.Decrement(ref pending) == 0)
         {
-            done.Set();
+            lock (doneSignal)
+            {
+                Monitor.PulseAll(doneSignal);
+            }
         }
     }
 
