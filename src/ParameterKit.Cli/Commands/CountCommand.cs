@@ -64,7 +64,8 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         // Adapters are declared beside the model, in a store of their own: the breakdown above stays the model's (the
         // same as inspect's), and the split below adds them. Declaring allocates no value.
         LoraAdapters? lora = settings.LoraRank is int rank ? DeclareLora(store, rank, settings.LoraTargetList) : null;
-        TrainableSplit split = lora is null ? TrainableSplit.From(store) : TrainableSplit.From(store, lora.Store);
+        // Depth 0: no module rows, only the totals and the trainable/frozen split of each kind.
+        ModelSummary split = lora is null ? store.Summary(depth: 0) : lora.Summary(depth: 0);
         if (settings.Json)
         {
             Output.Json(JsonText.Build(w =>
@@ -148,23 +149,23 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
     }
 
     /// <summary>The adapters, the trainable and frozen values of each kind, and PEFT's line.</summary>
-    private void WriteTrainable(LoraAdapters lora, TrainableSplit split)
+    private void WriteTrainable(LoraAdapters lora, ModelSummary split)
     {
         Output.Line();
         Output.Line($"LoRA: r = {lora.Options.Rank} on {string.Join(", ", lora.Options.TargetModules)} ({Numbers.Count(lora.Adapters.Count)} adapted layers; the base frozen)");
         var table = new Table().Title("Trainable and frozen").AddColumn("Kind").AddColumn(new TableColumn("Trainable").RightAligned())
             .AddColumn(new TableColumn("Frozen").RightAligned());
-        foreach ((ParameterKind kind, long trainable, long frozen) in split.ByKind)
+        foreach ((ParameterKind kind, long trainable, long frozen) in split.TrainableByKind)
         {
             table.AddRow(BreakdownView.Cell(ParameterBreakdown.KindName(kind)), BreakdownView.Number(Numbers.Count(trainable)),
                 BreakdownView.Number(Numbers.Count(frozen)));
         }
         Output.Write(table);
-        Output.Line(split.Counts.ToTrainableLine());
+        Output.Line(split.Totals.ToTrainableLine());
     }
 
     /// <summary>The same split for scripts; present with or without LoRA (without, every declared value is trainable).</summary>
-    private static void WriteTrainable(System.Text.Json.Utf8JsonWriter w, TrainableSplit split, LoraAdapters? lora)
+    private static void WriteTrainable(System.Text.Json.Utf8JsonWriter w, ModelSummary split, LoraAdapters? lora)
     {
         if (lora is not null)
         {
@@ -180,7 +181,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
             w.WriteEndObject();
         }
         w.WriteStartObject("trainable_by_kind");
-        foreach ((ParameterKind kind, long trainable, long frozen) in split.ByKind)
+        foreach ((ParameterKind kind, long trainable, long frozen) in split.TrainableByKind)
         {
             w.WriteStartObject(ParameterBreakdown.KindName(kind));
             w.WriteNumber("trainable", trainable);
@@ -188,10 +189,10 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        w.WriteNumber("trainable_parameters", split.Counts.Trainable);
-        w.WriteNumber("frozen_parameters", split.Counts.Frozen);
-        w.WriteNumber("all_parameters", split.Counts.Total);
-        w.WriteString("trainable_line", split.Counts.ToTrainableLine());
+        w.WriteNumber("trainable_parameters", split.Totals.Trainable);
+        w.WriteNumber("frozen_parameters", split.Totals.Frozen);
+        w.WriteNumber("all_parameters", split.Totals.Total);
+        w.WriteString("trainable_line", split.Totals.ToTrainableLine());
     }
 
     private static long BytesAs(long parameters, DType dtype) => checked(parameters * dtype.BitSize() + 7) / 8;

@@ -129,6 +129,14 @@ public sealed class LoraAdapters
     /// <returns>Base plus adapters.</returns>
     public ParameterCounts Count() => BaseStore.Count() + Store.Count();
 
+    /// <summary>
+    /// A torchinfo-style summary of the adapted model: the base model's rows with each adapter under the layer it
+    /// adapts, the adapters as a kind of their own, and the trainable and frozen values of every kind. See
+    /// <see cref="ModelSummary.OfAdapted"/>.
+    /// </summary>
+    /// <param name="depth">Deepest path level to list.</param>
+    public ModelSummary Summary(int depth = 2) => ModelSummary.OfAdapted(this, depth);
+
     /// <summary>Folds every adapter into its layer's weight (<c>W += s·B·A</c>); see <see cref="LoraAdapter.Merge"/>.</summary>
     /// <exception cref="InvalidOperationException">An adapter is already merged, or a weight is held in half precision.</exception>
     public void Merge()

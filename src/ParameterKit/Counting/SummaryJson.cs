@@ -15,6 +15,15 @@ internal static class SummaryJson
         {
             json.WriteStartObject();
             WriteCounts(json, summary.Totals);
+            json.WriteStartObject("trainable_by_kind");
+            foreach (var split in summary.TrainableByKind)
+            {
+                json.WriteStartObject(KindName(split.Kind));
+                json.WriteNumber("trainable", split.Trainable);
+                json.WriteNumber("frozen", split.Frozen);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
             json.WriteStartObject("bytes");
             foreach (var dtype in ModelSummary.ReportedDTypes)
             {
@@ -47,19 +56,29 @@ internal static class SummaryJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The snake_case name scripts read: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>, <c>adapter</c>.</summary>
+    private static string KindName(ParameterKind kind) => kind switch
+    {
+        ParameterKind.Embedding => "embedding",
+        ParameterKind.Weight => "weight",
+        ParameterKind.Bias => "bias",
+        ParameterKind.NormGain => "norm_gain",
+        _ => "adapter",
+    };
+
     private static void WriteCounts(Utf8JsonWriter json, ParameterCounts counts)
     {
         json.WriteNumber("total", counts.Total);
         json.WriteNumber("trainable", counts.Trainable);
         json.WriteNumber("frozen", counts.Frozen);
         json.WriteStartObject("by_kind");
-        json.WriteNumber("embedding", counts.Of(ParameterKind.Embedding));
-        json.WriteNumber("weight", counts.Of(ParameterKind.Weight));
-        json.WriteNumber("bias", counts.Of(ParameterKind.Bias));
-        json.WriteNumber("norm_gain", counts.Of(ParameterKind.NormGain));
-        if (counts.Adapter != 0)
+        foreach (var kind in KindSplit.ReportOrder)
         {
-            json.WriteNumber("adapter", counts.Adapter); // only when adapters exist: other summaries keep their shape
+            if (kind == ParameterKind.Adapter && counts.Adapter == 0)
+            {
+                continue; // only when adapters exist: other summaries keep their shape
+            }
+            json.WriteNumber(KindName(kind), counts.Of(kind));
         }
         json.WriteEndObject();
     }

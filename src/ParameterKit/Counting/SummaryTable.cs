@@ -12,7 +12,9 @@ internal static class SummaryTable
 
     public static string Render(ModelSummary summary)
     {
-        var header = new[] { "Layer (type)", "Param shapes", "Embedding", "Weight", "Bias", "NormGain", "Total" };
+        // The Adapter column appears only with adapters: every other summary keeps the columns it always had.
+        bool adapters = summary.Totals.Adapter != 0;
+        string[] header = ["Layer (type)", "Param shapes", "Embedding", "Weight", "Bias", "NormGain", .. adapters ? ["Adapter"] : Array.Empty<string>(), "Total"];
         var cells = new List<string[]>();
         foreach (var row in summary.Rows)
         {
@@ -24,6 +26,7 @@ internal static class SummaryTable
                 label,
                 row.OwnShapes.Length > 0 ? row.OwnShapes : tiedNote,
                 Number(row.Counts.Embedding), Number(row.Counts.Weight), Number(row.Counts.Bias), Number(row.Counts.NormGain),
+                .. adapters ? [Number(row.Counts.Adapter)] : Array.Empty<string>(),
                 Number(row.Counts.Total),
             ]);
         }
@@ -66,6 +69,10 @@ internal static class SummaryTable
         }
         text.Length--;
         text.AppendLine();
+        if (t.Frozen != 0)
+        {
+            AppendTrainableByKind(text, summary);
+        }
         text.Append("Size of values:");
         foreach (var dtype in ModelSummary.ReportedDTypes)
         {
@@ -88,6 +95,26 @@ internal static class SummaryTable
         }
         text.AppendLine(rule);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Once anything is frozen, which kinds train and which stay fixed, and PEFT's
+    /// <c>print_trainable_parameters()</c> line: what someone fine-tuning with adapters checks first.
+    /// </summary>
+    private static void AppendTrainableByKind(StringBuilder text, ModelSummary summary)
+    {
+        text.Append("Trainable / frozen by kind:");
+        foreach (var split in summary.TrainableByKind)
+        {
+            if (split.Kind == ParameterKind.Adapter && split.Total == 0)
+            {
+                continue;
+            }
+            text.Append(Invariant, $" {split.Kind} {split.Trainable:N0} / {split.Frozen:N0};");
+        }
+        text.Length--;
+        text.AppendLine();
+        text.AppendLine(summary.Totals.ToTrainableLine());
     }
 
     private static string TiedNote(ModelSummary summary, string path)
