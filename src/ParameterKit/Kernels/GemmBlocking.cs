@@ -28,9 +28,11 @@ internal static class GemmBlocking
     public const int NC = 4096;
 
     /// <summary>
-    /// Products with at most this many rows read B where it is stored instead of packing it (B stored K x N only):
-    /// each B value is used too few times to repay the copy. Measured, one thread, packed against in place:
-    /// 16 x 768 x 3072 61 and 73 GFLOP/s, 64 x 768 x 3072 93 and 100, 128 x 768 x 3072 96 and 91.
+    /// Products with at most this many rows pack B one NR-column panel at a time, right before every row panel of A
+    /// uses it, instead of a whole KC x NC block ahead (B stored K x N only): each B value is used too few times to
+    /// repay a separate pass over all of B. Measured on Zen 4, one thread, block-packed against B read where stored
+    /// (the route before panel packing): 16 x 768 x 3072 61 and 73 GFLOP/s, 64 x 768 x 3072 93 and 100,
+    /// 128 x 768 x 3072 96 and 91.
     /// </summary>
     public const int StreamedRows = 64;
 

@@ -137,11 +137,11 @@ internal static unsafe class GemmPlanner
     /// half the columns packs B from half-rows (short runs at a stride, which the prefetcher follows poorly; see
     /// <see cref="GemmBlocking"/>). Measured on two threads, rows against
     /// columns: 512 x 768 x 768 179 and 160 GFLOP/s, 1024 cube 203 and 171, 512 x 768 x 2304 199-204 and 182.
-    /// Columns win when B is much wider than A is tall (duplicating B would dominate) and when B is read in place
-    /// (few rows: each thread would stream all of B from memory; 64 x 768 x 3072 101-110 and 86).
+    /// Columns win when B is much wider than A is tall (duplicating B would dominate) and when B is packed panel by
+    /// panel (few rows: each thread would stream all of B from memory; 64 x 768 x 3072 101-110 and 86).
     /// </remarks>
     internal static bool SplitsColumns(in GemmProblem g) =>
-        GemmBlocked.ReadsBInPlace(g) || (long)g.N >= 8L * g.M;
+        GemmBlocked.PacksBPanelByPanel(g) || (long)g.N >= 8L * g.M;
 
     private static void SetVector(GemmTask task, GemmStrategy strategy, float* x, float* w, int ldw, int outputs, float* y, nint yStride, nint biasStride)
     {

@@ -19,8 +19,8 @@ internal unsafe interface IGemmMicroKernel
     /// in increasing p with one fused multiply-add per step. When <paramref name="beta"/> is 0, C is not read.
     /// </summary>
     /// <remarks>
-    /// B is a packed micro-panel (<paramref name="ldb"/> = NR) or, for products with few rows, NR columns of the
-    /// caller's K x N matrix read in place (<paramref name="ldb"/> = its leading dimension).
+    /// B is a packed micro-panel (the drivers pass <paramref name="ldb"/> = NR); the stride stays a parameter so a
+    /// kernel can also run on NR columns of a K x N matrix where it is stored.
     /// </remarks>
     static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
 }

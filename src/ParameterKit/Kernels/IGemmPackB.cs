@@ -7,26 +7,26 @@ namespace ParameterKit.Kernels;
 /// </summary>
 internal unsafe interface IGemmPackB
 {
-    /// <summary>Whether the micro-kernel may read B where it is stored (float32 only: the kernel reads floats).</summary>
-    static abstract bool ReadsInPlace(in GemmProblem g);
+    /// <summary>Whether B is packed one NR-column panel at a time, just before its use, instead of a whole block ahead.</summary>
+    static abstract bool PacksPanelByPanel(in GemmProblem g);
 
     /// <summary>Packs op(B)[p0 .. p0 + kc, j0 .. j0 + nc] into <paramref name="dest"/> as NR-column micro-panels.</summary>
     static abstract void PackB(in GemmProblem g, int p0, int j0, int kc, int nc, int nr, float* dest);
 }
 
-/// <summary>B is float32: <see cref="GemmPacking.PackB"/>, and read in place for products with few rows.</summary>
+/// <summary>B is float32: <see cref="GemmPacking.PackB"/>, panel by panel for products with few rows.</summary>
 internal readonly unsafe struct GemmPackSingle : IGemmPackB
 {
-    public static bool ReadsInPlace(in GemmProblem g) => GemmBlocked.ReadsBInPlace(g);
+    public static bool PacksPanelByPanel(in GemmProblem g) => GemmBlocked.PacksBPanelByPanel(g);
 
     public static void PackB(in GemmProblem g, int p0, int j0, int kc, int nc, int nr, float* dest) =>
         GemmPacking.PackB(g, p0, j0, kc, nc, nr, dest);
 }
 
-/// <summary>B is bf16 or f16: widened to float32 while it is packed (<see cref="GemmPackingHalf"/>), never read in place.</summary>
+/// <summary>B is bf16 or f16: widened to float32 while it is packed (<see cref="GemmPackingHalf"/>), panel by panel for products with few rows.</summary>
 internal readonly unsafe struct GemmPackHalf : IGemmPackB
 {
-    public static bool ReadsInPlace(in GemmProblem g) => false;
+    public static bool PacksPanelByPanel(in GemmProblem g) => GemmBlocked.PacksBPanelByPanel(g);
 
     public static void PackB(in GemmProblem g, int p0, int j0, int kc, int nc, int nr, float* dest) =>
         GemmPackingHalf.PackB(g, p0, j0, kc, nc, nr, dest);
