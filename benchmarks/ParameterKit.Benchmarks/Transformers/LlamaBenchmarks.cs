@@ -1,135 +1,26 @@
-using System.Numerics.Tensors;
-using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using ParameterKit.Kernels;
 using ParameterKit.Models.Llama;
 using ParameterKit.Transformers;
 
 namespace ParameterKit.Benchmarks.Transformers;
 
 /// <summary>
-/// Llama-family generation on two shapes people run on a CPU, SmolLM2-135M and Qwen2.5-0.5B (GQA, tied head; Qwen's
-/// q/k/v biases), with random weights (the cost does not depend on the values), batch 1, greedy — the three
-/// tests llama-bench runs, so its tokens/s and benchmarks/pytorch/llama_generation.py's compare row by row:
-/// <list type="bullet">
-/// <item><c>Prompt512</c> (llama-bench's pp512): a 512-token prompt through the cached forward pass from an empty cache,
-/// the logits of the last position; tokens/s = 512 / time.</item>
-/// <item><c>Generate128</c> (tg128): 128 tokens, one forward each, from an empty cache; tokens/s = 128 / time.</item>
-/// <item><c>Prompt512ThenGenerate128</c> (-pg 512,128): the prompt, then 128 tokens after it; tokens/s = 640 / time.</item>
-/// </list>
-/// Each next token is the argmax of the last logits (a greedy step costs one pass over V floats, under 0.1% of the
-/// forward). The ratios against PyTorch 1.13 and llama.cpp of the same session are in benchmarks/README.md.
-/// The subclasses choose how the weights are held: <see cref="LlamaBenchmarks"/> float32,
-/// <see cref="LlamaHalfPrecisionBenchmarks"/> bf16 read in place from the checkpoint.
-/// </summary>
-[MemoryDiagnoser]
-[Config(typeof(InProcessConfig))]
-public abstract class LlamaGenerationBenchmarks
-{
-    /// <summary>
-    /// 1 warm-up and 3 measured runs of one invocation each, in-process (a 2 GB model is built once per case rather than
-    /// in a generated project), with a time limit that a Qwen prompt at one thread on a shared host stays inside.
-    /// </summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
-    }
-
-    private const int PromptTokens = 512;
-    private const int NewTokens = 128;
-    private LlamaModel _model = null!;
-    private KvCache _cache = null!;
-    private int[] _prompt = null!;
-    private float[] _logits = null!;
-
-    /// <summary>The checkpoint's shape: <c>SmolLM2-135M</c> or <c>Qwen2.5-0.5B</c>.</summary>
-    [Params("SmolLM2-135M", "Qwen2.5-0.5B")]
-    public string Model { get; set; } = "SmolLM2-135M";
-
-    /// <summary>Threads the GEMM kernels may use.</summary>
-    [Params(1, 2)]
-    public int Threads { get; set; }
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        GemmOptions.MaxDegreeOfParallelism = Threads;
-        LlamaConfig config = Model switch
-        {
-            "SmolLM2-135M" => LlamaConfig.SmolLM2With135M,
-            "Qwen2.5-0.5B" => LlamaConfig.Qwen25With05B,
-            _ => throw new ArgumentException($"Unknown model shape '{Model}'."),
-        };
-        _model = CreateModel(config);
-        // Room for the prompt and the generated tokens only: a cache for Qwen's whole 32,768-position context would
-        // take 0.8 GB that no test touches.
-        _cache = _model.CreateCache(PromptTokens + NewTokens);
-        var random = new Random(0);
-        _prompt = [.. Enumerable.Range(0, PromptTokens).Select(_ => random.Next(config.VocabSize))];
-        _logits = new float[config.VocabSize];
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _model.Dispose();
-        Release();
-    }
-
-    /// <summary>Builds the model under test: random weights of <paramref name="config"/>'s shape, seed 0.</summary>
-    private protected abstract LlamaModel CreateModel(LlamaConfig config);
-
-    /// <summary>Frees what <see cref="CreateModel"/> made besides the model (a checkpoint folder); nothing by default.</summary>
-    private protected virtual void Release()
-    {
-    }
-
-    /// <summary>pp512: the prompt from an empty cache, logits of its last position.</summary>
-    [Benchmark]
-    public float Prompt512()
-    {
-        _cache.Reset();
-        _model.ForwardCached(_prompt, _cache, _logits);
-        return _logits[0];
-    }
-
-    /// <summary>tg128: 128 tokens generated one forward at a time from an empty cache.</summary>
-    [Benchmark]
-    public int Generate128()
-    {
-        _cache.Reset();
-        return GenerateAfter(_prompt[0]);
-    }
-
-    /// <summary>pp512+tg128: the prompt, then 128 tokens generated after it.</summary>
-    [Benchmark]
-    public int Prompt512ThenGenerate128()
-    {
-        _cache.Reset();
-        _model.ForwardCached(_prompt, _cache, _logits);
-        return GenerateAfter(TensorPrimitives.IndexOfMax(_logits));
-    }
-
-    /// <summary>Feeds <paramref name="token"/> and then each argmax until 128 single-token forwards have run.</summary>
-    private int GenerateAfter(int token)
-    {
-        for (int i = 0; i < NewTokens; i++)
-        {
-            _model.ForwardCached([token], _cache, _logits);
-            token = TensorPrimitives.IndexOfMax(_logits);
-        }
-        return token;
-    }
-}
-
-/// <summary>
-/// <see cref="LlamaGenerationBenchmarks"/> with float32 weights, the dtype of the PyTorch and llama.cpp f32 baselines.
+/// <see cref="CausalGenerationBenchmarks"/> on two Llama-family shapes people run on a CPU, SmolLM2-135M and
+/// Qwen2.5-0.5B (GQA, tied head; Qwen's q/k/v biases), with float32 weights, the dtype of the PyTorch
+/// (benchmarks/pytorch/llama_generation.py) and llama.cpp f32 baselines.
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*LlamaBenchmarks*'</c>.
 /// </summary>
-public class LlamaBenchmarks : LlamaGenerationBenchmarks
+public class LlamaBenchmarks : CausalGenerationBenchmarks
 {
-    private protected override LlamaModel CreateModel(LlamaConfig config) => LlamaModel.Create(config, seed: 0);
+    /// <inheritdoc/>
+    public override IEnumerable<string> Models => ["SmolLM2-135M", "Qwen2.5-0.5B"];
+
+    /// <summary>The configuration of a shape named in <see cref="Models"/>.</summary>
+    internal static LlamaConfig ConfigOf(string model) => model switch
+    {
+        "SmolLM2-135M" => LlamaConfig.SmolLM2With135M,
+        "Qwen2.5-0.5B" => LlamaConfig.Qwen25With05B,
+        _ => throw new ArgumentException($"Unknown model shape '{model}'."),
+    };
+
+    private protected override ICausalLanguageModel CreateModel(string model) => LlamaModel.Create(ConfigOf(model), seed: 0);
 }
