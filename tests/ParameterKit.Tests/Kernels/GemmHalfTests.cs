@@ -88,6 +88,40 @@ public sealed unsafe class GemmHalfTests
     }
 
     [Fact]
+    public void EveryPathWidensF16RowsOfOddLengthsExactly()
+    {
+        // Packing widens whole rows: vector blocks, then a scalar tail. Every length 0..100 at every offset 0..3 of a
+        // row of random bit patterns (all 65,536 once, then including NaNs, infinities and subnormals at random).
+        var random = new Random(15);
+        var patterns = new ushort[65536 + 104];
+        for (int i = 0; i < patterns.Length; i++)
+        {
+            patterns[i] = i < 65536 ? (ushort)i : (ushort)random.Next(65536);
+        }
+        var destination = new float[patterns.Length + 1];
+        fixed (ushort* source = patterns)
+        fixed (float* target = destination)
+        {
+            foreach (GemmPath path in SupportedPaths)
+            {
+                GemmPackingHalf.WidenFloat16(path, source, target, 65536);
+                CheckF16Row(path, patterns, 0, destination, 65536);
+                for (int offset = 0; offset < 4; offset++)
+                {
+                    for (int count = 0; count <= 100; count++)
+                    {
+                        int start = 65536 + offset;
+                        destination[count] = 12345f; // the value just past the row must survive
+                        GemmPackingHalf.WidenFloat16(path, source + start, target, count);
+                        CheckF16Row(path, patterns, start, destination, count);
+                        Assert.Equal(12345f, destination[count]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void AnythingButBf16OrF16IsRejectedByName()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => GemmHalf.Multiply(
@@ -163,6 +197,16 @@ public sealed unsafe class GemmHalfTests
             }
         }
         return true;
+    }
+
+    private static void CheckF16Row(GemmPath path, ushort[] patterns, int start, float[] widened, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            float want = (float)BitConverter.UInt16BitsToHalf(patterns[start + i]), got = widened[i];
+            Assert.True(BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(want) || (float.IsNaN(got) && float.IsNaN(want)),
+                $"{path}: f16 0x{patterns[start + i]:X4} at {i} of {count} widened to {got} (0x{BitConverter.SingleToInt32Bits(got):X8}), expected {want}");
+        }
     }
 
     private static void CheckWiden<TWiden, TVector>(ushort* source, float[] expected, int count, Func<TVector, int, float> element)
