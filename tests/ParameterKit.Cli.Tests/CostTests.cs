@@ -13,7 +13,7 @@ public sealed class CostTests
         Assert.Equal(6 * 1e9 * 20e9, e.TrainingFlops);
         Assert.Equal(2e9, e.InferenceFlopsPerToken);
         Assert.Equal(16e9, e.TrainingBytesTotal);
-        Assert.Equal([4e9, 2e9, 1e9, 0.5e9], e.WeightBytes.Select(w => w.Bytes));
+        Assert.Equal([4e9, 2e9, 2e9, 1.0625e9, 0.5625e9], e.WeightBytes.Select(w => w.Bytes));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using ParameterKit.Cli.Output;
 using ParameterKit.CommandLine;
+using ParameterKit.Gguf;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
 using Spectre.Console.Cli;
@@ -35,6 +36,10 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
             return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
         catch (SafeTensorsFormatException e)
+        {
+            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e), ExitCodes.Rejected);
+        }
+        catch (GgufFormatException e)
         {
             return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e), ExitCodes.Rejected);
         }

@@ -6,6 +6,8 @@ using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
 using ParameterKit.CommandLine;
+using ParameterKit.Gguf;
+using ParameterKit.Tensors;
 using Spectre.Console.Cli;
 using Spectre.Console;
 
@@ -28,7 +30,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     {
         /// <summary>A checkpoint to count.</summary>
         [CommandArgument(0, "[source]")]
-        [Description("A checkpoint (file, index, folder or URL) to count; or use --config or --params.")]
+        [Description("A checkpoint (safetensors file, index, folder or URL, or a .gguf file) to count, showing what it holds now; or use --config or --params.")]
         public string? Source { get; init; }
 
         /// <summary>A config or known name to count.</summary>
@@ -95,7 +97,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         {
             throw new CliException("Usage", "cost needs exactly one of: a checkpoint, --config <config.json or name>, --params <N>");
         }
-        (string subject, double parameters) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
+        (string subject, double parameters, StoredWeights? stored) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
         CostAssumptions d = CostAssumptions.Default;
         var assumptions = new CostAssumptions(
             settings.Accelerator ?? d.Accelerator,
@@ -117,30 +119,39 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
 
         if (settings.Json)
         {
-            Output.Json(CostView.Json(subject, estimate, tokensGiven: tokens is not null));
+            Output.Json(CostView.Json(subject, estimate, tokensGiven: tokens is not null, stored));
         }
         else
         {
-            CostView.Write(Output, subject, estimate, tokensGiven: tokens is not null);
+            CostView.Write(Output, subject, estimate, tokensGiven: tokens is not null, stored);
         }
         return ExitCodes.Ok;
     }
 
-    private static async Task<(string Subject, double Parameters)> CountAsync(Settings settings, CancellationToken cancellationToken)
+    /// <summary>N, and for a checkpoint (safetensors or GGUF) what it holds now.</summary>
+    private static async Task<(string Subject, double Parameters, StoredWeights? Stored)> CountAsync(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Params is not null)
         {
             double n = Quantity(settings.Params, "--params", 0, mustBePositive: true, max: MaxParameters);
-            return ($"{Numbers.Decimal(n, 0)} parameters", n);
+            return ($"{Numbers.Decimal(n, 0)} parameters", n, null);
         }
         if (settings.Config is not null)
         {
             ModelConfig model = ConfigParser.Resolve(settings.Config);
-            return (model.Name, ParameterBreakdown.From(model.Declare()).Total);
+            return (model.Name, ParameterBreakdown.From(model.Declare()).Total, null);
+        }
+        if (GgufSource.Resolve(settings.Source!) is { } gguf)
+        {
+            using GgufFile file = GgufSource.Open(gguf);
+            GgufReport ggufReport = GgufReport.Build(file, settings.Source!);
+            return (settings.Source!, ggufReport.Breakdown.Total, new StoredWeights([.. ggufReport.ByType.Select(t => (t.Name, t.Parameters, t.Bytes))]));
         }
         CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, allowDownload: false, TimeSpan.FromSeconds(30), cancellationToken)
             .ConfigureAwait(false);
-        return (headers.Source, InspectReport.Build(headers).Breakdown.Total);
+        InspectReport report = InspectReport.Build(headers);
+        return (headers.Source, report.Breakdown.Total,
+            new StoredWeights([.. report.ByDType.Select(d => (d.DType.SafeTensorsName(), d.Parameters, d.Bytes))]));
     }
 
     /// <summary>A quintillion parameters: a million times today's largest models, far below where doubles lose

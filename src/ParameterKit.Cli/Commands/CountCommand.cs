@@ -1,10 +1,13 @@
 using System.ComponentModel;
 using ParameterKit.Adapters;
 using ParameterKit.Cli.Configs;
+using ParameterKit.Cli.Costs;
+using ParameterKit.Cli.Sources;
 using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.CommandLine;
 using ParameterKit.Counting;
+using ParameterKit.Gguf;
 using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 using Spectre.Console.Cli;
@@ -29,7 +32,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
     {
         /// <summary>A config.json, a folder holding one, or a known name.</summary>
         [CommandOption("-c|--config <CONFIG>")]
-        [Description("A Hugging Face config.json (GPT-2, Llama, Mistral or Qwen2), a folder holding one, or a known name: gpt2, gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b, mistral-7b-v0.1.")]
+        [Description("A Hugging Face config.json (GPT-2, Llama, Mistral or Qwen2), a folder holding one, a .gguf file (gpt2, llama, qwen2; its metadata is the config, and its tensors are counted per type too), or a known name: gpt2, gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b, mistral-7b-v0.1.")]
         public string? Config { get; init; }
 
         /// <summary>LoRA's r, with <see cref="LoraTargets"/>.</summary>
@@ -66,6 +69,9 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         LoraAdapters? lora = settings.LoraRank is int rank ? DeclareLora(store, rank, settings.LoraTargetList) : null;
         // Depth 0: no module rows, only the totals and the trainable/frozen split of each kind.
         ModelSummary split = lora is null ? store.Summary(depth: 0) : lora.Summary(depth: 0);
+        // A GGUF file is a config and a checkpoint at once: what it stores, per type, is shown beside the declared count.
+        using GgufFile? gguf = GgufSource.Resolve(settings.Config!) is { } path ? GgufSource.Open(path) : null;
+        GgufReport? stored = gguf is null ? null : GgufReport.Build(gguf, settings.Config!);
         if (settings.Json)
         {
             Output.Json(JsonText.Build(w =>
@@ -106,7 +112,24 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
                 {
                     w.WriteNumber(dtype.SafeTensorsName(), BytesAs(breakdown.Total, dtype));
                 }
+                foreach (GgufTensorType type in BlockTypes)
+                {
+                    w.WriteNumber(WeightStorage.Name(type), WeightStorage.Bytes(breakdown.Total, type));
+                }
                 w.WriteEndObject();
+                if (stored is not null)
+                {
+                    w.WriteStartObject("stored");
+                    w.WriteNumber("parameters", stored.Breakdown.Total);
+                    w.WriteNumber("parameter_bytes", stored.ParameterBytes);
+                    w.WriteStartArray("by_dtype");
+                    foreach (GgufTypeRow row in stored.ByType)
+                    {
+                        GgufInspectJson.WriteTypeRow(w, row);
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
                 WriteTrainable(w, split, lora);
                 w.WriteEndObject();
             }));
@@ -127,7 +150,20 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         // F16 and BF16 take the same space; one entry for both keeps the line short.
         Output.Line("Memory for the values:");
         Output.Line("  " + string.Join("; ", ModelSummary.ReportedDTypes.Where(d => d != DType.F16)
-            .Select(d => $"{(d == DType.BF16 ? "F16/BF16" : d.SafeTensorsName())} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")));
+            .Select(d => $"{(d == DType.BF16 ? "F16/BF16" : d.SafeTensorsName())} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")
+            .Concat(BlockTypes.Select(t => $"{WeightStorage.Name(t)} {Numbers.Bytes(WeightStorage.Bytes(breakdown.Total, t))}"))));
+        if (stored is not null)
+        {
+            Output.Line();
+            Output.Write(GgufInspectView.TypeTable(stored.ByType, stored.Breakdown.Total));
+            Output.Line($"Stored in the file: {Numbers.Bytes(stored.ParameterBytes)} for {Numbers.Count(stored.Breakdown.Total)} parameters");
+            if (stored.Breakdown.Total != breakdown.Total)
+            {
+                // The loader is strict, so a file whose tensors differ from its declared model does not load either.
+                Output.Line($"Note: the file stores {Numbers.Count(stored.Breakdown.Total)} parameters, its configuration declares {Numbers.Count(breakdown.Total)}: " +
+                    "`parameterkit inspect` lists the tensors");
+            }
+        }
         if (lora is not null)
         {
             WriteTrainable(lora, split);
@@ -194,6 +230,9 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         w.WriteNumber("all_parameters", split.Totals.Total);
         w.WriteString("trainable_line", split.Totals.ToTrainableLine());
     }
+
+    /// <summary>llama.cpp's block types, sized with their scales (<see cref="WeightStorage"/>), after the safetensors dtypes.</summary>
+    private static readonly GgufTensorType[] BlockTypes = [GgufTensorType.Q8_0, GgufTensorType.Q4_0];
 
     private static long BytesAs(long parameters, DType dtype) => checked(parameters * dtype.BitSize() + 7) / 8;
 }

@@ -3,6 +3,7 @@ using ParameterKit.Cli.Inspection;
 using ParameterKit.Cli.Output;
 using ParameterKit.Cli.Sources;
 using ParameterKit.CommandLine;
+using ParameterKit.Gguf;
 using Spectre.Console.Cli;
 
 namespace ParameterKit.Cli.Commands;
@@ -26,7 +27,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     {
         /// <summary>A file, index, folder or URL.</summary>
         [CommandArgument(0, "<source>")]
-        [Description("A .safetensors file, a sharded model.safetensors.index.json, a folder holding either, or an http(s) URL of a .safetensors file or index (shard headers read with range requests).")]
+        [Description("A .safetensors file, a sharded model.safetensors.index.json, a .gguf file (llama.cpp), a folder holding one of them, or an http(s) URL of a .safetensors file or index (shard headers read with range requests).")]
         public string Source { get; init; } = "";
 
         /// <summary>List every tensor in the table output.</summary>
@@ -58,6 +59,20 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
         if (settings.TimeoutSeconds is <= 0 or > MaxTimeoutSeconds)
         {
             throw new CliException("Usage", $"--timeout must be between 1 and {MaxTimeoutSeconds} seconds (one day), not {settings.TimeoutSeconds}");
+        }
+        if (GgufSource.Resolve(settings.Source) is { } gguf)
+        {
+            using GgufFile file = GgufSource.Open(gguf);
+            GgufReport ggufReport = GgufReport.Build(file, settings.Source);
+            if (settings.Json)
+            {
+                Output.Json(w => GgufInspectJson.Write(w, ggufReport));
+            }
+            else
+            {
+                GgufInspectView.Write(Output, ggufReport, settings.ListTensors);
+            }
+            return ExitCodes.Ok;
         }
         CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source, settings.AllowDownload,
             TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken, settings.LenientIndex).ConfigureAwait(false);

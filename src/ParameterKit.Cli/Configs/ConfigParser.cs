@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Unicode;
+using ParameterKit.Cli.Sources;
+using ParameterKit.Gguf;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Models;
@@ -20,12 +22,17 @@ namespace ParameterKit.Cli.Configs;
 internal static class ConfigParser
 {
     /// <summary>
-    /// Resolves <paramref name="configOrName"/>: an existing file is parsed, anything else must be a known name.
+    /// Resolves <paramref name="configOrName"/>: a GGUF file's metadata or an existing config file is parsed, anything else
+    /// must be a known name.
     /// </summary>
     /// <exception cref="CliException">Not a file nor a known name, or the file is invalid.</exception>
     public static ModelConfig Resolve(string configOrName)
     {
         ArgumentNullException.ThrowIfNull(configOrName);
+        if (GgufSource.Resolve(configOrName) is { } gguf)
+        {
+            return FromGguf(gguf);
+        }
         if (File.Exists(configOrName))
         {
             return Parse(File.ReadAllBytes(configOrName), configOrName);
@@ -49,6 +56,30 @@ internal static class ConfigParser
         }
         throw new CliException(configOrName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "NotFound" : "InvalidConfig",
             $"'{configOrName}' is neither a config.json file nor a known model name ({string.Join(", ", KnownArchitectures.Names)})");
+    }
+
+    /// <summary>
+    /// The configuration a GGUF file's metadata describes, read by the loader's own reader
+    /// (<see cref="GgufArchitectures.ReadConfig"/>), so <c>count</c> declares exactly the model loading the file builds.
+    /// </summary>
+    /// <exception cref="GgufFormatException">The file is rejected or lacks a configuration key.</exception>
+    /// <exception cref="CliException">The architecture is not one ParameterKit declares, or the file asks for what it cannot run.</exception>
+    private static ModelConfig FromGguf(string path)
+    {
+        using GgufFile file = GgufSource.Open(path);
+        try
+        {
+            return GgufArchitectures.ReadConfig(file) switch
+            {
+                Gpt2Config gpt2 => Describe(path, gpt2),
+                LlamaConfig llama => Describe(path, llama),
+                object other => throw new InvalidOperationException($"GgufArchitectures.ReadConfig returned a {other.GetType().Name}"),
+            };
+        }
+        catch (ModelConfigException e)
+        {
+            throw new CliException("InvalidConfig", e.Message);
+        }
     }
 
     /// <summary>Parses config JSON.</summary>

@@ -5,7 +5,8 @@ namespace ParameterKit.Cli.Costs;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><b>Weights</b>: N values at 4 (f32), 2 (bf16), 1 (int8) or ½ (int4) bytes.</item>
+/// <item><b>Weights</b>: N values at 4 (f32), 2 (bf16, f16), 1.0625 (q8_0: 32 signed bytes and an F16 scale per block
+/// of 32) or 0.5625 (q4_0: 32 nibbles and an F16 scale) bytes.</item>
 /// <item><b>Training memory, AdamW in mixed precision</b> (the ZeRO paper's 16 bytes per parameter): bf16 weights
 /// (2) and gradients (2), and in f32 a master copy of the weights (4) and Adam's two moments (4 + 4).
 /// Activations are not included: they depend on batch size, sequence length and checkpointing, not on N.</item>
@@ -32,9 +33,9 @@ internal static class CostModel
         ("adam_second_moment_f32", "Adam second moment (f32)", 4),
     ];
 
-    /// <summary>Weight storage formats and their bytes per parameter.</summary>
+    /// <summary>Weight storage formats (<see cref="WeightStorage.Types"/>, lower-case keys) and their exact bytes per parameter.</summary>
     public static IReadOnlyList<(string Format, double BytesPerParameter)> WeightFormats { get; } =
-        [("f32", 4), ("bf16", 2), ("int8", 1), ("int4", 0.5)];
+        [.. WeightStorage.Types.Select(t => (WeightStorage.Name(t).ToLowerInvariant(), WeightStorage.BytesPerParameter(t)))];
 
     /// <summary>Estimates the costs of a model of <paramref name="parameters"/> values.</summary>
     /// <param name="parameters">N.</param>

@@ -8,16 +8,26 @@ namespace ParameterKit.Cli.Costs;
 internal static class CostView
 {
     /// <summary>Writes the estimate and its assumptions.</summary>
-    public static void Write(CliOutput output, string subject, CostEstimate e, bool tokensGiven)
+    /// <param name="output">The sinks.</param>
+    /// <param name="subject">What was counted.</param>
+    /// <param name="e">The estimate.</param>
+    /// <param name="tokensGiven">Whether D was given rather than derived.</param>
+    /// <param name="stored">For a checkpoint: what it holds now; null for a config or a bare count.</param>
+    public static void Write(CliOutput output, string subject, CostEstimate e, bool tokensGiven, StoredWeights? stored = null)
     {
         CostAssumptions a = e.Assumptions;
         output.Line($"{subject}: N = {Numbers.Decimal(e.Parameters, 0)} parameters");
         output.Line();
 
         var memory = new Table().Title("Memory").AddColumn("What").AddColumn(new TableColumn("Bytes").RightAligned());
+        if (stored is not null)
+        {
+            memory.AddRow(Cell($"weights as stored now ({stored.Describe()}; {Numbers.Decimal(stored.BytesPerParameter, 4)} B/param)"),
+                Number(Numbers.Bytes(stored.Bytes)));
+        }
         foreach ((string format, double bytes) in e.WeightBytes)
         {
-            memory.AddRow(Cell($"weights in {format}"), Number(Numbers.Bytes(bytes)));
+            memory.AddRow(Cell($"weights in {format} ({Numbers.Decimal(e.Parameters == 0 ? 0 : bytes / e.Parameters, 4)} B/param)"), Number(Numbers.Bytes(bytes)));
         }
         foreach ((_, string part, double bytes) in e.TrainingBytes)
         {
@@ -48,7 +58,7 @@ internal static class CostView
     }
 
     /// <summary>The JSON document: inputs, results and every assumption.</summary>
-    public static string Json(string subject, CostEstimate e, bool tokensGiven) => JsonText.Build(w =>
+    public static string Json(string subject, CostEstimate e, bool tokensGiven, StoredWeights? stored = null) => JsonText.Build(w =>
     {
         CostAssumptions a = e.Assumptions;
         w.WriteStartObject();
@@ -62,6 +72,29 @@ internal static class CostView
             w.WriteNumber(format, bytes);
         }
         w.WriteEndObject();
+        w.WriteStartObject("bytes_per_parameter");
+        foreach ((string format, double bytesPerParameter) in CostModel.WeightFormats)
+        {
+            w.WriteNumber(format, bytesPerParameter);
+        }
+        w.WriteEndObject();
+        if (stored is not null)
+        {
+            w.WriteStartObject("stored");
+            w.WriteNumber("bytes", stored.Bytes);
+            w.WriteNumber("bytes_per_parameter", stored.BytesPerParameter);
+            w.WriteStartArray("by_dtype");
+            foreach ((string type, long parameters, long bytes) in stored.ByType)
+            {
+                w.WriteStartObject();
+                w.WriteString("dtype", type);
+                w.WriteNumber("parameters", parameters);
+                w.WriteNumber("bytes", bytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteStartObject("training_bytes");
         foreach ((string key, _, double bytes) in e.TrainingBytes)
         {

@@ -1,3 +1,4 @@
+using ParameterKit.Gguf;
 using ParameterKit.SafeTensors;
 
 namespace ParameterKit.Cli.Output;
@@ -26,6 +27,14 @@ internal static class RejectionWords
         SafeTensorsErrorKind.LimitExceeded => "the header exceeds a limit ParameterKit sets on shapes or metadata",
         _ => "the file is not a valid safetensors file",
     };
+
+    /// <summary>
+    /// The one-line message for a rejected GGUF file, or for a key or tensor a command needed and did not find in one:
+    /// the reader's message already names the kind, the file and the key or tensor.
+    /// </summary>
+    public static string Message(GgufFormatException error) => error.Kind is GgufErrorKind.KeyNotFound or GgufErrorKind.WrongValueType or GgufErrorKind.TensorNotFound
+        ? $"the GGUF file lacks what this command needs: {error.Message}"
+        : $"not a valid GGUF file: {error.Message}";
 
     /// <summary>The one-line message for a rejected file: plain words, then the crate's kind and details.</summary>
     public static string Message(SafeTensorsFormatException error) =>

@@ -43,6 +43,28 @@ internal sealed class GgufBuilder
         return KeyValue(key, 8, [.. BitConverter.GetBytes((ulong)bytes.Length), .. bytes]);
     }
 
+    /// <summary>An array of strings (GGUF type 9 of element type 8), as a tokenizer's vocabulary or merges are stored.</summary>
+    public GgufBuilder StringArray(string key, IReadOnlyList<string> values)
+    {
+        using var value = new MemoryStream();
+        using var w = new BinaryWriter(value);
+        w.Write(8u);
+        w.Write((ulong)values.Count);
+        foreach (string item in values)
+        {
+            WriteString(w, item);
+        }
+        w.Flush();
+        return KeyValue(key, 9, value.ToArray());
+    }
+
+    /// <summary>An array of INT32 (GGUF type 9 of element type 5), as <c>tokenizer.ggml.token_type</c> is stored.</summary>
+    public GgufBuilder Int32Array(string key, IReadOnlyList<int> values)
+    {
+        byte[] value = [.. BitConverter.GetBytes(5u), .. BitConverter.GetBytes((ulong)values.Count), .. values.SelectMany(BitConverter.GetBytes)];
+        return KeyValue(key, 9, value);
+    }
+
     /// <summary>Adds a tensor; its data (zeros) is laid out after the previous one unless <paramref name="offset"/> is given.</summary>
     public GgufBuilder Tensor(string name, ulong[] dims, uint type = 0, ulong? offset = null, int? bytes = null)
     {
