@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Unicode;
 using ParameterKit.Cli.Sources;
-using ParameterKit.Gguf;
-using ParameterKit.Models.Gpt2;
 using ParameterKit.Counting.Architectures;
+using ParameterKit.Gguf;
 using ParameterKit.Models;
+using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
 
 namespace ParameterKit.Cli.Configs;

@@ -1,5 +1,6 @@
 using ParameterKit.Cli.Output;
 using ParameterKit.Gguf;
+using ParameterKit.Models;
 using ParameterKit.Parameters;
 using Spectre.Console;
 

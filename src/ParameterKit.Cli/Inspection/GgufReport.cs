@@ -1,4 +1,5 @@
 using ParameterKit.Gguf;
+using ParameterKit.Models;
 using ParameterKit.Parameters;
 
 namespace ParameterKit.Cli.Inspection;

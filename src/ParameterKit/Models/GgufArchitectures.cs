@@ -1,7 +1,8 @@
+using ParameterKit.Gguf;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
 
-namespace ParameterKit.Gguf;
+namespace ParameterKit.Models;
 
 /// <summary>
 /// The architectures ParameterKit loads from GGUF (<c>general.architecture</c> <c>gpt2</c>, <c>llama</c>, <c>qwen2</c>),
