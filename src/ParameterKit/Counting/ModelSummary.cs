@@ -22,6 +22,7 @@ public sealed class ModelSummary
         Depth = depth;
         IsMaterialized = model.IsMaterialized;
         WeightType = model.WeightType;
+        Quantization = model.Quantization;
         HeldBytes = stores.Sum(store => store.HeldBytes);
         MappedBytes = stores.Sum(store => store.MappedBytes);
     }
@@ -31,6 +32,9 @@ public sealed class ModelSummary
 
     /// <summary>The type the store holds its matrices in: F32, or BF16/F16 for a model loaded for inference.</summary>
     public DType WeightType { get; }
+
+    /// <summary>How the store's matrices were quantized: <see cref="WeightQuantization.Q8_0"/> (1.0625 bytes per value) or none.</summary>
+    public WeightQuantization Quantization { get; }
 
     /// <summary>Bytes of parameter memory the store actually held (values, gradients, half-precision matrices).</summary>
     public long HeldBytes { get; }

@@ -83,7 +83,11 @@ internal static class SummaryTable
         if (summary.IsMaterialized)
         {
             // What the store holds now, as opposed to what each dtype would need (the line above).
-            string detail = summary.WeightType == DType.F32 ? "F32 values and gradients"
+            string detail = summary.Quantization == WeightQuantization.Q8_0
+                ? "matrices as Q8_0 (1.0625 bytes per value), vectors as F32" + (summary.MappedBytes > 0
+                    ? $", {Bytes(summary.MappedBytes)} of them read in place from the memory-mapped file"
+                    : ", quantized on load")
+                : summary.WeightType == DType.F32 ? "F32 values and gradients"
                 : $"matrices as {summary.WeightType.SafeTensorsName()}, " + (summary.MappedBytes > 0
                     ? $"{Bytes(summary.MappedBytes)} of them read in place from the memory-mapped checkpoint"
                     : "converted on load");

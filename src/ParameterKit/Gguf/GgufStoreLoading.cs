@@ -80,6 +80,11 @@ internal static class GgufStoreLoading
         }
         foreach ((Parameter parameter, GgufTensorInfo tensor, int heads) in plan)
         {
+            if (store.HoldsQuantized(parameter))
+            {
+                GgufQuantizedLoading.Fill(file, tensor, parameter, heads);
+                continue;
+            }
             file.DequantizeToSingle(tensor, parameter.Value);
             if (heads > 0)
             {

@@ -21,9 +21,20 @@ public sealed class InferenceOnlyParameterException : InvalidOperationException
         WeightType = weightType;
     }
 
+    private InferenceOnlyParameterException(string parameterName, string request)
+        : base($"'{parameterName}' is held in Q8_0 for inference, so {request} cannot be had: " +
+               "quantized weights are read-only and have no float32 values or gradients. Load the model without a Quantization to train or edit it.")
+    {
+        ParameterName = parameterName;
+        WeightType = DType.I8;
+    }
+
+    /// <summary>The exception for a parameter of a store quantized to Q8_0 (<see cref="WeightType"/> is then I8).</summary>
+    internal static InferenceOnlyParameterException Quantized(string parameterName, string request) => new(parameterName, request);
+
     /// <summary>The parameter at fault.</summary>
     public string ParameterName { get; }
 
-    /// <summary>The half-precision type the weights are held in.</summary>
+    /// <summary>The half-precision type the weights are held in; <see cref="DType.I8"/> for weights quantized to Q8_0 (8-bit integers with a scale per block).</summary>
     public DType WeightType { get; }
 }

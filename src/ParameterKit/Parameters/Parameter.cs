@@ -78,10 +78,13 @@ public abstract class Parameter
     private protected virtual bool DecaysByDefault => false;
 
     /// <summary>Whether the values are allocated (the store was materialized).</summary>
-    public bool IsMaterialized => Offset >= 0 || Held is not null;
+    public bool IsMaterialized => Offset >= 0 || Held is not null || Quantized is not null;
 
     /// <summary>The half-precision matrix holding this parameter in a store loaded for inference, else null.</summary>
     internal HeldMatrix? Held { get; set; }
+
+    /// <summary>The Q8_0 matrix holding this parameter in a store loaded for quantized inference, else null.</summary>
+    internal Q8_0Matrix? Quantized { get; set; }
 
     /// <summary>The values, row-major in <see cref="Shape"/>: a view into the store's value buffer.</summary>
     /// <exception cref="ParameterNotMaterializedException">The store has not been materialized.</exception>

@@ -25,6 +25,7 @@ public sealed class ParameterStore
     private float[]? _values;
     private float[]? _gradients;
     private HalfPrecisionWeights? _half;
+    private QuantizedWeights? _quantized;
 
     /// <summary>Creates an empty store.</summary>
     public ParameterStore()
@@ -57,7 +58,7 @@ public sealed class ParameterStore
     /// <summary>Every value of every parameter, contiguous in declaration order.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     /// <exception cref="InferenceOnlyParameterException">The store holds its matrices in half precision for inference.</exception>
-    public Span<float> Values => _half is not null ? throw InferenceOnly("its float32 value buffer") : _values ?? throw NotMaterialized();
+    public Span<float> Values => IsInferenceOnly ? throw InferenceOnly("its float32 value buffer") : _values ?? throw NotMaterialized();
 
     /// <summary>
     /// The type matrix parameters are held in: <see cref="DType.F32"/> for a store materialized for training (every
@@ -67,16 +68,23 @@ public sealed class ParameterStore
     public DType WeightType => _half?.Type ?? DType.F32;
 
     /// <summary>
+    /// How the matrices are quantized: <see cref="WeightQuantization.Q8_0"/> for a store loaded for inference with
+    /// <c>ModelLoadOptions.Quantization</c> (its vectors float32, its <see cref="WeightType"/> F32), else
+    /// <see cref="WeightQuantization.None"/>.
+    /// </summary>
+    public WeightQuantization Quantization => _quantized is null ? WeightQuantization.None : WeightQuantization.Q8_0;
+
+    /// <summary>
     /// Bytes of parameter memory the store holds now: float32 values, gradients once a training step has needed them
     /// (they are allocated at first use), plus half-precision matrices (mapped or copied). 0 before materializing.
     /// </summary>
-    public long HeldBytes => 4L * ((_values?.LongLength ?? 0) + (_gradients?.LongLength ?? 0)) + (_half?.HeldBytes ?? 0);
+    public long HeldBytes => 4L * ((_values?.LongLength ?? 0) + (_gradients?.LongLength ?? 0)) + (_half?.HeldBytes ?? 0) + (_quantized?.HeldBytes ?? 0);
 
     /// <summary>
     /// The part of <see cref="HeldBytes"/> that is a view of a memory-mapped checkpoint: shared with the operating
     /// system's page cache rather than private to the process.
     /// </summary>
-    public long MappedBytes => _half?.MappedBytes ?? 0;
+    public long MappedBytes => (_half?.MappedBytes ?? 0) + (_quantized?.MappedBytes ?? 0);
 
     /// <summary>Every gradient, same layout as <see cref="Values"/>.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
@@ -107,7 +115,7 @@ public sealed class ParameterStore
         {
             return gradients;
         }
-        if (_half is not null)
+        if (IsInferenceOnly)
         {
             throw InferenceOnly("its gradients");
         }
@@ -155,8 +163,48 @@ public sealed class ParameterStore
     /// <summary>Whether <paramref name="parameter"/> is to be held in half precision (a matrix of an inference store).</summary>
     internal bool HoldsInHalf(Parameter parameter) => _half is not null && parameter.Shape.Rank == 2;
 
+    /// <summary>The Q8_0 matrices of a store loaded for quantized inference, else null.</summary>
+    internal QuantizedWeights? QuantizedWeights => _quantized;
+
+    /// <summary>
+    /// Materializes for inference with matrices quantized to Q8_0: every rank-2 parameter gets a slot in
+    /// <see cref="QuantizedWeights"/> that loading fills (viewed in place from a GGUF file's Q8_0 tensors, quantized once
+    /// from any other type); vectors, and matrices whose column count is not a multiple of 32 (Q8_0's block), get float32
+    /// values; nothing gets a gradient.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already materialized.</exception>
+    internal void MaterializeForQuantizedInference()
+    {
+        if (IsMaterialized)
+        {
+            throw new InvalidOperationException("This store is already materialized.");
+        }
+        long offset = 0;
+        foreach (var parameter in _parameters)
+        {
+            // A matrix whose rows are not whole blocks of 32 stays float32, as llama-quantize leaves such tensors unquantized.
+            if (parameter.Shape.Rank != 2 || parameter.Shape[1] % Kernels.Q8_0Quantization.Block != 0)
+            {
+                parameter.Offset = offset;
+                offset += parameter.ElementCount;
+            }
+        }
+        _quantized = new QuantizedWeights();
+        _values = new float[offset];
+    }
+
+    /// <summary>Whether <paramref name="parameter"/> is to be held as Q8_0 (a matrix of a quantized inference store).</summary>
+    internal bool HoldsQuantized(Parameter parameter) => _quantized is not null && parameter.Shape.Rank == 2 && parameter.Offset < 0;
+
+    /// <summary>Whether the store was materialized for inference (half-precision or quantized matrices, no gradients).</summary>
+    private bool IsInferenceOnly => _half is not null || _quantized is not null;
+
     /// <summary>Unmaps and frees the half-precision matrices (a model's Dispose); a no-op for a float32 store.</summary>
-    internal void ReleaseHeldWeights() => _half?.Release();
+    internal void ReleaseHeldWeights()
+    {
+        _half?.Release();
+        _quantized?.Release();
+    }
 
     /// <summary>The parameter called <paramref name="name"/> (a tied alias returns its target).</summary>
     /// <param name="name">The full dotted name.</param>
@@ -330,11 +378,11 @@ public sealed class ParameterStore
     }
 
     internal Span<float> ValuesOf(Parameter parameter) =>
-        _half is not null && parameter.Offset < 0 ? throw new InferenceOnlyParameterException(parameter.Name, _half.Type, "its float32 values")
+        IsInferenceOnly && parameter.Offset < 0 ? throw InferenceOnly(parameter.Name, "its float32 values")
         : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
 
     internal Span<float> GradientsOf(Parameter parameter) =>
-        _half is not null ? throw new InferenceOnlyParameterException(parameter.Name, _half.Type, "its gradient")
+        IsInferenceOnly ? throw InferenceOnly(parameter.Name, "its gradient")
         : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
 
     private static bool IsDirectChild(string parent, string name)
@@ -387,7 +435,10 @@ public sealed class ParameterStore
         return matched;
     }
 
-    private InferenceOnlyParameterException InferenceOnly(string request) => new("this store", _half!.Type, request);
+    private InferenceOnlyParameterException InferenceOnly(string request) => InferenceOnly("this store", request);
+
+    private InferenceOnlyParameterException InferenceOnly(string name, string request) =>
+        _half is not null ? new(name, _half.Type, request) : InferenceOnlyParameterException.Quantized(name, request);
 
     private static InvalidOperationException NotMaterialized() =>
         new("The store is not materialized: call Materialize(seed) after declaring the model.");

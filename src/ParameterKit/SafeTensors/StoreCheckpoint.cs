@@ -245,6 +245,11 @@ public static class StoreCheckpoint
 
     private static void Copy(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transpose)
     {
+        if (parameter.Store.HoldsQuantized(parameter))
+        {
+            QuantizedWeightLoading.Fill(checkpoint, tensor, parameter, transpose);
+            return;
+        }
         if (parameter.Store.HoldsInHalf(parameter))
         {
             // A store loaded for inference in bf16/f16: the matrix keeps the stored layout, viewed in place where it can be.
