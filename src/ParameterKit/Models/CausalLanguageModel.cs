@@ -23,7 +23,7 @@ public static class CausalLanguageModel
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["gpt2", "llama", "mistral", "qwen2"];
 
     /// <summary>Loads the checkpoint in <paramref name="folder"/> with the architecture its <c>config.json</c> names, in float32.</summary>
-    /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index), or a <c>.gguf</c> file (<see cref="LoadGguf"/>).</param>
+    /// <param name="folder">A folder holding <c>config.json</c> and <c>model.safetensors</c> (or a sharded index), or a <c>.gguf</c> file (<see cref="LoadGguf(string)"/>).</param>
     /// <returns>The loaded model.</returns>
     /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
     /// <exception cref="ModelConfigException"><c>config.json</c> is not JSON, names no or an unsupported <c>model_type</c>, or is refused by the architecture's reader.</exception>
@@ -50,10 +50,10 @@ public static class CausalLanguageModel
         ArgumentNullException.ThrowIfNull(options);
         if (File.Exists(folder))
         {
-            // GGUF weights are converted (or dequantized) to float32 on load: holding them in their own type is not built yet.
+            // GGUF loads in float32, or quantized to Q8_0 (in place where the file's tensors already are); half precision is not built.
             return options.WeightType == Tensors.DType.F32
-                ? LoadGguf(folder)
-                : throw new NotSupportedException($"'{folder}' is a GGUF file, which loads in float32 only; load it without a {options.WeightType} weight type.");
+                ? LoadGguf(folder, options)
+                : throw new NotSupportedException($"'{folder}' is a GGUF file, which loads in float32 or quantized to Q8_0; load it without a {options.WeightType} weight type.");
         }
         string configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
@@ -71,7 +71,7 @@ public static class CausalLanguageModel
 
     /// <summary>
     /// Loads a GGUF file (llama.cpp's format) with the architecture its <c>general.architecture</c> names: <c>gpt2</c> →
-    /// <see cref="Gpt2Model.LoadGguf"/>; <c>llama</c>, <c>qwen2</c> → <see cref="LlamaModel.LoadGguf"/>. Quantized
+    /// <see cref="Gpt2Model.LoadGguf(string)"/>; <c>llama</c>, <c>qwen2</c> → <see cref="LlamaModel.LoadGguf(string)"/>. Quantized
     /// tensors (Q8_0, Q4_0) are dequantized to float32. <see cref="Load(string)"/> calls this when given a file instead of a folder.
     /// </summary>
     /// <param name="path">The <c>.gguf</c> file.</param>
@@ -79,9 +79,23 @@ public static class CausalLanguageModel
     /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
     /// <exception cref="ModelConfigException">The architecture is not supported.</exception>
     /// <exception cref="SafeTensors.CheckpointLoadException">The tensors do not match the configuration.</exception>
-    public static ICausalLanguageModel LoadGguf(string path)
+    public static ICausalLanguageModel LoadGguf(string path) => LoadGguf(path, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads a GGUF file as <see cref="LoadGguf(string)"/> does, holding the weights as <paramref name="options"/> says
+    /// (<see cref="ModelLoadOptions.Quantization"/> Q8_0: the file's Q8_0 tensors read in place; dispose the model to close the file).
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <param name="options">F32 (the default) or Q8_0 quantization.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not supported.</exception>
+    /// <exception cref="SafeTensors.CheckpointLoadException">The tensors do not match the configuration.</exception>
+    /// <exception cref="NotSupportedException">A BF16 or F16 weight type was asked for.</exception>
+    public static ICausalLanguageModel LoadGguf(string path, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
         string architecture;
         using (GgufFile file = GgufFile.Open(path))
         {
@@ -89,8 +103,8 @@ public static class CausalLanguageModel
         }
         return architecture switch
         {
-            "gpt2" => Gpt2Model.LoadGguf(path),
-            "llama" or "qwen2" => LlamaModel.LoadGguf(path),
+            "gpt2" => Gpt2Model.LoadGguf(path, options),
+            "llama" or "qwen2" => LlamaModel.LoadGguf(path, options),
             _ => throw new ModelConfigException(path, "general.architecture",
                 $"GGUF architecture '{architecture}' is not supported (supported: gpt2, llama, qwen2)"),
         };

@@ -33,6 +33,20 @@ internal static class CheckpointFolder
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the declaration (all differences listed).</exception>
     public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions)
     {
+        if (options.Quantization == WeightQuantization.Q8_0)
+        {
+            // Safetensors holds no Q8_0: every matrix is quantized into a private copy and the checkpoint closes after loading.
+            store.MaterializeForQuantizedInference();
+            try
+            {
+                return store.Load(weights, loadOptions);
+            }
+            catch
+            {
+                store.ReleaseHeldWeights();
+                throw;
+            }
+        }
         if (options.WeightType == DType.F32)
         {
             store.MaterializeForLoading();

@@ -1,3 +1,4 @@
+using ParameterKit.Parameters;
 using ParameterKit.Tensors;
 
 namespace ParameterKit.Models;
@@ -34,10 +35,37 @@ public sealed class ModelLoadOptions
     /// </summary>
     public DType WeightType { get; init; } = DType.F32;
 
+    /// <summary>
+    /// <see cref="WeightQuantization.Q8_0"/> holds every matrix (linear layers, embeddings, the output head) in llama.cpp's
+    /// 8-bit Q8_0 blocks, for inference: 1.0625 bytes per weight, a quarter of float32's bytes per generated token. A
+    /// GGUF file whose tensors are already Q8_0 is read in place from its memory map (the file stays open until the
+    /// model is disposed); any other stored type is quantized once on load, deterministically, to the bytes
+    /// <c>llama-quantize</c> writes for the same float32 values. Vectors (biases, norm gains) stay float32 and
+    /// <see cref="WeightType"/> must stay F32. Generation and short prompts run integer dot products on activations
+    /// quantized per block (llama.cpp's q8_0 x q8_0 arithmetic); long prompts dequantize the weights into the float32
+    /// GEMM. A matrix whose column count is not a multiple of 32 stays float32 (as llama-quantize leaves it). Dispose the model to release the weights.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// using var model = Gpt2Model.Load("gpt2", new ModelLoadOptions { Quantization = WeightQuantization.Q8_0 });
+    /// </code>
+    /// </example>
+    public WeightQuantization Quantization { get; init; } = WeightQuantization.None;
+
     /// <summary>Checks that <see cref="WeightType"/> is one a model can hold.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="WeightType"/> is not F32, BF16 or F16.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WeightType"/> is not F32, BF16 or F16, or <see cref="Quantization"/> is unknown.</exception>
+    /// <exception cref="ArgumentException"><see cref="Quantization"/> is Q8_0 and <see cref="WeightType"/> is not F32.</exception>
     internal void Validate()
     {
+        if (Quantization is not (WeightQuantization.None or WeightQuantization.Q8_0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Model weights can be quantized to Q8_0 or not at all.");
+        }
+        if (Quantization != WeightQuantization.None && WeightType != DType.F32)
+        {
+            throw new ArgumentException(
+                $"Quantization {Quantization} holds the matrices as Q8_0 and the vectors as F32; WeightType {WeightType.SafeTensorsName()} cannot be combined with it.", nameof(WeightType));
+        }
         if (WeightType is not (DType.F32 or DType.BF16 or DType.F16))
         {
             throw new ArgumentOutOfRangeException(nameof(WeightType), WeightType,

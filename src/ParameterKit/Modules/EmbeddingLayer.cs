@@ -45,9 +45,10 @@ public sealed class EmbeddingLayer : Module
         {
             throw new ShapeMismatchException(Path, new Shape(ids.Length, c), new Shape(output.Length), "the output must hold one row of C per id");
         }
-        // A table held in half precision (a model loaded for inference in bf16/f16) widens each looked-up row.
+        // A table held in half precision or Q8_0 (a model loaded for inference) widens or dequantizes each looked-up row.
         HeldMatrix? held = Table.Held;
-        ReadOnlySpan<float> table = held is null ? Table.Value : default;
+        Q8_0Matrix? quantized = Table.Quantized;
+        ReadOnlySpan<float> table = held is null && quantized is null ? Table.Value : default;
         for (int i = 0; i < ids.Length; i++)
         {
             int id = ids[i];
@@ -55,7 +56,11 @@ public sealed class EmbeddingLayer : Module
             {
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} at position {i} is outside '{Table.Name}' with {Rows} rows.");
             }
-            if (held is null)
+            if (quantized is not null)
+            {
+                quantized.DequantizeRow(id, output.Slice(i * c, c));
+            }
+            else if (held is null)
             {
                 table.Slice(id * c, c).CopyTo(output.Slice(i * c, c));
             }
@@ -69,7 +74,7 @@ public sealed class EmbeddingLayer : Module
     /// <summary>Adds table row <paramref name="row"/> into <paramref name="destination"/> (C values): a position embedding.</summary>
     internal void AddRow(int row, Span<float> destination)
     {
-        if (Table.Held is not { } held)
+        if (Table.Held is null && Table.Quantized is null)
         {
             TensorPrimitives.Add(destination, Table.Value.Slice(row * Columns, Columns), destination);
             return;
@@ -79,7 +84,14 @@ public sealed class EmbeddingLayer : Module
             _widened = new float[Columns];
         }
         Span<float> widened = _widened.AsSpan(0, Columns);
-        held.WidenRow(row, widened);
+        if (Table.Quantized is { } quantized)
+        {
+            quantized.DequantizeRow(row, widened);
+        }
+        else
+        {
+            Table.Held!.WidenRow(row, widened);
+        }
         TensorPrimitives.Add(destination, widened, destination);
     }
 

@@ -147,6 +147,12 @@ public sealed class Linear : Layer
     {
         int c = InChannels, oc = OutChannels;
         ReadOnlySpan<float> bias = Bias is null ? default : Bias.Value;
+        if (Weight.Quantized is { } quantized)
+        {
+            // Q8_0 rows are the declared OC x C: blocks run along C, the dimension the product reduces over.
+            GemmQ8_0.Multiply(rows, oc, c, input, c, quantized.Blocks, beta, output, oc, bias, activation);
+            return;
+        }
         if (Weight.Held is { } held)
         {
             GemmHalf.Multiply(Transpose.No, held.StoredTransposed ? Transpose.No : Transpose.Yes, rows, oc, c, 1f, input, c,

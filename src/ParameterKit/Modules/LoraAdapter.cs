@@ -95,9 +95,9 @@ public sealed class LoraAdapter
 
     private void AddProduct(float factor)
     {
-        if (Target.Weight.Held is not null)
+        if (Target.Weight.Held is not null || Target.Weight.Quantized is not null)
         {
-            throw new InvalidOperationException($"'{Target.Weight.Name}' is held in half precision for inference; merge adapters into a float32 model.");
+            throw new InvalidOperationException($"'{Target.Weight.Name}' is held in {(Target.Weight.Held is not null ? "half precision" : "Q8_0")} for inference; merge adapters into a float32 model.");
         }
         int c = Target.InChannels, oc = Target.OutChannels, r = Rank;
         // W (OC x C) += factor · B (OC x r) · A (r x C): one NN GEMM accumulating into the weight.

@@ -160,20 +160,45 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
     /// <exception cref="ModelConfigException">The file's architecture is not <c>gpt2</c>.</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
-    public static Gpt2Model LoadGguf(string path)
+    public static Gpt2Model LoadGguf(string path) => LoadGguf(path, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads a GGUF file as <see cref="LoadGguf(string)"/> does, holding the weights as <paramref name="options"/> says:
+    /// with <see cref="ModelLoadOptions.Quantization"/> <see cref="WeightQuantization.Q8_0"/>, the file's Q8_0 tensors
+    /// are read in place from its memory map (the file stays open until the model is disposed) and other types are
+    /// quantized once.
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <param name="options">F32 (the default) or Q8_0 quantization.</param>
+    /// <returns>The loaded model; dispose it to close the file.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The file's architecture is not <c>gpt2</c>.</exception>
+    /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
+    /// <exception cref="NotSupportedException">A BF16 or F16 weight type was asked for.</exception>
+    public static Gpt2Model LoadGguf(string path, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using GgufFile file = GgufFile.Open(path);
-        string architecture = file.Metadata.GetString("general.architecture");
-        if (architecture != "gpt2")
+        ArgumentNullException.ThrowIfNull(options);
+        GgufFile? file = GgufFile.Open(path);
+        try
         {
-            throw new ModelConfigException(path, "general.architecture", $"architecture '{architecture}' is not gpt2");
+            string architecture = file.Metadata.GetString("general.architecture");
+            if (architecture != "gpt2")
+            {
+                throw new ModelConfigException(path, "general.architecture", $"architecture '{architecture}' is not gpt2");
+            }
+            var store = new ParameterStore();
+            var model = new Gpt2Model(store.Root, Gpt2GgufLayout.ReadConfig(file));
+            if (GgufModelLoading.Fill(store, file, options, Gpt2GgufLayout.Target).OwnsFile)
+            {
+                file = null;
+            }
+            return model;
         }
-        var store = new ParameterStore();
-        var model = new Gpt2Model(store.Root, Gpt2GgufLayout.ReadConfig(file));
-        store.MaterializeForLoading();
-        GgufStoreLoading.Load(store, file, Gpt2GgufLayout.Target);
-        return model;
+        finally
+        {
+            file?.Dispose();
+        }
     }
 
     /// <summary>

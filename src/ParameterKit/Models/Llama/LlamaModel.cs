@@ -191,16 +191,42 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
     /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding.</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
-    public static LlamaModel LoadGguf(string path)
+    public static LlamaModel LoadGguf(string path) => LoadGguf(path, ModelLoadOptions.Default);
+
+    /// <summary>
+    /// Loads a GGUF file as <see cref="LoadGguf(string)"/> does, holding the weights as <paramref name="options"/> says:
+    /// with <see cref="ModelLoadOptions.Quantization"/> <see cref="WeightQuantization.Q8_0"/>, the file's Q8_0 tensors
+    /// are read in place from its memory map (the query and key projections of a <c>llama</c> file are copied once, to
+    /// undo the converter's rotary permutation) and other types are quantized once.
+    /// </summary>
+    /// <param name="path">The <c>.gguf</c> file.</param>
+    /// <param name="options">F32 (the default) or Q8_0 quantization.</param>
+    /// <returns>The loaded model; dispose it to close the file.</returns>
+    /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding.</exception>
+    /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
+    /// <exception cref="NotSupportedException">A BF16 or F16 weight type was asked for.</exception>
+    public static LlamaModel LoadGguf(string path, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using GgufFile file = GgufFile.Open(path);
-        LlamaConfig config = LlamaGgufLayout.ReadConfig(file);
-        var store = new ParameterStore();
-        var model = new LlamaModel(store.Root, config);
-        store.MaterializeForLoading();
-        model.LoadReport = GgufStoreLoading.Load(store, file, name => LlamaGgufLayout.Target(name, config));
-        return model;
+        ArgumentNullException.ThrowIfNull(options);
+        GgufFile? file = GgufFile.Open(path);
+        try
+        {
+            LlamaConfig config = LlamaGgufLayout.ReadConfig(file);
+            var store = new ParameterStore();
+            var model = new LlamaModel(store.Root, config);
+            (model.LoadReport, bool owns) = GgufModelLoading.Fill(store, file, options, name => LlamaGgufLayout.Target(name, config));
+            if (owns)
+            {
+                file = null;
+            }
+            return model;
+        }
+        finally
+        {
+            file?.Dispose();
+        }
     }
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (names as transformers writes them; a tied head is not stored).</summary>
