@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+
+namespace ParameterKit.Parameters;
+
+/// <summary>
+/// The memory behind a store's inference-only matrices (<see cref="HalfPrecisionWeights"/>,
+/// <see cref="QuantizedWeights"/>): the memory-mapped files whose tensors are viewed in place, the native copies made
+/// when a tensor could not be, and the bytes of each kind. <see cref="Release"/> (the model's Dispose) unmaps and frees
+/// them all; the finalizer frees the copies of a model never disposed. It is not itself IDisposable: the store that
+/// holds it is not, and the model that owns the store is.
+/// </summary>
+internal abstract unsafe class InferenceWeightMemory
+{
+    private readonly List<IDisposable> _owners = [];
+    private readonly List<nint> _copies = [];
+    private bool _disposed;
+
+    ~InferenceWeightMemory()
+    {
+        FreeCopies();
+    }
+
+    /// <summary>Whether <see cref="Release"/> ran.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Bytes of every held matrix.</summary>
+    public long HeldBytes { get; private set; }
+
+    /// <summary>The part of <see cref="HeldBytes"/> read from memory-mapped files (page cache, not private memory).</summary>
+    public long MappedBytes { get; private set; }
+
+    /// <summary>Keeps <paramref name="owner"/> (a memory-mapped file) open until <see cref="Release"/>.</summary>
+    public void Adopt(IDisposable owner) => _owners.Add(owner);
+
+    /// <summary>Unmaps the adopted files and frees the copies.</summary>
+    public void Release()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (IDisposable owner in _owners)
+        {
+            owner.Dispose();
+        }
+        _owners.Clear();
+        FreeCopies();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Allocates <paramref name="bytes"/> of private, 64-byte aligned memory that <see cref="Release"/> frees.</summary>
+    protected void* AllocateCopy(long bytes)
+    {
+        void* data = NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 1), 64);
+        _copies.Add((nint)data);
+        return data;
+    }
+
+    /// <summary>Counts a matrix of <paramref name="bytes"/> now held, read in place from a mapped file or not.</summary>
+    protected void Count(long bytes, bool mapped)
+    {
+        HeldBytes += bytes;
+        if (mapped)
+        {
+            MappedBytes += bytes;
+        }
+    }
+
+    private void FreeCopies()
+    {
+        foreach (nint copy in _copies)
+        {
+            NativeMemory.AlignedFree((void*)copy);
+        }
+        _copies.Clear();
+    }
+}
