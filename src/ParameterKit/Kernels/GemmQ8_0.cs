@@ -132,7 +132,7 @@ internal static unsafe class GemmQ8_0
         for (int n0 = 0; n0 < n; n0 += panel)
         {
             int rows = Math.Min(panel, n - n0);
-            Dequantize(w + n0 * rowBytes, widened, (long)rows * (k / GemmQ8_0Dot.Block));
+            Q8_0PanelDequantization.Run(w + n0 * rowBytes, widened, (long)rows * (k / GemmQ8_0Dot.Block), maxThreads);
             var problem = new GemmProblem
             {
                 TransA = Transpose.No,
