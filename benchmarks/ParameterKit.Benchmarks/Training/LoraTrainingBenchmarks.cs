@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Adapters;
 using ParameterKit.Kernels;
 using ParameterKit.Models.Gpt2;
@@ -23,11 +20,7 @@ namespace ParameterKit.Benchmarks.Training;
 public class LoraTrainingBenchmarks
 {
     /// <summary>1 warm-up and 3 measured steps, in-process (the 124M-parameter model is built once per case).</summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
-    }
+    private sealed class InProcessConfig() : InProcessRunsConfig(iterations: 3);
 
     private const int Batch = 2, Tokens = 128;
     private Gpt2Model _model = null!;

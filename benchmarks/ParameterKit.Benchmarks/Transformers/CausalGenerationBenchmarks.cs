@@ -1,8 +1,5 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Kernels;
 using ParameterKit.Transformers;
 
@@ -31,11 +28,7 @@ public abstract class CausalGenerationBenchmarks
     /// 1 warm-up and 3 measured runs of one invocation each, in-process (a 2 GB model is built once per case rather than
     /// in a generated project), with a time limit that a Qwen prompt at one thread on a shared host stays inside.
     /// </summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
-    }
+    private sealed class InProcessConfig() : InProcessRunsConfig(iterations: 3);
 
     private const int PromptTokens = 512;
     private const int NewTokens = 128;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Kernels;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
@@ -26,11 +23,7 @@ public class Gpt2HalfPrecisionBenchmarks
     /// 1 warm-up and 3 measured runs of one invocation each, in-process (no generated project to build on a shared
     /// machine), with a generous time limit: on a saturated host one generation can take minutes.
     /// </summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
-    }
+    private sealed class InProcessConfig() : InProcessRunsConfig(iterations: 3);
 
     private const int NewTokens = 128;
     private Gpt2Model _model = null!;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Kernels;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
@@ -26,11 +23,7 @@ namespace ParameterKit.Benchmarks.Transformers;
 public class Gpt2Q8_0Benchmarks
 {
     /// <summary>1 warm-up and 3 measured runs of one invocation each, in-process, with a generous time limit.</summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
-    }
+    private sealed class InProcessConfig() : InProcessRunsConfig(iterations: 3);
 
     private const int NewTokens = 128;
     private Gpt2Model _model = null!;

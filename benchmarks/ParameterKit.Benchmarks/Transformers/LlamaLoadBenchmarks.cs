@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ParameterKit.Models;
 using ParameterKit.Models.Llama;
 using ParameterKit.Tensors;
@@ -21,11 +18,7 @@ namespace ParameterKit.Benchmarks.Transformers;
 public class LlamaLoadBenchmarks
 {
     /// <summary>1 warm-up and 5 measured loads, in-process.</summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true))
-            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
-    }
+    private sealed class InProcessConfig() : InProcessRunsConfig(iterations: 5);
 
     private string _folder = null!;
 
