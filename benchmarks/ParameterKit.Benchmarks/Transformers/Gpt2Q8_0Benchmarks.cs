@@ -12,7 +12,7 @@ namespace ParameterKit.Benchmarks.Transformers;
 /// <c>llama-bench</c> reads (benchmarks/llama.cpp/README.md): Q8_0 weights viewed in place from
 /// <c>gpt2-small-q8_0.gguf</c> (written by llama.cpp's <c>llama-quantize</c>), float32 from <c>gpt2-small-f32.gguf</c>,
 /// the same values before quantization. 128 greedy tokens after a 16-token prompt (llama-bench's tg128 decodes 128
-/// tokens from an empty context) and a 512-token prompt (pp512). Setup prints the private memory the load added
+/// tokens from an empty context), a 512-token prompt (pp512) and the load itself. Setup prints the private memory the load added
 /// (<c>// PrivateMemory</c> lines). Baseline: the float32 rows of the same run; llama.cpp's figures come from
 /// <c>run_bench.sh</c> in the same quiet window.
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*Gpt2Q8_0Benchmarks*'</c>
@@ -66,4 +66,15 @@ public class Gpt2Q8_0Benchmarks
     /// <summary>A 512-token prompt through the cached forward pass, logits of the last position.</summary>
     [Benchmark]
     public float Prompt512() => _workload.Prompt512();
+
+    /// <summary>
+    /// Opening the GGUF into a model ready to generate, warm page cache (#20's goal: under 50 ms for Q8_0, zero-copy);
+    /// the model is disposed (the map closed) after.
+    /// </summary>
+    [Benchmark]
+    public int LoadGguf()
+    {
+        using Gpt2Model model = Gpt2Model.LoadGguf(File, Options);
+        return model.Config.Layers;
+    }
 }
