@@ -35,20 +35,8 @@ internal static unsafe class GgufQuantizedLoading
                 return;
             }
             byte* copy = weights.AddCopy(parameter, rows, columns);
-            long rowBytes = GemmQ8_0.RowBytes(columns);
-            // Within each head of d rows, the converter moved row j·d/2 + i to row 2i + j (see GgufStoreLoading.UnpermuteRotaryRows).
-            int d = rows / heads, half = d / 2;
-            for (int h = 0; h < heads; h++)
-            {
-                for (int i = 0; i < half; i++)
-                {
-                    for (int j = 0; j < 2; j++)
-                    {
-                        long to = h * d + j * half + i, from = h * d + 2 * i + j;
-                        Buffer.MemoryCopy(data + from * rowBytes, copy + to * rowBytes, rowBytes, rowBytes);
-                    }
-                }
-            }
+            // Rows of Q8_0 blocks move as whole rows, as float32 rows do.
+            GgufStoreLoading.UnpermuteRotaryRows(bytes, new Span<byte>(copy, bytes.Length), rows, heads);
             return;
         }
         byte* blocks = weights.AddCopy(parameter, rows, columns);

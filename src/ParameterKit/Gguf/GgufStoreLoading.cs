@@ -127,17 +127,23 @@ internal static class GgufStoreLoading
     /// <param name="rows">The weight (rows x C) or bias (rows x 1), row-major.</param>
     /// <param name="rowCount">Heads x d.</param>
     /// <param name="heads">The heads the rows were permuted in.</param>
-    internal static void UnpermuteRotaryRows(Span<float> rows, int rowCount, int heads)
+    internal static void UnpermuteRotaryRows(Span<float> rows, int rowCount, int heads) =>
+        UnpermuteRotaryRows<float>(rows.ToArray(), rows, rowCount, heads);
+
+    /// <summary>
+    /// The same, from <paramref name="permuted"/> into <paramref name="rows"/> (distinct memory) for rows of any element:
+    /// float32 values, or a Q8_0 matrix's bytes copied out of the memory map.
+    /// </summary>
+    internal static void UnpermuteRotaryRows<T>(ReadOnlySpan<T> permuted, Span<T> rows, int rowCount, int heads)
     {
         int width = rows.Length / rowCount, d = rowCount / heads, half = d / 2;
-        float[] permuted = rows.ToArray();
         for (int h = 0; h < heads; h++)
         {
             for (int i = 0; i < half; i++)
             {
                 for (int j = 0; j < 2; j++)
                 {
-                    permuted.AsSpan((h * d + 2 * i + j) * width, width).CopyTo(rows.Slice((h * d + j * half + i) * width, width));
+                    permuted.Slice((h * d + 2 * i + j) * width, width).CopyTo(rows.Slice((h * d + j * half + i) * width, width));
                 }
             }
         }

@@ -6,7 +6,8 @@ namespace ParameterKit.Gguf;
 
 /// <summary>
 /// Q8_0: blocks of 32 values, each block an F16 scale d followed by 32 signed bytes q; value i is <c>d * q[i]</c>
-/// (34 bytes per 32 values, 1.0625 bytes per parameter).
+/// (34 bytes per 32 values, 1.0625 bytes per parameter). The one dequantizer of the format: GGUF reading, embedding
+/// lookups of a Q8_0 table (<see cref="Parameters.Q8_0Matrix"/>) and the tall-product route of the Q8_0 GEMM all use it.
 /// </summary>
 internal static class Q8_0Blocks
 {
@@ -49,7 +50,9 @@ internal static class Q8_0Blocks
         for (int b = 0; b < blocks; b++)
         {
             ReadOnlySpan<byte> block = source.Slice(b * Bytes, Bytes);
-            var d = Vector256.Create((float)BinaryPrimitives.ReadHalfLittleEndian(block));
+            // The scale widened exactly, as the scalar path's cast does, with a few integer operations instead of the
+            // runtime's software Half conversion: this loop also widens weight panels for Q8_0 prompts.
+            var d = Vector256.Create(Kernels.Q8_0Scale.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(block)));
             Vector256<sbyte> q = Vector256.Create(MemoryMarshal.Cast<byte, sbyte>(block.Slice(2, Values)));
             (Vector256<short> low, Vector256<short> high) = Vector256.Widen(q);
             (Vector256<int> q0, Vector256<int> q1) = Vector256.Widen(low);

@@ -155,36 +155,6 @@ internal static unsafe class GemmQ8_0
         }
     }
 
-    /// <summary>Dequantizes <paramref name="blocks"/> consecutive blocks exactly: value = scale · integer, one multiplication each.</summary>
-    internal static void Dequantize(byte* source, float* destination, long blocks)
-    {
-        for (long b = 0; b < blocks; b++)
-        {
-            byte* block = source + b * GemmQ8_0Dot.BlockBytes;
-            float* y = destination + b * GemmQ8_0Dot.Block;
-            float d = Q8_0Scale.ToSingle(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(block));
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var scale = Vector256.Create(d);
-                Vector256<sbyte> q = Vector256.Load((sbyte*)(block + 2));
-                (Vector256<short> low, Vector256<short> high) = Vector256.Widen(q);
-                (Vector256<int> q0, Vector256<int> q1) = Vector256.Widen(low);
-                (Vector256<int> q2, Vector256<int> q3) = Vector256.Widen(high);
-                (Vector256.ConvertToSingle(q0) * scale).Store(y);
-                (Vector256.ConvertToSingle(q1) * scale).Store(y + 8);
-                (Vector256.ConvertToSingle(q2) * scale).Store(y + 16);
-                (Vector256.ConvertToSingle(q3) * scale).Store(y + 24);
-            }
-            else
-            {
-                for (int i = 0; i < GemmQ8_0Dot.Block; i++)
-                {
-                    y[i] = d * ((sbyte*)(block + 2))[i];
-                }
-            }
-        }
-    }
-
     private static void Validate(Q8_0Path path, int maxThreads, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<byte> w,
         Span<float> c, int ldc, ReadOnlySpan<float> bias)
     {

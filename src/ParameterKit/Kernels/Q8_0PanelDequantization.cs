@@ -1,3 +1,5 @@
+using ParameterKit.Gguf;
+
 namespace ParameterKit.Kernels;
 
 /// <summary>
@@ -43,6 +45,8 @@ internal sealed unsafe class Q8_0PanelDequantization : IPartitionedWork
     public void Execute(int part)
     {
         long first = _blocks * part / _parts, end = _blocks * (part + 1) / _parts;
-        GemmQ8_0.Dequantize(_source + first * GemmQ8_0Dot.BlockBytes, _destination + first * GemmQ8_0Dot.Block, end - first);
+        int count = checked((int)(end - first)); // a panel holds at most GemmQ8_0.PanelCapacity values
+        Q8_0Blocks.Dequantize(new ReadOnlySpan<byte>(_source + first * Q8_0Blocks.Bytes, count * Q8_0Blocks.Bytes),
+            new Span<float>(_destination + first * Q8_0Blocks.Values, count * Q8_0Blocks.Values), count);
     }
 }

@@ -1,3 +1,4 @@
+using ParameterKit.Gguf;
 using ParameterKit.Kernels;
 
 namespace ParameterKit.Parameters;
@@ -53,9 +54,7 @@ internal sealed unsafe class Q8_0Matrix
     {
         ObjectDisposedException.ThrowIf(_owner.IsDisposed, _owner);
         ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, Columns, nameof(destination));
-        fixed (float* y = destination)
-        {
-            GemmQ8_0.Dequantize(_data + row * RowBytes, y, Columns / Q8_0Quantization.Block);
-        }
+        int blocks = Columns / Q8_0Blocks.Values;
+        Q8_0Blocks.Dequantize(new ReadOnlySpan<byte>(_data + row * RowBytes, blocks * Q8_0Blocks.Bytes), destination, blocks);
     }
 }

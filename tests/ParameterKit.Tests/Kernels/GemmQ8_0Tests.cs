@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using ParameterKit.Gguf;
 using ParameterKit.Kernels;
 
 namespace ParameterKit.Tests.Kernels;
@@ -227,11 +228,7 @@ public sealed unsafe class GemmQ8_0Tests
     private static void DequantizedReference(Case t, float[] a, int lda, byte[] w, float[] bias, float[] c, int ldc, double[] magnitude)
     {
         var weights = new float[t.N * t.K];
-        fixed (byte* pw = w)
-        fixed (float* pv = weights)
-        {
-            GemmQ8_0.Dequantize(pw, pv, (long)t.N * t.Blocks);
-        }
+        Q8_0Blocks.Dequantize(w, weights, t.N * t.Blocks);
         for (int r = 0; r < t.M; r++)
         {
             for (int j = 0; j < t.N; j++)
