@@ -45,6 +45,9 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         {
             Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("elapsed", StringComparison.Ordinal));
             Assert.True(new FileInfo(fixture.ModelPath).Length <= 25_000_000, $"{new FileInfo(fixture.ModelPath).Length} bytes");
+            // Both models are in the file, in bfloat16 (what keeps it under 25 MB).
+            Assert.All(file.Tensors, t => Assert.Equal(ParameterKit.Tensors.DType.BF16, t.DType));
+            Assert.Contains(file.Tensors, t => t.Name.StartsWith("regression.", StringComparison.Ordinal));
         }
         var loaded = ModelFile.Load(fixture.ModelPath);
         foreach (string text in new[] { "I've been waiting 2 hours and nobody answers", "thank you so much!", "what time do you open?" })

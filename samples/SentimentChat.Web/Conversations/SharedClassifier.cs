@@ -5,7 +5,7 @@ namespace SentimentChat.Web.Conversations;
 /// <summary>
 /// The one classifier every conversation shares. <see cref="SentimentClassifier.Classify"/> reuses buffers sized
 /// once (so a step allocates nothing), which makes it unsafe to call from two requests at once: calls take turns
-/// behind a lock. A classification is a bag-of-embeddings lookup and two small matrix products, far shorter than
+/// behind a lock. A classification is two bag-of-embeddings lookups and two small matrix products, far shorter than
 /// a reply, so the lock is not where a busy server waits.
 /// </summary>
 public sealed class SharedClassifier(SentimentClassifier model)

@@ -69,8 +69,8 @@ internal sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateC
             throw new CommandException("EmptyData", $"{data}: the file holds no labelled message (expected text<TAB>label lines).");
         }
         var model = ModelFile.Load(settings.ModelPath);
-        var task = new ClassificationTask(model, [1f, 1f, 1f]);
-        var (probabilities, labels) = task.Probabilities(Corpus.Encode(model, texts));
+        var probabilities = model.Probabilities(texts.Select(t => t.Text).ToList());
+        var labels = texts.Select(t => t.Label).ToArray();
         var classifier = new EvaluationReport("classifier", FrustrationThreshold.Score(probabilities, labels, model.FrustrationThreshold));
         if (!settings.Json)
         {

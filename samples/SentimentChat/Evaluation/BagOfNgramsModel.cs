@@ -48,9 +48,9 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
     private readonly EmbeddingLayer _table;
     private readonly Bias? _bias;
     private readonly Linear? _output;
-    private readonly SoftmaxCrossEntropy _loss;
-    private readonly int[] _features;
-    private readonly int[] _labels;
+    private SoftmaxCrossEntropy? _loss;
+    private int[] _features = [];
+    private int[] _labels = [];
     private readonly int[] _batchFeatures = new int[MaxBatch * WordFeatures.MaxFeatures];
     private readonly int[] _batchLabels = new int[MaxBatch];
     private readonly float[] _pooled;
@@ -60,9 +60,16 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
 
     /// <summary>Featurizes the training texts and trains the model.</summary>
     public BagOfNgramsModel(BagOfNgramsOptions options, IReadOnlyList<LabeledText> training, ulong seed = 1)
+        : this(options, seed)
+    {
+        Train(training, seed);
+    }
+
+    /// <summary>Declares the model with its initial values (zeros for the linear model), untrained: train it with
+    /// <see cref="Train"/> or load its <see cref="Store"/> from a file.</summary>
+    public BagOfNgramsModel(BagOfNgramsOptions options, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(training);
         _options = options;
         int width = options.Width == 0 ? 3 : options.Width;
         _table = new EmbeddingLayer(_store.Scope("features"), options.Buckets, width, options.Width == 0 ? Init.Zeros : null);
@@ -77,15 +84,26 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         _store.Materialize(seed);
         _pooled = new float[MaxBatch * width];
         _pooledGradient = new float[MaxBatch * width];
-        _features = WordFeatures.Of(training.Select(t => t.Text).ToArray(), options.Buckets);
-        _labels = training.Select(t => t.Label).ToArray();
-        _loss = new SoftmaxCrossEntropy(3, Weights(_labels, options.ClassWeighting));
-        var trainer = new Trainer<int>(this, new Adam(_store, options.LearningRate), new TrainerOptions { Epochs = options.Epochs, BatchSize = 64, Seed = seed });
-        trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
     }
 
     /// <inheritdoc />
     public string Name => _options.Name;
+
+    /// <summary>The parameters (<c>features.weight</c>, and <c>features.bias</c> or <c>output.*</c>).</summary>
+    public ParameterStore Store => _store;
+
+    /// <summary>Featurizes <paramref name="training"/> and trains on it for the options' epochs.</summary>
+    /// <param name="training">The labelled texts.</param>
+    /// <param name="seed">Seed of the batch order.</param>
+    public void Train(IReadOnlyList<LabeledText> training, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        _features = WordFeatures.Of(training.Select(t => t.Text).ToArray(), _options.Buckets);
+        _labels = training.Select(t => t.Label).ToArray();
+        _loss = new SoftmaxCrossEntropy(3, Weights(_labels, _options.ClassWeighting));
+        var trainer = new Trainer<int>(this, new Adam(_store, _options.LearningRate), new TrainerOptions { Epochs = _options.Epochs, BatchSize = 64, Seed = seed });
+        trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
+    }
 
     /// <inheritdoc />
     public float TrainBatch(ReadOnlySpan<int> batch)
@@ -99,7 +117,7 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         int n = batch.Length;
         var features = _batchFeatures.AsSpan(0, n * f);
         var logits = Logits(features, n);
-        float loss = _loss.Compute(logits, _batchLabels.AsSpan(0, n), _gradient.AsSpan(0, n * 3));
+        float loss = _loss!.Compute(logits, _batchLabels.AsSpan(0, n), _gradient.AsSpan(0, n * 3));
         var dLogits = _gradient.AsSpan(0, n * 3);
         if (_output is null)
         {

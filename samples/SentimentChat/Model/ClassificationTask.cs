@@ -82,28 +82,6 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
         return new EvaluationResult(loss, metrics);
     }
 
-    /// <summary>P(frustrated), P(positive), P(other) for every example (rows of 3), and the labels.</summary>
-    public (float[] Probabilities, int[] Labels) Probabilities(IReadOnlyList<EncodedText> examples)
-    {
-        _model.SetTraining(false);
-        var probabilities = new float[examples.Count * 3];
-        var labels = new int[examples.Count];
-        var batch = new EncodedText[SentimentClassifier.MaxBatch];
-        for (int start = 0; start < examples.Count; start += batch.Length)
-        {
-            int n = Math.Min(batch.Length, examples.Count - start);
-            for (int i = 0; i < n; i++)
-            {
-                batch[i] = examples[start + i];
-                labels[start + i] = examples[start + i].Label;
-            }
-            Gather(batch.AsSpan(0, n));
-            var logits = _model.Forward(_slots.AsSpan(0, n * _model.Encoder.SlotsPerText), n);
-            SoftmaxCrossEntropy.Softmax(logits, 3, probabilities.AsSpan(start * 3, n * 3));
-        }
-        return (probabilities, labels);
-    }
-
     /// <summary>The confusion matrix (argmax decisions) and mean loss of the model on <paramref name="examples"/>.</summary>
     public (ConfusionMatrix Matrix, double Loss) Score(IReadOnlyList<EncodedText> examples)
     {

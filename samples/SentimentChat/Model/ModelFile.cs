@@ -8,12 +8,16 @@ namespace SentimentChat.Model;
 public sealed class ModelFileException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Saves and loads the classifier as safetensors: the weights under their ParameterKit names, and in
-/// <c>__metadata__</c> the tokenizer, the label names, the hyperparameters and the dev metrics.
+/// Saves and loads the classifier as safetensors, in bfloat16 (<see cref="BFloat16Storage"/>): the perceptron's weights
+/// under their ParameterKit names, the regression's under <c>regression.</c>, and in <c>__metadata__</c> the
+/// tokenizer, the label names, the hyperparameters, each tensor's kind and the dev metrics.
 /// </summary>
 public static class ModelFile
 {
-    private const string Version = "2";
+    private const string Version = "3";
+
+    /// <summary>The prefix of the regression's tensors, beside the perceptron's in the same file.</summary>
+    private const string RegressionPrefix = "regression.";
 
     /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
     public static string DefaultPath { get; } = Path.Combine(
@@ -44,7 +48,13 @@ public static class ModelFile
         {
             metadata["metrics." + key] = value;
         }
-        model.Store.Save(path, metadata);
+        var kinds = model.Store.Parameters.Select(p => KeyValuePair.Create(p.Name, p.Kind))
+            .Concat(model.Regression.Store.Parameters.Select(p => KeyValuePair.Create(RegressionPrefix + p.Name, p.Kind)));
+        metadata[RecordedKinds.MetadataKey] = RecordedKinds.Encode(kinds);
+        var writer = new SafeTensorsWriter(metadata);
+        BFloat16Storage.Add(writer, model.Store, prefix: "");
+        BFloat16Storage.Add(writer, model.Regression.Store, RegressionPrefix);
+        writer.Save(path);
     }
 
     /// <summary>
@@ -96,7 +106,11 @@ public static class ModelFile
                 Int(meta, "max_char_grams"), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
             var model = new SentimentClassifier(shape);
             model.Store.Materialize(seed: 0);
-            model.Store.Load(path);
+            model.Store.Load(path, new CheckpointLoadOptions { MapName = name => name.StartsWith(RegressionPrefix, StringComparison.Ordinal) ? null : name });
+            model.Regression.Store.Load(path, new CheckpointLoadOptions
+            {
+                MapName = name => name.StartsWith(RegressionPrefix, StringComparison.Ordinal) ? name[RegressionPrefix.Length..] : null,
+            });
             model.FrustrationThreshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
             return model;
         }

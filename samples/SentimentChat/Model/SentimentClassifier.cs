@@ -1,20 +1,25 @@
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.Training.Losses;
+using SentimentChat.Evaluation;
 using SentimentChat.Text;
 
 namespace SentimentChat.Model;
 
 /// <summary>
-/// The frustration classifier, built only from ParameterKit parts: one <see cref="EmbeddingLayer"/> whose rows are
-/// tokens, token pairs, character n-grams and style cues; each of the encoder's three bags mean-pooled on its own
-/// and the three vectors concatenated; a trunk <c>Dropout → Linear(3C→H) → GELU → Dropout</c>; then
-/// the head <c>Linear(H→3)</c> for frustrated / positive / other.
+/// The frustration classifier, built only from ParameterKit parts: two models whose probabilities are averaged.
+/// The perceptron: one <see cref="EmbeddingLayer"/> whose rows are tokens, token pairs, character n-grams and style
+/// cues; each of the encoder's three bags mean-pooled on its own and the three vectors concatenated; a trunk
+/// <c>Dropout → Linear(3C→H) → GELU → Dropout</c>; then the head <c>Linear(H→3)</c> for frustrated / positive / other.
+/// Beside it, <see cref="Regression"/>: the tuned logistic regression over hashed word unigrams and bigrams.
 /// </summary>
 /// <remarks>
-/// Parameters: <c>embedding.weight</c> rows x C, <c>trunk.1.weight</c> H x 3C, <c>trunk.1.bias</c>,
-/// <c>head.weight</c> 3 x H, <c>head.bias</c>. Buffers are
-/// sized for <see cref="MaxBatch"/> rows once, so training and classification steps allocate nothing.
+/// Why two: the regression sums the evidence of every word, the perceptron averages learned vectors of tokens and
+/// letter n-grams, so they err on different messages; on the dev splits their average beats either alone on
+/// GoEmotions and on customer-service messages (README's table). Perceptron parameters: <c>embedding.weight</c>
+/// rows x C, <c>trunk.1.weight</c> H x 3C, <c>trunk.1.bias</c>, <c>head.weight</c> 3 x H, <c>head.bias</c>; the
+/// regression's are in its own store. The perceptron's buffers are sized for <see cref="MaxBatch"/> rows once, so its
+/// training steps allocate nothing.
 /// </remarks>
 public sealed class SentimentClassifier
 {
@@ -47,6 +52,7 @@ public sealed class SentimentClassifier
             .Add(s => new Gelu(s))
             .Add(s => new Dropout(s, shape.Dropout, seed: 29));
         Head = new Linear(Store.Scope("head"), shape.Hidden, Labels.Names.Count);
+        Regression = new BagOfNgramsModel(Baselines.LogisticRegression, seed: 1);
         int widest = Encoder.Bags.Max(b => b.Length);
         _bagIds = new int[MaxBatch * widest];
         _bagPooled = new float[MaxBatch * shape.Channels];
@@ -73,6 +79,10 @@ public sealed class SentimentClassifier
 
     /// <summary>Hidden layer to the three logits.</summary>
     public Linear Head { get; }
+
+    /// <summary>The word regression averaged with the perceptron (declared untrained; <see cref="TrainingRecipe"/>
+    /// trains it, <see cref="ModelFile"/> loads it).</summary>
+    public BagOfNgramsModel Regression { get; }
 
     /// <summary>τ of the frustration decision rule (see <see cref="FrustrationThreshold"/>); 0.5 until chosen on dev.</summary>
     public float FrustrationThreshold { get; set; } = 0.5f;
@@ -134,13 +144,38 @@ public sealed class SentimentClassifier
     /// <param name="text">The message (truncated to <see cref="ModelShape.MaxTokens"/> tokens).</param>
     public Prediction Classify(string text)
     {
-        SetTraining(false);
-        var slots = new int[Encoder.SlotsPerText];
-        int tokens = Encoder.Encode(text, slots);
-        var logits = Forward(slots, 1);
-        var probabilities = new float[3];
-        SoftmaxCrossEntropy.Softmax(logits, 3, probabilities);
+        ArgumentNullException.ThrowIfNull(text);
+        var probabilities = Probabilities([text]);
+        int tokens = TextEncoder.CountTokens(text);
         return new Prediction(Model.FrustrationThreshold.Decide(probabilities, FrustrationThreshold), probabilities, tokens, tokens > Shape.MaxTokens);
+    }
+
+    /// <summary>P(frustrated), P(positive), P(other) for every text (rows of 3): the mean of the perceptron's and the
+    /// regression's softmax.</summary>
+    /// <param name="texts">The messages.</param>
+    public float[] Probabilities(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        SetTraining(false);
+        float[] mixed = Regression.Probabilities(texts);
+        int[] slots = Encoder.EncodeAll(texts);
+        int perText = Encoder.SlotsPerText;
+        Span<float> own = stackalloc float[3];
+        for (int start = 0; start < texts.Count; start += MaxBatch)
+        {
+            int n = Math.Min(MaxBatch, texts.Count - start);
+            var logits = Forward(slots.AsSpan(start * perText, n * perText), n);
+            for (int i = 0; i < n; i++)
+            {
+                SoftmaxCrossEntropy.Softmax(logits.Slice(i * 3, 3), 3, own);
+                var row = mixed.AsSpan((start + i) * 3, 3);
+                for (int c = 0; c < 3; c++)
+                {
+                    row[c] = 0.5f * (row[c] + own[c]);
+                }
+            }
+        }
+        return mixed;
     }
 
     /// <summary>Copies bag <c>[offset, offset + length)</c> of every text into a contiguous batch x length block.</summary>

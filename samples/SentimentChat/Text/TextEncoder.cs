@@ -114,6 +114,13 @@ public sealed class TextEncoder
         return ids.Count;
     }
 
+    /// <summary>How many tokens <paramref name="text"/> has (the count <see cref="Encode"/> returns).</summary>
+    public static int CountTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SharedTokenizer.CountTokens(text.ToLowerInvariant());
+    }
+
     /// <summary>Encodes many texts into one row-major matrix of <see cref="SlotsPerText"/> ids per text.</summary>
     public int[] EncodeAll(IReadOnlyList<string> texts)
     {
