@@ -15,8 +15,10 @@ namespace ParameterKit.Gguf;
 /// <remarks>
 /// <para>
 /// The pre-tokenizer (how text is split before BPE) is not stored as a regex in GGUF: <c>tokenizer.ggml.pre</c> names it
-/// and llama.cpp keeps a table. Only GPT-2's split (<c>gpt2</c>, or the key absent) is built here; Llama 3's, Qwen2's and
-/// the others split digits and punctuation differently, so they are refused rather than approximated.
+/// and llama.cpp keeps a table. GPT-2's split (<c>gpt2</c>, or the key absent), Llama 3's (<c>llama-bpe</c>), Qwen2's
+/// (<c>qwen2</c>, with its NFC normalization) and SmolLM's (<c>smollm</c>) are built here, with the other names llama.cpp
+/// gives the same splits (<see cref="GgufPreTokenizers"/>); the rest split digits and punctuation in ways of their own, so
+/// they are refused rather than approximated.
 /// </para>
 /// <para>
 /// SentencePiece tokenizers (<c>llama</c>: Llama 2, TinyLlama, Mistral) are refused too: llama.cpp stores their scores
@@ -48,6 +50,18 @@ public static class GgufTokenizer
     /// <summary>Each token's type (llama.cpp's <c>llama_token_type</c>): 1 normal, 3 control, 4 user-defined, ...</summary>
     public const string TokenTypesKey = "tokenizer.ggml.token_type";
 
+    /// <summary>The beginning-of-sequence token's id.</summary>
+    public const string BeginOfSequenceIdKey = "tokenizer.ggml.bos_token_id";
+
+    /// <summary>The end-of-sequence token's id.</summary>
+    public const string EndOfSequenceIdKey = "tokenizer.ggml.eos_token_id";
+
+    /// <summary>Whether encoding prepends the beginning-of-sequence token (a boolean).</summary>
+    public const string AddBeginOfSequenceKey = "tokenizer.ggml.add_bos_token";
+
+    /// <summary>The model's Jinja chat template.</summary>
+    public const string ChatTemplateKey = "tokenizer.chat_template";
+
     /// <summary>llama.cpp's token types that are matched whole in text before splitting: control (3) and user-defined (4).</summary>
     private const long ControlToken = 3, UserDefinedToken = 4;
 
@@ -66,12 +80,27 @@ public static class GgufTokenizer
     /// <exception cref="ArgumentNullException"><paramref name="file"/> is null.</exception>
     /// <exception cref="TokenizerFormatException">
     /// The file carries no tokenizer, or one that is not built here (a <c>llama</c> SentencePiece model, a pre-tokenizer
-    /// other than GPT-2's), or its vocabulary and merges do not form a BPE model; <see cref="TokenizerFormatException.Setting"/> names the key.
+    /// <see cref="GgufPreTokenizers"/> does not know, Llama 3's whole-word rule: <see cref="ModelTokenizer.FromGguf"/>), or its vocabulary and merges do not form a BPE model; <see cref="TokenizerFormatException.Setting"/> names the key.
     /// </exception>
     /// <exception cref="GgufFormatException">A tokenizer key holds a value of the wrong type.</exception>
     public static BpeTokenizer Create(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        Built built = Build(file);
+        if (built.Split.WholeWords)
+        {
+            throw new TokenizerFormatException(file.FilePath, PreTokenizerKey,
+                $"is '{file.Metadata.GetString(PreTokenizerKey)}', whose tokenizer keeps a piece that is a whole vocabulary entry as one token, which a BpeTokenizer cannot; ModelTokenizer.FromGguf builds it");
+        }
+        return built.Tokenizer;
+    }
+
+    /// <summary>What <see cref="Build"/> reads: the BPE, the special tokens by text, the pre-tokenizer, and the vocabulary by id.</summary>
+    internal sealed record Built(BpeTokenizer Tokenizer, IReadOnlyDictionary<string, int> SpecialTokens, GgufPreTokenizers.Split Split, string[] Tokens);
+
+    /// <summary>Builds the byte-level BPE of <paramref name="file"/>'s metadata, whatever its pre-tokenizer's whole-word rule.</summary>
+    internal static Built Build(GgufFile file)
+    {
         GgufMetadata m = file.Metadata;
         if (!m.ContainsKey(ModelKey))
         {
@@ -84,9 +113,10 @@ public static class GgufTokenizer
                 (model == "llama" ? " (SentencePiece models are read from a tokenizer.model file, which GGUF does not carry)" : ""));
         }
         string pre = m.ContainsKey(PreTokenizerKey) ? m.GetString(PreTokenizerKey) : "gpt2";
-        if (pre != "gpt2")
+        if (!GgufPreTokenizers.TryGet(pre, out GgufPreTokenizers.Split split))
         {
-            throw new TokenizerFormatException(file.FilePath, PreTokenizerKey, $"is '{pre}'; only GPT-2's pre-tokenizer ('gpt2') is built from GGUF metadata");
+            throw new TokenizerFormatException(file.FilePath, PreTokenizerKey,
+                $"is '{pre}'; the pre-tokenizers built from GGUF metadata are GPT-2's, Llama 3's, Qwen2's and SmolLM's (and the names llama.cpp gives the same splits)");
         }
         string[] tokens = m.GetStringArray(TokensKey);
         if (tokens.Length == 0)
@@ -129,13 +159,14 @@ public static class GgufTokenizer
         }
         try
         {
-            return BpeTokenizer.Create(new BpeOptions(vocabulary)
+            return new Built(BpeTokenizer.Create(new BpeOptions(vocabulary)
             {
                 Merges = merges,
                 SpecialTokens = special,
-                PreTokenizer = new SplitPreTokenizer(special.Keys, [new Regex(TokenizerJsonReader.Gpt2Pattern, RegexOptions.CultureInvariant, RegexTimeout)]),
+                Normalizer = split.NormalizeNfc ? NfcNormalizer.Instance : null,
+                PreTokenizer = new SplitPreTokenizer(special.Keys, [.. split.Stages.Select(stage => new Regex(stage, RegexOptions.CultureInvariant, RegexTimeout))]),
                 ByteLevel = true,
-            });
+            }), special, split, tokens);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException)
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML.Tokenizers;
+using ParameterKit.Gguf;
 
 namespace ParameterKit.Tokenization;
 
@@ -105,6 +106,51 @@ public sealed class ModelTokenizer
             return FromTokenizerJson(jsonPath, config, template);
         }
         throw new TokenizerFormatException(Path.Combine(folder, "tokenizer.json"), null, "neither tokenizer.json nor tokenizer.model is in the folder");
+    }
+
+    /// <summary>
+    /// Builds the tokenizer a GGUF file carries in its metadata, as llama.cpp would use it: the byte-level BPE of
+    /// <see cref="GgufTokenizer"/>, with Llama 3's whole-word rule where the pre-tokenizer has it, the beginning- and
+    /// end-of-sequence tokens of <c>tokenizer.ggml.bos_token_id</c> / <c>eos_token_id</c>, whether to prepend the former
+    /// (<c>tokenizer.ggml.add_bos_token</c>, or llama.cpp's default for the pre-tokenizer), and the chat template of
+    /// <c>tokenizer.chat_template</c>.
+    /// </summary>
+    /// <param name="file">An open GGUF file.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="file"/> is null.</exception>
+    /// <exception cref="TokenizerFormatException">The file carries no tokenizer or one not built here (see
+    /// <see cref="GgufTokenizer.Create"/>), or a token id key is outside the vocabulary; the message names the key.</exception>
+    /// <exception cref="GgufFormatException">A tokenizer key holds a value of the wrong type.</exception>
+    /// <exception cref="ChatTemplateException">The chat template uses a construct the renderer does not support, or is not valid Jinja.</exception>
+    public static ModelTokenizer FromGguf(GgufFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        GgufTokenizer.Built built = GgufTokenizer.Build(file);
+        GgufMetadata metadata = file.Metadata;
+        BpeTokenizer bpe = built.Tokenizer;
+        int? Id(string key)
+        {
+            if (!metadata.ContainsKey(key))
+            {
+                return null;
+            }
+            long id = metadata.GetInteger(key);
+            return id >= 0 && id < built.Tokens.Length ? (int)id
+                : throw new TokenizerFormatException(file.FilePath, key, $"is {id}, outside the vocabulary of {built.Tokens.Length} tokens");
+        }
+        int? bosId = Id(GgufTokenizer.BeginOfSequenceIdKey), eosId = Id(GgufTokenizer.EndOfSequenceIdKey);
+        bool addsBos = metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey)
+            ? metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool? ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean")
+            : built.Split.WholeWords; // llama.cpp prepends BOS by default for Llama 3's pre-tokenizer, not for GPT-2's or Qwen2's
+        ChatTemplate? template = metadata.ContainsKey(GgufTokenizer.ChatTemplateKey)
+            ? ChatTemplate.Parse(metadata.GetString(GgufTokenizer.ChatTemplateKey), GgufTokenizer.ChatTemplateKey)
+            : null;
+        Func<string, IReadOnlyList<int>> encode = built.Split.WholeWords
+            ? new WholeWordBpeEncoder(bpe, built.SpecialTokens).Encode
+            : text => bpe.EncodeToIds(text);
+        return new ModelTokenizer(bpe, encode, ids => bpe.Decode(ids, considerSpecialTokens: true) ?? "",
+            bosId is int b ? built.Tokens[b] : null, bosId, addsBos, eosId is int e ? built.Tokens[e] : null, eosId is int end ? [end] : [],
+            [.. built.SpecialTokens.Values], template);
     }
 
     /// <summary>Encodes text as transformers' <c>tokenizer(text)</c> does.</summary>

@@ -13,7 +13,7 @@ namespace ParameterKit.Tests.Tokenization;
 /// </summary>
 public sealed class ModelTokenizerReferenceTests
 {
-    private static string Folder(string model) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "tokenizers", model);
+    internal static string Folder(string model) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "tokenizers", model);
 
     /// <summary>
     /// Llama 2 strings on which Microsoft.ML.Tokenizers 2.0.1's SentencePiece BPE splits a run of one repeated
@@ -166,7 +166,7 @@ public sealed class ModelTokenizerReferenceTests
         Assert.StartsWith("<|user|>\nHi</s>", tokenizer.ApplyChatTemplate([new ChatTemplateMessage("user", "Hi")]), StringComparison.Ordinal);
     }
 
-    private static List<(string Text, int[] Ids)> ReadTests(string model)
+    internal static List<(string Text, int[] Ids)> ReadTests(string model)
     {
         string[] texts = File.ReadAllText(Path.Combine(Folder(model), "tests.inp")).Split("\n__ggml_vocab_test__\n")[..^1];
         string[] lines = File.ReadAllText(Path.Combine(Folder(model), "tests.out")).Split('\n');
