@@ -21,9 +21,9 @@ namespace ParameterKit.Gguf;
 /// they are refused rather than approximated.
 /// </para>
 /// <para>
-/// SentencePiece tokenizers (<c>llama</c>: Llama 2, TinyLlama, Mistral) are refused too: llama.cpp stores their scores
-/// and pieces, not a <c>tokenizer.model</c> file, and Microsoft.ML.Tokenizers builds its SentencePiece tokenizer only
-/// from that file.
+/// SentencePiece tokenizers (<c>llama</c>: Llama 2, TinyLlama, Mistral) are not BPE tokenizers: llama.cpp stores their
+/// pieces, scores and types, from which <see cref="ModelTokenizer.FromGguf"/> rebuilds the <c>tokenizer.model</c>
+/// Microsoft.ML.Tokenizers reads.
 /// </para>
 /// </remarks>
 /// <example>
@@ -110,7 +110,7 @@ public static class GgufTokenizer
         if (model != "gpt2")
         {
             throw new TokenizerFormatException(file.FilePath, ModelKey, $"is '{model}'; only 'gpt2' (byte-level BPE) tokenizers are built from GGUF metadata" +
-                (model == "llama" ? " (SentencePiece models are read from a tokenizer.model file, which GGUF does not carry)" : ""));
+                (model == "llama" ? " (a SentencePiece model: ModelTokenizer.FromGguf rebuilds it)" : ""));
         }
         string pre = m.ContainsKey(PreTokenizerKey) ? m.GetString(PreTokenizerKey) : "gpt2";
         if (!GgufPreTokenizers.TryGet(pre, out GgufPreTokenizers.Split split))

@@ -110,7 +110,9 @@ public sealed class ModelTokenizer
 
     /// <summary>
     /// Builds the tokenizer a GGUF file carries in its metadata, as llama.cpp would use it: the byte-level BPE of
-    /// <see cref="GgufTokenizer"/>, with Llama 3's whole-word rule where the pre-tokenizer has it, the beginning- and
+    /// <see cref="GgufTokenizer"/>, with Llama 3's whole-word rule where the pre-tokenizer has it, or a SentencePiece
+    /// model (<c>tokenizer.ggml.model = "llama"</c>: Llama 2, TinyLlama, Mistral) rebuilt from its pieces, scores and
+    /// types; the beginning- and
     /// end-of-sequence tokens of <c>tokenizer.ggml.bos_token_id</c> / <c>eos_token_id</c>, whether to prepend the former
     /// (<c>tokenizer.ggml.add_bos_token</c>, or llama.cpp's default for the pre-tokenizer), and the chat template of
     /// <c>tokenizer.chat_template</c>.
@@ -119,14 +121,23 @@ public sealed class ModelTokenizer
     /// <returns>The tokenizer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="file"/> is null.</exception>
     /// <exception cref="TokenizerFormatException">The file carries no tokenizer or one not built here (see
-    /// <see cref="GgufTokenizer.Create"/>), or a token id key is outside the vocabulary; the message names the key.</exception>
+    /// <see cref="GgufTokenizer.Create"/>), a SentencePiece vocabulary lacks one score and one type per token, or a token
+    /// id key is outside the vocabulary; the message names the key.</exception>
     /// <exception cref="GgufFormatException">A tokenizer key holds a value of the wrong type.</exception>
     /// <exception cref="ChatTemplateException">The chat template uses a construct the renderer does not support, or is not valid Jinja.</exception>
     public static ModelTokenizer FromGguf(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        GgufTokenizer.Built built = GgufTokenizer.Build(file);
         GgufMetadata metadata = file.Metadata;
+        if (metadata.ContainsKey(GgufTokenizer.ModelKey) && metadata.GetString(GgufTokenizer.ModelKey) == "llama")
+        {
+            using var proto = new MemoryStream(GgufSentencePieceModel.Build(file), writable: false);
+            bool? addBos = metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey)
+                ? metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool? ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean")
+                : null;
+            return FromSentencePiece(proto, file.FilePath, TokenizerConfig.OfGguf(addBos), GgufChatTemplate(file));
+        }
+        GgufTokenizer.Built built = GgufTokenizer.Build(file);
         BpeTokenizer bpe = built.Tokenizer;
         int? Id(string key)
         {
@@ -142,9 +153,7 @@ public sealed class ModelTokenizer
         bool addsBos = metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey)
             ? metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool? ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean")
             : built.Split.WholeWords; // llama.cpp prepends BOS by default for Llama 3's pre-tokenizer, not for GPT-2's or Qwen2's
-        ChatTemplate? template = metadata.ContainsKey(GgufTokenizer.ChatTemplateKey)
-            ? ChatTemplate.Parse(metadata.GetString(GgufTokenizer.ChatTemplateKey), GgufTokenizer.ChatTemplateKey)
-            : null;
+        ChatTemplate? template = GgufChatTemplate(file);
         Func<string, IReadOnlyList<int>> encode = built.Split.WholeWords
             ? new WholeWordBpeEncoder(bpe, built.SpecialTokens).Encode
             : text => bpe.EncodeToIds(text);
@@ -152,6 +161,10 @@ public sealed class ModelTokenizer
             bosId is int b ? built.Tokens[b] : null, bosId, addsBos, eosId is int e ? built.Tokens[e] : null, eosId is int end ? [end] : [],
             [.. built.SpecialTokens.Values], template);
     }
+
+    private static ChatTemplate? GgufChatTemplate(GgufFile file) => file.Metadata.ContainsKey(GgufTokenizer.ChatTemplateKey)
+        ? ChatTemplate.Parse(file.Metadata.GetString(GgufTokenizer.ChatTemplateKey), GgufTokenizer.ChatTemplateKey)
+        : null;
 
     /// <summary>Encodes text as transformers' <c>tokenizer(text)</c> does.</summary>
     /// <param name="text">The text. Special tokens written in it (<c>&lt;|im_start|&gt;</c>) become their ids.</param>
@@ -248,21 +261,30 @@ public sealed class ModelTokenizer
 
     private static ModelTokenizer FromSentencePiece(string path, TokenizerConfig config, ChatTemplate? template)
     {
+        if (new FileInfo(path).Length > BoundedJsonFile.MaxBytes)
+        {
+            throw new TokenizerFormatException(path, null, $"is larger than {BoundedJsonFile.MaxBytes} bytes");
+        }
+        using FileStream stream = File.OpenRead(path);
+        return FromSentencePiece(stream, path, config, template);
+    }
+
+    /// <param name="model">A SentencePiece <c>ModelProto</c>.</param>
+    /// <param name="source">The file it comes from, for errors.</param>
+    /// <param name="config">The folder's settings, or a GGUF's.</param>
+    /// <param name="template">The chat template, if any.</param>
+    private static ModelTokenizer FromSentencePiece(Stream model, string source, TokenizerConfig config, ChatTemplate? template)
+    {
         LlamaTokenizer llama;
         try
         {
-            if (new FileInfo(path).Length > BoundedJsonFile.MaxBytes)
-            {
-                throw new TokenizerFormatException(path, null, $"is larger than {BoundedJsonFile.MaxBytes} bytes");
-            }
-            using FileStream stream = File.OpenRead(path);
             // The base tokenizer adds no BOS: Encode does, so EncodeChat can leave it to the template.
-            llama = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false,
+            llama = LlamaTokenizer.Create(model, addBeginOfSentence: false, addEndOfSentence: false,
                 specialTokens: config.AddedTokens.Count == 0 ? null : config.AddedTokens);
         }
         catch (Exception e) when (e is not TokenizerFormatException and not OutOfMemoryException)
         {
-            throw new TokenizerFormatException(path, null, "is not a SentencePiece BPE model: " + e.Message, e);
+            throw new TokenizerFormatException(source, null, "is not a SentencePiece BPE model: " + e.Message, e);
         }
         string bosToken = config.BosToken ?? llama.BeginningOfSentenceToken;
         string eosToken = config.EosToken ?? llama.EndOfSentenceToken;

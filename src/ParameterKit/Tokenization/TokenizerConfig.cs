@@ -24,6 +24,10 @@ internal sealed class TokenizerConfig
 
     public IReadOnlyList<int> GenerationEosIds { get; private init; } = [];
 
+    /// <summary>A GGUF's settings: only whether to add the beginning-of-sequence token (null: the tokenizer's default);
+    /// its special tokens are in the vocabulary and its ids in the SentencePiece model.</summary>
+    public static TokenizerConfig OfGguf(bool? addBosToken) => new() { AddBosToken = addBosToken };
+
     public static TokenizerConfig Read(string folder)
     {
         string tokenizerConfigPath = Path.Combine(folder, "tokenizer_config.json");

@@ -65,6 +65,13 @@ internal sealed class GgufBuilder
         return KeyValue(key, 9, value);
     }
 
+    /// <summary>An array of FLOAT32 (GGUF type 9 of element type 6), as <c>tokenizer.ggml.scores</c> is stored.</summary>
+    public GgufBuilder Float32Array(string key, IReadOnlyList<float> values)
+    {
+        byte[] value = [.. BitConverter.GetBytes(6u), .. BitConverter.GetBytes((ulong)values.Count), .. values.SelectMany(BitConverter.GetBytes)];
+        return KeyValue(key, 9, value);
+    }
+
     /// <summary>Adds a tensor; its data (zeros) is laid out after the previous one unless <paramref name="offset"/> is given.</summary>
     public GgufBuilder Tensor(string name, ulong[] dims, uint type = 0, ulong? offset = null, int? bytes = null)
     {
