@@ -54,7 +54,7 @@ public sealed class GgufFuzzTests
     /// Byte edits, but also the edits that reach deep: counts, lengths, types, dimensions and offsets rewritten
     /// near their real values (where off-by-one bugs live) or to extremes, insertions, deletions and truncation.
     /// </summary>
-    private static byte[] Mutate(byte[] seed, Random random)
+    internal static byte[] Mutate(byte[] seed, Random random)
     {
         var bytes = new List<byte>(seed);
         var field = new byte[8];
