@@ -8,7 +8,11 @@ namespace ParameterKit.Tests.Transformers;
 /// </summary>
 internal sealed record Gpt2Fixture(string Folder, int[] Prompt, float[][] Logits, int[] Greedy)
 {
-    public static readonly string[] Names = ["c24_h3_l2", "c32_h4_l3", "c20_h5_l2"];
+    /// <summary>The random fixtures, then the trained one (appended so the others keep their indices).</summary>
+    public static readonly string[] Names = ["c24_h3_l2", "c32_h4_l3", "c20_h5_l2", Trained];
+
+    /// <summary>The fixture trained to continue arithmetic progressions: decisive margins, as a trained model has.</summary>
+    public const string Trained = "c64_h4_l2_trained";
 
     public static Gpt2Fixture Load(string name)
     {

@@ -13,6 +13,11 @@ modeling_gpt2.py): pre-LayerNorm blocks, fused QKV Conv1D (x @ W + b with W stor
 attention scaled by 1/sqrt(head size), GELU with the tanh approximation, the head tied to wte. The reference runs in
 float64 on the float32 weights, so the expected values are the exact answer the C# float32 code approximates.
 Weights are drawn wider than GPT-2's N(0, 0.02) so logits are well separated and greedy argmax is not a coin toss.
+
+c64_h4_l2_trained is not random: the same architecture trained (float32, Adam, a fixed seed) on arithmetic
+progressions modulo the vocabulary (5, 8, 11, ... for steps 1, 2, 3, 5, 7, 11), so its next-token choices are
+decided by wide margins, as a trained model's are; two Q8_0 blocks per row. Tests that quantize weights check greedy
+decoding token for token on it, where a random model's near-ties make one flip change the rest.
 """
 import json
 import math
@@ -112,32 +117,68 @@ def save_safetensors(path, sd):
             f.write(blob)
 
 
+TRAINED = ("c64_h4_l2_trained", 64, 4, 2)
+TRAINED_PROMPT = [5, 8, 11, 14, 17, 20, 23, 26]
+STEPS = (1, 2, 3, 5, 7, 11)
+
+
+def trained_state(c, n_head, n_layer, train_steps=600, batch=16, length=48):
+    """The random state of the same shape, trained to continue arithmetic progressions mod VOCAB."""
+    torch.manual_seed(4321)
+    gen = torch.Generator().manual_seed(4321)
+    sd = random_state(gen, c, n_layer)
+    # GPT-2's own scale for a model that is trained rather than drawn for separated logits.
+    params = {k: (v * 0.1 if k.endswith("weight") and "ln" not in k else v).clone().requires_grad_(True)
+              for k, v in sd.items() if not k.endswith(".attn.bias")}
+    optimizer = torch.optim.Adam(params.values(), lr=3e-3)
+    for _ in range(train_steps):
+        loss = 0.0
+        for _ in range(batch):
+            start = int(torch.randint(VOCAB, (1,), generator=gen))
+            step = STEPS[int(torch.randint(len(STEPS), (1,), generator=gen))]
+            ids = [(start + i * step) % VOCAB for i in range(length)]
+            logits = forward(params, ids[:-1], n_layer, n_head)
+            loss = loss + torch.nn.functional.cross_entropy(logits, torch.tensor(ids[1:]))
+        optimizer.zero_grad()
+        (loss / batch).backward()
+        optimizer.step()
+    trained = {k: (params[k].detach().float() if k in params else v) for k, v in sd.items()}
+    print("trained: final loss", float(loss / batch))
+    return trained
+
+
+def write_fixture(folder, sd, n_head, n_layer, prompt):
+    c = sd["wte.weight"].shape[1]
+    os.makedirs(folder, exist_ok=True)
+    save_safetensors(os.path.join(folder, "model.safetensors"), sd)
+    config = {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "n_layer": n_layer, "n_head": n_head,
+              "n_embd": c, "vocab_size": VOCAB, "n_positions": POSITIONS, "n_ctx": POSITIONS,
+              "layer_norm_epsilon": EPS, "activation_function": "gelu_new", "n_inner": None,
+              "bos_token_id": 0, "eos_token_id": 0}
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    sd64 = {k: v.double() for k, v in sd.items()}
+    with torch.no_grad():
+        logits = forward(sd64, prompt, n_layer, n_head)
+        ids = list(prompt)
+        for _ in range(GREEDY_STEPS):
+            ids.append(int(forward(sd64, ids, n_layer, n_head)[-1].argmax()))
+    expected = {"provenance": "make_gpt2_fixtures.py, PyTorch " + torch.__version__ + ", float64 forward on float32 weights",
+                "prompt": prompt, "logits": [[round(float(v), 7) for v in row] for row in logits],
+                "greedy": ids[len(prompt):]}
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(expected, f)
+    print(os.path.basename(folder), "greedy", expected["greedy"])
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
+    name, c, n_head, n_layer = TRAINED
+    write_fixture(os.path.join(here, name), trained_state(c, n_head, n_layer), n_head, n_layer, TRAINED_PROMPT)
     for index, (name, c, n_head, n_layer) in enumerate(SHAPES):
         gen = torch.Generator().manual_seed(1234 + index)
         sd = random_state(gen, c, n_layer)
-        folder = os.path.join(here, name)
-        os.makedirs(folder, exist_ok=True)
-        save_safetensors(os.path.join(folder, "model.safetensors"), sd)
-        config = {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "n_layer": n_layer, "n_head": n_head,
-                  "n_embd": c, "vocab_size": VOCAB, "n_positions": POSITIONS, "n_ctx": POSITIONS,
-                  "layer_norm_epsilon": EPS, "activation_function": "gelu_new", "n_inner": None,
-                  "bos_token_id": 0, "eos_token_id": 0}
-        with open(os.path.join(folder, "config.json"), "w") as f:
-            json.dump(config, f, indent=2)
-        sd64 = {k: v.double() for k, v in sd.items()}
-        with torch.no_grad():
-            logits = forward(sd64, PROMPT, n_layer, n_head)
-            ids = list(PROMPT)
-            for _ in range(GREEDY_STEPS):
-                ids.append(int(forward(sd64, ids, n_layer, n_head)[-1].argmax()))
-        expected = {"provenance": "make_gpt2_fixtures.py, PyTorch " + torch.__version__ + ", float64 forward on float32 weights",
-                    "prompt": PROMPT, "logits": [[round(float(v), 7) for v in row] for row in logits],
-                    "greedy": ids[len(PROMPT):]}
-        with open(os.path.join(folder, "expected.json"), "w") as f:
-            json.dump(expected, f)
-        print(name, "greedy", expected["greedy"])
+        write_fixture(os.path.join(here, name), sd, n_head, n_layer, PROMPT)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,25 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void On_the_trained_fixture_q8_0_greedy_decoding_is_the_float32_models_token_for_token()
+    {
+        // A trained model's choices have margins far above Q8_0's rounding, so free-running greedy decoding must agree
+        // all the way (the random c32 fixture above agrees on its decisive steps only).
+        Gpt2Fixture fixture = Gpt2Fixture.Load(Gpt2Fixture.Trained);
+        Gpt2Model reference = Gpt2Model.Load(fixture.Folder);
+        using Gpt2Model quantized = Gpt2Model.Load(fixture.Folder, Q8);
+
+        float[] expected = CachedLogits(reference, fixture.Prompt), actual = CachedLogits(quantized, fixture.Prompt);
+        float worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)), scale = expected.Max(MathF.Abs);
+        output.WriteLine($"trained fixture: max |Δlogit| = {worst}, max |logit| = {scale}, ratio {worst / scale:P3}");
+        Assert.True(worst <= 0.05f * scale, $"max |Δlogit| = {worst}, max |logit| = {scale}");
+        Assert.True(worst > 0f, "Q8_0 must round something");
+
+        Assert.Equal(fixture.Greedy, Greedy(reference, fixture.Prompt, fixture.Greedy.Length));
+        Assert.Equal(fixture.Greedy, Greedy(quantized, fixture.Prompt, fixture.Greedy.Length));
+    }
+
+    [Fact]
     public void A_q8_0_gguf_is_read_in_place_with_the_bytes_our_quantizer_writes_from_float32()
     {
         using Gpt2Model mapped = Gpt2Model.LoadGguf(GgufFixture("gpt2_c32.q8_0.gguf"), Q8);
