@@ -112,8 +112,8 @@ public sealed class ModelTokenizer
     /// Builds the tokenizer a GGUF file carries in its metadata, as llama.cpp would use it: the byte-level BPE of
     /// <see cref="GgufTokenizer"/>, with Llama 3's whole-word rule where the pre-tokenizer has it, or a SentencePiece
     /// model (<c>tokenizer.ggml.model = "llama"</c>: Llama 2, TinyLlama, Mistral) rebuilt from its pieces, scores and
-    /// types; the beginning- and
-    /// end-of-sequence tokens of <c>tokenizer.ggml.bos_token_id</c> / <c>eos_token_id</c>, whether to prepend the former
+    /// types; the beginning- and end-of-sequence tokens of <c>tokenizer.ggml.bos_token_id</c> / <c>eos_token_id</c>,
+    /// whether to prepend the former
     /// (<c>tokenizer.ggml.add_bos_token</c>, or llama.cpp's default for the pre-tokenizer), and the chat template of
     /// <c>tokenizer.chat_template</c>.
     /// </summary>
@@ -132,10 +132,7 @@ public sealed class ModelTokenizer
         if (metadata.ContainsKey(GgufTokenizer.ModelKey) && metadata.GetString(GgufTokenizer.ModelKey) == "llama")
         {
             using var proto = new MemoryStream(GgufSentencePieceModel.Build(file), writable: false);
-            bool? addBos = metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey)
-                ? metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool? ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean")
-                : null;
-            return FromSentencePiece(proto, file.FilePath, TokenizerConfig.OfGguf(addBos), GgufChatTemplate(file));
+            return FromSentencePiece(proto, file.FilePath, TokenizerConfig.OfGguf(GgufAddsBos(file)), GgufChatTemplate(file));
         }
         GgufTokenizer.Built built = GgufTokenizer.Build(file);
         BpeTokenizer bpe = built.Tokenizer;
@@ -150,9 +147,8 @@ public sealed class ModelTokenizer
                 : throw new TokenizerFormatException(file.FilePath, key, $"is {id}, outside the vocabulary of {built.Tokens.Length} tokens");
         }
         int? bosId = Id(GgufTokenizer.BeginOfSequenceIdKey), eosId = Id(GgufTokenizer.EndOfSequenceIdKey);
-        bool addsBos = metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey)
-            ? metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool? ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean")
-            : built.Split.WholeWords; // llama.cpp prepends BOS by default for Llama 3's pre-tokenizer, not for GPT-2's or Qwen2's
+        // llama.cpp prepends BOS by default for Llama 3's pre-tokenizer, not for GPT-2's or Qwen2's.
+        bool addsBos = GgufAddsBos(file) ?? built.Split.WholeWords;
         ChatTemplate? template = GgufChatTemplate(file);
         Func<string, IReadOnlyList<int>> encode = built.Split.WholeWords
             ? new WholeWordBpeEncoder(bpe, built.SpecialTokens).Encode
@@ -161,6 +157,11 @@ public sealed class ModelTokenizer
             bosId is int b ? built.Tokens[b] : null, bosId, addsBos, eosId is int e ? built.Tokens[e] : null, eosId is int end ? [end] : [],
             [.. built.SpecialTokens.Values], template);
     }
+
+    /// <summary><c>tokenizer.ggml.add_bos_token</c>, or null when the file does not say.</summary>
+    private static bool? GgufAddsBos(GgufFile file) => !file.Metadata.ContainsKey(GgufTokenizer.AddBeginOfSequenceKey) ? null
+        : file.Metadata.GetValue(GgufTokenizer.AddBeginOfSequenceKey) as bool?
+            ?? throw new TokenizerFormatException(file.FilePath, GgufTokenizer.AddBeginOfSequenceKey, "is not a boolean");
 
     private static ChatTemplate? GgufChatTemplate(GgufFile file) => file.Metadata.ContainsKey(GgufTokenizer.ChatTemplateKey)
         ? ChatTemplate.Parse(file.Metadata.GetString(GgufTokenizer.ChatTemplateKey), GgufTokenizer.ChatTemplateKey)
