@@ -16,8 +16,13 @@ internal static class GgufModelLoading
     /// <summary>Fills <paramref name="store"/>; returns the report and whether the store now owns <paramref name="file"/>.</summary>
     /// <exception cref="NotSupportedException">A half-precision weight type was asked for (GGUF loads as F32 or Q8_0).</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the declaration.</exception>
+    /// <param name="store">The declared store.</param>
+    /// <param name="file">The open file.</param>
+    /// <param name="options">How to hold the weights.</param>
+    /// <param name="target">The architecture's name map.</param>
+    /// <param name="consumed">Tensors the architecture read into its configuration (Llama's <c>rope_freqs.weight</c>): not parameters, reported as excluded.</param>
     public static (CheckpointLoadReport Report, bool OwnsFile) Fill(ParameterStore store, GgufFile file, ModelLoadOptions options,
-        Func<string, GgufTensorTarget?> target)
+        Func<string, GgufTensorTarget?> target, IReadOnlySet<string>? consumed = null)
     {
         options.Validate();
         if (options.Quantization == WeightQuantization.None)
@@ -28,12 +33,12 @@ internal static class GgufModelLoading
                     $"'{file.FilePath}' is a GGUF file, which loads in F32 or quantized to Q8_0; holding it in {options.WeightType.SafeTensorsName()} is not built.");
             }
             store.MaterializeForLoading();
-            return (GgufStoreLoading.Load(store, file, target), false);
+            return (GgufStoreLoading.Load(store, file, target, consumed), false);
         }
         store.MaterializeForQuantizedInference();
         try
         {
-            CheckpointLoadReport report = GgufStoreLoading.Load(store, file, target);
+            CheckpointLoadReport report = GgufStoreLoading.Load(store, file, target, consumed);
             QuantizedWeights weights = store.QuantizedWeights!;
             if (weights.MappedBytes > 0)
             {

@@ -54,6 +54,71 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     /// <summary>
+    /// Llama 3.1-style rotary scaling (<c>rope_scaling</c> llama3: factor 8, original context 16 in this fixture) reaches
+    /// GGUF as the converter's <c>rope_freqs.weight</c>, one divisor per rotated pair; dividing by them gives the
+    /// Hub model's frequencies (computed another way, so to float32 rounding: within 1e-5 on the logits) over 40
+    /// positions, most past the original context where the scaling acts. Without them the logits are far apart.
+    /// (make_model_fixtures.py hands the converter the fixture's original context, which it reads from elsewhere.)
+    /// </summary>
+    [Fact]
+    public void Llama3_rotary_scaling_is_read_from_rope_freqs_and_gives_the_hub_models_logits()
+    {
+        LlamaModel fromGguf = LlamaModel.LoadGguf(Fixture("llama_gqa_llama3.f32.gguf"));
+        LlamaModel fromSafeTensors = LlamaModel.Load(Folder("llama/gqa_llama3"));
+
+        LlamaRopeScaling scaling = fromGguf.Config.RopeScaling!;
+        Assert.Equal(LlamaRopeScalingKind.FrequencyFactors, scaling.Kind);
+        Assert.Equal(fromSafeTensors.Config.ResolvedHeadDim / 2, scaling.FrequencyFactors!.Count);
+        Assert.Contains(LlamaGgufLayout.RopeFrequencyFactors, fromGguf.LoadReport!.Excluded);
+        foreach (var p in fromSafeTensors.Store.Parameters)
+        {
+            Assert.True(p.Value.SequenceEqual(fromGguf.Store[p.Name].Value), $"{p.Name} differs");
+        }
+
+        int[] prompt = [.. Enumerable.Range(0, 40).Select(i => (i * 37 + 11) % fromGguf.VocabularySize)];
+        float[] Logits(LlamaModel model)
+        {
+            var logits = new float[prompt.Length * model.VocabularySize];
+            model.Forward(prompt, 1, prompt.Length, logits);
+            return logits;
+        }
+        float[] expected = Logits(fromSafeTensors), actual = Logits(fromGguf);
+        float worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        output.WriteLine($"max |Δlogit| = {worst}, max |logit| = {expected.Max(MathF.Abs)}");
+        Assert.True(worst <= 1e-5f, $"max |Δlogit| = {worst}");
+
+        using LlamaModel unscaled = new(new ParameterKit.Parameters.ParameterStore().Root, fromGguf.Config with { RopeScaling = null });
+        unscaled.Store.Materialize(0);
+        foreach (var p in fromGguf.Store.Parameters)
+        {
+            p.Value.CopyTo(unscaled.Store[p.Name].Value);
+        }
+        Assert.True(expected.Zip(Logits(unscaled)).Max(p => Math.Abs(p.First - p.Second)) > 100 * 1e-5f, "the scaling must matter on these positions");
+    }
+
+    [Fact]
+    public void Rotary_scaling_not_built_is_refused_by_key_and_misshapen_factors_by_tensor()
+    {
+        using var folder = new SafeTensors.TempFolder();
+        GgufBuilder Llama() => new GgufBuilder()
+            .String("general.architecture", "llama")
+            .UInt32("llama.context_length", 8).UInt32("llama.embedding_length", 16).UInt32("llama.block_count", 1)
+            .UInt32("llama.feed_forward_length", 32).UInt32("llama.attention.head_count", 2)
+            .KeyValue("llama.attention.layer_norm_rms_epsilon", 6, BitConverter.GetBytes(1e-5f))
+            .Tensor("token_embd.weight", [16, 10]);
+
+        string yarn = SafeTensors.RawFile.Write(folder.Path, "yarn.gguf", Llama().String("llama.rope.scaling.type", "yarn").Build());
+        var e = Assert.Throws<ModelConfigException>(() => LlamaModel.LoadGguf(yarn));
+        Assert.Contains("'yarn'", e.Message, StringComparison.Ordinal);
+
+        // Heads of 8 channels rotate 4 pairs: 3 factors cannot be theirs.
+        string misshapen = SafeTensors.RawFile.Write(folder.Path, "freqs.gguf", Llama().Tensor(LlamaGgufLayout.RopeFrequencyFactors, [3]).Build());
+        e = Assert.Throws<ModelConfigException>(() => LlamaModel.LoadGguf(misshapen));
+        Assert.Contains("F32 [3]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected F32 [4]", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Q8_0 rounds each weight to the nearest of 255 steps of its block's largest magnitude, so each weight moves by at
     /// most half a step (0.2% of the block maximum); through a few layers of these random models that moves logits by
     /// a few percent of their range (measured, printed below). The bound asserted: 5% of the largest |logit|.

@@ -39,7 +39,8 @@ internal static partial class LlamaGgufLayout
     /// is tied when the file has no <c>output.weight</c>.
     /// </summary>
     /// <exception cref="GgufFormatException">A key is missing or of the wrong type, or <c>token_embd.weight</c> is absent.</exception>
-    /// <exception cref="ModelConfigException">The file describes what this model cannot run (rotary scaling, an unknown architecture).</exception>
+    /// <exception cref="ModelConfigException">The file describes what this model cannot run (rotary scaling other than llama3's
+    /// frequency factors and linear, an unknown architecture), or its frequency factors do not fit the heads.</exception>
     internal static LlamaConfig ReadConfig(GgufFile file)
     {
         GgufMetadata m = file.Metadata;
@@ -49,15 +50,11 @@ internal static partial class LlamaGgufLayout
             throw new ModelConfigException(file.FilePath, "general.architecture",
                 $"architecture '{architecture}' is not a Llama-family one (supported: {string.Join(", ", Architectures.Keys)})");
         }
-        if (file.Header.TryGetTensor("rope_freqs.weight", out _) || m.ContainsKey($"{architecture}.rope.scaling.type"))
-        {
-            throw new ModelConfigException(file.FilePath, $"{architecture}.rope.scaling.type",
-                "the file scales its rotary embedding (rope_freqs or rope.scaling); loading a scaled rotary embedding from GGUF is not supported");
-        }
         int Int(string key) => checked((int)m.GetInteger($"{architecture}.{key}"));
         int heads = Int("attention.head_count");
         int hidden = Int("embedding_length");
         int headDim = m.ContainsKey($"{architecture}.attention.key_length") ? Int("attention.key_length") : 0;
+        LlamaRopeScaling? scaling = RopeScaling(file, architecture, headDim > 0 ? headDim : hidden / Math.Max(heads, 1));
         return new LlamaConfig(
             VocabSize: checked((int)file.GetTensor("token_embd.weight").Shape[0]),
             Hidden: hidden,
@@ -73,7 +70,54 @@ internal static partial class LlamaGgufLayout
             ModelType = modelType,
             ContextLength = Int("context_length"),
             RopeTheta = m.ContainsKey($"{architecture}.rope.freq_base") ? m.GetFloat($"{architecture}.rope.freq_base") : 10000,
+            RopeScaling = scaling,
         };
+    }
+
+    /// <summary>The GGUF tensor that holds llama3-style rotary scaling: one divisor per rotated pair of a head.</summary>
+    internal const string RopeFrequencyFactors = "rope_freqs.weight";
+
+    /// <summary>
+    /// The rotary scaling a file asks for: the <see cref="RopeFrequencyFactors"/> tensor (llama.cpp's converter writes
+    /// Llama 3.1 and later's <c>llama3</c> scaling so), or <c>rope.scaling.type</c> <c>linear</c> with its factor.
+    /// Other types (<c>yarn</c>, ...) change the arithmetic in ways not built here and are refused by name.
+    /// </summary>
+    private static LlamaRopeScaling? RopeScaling(GgufFile file, string architecture, int headDim)
+    {
+        GgufMetadata m = file.Metadata;
+        string typeKey = $"{architecture}.rope.scaling.type";
+        string type = m.ContainsKey(typeKey) ? m.GetString(typeKey) : "none";
+        if (type is not ("none" or "linear"))
+        {
+            throw new ModelConfigException(file.FilePath, typeKey, $"rotary scaling '{type}' is not supported from GGUF (supported: linear, and llama3 as rope_freqs.weight)");
+        }
+        if (file.Header.TryGetTensor(RopeFrequencyFactors, out GgufTensorInfo? freqs))
+        {
+            if (type == "linear")
+            {
+                throw new ModelConfigException(file.FilePath, typeKey, $"the file has both linear rotary scaling and {RopeFrequencyFactors}; it can only mean one");
+            }
+            if (freqs.Type != GgufTensorType.F32 || freqs.Shape.Length != 1 || freqs.ElementCount != (ulong)(headDim / 2))
+            {
+                throw new ModelConfigException(file.FilePath, RopeFrequencyFactors,
+                    $"'{RopeFrequencyFactors}' is {freqs.Type} [{string.Join(", ", freqs.Shape)}]; expected F32 [{headDim / 2}] (one factor per rotated pair of a {headDim}-channel head)");
+            }
+            var factors = new float[headDim / 2];
+            file.DequantizeToSingle(freqs, factors);
+            if (factors.Any(f => !(f > 0) || float.IsInfinity(f)))
+            {
+                throw new ModelConfigException(file.FilePath, RopeFrequencyFactors, $"'{RopeFrequencyFactors}' holds a factor that is not a positive finite number");
+            }
+            return LlamaRopeScaling.ByFrequencyFactors(factors);
+        }
+        if (type == "linear")
+        {
+            string factorKey = $"{architecture}.rope.scaling.factor";
+            double factor = m.GetFloat(factorKey);
+            return factor >= 1 ? new LlamaRopeScaling(LlamaRopeScalingKind.Linear, factor)
+                : throw new ModelConfigException(file.FilePath, factorKey, $"linear rotary scaling factor {factor} is below 1");
+        }
+        return null;
     }
 
     /// <summary>The declared parameter a GGUF tensor fills (with the heads to unpermute), or null for a name Llama does not have.</summary>

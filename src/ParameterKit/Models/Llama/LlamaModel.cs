@@ -189,7 +189,8 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <param name="path">The <c>.gguf</c> file.</param>
     /// <returns>The loaded model; <see cref="LoadReport"/> lists what was loaded.</returns>
     /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
-    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding
+    /// in a way not built (anything but llama3's <c>rope_freqs.weight</c> and linear scaling).</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
     public static LlamaModel LoadGguf(string path) => LoadGguf(path, ModelLoadOptions.Default);
 
@@ -203,7 +204,8 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <param name="options">F32 (the default) or Q8_0 quantization.</param>
     /// <returns>The loaded model; dispose it to close the file.</returns>
     /// <exception cref="GgufFormatException">The file is not valid GGUF, or lacks a configuration key.</exception>
-    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding.</exception>
+    /// <exception cref="ModelConfigException">The architecture is not a Llama-family one, or the file scales its rotary embedding
+    /// in a way not built (anything but llama3's <c>rope_freqs.weight</c> and linear scaling).</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the configuration (all differences listed).</exception>
     /// <exception cref="NotSupportedException">A BF16 or F16 weight type was asked for.</exception>
     public static LlamaModel LoadGguf(string path, ModelLoadOptions options)
@@ -216,7 +218,8 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
             LlamaConfig config = LlamaGgufLayout.ReadConfig(file);
             var store = new ParameterStore();
             var model = new LlamaModel(store.Root, config);
-            (model.LoadReport, bool owns) = GgufModelLoading.Fill(store, file, options, name => LlamaGgufLayout.Target(name, config));
+            (model.LoadReport, bool owns) = GgufModelLoading.Fill(store, file, options, name => LlamaGgufLayout.Target(name, config),
+                new HashSet<string>(StringComparer.Ordinal) { LlamaGgufLayout.RopeFrequencyFactors });
             if (owns)
             {
                 file = null;

@@ -14,6 +14,12 @@ public enum LlamaRopeScalingKind
     /// factor, short ones (below original context / high_freq_factor) are kept, and the band between is blended smoothly.
     /// </summary>
     Llama3 = 2,
+
+    /// <summary>
+    /// Every inverse frequency divided by its own factor (<see cref="LlamaRopeScaling.FrequencyFactors"/>): how llama.cpp's
+    /// converter stores <c>llama3</c> scaling in GGUF, as the <c>rope_freqs.weight</c> tensor of the divisors it computed.
+    /// </summary>
+    FrequencyFactors = 3,
 }
 
 /// <summary>
@@ -32,4 +38,16 @@ public sealed record LlamaRopeScaling(LlamaRopeScalingKind Kind, double Factor, 
     /// <param name="factor">The stretch factor.</param>
     /// <returns>The scaling.</returns>
     public static LlamaRopeScaling Llama3(double factor) => new(LlamaRopeScalingKind.Llama3, factor, 1, 4, 8192);
+
+    /// <summary>The divisor of each of a head's hd/2 inverse frequencies (<see cref="LlamaRopeScalingKind.FrequencyFactors"/> only).</summary>
+    public IReadOnlyList<float>? FrequencyFactors { get; private init; }
+
+    /// <summary>Scaling by per-frequency divisors, as a GGUF's <c>rope_freqs.weight</c> holds them.</summary>
+    /// <param name="factors">One divisor per rotated pair (hd/2 values), each positive.</param>
+    /// <returns>The scaling.</returns>
+    public static LlamaRopeScaling ByFrequencyFactors(IReadOnlyList<float> factors)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        return new(LlamaRopeScalingKind.FrequencyFactors, factors.Count == 0 ? 1 : factors.Max()) { FrequencyFactors = [.. factors] };
+    }
 }

@@ -7,7 +7,7 @@ namespace ParameterKit.Models.Llama;
 /// </summary>
 /// <remarks>
 /// <para><c>inv_freq[i] = 1 / θ^(2i/hd)</c>, then rescaled by <see cref="LlamaRopeScaling"/>: <c>linear</c> divides every
-/// frequency by the factor; <c>llama3</c> divides the low frequencies (wavelength above original context / low_freq_factor),
+/// frequency by the factor; GGUF's frequency factors divide each by its own; <c>llama3</c> divides the low frequencies (wavelength above original context / low_freq_factor),
 /// keeps the high ones (below original context / high_freq_factor) and blends between them. The frequencies and angles are
 /// computed in float32, as transformers does, so long positions round the way the reference rounds.</para>
 /// <para>Holds only the hd/2 frequencies; the cos/sin of the positions of one call are filled into caller-owned tables
@@ -41,6 +41,19 @@ internal sealed class RotaryEmbedding
         }
         if (scaling is null)
         {
+            return inverse;
+        }
+        if (scaling.Kind == LlamaRopeScalingKind.FrequencyFactors)
+        {
+            IReadOnlyList<float> factors = scaling.FrequencyFactors!;
+            if (factors.Count != half)
+            {
+                throw new ArgumentException($"{factors.Count} rotary frequency factors for a head of {headDim} channels, which rotates {half} pairs.", nameof(scaling));
+            }
+            for (int i = 0; i < half; i++)
+            {
+                inverse[i] /= factors[i];
+            }
             return inverse;
         }
         float factor = (float)scaling.Factor;

@@ -9,7 +9,8 @@ permutation, Q8_0 quantization), with two stand-ins for packages this machine la
 nothing; the vocabulary size comes from token_embd.weight).
 
 Outputs, beside this script, for gpt2/c32_h4_l3 and llama/mha (rows of 32, 48 and 128 values: whole Q8_0 blocks except the 48-wide Llama MLP down projection, which the converter keeps in F16):
-gpt2_c32.f32.gguf, gpt2_c32.q8_0.gguf, llama_mha.f32.gguf, llama_mha.q8_0.gguf.
+gpt2_c32.f32.gguf, gpt2_c32.q8_0.gguf, llama_mha.f32.gguf, llama_mha.q8_0.gguf; and for llama/gqa_llama3 (grouped-query
+attention, llama3 rotary scaling, which the converter stores as the rope_freqs.weight tensor) llama_gqa_llama3.f32.gguf.
 """
 import json
 import os
@@ -74,15 +75,17 @@ import gguf  # noqa: E402
 for cls in (c.Model, c.GPT2Model, c.LlamaModel):
     cls.set_vocab = lambda self: None
 
+F32_AND_Q8_0 = {"f32": gguf.LlamaFileType.ALL_F32, "q8_0": gguf.LlamaFileType.MOSTLY_Q8_0}
 JOBS = [
-    ("gpt2/c32_h4_l3", "gpt2_c32"),
-    ("llama/mha", "llama_mha"),
+    ("gpt2/c32_h4_l3", "gpt2_c32", F32_AND_Q8_0),
+    ("llama/mha", "llama_mha", F32_AND_Q8_0),
+    # Llama 3.1-style rotary scaling: the converter writes it as the rope_freqs tensor (48-wide rows: F32 only).
+    ("llama/gqa_llama3", "llama_gqa_llama3", {"f32": gguf.LlamaFileType.ALL_F32}),
 ]
-TYPES = {"f32": gguf.LlamaFileType.ALL_F32, "q8_0": gguf.LlamaFileType.MOSTLY_Q8_0}
 
 with torch.inference_mode():
-    for folder, stem in JOBS:
-        for suffix, ftype in TYPES.items():
+    for folder, stem, types_ in JOBS:
+        for suffix, ftype in types_.items():
             from pathlib import Path
             dir_model = Path(FIXTURES) / folder
             hparams = c.Model.load_hparams(dir_model)
@@ -91,5 +94,11 @@ with torch.inference_mode():
             model = model_class(dir_model=dir_model, ftype=ftype, fname_out=out, is_big_endian=False, use_temp_file=False,
                                 eager=True, metadata_override=None, model_name=stem, split_max_tensors=0, split_max_size=0,
                                 dry_run=False, small_first_shard=False)
+            # This converter reads llama3 scaling's original context from the top level of config.json, where Llama 3.1's
+            # files do not keep it either (its default, 8192, is their value); the fixture's 16 sits in rope_scaling, as
+            # transformers reads it, so it is handed over here to give rope_freqs the fixture's own factors.
+            scaling = model.hparams.get("rope_scaling") or {}
+            if "original_max_position_embeddings" in scaling:
+                model.hparams["original_max_position_embeddings"] = scaling["original_max_position_embeddings"]
             model.write()
             print("wrote", out)
