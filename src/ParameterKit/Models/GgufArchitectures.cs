@@ -61,7 +61,7 @@ public static class GgufArchitectures
     /// <param name="file">An open GGUF file.</param>
     /// <returns>A <see cref="Gpt2Config"/> or a <see cref="LlamaConfig"/>; <c>Declare()</c> on either declares the model.</returns>
     /// <exception cref="GgufFormatException">A configuration key or <c>token_embd.weight</c> is missing, or of the wrong type.</exception>
-    /// <exception cref="Models.ModelConfigException">The architecture is not one of <see cref="Supported"/>, or the file asks for what the model cannot run (a scaled rotary embedding).</exception>
+    /// <exception cref="Models.ModelConfigException">The architecture is not one of <see cref="Supported"/>, or the file asks for what the model cannot run (a rotary scaling other than llama3's frequency factors or linear).</exception>
     public static object ReadConfig(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
