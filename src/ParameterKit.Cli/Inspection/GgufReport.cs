@@ -130,8 +130,6 @@ internal sealed class GgufReport
         {
             return null;
         }
-        bool same = output.Type == embeddings.Type && output.ByteLength == embeddings.ByteLength && output.ByteLength <= int.MaxValue
-            && output.Shape.SequenceEqual(embeddings.Shape) && file.GetBytes(output).SequenceEqual(file.GetBytes(embeddings));
-        return same ? output.Name : null;
+        return file.HasSameData(output, embeddings) ? output.Name : null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ParameterKit.SafeTensors;
 
 namespace ParameterKit.Gguf;
@@ -22,6 +23,7 @@ namespace ParameterKit.Gguf;
 public sealed unsafe class GgufFile : IDisposable
 {
     private readonly ReadOnlyMapping _mapping;
+    private readonly Dictionary<(GgufTensorInfo, GgufTensorInfo), bool> _sameData = [];
     private bool _disposed;
 
     private GgufFile(string path, ReadOnlyMapping mapping, GgufHeader header)
@@ -82,6 +84,96 @@ public sealed unsafe class GgufFile : IDisposable
     /// <param name="name">The tensor's exact name.</param>
     /// <exception cref="GgufFormatException">No such tensor (<see cref="GgufErrorKind.TensorNotFound"/>).</exception>
     public GgufTensorInfo GetTensor(string name) => Header.GetTensor(name);
+
+    /// <summary>
+    /// Whether two tensors of this file hold the same type, shape and bytes: how a tied head stored as a copy (GPT-2's
+    /// <c>output.weight</c>) is recognized. The bytes are read through the file in chunks rather than through the map, so
+    /// comparing two 40 MB tensors faults in none of the map's pages (a third of the time on this project's hosts), and
+    /// the answer is kept: loading asks twice, once for the configuration and once when it places the tensors.
+    /// </summary>
+    /// <param name="a">A tensor of this file.</param>
+    /// <param name="b">Another.</param>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    /// <exception cref="ArgumentException">A tensor does not belong to this file.</exception>
+    public bool HasSameData(GgufTensorInfo a, GgufTensorInfo b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (GgufTensorInfo tensor in (ReadOnlySpan<GgufTensorInfo>)[a, b])
+        {
+            if (!ReferenceEquals(tensor.Owner, Header))
+            {
+                throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to '{FilePath}'.", nameof(a));
+            }
+        }
+        if (a.Type != b.Type || !a.Shape.AsSpan().SequenceEqual(b.Shape) || a.ByteLength != b.ByteLength)
+        {
+            return false;
+        }
+        if (ReferenceEquals(a, b) || a.Offset == b.Offset)
+        {
+            return true;
+        }
+        (GgufTensorInfo, GgufTensorInfo) key = string.CompareOrdinal(a.Name, b.Name) <= 0 ? (a, b) : (b, a);
+        lock (_sameData)
+        {
+            if (_sameData.TryGetValue(key, out bool known))
+            {
+                return known;
+            }
+        }
+        bool same = CompareThroughFile((long)(Header.DataStart + a.Offset), (long)(Header.DataStart + b.Offset), (long)a.ByteLength);
+        lock (_sameData)
+        {
+            _sameData[key] = same;
+        }
+        return same;
+    }
+
+    /// <summary>Compares two byte ranges of the file chunk by chunk, the chunks spread over the cores (the reads are the
+    /// cost: copies out of the page cache, which one core does at a fraction of the memory's bandwidth).</summary>
+    private bool CompareThroughFile(long first, long second, long length)
+    {
+        const int Chunk = 1 << 20;
+        long chunks = (length + Chunk - 1) / Chunk;
+        int different = 0;
+        Parallel.For(0L, chunks, () => (ArrayPool<byte>.Shared.Rent(Chunk), ArrayPool<byte>.Shared.Rent(Chunk)), (c, state, buffers) =>
+        {
+            long done = c * Chunk;
+            int n = (int)Math.Min(Chunk, length - done);
+            Span<byte> x = buffers.Item1.AsSpan(0, n), y = buffers.Item2.AsSpan(0, n);
+            if (Volatile.Read(ref different) == 0
+                && (!ReadExactly(x, first + done) || !ReadExactly(y, second + done) || !x.SequenceEqual(y)))
+            {
+                Volatile.Write(ref different, 1);
+                state.Stop();
+            }
+            return buffers;
+        }, buffers =>
+        {
+            ArrayPool<byte>.Shared.Return(buffers.Item1);
+            ArrayPool<byte>.Shared.Return(buffers.Item2);
+        });
+        return different == 0;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; false when the file ends first (it shrank
+    /// since it was mapped: the bytes cannot be the same).</summary>
+    private bool ReadExactly(Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int read = RandomAccess.Read(_mapping.FileHandle, buffer, offset);
+            if (read == 0)
+            {
+                return false;
+            }
+            buffer = buffer[read..];
+            offset += read;
+        }
+        return true;
+    }
 
     /// <summary>The raw bytes of <paramref name="tensor"/>, zero-copy over the map. Valid until the file is disposed.</summary>
     /// <param name="tensor">A tensor of this file.</param>

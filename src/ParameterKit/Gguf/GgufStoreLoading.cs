@@ -60,7 +60,7 @@ internal static class GgufStoreLoading
             {
                 Match(parameter, tensor, 0);
             }
-            else if (filler.Type == tensor.Type && file.GetBytes(filler).SequenceEqual(file.GetBytes(tensor)))
+            else if (file.HasSameData(filler, tensor))
             {
                 tiedCopies.Add(tensor.Name);
             }

@@ -9,12 +9,14 @@ namespace ParameterKit.SafeTensors;
 /// </summary>
 internal sealed unsafe class ReadOnlyMapping : IDisposable
 {
+    private readonly FileStream _stream;
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private byte* _base;
 
-    private ReadOnlyMapping(MemoryMappedFile map, MemoryMappedViewAccessor view, byte* basePointer, long length)
+    private ReadOnlyMapping(FileStream stream, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* basePointer, long length)
     {
+        _stream = stream;
         _map = map;
         _view = view;
         _base = basePointer;
@@ -28,6 +30,9 @@ internal sealed unsafe class ReadOnlyMapping : IDisposable
     public long Length { get; }
 
     /// <summary>The file's first 2 GB (all of it when smaller), for parsing the header.</summary>
+    /// <summary>The mapped file's handle (open as long as the map), for reads that should not fault in the map's pages.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle FileHandle => _stream.SafeFileHandle;
+
     public ReadOnlySpan<byte> Prefix => new(_base, (int)Math.Min(Length, int.MaxValue));
 
     /// <summary>Maps all of <paramref name="stream"/> (a file of at least one byte) read-only.</summary>
@@ -43,7 +48,7 @@ internal sealed unsafe class ReadOnlyMapping : IDisposable
             map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            return new ReadOnlyMapping(map, view, pointer + view.PointerOffset, length);
+            return new ReadOnlyMapping(stream, map, view, pointer + view.PointerOffset, length);
         }
         catch
         {

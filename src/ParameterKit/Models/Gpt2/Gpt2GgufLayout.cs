@@ -35,7 +35,7 @@ internal static partial class Gpt2GgufLayout
         GgufMetadata m = file.Metadata;
         GgufTensorInfo embeddings = file.GetTensor("token_embd.weight");
         bool tied = !file.Header.TryGetTensor("output.weight", out GgufTensorInfo? output)
-            || (output.Type == embeddings.Type && file.GetBytes(output).SequenceEqual(file.GetBytes(embeddings)));
+            || file.HasSameData(output, embeddings);
         return new Gpt2Config(
             VocabSize: checked((int)embeddings.Shape[0]),
             Positions: checked((int)m.GetInteger("gpt2.context_length")),
