@@ -41,6 +41,13 @@ int main(int argc, char ** argv) {
     struct llama_context_params cp = llama_context_default_params();
     cp.n_ctx = count < 64 ? 64 : count;
     cp.n_batch = cp.n_ctx;
+    // PK_LOGITS_F32_KV=1 keeps the KV cache in float32 (llama.cpp's default is f16), for comparisons whose bound is
+    // finer than f16's rounding of keys and values.
+    const char * f32kv = getenv("PK_LOGITS_F32_KV");
+    if (f32kv != NULL && strcmp(f32kv, "1") == 0) {
+        cp.type_k = GGML_TYPE_F32;
+        cp.type_v = GGML_TYPE_F32;
+    }
     struct llama_context * ctx = llama_init_from_model(model, cp);
     if (ctx == NULL || llama_decode(ctx, llama_batch_get_one(tokens, count)) != 0) {
         fprintf(stderr, "decode failed\n");
