@@ -31,12 +31,18 @@ internal static class CheckpointFolder
     /// A failed half-precision load closes the checkpoint and frees whatever it had copied before rethrowing.
     /// </summary>
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the declaration (all differences listed).</exception>
-    public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions)
+    /// <param name="store">The declared store.</param>
+    /// <param name="weights">The checkpoint (<see cref="Weights"/>).</param>
+    /// <param name="options">How to hold the weights.</param>
+    /// <param name="loadOptions">The architecture's name rules.</param>
+    /// <param name="keepsFloat32">With Q8_0: the architecture's matrices that stay float32 (see <see cref="ParameterStore"/>).</param>
+    public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions,
+        Func<Parameter, bool>? keepsFloat32 = null)
     {
         if (options.Quantization == WeightQuantization.Q8_0)
         {
             // Safetensors holds no Q8_0: every matrix is quantized into a private copy and the checkpoint closes after loading.
-            store.MaterializeForQuantizedInference();
+            store.MaterializeForQuantizedInference(keepsFloat32);
             try
             {
                 return store.Load(weights, loadOptions);

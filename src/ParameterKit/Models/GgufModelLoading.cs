@@ -21,8 +21,9 @@ internal static class GgufModelLoading
     /// <param name="options">How to hold the weights.</param>
     /// <param name="target">The architecture's name map.</param>
     /// <param name="consumed">Tensors the architecture read into its configuration (Llama's <c>rope_freqs.weight</c>): not parameters, reported as excluded.</param>
+    /// <param name="keepsFloat32">With Q8_0: the architecture's matrices that stay float32 (GPT-2's position embeddings).</param>
     public static (CheckpointLoadReport Report, bool OwnsFile) Fill(ParameterStore store, GgufFile file, ModelLoadOptions options,
-        Func<string, GgufTensorTarget?> target, IReadOnlySet<string>? consumed = null)
+        Func<string, GgufTensorTarget?> target, IReadOnlySet<string>? consumed = null, Func<Parameter, bool>? keepsFloat32 = null)
     {
         options.Validate();
         if (options.Quantization == WeightQuantization.None)
@@ -35,7 +36,7 @@ internal static class GgufModelLoading
             store.MaterializeForLoading();
             return (GgufStoreLoading.Load(store, file, target, consumed), false);
         }
-        store.MaterializeForQuantizedInference();
+        store.MaterializeForQuantizedInference(keepsFloat32);
         try
         {
             CheckpointLoadReport report = GgufStoreLoading.Load(store, file, target, consumed);

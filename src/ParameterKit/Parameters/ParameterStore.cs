@@ -173,7 +173,9 @@ public sealed class ParameterStore
     /// values; nothing gets a gradient.
     /// </summary>
     /// <exception cref="InvalidOperationException">Already materialized.</exception>
-    internal void MaterializeForQuantizedInference()
+    /// <param name="keepsFloat32">The architecture's matrices that stay float32 although their rows are whole blocks (GPT-2's
+    /// position embeddings, which llama-quantize keeps float32 too); none when null.</param>
+    internal void MaterializeForQuantizedInference(Func<Parameter, bool>? keepsFloat32 = null)
     {
         if (IsMaterialized)
         {
@@ -183,7 +185,7 @@ public sealed class ParameterStore
         foreach (var parameter in _parameters)
         {
             // A matrix whose rows are not whole blocks of 32 stays float32, as llama-quantize leaves such tensors unquantized.
-            if (parameter.Shape.Rank != 2 || parameter.Shape[1] % Kernels.Q8_0Quantization.Block != 0)
+            if (parameter.Shape.Rank != 2 || parameter.Shape[1] % Kernels.Q8_0Quantization.Block != 0 || keepsFloat32?.Invoke(parameter) == true)
             {
                 parameter.Offset = offset;
                 offset += parameter.ElementCount;

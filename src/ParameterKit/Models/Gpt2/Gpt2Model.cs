@@ -145,7 +145,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         string weights = CheckpointFolder.Weights(folder);
         var store = new ParameterStore();
         var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
-        CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions);
+        CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions, KeepsFloat32WhenQuantized);
         return model;
     }
 
@@ -189,7 +189,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
             }
             var store = new ParameterStore();
             var model = new Gpt2Model(store.Root, Gpt2GgufLayout.ReadConfig(file));
-            if (GgufModelLoading.Fill(store, file, options, Gpt2GgufLayout.Target).OwnsFile)
+            if (GgufModelLoading.Fill(store, file, options, Gpt2GgufLayout.Target, keepsFloat32: KeepsFloat32WhenQuantized).OwnsFile)
             {
                 file = null;
             }
@@ -200,6 +200,12 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
             file?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The matrix GPT-2 keeps float32 when its weights are Q8_0: the position embeddings, which llama-quantize keeps float32
+    /// too (one row of them is read per token, so 8 bits would save no time, only add rounding to every input).
+    /// </summary>
+    private static bool KeepsFloat32WhenQuantized(Parameter parameter) => parameter.Name == "wpe.weight";
 
     /// <summary>
     /// Closes the checkpoint a half-precision model reads its weights from and frees any converted copies; the model

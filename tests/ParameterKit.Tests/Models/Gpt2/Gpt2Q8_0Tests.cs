@@ -15,7 +15,8 @@ namespace ParameterKit.Tests.Models.Gpt2;
 /// <summary>
 /// GPT-2 with its matrices held as Q8_0 (<see cref="ModelLoadOptions.Quantization"/>): on the project's GPT-2 fixture
 /// whose width is whole Q8_0 blocks (c32_h4_l3, PyTorch's float32 weights), the logits of generation stay within a
-/// stated bound of the float32 model's and greedy decoding picks the same 32 tokens; the llama.cpp-converted GGUF of
+/// stated bound of the float32 model's and every decisive greedy choice is the same; on the trained fixture greedy
+/// decoding picks the same 32 tokens; the llama.cpp-converted GGUF of
 /// the same weights, already Q8_0, is read in place with the same bytes ParameterKit's own quantizer writes from the
 /// float32 GGUF; the summary reports 1.0625 bytes per matrix value; training is refused with a typed error.
 /// </summary>
@@ -25,7 +26,8 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static string GgufFixture(string name) => Path.Combine(GgufFixtures.Folder, name);
 
-    private static long MatrixElements(ParameterStore store) => HalfCheckpoint.MatrixElements(store);
+    /// <summary>The values held as Q8_0: every matrix but the position embeddings, which stay float32.</summary>
+    private static long QuantizedElements(ParameterStore store) => store.Parameters.Where(p => p.Quantized is not null).Sum(p => p.ElementCount);
 
     /// <summary>Logits for every prompt position, one at a time through the cache, as generation computes them.</summary>
     private static float[] CachedLogits(Gpt2Model model, int[] prompt)
@@ -67,10 +69,11 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
 
         int[] greedy = Greedy(reference, fixture.Prompt, fixture.Greedy.Length);
         Assert.Equal(fixture.Greedy, greedy);
-        // Free-running greedy decoding of this 32-channel random model is identical for the first 5 of 32 tokens only:
-        // its logits are close (top-two margins down to a few hundredths) and one flip changes the rest. What Q8_0 must
-        // keep is every choice whose float32 margin exceeds twice the logit bound: teacher-forced on the float32
-        // sequence, the quantized model picks the same token at each such step.
+        // Free-running greedy decoding of this 32-channel random model parts from float32's within a few tokens: its
+        // logits are close (top-two margins down to a few hundredths) and one flip changes the rest (the trained fixture,
+        // below, is where free-running decoding must agree). What Q8_0 must keep here is every choice whose float32
+        // margin exceeds twice the logit bound: teacher-forced on the float32 sequence, the quantized model picks the same
+        // token at each such step.
         int[] forced = [.. fixture.Prompt, .. greedy];
         float[] f32 = CachedLogits(reference, forced), q8 = CachedLogits(quantized, forced);
         int v = reference.Config.VocabSize, decisive = 0;
@@ -86,7 +89,6 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
         }
         output.WriteLine($"{decisive} of {greedy.Length} greedy steps have a float32 margin above 2 x {worst}; Q8_0 picks the same token at each");
         Assert.True(decisive >= greedy.Length / 2, $"only {decisive} decisive steps: the check proves little");
-        Assert.Equal(greedy[..5], Greedy(quantized, fixture.Prompt, fixture.Greedy.Length)[..5]);
 
         // The batch forward (8 rows: the integer route with a group of four) and a tall one (the dequantizing route).
         foreach (int rows in new[] { fixture.Prompt.Length, 40 })
@@ -129,15 +131,16 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
         using Gpt2Model mapped = Gpt2Model.LoadGguf(GgufFixture("gpt2_c32.q8_0.gguf"), Q8);
         using Gpt2Model requantized = Gpt2Model.LoadGguf(GgufFixture("gpt2_c32.f32.gguf"), Q8);
 
-        // Every matrix the converter wrote as Q8_0 is a view of the map; it keeps the position embeddings F32, which are
-        // quantized on load.
+        // Every matrix the converter wrote as Q8_0 is a view of the map; the position embeddings, F32 in the file, stay
+        // float32 (llama-quantize keeps them so too).
         Parameter[] matrices = [.. mapped.Store.Parameters.Where(p => p.Shape.Rank == 2)];
-        Assert.All(matrices, p => Assert.Equal(p.Name != "wpe.weight", p.Quantized!.IsMapped));
-        Assert.Equal(matrices.Where(p => p.Quantized!.IsMapped).Sum(p => p.Quantized!.ByteCount), mapped.Store.MappedBytes);
-        Assert.Equal(GemmQ8_0.RowBytes(32) * MatrixElements(mapped.Store) / 32, mapped.Store.HeldBytes - 4 * (mapped.Store.ElementCount - MatrixElements(mapped.Store)));
+        Assert.All(matrices, p => Assert.Equal(p.Name != "wpe.weight", p.Quantized is { IsMapped: true }));
+        Assert.Null(mapped.Store["wpe.weight"].Quantized);
+        Assert.Equal(matrices.Where(p => p.Quantized is not null).Sum(p => p.Quantized!.ByteCount), mapped.Store.MappedBytes);
+        Assert.Equal(GemmQ8_0.RowBytes(32) * QuantizedElements(mapped.Store) / 32, mapped.Store.HeldBytes - 4 * (mapped.Store.ElementCount - QuantizedElements(mapped.Store)));
         Assert.Equal(0, requantized.Store.MappedBytes);
         int differing = 0, total = 0;
-        foreach (Parameter parameter in mapped.Store.Parameters.Where(p => p.Shape.Rank == 2))
+        foreach (Parameter parameter in mapped.Store.Parameters.Where(p => p.Quantized is not null))
         {
             ReadOnlySpan<byte> a = parameter.Quantized!.Blocks, b = requantized.Store[parameter.Name].Quantized!.Blocks;
             Assert.Equal(a.Length, b.Length);
@@ -163,7 +166,8 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
         using Gpt2Model quantized = Gpt2Model.Load(fixture.Folder, Q8);
 
         ModelSummary summary = quantized.Store.Summary();
-        long matrices = MatrixElements(quantized.Store), vectors = quantized.Store.ElementCount - matrices;
+        long matrices = QuantizedElements(quantized.Store), vectors = quantized.Store.ElementCount - matrices;
+        Assert.Equal(HalfCheckpoint.MatrixElements(quantized.Store) - quantized.Store["wpe.weight"].ElementCount, matrices);
         Assert.Equal(matrices * 17 / 16 + 4 * vectors, summary.HeldBytes);
         Assert.Equal(WeightQuantization.Q8_0, summary.Quantization);
         Assert.Equal(0, summary.MappedBytes);
