@@ -38,8 +38,9 @@ public sealed record RecipeOptions(
 
 /// <summary>
 /// How the chat's classifier is trained: GoEmotions and the customer-service corpus together; the word regression with
-/// its tuned settings, then the perceptron with AdamW (decay on
-/// weights only, by kind), cosine schedule with warmup, batches of 64, class-weighted loss, and the parameters of the epoch with the best dev score kept (the mean of the two dev macro-F1s).
+/// its tuned settings, then the perceptron with AdamW (decay on weights only, by kind), cosine schedule with warmup,
+/// batches of 64, class-weighted loss, and the parameters of the epoch with the best dev score kept (the mean of the two
+/// dev macro-F1s); then both are rounded to bfloat16 and the frustration threshold chosen on their averaged probabilities.
 /// </summary>
 public static class TrainingRecipe
 {
