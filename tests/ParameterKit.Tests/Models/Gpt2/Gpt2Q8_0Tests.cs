@@ -63,7 +63,8 @@ public sealed class Gpt2Q8_0Tests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"generation: max |Δlogit| = {worst}, max |logit| = {scale}, ratio {worst / scale:P3}");
         // The stated bound: 5% of the largest logit, the bound the float32 load of llama.cpp's Q8_0 file meets
         // (GgufModelLoadingTests); here activations are 8-bit too, each within half a step of 1/127 of its block's maximum,
-        // and a 32-channel model has one block per row, so no averaging over blocks (measured: 3.1%).
+        // and a 32-channel model has one block per row, so no averaging over blocks (measured: 4.0%; 3.1% when the
+        // position embeddings were quantized too, which moved the errors rather than the bound).
         Assert.True(worst <= 0.05f * scale, $"max |Δlogit| = {worst}, max |logit| = {scale}");
         Assert.True(worst > 0f, "Q8_0 must round something, or the test compares float32 with itself");
 
