@@ -75,8 +75,9 @@ internal static unsafe class GemmQ8_0Dot
         }
     }
 
+    /// <summary>The block's F16 scale as float32, from <see cref="Q8_0Scale.Table"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Scale(byte* block) => Q8_0Scale.ToSingle(Unsafe.ReadUnaligned<ushort>(block));
+    private static float Scale(byte* block) => Q8_0Scale.Table[Unsafe.ReadUnaligned<ushort>(block)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(in GemmQ8_0Operands o, int r, int n, float sum)
@@ -93,17 +94,20 @@ internal static unsafe class GemmQ8_0Dot
         float* da = o.ActivationScales + (long)r * blocks;
         for (int n = n0; n < n1; n++)
         {
-            byte* row = o.Weights + (long)n * o.RowBytes;
+            // Pointers walk the row and the activations (no multiply per block); two accumulators hide the FMA latency.
+            byte* block = o.Weights + (long)n * o.RowBytes;
+            byte* pairsEnd = block + (blocks & ~1) * BlockBytes;
+            sbyte* x = a;
+            float* d = da;
             Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-            int b = 0;
-            for (; b + 1 < blocks; b += 2)
+            for (; block < pairsEnd; block += 2 * BlockBytes, x += 2 * Block, d += 2)
             {
-                acc0 = Block256<TDot>(row + b * BlockBytes, a + b * Block, da[b], acc0);
-                acc1 = Block256<TDot>(row + (b + 1) * BlockBytes, a + (b + 1) * Block, da[b + 1], acc1);
+                acc0 = Block256<TDot>(block, x, d[0], acc0);
+                acc1 = Block256<TDot>(block + BlockBytes, x + Block, d[1], acc1);
             }
-            if (b < blocks)
+            if ((blocks & 1) != 0)
             {
-                acc0 = Block256<TDot>(row + b * BlockBytes, a + b * Block, da[b], acc0);
+                acc0 = Block256<TDot>(block, x, d[0], acc0);
             }
             Store(o, r, n, Vector256.Sum(acc0 + acc1));
         }
