@@ -75,9 +75,13 @@ internal static unsafe class GemmQ8_0Dot
         }
     }
 
-    /// <summary>The block's F16 scale as float32, from <see cref="Q8_0Scale.Table"/>.</summary>
+    /// <summary>The block's F16 scale as float32, looked up in <paramref name="table"/> (<see cref="Q8_0Scale.Table"/>).</summary>
+    /// <remarks>
+    /// Each kernel reads the table's address once, before its loops: a static field read inside a loop can keep the
+    /// class-initialization check (a possible call) in it, and any call in the loop makes the JIT spill the accumulators.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Scale(byte* block) => Q8_0Scale.Table[Unsafe.ReadUnaligned<ushort>(block)];
+    private static float Scale(float* table, byte* block) => table[Unsafe.ReadUnaligned<ushort>(block)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(in GemmQ8_0Operands o, int r, int n, float sum)
@@ -89,6 +93,7 @@ internal static unsafe class GemmQ8_0Dot
     private static void Rows1<TDot>(in GemmQ8_0Operands o, int r, int n0, int n1)
         where TDot : struct, IDot256
     {
+        float* table = Q8_0Scale.Table;
         int blocks = o.Blocks;
         sbyte* a = o.Activations + (long)r * o.K;
         float* da = o.ActivationScales + (long)r * blocks;
@@ -102,29 +107,30 @@ internal static unsafe class GemmQ8_0Dot
             Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
             for (; block < pairsEnd; block += 2 * BlockBytes, x += 2 * Block, d += 2)
             {
-                acc0 = Block256<TDot>(block, x, d[0], acc0);
-                acc1 = Block256<TDot>(block + BlockBytes, x + Block, d[1], acc1);
+                acc0 = Block256<TDot>(table, block, x, d[0], acc0);
+                acc1 = Block256<TDot>(table, block + BlockBytes, x + Block, d[1], acc1);
             }
             if ((blocks & 1) != 0)
             {
-                acc0 = Block256<TDot>(block, x, d[0], acc0);
+                acc0 = Block256<TDot>(table, block, x, d[0], acc0);
             }
             Store(o, r, n, Vector256.Sum(acc0 + acc1));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block256<TDot>(byte* block, sbyte* a, float da, Vector256<float> acc)
+    private static Vector256<float> Block256<TDot>(float* table, byte* block, sbyte* a, float da, Vector256<float> acc)
         where TDot : struct, IDot256
     {
         Vector256<sbyte> w = Vector256.Load((sbyte*)(block + 2));
         Vector256<int> p = TDot.Dot(Avx2.Abs(w), Avx2.Sign(Vector256.Load(a), w));
-        return Fma.MultiplyAdd(Vector256.Create(Scale(block) * da), Avx.ConvertToVector256Single(p), acc);
+        return Fma.MultiplyAdd(Vector256.Create(Scale(table, block) * da), Avx.ConvertToVector256Single(p), acc);
     }
 
     private static void Rows4<TDot>(in GemmQ8_0Operands o, int r, int n0, int n1)
         where TDot : struct, IDot256
     {
+        float* table = Q8_0Scale.Table;
         int blocks = o.Blocks, k = o.K;
         sbyte* a0 = o.Activations + (long)r * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
         float* d0 = o.ActivationScales + (long)r * blocks, d1 = d0 + blocks, d2 = d1 + blocks, d3 = d2 + blocks;
@@ -137,7 +143,7 @@ internal static unsafe class GemmQ8_0Dot
                 byte* block = row + b * BlockBytes;
                 Vector256<sbyte> w = Vector256.Load((sbyte*)(block + 2));
                 Vector256<byte> magnitude = Avx2.Abs(w);
-                float dw = Scale(block);
+                float dw = Scale(table, block);
                 int offset = b * Block;
                 acc0 = Fma.MultiplyAdd(Vector256.Create(dw * d0[b]), Avx.ConvertToVector256Single(TDot.Dot(magnitude, Avx2.Sign(Vector256.Load(a0 + offset), w))), acc0);
                 acc1 = Fma.MultiplyAdd(Vector256.Create(dw * d1[b]), Avx.ConvertToVector256Single(TDot.Dot(magnitude, Avx2.Sign(Vector256.Load(a1 + offset), w))), acc1);
@@ -154,6 +160,7 @@ internal static unsafe class GemmQ8_0Dot
     /// <summary>Two blocks per 512-bit step: their 32-byte halves joined into one register, lanes 0-7 and 8-15 scaled apart.</summary>
     private static void Rows1Avx512(in GemmQ8_0Operands o, int r, int n0, int n1)
     {
+        float* table = Q8_0Scale.Table;
         int blocks = o.Blocks;
         sbyte* a = o.Activations + (long)r * o.K;
         float* da = o.ActivationScales + (long)r * blocks;
@@ -167,13 +174,13 @@ internal static unsafe class GemmQ8_0Dot
                 byte* block = row + b * BlockBytes;
                 Vector512<sbyte> w = Pair(block);
                 Vector512<int> p = Dot512(w, Vector512.Load(a + b * Block));
-                Vector512<float> d = Vector512.Create(Vector256.Create(Scale(block) * da[b]), Vector256.Create(Scale(block + BlockBytes) * da[b + 1]));
+                Vector512<float> d = Vector512.Create(Vector256.Create(Scale(table, block) * da[b]), Vector256.Create(Scale(table, block + BlockBytes) * da[b + 1]));
                 acc = Avx512F.FusedMultiplyAdd(d, Avx512F.ConvertToVector512Single(p), acc);
             }
             Vector256<float> tail = Vector256<float>.Zero;
             if (b < blocks)
             {
-                tail = Block256<DotAvx2>(row + b * BlockBytes, a + b * Block, da[b], tail);
+                tail = Block256<DotAvx2>(table, row + b * BlockBytes, a + b * Block, da[b], tail);
             }
             Store(o, r, n, Vector512.Sum(acc) + Vector256.Sum(tail));
         }
@@ -181,6 +188,7 @@ internal static unsafe class GemmQ8_0Dot
 
     private static void Rows4Avx512(in GemmQ8_0Operands o, int r, int n0, int n1)
     {
+        float* table = Q8_0Scale.Table;
         int blocks = o.Blocks, k = o.K;
         sbyte* a0 = o.Activations + (long)r * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
         float* d0 = o.ActivationScales + (long)r * blocks, d1 = d0 + blocks, d2 = d1 + blocks, d3 = d2 + blocks;
@@ -195,7 +203,7 @@ internal static unsafe class GemmQ8_0Dot
                 Vector512<sbyte> w = Pair(block);
                 Vector512<byte> magnitude = Avx512BW.Abs(w);
                 Vector512<sbyte> negative = Vector512.LessThan(w, Vector512<sbyte>.Zero);
-                float s0 = Scale(block), s1 = Scale(block + BlockBytes);
+                float s0 = Scale(table, block), s1 = Scale(table, block + BlockBytes);
                 int offset = b * Block;
                 acc0 = Step512(magnitude, negative, a0 + offset, s0 * d0[b], s1 * d0[b + 1], acc0);
                 acc1 = Step512(magnitude, negative, a1 + offset, s0 * d1[b], s1 * d1[b + 1], acc1);
@@ -207,10 +215,10 @@ internal static unsafe class GemmQ8_0Dot
             {
                 byte* block = row + b * BlockBytes;
                 int offset = b * Block;
-                t0 = Block256<DotAvx2>(block, a0 + offset, d0[b], t0);
-                t1 = Block256<DotAvx2>(block, a1 + offset, d1[b], t1);
-                t2 = Block256<DotAvx2>(block, a2 + offset, d2[b], t2);
-                t3 = Block256<DotAvx2>(block, a3 + offset, d3[b], t3);
+                t0 = Block256<DotAvx2>(table, block, a0 + offset, d0[b], t0);
+                t1 = Block256<DotAvx2>(table, block, a1 + offset, d1[b], t1);
+                t2 = Block256<DotAvx2>(table, block, a2 + offset, d2[b], t2);
+                t3 = Block256<DotAvx2>(table, block, a3 + offset, d3[b], t3);
             }
             Store(o, r, n, Vector512.Sum(acc0) + Vector256.Sum(t0));
             Store(o, r + 1, n, Vector512.Sum(acc1) + Vector256.Sum(t1));
@@ -243,6 +251,7 @@ internal static unsafe class GemmQ8_0Dot
     /// <summary>Any CPU: each block's integer sum from widening multiplies, then one scalar multiply-add per block.</summary>
     private static void Rows1Portable(in GemmQ8_0Operands o, int r, int n0, int n1)
     {
+        float* table = Q8_0Scale.Table;
         int blocks = o.Blocks;
         sbyte* a = o.Activations + (long)r * o.K;
         float* da = o.ActivationScales + (long)r * blocks;
@@ -253,7 +262,7 @@ internal static unsafe class GemmQ8_0Dot
             for (int b = 0; b < blocks; b++)
             {
                 byte* block = row + b * BlockBytes;
-                acc = MathF.FusedMultiplyAdd(Scale(block) * da[b], BlockSum((sbyte*)(block + 2), a + b * Block), acc);
+                acc = MathF.FusedMultiplyAdd(Scale(table, block) * da[b], BlockSum((sbyte*)(block + 2), a + b * Block), acc);
             }
             Store(o, r, n, acc);
         }
