@@ -1,11 +1,13 @@
-// Prints the last position's logits that llama.cpp computes for a list of token ids, as one JSON array on stdout,
-// so a GGUF written by make_gguf.py can be checked against its Hugging Face twin (benchmarks/pytorch/
-// llama_generation.py --logits, or ParameterKit's own logits command): the same values must give the same function.
+// Prints the logits llama.cpp computes for a list of token ids as JSON on stdout: the last position's (the prompt as
+// one batch), or with --each every position's (one token per decode). A GGUF written by make_gguf.py can so be checked
+// against its Hugging Face twin (benchmarks/pytorch/llama_generation.py --logits, or ParameterKit's own logits
+// command), and tests/ParameterKit.Tests/Fixtures/gguf/make_llamacpp_logits.py records a test fixture with it.
 //
-//   gcc -O2 -o /work/llama.cpp/build/bin/pk-logits benchmarks/llama.cpp/logits.c \
-//       -I/work/llama.cpp/include -I/work/llama.cpp/ggml/include -L/work/llama.cpp/build/bin -lllama \
-//       -Wl,-rpath,/work/llama.cpp/build/bin
-//   pk-logits MODEL.gguf 1,2,3
+//   gcc -O2 -o /work/llama.cpp/build/bin/pk-logits benchmarks/llama.cpp/logits.c -I/work/llama.cpp/include
+//       -I/work/llama.cpp/ggml/include -L/work/llama.cpp/build/bin -lllama -Wl,-rpath,/work/llama.cpp/build/bin
+//   (one command; benchmarks/llama.cpp/build_exact_gelu.sh builds it against the exact-GELU copy)
+//   pk-logits MODEL.gguf 1,2,3           # the last position's logits, the prompt as one batch
+//   pk-logits --each MODEL.gguf 1,2,3    # every position's, one token per decode (as generation runs): [[...],...]
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +20,12 @@ static void quiet(enum ggml_log_level level, const char * text, void * user) {
 }
 
 int main(int argc, char ** argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s MODEL.gguf TOKEN,TOKEN,...\n", argv[0]);
+    int each = argc == 4 && strcmp(argv[1], "--each") == 0;
+    if (argc != 3 && !each) {
+        fprintf(stderr, "usage: %s [--each] MODEL.gguf TOKEN,TOKEN,...\n", argv[0]);
         return 2;
     }
+    if (each) argv++;
     llama_token tokens[4096];
     int count = 0;
     for (char * p = strtok(argv[2], ","); p != NULL; p = strtok(NULL, ",")) {
@@ -49,14 +53,25 @@ int main(int argc, char ** argv) {
         cp.type_v = GGML_TYPE_F32;
     }
     struct llama_context * ctx = llama_init_from_model(model, cp);
-    if (ctx == NULL || llama_decode(ctx, llama_batch_get_one(tokens, count)) != 0) {
-        fprintf(stderr, "decode failed\n");
-        return 1;
+    if (ctx == NULL) { fprintf(stderr, "no context\n"); return 1; }
+    if (each) {
+        // One decode per token, the KV cache growing: row t is what generation sees after token t.
+        putchar('[');
+        for (int t = 0; t < count; t++) {
+            if (llama_decode(ctx, llama_batch_get_one(&tokens[t], 1)) != 0) { fprintf(stderr, "decode failed\n"); return 1; }
+            const float * row = llama_get_logits_ith(ctx, -1);
+            printf(t ? ",[" : "[");
+            for (int i = 0; i < vocab; i++) printf(i ? ",%.9g" : "%.9g", row[i]);
+            putchar(']');
+        }
+        puts("]");
+    } else {
+        if (llama_decode(ctx, llama_batch_get_one(tokens, count)) != 0) { fprintf(stderr, "decode failed\n"); return 1; }
+        const float * logits = llama_get_logits_ith(ctx, -1);
+        putchar('[');
+        for (int i = 0; i < vocab; i++) printf(i ? ",%.9g" : "%.9g", logits[i]);
+        puts("]");
     }
-    const float * logits = llama_get_logits_ith(ctx, -1);
-    putchar('[');
-    for (int i = 0; i < vocab; i++) printf(i ? ",%.9g" : "%.9g", logits[i]);
-    puts("]");
     llama_free(ctx);
     llama_model_free(model);
     return 0;
