@@ -7,30 +7,57 @@ using ParameterKit.Transformers;
 namespace ParameterKit.Tests.Gguf;
 
 /// <summary>
-/// The same GGUF file (gpt2_c32.q8_0.gguf, written by llama.cpp's converter) in ParameterKit and in llama.cpp: the logits
-/// llama.cpp computed for every prefix of a 12-token prompt (Fixtures/gguf/make_llamacpp_logits.py, llama.cpp c392e50,
-/// float32 KV cache) against ParameterKit's, token by token through the cache, with the file's Q8_0 matrices in place
-/// and dequantized to float32.
+/// The same GGUF file in ParameterKit and in llama.cpp: the logits llama.cpp computed at every position of a 12-token
+/// prompt, one token per decode with a float32 KV cache (Fixtures/gguf/make_llamacpp_logits.py, llama.cpp c392e50), against
+/// ParameterKit's, token by token through the cache. Two files: gpt2_c32.q8_0.gguf with its Q8_0 matrices used in place,
+/// and gpt2_c32.f32.gguf in float32. Two llama.cpp builds: stock, and the exact-GELU build
+/// (benchmarks/llama.cpp/build_exact_gelu.sh), which differs from stock in one define only.
 /// </summary>
 /// <remarks>
-/// Measured: Q8_0 within 0.15 of llama.cpp's logits (1.6% of the largest, 9.2; 0.49 before the position embeddings
-/// stayed float32, as llama.cpp keeps them), float32 within 0.24 (2.6%: llama.cpp quantizes the activations of its Q8_0
-/// products, the float32 model does not); the argmax agrees at all 12 positions, with llama.cpp's top-two margins from
-/// 0.13 to 1.6. Issue #20 asks for 1e-3, which this does not reach: llama.cpp still rounds where ParameterKit does not
-/// (GELU read from an f16 table, among others), so the two differ by the size of those roundings. The bounds below hold
-/// that size (2% and 3% of the largest logit) and the agreement of every choice.
+/// <para>
+/// Stock llama.cpp evaluates GELU by rounding its input to f16 and reading the output from an f16 table, a rounding of
+/// about 1e-3 relative that is llama.cpp's and not the model's; with that define removed its CPU back end computes
+/// GELU in float32, as ParameterKit does. Against that build the two agree to float32 summation-order noise: issue #20's
+/// bound, 1e-3 absolute, with room to spare (measured below).
+/// </para>
+/// <para>
+/// Against stock llama.cpp the table's rounding is what remains: small in float32, and amplified with Q8_0 weights, where
+/// each rounded GELU output is then quantized to 8 bits again before the next product, so a rounding that crosses a
+/// quantization step moves a whole step. The bounds there hold that size, and every position's choice must agree.
+/// </para>
 /// </remarks>
 public sealed class GgufLlamaCppLogitsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>Against the exact-GELU build: within 1e-3 absolute (#20's bound) on both files.</summary>
     [Theory]
-    [InlineData(WeightQuantization.Q8_0, 0.02f)]
-    [InlineData(WeightQuantization.None, 0.03f)]
-    public void The_same_file_gives_llama_cpps_logits_within_its_roundings_and_the_same_choices(WeightQuantization quantization, float bound)
+    [InlineData("q8_0", 1e-3f)] // measured 9.5e-7 (largest logit 9.2)
+    [InlineData("f32", 1e-3f)] // measured 7.4e-6 (largest logit 9.3)
+    public void The_same_file_gives_llama_cpps_logits_within_1e_3_when_gelu_is_exact_in_both(string weights, float bound)
     {
-        using JsonDocument fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(GgufFixtures.Folder, "llamacpp_logits.gpt2_c32.q8_0.json")));
-        int[] prompt = [.. fixture.RootElement.GetProperty("prompt").EnumerateArray().Select(e => e.GetInt32())];
-        float[][] expected = [.. fixture.RootElement.GetProperty("logits").EnumerateArray().Select(row => row.EnumerateArray().Select(e => e.GetSingle()).ToArray())];
-        using Gpt2Model model = Gpt2Model.LoadGguf(Path.Combine(GgufFixtures.Folder, "gpt2_c32.q8_0.gguf"), new ModelLoadOptions { Quantization = quantization });
+        (float worst, float scale) = Compare(weights, "exact_gelu");
+        Assert.True(worst <= bound, $"max |Δlogit| = {worst} (largest logit {scale}), bound {bound}");
+    }
+
+    /// <summary>Against stock llama.cpp: its f16 GELU table's rounding, bounded relative to the largest logit.</summary>
+    [Theory]
+    [InlineData("q8_0", 0.02f)] // measured 0.151, 1.6% of the largest logit
+    [InlineData("f32", 1e-3f)] // measured 3.8e-3, 0.04% of the largest logit (so 1e-3 absolute would fail here)
+    public void The_same_file_gives_stock_llama_cpps_logits_within_its_gelu_table_rounding(string weights, float relativeBound)
+    {
+        (float worst, float scale) = Compare(weights, "stock");
+        Assert.True(worst <= relativeBound * scale, $"max |Δlogit| = {worst}, largest logit {scale}, bound {relativeBound} of it");
+    }
+
+    /// <summary>Runs the prompt through ParameterKit, asserts the same argmax at every position, returns the largest difference and logit.</summary>
+    private (float Worst, float Scale) Compare(string weights, string build)
+    {
+        using JsonDocument fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(GgufFixtures.Folder, "llamacpp_logits.gpt2_c32.json")));
+        JsonElement root = fixture.RootElement;
+        int[] prompt = [.. root.GetProperty("prompt").EnumerateArray().Select(e => e.GetInt32())];
+        float[][] expected = [.. root.GetProperty(weights).GetProperty(build).EnumerateArray().Select(row => row.EnumerateArray().Select(e => e.GetSingle()).ToArray())];
+        Assert.Equal(prompt.Length, expected.Length);
+        var options = new ModelLoadOptions { Quantization = weights == "q8_0" ? WeightQuantization.Q8_0 : WeightQuantization.None };
+        using Gpt2Model model = Gpt2Model.LoadGguf(Path.Combine(GgufFixtures.Folder, $"gpt2_c32.{weights}.gguf"), options);
 
         KvCache cache = model.CreateCache();
         var logits = new float[model.Config.VocabSize];
@@ -38,11 +65,12 @@ public sealed class GgufLlamaCppLogitsTests(Xunit.Abstractions.ITestOutputHelper
         for (int t = 0; t < prompt.Length; t++)
         {
             model.ForwardCached(prompt.AsSpan(t, 1), cache, logits);
+            Assert.Equal(expected[t].Length, logits.Length);
             worst = Math.Max(worst, logits.Zip(expected[t]).Max(p => Math.Abs(p.First - p.Second)));
             scale = Math.Max(scale, expected[t].Max(MathF.Abs));
             Assert.Equal(Array.IndexOf(expected[t], expected[t].Max()), Array.IndexOf(logits, logits.Max()));
         }
-        output.WriteLine($"{quantization}: max |Δlogit| against llama.cpp = {worst}, max |logit| = {scale}");
-        Assert.True(worst <= bound * scale, $"max |Δlogit| = {worst}, max |logit| = {scale}");
+        output.WriteLine($"{weights} against llama.cpp ({build}): max |Δlogit| = {worst}, max |logit| = {scale}");
+        return (worst, scale);
     }
 }

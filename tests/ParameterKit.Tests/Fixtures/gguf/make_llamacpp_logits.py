@@ -1,17 +1,20 @@
-"""Records the logits llama.cpp computes for the GPT-2 Q8_0 fixture, so a test can hold ParameterKit's to them.
+"""Records the logits llama.cpp computes for the GPT-2 c32 GGUF fixtures, so a test can hold ParameterKit's to them.
 
-Run from the repository root (llama.cpp at /work/llama.cpp, commit c392e50, built with benchmarks/llama.cpp/build.sh,
-and its pk-logits built from benchmarks/llama.cpp/logits.c):
+Run from the repository root, with llama.cpp at /work/llama.cpp (commit c392e50) built by benchmarks/llama.cpp/build.sh,
+its pk-logits built from benchmarks/llama.cpp/logits.c (command in benchmarks/llama.cpp/README.md), and the exact-GELU
+copy built by benchmarks/llama.cpp/build_exact_gelu.sh:
     PYTHONPATH=/work/llama.cpp/gguf-py /usr/bin/python3 tests/ParameterKit.Tests/Fixtures/gguf/make_llamacpp_logits.py
 
-gpt2_c32.q8_0.gguf (made by make_model_fixtures.py with llama.cpp's converter) carries no tokenizer, which
-llama.cpp's loader requires, so a copy with a stand-in vocabulary (one distinct character per id, one merge) is
-written to a temporary folder; its tensors are the fixture's, byte for byte. pk-logits then runs each prefix of the
-prompt as one batch and prints the last position's logits: row t of the output is what llama.cpp computes for
-position t. llama.cpp quantizes the activations of every Q8_0 product to Q8_0 blocks too, as ParameterKit's integer
-route does for up to 32 rows.
+For each of gpt2_c32.q8_0.gguf and gpt2_c32.f32.gguf (made by make_model_fixtures.py with llama.cpp's converter and
+quantizer): the fixtures carry no tokenizer, which llama.cpp's loader requires, so a copy with a stand-in vocabulary
+(one distinct character per id, one merge) is written to a temporary folder; its tensors are the fixture's, byte for
+byte. `pk-logits --each` then decodes the prompt one token at a time (the KV cache growing, as generation runs, in
+float32: PK_LOGITS_F32_KV=1) and prints every position's logits, once with stock llama.cpp and once with the
+exact-GELU build (the only difference: GELU computed in float32 instead of read from an f16 table). llama.cpp
+quantizes the activations of every Q8_0 product to Q8_0 blocks, as ParameterKit's integer route does.
 
-Writes llamacpp_logits.gpt2_c32.q8_0.json beside this script.
+Writes llamacpp_logits.gpt2_c32.json beside this script:
+    {"provenance": ..., "prompt": [...], "q8_0": {"stock": rows, "exact_gelu": rows}, "f32": {...}}
 """
 import json
 import os
@@ -21,8 +24,9 @@ import tempfile
 import gguf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.join(HERE, "gpt2_c32.q8_0.gguf")
-PK_LOGITS = "/work/llama.cpp/build/bin/pk-logits"
+SOURCES = {"q8_0": os.path.join(HERE, "gpt2_c32.q8_0.gguf"), "f32": os.path.join(HERE, "gpt2_c32.f32.gguf")}
+BUILDS = {"stock": "/work/llama.cpp/build/bin/pk-logits", "exact_gelu": "/work/llama.cpp-exact-gelu/build/bin/pk-logits"}
+COMMIT = "c392e5094deaf2d1a7c18683214f007fad3fe42b"
 PROMPT = [5, 17, 99, 3, 42, 0, 64, 7, 33, 21, 80, 12]
 
 
@@ -57,22 +61,30 @@ def with_vocabulary(source, target):
     return vocab
 
 
+def logits_each(pk_logits, model):
+    out = subprocess.run([pk_logits, "--each", model, ",".join(map(str, PROMPT))], capture_output=True, text=True,
+                         env={**os.environ, "PK_LOGITS_F32_KV": "1"})
+    if out.returncode != 0:
+        raise SystemExit(f"{pk_logits} failed: {out.stderr}")
+    rows = json.loads(out.stdout)
+    if len(rows) != len(PROMPT):
+        raise SystemExit(f"{pk_logits}: {len(rows)} rows for {len(PROMPT)} tokens")
+    return rows
+
+
 def main():
+    fixture = {"provenance": f"make_llamacpp_logits.py: llama.cpp {COMMIT}, pk-logits --each (one token per decode, "
+                             "float32 KV cache), stock build (GELU from an f16 table) and build_exact_gelu.sh "
+                             "(GELU in float32), on gpt2_c32.q8_0.gguf and gpt2_c32.f32.gguf",
+               "prompt": PROMPT}
     with tempfile.TemporaryDirectory() as folder:
-        copy = os.path.join(folder, "gpt2_c32.q8_0.vocab.gguf")
-        with_vocabulary(SOURCE, copy)
-        rows = []
-        for t in range(1, len(PROMPT) + 1):
-            out = subprocess.run([PK_LOGITS, copy, ",".join(map(str, PROMPT[:t]))], capture_output=True, text=True, env={**os.environ, "PK_LOGITS_F32_KV": "1"})
-            if out.returncode != 0:
-                raise SystemExit(f"pk-logits failed: {out.stderr}")
-            rows.append(json.loads(out.stdout))
-    commit = "c392e5094deaf2d1a7c18683214f007fad3fe42b"
-    fixture = {"provenance": f"make_llamacpp_logits.py: llama.cpp {commit} (pk-logits, CPU, default context: f16 KV cache) on gpt2_c32.q8_0.gguf",
-               "prompt": PROMPT, "logits": rows}
-    with open(os.path.join(HERE, "llamacpp_logits.gpt2_c32.q8_0.json"), "w") as f:
+        for weights, source in SOURCES.items():
+            copy = os.path.join(folder, os.path.basename(source).replace(".gguf", ".vocab.gguf"))
+            with_vocabulary(source, copy)
+            fixture[weights] = {build: logits_each(binary, copy) for build, binary in BUILDS.items()}
+    with open(os.path.join(HERE, "llamacpp_logits.gpt2_c32.json"), "w") as f:
         json.dump(fixture, f)
-    print("wrote", len(rows), "rows of", len(rows[0]))
+    print("wrote", {w: {b: (len(r), len(r[0])) for b, r in v.items()} for w, v in fixture.items() if isinstance(v, dict)})
 
 
 if __name__ == "__main__":
