@@ -33,7 +33,7 @@ internal static unsafe class GemmVectorHalf
 
         // One row of W at a time, so W streams through memory strictly in order. Four rows sharing each load of x (the
         // float32 kernel's shape) read four places 2 * ldw bytes apart in turn, and one Zen 5 core pulled bf16 weights
-        // through that pattern at 14-21 GB/s against 22-25 GB/s row by row (the x loads it saves hit the L1 cache anyway).
+        // through that pattern at 14-21 GB/s against 22-28 GB/s row by row (the x loads it saves hit the L1 cache anyway).
         // Four accumulators, the even and odd halves of two consecutive blocks, hide the FMA latency.
         for (int j = 0; j < count; j++)
         {

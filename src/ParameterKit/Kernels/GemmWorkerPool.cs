@@ -5,10 +5,11 @@ using System.Runtime.ExceptionServices;
 namespace ParameterKit.Kernels;
 
 /// <summary>
-/// A small pool of persistent background threads for GEMM. Unlike <c>Parallel.For</c> it allocates nothing
-/// per call: each worker spins briefly and then sleeps on its own semaphore between calls, the caller hands out part indices of one reusable
-/// <see cref="IPartitionedWork"/> (a GEMM, an optimizer sweep), runs part 0 itself, and waits for the rest. One call at a time uses the pool; a
-/// call that finds it busy runs all its parts on its own thread, which gives the same bits, only later.
+/// A small pool of persistent background threads for GEMM. Unlike <c>Parallel.For</c> it allocates nothing per call:
+/// each worker spins briefly and then sleeps on its own semaphore between calls; the caller hands out part indices of
+/// one reusable <see cref="IPartitionedWork"/> (a GEMM, an optimizer sweep), runs part 0 itself, and waits for the
+/// rest. One call at a time uses the pool; a call that finds it busy runs all its parts on its own thread, which gives
+/// the same bits, only later.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "One pool lives as long as the process; its workers never exit.")]
 internal sealed class GemmWorkerPool
