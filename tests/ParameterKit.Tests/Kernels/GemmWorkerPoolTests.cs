@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ParameterKit.Kernels;
 using Xunit;
 
@@ -62,8 +63,8 @@ public sealed class GemmWorkerPoolTests
 
     private static void WaitMicroseconds(int microseconds)
     {
-        long end = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * microseconds / 1_000_000;
-        while (System.Diagnostics.Stopwatch.GetTimestamp() < end)
+        long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency * microseconds / 1_000_000;
+        while (Stopwatch.GetTimestamp() < end)
         {
             Thread.SpinWait(10);
         }
