@@ -14,8 +14,9 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         var regression = new BagOfNgramsModel(Baselines.LogisticRegression, TrainingRecipe.TrainingTexts(new RecipeOptions()));
         double goEmotions = regression.Score(Corpus.Dev()).MacroF1;
         double support = regression.Score(Corpus.Support("dev")).MacroF1;
-        // On Reddit text the tuned regression is still ahead (README's table); the classifier must not fall further behind.
-        Assert.True(fixture.Outcome.GoEmotionsDev.MacroF1 > goEmotions - 0.02, $"GoEmotions dev macro-F1 {fixture.Outcome.GoEmotionsDev.MacroF1:F4} vs regression {goEmotions:F4}");
+        // On Reddit text the classifier is a little ahead (0.666 against 0.662, README's table) although its threshold
+        // leans towards recall; it must not fall behind by more than seed-to-seed noise.
+        Assert.True(fixture.Outcome.GoEmotionsDev.MacroF1 > goEmotions - 0.01, $"GoEmotions dev macro-F1 {fixture.Outcome.GoEmotionsDev.MacroF1:F4} vs regression {goEmotions:F4}");
         Assert.True(fixture.Outcome.SupportDev.MacroF1 > support, $"support dev macro-F1 {fixture.Outcome.SupportDev.MacroF1:F4} vs regression {support:F4}");
     }
 
@@ -54,6 +55,22 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         {
             Assert.Equal(fixture.Outcome.Model.Classify(text).Probabilities, loaded.Classify(text).Probabilities);
         }
+    }
+
+    [Fact]
+    public void AFileClaimingANegativeOrHugeTableIsRefusedBeforeAnythingIsAllocated()
+    {
+        byte[] bytes = File.ReadAllBytes(fixture.ModelPath);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToUInt64(bytes, 0));
+        string claimed = "\"tfidf_buckets\":\"" + TfidfRegressionOptions.DefaultBuckets + "\"";
+        Assert.Contains(claimed, header, StringComparison.Ordinal);
+        // Same length, so the header stays valid: only the claim changes.
+        string hostile = header.Replace(claimed, "\"tfidf_buckets\":\"-" + TfidfRegressionOptions.DefaultBuckets.ToString()[1..] + "\"", StringComparison.Ordinal);
+        System.Text.Encoding.UTF8.GetBytes(hostile).CopyTo(bytes, 8);
+        string path = Path.Combine(fixture.Folder, "hostile-buckets.safetensors");
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+        Assert.Contains("tfidf_buckets", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

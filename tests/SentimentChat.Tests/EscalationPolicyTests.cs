@@ -137,13 +137,17 @@ public sealed class EscalationPolicyTests
     }
 
     [Fact]
-    public void TwoOfTheLastThreeIsAKnob()
+    public void AComplaintThatSurvivesANeutralTurnIsSustainedButOneAThankfulTurnSettledIsNot()
     {
-        var policy = new EscalationPolicy(new EscalationPolicy.Settings(TwoOfLastThree: true));
+        var policy = new EscalationPolicy();
         Assert.Equal(EscalationReason.None, policy.Observe("my parcel is late", Frustrated));
-        Assert.Equal(EscalationReason.None, policy.Observe("ok", Other));
-        Assert.Equal(EscalationReason.SustainedFrustration, policy.Observe("the app crashes when I pay", Frustrated));
+        Assert.Equal(EscalationReason.None, policy.Observe("order 4412", Other));
+        Assert.Equal(EscalationReason.SustainedFrustration, policy.Observe("the tracking page still says nothing", Frustrated));
         Assert.Equal(2, policy.FirstOffer);
+        var strict = new EscalationPolicy(new EscalationPolicy.Settings(TwoOfLastThree: false));
+        strict.Observe("my parcel is late", Frustrated);
+        strict.Observe("order 4412", Other);
+        Assert.Equal(EscalationReason.None, strict.Observe("the tracking page still says nothing", Frustrated));
     }
 
     [Fact]

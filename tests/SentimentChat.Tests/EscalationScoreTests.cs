@@ -55,7 +55,8 @@ public sealed class EscalationScoreTests
             new("neutral", [T("how do I cancel my order? wrong size", Labels.Other), T("thanks", Labels.Positive)], null),
             // Sustained frustration at turn 2, labelled due at 2.
             new("sustained", [T("hi", Labels.Other), T("my bill is wrong", Labels.Frustrated), T("that does not answer my question", Labels.Frustrated)], 2),
-            // Due at 0, but the policy sees nothing until the frustration repeats at turn 2: missed.
+            // Due at 0, but the policy sees nothing until the frustration returns at turn 2 (two of the last three, a
+            // neutral turn between): two turns late, missed.
             new("missed", [T("this is unacceptable", Labels.Frustrated), T("ok", Labels.Other), T("still broken", Labels.Frustrated), T("whatever", Labels.Frustrated)], 0),
         };
         var result = ConversationEvaluation.Run(conversations, text =>
@@ -64,7 +65,7 @@ public sealed class EscalationScoreTests
         Assert.Equal(4, result.Escalation.Correct);
         Assert.Equal(0, result.Escalation.FalseEscalations);
         Assert.Equal(1, result.Escalation.Missed);
-        Assert.Equal([1, null, null, 2, 3], result.FirstOffers.Select(o => o.FirstOffer));
+        Assert.Equal([1, null, null, 2, 2], result.FirstOffers.Select(o => o.FirstOffer));
         Assert.Equal(1.0, result.Turns.Accuracy, 12);
         Assert.Equal(15, Enumerable.Range(0, 3).Sum(c => result.Turns.Support(c)));
     }

@@ -19,8 +19,9 @@ namespace SentimentChat.Chat;
 /// itself, so the phrase is the evidence; the classifier need not agree.</item>
 /// <item><see cref="EscalationReason.EscalatingTone"/>: shouting, "!!"/"??" or exasperated words after an earlier
 /// frustrated turn.</item>
-/// <item><see cref="EscalationReason.SustainedFrustration"/>: frustrated twice in a row (or, with
-/// <see cref="Settings.TwoOfLastThree"/>, twice among the last three turns).</item>
+/// <item><see cref="EscalationReason.SustainedFrustration"/>: frustrated twice in a row, or (with
+/// <see cref="Settings.TwoOfLastThree"/>, the default) twice among the last three turns when the turn between was
+/// not a thankful one.</item>
 /// </list>
 /// A turn counts as frustrated for these rules when the classifier says so, when P(frustrated) reaches
 /// <see cref="Settings.FrustrationFloor"/>, or when the turn itself shouts or runs "!!"/"??" or exasperated words
@@ -32,22 +33,26 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
 {
     private readonly List<bool> _frustrated = [];
     private readonly List<bool> _streak = [];
+    private readonly List<bool> _positive = [];
 
     /// <summary>The policy's few knobs, tuned on the conversations' dev split only.</summary>
     /// <param name="TwoOfLastThree">Whether two frustrated turns among the last three count as sustained, not only
-    /// two in a row. Off by default: a calm turn between two complaints usually means the bot's answer helped.</param>
+    /// two in a row, unless the turn between them was positive: a thankful turn means the bot's answer helped, while a
+    /// neutral one (giving an order number, "ok") leaves the complaint standing.</param>
     /// <param name="FrustrationFloor">A turn counts as frustrated for these rules when the classifier says so, or
     /// when P(frustrated) reaches this floor (the classifier's own threshold is tuned for single messages, where a
     /// false alarm costs an apology; here a miss costs an unhappy customer left with a bot).</param>
     /// <param name="StreakConfidence">For sustained frustration, a turn the classifier calls frustrated must also
     /// have at least this P(frustrated) (a raised tone always counts): the decision threshold is set low to catch
     /// single frustrated messages, and two borderline calls in a row are weaker evidence than one clear one.</param>
-    public sealed record Settings(bool TwoOfLastThree = false, float FrustrationFloor = 1f, float StreakConfidence = 0f)
+    public sealed record Settings(bool TwoOfLastThree = true, float FrustrationFloor = 1f, float StreakConfidence = 0f)
     {
         /// <summary>
         /// The defaults, chosen on the conversations' dev split (and, before the classifier trained on its turns, the
-        /// train split): two frustrated turns in a row, each at P(frustrated) 0.7 or with a raised tone. Both splits
-        /// agreed that a streak of borderline calls was the main source of needless offers.
+        /// train split): two frustrated turns among the last three with no thankful turn between, each at
+        /// P(frustrated) 0.7 or with a raised tone. Both splits agreed that a streak of borderline calls was the main
+        /// source of needless offers; on dev, counting a complaint that survives a neutral turn caught one more
+        /// conversation on time and offered no needless help.
         /// </summary>
         public static Settings Default { get; } = new(StreakConfidence: 0.7f);
     }
@@ -77,6 +82,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
         _streak.Add(raisedTone || (frustrated && prediction.Probabilities[Labels.Frustrated] >= Options.StreakConfidence));
+        _positive.Add(!frustrated && prediction.Label == Labels.Positive);
         Last = Decide(message, frustrated, frustratedBefore, raisedTone);
         if (Last != EscalationReason.None)
         {
@@ -115,6 +121,8 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         {
             return false;
         }
-        return _streak[n - 2] || (Options.TwoOfLastThree && n >= 3 && _streak[n - 3]);
+        // A thankful turn between two complaints means the first was settled: the second starts afresh. A neutral turn
+        // between them (an order number, "ok") settles nothing.
+        return _streak[n - 2] || (Options.TwoOfLastThree && n >= 3 && _streak[n - 3] && !_positive[n - 2]);
     }
 }

@@ -212,18 +212,10 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         return logits;
     }
 
-    private static float[] Weights(int[] labels, ClassWeighting weighting)
+    private static float[] Weights(int[] labels, ClassWeighting weighting) => weighting switch
     {
-        var counts = new double[3];
-        foreach (int label in labels)
-        {
-            counts[label]++;
-        }
-        return counts.Select(n => weighting switch
-        {
-            ClassWeighting.Inverse => (float)(labels.Length / (3 * Math.Max(n, 1))),
-            ClassWeighting.SquareRootInverse => (float)Math.Sqrt(labels.Length / (3 * Math.Max(n, 1))),
-            _ => 1f,
-        }).ToArray();
-    }
+        ClassWeighting.Inverse => ClassWeights.InverseFrequency(labels),
+        ClassWeighting.SquareRootInverse => ClassWeights.InverseFrequency(labels).Select(MathF.Sqrt).ToArray(),
+        _ => [1f, 1f, 1f],
+    };
 }

@@ -28,15 +28,8 @@ public sealed class ClassificationTask : ITrainingTask<EncodedText>
     }
 
     /// <summary>w_c = N / (3·n_c): each class contributes equally to the loss.</summary>
-    public static float[] InverseFrequencyWeights(IReadOnlyList<EncodedText> examples)
-    {
-        var counts = new double[3];
-        foreach (var e in examples)
-        {
-            counts[e.Label]++;
-        }
-        return counts.Select(n => (float)(examples.Count / (3 * Math.Max(n, 1)))).ToArray();
-    }
+    public static float[] InverseFrequencyWeights(IReadOnlyList<EncodedText> examples) =>
+        ClassWeights.InverseFrequency(examples.Select(e => e.Label).ToArray());
 
     /// <inheritdoc />
     public float TrainBatch(ReadOnlySpan<EncodedText> batch)

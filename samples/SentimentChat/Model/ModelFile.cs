@@ -14,7 +14,7 @@ public sealed class ModelFileException(string message, Exception? inner = null) 
 /// </summary>
 public static class ModelFile
 {
-    private const string Version = "3";
+    private const string Version = "4";
 
     /// <summary>The prefix of the regression's tensors, beside the perceptron's in the same file.</summary>
     private const string RegressionPrefix = "regression.";
@@ -42,6 +42,7 @@ public static class ModelFile
             ["channels"] = Text(shape.Channels),
             ["hidden"] = Text(shape.Hidden),
             ["dropout"] = shape.Dropout.ToString("R", CultureInfo.InvariantCulture),
+            ["tfidf_buckets"] = Text(model.Regression.Options.Buckets),
             ["frustration_threshold"] = model.FrustrationThreshold.ToString("R", CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in metrics)
@@ -104,7 +105,7 @@ public static class ModelFile
             }
             var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "char_gram_buckets"),
                 Int(meta, "max_char_grams"), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
-            var model = new SentimentClassifier(shape);
+            var model = new SentimentClassifier(shape, new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets")));
             model.Store.Materialize(seed: 0);
             model.Store.Load(path, new CheckpointLoadOptions { MapName = name => name.StartsWith(RegressionPrefix, StringComparison.Ordinal) ? null : name });
             model.Regression.Store.Load(path, new CheckpointLoadOptions
@@ -122,5 +123,12 @@ public static class ModelFile
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static int Int(IReadOnlyDictionary<string, string> meta, string key) => int.Parse(meta[key], CultureInfo.InvariantCulture);
+    /// <summary>The largest size a hyperparameter may claim: bounds what a damaged or hostile file can make the loader allocate.</summary>
+    private const int MaxSize = 1 << 24;
+
+    private static int Int(IReadOnlyDictionary<string, string> meta, string key)
+    {
+        int value = int.Parse(meta[key], CultureInfo.InvariantCulture);
+        return value is > 0 and <= MaxSize ? value : throw new FormatException($"'{key}' is {value}; expected 1 to {MaxSize}.");
+    }
 }
