@@ -35,6 +35,18 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
     /// <summary>For <see cref="GemmStrategy.Dot"/>: x deinterleaved per block for the path's width (<see cref="GemmVectorHalf.Deinterleave"/>).</summary>
     public float* XPairs;
 
+    /// <summary>
+    /// For <see cref="GemmStrategy.Axpy"/>: split the stored rows of W (K) into <see cref="AxpySlices"/> fixed slices,
+    /// each summed into its own row of <see cref="Partials"/> (else split the columns). See <see cref="GemmHalf"/>.
+    /// </summary>
+    public bool SplitK;
+
+    /// <summary>For <see cref="SplitK"/>: <see cref="AxpySlices"/> rows of N partial sums, one per slice of K.</summary>
+    public float* Partials;
+
+    /// <summary>How many slices <see cref="SplitK"/> cuts K into, whatever the thread count.</summary>
+    public const int AxpySlices = 4;
+
     /// <summary>The calling thread's reusable task.</summary>
     public static GemmHalfTask Current => current ??= new GemmHalfTask();
 
@@ -104,6 +116,15 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
                 GemmVectorHalf.Dot<TOps, TWiden, TVector>(
                     X, XPairs, g.BHalf + (long)start * g.Ldb, g.Ldb, g.K, end - start, g.C + start, 1,
                     g.Alpha, g.Beta, bias == null ? null : bias + start, 1, g.Activation);
+                break;
+            case GemmStrategy.Axpy when SplitK:
+                // M = 1, B stored K x N, [start, end) whole slices of K: each slice's rows summed into its own partials.
+                for (int k0 = start; k0 < end; k0 += UnitSize)
+                {
+                    float* sums = Partials + (long)(k0 / UnitSize) * g.N;
+                    new Span<float>(sums, g.N).Clear();
+                    GemmVectorHalf.AxpySums<TOps, TWiden, TVector>(X + k0, g.BHalf + k0 * g.Ldb, g.Ldb, Math.Min(UnitSize, g.K - k0), g.N, sums);
+                }
                 break;
             default:
                 // M = 1, B stored K x N: the stored rows scaled by x and summed.

@@ -82,8 +82,8 @@ internal static unsafe class GemmVectorHalf
     /// <summary>
     /// Axpy form, W's stored rows scaled and summed: <c>s_j = sum_p x[p] * w[p * ldw + j]</c>, written to
     /// <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>. As <see cref="GemmVector.Axpy"/>: columns in chunks of
-    /// <see cref="GemmVector.AxpyChunk"/> whose partial sums stay in cache (<paramref name="chunk"/>), eight stored rows
-    /// streaming past per step, two accumulation chains per widened half.
+    /// <see cref="GemmVector.AxpyChunk"/> whose partial sums stay in cache (<paramref name="chunk"/>), summed by
+    /// <see cref="AxpySums"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy<TOps, TWiden, TVector>(
@@ -93,74 +93,87 @@ internal static unsafe class GemmVectorHalf
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
-        int width = TOps.Count, step = 2 * width;
         for (int jc = 0; jc < count; jc += GemmVector.AxpyChunk)
         {
             int cols = Math.Min(GemmVector.AxpyChunk, count - jc);
             new Span<float>(chunk, cols).Clear();
-            ushort* wc = w + jc;
-            int p = 0;
-            for (; p + 8 <= k; p += 8)
-            {
-                ushort* r0 = wc + p * ldw, r1 = r0 + ldw, r2 = r1 + ldw, r3 = r2 + ldw;
-                ushort* r4 = r3 + ldw, r5 = r4 + ldw, r6 = r5 + ldw, r7 = r6 + ldw;
-                TVector x0 = TOps.Broadcast(x[p]), x1 = TOps.Broadcast(x[p + 1]);
-                TVector x2 = TOps.Broadcast(x[p + 2]), x3 = TOps.Broadcast(x[p + 3]);
-                TVector x4 = TOps.Broadcast(x[p + 4]), x5 = TOps.Broadcast(x[p + 5]);
-                TVector x6 = TOps.Broadcast(x[p + 6]), x7 = TOps.Broadcast(x[p + 7]);
-                int j = 0;
-                for (; j + step <= cols; j += step)
-                {
-                    TVector s = TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j));
-                    TVector u = TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width));
-                    TVector t = TOps.Multiply(TWiden.Low(r1 + j), x1);
-                    TVector v = TOps.Multiply(TWiden.High(r1 + j), x1);
-                    s = TOps.MultiplyAdd(TWiden.Low(r2 + j), x2, s);
-                    u = TOps.MultiplyAdd(TWiden.High(r2 + j), x2, u);
-                    t = TOps.MultiplyAdd(TWiden.Low(r3 + j), x3, t);
-                    v = TOps.MultiplyAdd(TWiden.High(r3 + j), x3, v);
-                    s = TOps.MultiplyAdd(TWiden.Low(r4 + j), x4, s);
-                    u = TOps.MultiplyAdd(TWiden.High(r4 + j), x4, u);
-                    t = TOps.MultiplyAdd(TWiden.Low(r5 + j), x5, t);
-                    v = TOps.MultiplyAdd(TWiden.High(r5 + j), x5, v);
-                    s = TOps.MultiplyAdd(TWiden.Low(r6 + j), x6, s);
-                    u = TOps.MultiplyAdd(TWiden.High(r6 + j), x6, u);
-                    t = TOps.MultiplyAdd(TWiden.Low(r7 + j), x7, t);
-                    v = TOps.MultiplyAdd(TWiden.High(r7 + j), x7, v);
-                    TOps.Store(TOps.Add(s, t), chunk + j);
-                    TOps.Store(TOps.Add(u, v), chunk + j + width);
-                }
-                for (; j < cols; j++)
-                {
-                    float s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], chunk[j]);
-                    float t = TWiden.ToSingle(r1[j]) * x[p + 1];
-                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r2[j]), x[p + 2], s);
-                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r3[j]), x[p + 3], t);
-                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r4[j]), x[p + 4], s);
-                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r5[j]), x[p + 5], t);
-                    s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r6[j]), x[p + 6], s);
-                    t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r7[j]), x[p + 7], t);
-                    chunk[j] = s + t;
-                }
-            }
-            for (; p < k; p++)
-            {
-                ushort* r0 = wc + p * ldw;
-                TVector x0 = TOps.Broadcast(x[p]);
-                int j = 0;
-                for (; j + step <= cols; j += step)
-                {
-                    TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(chunk + j)), chunk + j);
-                    TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(chunk + j + width)), chunk + j + width);
-                }
-                for (; j < cols; j++)
-                {
-                    chunk[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], chunk[j]);
-                }
-            }
+            AxpySums<TOps, TWiden, TVector>(x, w + jc, ldw, k, cols, chunk);
             for (int j = 0; j < cols; j++)
             {
                 GemmVector.Write(y, yStride, jc + j, chunk[j], alpha, beta, bias, biasStride, activation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>sum_p x[p] * w[p * ldw + j]</c> over the <paramref name="k"/> stored rows to <c>sums[j]</c> for
+    /// j &lt; <paramref name="cols"/>: eight rows streaming past per step, each read once, two accumulation chains per
+    /// widened half. The rows of one call can be a slice of W's (<see cref="GemmHalfTask"/> splits K this way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AxpySums<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        int width = TOps.Count, step = 2 * width;
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            ushort* r0 = w + p * ldw, r1 = r0 + ldw, r2 = r1 + ldw, r3 = r2 + ldw;
+            ushort* r4 = r3 + ldw, r5 = r4 + ldw, r6 = r5 + ldw, r7 = r6 + ldw;
+            TVector x0 = TOps.Broadcast(x[p]), x1 = TOps.Broadcast(x[p + 1]);
+            TVector x2 = TOps.Broadcast(x[p + 2]), x3 = TOps.Broadcast(x[p + 3]);
+            TVector x4 = TOps.Broadcast(x[p + 4]), x5 = TOps.Broadcast(x[p + 5]);
+            TVector x6 = TOps.Broadcast(x[p + 6]), x7 = TOps.Broadcast(x[p + 7]);
+            int j = 0;
+            for (; j + step <= cols; j += step)
+            {
+                TVector s = TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j));
+                TVector u = TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width));
+                TVector t = TOps.Multiply(TWiden.Low(r1 + j), x1);
+                TVector v = TOps.Multiply(TWiden.High(r1 + j), x1);
+                s = TOps.MultiplyAdd(TWiden.Low(r2 + j), x2, s);
+                u = TOps.MultiplyAdd(TWiden.High(r2 + j), x2, u);
+                t = TOps.MultiplyAdd(TWiden.Low(r3 + j), x3, t);
+                v = TOps.MultiplyAdd(TWiden.High(r3 + j), x3, v);
+                s = TOps.MultiplyAdd(TWiden.Low(r4 + j), x4, s);
+                u = TOps.MultiplyAdd(TWiden.High(r4 + j), x4, u);
+                t = TOps.MultiplyAdd(TWiden.Low(r5 + j), x5, t);
+                v = TOps.MultiplyAdd(TWiden.High(r5 + j), x5, v);
+                s = TOps.MultiplyAdd(TWiden.Low(r6 + j), x6, s);
+                u = TOps.MultiplyAdd(TWiden.High(r6 + j), x6, u);
+                t = TOps.MultiplyAdd(TWiden.Low(r7 + j), x7, t);
+                v = TOps.MultiplyAdd(TWiden.High(r7 + j), x7, v);
+                TOps.Store(TOps.Add(s, t), sums + j);
+                TOps.Store(TOps.Add(u, v), sums + j + width);
+            }
+            for (; j < cols; j++)
+            {
+                float s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], sums[j]);
+                float t = TWiden.ToSingle(r1[j]) * x[p + 1];
+                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r2[j]), x[p + 2], s);
+                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r3[j]), x[p + 3], t);
+                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r4[j]), x[p + 4], s);
+                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r5[j]), x[p + 5], t);
+                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r6[j]), x[p + 6], s);
+                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r7[j]), x[p + 7], t);
+                sums[j] = s + t;
+            }
+        }
+        for (; p < k; p++)
+        {
+            ushort* r0 = w + p * ldw;
+            TVector x0 = TOps.Broadcast(x[p]);
+            int j = 0;
+            for (; j + step <= cols; j += step)
+            {
+                TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j)), sums + j);
+                TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width)), sums + j + width);
+            }
+            for (; j < cols; j++)
+            {
+                sums[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], sums[j]);
             }
         }
     }
