@@ -30,65 +30,29 @@ internal static unsafe class GemmVector
         where TOps : struct, IGemmVectorOps<TVector>
         where TVector : struct
     {
-        int width = TOps.Count;
-        int j = 0;
+        int width = TOps.Count, step = 4 * width;
 
-        // Four rows of W share each load of x; two accumulators per row hide the FMA latency.
-        for (; j + 4 <= count; j += 4)
-        {
-            float* w0 = w + j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
-            TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
-            TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
-            int p = 0;
-            for (; p + 2 * width <= k; p += 2 * width)
-            {
-                TVector xa = TOps.Load(x + p), xb = TOps.Load(x + p + width);
-                a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), xa, a0);
-                a1 = TOps.MultiplyAdd(TOps.Load(w1 + p), xa, a1);
-                a2 = TOps.MultiplyAdd(TOps.Load(w2 + p), xa, a2);
-                a3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xa, a3);
-                b0 = TOps.MultiplyAdd(TOps.Load(w0 + p + width), xb, b0);
-                b1 = TOps.MultiplyAdd(TOps.Load(w1 + p + width), xb, b1);
-                b2 = TOps.MultiplyAdd(TOps.Load(w2 + p + width), xb, b2);
-                b3 = TOps.MultiplyAdd(TOps.Load(w3 + p + width), xb, b3);
-            }
-            for (; p + width <= k; p += width)
-            {
-                TVector xa = TOps.Load(x + p);
-                a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), xa, a0);
-                a1 = TOps.MultiplyAdd(TOps.Load(w1 + p), xa, a1);
-                a2 = TOps.MultiplyAdd(TOps.Load(w2 + p), xa, a2);
-                a3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xa, a3);
-            }
-            Vector128<float> sums = TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
-            float s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
-            for (; p < k; p++)
-            {
-                s0 = MathF.FusedMultiplyAdd(w0[p], x[p], s0);
-                s1 = MathF.FusedMultiplyAdd(w1[p], x[p], s1);
-                s2 = MathF.FusedMultiplyAdd(w2[p], x[p], s2);
-                s3 = MathF.FusedMultiplyAdd(w3[p], x[p], s3);
-            }
-            Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
-            Write(y, yStride, j + 1, s1, alpha, beta, bias, biasStride, activation);
-            Write(y, yStride, j + 2, s2, alpha, beta, bias, biasStride, activation);
-            Write(y, yStride, j + 3, s3, alpha, beta, bias, biasStride, activation);
-        }
-        for (; j < count; j++)
+        // One row of W at a time, so W streams through memory strictly in order. Four rows sharing each load of x
+        // read four places ldw floats apart in turn, and a Zen 4 core pulled the 154 MB logits matrix of GPT-2 through
+        // that pattern at 14-16 GB/s against 22-25 GB/s row by row (a plain read of the same bytes: 23 GB/s); the x
+        // loads it saved hit the L1 cache anyway. Four accumulators hide the FMA latency.
+        for (int j = 0; j < count; j++)
         {
             float* w0 = w + j * ldw;
-            TVector a0 = TOps.Zero, b0 = TOps.Zero;
+            TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
             int p = 0;
-            for (; p + 2 * width <= k; p += 2 * width)
+            for (; p + step <= k; p += step)
             {
                 a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), TOps.Load(x + p), a0);
-                b0 = TOps.MultiplyAdd(TOps.Load(w0 + p + width), TOps.Load(x + p + width), b0);
+                a1 = TOps.MultiplyAdd(TOps.Load(w0 + p + width), TOps.Load(x + p + width), a1);
+                a2 = TOps.MultiplyAdd(TOps.Load(w0 + p + 2 * width), TOps.Load(x + p + 2 * width), a2);
+                a3 = TOps.MultiplyAdd(TOps.Load(w0 + p + 3 * width), TOps.Load(x + p + 3 * width), a3);
             }
             for (; p + width <= k; p += width)
             {
                 a0 = TOps.MultiplyAdd(TOps.Load(w0 + p), TOps.Load(x + p), a0);
             }
-            float s0 = TOps.Sum(TOps.Add(a0, b0));
+            float s0 = TOps.Sum(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)));
             for (; p < k; p++)
             {
                 s0 = MathF.FusedMultiplyAdd(w0[p], x[p], s0);
