@@ -31,6 +31,12 @@ public sealed class EscalationPolicyTests
     [InlineData("can I speak to someone senior please")]
     [InlineData("Please put me through to a technician, not the bot")]
     [InlineData("i want your manger NOW")]
+    [InlineData("Is there anyone there who can actually decide to put the invoice on hold?")]
+    [InlineData("I'd like to deal with someone with the authority to refund me")]
+    [InlineData("Can you put me through to your complaints department?")]
+    [InlineData("Give me a phone number where a human picks up, please.")]
+    [InlineData("Could somebody from your office telephone me? My daughter is away.")]
+    [InlineData("Could I book a call with someone to go through the documents?")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -59,6 +65,11 @@ public sealed class EscalationPolicyTests
     [InlineData("if this isn't refunded I'm disputing it with my card company")]
     [InlineData("I'm going to post about this on your Facebook page")]
     [InlineData("If this is how it's going to be I'll do my shopping elsewhere")]
+    [InlineData("if it's not here tomorrow I'm charging it back")]
+    [InlineData("I'm disputing all four charges with my bank today unless you refund them")]
+    [InlineData("If that's the real price I'll just go with someone who advertises honestly.")]
+    [InlineData("I'm opening an account somewhere that doesn't make me dig for the basics")]
+    [InlineData("I'm already looking at your competitors")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -85,6 +96,9 @@ public sealed class EscalationPolicyTests
     [InlineData("This is my FIFTH email about my lost suitcase")]
     [InlineData("I've phoned twice since and nobody came")]
     [InlineData("I wrote a ticket on the 5th and never got any reply")]
+    [InlineData("I was on hold for 40 minutes and then the line just cut off. So I'll try here")]
+    [InlineData("I've already been to the branch twice and they told me to do it in the app")]
+    [InlineData("wow. 10 min and nothing. ok")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -96,6 +110,9 @@ public sealed class EscalationPolicyTests
     [InlineData("do I need to talk to an agent to keep my number?")]
     [InlineData("the locker code doesn't work, I've tried it 3 times")]
     [InlineData("will they call before they come?")]
+    [InlineData("I explained all this to your colleague yesterday, is it sorted now?")]
+    [InlineData("one tiny thing, it asked for my postcode twice")]
+    [InlineData("I've been on hold for 45 minutes")]
     public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -109,6 +126,33 @@ public sealed class EscalationPolicyTests
         Assert.Equal([EscalationReason.None, EscalationReason.EscalatingTone], Replay(("my parcel is late", Frustrated), (message, Other)));
         Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("hi, quick question about my plan", Other), (message, Other)));
     }
+
+    [Theory]
+    [InlineData("I explained all this to your colleague yesterday and she promised the refund by this morning.")]
+    [InlineData("I sent you the tenancy agreement and the meter photo already. I've lived here five weeks.")]
+    [InlineData("same issue as last month, which your team closed as 'resolved'")]
+    public void AnEarlierContactMentionedInFrustrationIsARepeatedContact(string message)
+    {
+        Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
+        Assert.Equal(EscalationReason.None, First(message, Other));
+    }
+
+    [Fact]
+    public void ACallOutFeeTakenTwiceIsAChargeNotAContact() =>
+        Assert.False(EscalationPhrases.SaysRepeatedContact("I've just noticed the callout fee was taken twice. 2 x 75."));
+
+    [Theory]
+    [InlineData("The noise cancelling on these headphones cancels about as much as a woolly hat.")]
+    [InlineData("I cancelled the car insurance in March and I'm owed the unused premium.")]
+    [InlineData("The cancellation was confirmed on 21 March, I have the letter.")]
+    public void NoiseCancellingAndPastCancellationsAreNotTalkOfLeaving(string message) =>
+        Assert.False(EscalationPhrases.TalksOfLeaving(message));
+
+    [Fact]
+    public void ThankfulCapitalsAndExclamationMarksDoNotRaiseTheTone() =>
+        Assert.Equal(
+            [EscalationReason.None, EscalationReason.None],
+            Replay(("I got grey covers instead of green", Frustrated), ("oh nice thanks!! THANK YOU", Positive)));
 
     [Fact]
     public void ARaisedToneCountsAsFrustrationForTheNextTurn()

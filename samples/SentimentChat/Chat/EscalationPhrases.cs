@@ -23,7 +23,7 @@ public static partial class EscalationPhrases
 
     // Who a customer asks for. "agent" and "someone" alone are too common in neutral text ("my travel agent"), so
     // they count only after a verb of asking ("speak to", "I need") or beside "real"/"live"/"human".
-    private const string Person = @"(human|person|people|somebody|someone|man(a|e)?ger|manger|supervis(i)?(o|e)r|representative|represen?tive|rep|agent|operator|staff member|team leader|technician|customer service)";
+    private const string Person = @"(human|person|people|somebody|someone|man(a|e)?ger|manger|supervis(i)?(o|e)r|representative|represen?tive|rep|agent|operator|staff member|team leader|technician|customer service|(complaints?|billing|claims|accounts?|retention|cancell?ations?|escalations?|customer (care|service|support)) (department|dept|team|desk))";
 
     /// <summary>An explicit request for a person: "speak to a manager", "real human please", "can someone call me", "HUMAN".</summary>
     public static bool RequestsPerson(string message)
@@ -36,14 +36,28 @@ public static partial class EscalationPhrases
     public static bool ThreatensAction(string message) => Threat().IsMatch(message) || TakeBusinessElsewhere().IsMatch(message);
 
     /// <summary>Talk of cancelling or leaving that is not a how-to question; a threat when said in frustration.</summary>
-    public static bool TalksOfLeaving(string message) =>
-        Leaving().IsMatch(message) && !HowToQuestion().IsMatch(message) && !CompanyCancelled().IsMatch(message);
+    public static bool TalksOfLeaving(string message)
+    {
+        string text = NoiseCancelling().Replace(message, " ");
+        return Leaving().IsMatch(text) && !HowToQuestion().IsMatch(text) && !CompanyCancelled().IsMatch(text);
+    }
 
     /// <summary>A polite request ("please", "thank you", "I'd like"): cancelling politely is a request, not a threat.</summary>
     public static bool Polite(string message) => Politeness().IsMatch(message);
 
     /// <summary>Says this is not the first contact: "third time", "already called", "nobody ever answers".</summary>
-    public static bool SaysRepeatedContact(string message) => RepeatedContact().IsMatch(message) || NoAnswer().IsMatch(message);
+    public static bool SaysRepeatedContact(string message)
+    {
+        string text = ContactByTheCompany().Replace(message, " ");
+        return RepeatedContact().IsMatch(text) || NoAnswer().IsMatch(text) || FailedContact().IsMatch(text);
+    }
+
+    /// <summary>
+    /// Mentions an earlier contact without saying it is a repeated one: "I explained all this to your colleague
+    /// yesterday", "I sent you the photos already", "same issue as last month". Evidence of a repeated contact only
+    /// when the turn is frustrated (a calm "I called yesterday to change my address, is it done?" is a status question).
+    /// </summary>
+    public static bool MentionsEarlierContact(string message) => EarlierContact().IsMatch(ContactByTheCompany().Replace(message, " "));
 
     /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
     public static bool Exasperated(string message) => Exasperation().IsMatch(message);
@@ -57,7 +71,7 @@ public static partial class EscalationPhrases
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
     // to fix this now"), or "is there a manager".
-    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b", Options)]
+    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make)|who\s+(actually\s+)?knows)\b", Options)]
     private static partial Regex WantPerson();
 
     [GeneratedRegex(@"\b(real|actual|live|human|proper)\s+(human|person|people|being|agent|representative|rep|operator|support)\b|\bnot\s+(a|another|this|the|your)?\s*(stupid\s+|dumb\s+)?(bot|robot|chatbot|machine|ai)\b|\bescalat(e|ed|ing|ion)\b|\b(your|the)\s+(man(a|e)?ger|manger|supervis(i)?(o|e)r)\b", Options)]
@@ -66,18 +80,18 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"^\W*(human|agent|representative|operator|person|manager|supervisor)(\W+(please|pls|plz|now))?\W*$", Options)]
     private static partial Regex PersonAlone();
 
-    [GeneratedRegex(@"\b(call|ring|phone)\s+me\b|\bphone call with\b|\bcallback\b", Options)]
+    [GeneratedRegex(@"\b(call|ring|phone|telephone)\s+me\b|\bgive\s+me\s+a\s+(call|ring)\b|\b(phone|telephone)\s+call\s+with\b|\bcall\s?back\b|\b(book|schedule|arrange|set up)\s+(a|an)\s+(call|phone call|appointment)\s+with\s+(someone|somebody|a|an|one of)\b|\b(give|send|what'?s|need|want)\s+(me\s+)?(a|the|your)\s+(direct\s+)?(phone|telephone)\s+(number|line)\b|\b(number|line)\s+where\s+(a|an|someone|somebody|a real)\b", Options)]
     private static partial Regex CallMe();
 
     // Money, law, reviews, regulators. "attorney" only as someone's lawyer: "power of attorney" is paperwork.
-    [GeneratedRegex(@"charge\s*-?\s*back|\bdisput(e|ing)\s+(it|this|that|the|a|my)\b|\b(call|calling|contact|contacting|ask|asking)\s+my\s+bank\b|\bcancel\w*\s+the\s+direct debit\b|\bsu(e|ing)\s+(you|u|them|your)\b|\blegal action\b|\b(my|a)\s+(lawyer|attorney|solicitor)\b|\bsmall claims\b|\b(bad|negative|terrible|awful|honest|1|one)[- ]?(star\s+)?reviews?\b|\b(1|one)[- ]star\b|\btrustpilot\b|\byelp\b|\bsocial media\b|\bgo(ing)? public\b|\b(post|write|tweet|share)\w*\s+(about\s+)?(this|it)\s+(on|to|everywhere)\b|\breport(ing)?\s+(you|this|it|u|your company)\s+to\b|\bregulator\b|\bombudsman\b|\btrading standards\b|\bconsumer protection\b|\b(bbb|fcc|ofcom|cfpb|ftc)\b|\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
+    [GeneratedRegex(@"charge\s*-?\s*back|\bcharg(e|ing)\s+(it|this|that|them)\s+back\b|\bdisput(e|ing)\s+(it|this|that|the|a|my|all|these|those|every)\b|\bdisput(e|ing)\b[^.?!]{0,30}\bwith\s+(my|the)\s+(bank|card)|\b(call|calling|contact|contacting|ask|asking)\s+my\s+bank\b|\bcancel\w*\s+the\s+direct debit\b|\bsu(e|ing)\s+(you|u|them|your)\b|\blegal action\b|\b(my|a)\s+(lawyer|attorney|solicitor)\b|\bsmall claims\b|\b(bad|negative|terrible|awful|honest|1|one)[- ]?(star\s+)?reviews?\b|\b(1|one)[- ]star\b|\btrustpilot\b|\byelp\b|\bsocial media\b|\bgo(ing)? public\b|\b(post|write|tweet|share)\w*\s+(about\s+)?(this|it)\s+(on|to|everywhere)\b|\breport(ing)?\s+(you|this|it|u|your company)\s+to\b|\bregulator\b|\bombudsman\b|\btrading standards\b|\bconsumer protection\b|\b(bbb|fcc|ofcom|cfpb|ftc)\b|\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
     private static partial Regex Threat();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
-    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b", Options)]
+    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b", Options)]
     private static partial Regex TakeBusinessElsewhere();
 
-    [GeneratedRegex(@"\b(cancel+(ing|ed|ation)?|cancle|terminat(e|ing)|clos(e|ing)\s+(my|our|the)\s+account|leav(e|ing)\s+(you|your|this)|quit(ting)?\s+(you|your|this))\b", Options)]
+    [GeneratedRegex(@"\b(cancel+(ing)?|cancle|terminat(e|ing)|clos(e|ing)\s+(my|our|the)\s+account|leav(e|ing)\s+(you|your|this)|quit(ting)?\s+(you|your|this))\b", Options)]
     private static partial Regex Leaving();
 
     [GeneratedRegex(@"\b(how|where|when)\s+(do|can|could|would|should|to)\b|\bis it possible\b|\bcan i\b|\bam i able\b|\bwhat happens if\b", Options)]
@@ -96,9 +110,25 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|\d+(st|nd|rd|th)|umpteenth|hundredth|millionth|nth)\s+(\w+\s+)?(time|email|call|message|ticket|complaint|chat|request|letter|reminder)s?\b|\bnot the first time\b|\b(already|again|keep|kept|repeatedly)\s+(been\s+)?" + Contact + @"\w*|\b" + Contact + @"\w*\b[^.?!]{0,25}\b(twice|three times|four times|five times|\d+ times|multiple times|several times|many times|so many times|numerous times|a dozen times|times already|again|every day)\b|\bi'?ve\s+(already\s+)?(called|phoned|written|emailed|contacted|asked|messaged|chatted|explained|requested)\b|\b(yet|once)\s+again\b|\bhow many (more )?times\b|\bsame (answer|reply|response|message)\b|\bhung up on me\b", Options)]
     private static partial Regex RepeatedContact();
 
-    [GeneratedRegex(@"\b(nobody|no one|noone|no-one)\s+(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|calls?|called|came|comes|showed up|picks up|picked up|helps|helped|returns|returned|tells|told)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b", Options)]
+    // The contact verbs describe the customer contacting the company; "it asked for my postcode twice" is the bot, and a
+    // "callout fee taken twice" is a charge.
+    [GeneratedRegex(@"\bcall[- ]?out\b|\b(it|the (bot|app|form|site|website|system|page|assistant|chat))\s+(\w+\s+)?(asked|asks|sent|sends|called|emailed|texted|messaged|told)\b", Options)]
+    private static partial Regex ContactByTheCompany();
+
+    // An earlier contact that failed: a call that dropped, a wasted trip to the branch. A long hold alone is not one
+    // (the customer may be telling the first agent who answers); a hold that ended in a dropped call is.
+    [GeneratedRegex(@"\b(line|call)\s+(just\s+|then\s+|got\s+)?(cut off|dropped|disconnected|went dead)\b|\b(been|went|gone)\s+(in)?to\s+(the|your|a)\s+(branch|store|shop|office|counter|desk)\s+(twice|three times|\d+ times|again)\b|\balready\s+(been|went|gone)\s+(in)?to\s+(the|your|a)\s+(branch|store|shop|office|counter|desk)\b", Options)]
+    private static partial Regex FailedContact();
+
+    [GeneratedRegex(@"\b(i|we)\s+((have|had|already)\s+)*(called|phoned|rang|contacted|emailed|wrote|written|messaged|asked|explained|told|spoke|chatted|reported|sent|complained|raised|mentioned|gave)\b[^.?!]{0,50}\b(already|before|yesterday|last (week|month|time|night)|earlier|twice)\b|\bsame (issue|problem|fault|thing|error)\s+(as|like)\s+(last|before|yesterday|the last)\b|\b(your|another|a|the other)\s+colleagues?\s+(said|told|promised|explained|assured|confirmed)\b", Options)]
+    private static partial Regex EarlierContact();
+
+    [GeneratedRegex(@"\bnoise[- ]?cancel\w*", Options)]
+    private static partial Regex NoiseCancelling();
+
+    [GeneratedRegex(@"\b(nobody|no one|noone|no-one)\s+(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|calls?|called|came|comes|showed up|picks up|picked up|helps|helped|returns|returned|tells|told)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b|\b(\d+|ten|fifteen|twenty|thirty|forty)\s+(min|mins|minutes|hours?|hrs)\s+(and|&)\s+(still\s+)?(nothing|no (reply|answer|response))\b", Options)]
     private static partial Regex NoAnswer();
 
-    [GeneratedRegex(@"\b(ridiculous|ridiculus|rediculous|unacceptable|unaceptable|absurd|pathetic|useless|incompetent|joke|insane|outrageous|disgrace\w*|disgusting|scam|scammers?|wtf|ffs|omg|bs|bullshit|shit\w*|crap\w*|damn|hell|f+u+c+k\w*|screw (you|this)|unbelievable|worst|fed up|sick (of|and tired)|had enough|enough is enough|waste of (my )?time|for once|are you (kidding|serious|joking)|still (nothing|no (reply|answer|response|news|word)))\b|\bseriously\?|\bf\*+\w*|\bs\*+t\b|\bsh\*t", Options)]
+    [GeneratedRegex(@"\b(ridiculous|ridiculus|rediculous|unacceptable|unaceptable|absurd|pathetic|useless|incompetent|joke|insane|outrageous|disgrace\w*|disgusting|scam|scammers?|wtf|ffs|bs|bullshit|shit\w*|crap\w*|damn|hell|f+u+c+k\w*|screw (you|this)|unbelievable|worst|fed up|sick (of|and tired)|had enough|enough is enough|waste of (my )?time|for once|are you (kidding|serious|joking)|still (nothing|no (reply|answer|response|news|word)))\b|\bseriously\?|\bf\*+\w*|\bs\*+t\b|\bsh\*t", Options)]
     private static partial Regex Exasperation();
 }
