@@ -9,6 +9,7 @@ namespace ParameterKit.Tests.Training;
 /// made by make_optimizer_fixtures.py). The weight decays, the bias does not — as ParameterKit's kinds decide.
 /// Tolerance: 1e-6 relative (plus 1e-7 absolute for values near zero).
 /// </summary>
+[Collection(ParameterKit.Tests.Kernels.ProcessWideGemmSettings.Name)]
 public sealed class OptimizerParityTests
 {
     private static readonly JsonElement Fixture = JsonDocument.Parse(
