@@ -37,6 +37,9 @@ public sealed class EscalationPolicyTests
     [InlineData("Give me a phone number where a human picks up, please.")]
     [InlineData("Could somebody from your office telephone me? My daughter is away.")]
     [InlineData("Could I book a call with someone to go through the documents?")]
+    [InlineData("Is there someone I could speak to on the phone about it before I decide?")]
+    [InlineData("Is there anyone in your company who can actually own this problem?")]
+    [InlineData("please call me back, 07911 240 338")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -70,6 +73,9 @@ public sealed class EscalationPolicyTests
     [InlineData("If that's the real price I'll just go with someone who advertises honestly.")]
     [InlineData("I'm opening an account somewhere that doesn't make me dig for the basics")]
     [InlineData("I'm already looking at your competitors")]
+    [InlineData("If this isn't dealt with properly I'll be writing about it on every review site there is")]
+    [InlineData("Half the doors don't open. Going straight on your review page with photos")]
+    [InlineData("If the old layout doesn't come back I'll move my accounts, honestly")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -99,6 +105,7 @@ public sealed class EscalationPolicyTests
     [InlineData("I was on hold for 40 minutes and then the line just cut off. So I'll try here")]
     [InlineData("I've already been to the branch twice and they told me to do it in the app")]
     [InlineData("wow. 10 min and nothing. ok")]
+    [InlineData("I've now opened three chats about the same disputed payment. Nobody ever does.")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -113,6 +120,8 @@ public sealed class EscalationPolicyTests
     [InlineData("I explained all this to your colleague yesterday, is it sorted now?")]
     [InlineData("one tiny thing, it asked for my postcode twice")]
     [InlineData("I've been on hold for 45 minutes")]
+    [InlineData("will the driver call me before he comes? the doorbell doesn't work")]
+    [InlineData("Hi, an engineer was supposed to ring me back about my boiler service quote")]
     public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
