@@ -49,9 +49,11 @@ public sealed unsafe class GemmHalfTests
     [InlineData(DType.F16, Transpose.No)]
     public void GenerationShapedProductsMatchTheUpcastReference(DType type, Transpose transB)
     {
-        // 1 x 768 x 1000: the logits product's shape in small (dot form for wte, axpy form for Conv1D weights), and a
-        // 3 x 768 x 300 product that takes the blocked route with B widened while packed.
+        // 1 x 768 x 1000: the logits product's shape in small (dot form for wte, axpy form for Conv1D weights, whose
+        // 2,000-byte rows are summed one at a time); 1 x 301 x 1100, rows too long for that, eight at a time, with tails
+        // in K and N; and a 3 x 768 x 300 product that takes the blocked route with B widened while packed.
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1000, 768, 0, 0, 0, 1f, 0f, true, GemmActivation.None, 5), type));
+        Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1100, 301, 0, 0, 0, 1f, 0.5f, true, GemmActivation.Relu, 7), type));
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 3, 300, 768, 0, 0, 0, 1f, 1f, false, GemmActivation.GeluTanh, 6), type));
     }
 
