@@ -106,7 +106,7 @@ internal static unsafe class GemmVectorHalf
     }
 
     /// <summary>
-    /// Rows of W at most this long (in bytes, 1,024 half-precision weights) are summed one at a time
+    /// Rows of W stored at most this long (in bytes, 1,024 half-precision weights) are summed one at a time
     /// (<see cref="AxpySumsRowByRow"/>), longer ones eight at a time. Eight rows per step read eight places
     /// <c>2 * ldw</c> bytes apart; when the rows are short (GPT-2's <c>c_proj</c> products, 768 columns, 1.5 KB rows)
     /// each of those eight streams ends after a few dozen cache lines, before the hardware prefetcher is running ahead
@@ -120,8 +120,8 @@ internal static unsafe class GemmVectorHalf
     /// Adds <c>sum_p x[p] * w[p * ldw + j]</c> over the <paramref name="k"/> stored rows to <c>sums[j]</c> for
     /// j &lt; <paramref name="cols"/>: eight rows streaming past per step, each read once, two accumulation chains per
     /// widened half; short rows one at a time (<see cref="RowByRowLimitBytes"/>). The rows of one call can be a slice of
-    /// W's (<see cref="GemmHalfTask"/> splits K this way). The choice depends on the shape only, so a product always
-    /// adds in the same order.
+    /// W's (<see cref="GemmHalfTask"/> splits K this way), and the columns part of a row. The choice depends on the
+    /// stored row length <paramref name="ldw"/> only, so a product adds in the same order whatever the thread count.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AxpySums<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
@@ -129,7 +129,9 @@ internal static unsafe class GemmVectorHalf
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
-        if ((long)cols * sizeof(ushort) <= RowByRowLimitBytes)
+        // Chosen by the stored row length, not by cols: when threads split the columns, each part's cols differ with the
+        // thread count, and the two forms add in different orders.
+        if ((long)ldw * sizeof(ushort) <= RowByRowLimitBytes)
         {
             AxpySumsRowByRow<TOps, TWiden, TVector>(x, w, ldw, k, cols, sums);
             return;

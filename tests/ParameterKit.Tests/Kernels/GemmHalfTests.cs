@@ -54,6 +54,8 @@ public sealed unsafe class GemmHalfTests
         // in K and N; and a 3 x 768 x 300 product that takes the blocked route with B widened while packed.
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1000, 768, 0, 0, 0, 1f, 0f, true, GemmActivation.None, 5), type));
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1100, 301, 0, 0, 0, 1f, 0.5f, true, GemmActivation.Relu, 7), type));
+        // K too short to split in slices, so threads split the 1,100 columns: each part must add in the whole product's order.
+        Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1100, 20, 0, 0, 0, 1f, 0f, false, GemmActivation.None, 8), type));
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 3, 300, 768, 0, 0, 0, 1f, 1f, false, GemmActivation.GeluTanh, 6), type));
     }
 
