@@ -25,7 +25,8 @@ namespace ParameterKit.Kernels;
 /// <para>
 /// AVX-512 BF16's <c>vdpbf16ps</c> is not used: .NET 10 does not expose it, and it would round A to bf16 as well,
 /// which changes the results from those of a float32 A. Nor is <c>vcvtph2ps</c> (not exposed either): f16 widens
-/// with integer and float arithmetic (<see cref="GemmFloat16Bits"/>).
+/// with integer and float arithmetic (<see cref="GemmFloat16Bits"/>; in the matrix-vector kernels a shorter form that is
+/// exact on finite values and redoes the rare row holding an infinity or a NaN, <see cref="GemmFloat16FiniteBits"/>).
 /// </para>
 /// </remarks>
 internal static unsafe class GemmHalf

@@ -67,34 +67,40 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
         switch (Path)
         {
             case GemmPath.Avx512 when bf16:
-                Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenBFloat16Avx512, Vector512<float>>(start, end);
+                Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenBFloat16Avx512, GemmWidenBFloat16Avx512, Vector512<float>>(start, end);
                 break;
             case GemmPath.Avx512:
-                Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenFloat16Avx512, Vector512<float>>(start, end);
+                Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenFloat16FiniteAvx512, GemmWidenFloat16Avx512, Vector512<float>>(start, end);
                 break;
             case GemmPath.Avx2 when bf16:
-                Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenBFloat16Avx2, Vector256<float>>(start, end);
+                Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenBFloat16Avx2, GemmWidenBFloat16Avx2, Vector256<float>>(start, end);
                 break;
             case GemmPath.Avx2:
-                Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenFloat16Avx2, Vector256<float>>(start, end);
+                Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenFloat16FiniteAvx2, GemmWidenFloat16Avx2, Vector256<float>>(start, end);
                 break;
             default:
                 if (bf16)
                 {
-                    Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenBFloat16Portable, Vector<float>>(start, end);
+                    Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenBFloat16Portable, GemmWidenBFloat16Portable, Vector<float>>(start, end);
                 }
                 else
                 {
-                    Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenFloat16Portable, Vector<float>>(start, end);
+                    Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenFloat16FinitePortable, GemmWidenFloat16Portable, Vector<float>>(start, end);
                 }
                 break;
         }
     }
 
-    private void Execute<TKernel, TOps, TWiden, TVector>(int start, int end)
+    /// <summary>
+    /// Part [<paramref name="start"/>, <paramref name="end"/>) with one path's kernels: the matrix-vector kernels widen B
+    /// with <typeparamref name="TWiden"/> and redo what it cannot represent with <typeparamref name="TExact"/> (for f16,
+    /// the fast widening that is exact on finite values, then the exact one; bf16 widens exactly in one instruction).
+    /// </summary>
+    private void Execute<TKernel, TOps, TWiden, TExact, TVector>(int start, int end)
         where TKernel : struct, IGemmMicroKernel
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
+        where TExact : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
         ref readonly GemmProblem g = ref Problem;
@@ -113,7 +119,7 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
                 break;
             case GemmStrategy.Dot:
                 // M = 1, B stored N x K: output j is a dot product with stored row j.
-                GemmVectorHalf.Dot<TOps, TWiden, TVector>(
+                GemmVectorHalf.Dot<TOps, TWiden, TExact, TVector>(
                     X, XPairs, g.BHalf + (long)start * g.Ldb, g.Ldb, g.K, end - start, g.C + start, 1,
                     g.Alpha, g.Beta, bias == null ? null : bias + start, 1, g.Activation);
                 break;
@@ -122,13 +128,12 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
                 for (int k0 = start; k0 < end; k0 += UnitSize)
                 {
                     float* sums = Partials + (long)(k0 / UnitSize) * g.N;
-                    new Span<float>(sums, g.N).Clear();
-                    GemmVectorHalf.AxpySums<TOps, TWiden, TVector>(X + k0, g.BHalf + k0 * g.Ldb, g.Ldb, Math.Min(UnitSize, g.K - k0), g.N, sums);
+                    GemmVectorHalf.SumColumns<TOps, TWiden, TExact, TVector>(X + k0, g.BHalf + k0 * g.Ldb, g.Ldb, Math.Min(UnitSize, g.K - k0), g.N, sums);
                 }
                 break;
             default:
                 // M = 1, B stored K x N: the stored rows scaled by x and summed.
-                GemmVectorHalf.Axpy<TOps, TWiden, TVector>(
+                GemmVectorHalf.Axpy<TOps, TWiden, TExact, TVector>(
                     X, g.BHalf + start, g.Ldb, g.K, end - start, g.C + start, 1,
                     g.Alpha, g.Beta, bias == null ? null : bias + start, 1, g.Activation, GemmScratch.Current.A);
                 break;

@@ -19,47 +19,73 @@ internal static unsafe class GemmVectorHalf
     /// Each block of <c>2 * Count</c> weights is widened as its even- and odd-indexed values
     /// (<see cref="IGemmHalfWiden{TVector}.Even"/>, <see cref="IGemmHalfWiden{TVector}.Odd"/>) against
     /// <paramref name="xPairs"/>, x with each such block deinterleaved the same way (<see cref="Deinterleave"/>): one
-    /// load and one shift or mask per vector of bf16 weights. The tail past the last whole block reads x itself.
+    /// load and one shift or mask per vector of bf16 weights. The tail past the last whole block reads x itself. A row
+    /// whose widening by <typeparamref name="TWiden"/> saw a value it cannot represent is redone with
+    /// <typeparamref name="TExact"/> (<see cref="IGemmHalfWiden{TVector}.SawNonFinite"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot<TOps, TWiden, TVector>(
+    public static void Dot<TOps, TWiden, TExact, TVector>(
         float* x, float* xPairs, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
         float alpha, float beta, float* bias, nint biasStride, GemmActivation activation)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TExact : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        // One row of W at a time, so W streams through memory strictly in order. Four rows sharing each load of x (the
+        // float32 kernel's shape) read four places 2 * ldw bytes apart in turn, and one Zen 5 core pulled bf16 weights
+        // through that pattern at 14-21 GB/s against 22-28 GB/s row by row (the x loads it saves hit the L1 cache anyway).
+        for (int j = 0; j < count; j++)
+        {
+            ushort* w0 = w + j * ldw;
+            float s0 = DotRow<TOps, TWiden, TVector>(x, xPairs, w0, k, out bool sawNonFinite);
+            if (sawNonFinite)
+            {
+                // The fast widening got an infinity or a NaN wrong: the same row again, exactly, in the same order.
+                s0 = DotRow<TOps, TExact, TVector>(x, xPairs, w0, k, out _);
+            }
+            GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
+        }
+    }
+
+    /// <summary>
+    /// One output of <see cref="Dot"/>: the dot product of x with the stored row at <paramref name="w0"/>. Four
+    /// accumulators, the even and odd halves of two consecutive blocks, hide the FMA latency.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotRow<TOps, TWiden, TVector>(float* x, float* xPairs, ushort* w0, int k, out bool sawNonFinite)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
         int width = TOps.Count, step = 2 * width;
-
-        // One row of W at a time, so W streams through memory strictly in order. Four rows sharing each load of x (the
-        // float32 kernel's shape) read four places 2 * ldw bytes apart in turn, and one Zen 5 core pulled bf16 weights
-        // through that pattern at 14-21 GB/s against 22-28 GB/s row by row (the x loads it saves hit the L1 cache anyway).
-        // Four accumulators, the even and odd halves of two consecutive blocks, hide the FMA latency.
-        for (int j = 0; j < count; j++)
+        TVector a0 = TOps.Zero, b0 = TOps.Zero, a1 = TOps.Zero, b1 = TOps.Zero, watch = TOps.Zero;
+        int p = 0;
+        for (; p + 2 * step <= k; p += 2 * step)
         {
-            ushort* w0 = w + j * ldw;
-            TVector a0 = TOps.Zero, b0 = TOps.Zero, a1 = TOps.Zero, b1 = TOps.Zero;
-            int p = 0;
-            for (; p + 2 * step <= k; p += 2 * step)
-            {
-                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), TOps.Load(xPairs + p), a0);
-                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), TOps.Load(xPairs + p + width), b0);
-                a1 = TOps.MultiplyAdd(TWiden.Even(w0 + p + step), TOps.Load(xPairs + p + step), a1);
-                b1 = TOps.MultiplyAdd(TWiden.Odd(w0 + p + step), TOps.Load(xPairs + p + step + width), b1);
-            }
-            if (p + step <= k)
-            {
-                a0 = TOps.MultiplyAdd(TWiden.Even(w0 + p), TOps.Load(xPairs + p), a0);
-                b0 = TOps.MultiplyAdd(TWiden.Odd(w0 + p), TOps.Load(xPairs + p + width), b0);
-                p += step;
-            }
-            float s0 = TOps.Sum(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)));
-            for (; p < k; p++)
-            {
-                s0 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w0[p]), x[p], s0);
-            }
-            GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
+            TVector e0 = TWiden.Even(w0 + p), o0 = TWiden.Odd(w0 + p);
+            TVector e1 = TWiden.Even(w0 + p + step), o1 = TWiden.Odd(w0 + p + step);
+            a0 = TOps.MultiplyAdd(e0, TOps.Load(xPairs + p), a0);
+            b0 = TOps.MultiplyAdd(o0, TOps.Load(xPairs + p + width), b0);
+            a1 = TOps.MultiplyAdd(e1, TOps.Load(xPairs + p + step), a1);
+            b1 = TOps.MultiplyAdd(o1, TOps.Load(xPairs + p + step + width), b1);
+            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, e0), o0), e1), o1);
         }
+        if (p + step <= k)
+        {
+            TVector e0 = TWiden.Even(w0 + p), o0 = TWiden.Odd(w0 + p);
+            a0 = TOps.MultiplyAdd(e0, TOps.Load(xPairs + p), a0);
+            b0 = TOps.MultiplyAdd(o0, TOps.Load(xPairs + p + width), b0);
+            watch = TWiden.Watch(TWiden.Watch(watch, e0), o0);
+            p += step;
+        }
+        float s0 = TOps.Sum(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)));
+        for (; p < k; p++)
+        {
+            s0 = MathF.FusedMultiplyAdd(TWiden.ToSingle(w0[p]), x[p], s0);
+        }
+        sawNonFinite = TWiden.SawNonFinite(watch);
+        return s0;
     }
 
     /// <summary>
@@ -83,25 +109,46 @@ internal static unsafe class GemmVectorHalf
     /// Axpy form, W's stored rows scaled and summed: <c>s_j = sum_p x[p] * w[p * ldw + j]</c>, written to
     /// <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>. As <see cref="GemmVector.Axpy"/>: columns in chunks of
     /// <see cref="GemmVector.AxpyChunk"/> whose partial sums stay in cache (<paramref name="chunk"/>), summed by
-    /// <see cref="AxpySums"/>.
+    /// <see cref="SumColumns"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Axpy<TOps, TWiden, TVector>(
+    public static void Axpy<TOps, TWiden, TExact, TVector>(
         float* x, ushort* w, nint ldw, int k, int count, float* y, nint yStride,
         float alpha, float beta, float* bias, nint biasStride, GemmActivation activation, float* chunk)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
+        where TExact : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
         for (int jc = 0; jc < count; jc += GemmVector.AxpyChunk)
         {
             int cols = Math.Min(GemmVector.AxpyChunk, count - jc);
-            new Span<float>(chunk, cols).Clear();
-            AxpySums<TOps, TWiden, TVector>(x, w + jc, ldw, k, cols, chunk);
+            SumColumns<TOps, TWiden, TExact, TVector>(x, w + jc, ldw, k, cols, chunk);
             for (int j = 0; j < cols; j++)
             {
                 GemmVector.Write(y, yStride, jc + j, chunk[j], alpha, beta, bias, biasStride, activation);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>sums[j] = sum_p x[p] * w[p * ldw + j]</c> over the <paramref name="k"/> stored rows for
+    /// j &lt; <paramref name="cols"/> (<see cref="AxpySums"/> from zero), with <typeparamref name="TWiden"/>, and again
+    /// with <typeparamref name="TExact"/> if that widening saw an infinity or a NaN it cannot represent
+    /// (<see cref="IGemmHalfWiden{TVector}.SawNonFinite"/>): the same order of additions either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SumColumns<TOps, TWiden, TExact, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TExact : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        new Span<float>(sums, cols).Clear();
+        if (AxpySums<TOps, TWiden, TVector>(x, w, ldw, k, cols, sums))
+        {
+            new Span<float>(sums, cols).Clear();
+            AxpySums<TOps, TExact, TVector>(x, w, ldw, k, cols, sums);
         }
     }
 
@@ -122,9 +169,11 @@ internal static unsafe class GemmVectorHalf
     /// widened half; short rows one at a time (<see cref="RowByRowLimitBytes"/>). The rows of one call can be a slice of
     /// W's (<see cref="GemmHalfTask"/> splits K this way), and the columns part of a row. The choice depends on the
     /// stored row length <paramref name="ldw"/> only, so a product adds in the same order whatever the thread count.
+    /// Returns whether the widening saw a value it cannot represent (<see cref="IGemmHalfWiden{TVector}.SawNonFinite"/>);
+    /// the sums are then wrong and <see cref="SumColumns"/> redoes them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AxpySums<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
+    public static bool AxpySums<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct
@@ -133,10 +182,10 @@ internal static unsafe class GemmVectorHalf
         // thread count, and the two forms add in different orders.
         if ((long)ldw * sizeof(ushort) <= RowByRowLimitBytes)
         {
-            AxpySumsRowByRow<TOps, TWiden, TVector>(x, w, ldw, k, cols, sums);
-            return;
+            return AxpySumsRowByRow<TOps, TWiden, TVector>(x, w, ldw, k, cols, sums);
         }
         int width = TOps.Count, step = 2 * width;
+        TVector watch = TOps.Zero;
         int p = 0;
         for (; p + 8 <= k; p += 8)
         {
@@ -149,22 +198,30 @@ internal static unsafe class GemmVectorHalf
             int j = 0;
             for (; j + step <= cols; j += step)
             {
-                TVector s = TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j));
-                TVector u = TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width));
-                TVector t = TOps.Multiply(TWiden.Low(r1 + j), x1);
-                TVector v = TOps.Multiply(TWiden.High(r1 + j), x1);
-                s = TOps.MultiplyAdd(TWiden.Low(r2 + j), x2, s);
-                u = TOps.MultiplyAdd(TWiden.High(r2 + j), x2, u);
-                t = TOps.MultiplyAdd(TWiden.Low(r3 + j), x3, t);
-                v = TOps.MultiplyAdd(TWiden.High(r3 + j), x3, v);
-                s = TOps.MultiplyAdd(TWiden.Low(r4 + j), x4, s);
-                u = TOps.MultiplyAdd(TWiden.High(r4 + j), x4, u);
-                t = TOps.MultiplyAdd(TWiden.Low(r5 + j), x5, t);
-                v = TOps.MultiplyAdd(TWiden.High(r5 + j), x5, v);
-                s = TOps.MultiplyAdd(TWiden.Low(r6 + j), x6, s);
-                u = TOps.MultiplyAdd(TWiden.High(r6 + j), x6, u);
-                t = TOps.MultiplyAdd(TWiden.Low(r7 + j), x7, t);
-                v = TOps.MultiplyAdd(TWiden.High(r7 + j), x7, v);
+                TVector l0 = TWiden.Low(r0 + j), h0 = TWiden.High(r0 + j), l1 = TWiden.Low(r1 + j), h1 = TWiden.High(r1 + j);
+                TVector s = TOps.MultiplyAdd(l0, x0, TOps.Load(sums + j));
+                TVector u = TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width));
+                TVector t = TOps.Multiply(l1, x1);
+                TVector v = TOps.Multiply(h1, x1);
+                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l0), h0), l1), h1);
+                TVector l2 = TWiden.Low(r2 + j), h2 = TWiden.High(r2 + j), l3 = TWiden.Low(r3 + j), h3 = TWiden.High(r3 + j);
+                s = TOps.MultiplyAdd(l2, x2, s);
+                u = TOps.MultiplyAdd(h2, x2, u);
+                t = TOps.MultiplyAdd(l3, x3, t);
+                v = TOps.MultiplyAdd(h3, x3, v);
+                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l2), h2), l3), h3);
+                TVector l4 = TWiden.Low(r4 + j), h4 = TWiden.High(r4 + j), l5 = TWiden.Low(r5 + j), h5 = TWiden.High(r5 + j);
+                s = TOps.MultiplyAdd(l4, x4, s);
+                u = TOps.MultiplyAdd(h4, x4, u);
+                t = TOps.MultiplyAdd(l5, x5, t);
+                v = TOps.MultiplyAdd(h5, x5, v);
+                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l4), h4), l5), h5);
+                TVector l6 = TWiden.Low(r6 + j), h6 = TWiden.High(r6 + j), l7 = TWiden.Low(r7 + j), h7 = TWiden.High(r7 + j);
+                s = TOps.MultiplyAdd(l6, x6, s);
+                u = TOps.MultiplyAdd(h6, x6, u);
+                t = TOps.MultiplyAdd(l7, x7, t);
+                v = TOps.MultiplyAdd(h7, x7, v);
+                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l6), h6), l7), h7);
                 TOps.Store(TOps.Add(s, t), sums + j);
                 TOps.Store(TOps.Add(u, v), sums + j + width);
             }
@@ -183,52 +240,62 @@ internal static unsafe class GemmVectorHalf
         }
         for (; p < k; p++)
         {
-            ushort* r0 = w + p * ldw;
-            TVector x0 = TOps.Broadcast(x[p]);
-            int j = 0;
-            for (; j + step <= cols; j += step)
-            {
-                TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j)), sums + j);
-                TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width)), sums + j + width);
-            }
-            for (; j < cols; j++)
-            {
-                sums[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], sums[j]);
-            }
+            watch = AddRow<TOps, TWiden, TVector>(x[p], w + p * ldw, cols, sums, watch);
         }
+        return TWiden.SawNonFinite(watch);
     }
+
     /// <summary>
     /// <see cref="AxpySums"/> one stored row at a time: <c>sums[j] += x[p] * w[p * ldw + j]</c> for p in order, so W is
     /// read as one sequential stream.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AxpySumsRowByRow<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
+    public static bool AxpySumsRowByRow<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
+        where TOps : struct, IGemmVectorOps<TVector>
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        TVector watch = TOps.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            watch = AddRow<TOps, TWiden, TVector>(x[p], w + p * ldw, cols, sums, watch);
+        }
+        return TWiden.SawNonFinite(watch);
+    }
+
+    /// <summary>
+    /// <c>sums[j] += xp * row[j]</c> for j &lt; <paramref name="cols"/>, four vectors per step; returns
+    /// <paramref name="watch"/> with the widened values folded in (<see cref="IGemmHalfWiden{TVector}.Watch"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector AddRow<TOps, TWiden, TVector>(float xp, ushort* row, int cols, float* sums, TVector watch)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct
     {
         int width = TOps.Count, step = 2 * width;
-        for (int p = 0; p < k; p++)
+        TVector x0 = TOps.Broadcast(xp);
+        int j = 0;
+        for (; j + 2 * step <= cols; j += 2 * step)
         {
-            ushort* r0 = w + p * ldw;
-            TVector x0 = TOps.Broadcast(x[p]);
-            int j = 0;
-            for (; j + 2 * step <= cols; j += 2 * step)
-            {
-                TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j)), sums + j);
-                TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width)), sums + j + width);
-                TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j + step), x0, TOps.Load(sums + j + step)), sums + j + step);
-                TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j + step), x0, TOps.Load(sums + j + step + width)), sums + j + step + width);
-            }
-            for (; j + step <= cols; j += step)
-            {
-                TOps.Store(TOps.MultiplyAdd(TWiden.Low(r0 + j), x0, TOps.Load(sums + j)), sums + j);
-                TOps.Store(TOps.MultiplyAdd(TWiden.High(r0 + j), x0, TOps.Load(sums + j + width)), sums + j + width);
-            }
-            for (; j < cols; j++)
-            {
-                sums[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], sums[j]);
-            }
+            TVector l0 = TWiden.Low(row + j), h0 = TWiden.High(row + j), l1 = TWiden.Low(row + j + step), h1 = TWiden.High(row + j + step);
+            TOps.Store(TOps.MultiplyAdd(l0, x0, TOps.Load(sums + j)), sums + j);
+            TOps.Store(TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width)), sums + j + width);
+            TOps.Store(TOps.MultiplyAdd(l1, x0, TOps.Load(sums + j + step)), sums + j + step);
+            TOps.Store(TOps.MultiplyAdd(h1, x0, TOps.Load(sums + j + step + width)), sums + j + step + width);
+            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l0), h0), l1), h1);
         }
+        for (; j + step <= cols; j += step)
+        {
+            TVector l0 = TWiden.Low(row + j), h0 = TWiden.High(row + j);
+            TOps.Store(TOps.MultiplyAdd(l0, x0, TOps.Load(sums + j)), sums + j);
+            TOps.Store(TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width)), sums + j + width);
+            watch = TWiden.Watch(TWiden.Watch(watch, l0), h0);
+        }
+        for (; j < cols; j++)
+        {
+            sums[j] = MathF.FusedMultiplyAdd(TWiden.ToSingle(row[j]), xp, sums[j]);
+        }
+        return watch;
     }
 }

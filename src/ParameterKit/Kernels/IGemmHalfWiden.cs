@@ -36,6 +36,18 @@ internal unsafe interface IGemmHalfWiden<TVector>
     /// <summary>The values at odd indices (1, 3, .., 2 * Count - 1) of the <c>2 * Count</c> at <paramref name="source"/>.</summary>
     static abstract TVector Odd(ushort* source);
 
-    /// <summary>One value, for the tails shorter than two vectors.</summary>
+    /// <summary>One value, for the tails shorter than two vectors. Always exact.</summary>
     static abstract float ToSingle(ushort bits);
+
+    /// <summary>
+    /// Folds <paramref name="widened"/>, a result of this type's widening, into <paramref name="watch"/> (start from
+    /// zero), for a widening that is exact only on finite values (<see cref="GemmWidenFloat16FiniteAvx512"/>): after a
+    /// loop, <see cref="SawNonFinite"/> tells whether any value it widened was an infinity or a NaN, and the kernel then
+    /// redoes that part with an exact widening. Exact widenings return <paramref name="watch"/> unchanged, which the
+    /// JIT removes with the call.
+    /// </summary>
+    static abstract TVector Watch(TVector watch, TVector widened);
+
+    /// <summary>Whether the values folded into <paramref name="watch"/> included an infinity or a NaN (always false for an exact widening).</summary>
+    static abstract bool SawNonFinite(TVector watch);
 }

@@ -92,6 +92,72 @@ public sealed unsafe class GemmHalfTests
     }
 
     [Fact]
+    public void TheFastF16WideningIsExactOnFiniteValuesAndSeesEveryOtherOne()
+    {
+        var patterns = new ushort[65536 + 64];
+        for (int i = 0; i < 65536; i++)
+        {
+            patterns[i] = (ushort)i;
+        }
+        fixed (ushort* source = patterns)
+        {
+            if (GemmDispatch.IsSupported(GemmPath.Avx512))
+            {
+                CheckFiniteWiden<GemmWidenFloat16FiniteAvx512, Vector512<float>>(source, Vector512<float>.Count, static (v, i) => v.GetElement(i));
+            }
+            if (GemmDispatch.IsSupported(GemmPath.Avx2))
+            {
+                CheckFiniteWiden<GemmWidenFloat16FiniteAvx2, Vector256<float>>(source, Vector256<float>.Count, static (v, i) => v.GetElement(i));
+            }
+            CheckFiniteWiden<GemmWidenFloat16FinitePortable, Vector<float>>(source, Vector<float>.Count, static (v, i) => v[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(Transpose.Yes, 1000, 768)] // dot form
+    [InlineData(Transpose.No, 1000, 768)] // axpy, K split in slices, 2,000-byte rows one at a time
+    [InlineData(Transpose.No, 1100, 301)] // axpy, K split in slices, longer rows eight at a time
+    [InlineData(Transpose.No, 1100, 20)] // axpy, K too short to split: eight rows, then four one at a time
+    [InlineData(Transpose.No, 300, 20)] // axpy, K too short to split, short rows
+    public void F16InfinitiesAndNaNsInTheWeightsGiveTheExactResult(Transpose transB, int n, int k)
+    {
+        // The matrix-vector kernels widen f16 in a form that is exact only on finite values and redo a row or a block
+        // of columns exactly when they meet an infinity or a NaN: the outputs those weights reach must be the infinities
+        // and NaNs the upcast matrix gives, and every other output unchanged.
+        var testCase = new GemmCase(Transpose.No, transB, 1, n, k, 0, 0, 0, 1f, 0f, false, GemmActivation.None, n + k);
+        (float[] a, float[] b, float[] c, float[] bias) = testCase.Data();
+        (ushort[] bits, float[] upcast) = ToHalf(b, DType.F16);
+        var random = new Random(n * 7 + k);
+        ushort[] specials = [0x7C00, 0xFC00, 0x7E00, 0xFE01, 0x7C01];
+        for (int i = 0; i < 6; i++)
+        {
+            int at = random.Next(bits.Length);
+            bits[at] = specials[i % specials.Length];
+            upcast[at] = (float)BitConverter.UInt16BitsToHalf(bits[at]);
+        }
+        (double[] expected, double[] bound) = testCase.Oracle(a, upcast, c, bias);
+        Assert.Contains(expected, double.IsNaN);
+        Assert.Contains(expected, double.IsInfinity);
+        foreach (GemmPath path in SupportedPaths)
+        {
+            float[]? single = null;
+            foreach (int threads in ThreadCounts)
+            {
+                float[] actual = (float[])c.Clone();
+                GemmHalf.Multiply(path, threads, 0, Transpose.No, transB, 1, n, k, 1f, a, testCase.Lda, bits, DType.F16, testCase.Ldb, 0f, actual, testCase.Ldc, bias, GemmActivation.None);
+                for (int j = 0; j < n; j++)
+                {
+                    double want = expected[j], got = actual[j];
+                    bool ok = double.IsNaN(want) ? double.IsNaN(got) : double.IsInfinity(want) ? got == want : Math.Abs(got - want) <= bound[j];
+                    Assert.True(ok, $"{path}, {threads} thread(s), {testCase}: C[{j}] = {got}, expected {want}");
+                }
+                single ??= actual;
+                Assert.Equal(single.Select(v => float.IsNaN(v) ? -1 : BitConverter.SingleToInt32Bits(v)), actual.Select(v => float.IsNaN(v) ? -1 : BitConverter.SingleToInt32Bits(v)));
+            }
+        }
+    }
+
+    [Fact]
     public void EveryPathWidensF16RowsOfOddLengthsExactly()
     {
         // Packing widens whole rows: vector blocks, then a scalar tail. Every length 0..100 at every offset 0..3 of a
@@ -237,5 +303,42 @@ public sealed unsafe class GemmHalfTests
                     $"{typeof(TWiden).Name}.ToSingle(0x{start + i:X4}) = {scalar}, expected {want}");
             }
         }
+    }
+
+    private static void CheckFiniteWiden<TWiden, TVector>(ushort* source, int count, Func<TVector, int, float> element)
+        where TWiden : struct, IGemmHalfWiden<TVector>
+        where TVector : struct
+    {
+        TVector finiteWatch = default;
+        for (int start = 0; start < 65536; start += 2 * count)
+        {
+            TVector low = TWiden.Low(source + start), high = TWiden.High(source + start);
+            TVector even = TWiden.Even(source + start), odd = TWiden.Odd(source + start);
+            for (int i = 0; i < 2 * count; i++)
+            {
+                float got = i < count ? element(low, i) : element(high, i - count);
+                float paired = i % 2 == 0 ? element(even, i / 2) : element(odd, i / 2);
+                Assert.Equal(BitConverter.SingleToInt32Bits(got), BitConverter.SingleToInt32Bits(paired));
+                float want = (float)BitConverter.UInt16BitsToHalf((ushort)(start + i));
+                if (float.IsFinite(want))
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(want),
+                        $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} (0x{BitConverter.SingleToInt32Bits(got):X8}), expected {want}");
+                }
+                else
+                {
+                    Assert.True(MathF.Abs(got) >= GemmFloat16FiniteBits.LeastNonFinite, $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got}, which the watch cannot tell from a finite value");
+                }
+            }
+            // A block with an infinity or a NaN in any of its four vectors is seen, whichever it is; finite blocks never are.
+            bool anyNonFinite = Enumerable.Range(start, 2 * count).Any(i => !Half.IsFinite(BitConverter.UInt16BitsToHalf((ushort)i)));
+            TVector watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(default, low), high), even), odd);
+            Assert.Equal(anyNonFinite, TWiden.SawNonFinite(watch));
+            if (!anyNonFinite)
+            {
+                finiteWatch = TWiden.Watch(TWiden.Watch(finiteWatch, low), high);
+            }
+        }
+        Assert.False(TWiden.SawNonFinite(finiteWatch));
     }
 }
