@@ -153,104 +153,21 @@ internal static unsafe class GemmVectorHalf
     }
 
     /// <summary>
-    /// Rows of W stored at most this long (in bytes, 1,024 half-precision weights) are summed one at a time
-    /// (<see cref="AxpySumsRowByRow"/>), longer ones eight at a time. Eight rows per step read eight places
-    /// <c>2 * ldw</c> bytes apart; when the rows are short (GPT-2's <c>c_proj</c> products, 768 columns, 1.5 KB rows)
-    /// each of those eight streams ends after a few dozen cache lines, before the hardware prefetcher is running ahead
-    /// of it, and one Zen 4 core pulled bf16 weights through at 9-11 GB/s. One row at a time reads W strictly in order,
-    /// one stream, and reached 17-22 GB/s there; its partial sums (3 KB) stay in L1. On long rows (3,072 columns) it
-    /// fell to 13 GB/s against 15-18 for eight rows, whose sums, reused eight times in registers, then matter more.
-    /// </summary>
-    public const int RowByRowLimitBytes = 2048;
-
-    /// <summary>
     /// Adds <c>sum_p x[p] * w[p * ldw + j]</c> over the <paramref name="k"/> stored rows to <c>sums[j]</c> for
-    /// j &lt; <paramref name="cols"/>: eight rows streaming past per step, each read once, two accumulation chains per
-    /// widened half; short rows one at a time (<see cref="RowByRowLimitBytes"/>). The rows of one call can be a slice of
-    /// W's (<see cref="GemmHalfTask"/> splits K this way), and the columns part of a row. The choice depends on the
-    /// stored row length <paramref name="ldw"/> only, so a product adds in the same order whatever the thread count.
+    /// j &lt; <paramref name="cols"/>, one stored row at a time, so W is read as one sequential stream and the partial
+    /// sums (at most <see cref="GemmVector.AxpyChunk"/> floats, in practice a few KB) stay in L1 between rows. The rows of
+    /// one call can be a slice of W's (<see cref="GemmHalfTask"/> splits K this way), and the columns part of a row.
     /// Returns whether the widening saw a value it cannot represent (<see cref="IGemmHalfWiden{TVector}.SawNonFinite"/>);
     /// the sums are then wrong and <see cref="SumColumns"/> redoes them.
     /// </summary>
+    /// <remarks>
+    /// Summing eight rows per step keeps the partial sums in registers across the eight, but reads eight places
+    /// <c>2 * ldw</c> bytes apart, eight prefetch streams; one Zen 4 core pulled GPT-2's bf16 and f16 weights through
+    /// that at 9-20 GB/s (short rows worst: each stream ends before the prefetcher runs ahead of it) against 20-27 GB/s
+    /// one row at a time, widened four vectors ahead of their FMAs (<c>benchmarks/README.md</c>, "Zen 4, 4 Dec 2026").
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AxpySums<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
-        where TOps : struct, IGemmVectorOps<TVector>
-        where TWiden : struct, IGemmHalfWiden<TVector>
-        where TVector : struct
-    {
-        // Chosen by the stored row length, not by cols: when threads split the columns, each part's cols differ with the
-        // thread count, and the two forms add in different orders.
-        if ((long)ldw * sizeof(ushort) <= RowByRowLimitBytes)
-        {
-            return AxpySumsRowByRow<TOps, TWiden, TVector>(x, w, ldw, k, cols, sums);
-        }
-        int width = TOps.Count, step = 2 * width;
-        TVector watch = TOps.Zero;
-        int p = 0;
-        for (; p + 8 <= k; p += 8)
-        {
-            ushort* r0 = w + p * ldw, r1 = r0 + ldw, r2 = r1 + ldw, r3 = r2 + ldw;
-            ushort* r4 = r3 + ldw, r5 = r4 + ldw, r6 = r5 + ldw, r7 = r6 + ldw;
-            TVector x0 = TOps.Broadcast(x[p]), x1 = TOps.Broadcast(x[p + 1]);
-            TVector x2 = TOps.Broadcast(x[p + 2]), x3 = TOps.Broadcast(x[p + 3]);
-            TVector x4 = TOps.Broadcast(x[p + 4]), x5 = TOps.Broadcast(x[p + 5]);
-            TVector x6 = TOps.Broadcast(x[p + 6]), x7 = TOps.Broadcast(x[p + 7]);
-            int j = 0;
-            for (; j + step <= cols; j += step)
-            {
-                TVector l0 = TWiden.Low(r0 + j), h0 = TWiden.High(r0 + j), l1 = TWiden.Low(r1 + j), h1 = TWiden.High(r1 + j);
-                TVector s = TOps.MultiplyAdd(l0, x0, TOps.Load(sums + j));
-                TVector u = TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width));
-                TVector t = TOps.Multiply(l1, x1);
-                TVector v = TOps.Multiply(h1, x1);
-                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l0), h0), l1), h1);
-                TVector l2 = TWiden.Low(r2 + j), h2 = TWiden.High(r2 + j), l3 = TWiden.Low(r3 + j), h3 = TWiden.High(r3 + j);
-                s = TOps.MultiplyAdd(l2, x2, s);
-                u = TOps.MultiplyAdd(h2, x2, u);
-                t = TOps.MultiplyAdd(l3, x3, t);
-                v = TOps.MultiplyAdd(h3, x3, v);
-                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l2), h2), l3), h3);
-                TVector l4 = TWiden.Low(r4 + j), h4 = TWiden.High(r4 + j), l5 = TWiden.Low(r5 + j), h5 = TWiden.High(r5 + j);
-                s = TOps.MultiplyAdd(l4, x4, s);
-                u = TOps.MultiplyAdd(h4, x4, u);
-                t = TOps.MultiplyAdd(l5, x5, t);
-                v = TOps.MultiplyAdd(h5, x5, v);
-                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l4), h4), l5), h5);
-                TVector l6 = TWiden.Low(r6 + j), h6 = TWiden.High(r6 + j), l7 = TWiden.Low(r7 + j), h7 = TWiden.High(r7 + j);
-                s = TOps.MultiplyAdd(l6, x6, s);
-                u = TOps.MultiplyAdd(h6, x6, u);
-                t = TOps.MultiplyAdd(l7, x7, t);
-                v = TOps.MultiplyAdd(h7, x7, v);
-                watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l6), h6), l7), h7);
-                TOps.Store(TOps.Add(s, t), sums + j);
-                TOps.Store(TOps.Add(u, v), sums + j + width);
-            }
-            for (; j < cols; j++)
-            {
-                float s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r0[j]), x[p], sums[j]);
-                float t = TWiden.ToSingle(r1[j]) * x[p + 1];
-                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r2[j]), x[p + 2], s);
-                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r3[j]), x[p + 3], t);
-                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r4[j]), x[p + 4], s);
-                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r5[j]), x[p + 5], t);
-                s = MathF.FusedMultiplyAdd(TWiden.ToSingle(r6[j]), x[p + 6], s);
-                t = MathF.FusedMultiplyAdd(TWiden.ToSingle(r7[j]), x[p + 7], t);
-                sums[j] = s + t;
-            }
-        }
-        for (; p < k; p++)
-        {
-            watch = AddRow<TOps, TWiden, TVector>(x[p], w + p * ldw, cols, sums, watch);
-        }
-        return TWiden.SawNonFinite(watch);
-    }
-
-    /// <summary>
-    /// <see cref="AxpySums"/> one stored row at a time: <c>sums[j] += x[p] * w[p * ldw + j]</c> for p in order, so W is
-    /// read as one sequential stream.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool AxpySumsRowByRow<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int k, int cols, float* sums)
         where TOps : struct, IGemmVectorOps<TVector>
         where TWiden : struct, IGemmHalfWiden<TVector>
         where TVector : struct

@@ -49,9 +49,9 @@ public sealed unsafe class GemmHalfTests
     [InlineData(DType.F16, Transpose.No)]
     public void GenerationShapedProductsMatchTheUpcastReference(DType type, Transpose transB)
     {
-        // 1 x 768 x 1000: the logits product's shape in small (dot form for wte, axpy form for Conv1D weights, whose
-        // 2,000-byte rows are summed one at a time); 1 x 301 x 1100, rows too long for that, eight at a time, with tails
-        // in K and N; and a 3 x 768 x 300 product that takes the blocked route with B widened while packed.
+        // 1 x 768 x 1000: the logits product's shape in small (dot form for wte, axpy form for Conv1D weights, K split
+        // in slices); 1 x 301 x 1100, with tails in K and N; and a 3 x 768 x 300 product that takes the blocked route
+        // with B widened while packed.
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1000, 768, 0, 0, 0, 1f, 0f, true, GemmActivation.None, 5), type));
         Assert.True(AllVariantsAgree(new GemmCase(Transpose.No, transB, 1, 1100, 301, 0, 0, 0, 1f, 0.5f, true, GemmActivation.Relu, 7), type));
         // K too short to split in slices, so threads split the 1,100 columns: each part must add in the whole product's order.
@@ -116,9 +116,9 @@ public sealed unsafe class GemmHalfTests
     [Theory]
     [InlineData(Transpose.Yes, 1000, 768)] // dot form
     [InlineData(Transpose.No, 1000, 768)] // axpy, K split in slices, 2,000-byte rows one at a time
-    [InlineData(Transpose.No, 1100, 301)] // axpy, K split in slices, longer rows eight at a time
-    [InlineData(Transpose.No, 1100, 20)] // axpy, K too short to split: eight rows, then four one at a time
-    [InlineData(Transpose.No, 300, 20)] // axpy, K too short to split, short rows
+    [InlineData(Transpose.No, 1100, 301)] // axpy, K split in slices, tails in K and N
+    [InlineData(Transpose.No, 1100, 20)] // axpy, K too short to split: threads split the columns
+    [InlineData(Transpose.No, 300, 20)] // axpy, K too short to split, fewer columns
     public void F16InfinitiesAndNaNsInTheWeightsGiveTheExactResult(Transpose transB, int n, int k)
     {
         // The matrix-vector kernels widen f16 in a form that is exact only on finite values and redo a row or a block
