@@ -40,6 +40,7 @@ public sealed class EscalationPolicyTests
     [InlineData("Is there someone I could speak to on the phone about it before I decide?")]
     [InlineData("Is there anyone in your company who can actually own this problem?")]
     [InlineData("please call me back, 07911 240 338")]
+    [InlineData("Who can I talk to that's able to authorise a swap, because clearly this chat can't")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -53,6 +54,8 @@ public sealed class EscalationPolicyTests
     [InlineData("I'm a human resources manager, can I order for my team")]
     [InlineData("I have power of attorney for my mother, can I be added to her account?")]
     [InlineData("is this the second bill or a reminder?")]
+    [InlineData("one more thing: can receipts go to a second email address as well?")]
+    [InlineData("How do I make a formal complaint about a delivery driver who swore at my mum?")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -76,6 +79,8 @@ public sealed class EscalationPolicyTests
     [InlineData("If this isn't dealt with properly I'll be writing about it on every review site there is")]
     [InlineData("Half the doors don't open. Going straight on your review page with photos")]
     [InlineData("If the old layout doesn't come back I'll move my accounts, honestly")]
+    [InlineData("A 10% voucher for next time? I won't be coming back.")]
+    [InlineData("I'm going to make a formal complaint about this")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -124,6 +129,21 @@ public sealed class EscalationPolicyTests
     [InlineData("Hi, an engineer was supposed to ring me back about my boiler service quote")]
     public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
+
+    [Fact]
+    public void AReviewIsAThreatOnlyInFrustration()
+    {
+        Assert.Equal(EscalationReason.ThreatToLeave, First("All of this is going into my review on the booking site.", Frustrated));
+        Assert.Equal(EscalationReason.None, First("Thanks so much, I'll leave you a lovely review!", Positive));
+        Assert.Equal(EscalationReason.None, First("where can I see the reviews for this hotel?", Other));
+    }
+
+    [Theory]
+    [InlineData("found it!! neighbour took it in, sorry for the bother")]
+    [InlineData("never mind!! it just arrived")]
+    [InlineData("ALL GOOD NOW, my bad")]
+    public void ReliefIsNotARaisedTone(string message) =>
+        Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("my parcel says delivered but it's not here", Frustrated), (message, Other)));
 
     [Theory]
     [InlineData("it's STILL not working")]

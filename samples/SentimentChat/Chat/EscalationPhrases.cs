@@ -33,7 +33,20 @@ public static partial class EscalationPhrases
     }
 
     /// <summary>A threat that holds whatever the tone: chargeback, lawsuit, bad review, regulator, switching provider.</summary>
-    public static bool ThreatensAction(string message) => Threat().IsMatch(message) || TakeBusinessElsewhere().IsMatch(message);
+    public static bool ThreatensAction(string message) =>
+        Threat().IsMatch(message) || TakeBusinessElsewhere().IsMatch(message) || (FormalComplaint().IsMatch(message) && !HowToQuestion().IsMatch(message));
+
+    /// <summary>
+    /// Mentions a review or a rating: a threat when the turn is frustrated ("all of this is going into my review"), not
+    /// when it is thankful ("I'll leave you a lovely review").
+    /// </summary>
+    public static bool MentionsReview(string message) => Review().IsMatch(message);
+
+    /// <summary>
+    /// The customer settled the matter themselves or takes it back: "found it!!", "never mind", "sorry for the bother",
+    /// "all good now". Punctuation in such a turn is relief, not a raised tone.
+    /// </summary>
+    public static bool Relieved(string message) => Relief().IsMatch(message);
 
     /// <summary>Talk of cancelling or leaving that is not a how-to question; a threat when said in frustration.</summary>
     public static bool TalksOfLeaving(string message)
@@ -48,7 +61,7 @@ public static partial class EscalationPhrases
     /// <summary>Says this is not the first contact: "third time", "already called", "nobody ever answers".</summary>
     public static bool SaysRepeatedContact(string message)
     {
-        string text = ContactByTheCompany().Replace(message, " ");
+        string text = SecondAddress().Replace(ContactByTheCompany().Replace(message, " "), " ");
         return RepeatedContact().IsMatch(text) || NoAnswer().IsMatch(text) || FailedContact().IsMatch(text);
     }
 
@@ -71,7 +84,7 @@ public static partial class EscalationPhrases
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
     // to fix this now"), or "is there a manager".
-    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from)\s+(your|the)\s+(company|team|office|department|business)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b", Options)]
+    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from)\s+(your|the)\s+(company|team|office|department|business)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b|\bwho\s+(can|could|should|do|would)\s+(i|we)\s+(speak|talk|chat)\s+(to|with)\b", Options)]
     private static partial Regex WantPerson();
 
     [GeneratedRegex(@"\b(real|actual|live|human|proper)\s+(human|person|people|being|agent|representative|rep|operator|support)\b|\bnot\s+(a|another|this|the|your)?\s*(stupid\s+|dumb\s+)?(bot|robot|chatbot|machine|ai)\b|\bescalat(e|ed|ing|ion)\b|\b(your|the)\s+(man(a|e)?ger|manger|supervis(i)?(o|e)r)\b", Options)]
@@ -84,11 +97,22 @@ public static partial class EscalationPhrases
     private static partial Regex CallMe();
 
     // Money, law, reviews, regulators. "attorney" only as someone's lawyer: "power of attorney" is paperwork.
-    [GeneratedRegex(@"charge\s*-?\s*back|\bcharg(e|ing)\s+(it|this|that|them)\s+back\b|\bdisput(e|ing)\s+(it|this|that|the|a|my|all|these|those|every)\b|\bdisput(e|ing)\b[^.?!]{0,30}\bwith\s+(my|the)\s+(bank|card)|\b(call|calling|contact|contacting|ask|asking)\s+my\s+bank\b|\bcancel\w*\s+the\s+direct debit\b|\bsu(e|ing)\s+(you|u|them|your)\b|\blegal action\b|\b(my|a)\s+(lawyer|attorney|solicitor)\b|\bsmall claims\b|\b(bad|negative|terrible|awful|honest|1|one)[- ]?(star\s+)?reviews?\b|\b(1|one)[- ]star\b|\btrustpilot\b|\byelp\b|\bsocial media\b|\bgo(ing)? public\b|\b(post|writ|tweet|shar)\w*\s+(about\s+)?(this|it)\s+(on|to|everywhere)\b|\breviews?\s+(site|sites|page|pages|platforms?)\b|\breport(ing)?\s+(you|this|it|u|your company)\s+to\b|\bregulator\b|\bombudsman\b|\btrading standards\b|\bconsumer protection\b|\b(bbb|fcc|ofcom|cfpb|ftc)\b|\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
+    [GeneratedRegex(@"charge\s*-?\s*back|\bcharg(e|ing)\s+(it|this|that|them)\s+back\b|\bdisput(e|ing)\s+(it|this|that|the|a|my|all|these|those|every)\b|\bdisput(e|ing)\b[^.?!]{0,30}\bwith\s+(my|the)\s+(bank|card)|\b(call|calling|contact|contacting|ask|asking)\s+my\s+bank\b|\bcancel\w*\s+the\s+direct debit\b|\bsu(e|ing)\s+(you|u|them|your)\b|\blegal action\b|\b(my|a)\s+(lawyer|attorney|solicitor)\b|\bsmall claims\b|\b(bad|negative|terrible|awful|honest|1|one)[- ]?(star\s+)?reviews?\b|\b(1|one)[- ]star\b|\btrustpilot\b|\byelp\b|\bsocial media\b|\bgo(ing)? public\b|\b(post|writ|tweet|shar)\w*\s+(about\s+)?(this|it)\s+(on|to|everywhere)\b|\breviews?\s+(site|sites|page|pages|platforms?)\b|\breport(ing)?\s+(you|this|it|u|your company)\s+to\b|\bregulator\b|\bombudsman\b|\btrading standards\b|\bconsumer protection\b|\b(bbb|fcc|ofcom|cfpb|ftc)\b", Options)]
     private static partial Regex Threat();
 
+    // Making a formal complaint is a step against the company, unless the customer asks how to ("how do I make a formal
+    // complaint about a driver?" is answered by the bot, and the guideline calls that conversation settled).
+    [GeneratedRegex(@"\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
+    private static partial Regex FormalComplaint();
+
+    [GeneratedRegex(@"\b(reviews?|rating|ratings|rate you)\b", Options)]
+    private static partial Regex Review();
+
+    [GeneratedRegex(@"\b(found it|panic over|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|my (bad|mistake|fault)|all (good|sorted|fine) now|(works|working|sorted|fixed) now|false alarm)\b", Options)]
+    private static partial Regex Relief();
+
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
-    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\bmov(e|ing)\s+(all\s+)?my\s+(accounts?|money|savings|mortgage|business|custom)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b", Options)]
+    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\bmov(e|ing)\s+(all\s+)?my\s+(accounts?|money|savings|mortgage|business|custom)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b|\b(i|we)\s*(won'?t|will not|wont|am not|'?m not|are not|'?re not|ain'?t)\s+(be\s+)?(ever\s+)?(coming|going)\s+back\b|\bnever\s+(be\s+)?(coming|going)\s+back\b", Options)]
     private static partial Regex TakeBusinessElsewhere();
 
     [GeneratedRegex(@"\b(cancel+(ing)?|cancle|terminat(e|ing)|clos(e|ing)\s+(my|our|the)\s+account|leav(e|ing)\s+(you|your|this)|quit(ting)?\s+(you|your|this))\b", Options)]
@@ -122,6 +146,10 @@ public static partial class EscalationPhrases
 
     [GeneratedRegex(@"\b(i|we)\s+((have|had|already)\s+)*(called|phoned|rang|contacted|emailed|wrote|written|messaged|asked|explained|told|spoke|chatted|reported|sent|complained|raised|mentioned|gave)\b[^.?!]{0,50}\b(already|before|yesterday|last (week|month|time|night)|earlier|twice)\b|\bsame (issue|problem|fault|thing|error)\s+(as|like)\s+(last|before|yesterday|the last)\b|\b(your|another|a|the other)\s+colleagues?\s+(said|told|promised|explained|assured|confirmed)\b", Options)]
     private static partial Regex EarlierContact();
+
+    // "a second email address" or "my 2nd phone number" is a detail, not a second contact.
+    [GeneratedRegex(@"\b(second|2nd|third|3rd|other|another)\s+(email|e-mail|phone|mobile|contact|delivery|billing)\s+(address|number|account|card)\b", Options)]
+    private static partial Regex SecondAddress();
 
     [GeneratedRegex(@"\bnoise[- ]?cancel\w*", Options)]
     private static partial Regex NoiseCancelling();

@@ -82,7 +82,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         ArgumentNullException.ThrowIfNull(prediction);
         // Capitals and "!!" are enthusiasm in a message the classifier reads as thankful ("THANK YOU!!"): only a
         // message that is not positive can raise the tone.
-        bool raisedTone = prediction.Label != Labels.Positive
+        bool raisedTone = prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message)
             && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message));
         bool frustrated = prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor || raisedTone;
         bool frustratedBefore = _frustrated.Contains(true);
@@ -105,7 +105,8 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         }
         // Cancelling is a threat when said in anger; "I'd like to cancel my membership please" is a request.
         bool angryLeaving = frustrated && EscalationPhrases.TalksOfLeaving(message) && (raisedTone || !EscalationPhrases.Polite(message));
-        if (EscalationPhrases.ThreatensAction(message) || angryLeaving)
+        bool angryReview = frustrated && EscalationPhrases.MentionsReview(message);
+        if (EscalationPhrases.ThreatensAction(message) || angryLeaving || angryReview)
         {
             return EscalationReason.ThreatToLeave;
         }
