@@ -35,6 +35,8 @@ public sealed class EscalationScoreTests
         Assert.Equal(3, score.Correct);
         Assert.Equal(2, score.FalseEscalations);
         Assert.Equal(1, score.Missed);
+        Assert.Equal(2, score.NoneDue);
+        Assert.Equal(1, score.NeedlessOffers); // (null, 1); the other false escalation, (3, 0), is early
         Assert.Equal(0.5, score.Accuracy, 12);
         Assert.Equal(0, EscalationScore.Compute([]).Accuracy);
     }

@@ -63,6 +63,8 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
         Assert.Equal(1.0, escalation.GetProperty("accuracy").GetDouble());
         Assert.Equal(0, escalation.GetProperty("false_escalations").GetInt32());
         Assert.Equal(0, escalation.GetProperty("missed").GetInt32());
+        Assert.Equal(1, escalation.GetProperty("none_due").GetInt32());
+        Assert.Equal(0, escalation.GetProperty("needless_offers").GetInt32());
 
         run = await SampleRunner.Run("", "evaluate", "--conversations", path, "--model", fixture.ModelPath);
         Assert.Equal(ExitCodes.Ok, run.Exit);
