@@ -136,6 +136,8 @@ public sealed class EscalationPolicyTests
         Assert.Equal(EscalationReason.ThreatToLeave, First("All of this is going into my review on the booking site.", Frustrated));
         Assert.Equal(EscalationReason.None, First("Thanks so much, I'll leave you a lovely review!", Positive));
         Assert.Equal(EscalationReason.None, First("where can I see the reviews for this hotel?", Other));
+        Assert.Equal(EscalationReason.None, First("the reviews said it was waterproof and it leaked on day one", Frustrated));
+        Assert.Equal(EscalationReason.ThreatToLeave, First("I'm leaving an honest review about this whole mess", Frustrated));
     }
 
     [Theory]

@@ -37,8 +37,8 @@ public static partial class EscalationPhrases
         Threat().IsMatch(message) || TakeBusinessElsewhere().IsMatch(message) || (FormalComplaint().IsMatch(message) && !HowToQuestion().IsMatch(message));
 
     /// <summary>
-    /// Mentions a review or a rating: a threat when the turn is frustrated ("all of this is going into my review"), not
-    /// when it is thankful ("I'll leave you a lovely review").
+    /// Mentions a review or rating of the customer's own: a threat when the turn is frustrated ("all of this is going into
+    /// my review"), not when it is thankful ("I'll leave you a lovely review").
     /// </summary>
     public static bool MentionsReview(string message) => Review().IsMatch(message);
 
@@ -105,7 +105,8 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
     private static partial Regex FormalComplaint();
 
-    [GeneratedRegex(@"\b(reviews?|rating|ratings|rate you)\b", Options)]
+    // The customer's own review or rating, not other people's ("the reviews said it was waterproof").
+    [GeneratedRegex(@"\b(my|a|an)\s+(\w+\s+)?(review|rating)\b|\b(leav|writ|post|updat|giv|put|add)\w*\s+(\w+\s+){0,3}(review|rating)s?\b|\b(rate|rating|review|reviewing)\s+(you|this|it|your)\b", Options)]
     private static partial Regex Review();
 
     [GeneratedRegex(@"\b(found it|panic over|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|my (bad|mistake|fault)|all (good|sorted|fine) now|(works|working|sorted|fixed) now|false alarm)\b", Options)]
