@@ -144,8 +144,16 @@ public sealed class EscalationPolicyTests
     [InlineData("found it!! neighbour took it in, sorry for the bother")]
     [InlineData("never mind!! it just arrived")]
     [InlineData("ALL GOOD NOW, my bad")]
+    [InlineData("oops my mistake!! wrong order number")]
+    [InlineData("it's working now!! thanks")]
     public void ReliefIsNotARaisedTone(string message) =>
         Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("my parcel says delivered but it's not here", Frustrated), (message, Other)));
+
+    [Theory]
+    [InlineData("it's NOT working now, same as yesterday!!")]
+    [InlineData("This is not my mistake!! You sent the wrong size")]
+    public void ComplaintsThatMerelyContainReliefWordsStillRaiseTheTone(string message) =>
+        Assert.Equal([EscalationReason.None, EscalationReason.EscalatingTone], Replay(("my parcel says delivered but it's not here", Frustrated), (message, Other)));
 
     [Theory]
     [InlineData("it's STILL not working")]

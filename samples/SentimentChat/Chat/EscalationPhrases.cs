@@ -109,7 +109,9 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(my|a|an)\s+(\w+\s+)?(review|rating)\b|\b(leav|writ|post|updat|giv|put|add)\w*\s+(\w+\s+){0,3}(review|rating)s?\b|\b(rate|rating|review|reviewing)\s+(you|this|it|your)\b", Options)]
     private static partial Regex Review();
 
-    [GeneratedRegex(@"\b(found it|panic over|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|my (bad|mistake|fault)|all (good|sorted|fine) now|(works|working|sorted|fixed) now|false alarm)\b", Options)]
+    // "my bad" only where it opens a sentence ("it's not my mistake!!" is no apology), and "working now" only after
+    // "it's"/"all"/"that's" ("it's not working now!!" is the opposite of relief).
+    [GeneratedRegex(@"\b(found it|panic over|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
     private static partial Regex Relief();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
