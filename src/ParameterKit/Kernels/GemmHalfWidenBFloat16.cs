@@ -25,12 +25,6 @@ internal readonly unsafe struct GemmWidenBFloat16Avx512 : IGemmHalfWiden<Vector5
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Watch(Vector512<float> watch, Vector512<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector512<float> watch) => false;
 }
 
 /// <summary>bf16 widening with AVX2: 16 values per call, two ymm of floats.</summary>
@@ -50,12 +44,6 @@ internal readonly unsafe struct GemmWidenBFloat16Avx2 : IGemmHalfWiden<Vector256
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Watch(Vector256<float> watch, Vector256<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector256<float> watch) => false;
 }
 
 /// <summary>bf16 widening with <see cref="Vector{T}"/>: one vector of 16-bit values becomes two of floats.</summary>
@@ -75,10 +63,4 @@ internal readonly unsafe struct GemmWidenBFloat16Portable : IGemmHalfWiden<Vecto
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Watch(Vector<float> watch, Vector<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector<float> watch) => false;
 }

@@ -118,12 +118,6 @@ internal readonly unsafe struct GemmWidenFloat16Avx512 : IGemmHalfWiden<Vector51
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Watch(Vector512<float> watch, Vector512<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector512<float> watch) => false;
 }
 
 /// <summary>f16 widening with AVX2: 16 values per call.</summary>
@@ -143,12 +137,6 @@ internal readonly unsafe struct GemmWidenFloat16Avx2 : IGemmHalfWiden<Vector256<
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Watch(Vector256<float> watch, Vector256<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector256<float> watch) => false;
 }
 
 /// <summary>f16 widening with <see cref="Vector{T}"/>.</summary>
@@ -168,10 +156,4 @@ internal readonly unsafe struct GemmWidenFloat16Portable : IGemmHalfWiden<Vector
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Watch(Vector<float> watch, Vector<float> widened) => watch;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector<float> watch) => false;
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ParameterKit.Kernels;
 
 /// <summary>
@@ -43,11 +45,13 @@ internal unsafe interface IGemmHalfWiden<TVector>
     /// Folds <paramref name="widened"/>, a result of this type's widening, into <paramref name="watch"/> (start from
     /// zero), for a widening that is exact only on finite values (<see cref="GemmWidenFloat16FiniteAvx512"/>): after a
     /// loop, <see cref="SawNonFinite"/> tells whether any value it widened was an infinity or a NaN, and the kernel then
-    /// redoes that part with an exact widening. Exact widenings return <paramref name="watch"/> unchanged, which the
-    /// JIT removes with the call.
+    /// redoes that part with an exact widening. Exact widenings keep this default, which returns
+    /// <paramref name="watch"/> unchanged and which the JIT removes with the call.
     /// </summary>
-    static abstract TVector Watch(TVector watch, TVector widened);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Watch(TVector watch, TVector widened) => watch;
 
-    /// <summary>Whether the values folded into <paramref name="watch"/> included an infinity or a NaN (always false for an exact widening).</summary>
-    static abstract bool SawNonFinite(TVector watch);
+    /// <summary>Whether the values folded into <paramref name="watch"/> included an infinity or a NaN (by default, for an exact widening, never).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual bool SawNonFinite(TVector watch) => false;
 }
