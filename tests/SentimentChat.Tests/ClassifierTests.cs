@@ -46,9 +46,11 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         {
             Assert.DoesNotContain(file.Metadata!.Keys, k => k.Contains("seconds", StringComparison.Ordinal) || k.Contains("elapsed", StringComparison.Ordinal));
             Assert.True(new FileInfo(fixture.ModelPath).Length <= 25_000_000, $"{new FileInfo(fixture.ModelPath).Length} bytes");
-            // Both models are in the file, in bfloat16 (what keeps it under 25 MB).
+            // All three models are in the file, in bfloat16 (what keeps it under 25 MB), the word vectors included.
             Assert.All(file.Tensors, t => Assert.Equal(ParameterKit.Tensors.DType.BF16, t.DType));
             Assert.Contains(file.Tensors, t => t.Name.StartsWith("regression.", StringComparison.Ordinal));
+            Assert.Contains(file.Tensors, t => t.Name == "words.vectors.weight");
+            Assert.Equal(WordVectors.Shipped.Words, file.Metadata!["word_vocabulary"].Split('\n'));
         }
         var loaded = ModelFile.Load(fixture.ModelPath);
         foreach (string text in new[] { "I've been waiting 2 hours and nobody answers", "thank you so much!", "what time do you open?" })
@@ -71,6 +73,22 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
         Assert.Contains("tfidf_buckets", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileWhoseWordTableDoesNotMatchItsVocabularyIsRefusedAsCorrupt()
+    {
+        byte[] bytes = File.ReadAllBytes(fixture.ModelPath);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToUInt64(bytes, 0));
+        // Drop the first word ("the\n") and pad the header back to its length: the table now has one row too many.
+        string hostile = header.Replace("\"word_vocabulary\":\"the\\n", "\"word_vocabulary\":\"", StringComparison.Ordinal);
+        Assert.NotEqual(header, hostile);
+        hostile = hostile.Insert(hostile.LastIndexOf('}'), new string(' ', header.Length - hostile.Length));
+        System.Text.Encoding.UTF8.GetBytes(hostile).CopyTo(bytes, 8);
+        string path = Path.Combine(fixture.Folder, "hostile-vocabulary.safetensors");
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+        Assert.Contains("vectors.weight", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,15 +9,19 @@ public sealed class ModelFileException(string message, Exception? inner = null) 
 
 /// <summary>
 /// Saves and loads the classifier as safetensors, in bfloat16 (<see cref="BFloat16Storage"/>): the perceptron's weights
-/// under their ParameterKit names, the regression's under <c>regression.</c>, and in <c>__metadata__</c> the
-/// tokenizer, the label names, the hyperparameters, each tensor's kind and the dev metrics.
+/// under their ParameterKit names, the regression's under <c>regression.</c>, the word-vector perceptron's (its vector
+/// table included) under <c>words.</c>, and in <c>__metadata__</c> the tokenizer, the label names, the hyperparameters,
+/// the vector table's words, each tensor's kind and the dev metrics.
 /// </summary>
 public static class ModelFile
 {
-    private const string Version = "4";
+    private const string Version = "5";
 
     /// <summary>The prefix of the regression's tensors, beside the perceptron's in the same file.</summary>
     private const string RegressionPrefix = "regression.";
+
+    /// <summary>The prefix of the word-vector perceptron's tensors.</summary>
+    private const string WordsPrefix = "words.";
 
     /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
     public static string DefaultPath { get; } = Path.Combine(
@@ -43,6 +47,8 @@ public static class ModelFile
             ["hidden"] = Text(shape.Hidden),
             ["dropout"] = shape.Dropout.ToString("R", CultureInfo.InvariantCulture),
             ["tfidf_buckets"] = Text(model.Regression.Options.Buckets),
+            ["word_hidden"] = Text(model.Words.Options.Hidden),
+            ["word_vocabulary"] = string.Join('\n', model.Words.Vocabulary),
             ["frustration_threshold"] = model.FrustrationThreshold.ToString("R", CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in metrics)
@@ -50,11 +56,13 @@ public static class ModelFile
             metadata["metrics." + key] = value;
         }
         var kinds = model.Store.Parameters.Select(p => KeyValuePair.Create(p.Name, p.Kind))
-            .Concat(model.Regression.Store.Parameters.Select(p => KeyValuePair.Create(RegressionPrefix + p.Name, p.Kind)));
+            .Concat(model.Regression.Store.Parameters.Select(p => KeyValuePair.Create(RegressionPrefix + p.Name, p.Kind)))
+            .Concat(model.Words.Store.Parameters.Select(p => KeyValuePair.Create(WordsPrefix + p.Name, p.Kind)));
         metadata[RecordedKinds.MetadataKey] = RecordedKinds.Encode(kinds);
         var writer = new SafeTensorsWriter(metadata);
         BFloat16Storage.Add(writer, model.Store, prefix: "");
         BFloat16Storage.Add(writer, model.Regression.Store, RegressionPrefix);
+        BFloat16Storage.Add(writer, model.Words.Store, WordsPrefix);
         writer.Save(path);
     }
 
@@ -105,13 +113,18 @@ public static class ModelFile
             }
             var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "char_gram_buckets"),
                 Int(meta, "max_char_grams"), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
-            var model = new SentimentClassifier(shape, new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets")));
-            model.Store.Materialize(seed: 0);
-            model.Store.Load(path, new CheckpointLoadOptions { MapName = name => name.StartsWith(RegressionPrefix, StringComparison.Ordinal) ? null : name });
-            model.Regression.Store.Load(path, new CheckpointLoadOptions
+            string[] vocabulary = meta["word_vocabulary"].Split('\n');
+            if (vocabulary.Length > MaxSize)
             {
-                MapName = name => name.StartsWith(RegressionPrefix, StringComparison.Ordinal) ? name[RegressionPrefix.Length..] : null,
-            });
+                throw new FormatException($"'word_vocabulary' lists {vocabulary.Length} words; expected at most {MaxSize}.");
+            }
+            var model = new SentimentClassifier(shape, new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets")),
+                vocabulary, new WordVectorPerceptronOptions(Hidden: Int(meta, "word_hidden")));
+            model.Store.Materialize(seed: 0);
+            model.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) || IsMember(name, WordsPrefix) ? null : name });
+            model.Regression.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) ? name[RegressionPrefix.Length..] : null });
+            model.Words.Store.Materialize(seed: 0);
+            model.Words.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, WordsPrefix) ? name[WordsPrefix.Length..] : null });
             model.FrustrationThreshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
             return model;
         }
@@ -120,6 +133,8 @@ public static class ModelFile
             throw new ModelFileException($"The model file '{path}' is corrupt or incomplete ({ex.Message}). {retrain}", ex);
         }
     }
+
+    private static bool IsMember(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

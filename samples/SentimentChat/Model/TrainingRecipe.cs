@@ -38,9 +38,9 @@ public sealed record RecipeOptions(
 
 /// <summary>
 /// How the chat's classifier is trained: GoEmotions and the customer-service corpus together; the word regression with
-/// its tuned settings, then the perceptron with AdamW (decay on weights only, by kind), cosine schedule with warmup,
+/// its tuned settings and the word-vector perceptron with its own, then the perceptron with AdamW (decay on weights only, by kind), cosine schedule with warmup,
 /// batches of 64, class-weighted loss, and the parameters of the epoch with the best dev score kept (the mean of the two
-/// dev macro-F1s); then both are rounded to bfloat16 and the frustration threshold chosen on their averaged probabilities.
+/// dev macro-F1s); then all three are rounded to bfloat16 and the frustration threshold chosen on their averaged probabilities.
 /// </summary>
 public static class TrainingRecipe
 {
@@ -57,6 +57,8 @@ public static class TrainingRecipe
         var devTexts = DevTexts(options);
         // The regression first: a few seconds of sparse updates, no dev set needed (its settings were tuned on dev).
         model.Regression.Train(trainingTexts, options.Seed);
+        // The word-vector perceptron next: a few seconds, a fixed number of epochs chosen on dev.
+        model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed);
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);
         var task = new ClassificationTask(model, ClassificationTask.InverseFrequencyWeights(trainSet));
@@ -79,6 +81,7 @@ public static class TrainingRecipe
         // Round to what the file will hold before anything is measured, so the file is the model that was evaluated.
         BFloat16Storage.Round(model.Store);
         BFloat16Storage.Round(model.Regression.Store);
+        BFloat16Storage.Round(model.Words.Store);
         var goEmotionsDev = Classified(model, devTexts.Where(t => !t.IsSupport).ToList());
         var supportDev = Classified(model, devTexts.Where(t => t.IsSupport).ToList());
         model.FrustrationThreshold = FrustrationThreshold.Choose(supportDev.Labels.Length > 0 ? [goEmotionsDev, supportDev] : [goEmotionsDev]);
