@@ -32,8 +32,15 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
     /// <summary>For the matrix-vector strategies: the vector x (length K, contiguous).</summary>
     public float* X;
 
-    /// <summary>For <see cref="GemmStrategy.Dot"/>: x deinterleaved per block for the path's width (<see cref="GemmVectorHalf.Deinterleave"/>).</summary>
+    /// <summary>For <see cref="GemmStrategy.Dot"/>: x deinterleaved per block for the path's width, at the widening's
+    /// scale (<see cref="GemmVectorHalf.Deinterleave"/>).</summary>
     public float* XPairs;
+
+    /// <summary>
+    /// For f16 matrix-vector products: widen with the exact widening alone, because some |x| reaches 2^16 and cannot be
+    /// scaled for the fast one (<see cref="GemmFloat16FiniteBits.FitsInputScale"/>). Activations that large are rare.
+    /// </summary>
+    public bool WidenExactly;
 
     /// <summary>
     /// For <see cref="GemmStrategy.Axpy"/>: split the stored rows of W (K) into <see cref="AxpySlices"/> fixed slices,
@@ -69,11 +76,17 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
             case GemmPath.Avx512 when bf16:
                 Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenBFloat16Avx512, GemmWidenBFloat16Avx512, Vector512<float>>(start, end);
                 break;
+            case GemmPath.Avx512 when WidenExactly:
+                Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenFloat16Avx512, GemmWidenFloat16Avx512, Vector512<float>>(start, end);
+                break;
             case GemmPath.Avx512:
                 Execute<GemmMicroKernelAvx512, GemmVectorOps512, GemmWidenFloat16FiniteAvx512, GemmWidenFloat16Avx512, Vector512<float>>(start, end);
                 break;
             case GemmPath.Avx2 when bf16:
                 Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenBFloat16Avx2, GemmWidenBFloat16Avx2, Vector256<float>>(start, end);
+                break;
+            case GemmPath.Avx2 when WidenExactly:
+                Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenFloat16Avx2, GemmWidenFloat16Avx2, Vector256<float>>(start, end);
                 break;
             case GemmPath.Avx2:
                 Execute<GemmMicroKernelAvx2, GemmVectorOps256, GemmWidenFloat16FiniteAvx2, GemmWidenFloat16Avx2, Vector256<float>>(start, end);
@@ -82,6 +95,10 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
                 if (bf16)
                 {
                     Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenBFloat16Portable, GemmWidenBFloat16Portable, Vector<float>>(start, end);
+                }
+                else if (WidenExactly)
+                {
+                    Execute<GemmMicroKernelPortable, GemmVectorOpsPortable, GemmWidenFloat16Portable, GemmWidenFloat16Portable, Vector<float>>(start, end);
                 }
                 else
                 {

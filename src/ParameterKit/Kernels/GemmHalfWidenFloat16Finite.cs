@@ -6,18 +6,24 @@ using System.Runtime.Intrinsics.X86;
 namespace ParameterKit.Kernels;
 
 /// <summary>
-/// IEEE f16 to float32 in registers, exact for every finite value, in three or four instructions instead of the exact
-/// widening's seven or eight (<see cref="GemmFloat16Bits"/>): the matrix-vector kernels, which must widen each weight
-/// as fast as memory delivers it, use this one and watch for the values it gets wrong.
+/// IEEE f16 to float32 in registers, for every finite value exactly its value times 2^-112, in two or three
+/// instructions instead of the exact widening's seven or eight (<see cref="GemmFloat16Bits"/>): the matrix-vector
+/// kernels, which must widen each weight as fast as memory delivers it, use this one with x scaled by 2^112
+/// (<see cref="InputScale"/>), and watch for the values it gets wrong.
 /// </summary>
 /// <remarks>
 /// <para>With the half in the top 16 bits of a 32-bit lane, an arithmetic shift right by 3 puts its exponent and
-/// mantissa where float32 keeps them (as <see cref="GemmFloat16Bits"/> explains, that is the half's magnitude times
-/// 2^-112) and copies its sign into bits 31-28; masking with <see cref="SignExponentMantissa"/> keeps bit 31 and the
-/// magnitude, and one multiplication by 2^112 gives the exact value of every zero, subnormal and normal half, sign
-/// included. The sign merge and the infinity/NaN fix-up of the exact form are what this leaves out.</para>
-/// <para>Infinities and NaNs (exponent 31) come out finite, at 65,536 to 131,008 in magnitude, where no finite half
-/// reaches (the largest is 65,504). The kernels fold every widened vector into a running maximum magnitude
+/// mantissa where float32 keeps them, which (as <see cref="GemmFloat16Bits"/> explains) reads as the half's magnitude
+/// times 2^-112, and copies its sign into bits 31-28; masking with <see cref="SignExponentMantissa"/> keeps bit 31 and
+/// the magnitude. That is w·2^-112 exactly for every zero, subnormal and normal half w, sign included: the normal
+/// halves land on normal floats, the subnormal ones on subnormal floats, with every bit kept.</para>
+/// <para>The multiplication by 2^112 that would give w itself is left to x instead: the kernels multiply x by 2^112 once
+/// (a few hundred values) rather than every weight (millions), and an FMA's product (w·2^-112)·(x·2^112) is w·x
+/// exactly, so the sums are bit for bit those of the exact widening. One Zen 4 core widened GPT-2's f16 weights 15-30%
+/// faster so in the axpy form, as fast as bf16. The kernels use it only while every |x| is below 2^16
+/// (<see cref="FitsInputScale"/>), so x·2^112 cannot overflow; otherwise the call widens exactly.</para>
+/// <para>Infinities and NaNs (exponent 31) come out finite, at 2^-96 to 2^-95 in magnitude, where no finite half lands
+/// (the largest, 65,504, gives just under 2^-96). The kernels fold every widened vector into a running maximum magnitude
 /// (<see cref="IGemmHalfWiden{TVector}.Watch"/>, one <c>vrangeps</c> with AVX-512 DQ) and, when it reaches
 /// <see cref="LeastNonFinite"/>, redo that row or block of columns with the exact widening, in the same order of
 /// additions. Checkpoints hold no infinities or NaNs in practice, so the redo costs nothing there, and a model that
@@ -28,8 +34,17 @@ internal static class GemmFloat16FiniteBits
     /// <summary>Bit 31 (the sign) and bits 27-13 (exponent and mantissa) after the shift.</summary>
     public const int SignExponentMantissa = unchecked((int)0x8FFFE000);
 
-    /// <summary>The smallest magnitude an infinity or NaN widens to: 2^16. Every finite half is below it.</summary>
-    public const float LeastNonFinite = 65536f;
+    /// <summary>2^112: what x is multiplied by so that its products with the widened values are the true ones.</summary>
+    public const float InputScale = GemmFloat16Bits.Rescale;
+
+    /// <summary>2^-112 (the widened value of a half, over the half's value), for the exact widening used beside this one.</summary>
+    public const float Descale = 1.925929944387236e-34f;
+
+    /// <summary>The smallest magnitude an infinity or NaN widens to: 2^-96. Every finite half widens below it.</summary>
+    public const float LeastNonFinite = 1.2621774483536189e-29f;
+
+    /// <summary>The largest |x| the kernels scale by <see cref="InputScale"/>: 2^16, which times 2^112 is float32's limit.</summary>
+    public const float InputLimit = 65536f;
 
     /// <summary>
     /// <c>vrangeps</c>'s control for "the larger magnitude, sign cleared": bits 1:0 = 11 (maximum absolute value),
@@ -37,38 +52,37 @@ internal static class GemmFloat16FiniteBits
     /// </summary>
     public const byte MaxMagnitude = 0b1011;
 
-    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FromTop(Vector512<int> lanes) =>
-        ((lanes >> 3) & Vector512.Create(SignExponentMantissa)).AsSingle() * Vector512.Create(GemmFloat16Bits.Rescale);
+    /// <summary>Whether every value of <paramref name="x"/> is finite and below <see cref="InputLimit"/> in magnitude, so
+    /// that <c>x * InputScale</c> is finite and exact.</summary>
+    public static bool FitsInputScale(ReadOnlySpan<float> x) =>
+        x.IsEmpty || System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x) is float m && MathF.Abs(m) < InputLimit;
 
-    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane.</summary>
+    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored), times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FromSignExtended(Vector512<int> lanes) =>
-        ((lanes << 13) & Vector512.Create(SignExponentMantissa)).AsSingle() * Vector512.Create(GemmFloat16Bits.Rescale);
+    public static Vector512<float> FromTop(Vector512<int> lanes) => ((lanes >> 3) & Vector512.Create(SignExponentMantissa)).AsSingle();
 
-    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored).</summary>
+    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane, times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FromTop(Vector256<int> lanes) =>
-        ((lanes >> 3) & Vector256.Create(SignExponentMantissa)).AsSingle() * Vector256.Create(GemmFloat16Bits.Rescale);
+    public static Vector512<float> FromSignExtended(Vector512<int> lanes) => ((lanes << 13) & Vector512.Create(SignExponentMantissa)).AsSingle();
 
-    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane.</summary>
+    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored), times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FromSignExtended(Vector256<int> lanes) =>
-        ((lanes << 13) & Vector256.Create(SignExponentMantissa)).AsSingle() * Vector256.Create(GemmFloat16Bits.Rescale);
+    public static Vector256<float> FromTop(Vector256<int> lanes) => ((lanes >> 3) & Vector256.Create(SignExponentMantissa)).AsSingle();
 
-    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored).</summary>
+    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane, times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> FromTop(Vector<int> lanes) =>
-        Vector.AsVectorSingle((lanes >> 3) & new Vector<int>(SignExponentMantissa)) * new Vector<float>(GemmFloat16Bits.Rescale);
+    public static Vector256<float> FromSignExtended(Vector256<int> lanes) => ((lanes << 13) & Vector256.Create(SignExponentMantissa)).AsSingle();
 
-    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane.</summary>
+    /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored), times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> FromSignExtended(Vector<int> lanes) =>
-        Vector.AsVectorSingle((lanes << 13) & new Vector<int>(SignExponentMantissa)) * new Vector<float>(GemmFloat16Bits.Rescale);
+    public static Vector<float> FromTop(Vector<int> lanes) => Vector.AsVectorSingle((lanes >> 3) & new Vector<int>(SignExponentMantissa));
+
+    /// <summary>Widens sign-extended halves (bits 31-16 copies of the sign), one per lane, times 2^-112.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> FromSignExtended(Vector<int> lanes) => Vector.AsVectorSingle((lanes << 13) & new Vector<int>(SignExponentMantissa));
 }
 
-/// <summary>f16 widening with AVX-512, exact on finite values, watched for the rest: 32 values per call.</summary>
+/// <summary>f16 widening with AVX-512, exact times 2^-112 on finite values, watched for the rest: 32 values per call.</summary>
 internal readonly unsafe struct GemmWidenFloat16FiniteAvx512 : IGemmHalfWiden<Vector512<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -86,6 +100,8 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx512 : IGemmHalfWiden<Ve
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
 
+    public static float InputScale => GemmFloat16FiniteBits.InputScale;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Watch(Vector512<float> watch, Vector512<float> widened) =>
         Avx512DQ.IsSupported
@@ -96,7 +112,7 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx512 : IGemmHalfWiden<Ve
     public static bool SawNonFinite(Vector512<float> watch) => Vector512.GreaterThanOrEqualAny(watch, Vector512.Create(GemmFloat16FiniteBits.LeastNonFinite));
 }
 
-/// <summary>f16 widening with AVX2, exact on finite values, watched for the rest: 16 values per call.</summary>
+/// <summary>f16 widening with AVX2, exact times 2^-112 on finite values, watched for the rest: 16 values per call.</summary>
 internal readonly unsafe struct GemmWidenFloat16FiniteAvx2 : IGemmHalfWiden<Vector256<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,6 +130,8 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx2 : IGemmHalfWiden<Vect
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
 
+    public static float InputScale => GemmFloat16FiniteBits.InputScale;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Watch(Vector256<float> watch, Vector256<float> widened) => Vector256.Max(watch, Vector256.Abs(widened));
 
@@ -121,7 +139,7 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx2 : IGemmHalfWiden<Vect
     public static bool SawNonFinite(Vector256<float> watch) => Vector256.GreaterThanOrEqualAny(watch, Vector256.Create(GemmFloat16FiniteBits.LeastNonFinite));
 }
 
-/// <summary>f16 widening with <see cref="Vector{T}"/>, exact on finite values, watched for the rest.</summary>
+/// <summary>f16 widening with <see cref="Vector{T}"/>, exact times 2^-112 on finite values, watched for the rest.</summary>
 internal readonly unsafe struct GemmWidenFloat16FinitePortable : IGemmHalfWiden<Vector<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -138,6 +156,8 @@ internal readonly unsafe struct GemmWidenFloat16FinitePortable : IGemmHalfWiden<
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort bits) => GemmFloat16Bits.ToSingle(bits);
+
+    public static float InputScale => GemmFloat16FiniteBits.InputScale;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Watch(Vector<float> watch, Vector<float> widened) => Vector.Max(watch, Vector.Abs(widened));

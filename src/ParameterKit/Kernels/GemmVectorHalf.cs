@@ -18,7 +18,7 @@ internal static unsafe class GemmVectorHalf
     /// <c>s_j = sum_p x[p] * w[j * ldw + p]</c>, written to <c>y[j * yStride]</c> for j &lt; <paramref name="count"/>.
     /// Each block of <c>2 * Count</c> weights is widened as its even- and odd-indexed values
     /// (<see cref="IGemmHalfWiden{TVector}.Even"/>, <see cref="IGemmHalfWiden{TVector}.Odd"/>) against
-    /// <paramref name="xPairs"/>, x with each such block deinterleaved the same way (<see cref="Deinterleave"/>): one
+    /// <paramref name="xPairs"/>, x at the widening's scale with each such block deinterleaved the same way (<see cref="Deinterleave"/>): one
     /// load and one shift or mask per vector of bf16 weights. The tail past the last whole block reads x itself. A row
     /// whose widening by <typeparamref name="TWiden"/> saw a value it cannot represent is redone with
     /// <typeparamref name="TExact"/> (<see cref="IGemmHalfWiden{TVector}.SawNonFinite"/>).
@@ -41,8 +41,11 @@ internal static unsafe class GemmVectorHalf
             float s0 = DotRow<TOps, TWiden, TVector>(x, xPairs, w0, k, out bool sawNonFinite);
             if (sawNonFinite)
             {
-                // The fast widening got an infinity or a NaN wrong: the same row again, exactly, in the same order.
-                s0 = DotRow<TOps, TExact, TVector>(x, xPairs, w0, k, out _);
+                // The fast widening got an infinity or a NaN wrong: the same row again, exactly, in the same order, and
+                // at the same scale as the x the call prepared (a constant test the JIT folds).
+                s0 = TWiden.InputScale == 1f
+                    ? DotRow<TOps, TExact, TVector>(x, xPairs, w0, k, out _)
+                    : DotRow<TOps, GemmWidenDescaled<TExact, TOps, TVector>, TVector>(x, xPairs, w0, k, out _);
             }
             GemmVector.Write(y, yStride, j, s0, alpha, beta, bias, biasStride, activation);
         }
@@ -89,18 +92,20 @@ internal static unsafe class GemmVectorHalf
     }
 
     /// <summary>
-    /// Writes x with each whole block of <c>2 * width</c> values deinterleaved, evens first then odds:
-    /// <c>xPairs[q + i] = x[q + 2i]</c>, <c>xPairs[q + width + i] = x[q + 2i + 1]</c>, for the blocks <see cref="Dot"/> reads.
+    /// Writes x times <paramref name="scale"/> (the widening's <see cref="IGemmHalfWiden{TVector}.InputScale"/>) with each
+    /// whole block of <c>2 * width</c> values deinterleaved, evens first then odds:
+    /// <c>xPairs[q + i] = scale * x[q + 2i]</c>, <c>xPairs[q + width + i] = scale * x[q + 2i + 1]</c>, for the blocks
+    /// <see cref="Dot"/> reads.
     /// </summary>
-    public static void Deinterleave(float* x, int k, int width, float* xPairs)
+    public static void Deinterleave(float* x, int k, int width, float scale, float* xPairs)
     {
         int step = 2 * width;
         for (int q = 0; q + step <= k; q += step)
         {
             for (int i = 0; i < width; i++)
             {
-                xPairs[q + i] = x[q + 2 * i];
-                xPairs[q + width + i] = x[q + 2 * i + 1];
+                xPairs[q + i] = scale * x[q + 2 * i];
+                xPairs[q + width + i] = scale * x[q + 2 * i + 1];
             }
         }
     }
@@ -191,7 +196,8 @@ internal static unsafe class GemmVectorHalf
         where TVector : struct
     {
         int width = TOps.Count, step = 2 * width;
-        TVector x0 = TOps.Broadcast(xp);
+        // The vectors pair with x at the widening's scale; the scalar tail with x itself (ToSingle is always exact).
+        TVector x0 = TOps.Broadcast(xp * TWiden.InputScale);
         int j = 0;
         for (; j + 2 * step <= cols; j += 2 * step)
         {

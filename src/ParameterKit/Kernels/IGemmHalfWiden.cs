@@ -38,8 +38,15 @@ internal unsafe interface IGemmHalfWiden<TVector>
     /// <summary>The values at odd indices (1, 3, .., 2 * Count - 1) of the <c>2 * Count</c> at <paramref name="source"/>.</summary>
     static abstract TVector Odd(ushort* source);
 
-    /// <summary>One value, for the tails shorter than two vectors. Always exact.</summary>
+    /// <summary>One value, for the tails shorter than two vectors. Always exact (the value itself, whatever <see cref="InputScale"/> is).</summary>
     static abstract float ToSingle(ushort bits);
+
+    /// <summary>
+    /// What the kernels multiply x by before pairing it with this widening's vectors: 1 for a widening that gives the
+    /// values themselves (this default), 2^112 for one that gives them times 2^-112 (<see cref="GemmFloat16FiniteBits"/>),
+    /// so that each product is the true one. A constant the JIT folds, so the default costs nothing.
+    /// </summary>
+    static virtual float InputScale => 1f;
 
     /// <summary>
     /// Folds <paramref name="widened"/>, a result of this type's widening, into <paramref name="watch"/> (start from

@@ -113,6 +113,74 @@ public sealed unsafe class GemmHalfTests
         }
     }
 
+    [Fact]
+    public void TheFastF16WideningsScalesAreExactPowersOfTwo()
+    {
+        Assert.Equal((double)GemmFloat16FiniteBits.InputScale, Math.Pow(2, 112));
+        Assert.Equal((double)GemmFloat16FiniteBits.Descale, Math.Pow(2, -112));
+        Assert.Equal((double)GemmFloat16FiniteBits.LeastNonFinite, Math.Pow(2, -96));
+        // The largest finite half widens below the watch's line, the smallest infinity on it.
+        Assert.True(65504 * Math.Pow(2, -112) < GemmFloat16FiniteBits.LeastNonFinite);
+        // x times 2^112 stays finite up to the input limit.
+        Assert.True(float.IsFinite(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(GemmFloat16FiniteBits.InputLimit) - 1) * GemmFloat16FiniteBits.InputScale));
+        Assert.True(GemmFloat16FiniteBits.FitsInputScale([1f, -65535.99f, 0f]));
+        Assert.False(GemmFloat16FiniteBits.FitsInputScale([1f, -65536f]));
+        Assert.False(GemmFloat16FiniteBits.FitsInputScale([1f, float.NaN]));
+        Assert.False(GemmFloat16FiniteBits.FitsInputScale([float.PositiveInfinity]));
+    }
+
+    [Theory]
+    [InlineData(Transpose.Yes, 1000, 768)] // dot form
+    [InlineData(Transpose.No, 1000, 768)] // axpy, K split in slices
+    [InlineData(Transpose.No, 1100, 301)] // axpy, K split in slices, tails in K and N
+    [InlineData(Transpose.No, 300, 20)] // axpy, K too short to split
+    [InlineData(Transpose.Yes, 77, 301)] // dot form, tails
+    public void F16ProductsWithXScaledByTwoToThe112GiveTheExactWideningsBits(Transpose transB, int n, int k)
+    {
+        // The fast f16 widening gives w·2^-112 and pairs it with x·2^112: each FMA's product is w·x exactly, so the
+        // outputs must be bit for bit those of the exact widening in the same kernel. An |x| of 2^16 or more sends a call
+        // to the exact widening; put one where every weight is zero, so it adds nothing, and compare with the same call
+        // with a zero there (the fast widening). Weights: every finite f16 bit pattern, subnormals included, at random;
+        // x: sizes from subnormal to 10^4.
+        var random = new Random(n * 31 + k);
+        var bits = new ushort[n * k];
+        for (int i = 0; i < bits.Length; i++)
+        {
+            ushort h;
+            do
+            {
+                h = (ushort)random.Next(65536);
+            }
+            while (!Half.IsFinite(BitConverter.UInt16BitsToHalf(h)) || Math.Abs((float)BitConverter.UInt16BitsToHalf(h)) > 64);
+            bits[i] = h;
+        }
+        int zeroColumn = k / 2;
+        for (int j = 0; j < n; j++)
+        {
+            bits[transB == Transpose.Yes ? j * k + zeroColumn : zeroColumn * n + j] = 0;
+        }
+        var x = new float[k];
+        for (int p = 0; p < k; p++)
+        {
+            x[p] = (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-44, 5)));
+        }
+        int ldb = transB == Transpose.Yes ? k : n;
+        foreach (GemmPath path in SupportedPaths)
+        {
+            foreach (int threads in OneAndTwoThreads)
+            {
+                x[zeroColumn] = 0f;
+                var fast = new float[n];
+                GemmHalf.Multiply(path, threads, 0, Transpose.No, transB, 1, n, k, 1f, x, k, bits, DType.F16, ldb, 0f, fast, n, default, GemmActivation.None);
+                x[zeroColumn] = 70000f;
+                var exact = new float[n];
+                GemmHalf.Multiply(path, threads, 0, Transpose.No, transB, 1, n, k, 1f, x, k, bits, DType.F16, ldb, 0f, exact, n, default, GemmActivation.None);
+                Assert.Equal(exact.Select(BitConverter.SingleToInt32Bits), fast.Select(BitConverter.SingleToInt32Bits));
+                Assert.Contains(fast, v => v != 0);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(Transpose.Yes, 1000, 768)] // dot form
     [InlineData(Transpose.No, 1000, 768)] // axpy, K split in slices, 2,000-byte rows one at a time
@@ -311,11 +379,14 @@ public sealed unsafe class GemmHalfTests
             for (int i = 0; i < 2 * count; i++)
             {
                 float got = widened[i];
-                float want = (float)BitConverter.UInt16BitsToHalf((ushort)(start + i));
-                if (float.IsFinite(want))
+                float value = (float)BitConverter.UInt16BitsToHalf((ushort)(start + i));
+                // The value times 2^-112, computed in double: exact, and exactly a float (subnormal for subnormal halves).
+                float want = (float)(value * Math.Pow(2, -112));
+                if (float.IsFinite(value))
                 {
                     Assert.True(BitConverter.SingleToInt32Bits(got) == BitConverter.SingleToInt32Bits(want),
-                        $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} (0x{BitConverter.SingleToInt32Bits(got):X8}), expected {want}");
+                        $"{typeof(TWiden).Name}: 0x{start + i:X4} widened to {got} (0x{BitConverter.SingleToInt32Bits(got):X8}), expected {value} x 2^-112 = {want}");
+                    Assert.Equal((double)value, (double)got * Math.Pow(2, 112));
                 }
                 else
                 {
