@@ -20,7 +20,7 @@ namespace ParameterKit.Kernels;
 /// <para>The multiplication by 2^112 that would give w itself is left to x instead: the kernels multiply x by 2^112 once
 /// (a few hundred values) rather than every weight (millions), and an FMA's product (w·2^-112)·(x·2^112) is w·x
 /// exactly, so the sums are bit for bit those of the exact widening. One Zen 4 core widened GPT-2's f16 weights 15-30%
-/// faster so in the axpy form, as fast as bf16. The kernels use it only while every |x| is below 2^16
+/// faster this way in the axpy form, as fast as bf16 (<c>benchmarks/README.md</c>, "Zen 4, 4 Dec 2026 (second session)"). The kernels use it only while every |x| is below 2^16
 /// (<see cref="FitsInputScale"/>), so x·2^112 cannot overflow; otherwise the call widens exactly.</para>
 /// <para>Infinities and NaNs (exponent 31) come out finite, at 2^-96 to 2^-95 in magnitude, where no finite half lands
 /// (the largest, 65,504, gives just under 2^-96). The kernels fold every widened vector into a running maximum magnitude
