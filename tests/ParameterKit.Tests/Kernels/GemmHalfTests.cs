@@ -182,6 +182,38 @@ public sealed unsafe class GemmHalfTests
     }
 
     [Theory]
+    [InlineData(40_003, 13)] // rows of 40,003 columns: four at a time at 1 and 2 threads, one at a time at 3 (13,335 each)
+    [InlineData(16_384, 6)] // exactly the threshold at 1 thread; 5,462 columns a thread at 3
+    public void WideRowsSummedFourAtATimeGiveTheBitsOfRowByRow(int n, int k)
+    {
+        // The axpy form adds four stored rows per pass over the sums when a row is long (GemmVectorHalf.WideRow), with
+        // the same FMAs in the same order per sum as row by row. The thread counts split the columns so that some calls
+        // take the four-row form and some do not: all must agree bit for bit, and with the double reference.
+        var testCase = new GemmCase(Transpose.No, Transpose.No, 1, n, k, 0, 0, 0, 1f, 0f, false, GemmActivation.None, n + k);
+        (float[] a, float[] b, float[] c, float[] bias) = testCase.Data();
+        foreach (DType type in HalfTypes)
+        {
+            (ushort[] bits, float[] upcast) = ToHalf(b, type);
+            (double[] expected, double[] bound) = testCase.Oracle(a, upcast, c, bias);
+            foreach (GemmPath path in SupportedPaths)
+            {
+                float[]? single = null;
+                foreach (int threads in ThreadCounts)
+                {
+                    float[] actual = (float[])c.Clone();
+                    GemmHalf.Multiply(path, threads, 0, Transpose.No, Transpose.No, 1, n, k, 1f, a, testCase.Lda, bits, type, testCase.Ldb, 0f, actual, testCase.Ldc, bias, GemmActivation.None);
+                    for (int j = 0; j < n; j++)
+                    {
+                        Assert.True(Math.Abs(actual[j] - expected[j]) <= bound[j], $"{type}, {path}, {threads} thread(s): C[{j}] = {actual[j]}, expected {expected[j]}");
+                    }
+                    single ??= actual;
+                    Assert.Equal(single.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+                }
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(Transpose.Yes, 1000, 768)] // dot form
     [InlineData(Transpose.No, 1000, 768)] // axpy, K split in slices, 2,000-byte rows one at a time
     [InlineData(Transpose.No, 1100, 301)] // axpy, K split in slices, tails in K and N
