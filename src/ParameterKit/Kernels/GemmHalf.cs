@@ -108,6 +108,7 @@ internal static unsafe class GemmHalf
         GemmHalfTask task = GemmHalfTask.Current;
         task.Problem = g;
         task.Path = path;
+        task.WidenExactly = false;
         float* x = g.M == 1 ? RowOfA(g) : null;
         if (x != null)
         {
