@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.Parameters.Initializers;
@@ -45,7 +46,6 @@ public sealed class WordVectorPerceptron : ITrainingTask<int>
     private readonly Bias _shift;
     private readonly NormGain _scale;
     private readonly float[] _input = new float[MaxBatch * Features];
-    private readonly float[] _inputGradient = new float[MaxBatch * Features];
     private readonly float[] _hidden;
     private readonly float[] _hiddenGradient;
     private readonly float[] _logits = new float[MaxBatch * 3];
@@ -168,19 +168,19 @@ public sealed class WordVectorPerceptron : ITrainingTask<int>
             Trunk.SetTraining(true);
         }
         int n = batch.Length;
-        var input = _input.AsSpan(0, n * Features);
         for (int i = 0; i < n; i++)
         {
-            _features.AsSpan(batch[i] * Features, Features).CopyTo(input.Slice(i * Features, Features));
-            _batchLabels[i] = _labels[batch[i]];
+            Gather(batch[i], i);
         }
+        var input = _input.AsSpan(0, n * Features);
         var logits = Logits(input, n);
         var dLogits = _logitsGradient.AsSpan(0, n * 3);
         float loss = (_loss ?? throw new InvalidOperationException("Call Prepare before training steps.")).Compute(logits, _batchLabels.AsSpan(0, n), dLogits);
         var hidden = _hidden.AsSpan(0, n * Options.Hidden);
         var dHidden = _hiddenGradient.AsSpan(0, n * Options.Hidden);
         Head.Backward(hidden, dLogits, dHidden, Options.Hidden);
-        Trunk.Backward(input, dHidden, _inputGradient.AsSpan(0, n * Features), Features);
+        // The pooled features are inputs, not parameters: an empty input gradient skips Linear's dX product.
+        Trunk.Backward(input, dHidden, Span<float>.Empty, Features);
         return loss;
     }
 
@@ -194,13 +194,11 @@ public sealed class WordVectorPerceptron : ITrainingTask<int>
         for (int start = 0; start < examples.Count; start += MaxBatch)
         {
             int n = Math.Min(MaxBatch, examples.Count - start);
-            var input = _input.AsSpan(0, n * Features);
             for (int i = 0; i < n; i++)
             {
-                _features.AsSpan(examples[start + i] * Features, Features).CopyTo(input.Slice(i * Features, Features));
-                _batchLabels[i] = _labels[examples[start + i]];
+                Gather(examples[start + i], i);
             }
-            matrix.AddArgMax(Logits(input, n), _batchLabels.AsSpan(0, n));
+            matrix.AddArgMax(Logits(_input.AsSpan(0, n * Features), n), _batchLabels.AsSpan(0, n));
         }
         return new EvaluationResult(double.NaN, new Dictionary<string, double> { ["accuracy"] = matrix.Accuracy, ["macro_f1"] = matrix.MacroF1 });
     }
@@ -251,16 +249,23 @@ public sealed class WordVectorPerceptron : ITrainingTask<int>
                     vector.CopyTo(min);
                     continue;
                 }
-                System.Numerics.Tensors.TensorPrimitives.Add(mean, vector, mean);
-                System.Numerics.Tensors.TensorPrimitives.Max(max, vector, max);
-                System.Numerics.Tensors.TensorPrimitives.Min(min, vector, min);
+                TensorPrimitives.Add(mean, vector, mean);
+                TensorPrimitives.Max(max, vector, max);
+                TensorPrimitives.Min(min, vector, min);
             }
             if (known > 1)
             {
-                System.Numerics.Tensors.TensorPrimitives.Divide(mean, known, mean);
+                TensorPrimitives.Divide(mean, known, mean);
             }
         }
         return pooled;
+    }
+
+    /// <summary>Copies training example <paramref name="example"/>'s features and label into batch row <paramref name="row"/>.</summary>
+    private void Gather(int example, int row)
+    {
+        _features.AsSpan(example * Features, Features).CopyTo(_input.AsSpan(row * Features, Features));
+        _batchLabels[row] = _labels[example];
     }
 
     private ReadOnlySpan<float> Logits(ReadOnlySpan<float> input, int n)
@@ -303,8 +308,8 @@ public sealed class WordVectorPerceptron : ITrainingTask<int>
         for (int start = 0; start < features.Length; start += Features)
         {
             var row = features.AsSpan(start, Features);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(row, _shift.Value, row);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, _scale.Value, row);
+            TensorPrimitives.Subtract(row, _shift.Value, row);
+            TensorPrimitives.Multiply(row, _scale.Value, row);
         }
     }
 }

@@ -116,8 +116,7 @@ internal static unsafe class GemmHalf
             task.Strategy = g.TransB == Transpose.Yes ? GemmStrategy.Dot : GemmStrategy.Axpy;
             task.X = x;
             // f16's fast widening pairs with x times 2^112, which only |x| < 2^16 survives (GemmFloat16FiniteBits).
-            bool f16 = g.BType == DType.F16;
-            task.WidenExactly = f16 && !GemmFloat16FiniteBits.FitsInputScale(new ReadOnlySpan<float>(x, g.K));
+            task.WidenExactly = g.BType == DType.F16 && !GemmFloat16FiniteBits.FitsInputScale(new ReadOnlySpan<float>(x, g.K));
             if (task.Strategy == GemmStrategy.Dot)
             {
                 int width = path switch
@@ -127,7 +126,7 @@ internal static unsafe class GemmHalf
                     _ => GemmVectorOpsPortable.Count,
                 };
                 task.XPairs = WidenScratch.Rent(g.K);
-                GemmVectorHalf.Deinterleave(x, g.K, width, f16 && !task.WidenExactly ? GemmFloat16FiniteBits.InputScale : 1f, task.XPairs);
+                GemmVectorHalf.Deinterleave(x, g.K, width, task.XScale, task.XPairs);
             }
             task.SplitK = task.Strategy == GemmStrategy.Axpy && g.N <= GemmVector.AxpyChunk && g.K >= 8 * GemmHalfTask.AxpySlices;
             if (task.SplitK)

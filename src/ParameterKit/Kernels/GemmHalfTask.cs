@@ -42,6 +42,10 @@ internal sealed unsafe class GemmHalfTask : IPartitionedWork
     /// </summary>
     public bool WidenExactly;
 
+    /// <summary>What x is multiplied by for the widening <see cref="Execute(int)"/> picks (its
+    /// <see cref="IGemmHalfWiden{TVector}.InputScale"/>): 2^112 for f16's fast widening, else 1.</summary>
+    public float XScale => Problem.BType == DType.F16 && !WidenExactly ? GemmFloat16FiniteBits.InputScale : 1f;
+
     /// <summary>
     /// For <see cref="GemmStrategy.Axpy"/>: split the stored rows of W (K) into <see cref="AxpySlices"/> fixed slices,
     /// each summed into its own row of <see cref="Partials"/> (else split the columns). See <see cref="GemmHalf"/>.

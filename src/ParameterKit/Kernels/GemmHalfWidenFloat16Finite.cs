@@ -55,7 +55,7 @@ internal static class GemmFloat16FiniteBits
     /// <summary>Whether every value of <paramref name="x"/> is finite and below <see cref="InputLimit"/> in magnitude, so
     /// that <c>x * InputScale</c> is finite and exact.</summary>
     public static bool FitsInputScale(ReadOnlySpan<float> x) =>
-        x.IsEmpty || System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x) is float m && MathF.Abs(m) < InputLimit;
+        x.IsEmpty || MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)) < InputLimit; // NaN compares false
 
     /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored), times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
