@@ -9,18 +9,18 @@ public sealed class ModelFileException(string message, Exception? inner = null) 
 
 /// <summary>
 /// Saves and loads the classifier as safetensors, in bfloat16 (<see cref="BFloat16Storage"/>): the perceptron's weights
-/// under their ParameterKit names, the regression's under <c>regression.</c>, the word-vector perceptron's (its vector
+/// under their ParameterKit names, the regression's under <c>regression.</c>, the word-vector convolution's (its vector
 /// table included) under <c>words.</c>, and in <c>__metadata__</c> the tokenizer, the label names, the hyperparameters,
 /// the vector table's words, each tensor's kind and the dev metrics.
 /// </summary>
 public static class ModelFile
 {
-    private const string Version = "5";
+    private const string Version = "6";
 
     /// <summary>The prefix of the regression's tensors, beside the perceptron's in the same file.</summary>
     private const string RegressionPrefix = "regression.";
 
-    /// <summary>The prefix of the word-vector perceptron's tensors.</summary>
+    /// <summary>The prefix of the word-vector convolution's tensors.</summary>
     private const string WordsPrefix = "words.";
 
     /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
@@ -47,7 +47,8 @@ public static class ModelFile
             ["hidden"] = Text(shape.Hidden),
             ["dropout"] = shape.Dropout.ToString("R", CultureInfo.InvariantCulture),
             ["tfidf_buckets"] = Text(model.Regression.Options.Buckets),
-            ["word_hidden"] = Text(model.Words.Options.Hidden),
+            ["word_filters"] = Text(model.Words.Options.Filters),
+            ["word_widths"] = Text(model.Words.Options.Widths),
             ["word_vocabulary"] = string.Join('\n', model.Words.Vocabulary),
             ["frustration_threshold"] = model.FrustrationThreshold.ToString("R", CultureInfo.InvariantCulture),
         };
@@ -119,7 +120,7 @@ public static class ModelFile
                 throw new FormatException($"'word_vocabulary' lists {vocabulary.Length} words; expected at most {MaxSize}.");
             }
             var model = new SentimentClassifier(shape, new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets")),
-                vocabulary, new WordVectorPerceptronOptions(Hidden: Int(meta, "word_hidden")));
+                vocabulary, new WordConvolutionOptions(Filters: Int(meta, "word_filters"), Widths: Int(meta, "word_widths")));
             model.Store.Materialize(seed: 0);
             model.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) || IsMember(name, WordsPrefix) ? null : name });
             model.Regression.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) ? name[RegressionPrefix.Length..] : null });

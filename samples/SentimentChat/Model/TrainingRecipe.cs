@@ -38,7 +38,7 @@ public sealed record RecipeOptions(
 
 /// <summary>
 /// How the chat's classifier is trained: GoEmotions and the customer-service corpus together; the word regression with
-/// its tuned settings and the word-vector perceptron with its own, then the perceptron with AdamW (decay on weights only, by kind), cosine schedule with warmup,
+/// its tuned settings and the word-vector convolution with its own, then the perceptron with AdamW (decay on weights only, by kind), cosine schedule with warmup,
 /// batches of 64, class-weighted loss, and the parameters of the epoch with the best dev score kept (the mean of the two
 /// dev macro-F1s); then all three are rounded to bfloat16 and the frustration threshold chosen on their averaged probabilities.
 /// </summary>
@@ -57,7 +57,7 @@ public static class TrainingRecipe
         var devTexts = DevTexts(options);
         // The regression first: a few seconds of sparse updates, no dev set needed (its settings were tuned on dev).
         model.Regression.Train(trainingTexts, options.Seed);
-        // The word-vector perceptron next: a few seconds, a fixed number of epochs chosen on dev.
+        // The word-vector convolution next: ten seconds or so, a fixed number of epochs chosen on dev.
         model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed);
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);
