@@ -75,6 +75,36 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         Assert.Contains("tfidf_buckets", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("word_filters", "16777216", "'words.head.1.weight' is [3, 384]")]
+    [InlineData("word_widths", "16777216", "'word_widths' is 16777216; expected 1 to 16")]
+    [InlineData("word_widths", "4", "'words.head.1.weight' is [3, 384] but the metadata implies [3, 512]")]
+    [InlineData("channels", "16777216", "'embedding.weight' is")]
+    [InlineData("hidden", "16777216", "'trunk.1.weight' is")]
+    [InlineData("max_tokens", "16777216", "'max_tokens' is 16777216; expected 1 to 4096")]
+    [InlineData("tfidf_buckets", "16777216", "'regression.idf.weight' is")]
+    public void EverySizeTheMetadataClaimsMustMatchItsTensorBeforeAnythingIsAllocated(string key, string value, string expected)
+    {
+        // A claim sizes buffers and parameters; before the check, word_widths 16777216 allocated 13 GB over a minute and
+        // word_filters 16777216 failed with an unexpected exception. The claim is rewritten and the header re-measured.
+        byte[] bytes = File.ReadAllBytes(fixture.ModelPath);
+        int length = (int)BitConverter.ToUInt64(bytes, 0);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, length);
+        string claim = System.Text.RegularExpressions.Regex.Match(header, $"\"{key}\":\"[0-9]+\"").Value;
+        Assert.NotEmpty(claim);
+        string hostile = header.Replace(claim, $"\"{key}\":\"{value}\"", StringComparison.Ordinal);
+        hostile += new string(' ', (8 - System.Text.Encoding.UTF8.GetByteCount(hostile) % 8) % 8);
+        byte[] hostileHeader = System.Text.Encoding.UTF8.GetBytes(hostile);
+        string path = Path.Combine(fixture.Folder, $"hostile-{key}-{value}.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)hostileHeader.Length), .. hostileHeader, .. bytes.AsSpan(8 + length)]);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 64_000_000, $"{allocated:N0} bytes allocated before the refusal");
+    }
+
     [Fact]
     public void AFileWhoseWordTableDoesNotMatchItsVocabularyIsRefusedAsCorrupt()
     {

@@ -103,24 +103,28 @@ public static class ModelFile
         try
         {
             IReadOnlyDictionary<string, string> meta;
+            Dictionary<string, string> shapes;
             using (var file = SafeTensorsFile.Open(path))
             {
                 meta = file.Metadata ?? throw new ModelFileException($"'{path}' has no metadata: it is not a SentimentChat model. {retrain}");
+                shapes = file.Tensors.ToDictionary(t => t.Name, t => t.FormatDimensions(), StringComparer.Ordinal);
             }
             if (!meta.TryGetValue("sentimentchat.version", out string? version) || version != Version
                 || !meta.TryGetValue("tokenizer", out string? tokenizer) || tokenizer != TextEncoder.TokenizerName)
             {
                 throw new ModelFileException($"'{path}' is not a version {Version} SentimentChat model for the {TextEncoder.TokenizerName} tokenizer. {retrain}");
             }
-            var shape = new ModelShape(Int(meta, "max_tokens"), Int(meta, "bigram_buckets"), Int(meta, "char_gram_buckets"),
-                Int(meta, "max_char_grams"), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
+            var shape = new ModelShape(Int(meta, "max_tokens", MaxSlots), Int(meta, "bigram_buckets"), Int(meta, "char_gram_buckets"),
+                Int(meta, "max_char_grams", MaxSlots), Int(meta, "channels"), Int(meta, "hidden"), float.Parse(meta["dropout"], CultureInfo.InvariantCulture));
             string[] vocabulary = meta["word_vocabulary"].Split('\n');
             if (vocabulary.Length > MaxSize)
             {
                 throw new FormatException($"'word_vocabulary' lists {vocabulary.Length} words; expected at most {MaxSize}.");
             }
-            var model = new SentimentClassifier(shape, new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets")),
-                vocabulary, new WordConvolutionOptions(Filters: Int(meta, "word_filters"), Widths: Int(meta, "word_widths")));
+            var regression = new TfidfRegressionOptions(Buckets: Int(meta, "tfidf_buckets"));
+            var words = new WordConvolutionOptions(Filters: Int(meta, "word_filters"), Widths: Int(meta, "word_widths", MaxWidths));
+            RequireClaimedShapes(shapes, shape, regression, vocabulary.Length, words);
+            var model = new SentimentClassifier(shape, regression, vocabulary, words);
             model.Store.Materialize(seed: 0);
             model.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) || IsMember(name, WordsPrefix) ? null : name });
             model.Regression.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) ? name[RegressionPrefix.Length..] : null });
@@ -129,7 +133,7 @@ public static class ModelFile
             model.FrustrationThreshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
             return model;
         }
-        catch (Exception ex) when (ex is SafeTensorsFormatException or CheckpointLoadException or KeyNotFoundException or FormatException or IOException)
+        catch (Exception ex) when (ex is SafeTensorsFormatException or CheckpointLoadException or KeyNotFoundException or FormatException or IOException or ArgumentException)
         {
             throw new ModelFileException($"The model file '{path}' is corrupt or incomplete ({ex.Message}). {retrain}", ex);
         }
@@ -142,9 +146,52 @@ public static class ModelFile
     /// <summary>The largest size a hyperparameter may claim: bounds what a damaged or hostile file can make the loader allocate.</summary>
     private const int MaxSize = 1 << 24;
 
-    private static int Int(IReadOnlyDictionary<string, string> meta, string key)
+    /// <summary>The most tokens or character n-grams a message may claim: these size per-message slot buffers, not tensors.</summary>
+    private const int MaxSlots = 1 << 12;
+
+    /// <summary>The most window widths the word-vector convolution may claim (it uses three).</summary>
+    private const int MaxWidths = 16;
+
+    private static int Int(IReadOnlyDictionary<string, string> meta, string key, int max = MaxSize)
     {
         int value = int.Parse(meta[key], CultureInfo.InvariantCulture);
-        return value is > 0 and <= MaxSize ? value : throw new FormatException($"'{key}' is {value}; expected 1 to {MaxSize}.");
+        return value > 0 && value <= max ? value : throw new FormatException($"'{key}' is {value}; expected 1 to {max}.");
+    }
+
+    /// <summary>
+    /// Checks every size the metadata claims against the tensor that holds it, before anything is declared: the claims
+    /// size buffers and parameters, so a damaged or hostile claim (a million filters, sixteen million hidden units) would
+    /// otherwise allocate gigabytes before the tensors could disagree. The tensors' own shapes are bounded by the file.
+    /// </summary>
+    /// <exception cref="FormatException">A tensor is missing or its shape is not the claimed one (both shapes named).</exception>
+    private static void RequireClaimedShapes(Dictionary<string, string> shapes, ModelShape shape, TfidfRegressionOptions regression,
+        int words, WordConvolutionOptions convolution)
+    {
+        int rows = new TextEncoder(shape.MaxTokens, shape.BigramBuckets, shape.CharGramBuckets, shape.MaxCharGrams).TableRows;
+        var claims = new List<(string Tensor, long[] Dimensions)>
+        {
+            ("embedding.weight", [rows, shape.Channels]),
+            ("trunk.1.weight", [shape.Hidden, 3L * shape.Channels]),
+            ("head.weight", [Labels.Names.Count, shape.Hidden]),
+            (RegressionPrefix + "idf.weight", [regression.Buckets, 1]),
+            (WordsPrefix + "vectors.weight", [Math.Max(words, 1), WordVectors.Dimensions]),
+            (WordsPrefix + "head.1.weight", [Labels.Names.Count, (long)convolution.Widths * convolution.Filters]),
+        };
+        for (int w = 1; w <= convolution.Widths; w++)
+        {
+            claims.Add(($"{WordsPrefix}window{w}.weight", [convolution.Filters, (long)w * WordVectors.Dimensions]));
+        }
+        foreach (var (tensor, dimensions) in claims)
+        {
+            string claimed = "[" + string.Join(", ", dimensions) + "]";
+            if (!shapes.TryGetValue(tensor, out string? actual))
+            {
+                throw new FormatException($"the metadata implies a tensor '{tensor}' {claimed}, which the file does not hold");
+            }
+            if (actual != claimed)
+            {
+                throw new FormatException($"tensor '{tensor}' is {actual} but the metadata implies {claimed}");
+            }
+        }
     }
 }
