@@ -57,7 +57,7 @@ public static class TrainingRecipe
         var devTexts = DevTexts(options);
         // The regression first: a few seconds of sparse updates, no dev set needed (its settings were tuned on dev).
         model.Regression.Train(trainingTexts, options.Seed);
-        // The word-vector convolution next: about seven seconds on two Zen 4 cores, a fixed number of epochs chosen on dev.
+        // The word-vector convolution next: about seven seconds on two Zen 5 cores, a fixed number of epochs chosen on dev.
         model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed);
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);
