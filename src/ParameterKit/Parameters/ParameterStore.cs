@@ -22,8 +22,8 @@ public sealed class ParameterStore
     private readonly List<ModuleRecord> _modules = [];
     private readonly List<object> _moduleObjects = [];
     private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
-    private float[]? _values;
-    private float[]? _gradients;
+    private AlignedFloatBuffer? _values;
+    private AlignedFloatBuffer? _gradients;
     private HalfPrecisionWeights? _half;
     private QuantizedWeights? _quantized;
 
@@ -58,7 +58,7 @@ public sealed class ParameterStore
     /// <summary>Every value of every parameter, contiguous in declaration order.</summary>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
     /// <exception cref="InferenceOnlyParameterException">The store holds its matrices in half precision for inference.</exception>
-    public Span<float> Values => IsInferenceOnly ? throw InferenceOnly("its float32 value buffer") : _values ?? throw NotMaterialized();
+    public Span<float> Values => IsInferenceOnly ? throw InferenceOnly("its float32 value buffer") : (_values ?? throw NotMaterialized()).Span;
 
     /// <summary>
     /// The type matrix parameters are held in: <see cref="DType.F32"/> for a store materialized for training (every
@@ -78,7 +78,7 @@ public sealed class ParameterStore
     /// Bytes of parameter memory the store holds now: float32 values, gradients once a training step has needed them
     /// (they are allocated at first use), plus half-precision matrices (mapped or copied). 0 before materializing.
     /// </summary>
-    public long HeldBytes => 4L * ((_values?.LongLength ?? 0) + (_gradients?.LongLength ?? 0)) + (_half?.HeldBytes ?? 0) + (_quantized?.HeldBytes ?? 0);
+    public long HeldBytes => 4L * ((long)(_values?.Length ?? 0) + (_gradients?.Length ?? 0)) + (_half?.HeldBytes ?? 0) + (_quantized?.HeldBytes ?? 0);
 
     /// <summary>
     /// The part of <see cref="HeldBytes"/> that is a view of a memory-mapped checkpoint: shared with the operating
@@ -109,11 +109,11 @@ public sealed class ParameterStore
     /// never touches it, and allocating it up front doubled the memory of every float32 load (2 GB of zeros for a
     /// 0.5B-parameter model). A new buffer is all zeros, which is what a store materialized earlier would hold.
     /// </summary>
-    private float[] GradientBuffer()
+    private Span<float> GradientBuffer()
     {
         if (_gradients is { } gradients)
         {
-            return gradients;
+            return gradients.Span;
         }
         if (IsInferenceOnly)
         {
@@ -124,8 +124,8 @@ public sealed class ParameterStore
             throw NotMaterialized();
         }
         // Backward passes may touch the store from several threads at once: the first buffer published wins.
-        var fresh = new float[_values.LongLength];
-        return Interlocked.CompareExchange(ref _gradients, fresh, null) ?? fresh;
+        var fresh = new AlignedFloatBuffer(_values.Length);
+        return (Interlocked.CompareExchange(ref _gradients, fresh, null) ?? fresh).Span;
     }
 
     /// <summary>The half-precision matrices of a store loaded for inference, else null.</summary>
@@ -157,7 +157,7 @@ public sealed class ParameterStore
             }
         }
         _half = new HalfPrecisionWeights(weightType);
-        _values = new float[offset];
+        _values = new AlignedFloatBuffer(offset);
     }
 
     /// <summary>Whether <paramref name="parameter"/> is to be held in half precision (a matrix of an inference store).</summary>
@@ -192,7 +192,7 @@ public sealed class ParameterStore
             }
         }
         _quantized = new QuantizedWeights();
-        _values = new float[offset];
+        _values = new AlignedFloatBuffer(offset);
     }
 
     /// <summary>Whether <paramref name="parameter"/> is to be held as Q8_0 (a matrix of a quantized inference store).</summary>
@@ -237,12 +237,12 @@ public sealed class ParameterStore
         {
             throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {Array.MaxLength:N0}. Count it without materializing, or load it in parts.");
         }
-        var values = new float[ElementCount];
+        var values = new AlignedFloatBuffer(ElementCount);
         long offset = 0;
         foreach (var parameter in _parameters)
         {
             parameter.Offset = offset;
-            var view = values.AsSpan((int)offset, (int)parameter.ElementCount);
+            var view = values.Slice(offset, parameter.ElementCount);
             var random = SeededRandom.ForName(seed, parameter.Name);
             parameter.Initializer.Fill(view, parameter.Fans, ref random);
             offset += parameter.ElementCount;
@@ -271,7 +271,7 @@ public sealed class ParameterStore
             parameter.Offset = offset;
             offset += parameter.ElementCount;
         }
-        _values = new float[ElementCount];
+        _values = new AlignedFloatBuffer(ElementCount);
     }
 
     /// <summary>Materializes with a seed drawn from <paramref name="random"/>.</summary>
@@ -381,11 +381,11 @@ public sealed class ParameterStore
 
     internal Span<float> ValuesOf(Parameter parameter) =>
         IsInferenceOnly && parameter.Offset < 0 ? throw InferenceOnly(parameter.Name, "its float32 values")
-        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : _values.Slice(parameter.Offset, parameter.ElementCount);
 
     internal Span<float> GradientsOf(Parameter parameter) =>
         IsInferenceOnly ? throw InferenceOnly(parameter.Name, "its gradient")
-        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().AsSpan((int)parameter.Offset, (int)parameter.ElementCount);
+        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().Slice((int)parameter.Offset, (int)parameter.ElementCount);
 
     private static bool IsDirectChild(string parent, string name)
     {
