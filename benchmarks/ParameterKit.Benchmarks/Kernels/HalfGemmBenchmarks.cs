@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using ParameterKit.Kernels;
 using ParameterKit.Tensors;
@@ -11,6 +12,9 @@ namespace ParameterKit.Benchmarks.Kernels;
 /// and two threads. Layout <c>NT</c> is how GPT-2 stores the head (wte, V x C: one dot product per logit);
 /// <c>NN</c> is a Hugging Face Conv1D weight read as stored (C x OC: rows scaled and summed). A matrix-vector product
 /// reads each weight once, so it is bound by memory bandwidth: bf16 and f16 move half the bytes of float32.
+/// Every operand starts on a 64-byte boundary, as a model holds its float32 weights (ParameterStore's aligned buffer) and
+/// its copied half-precision ones (a misaligned operand makes most 64-byte loads touch two cache lines, which cost the
+/// float32 kernel a quarter of its speed on a Zen 5: benchmarks/README.md, "Aligned parameter buffers").
 /// In-process (no generated project to build on a shared machine); 3 warm-up and 8 measured iterations.
 /// Run: <c>dotnet run -c Release --project benchmarks/ParameterKit.Benchmarks -- --filter '*HalfGemmBenchmarks*'</c>.
 /// </summary>
@@ -19,8 +23,8 @@ namespace ParameterKit.Benchmarks.Kernels;
 public unsafe class HalfGemmBenchmarks
 {
     private const int K = 768, N = 50257;
-    private float[] _x = [], _weights = [], _y = [];
-    private ushort[] _bf16 = [], _f16 = [];
+    private float* _x, _weights, _y;
+    private ushort* _bf16, _f16;
 
     /// <summary><c>NT</c>: B stored N x K (the tied head); <c>NN</c>: B stored K x N.</summary>
     [Params("NT", "NN")]
@@ -34,17 +38,38 @@ public unsafe class HalfGemmBenchmarks
     public void Setup()
     {
         var random = new Random(42);
-        _x = [.. Enumerable.Range(0, K).Select(_ => (float)random.NextDouble() - 0.5f)];
-        _weights = [.. Enumerable.Range(0, K * N).Select(_ => ((float)random.NextDouble() - 0.5f) * 0.04f)];
-        _y = new float[N];
-        _bf16 = new ushort[_weights.Length];
-        BFloat16Conversion.FromSingle(_weights, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_bf16.AsSpan()));
-        _f16 = [.. _weights.Select(w => BitConverter.HalfToUInt16Bits((Half)w))];
+        _x = Aligned<float>(K);
+        _weights = Aligned<float>(K * N);
+        _y = Aligned<float>(N);
+        _bf16 = Aligned<ushort>(K * N);
+        _f16 = Aligned<ushort>(K * N);
+        for (int i = 0; i < K; i++)
+        {
+            _x[i] = (float)random.NextDouble() - 0.5f;
+        }
+        for (int i = 0; i < K * N; i++)
+        {
+            _weights[i] = ((float)random.NextDouble() - 0.5f) * 0.04f;
+            _f16[i] = BitConverter.HalfToUInt16Bits((Half)_weights[i]);
+        }
+        BFloat16Conversion.FromSingle(new ReadOnlySpan<float>(_weights, K * N), new Span<byte>(_bf16, 2 * K * N));
         if (!OpenBlas.IsAvailable)
         {
             Console.WriteLine("// " + OpenBlas.MissingMessage);
         }
     }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        NativeMemory.AlignedFree(_x);
+        NativeMemory.AlignedFree(_weights);
+        NativeMemory.AlignedFree(_y);
+        NativeMemory.AlignedFree(_bf16);
+        NativeMemory.AlignedFree(_f16);
+    }
+
+    private static T* Aligned<T>(int count) where T : unmanaged => (T*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(T)), 64);
 
     [Benchmark(Baseline = true)]
     public void Float32_1Thread() => Float32(1);
@@ -73,13 +98,14 @@ public unsafe class HalfGemmBenchmarks
     private void Float32(int threads)
     {
         GemmOptions.MaxDegreeOfParallelism = threads;
-        Gemm.Multiply(Transpose.No, TransB, 1, N, K, 1f, _x, K, _weights, Ldb, 0f, _y, N);
+        Gemm.Multiply(Transpose.No, TransB, 1, N, K, 1f, new ReadOnlySpan<float>(_x, K), K, new ReadOnlySpan<float>(_weights, K * N), Ldb, 0f, new Span<float>(_y, N), N);
     }
 
-    private void Half(int threads, ushort[] weights, DType type)
+    private void Half(int threads, ushort* weights, DType type)
     {
         GemmOptions.MaxDegreeOfParallelism = threads;
-        GemmHalf.Multiply(Transpose.No, TransB, 1, N, K, 1f, _x, K, weights, type, Ldb, 0f, _y, N, default, GemmActivation.None);
+        GemmHalf.Multiply(Transpose.No, TransB, 1, N, K, 1f, new ReadOnlySpan<float>(_x, K), K, new ReadOnlySpan<ushort>(weights, K * N), type, Ldb, 0f,
+            new Span<float>(_y, N), N, default, GemmActivation.None);
     }
 
     private void Blas(int threads)
@@ -89,16 +115,13 @@ public unsafe class HalfGemmBenchmarks
             return;
         }
         OpenBlas.SetThreads(threads);
-        fixed (float* px = _x, pw = _weights, py = _y)
+        if (Layout == "NT")
         {
-            if (Layout == "NT")
-            {
-                OpenBlas.MultiplyTransposedB(1, N, K, px, pw, py);
-            }
-            else
-            {
-                OpenBlas.Multiply(1, N, K, px, pw, py);
-            }
+            OpenBlas.MultiplyTransposedB(1, N, K, _x, _weights, _y);
+        }
+        else
+        {
+            OpenBlas.Multiply(1, N, K, _x, _weights, _y);
         }
     }
 }
