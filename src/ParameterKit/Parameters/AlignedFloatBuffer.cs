@@ -20,16 +20,19 @@ internal sealed class AlignedFloatBuffer
 
     private const int SlackFloats = Alignment / sizeof(float) - 1;
 
+    /// <summary>The most floats one buffer holds: one array's limit less the floats that may be skipped to align.</summary>
+    public static int MaxLength => Array.MaxLength - SlackFloats;
+
     private readonly float[] _array;
     private readonly int _start;
 
     /// <summary>Allocates <paramref name="length"/> zeroed floats starting on a 64-byte boundary.</summary>
-    /// <param name="length">Number of floats, at most <see cref="Array.MaxLength"/> minus 15.</param>
+    /// <param name="length">Number of floats, at most <see cref="MaxLength"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or too large for one array.</exception>
     public unsafe AlignedFloatBuffer(long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, (long)Array.MaxLength - SlackFloats);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxLength);
         Length = (int)length;
         _array = GC.AllocateArray<float>(Length + SlackFloats, pinned: true);
         fixed (float* first = _array)

@@ -233,9 +233,9 @@ public sealed class ParameterStore
         {
             throw new InvalidOperationException("This store is already materialized.");
         }
-        if (ElementCount > Array.MaxLength)
+        if (ElementCount > AlignedFloatBuffer.MaxLength)
         {
-            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {Array.MaxLength:N0}. Count it without materializing, or load it in parts.");
+            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {AlignedFloatBuffer.MaxLength:N0}. Count it without materializing, or load it in parts.");
         }
         var values = new AlignedFloatBuffer(ElementCount);
         long offset = 0;
@@ -261,9 +261,9 @@ public sealed class ParameterStore
         {
             throw new InvalidOperationException("This store is already materialized.");
         }
-        if (ElementCount > Array.MaxLength)
+        if (ElementCount > AlignedFloatBuffer.MaxLength)
         {
-            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {Array.MaxLength:N0}.");
+            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {AlignedFloatBuffer.MaxLength:N0}.");
         }
         long offset = 0;
         foreach (var parameter in _parameters)
