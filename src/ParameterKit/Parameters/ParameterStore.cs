@@ -92,7 +92,7 @@ public sealed class ParameterStore
     {
         get
         {
-            var gradients = GradientBuffer();
+            var gradients = GradientBuffer().Span;
             foreach (var parameter in _parameters)
             {
                 parameter.OnGradientExposed(); // the whole buffer is out: every embedding must clear all its rows next time
@@ -102,18 +102,18 @@ public sealed class ParameterStore
     }
 
     /// <summary>The gradient buffer for sweeps that only read or scale it (see <see cref="Parameter.GradientForSweep"/>).</summary>
-    internal Span<float> GradientsForSweep => GradientBuffer();
+    internal Span<float> GradientsForSweep => GradientBuffer().Span;
 
     /// <summary>
     /// The gradient buffer, allocated at its first use rather than with the values: a model loaded only to generate
     /// never touches it, and allocating it up front doubled the memory of every float32 load (2 GB of zeros for a
     /// 0.5B-parameter model). A new buffer is all zeros, which is what a store materialized earlier would hold.
     /// </summary>
-    private Span<float> GradientBuffer()
+    private AlignedFloatBuffer GradientBuffer()
     {
         if (_gradients is { } gradients)
         {
-            return gradients.Span;
+            return gradients;
         }
         if (IsInferenceOnly)
         {
@@ -125,7 +125,7 @@ public sealed class ParameterStore
         }
         // Backward passes may touch the store from several threads at once: the first buffer published wins.
         var fresh = new AlignedFloatBuffer(_values.Length);
-        return (Interlocked.CompareExchange(ref _gradients, fresh, null) ?? fresh).Span;
+        return Interlocked.CompareExchange(ref _gradients, fresh, null) ?? fresh;
     }
 
     /// <summary>The half-precision matrices of a store loaded for inference, else null.</summary>
@@ -385,7 +385,7 @@ public sealed class ParameterStore
 
     internal Span<float> GradientsOf(Parameter parameter) =>
         IsInferenceOnly ? throw InferenceOnly(parameter.Name, "its gradient")
-        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().Slice((int)parameter.Offset, (int)parameter.ElementCount);
+        : _values is null ? throw new ParameterNotMaterializedException(parameter.Name) : GradientBuffer().Slice(parameter.Offset, parameter.ElementCount);
 
     private static bool IsDirectChild(string parent, string name)
     {
