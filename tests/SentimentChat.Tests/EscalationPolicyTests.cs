@@ -237,7 +237,8 @@ public sealed class EscalationPolicyTests
     public void BorderlineFrustrationTwiceInARowIsNotSustainedButAClearOneIs()
     {
         // Labelled frustrated by the classifier's low threshold, but with P(frustrated) under the streak confidence.
-        var borderline = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.45f, 0.05f, 0.5f], 8, false);
+        float p = EscalationPolicy.Settings.Default.StreakConfidence - 0.05f;
+        var borderline = new Prediction(SentimentChat.Text.Labels.Frustrated, [p, 0.05f, 0.95f - p], 8, false);
         Assert.Equal([EscalationReason.None, EscalationReason.None],
             Replay(("my parcel is late", borderline), ("the tracking page says nothing", borderline)));
         Assert.Equal([EscalationReason.None, EscalationReason.None],
