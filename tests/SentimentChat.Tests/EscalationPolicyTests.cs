@@ -41,6 +41,7 @@ public sealed class EscalationPolicyTests
     [InlineData("Is there anyone in your company who can actually own this problem?")]
     [InlineData("please call me back, 07911 240 338")]
     [InlineData("Who can I talk to that's able to authorise a swap, because clearly this chat can't")]
+    [InlineData("just pass me over to a supervisor")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -56,6 +57,7 @@ public sealed class EscalationPolicyTests
     [InlineData("is this the second bill or a reminder?")]
     [InlineData("one more thing: can receipts go to a second email address as well?")]
     [InlineData("How do I make a formal complaint about a delivery driver who swore at my mum?")]
+    [InlineData("the fitter was brilliant, could you pass it on to his manager?")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -146,6 +148,8 @@ public sealed class EscalationPolicyTests
     [InlineData("ALL GOOD NOW, my bad")]
     [InlineData("oops my mistake!! wrong order number")]
     [InlineData("it's working now!! thanks")]
+    [InlineData("phew!! it was in the meter cupboard all along")]
+    [InlineData("what a relief!! the second charge has gone")]
     public void ReliefIsNotARaisedTone(string message) =>
         Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("my parcel says delivered but it's not here", Frustrated), (message, Other)));
 

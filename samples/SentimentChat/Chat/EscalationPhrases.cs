@@ -43,8 +43,8 @@ public static partial class EscalationPhrases
     public static bool MentionsReview(string message) => Review().IsMatch(message);
 
     /// <summary>
-    /// The customer settled the matter themselves or takes it back: "found it!!", "never mind", "sorry for the bother",
-    /// "all good now". Punctuation in such a turn is relief, not a raised tone.
+    /// The customer settled the matter themselves, takes it back or is relieved: "found it!!", "never mind", "sorry for the
+    /// bother", "all good now", "phew". Punctuation in such a turn is relief, not a raised tone.
     /// </summary>
     public static bool Relieved(string message) => Relief().IsMatch(message);
 
@@ -79,7 +79,9 @@ public static partial class EscalationPhrases
     private static partial Regex NeutralCompound();
 
     // "talk to my travel agent" is rare in a complaint; the person may come two words after "to" ("to a real person").
-    [GeneratedRegex(@"\b(speak|talk|chat|connect|transfer|put me through|pass (this|it|me)|escalate)\w*\b[^.?!]{0,30}\b(to|with)\s+([\w']+\s+){0,2}" + Person + @"\b", Options)]
+    // "pass me to a manager" hands the customer over, but "pass it on to his manager" forwards a compliment: passing
+    // counts only straight to the person.
+    [GeneratedRegex(@"\b(speak|talk|chat|connect|transfer|put me through|escalate)\w*\b[^.?!]{0,30}\b(to|with)\s+([\w']+\s+){0,2}" + Person + @"\b|\bpass\s+(this|it|me)\s+((over|through|up)\s+)?to\s+([\w']+\s+){0,2}" + Person + @"\b", Options)]
     private static partial Regex TalkToPerson();
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
@@ -111,7 +113,7 @@ public static partial class EscalationPhrases
 
     // "my bad" only where it opens a sentence ("it's not my mistake!!" is no apology), and "working now" only after
     // "it's"/"all"/"that's" ("it's not working now!!" is the opposite of relief).
-    [GeneratedRegex(@"\b(found it|panic over|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
+    [GeneratedRegex(@"\b(found it|panic over|phew|(what|such|that'?s|that is|it'?s|it is)\s+a\s+relief|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
     private static partial Regex Relief();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
