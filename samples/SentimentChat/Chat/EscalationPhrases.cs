@@ -78,10 +78,12 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b", Options)]
     private static partial Regex NeutralCompound();
 
-    // "talk to my travel agent" is rare in a complaint; the person may come two words after "to" ("to a real person").
-    // "pass me to a manager" hands the customer over, but "pass it on to his manager" forwards a compliment: passing
-    // counts only straight to the person.
-    [GeneratedRegex(@"\b(speak|talk|chat|connect|transfer|put me through|escalate)\w*\b[^.?!]{0,30}\b(to|with)\s+([\w']+\s+){0,2}" + Person + @"\b|\bpass\s+(this|it|me)\s+((over|through|up)\s+)?to\s+([\w']+\s+){0,2}" + Person + @"\b", Options)]
+    // The person after "to" or "with", up to two words on ("to a real person", "with your line manager").
+    private const string ThePerson = @"\s+([\w']+\s+){0,2}" + Person + @"\b";
+
+    // "talk to my travel agent" is rare in a complaint. "pass me to a manager" hands the customer over, but "pass it on
+    // to his manager" forwards a compliment: passing counts only straight to the person.
+    [GeneratedRegex(@"\b(speak|talk|chat|connect|transfer|put me through|escalate)\w*\b[^.?!]{0,30}\b(to|with)" + ThePerson + @"|\bpass\s+(this|it|me)\s+((over|through|up)\s+)?to" + ThePerson, Options)]
     private static partial Regex TalkToPerson();
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
