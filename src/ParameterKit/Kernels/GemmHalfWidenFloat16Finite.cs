@@ -22,14 +22,14 @@ namespace ParameterKit.Kernels;
 /// exactly, so the sums are bit for bit those of the exact widening. One Zen 4 core widened GPT-2's f16 weights 15-30%
 /// faster this way in the axpy form, as fast as bf16 (<c>benchmarks/README.md</c>, "Zen 4, 4 Dec 2026 (second session)"). The kernels use it only while every |x| is below 2^16
 /// (<see cref="FitsInputScale"/>), so x·2^112 cannot overflow; otherwise the call widens exactly.</para>
-/// <para>Infinities and NaNs (exponent 31) come out finite, at 2^-96 to 2^-95 in magnitude, where no finite half lands
-/// (the largest, 65,504, gives just under 2^-96). The kernels fold every widened vector into a running maximum magnitude
-/// (<see cref="IGemmHalfWiden{TVector}.Watch"/>, one <c>vrangeps</c> with AVX-512 DQ) and, when it reaches
-/// <see cref="LeastNonFinite"/>, redo that row or block of columns with the exact widening, in the same order of
-/// additions. Checkpoints hold no infinities or NaNs in practice, so the redo costs nothing there, and a model that
-/// does hold one still gets the exact result.</para>
+/// <para>Infinities and NaNs (exponent 31) come out wrong: finite, at 2^-96 to 2^-95 in magnitude. So the kernels
+/// fold every block of stored halves into a running maximum (<see cref="IGemmHalfWiden{TVector}.Watch"/>: each half
+/// added to itself, which drops its sign, then an unsigned 16-bit maximum, <see cref="Doubled(Vector256{float}, ushort*)"/>)
+/// and, when it reaches <see cref="NonFiniteDoubled"/>, redo that row or block of columns with the exact widening, in
+/// the same order of additions. Checkpoints hold no infinities or NaNs in practice, so the redo costs nothing there,
+/// and a model that does hold one still gets the exact result.</para>
 /// </remarks>
-internal static class GemmFloat16FiniteBits
+internal static unsafe class GemmFloat16FiniteBits
 {
     /// <summary>Bit 31 (the sign) and bits 27-13 (exponent and mantissa) after the shift.</summary>
     public const int SignExponentMantissa = unchecked((int)0x8FFFE000);
@@ -40,22 +40,47 @@ internal static class GemmFloat16FiniteBits
     /// <summary>2^-112 (the widened value of a half, over the half's value), for the exact widening used beside this one.</summary>
     public const float Descale = 1.925929944387236e-34f;
 
-    /// <summary>The smallest magnitude an infinity or NaN widens to: 2^-96. Every finite half widens below it.</summary>
-    public const float LeastNonFinite = 1.2621774483536189e-29f;
+    /// <summary>
+    /// The smallest doubled half (<c>(h + h) mod 2^16</c>, its sign dropped) of an infinity or a NaN: a half's exponent
+    /// is all ones exactly when its doubled bits, read unsigned, are at least <c>0xF800</c>.
+    /// </summary>
+    public const ushort NonFiniteDoubled = 0xF800;
 
     /// <summary>The largest |x| the kernels scale by <see cref="InputScale"/>: 2^16, which times 2^112 is float32's limit.</summary>
     public const float InputLimit = 65536f;
-
-    /// <summary>
-    /// <c>vrangeps</c>'s control for "the larger magnitude, sign cleared": bits 1:0 = 11 (maximum absolute value),
-    /// bits 3:2 = 10 (clear the sign bit).
-    /// </summary>
-    public const byte MaxMagnitude = 0b1011;
 
     /// <summary>Whether every value of <paramref name="x"/> is finite and below <see cref="InputLimit"/> in magnitude, so
     /// that <c>x * InputScale</c> is finite and exact.</summary>
     public static bool FitsInputScale(ReadOnlySpan<float> x) =>
         x.IsEmpty || MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)) < InputLimit; // NaN compares false
+
+    /// <summary>
+    /// <paramref name="watch"/> (start from zero) with the 32 halves at <paramref name="source"/> folded in: the
+    /// unsigned 16-bit maximum of each half doubled, which is at least <see cref="NonFiniteDoubled"/> once any of them
+    /// was an infinity or a NaN. Two instructions (<c>vpaddw</c>, <c>vpmaxuw</c>) per 32 values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Doubled(Vector512<float> watch, ushort* source)
+    {
+        Vector512<ushort> halves = Vector512.Load(source);
+        return Vector512.Max(watch.AsUInt16(), halves + halves).AsSingle();
+    }
+
+    /// <summary>As the 512-bit <see cref="Doubled(Vector512{float}, ushort*)"/>, 16 halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Doubled(Vector256<float> watch, ushort* source)
+    {
+        Vector256<ushort> halves = Vector256.Load(source);
+        return Vector256.Max(watch.AsUInt16(), halves + halves).AsSingle();
+    }
+
+    /// <summary>As the 512-bit <see cref="Doubled(Vector512{float}, ushort*)"/>, <c>2 * Vector&lt;float&gt;.Count</c> halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Doubled(Vector<float> watch, ushort* source)
+    {
+        Vector<ushort> halves = Vector.Load(source);
+        return Vector.AsVectorSingle(Vector.Max(Vector.AsVectorUInt16(watch), halves + halves));
+    }
 
     /// <summary>Widens the halves in the top 16 bits of each lane (the low 16 bits are ignored), times 2^-112.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -103,13 +128,10 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx512 : IGemmHalfWiden<Ve
     public static float InputScale => GemmFloat16FiniteBits.InputScale;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Watch(Vector512<float> watch, Vector512<float> widened) =>
-        Avx512DQ.IsSupported
-            ? Avx512DQ.Range(watch, widened, GemmFloat16FiniteBits.MaxMagnitude)
-            : Vector512.MaxNative(watch, Vector512.Abs(widened));
+    public static Vector512<float> Watch(Vector512<float> watch, ushort* source) => GemmFloat16FiniteBits.Doubled(watch, source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector512<float> watch) => Vector512.GreaterThanOrEqualAny(watch, Vector512.Create(GemmFloat16FiniteBits.LeastNonFinite));
+    public static bool SawNonFinite(Vector512<float> watch) => Vector512.GreaterThanOrEqualAny(watch.AsUInt16(), Vector512.Create(GemmFloat16FiniteBits.NonFiniteDoubled));
 }
 
 /// <summary>f16 widening with AVX2, exact times 2^-112 on finite values, watched for the rest: 16 values per call.</summary>
@@ -133,12 +155,10 @@ internal readonly unsafe struct GemmWidenFloat16FiniteAvx2 : IGemmHalfWiden<Vect
     public static float InputScale => GemmFloat16FiniteBits.InputScale;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    // MaxNative: the one vmaxps. Vector256.Max is IEEE 754's maximum (NaN and signed-zero rules), several instructions
-    // on x86, and it made this path three times slower than bf16's; the widened values are never NaN.
-    public static Vector256<float> Watch(Vector256<float> watch, Vector256<float> widened) => Vector256.MaxNative(watch, Vector256.Abs(widened));
+    public static Vector256<float> Watch(Vector256<float> watch, ushort* source) => GemmFloat16FiniteBits.Doubled(watch, source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector256<float> watch) => Vector256.GreaterThanOrEqualAny(watch, Vector256.Create(GemmFloat16FiniteBits.LeastNonFinite));
+    public static bool SawNonFinite(Vector256<float> watch) => Vector256.GreaterThanOrEqualAny(watch.AsUInt16(), Vector256.Create(GemmFloat16FiniteBits.NonFiniteDoubled));
 }
 
 /// <summary>f16 widening with <see cref="Vector{T}"/>, exact times 2^-112 on finite values, watched for the rest.</summary>
@@ -162,9 +182,8 @@ internal readonly unsafe struct GemmWidenFloat16FinitePortable : IGemmHalfWiden<
     public static float InputScale => GemmFloat16FiniteBits.InputScale;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    // MaxNative, as for AVX2: the platform's own maximum, not IEEE 754's (the widened values are never NaN).
-    public static Vector<float> Watch(Vector<float> watch, Vector<float> widened) => Vector.MaxNative(watch, Vector.Abs(widened));
+    public static Vector<float> Watch(Vector<float> watch, ushort* source) => GemmFloat16FiniteBits.Doubled(watch, source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SawNonFinite(Vector<float> watch) => Vector.GreaterThanOrEqualAny(watch, new Vector<float>(GemmFloat16FiniteBits.LeastNonFinite));
+    public static bool SawNonFinite(Vector<float> watch) => Vector.GreaterThanOrEqualAny(Vector.AsVectorUInt16(watch), new Vector<ushort>(GemmFloat16FiniteBits.NonFiniteDoubled));
 }

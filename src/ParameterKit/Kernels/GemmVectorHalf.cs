@@ -72,14 +72,14 @@ internal static unsafe class GemmVectorHalf
             b0 = TOps.MultiplyAdd(o0, TOps.Load(xPairs + p + width), b0);
             a1 = TOps.MultiplyAdd(e1, TOps.Load(xPairs + p + step), a1);
             b1 = TOps.MultiplyAdd(o1, TOps.Load(xPairs + p + step + width), b1);
-            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, e0), o0), e1), o1);
+            watch = TWiden.Watch(TWiden.Watch(watch, w0 + p), w0 + p + step);
         }
         if (p + step <= k)
         {
             TVector e0 = TWiden.Even(w0 + p), o0 = TWiden.Odd(w0 + p);
             a0 = TOps.MultiplyAdd(e0, TOps.Load(xPairs + p), a0);
             b0 = TOps.MultiplyAdd(o0, TOps.Load(xPairs + p + width), b0);
-            watch = TWiden.Watch(TWiden.Watch(watch, e0), o0);
+            watch = TWiden.Watch(watch, w0 + p);
             p += step;
         }
         float s0 = TOps.Sum(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)));
@@ -206,7 +206,7 @@ internal static unsafe class GemmVectorHalf
     /// <c>sums[j] += x[0] * w[j]</c>, then <c>+= x[1] * w[ldw + j]</c>, <c>x[2]</c>, <c>x[3]</c>, for j &lt;
     /// <paramref name="cols"/>: four stored rows with the sums loaded and stored once. Each sum receives the same FMAs in
     /// the same order as four calls of <see cref="AddRow"/> give it, so the bits are the same either way; returns
-    /// <paramref name="watch"/> with the widened values folded in.
+    /// <paramref name="watch"/> with the four rows' stored halves folded in.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector AddFourRows<TOps, TWiden, TVector>(float* x, ushort* w, nint ldw, int cols, float* sums, TVector watch)
@@ -230,8 +230,7 @@ internal static unsafe class GemmVectorHalf
             high = TOps.MultiplyAdd(h2, x2, high);
             TOps.Store(TOps.MultiplyAdd(l3, x3, low), sums + j);
             TOps.Store(TOps.MultiplyAdd(h3, x3, high), sums + j + width);
-            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l0), h0), l1), h1);
-            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l2), h2), l3), h3);
+            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, r0 + j), r1 + j), r2 + j), r3 + j);
         }
         for (; j < cols; j++)
         {
@@ -245,7 +244,7 @@ internal static unsafe class GemmVectorHalf
 
     /// <summary>
     /// <c>sums[j] += xp * row[j]</c> for j &lt; <paramref name="cols"/>, four vectors per step; returns
-    /// <paramref name="watch"/> with the widened values folded in (<see cref="IGemmHalfWiden{TVector}.Watch"/>).
+    /// <paramref name="watch"/> with the row's stored halves folded in (<see cref="IGemmHalfWiden{TVector}.Watch"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector AddRow<TOps, TWiden, TVector>(float xp, ushort* row, int cols, float* sums, TVector watch)
@@ -264,14 +263,14 @@ internal static unsafe class GemmVectorHalf
             TOps.Store(TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width)), sums + j + width);
             TOps.Store(TOps.MultiplyAdd(l1, x0, TOps.Load(sums + j + step)), sums + j + step);
             TOps.Store(TOps.MultiplyAdd(h1, x0, TOps.Load(sums + j + step + width)), sums + j + step + width);
-            watch = TWiden.Watch(TWiden.Watch(TWiden.Watch(TWiden.Watch(watch, l0), h0), l1), h1);
+            watch = TWiden.Watch(TWiden.Watch(watch, row + j), row + j + step);
         }
         for (; j + step <= cols; j += step)
         {
             TVector l0 = TWiden.Low(row + j), h0 = TWiden.High(row + j);
             TOps.Store(TOps.MultiplyAdd(l0, x0, TOps.Load(sums + j)), sums + j);
             TOps.Store(TOps.MultiplyAdd(h0, x0, TOps.Load(sums + j + width)), sums + j + width);
-            watch = TWiden.Watch(TWiden.Watch(watch, l0), h0);
+            watch = TWiden.Watch(watch, row + j);
         }
         for (; j < cols; j++)
         {

@@ -49,14 +49,17 @@ internal unsafe interface IGemmHalfWiden<TVector>
     static virtual float InputScale => 1f;
 
     /// <summary>
-    /// Folds <paramref name="widened"/>, a result of this type's widening, into <paramref name="watch"/> (start from
+    /// Folds the <c>2 * Count</c> stored halves at <paramref name="source"/> (the block <see cref="Low"/> and
+    /// <see cref="High"/>, or <see cref="Even"/> and <see cref="Odd"/>, widen) into <paramref name="watch"/> (start from
     /// zero), for a widening that is exact only on finite values (<see cref="GemmWidenFloat16FiniteAvx512"/>): after a
-    /// loop, <see cref="SawNonFinite"/> tells whether any value it widened was an infinity or a NaN, and the kernel then
-    /// redoes that part with an exact widening. Exact widenings keep this default, which returns
+    /// loop, <see cref="SawNonFinite"/> tells whether any of them was an infinity or a NaN, and the kernel then redoes
+    /// that part with an exact widening. The watch reads the stored bits, not the widened floats, because there the test
+    /// is two integer instructions per <c>2 * Count</c> values (<see cref="GemmFloat16FiniteBits.Doubled(System.Runtime.Intrinsics.Vector256{float}, ushort*)"/>) where the
+    /// widened floats need two per <c>Count</c>. Exact widenings keep this default, which returns
     /// <paramref name="watch"/> unchanged and which the JIT removes with the call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static virtual TVector Watch(TVector watch, TVector widened) => watch;
+    static virtual TVector Watch(TVector watch, ushort* source) => watch;
 
     /// <summary>Whether the values folded into <paramref name="watch"/> included an infinity or a NaN (by default, for an exact widening, never).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
