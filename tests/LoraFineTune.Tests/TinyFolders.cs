@@ -25,7 +25,7 @@ internal static class TinyFolders
 
     private static string WriteGpt2()
     {
-        string folder = Directory.CreateTempSubdirectory("pk-lora-gpt2-").FullName;
+        string folder = TempFolder.ForTheProcess("pk-lora-gpt2-");
         Gpt2Model.Create(new Gpt2Config(50257, 128, 16, 1, 2), seed: 5).Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"),
             """{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 16, "vocab_size": 50257, "n_positions": 128, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"}""");
@@ -34,7 +34,7 @@ internal static class TinyFolders
 
     private static string WriteLlama()
     {
-        string folder = Directory.CreateTempSubdirectory("pk-lora-llama-").FullName;
+        string folder = TempFolder.ForTheProcess("pk-lora-llama-");
         LlamaModel.Create(new LlamaConfig(32000, 16, 24, 1, 2, 1, TieEmbeddings: true) { ContextLength = 64 }, seed: 9)
             .Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"),

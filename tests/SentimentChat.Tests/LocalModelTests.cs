@@ -18,6 +18,7 @@ namespace SentimentChat.Tests;
 [Collection(TrainedModelCollection.Name)]
 public sealed class LocalModelTests(TrainedModelFixture fixture)
 {
+    // Written once and shared by the tests, so no test deletes them: they go when the test process exits.
     private static readonly Lazy<string> TinyFolder = new(WriteTinyGpt2);
     private static readonly Lazy<string> TinyLlamaFolder = new(WriteTinyLlama);
 
@@ -100,17 +101,19 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
     [InlineData("LLAMA-WITHOUT-TOKENIZER", ExitCodes.Failure, "No tokenizer.json or tokenizer.model")]
     public async Task ABadLocalModelFolderIsOneLineBeforeAnythingElseRuns(string folder, int exit, string expected)
     {
+        // Where the T5 and Llama cases write their folder (the missing path leaves it empty); deleted when the test ends.
+        using var written = new TempFolder("pk-bad-local-model-");
         if (folder == "T5")
         {
             // A folder of an architecture this build does not run: the loader names the field.
-            folder = Directory.CreateTempSubdirectory("pk-t5-").FullName;
+            folder = written.Path;
             File.Copy(Path.Combine(TinyFolder.Value, "model.safetensors"), Path.Combine(folder, "model.safetensors"));
             await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), """{"model_type": "t5"}""");
         }
         else if (folder == "LLAMA-WITHOUT-TOKENIZER")
         {
             // A Llama checkpoint whose tokenizer was not downloaded: GPT-2's would give wrong ids, so it is refused.
-            folder = Directory.CreateTempSubdirectory("pk-llama-no-tokenizer-").FullName;
+            folder = written.Path;
             foreach (string file in new[] { "config.json", "model.safetensors" })
             {
                 File.Copy(Path.Combine(TinyLlamaFolder.Value, file), Path.Combine(folder, file));
@@ -156,7 +159,7 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
     /// <summary>A random GPT-2 folder: the full byte-level vocabulary (any text encodes), 16 channels, one layer, 512 positions.</summary>
     private static string WriteTinyGpt2()
     {
-        string folder = Directory.CreateTempSubdirectory("pk-tiny-gpt2-").FullName;
+        string folder = TempFolder.ForTheProcess("pk-tiny-gpt2-");
         Gpt2Model.Create(new Gpt2Config(50257, 512, 16, 1, 2), seed: 9).Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"),
             """{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 16, "vocab_size": 50257, "n_positions": 512, "layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"}""");
@@ -169,7 +172,7 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
     /// </summary>
     private static string WriteTinyLlama()
     {
-        string folder = Directory.CreateTempSubdirectory("pk-tiny-llama-").FullName;
+        string folder = TempFolder.ForTheProcess("pk-tiny-llama-");
         LlamaModel.Create(new LlamaConfig(32000, 16, 24, 1, 2, 1, TieEmbeddings: true) { ContextLength = 512 }, seed: 9)
             .Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"),

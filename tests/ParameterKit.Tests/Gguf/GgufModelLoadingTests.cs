@@ -99,7 +99,7 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
     [Fact]
     public void Rotary_scaling_not_built_is_refused_by_key_and_misshapen_factors_by_tensor()
     {
-        using var folder = new SafeTensors.TempFolder();
+        using var folder = new TempFolder();
         GgufBuilder Llama() => new GgufBuilder()
             .String("general.architecture", "llama")
             .UInt32("llama.context_length", 8).UInt32("llama.embedding_length", 16).UInt32("llama.block_count", 1)
@@ -169,7 +169,7 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
             .Tensor("position_embd.weight", [32, 9])
             .Tensor("blk.0.extra.weight", [4])
             .Build();
-        using var folder = new SafeTensors.TempFolder();
+        using var folder = new TempFolder();
         string path = SafeTensors.RawFile.Write(folder.Path, "partial.gguf", bytes);
         var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.LoadGguf(path));
         Assert.Contains("blk.0.extra.weight", e.Report.Unexpected);

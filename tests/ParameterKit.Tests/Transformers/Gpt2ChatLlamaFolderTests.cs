@@ -13,7 +13,7 @@ namespace ParameterKit.Tests.Transformers;
 /// </summary>
 public sealed class Gpt2ChatLlamaFolderTests
 {
-    private static readonly Lazy<string> Llama2Folder = new(() => Write("llama2", vocabulary: 32000, seed: 11));
+    private static readonly Lazy<string> Llama2Folder = new(() => Write(TempFolder.ForTheProcess("pk-tiny-llama-"), "llama2", vocabulary: 32000, seed: 11));
 
     [Fact]
     public async Task LogitsOfALlamaFolderAreTheLlamaModelsOwn()
@@ -63,7 +63,8 @@ public sealed class Gpt2ChatLlamaFolderTests
     {
         // The template writes <|begin_of_text|> and encoding adds none: Hugging Face's ids for the same conversation,
         // encoded by @huggingface/tokenizers on the full tokenizer.json (references.json, chats).
-        string path = Write("llama3", vocabulary: 128256, seed: 12);
+        using var temporary = new TempFolder("pk-tiny-llama-");
+        string path = Write(temporary.Path, "llama3", vocabulary: 128256, seed: 12);
         var folder = ModelFolder.Load(path);
         ChatMessage[] conversation =
         [
@@ -84,7 +85,8 @@ public sealed class Gpt2ChatLlamaFolderTests
     {
         // The synthetic byte-level tokenizer (Fixtures/tokenizers/synthetic-gpt2-digits) with <|endoftext|> added and no
         // tokenizer_config.json: no EOS is named, so <|endoftext|> ends a reply, and the transcript's speaker lines too.
-        string folder = TinyGpt2Folder.Create(seed: 6);
+        using var temporary = new TempFolder("pk-tiny-gpt2-");
+        string folder = TinyGpt2Folder.Create(temporary.Path, seed: 6);
         string source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "tokenizers", "synthetic-gpt2-digits", "tokenizer.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(source))!;
         json["added_tokens"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
@@ -103,7 +105,8 @@ public sealed class Gpt2ChatLlamaFolderTests
     [Fact]
     public async Task ALlamaFolderWithoutATokenizerIsOneLine()
     {
-        string folder = Write(tokenizer: null, vocabulary: 64, seed: 13);
+        using var temporary = new TempFolder("pk-tiny-llama-");
+        string folder = Write(temporary.Path, tokenizer: null, vocabulary: 64, seed: 13);
         var error = new StringWriter();
         int code = await Gpt2ChatApp.RunAsync(["chat", "--model", folder, "--prompt", "Hi"], TextReader.Null, TextWriter.Null, error);
         Assert.Equal(1, code);
@@ -112,12 +115,11 @@ public sealed class Gpt2ChatLlamaFolderTests
     }
 
     /// <summary>
-    /// A random Llama checkpoint (16 channels, one layer, tied embeddings) in a temporary folder, with the files of
-    /// Fixtures/tokenizers/<paramref name="tokenizer"/> copied beside it (none when null).
+    /// A random Llama checkpoint (16 channels, one layer, tied embeddings) written into <paramref name="folder"/>, with the
+    /// files of Fixtures/tokenizers/<paramref name="tokenizer"/> copied beside it (none when null).
     /// </summary>
-    private static string Write(string? tokenizer, int vocabulary, ulong seed)
+    private static string Write(string folder, string? tokenizer, int vocabulary, ulong seed)
     {
-        string folder = Directory.CreateTempSubdirectory("pk-tiny-llama-").FullName;
         LlamaModel.Create(new LlamaConfig(vocabulary, 16, 24, 1, 2, 1, TieEmbeddings: true) { ContextLength = 512 }, seed)
             .Save(Path.Combine(folder, "model.safetensors"));
         File.WriteAllText(Path.Combine(folder, "config.json"), $$"""
