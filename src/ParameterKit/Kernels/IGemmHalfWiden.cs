@@ -54,9 +54,10 @@ internal unsafe interface IGemmHalfWiden<TVector>
     /// zero), for a widening that is exact only on finite values (<see cref="GemmWidenFloat16FiniteAvx512"/>): after a
     /// loop, <see cref="SawNonFinite"/> tells whether any of them was an infinity or a NaN, and the kernel then redoes
     /// that part with an exact widening. The watch reads the stored bits, not the widened floats, because there the test
-    /// is two integer instructions per <c>2 * Count</c> values (<see cref="GemmFloat16FiniteBits.Doubled(System.Runtime.Intrinsics.Vector256{float}, ushort*)"/>) where the
-    /// widened floats need two per <c>Count</c>. Exact widenings keep this default, which returns
-    /// <paramref name="watch"/> unchanged and which the JIT removes with the call.
+    /// is two integer instructions per <c>2 * Count</c> values where the widened floats need two per <c>Count</c>
+    /// (<see cref="GemmFloat16FiniteBits.Doubled(System.Runtime.Intrinsics.Vector256{float}, ushort*)"/>). Exact
+    /// widenings keep this default, which returns <paramref name="watch"/> unchanged and which the JIT removes with the
+    /// call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TVector Watch(TVector watch, ushort* source) => watch;
