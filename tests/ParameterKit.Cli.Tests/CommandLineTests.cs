@@ -56,6 +56,7 @@ public sealed class CommandLineTests
     [InlineData("inspct --help", "Unknown command 'inspct'. Did you mean 'inspect'?")]
     [InlineData("inspct m.safetensors", "Unknown command 'inspct'. Did you mean 'inspect'?")]
     [InlineData("counts --config gpt2", "Unknown command 'counts'. Did you mean 'count'?")]
+    [InlineData("cuont --config gpt2", "Unknown command 'cuont'. Did you mean 'count'?")] // two letters swapped: one edit
     public void Unknown_commands_are_errors_even_with_help(string commandLine, string complaint)
     {
         // Spectre shows the root help for "nonsense --help" and exits 0: a typo must not look like success.
@@ -63,6 +64,32 @@ public sealed class CommandLineTests
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.Output);
         Assert.Equal($"parameterkit: error: {complaint} (see parameterkit --help)\n", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("count gpt2", "gpt2")]
+    [InlineData("count --config gpt2 extra", "extra")]
+    public void A_word_after_a_command_without_arguments_is_named_as_one_too_many(string commandLine, string word)
+    {
+        // Spectre reports it as an unknown command, and the list of commands that followed sent the reader the wrong way.
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Equal($"parameterkit: error: Unexpected argument '{word}': 'count' takes options only. (see parameterkit count --help)\n",
+            result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("count", "count", 0)]
+    [InlineData("cuont", "count", 1)] // neighbours swapped
+    [InlineData("josn", "json", 1)]
+    [InlineData("kitten", "sitting", 3)]
+    [InlineData("", "abc", 3)]
+    [InlineData("ca", "abc", 3)] // a swap is only of neighbours, and a swapped pair is not edited again
+    public void Edit_distance_counts_a_swap_of_neighbours_as_one_edit(string a, string b, int expected)
+    {
+        Assert.Equal(expected, ParameterKit.CommandLine.EditDistance.Distance(a, b));
+        Assert.Equal(expected, ParameterKit.CommandLine.EditDistance.Distance(b, a));
     }
 
     [Fact]

@@ -15,6 +15,18 @@ public sealed class ErrorTests
         Assert.Equal("NotFound", json.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("cost")]
+    public void A_model_name_where_a_path_goes_points_to_config(string command)
+    {
+        // "inspect gpt2" reads like it should work: the name is one count and cost know, given where a file goes.
+        CliResult result = CliRunner.Run(command, "gpt2");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("parameterkit: error: no such file or folder: 'gpt2' ('gpt2' is a model name: count or cost it with --config gpt2)\n",
+            result.Error.ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void A_text_file_is_not_a_safetensors_file()
     {

@@ -58,7 +58,7 @@ internal static class CommandLineApp
         {
             string command = CommandOf(args, optionsByCommand);
             string help = command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
-            ErrorReport.Write(error, name, json, "Usage", $"{WithSuggestion(e.Message, command, optionsByCommand)} (see {help})");
+            ErrorReport.Write(error, name, json, "Usage", $"{WithSuggestion(e.Message, args, command, optionsByCommand)} (see {help})");
             return ExitCodes.Rejected;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -135,14 +135,20 @@ internal static class CommandLineApp
             : $"Unknown command '{command}'. Commands: {string.Join(", ", commands)}.";
     }
 
-    private static string WithSuggestion(string message, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    private static string WithSuggestion(string message, string[] args, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
         // Spectre words it "Unknown command 'x'." (its suggestion, when it has one, is only in the pretty-printed
         // form), and "Unknown option 'jsn'." with no suggestion at all.
         const string UnknownCommandStart = "Unknown command '";
         if (message.StartsWith(UnknownCommandStart, StringComparison.Ordinal) && message.IndexOf('\'', UnknownCommandStart.Length) is int close and > 0)
         {
-            return UnknownCommand(message[UnknownCommandStart.Length..close], optionsByCommand);
+            string word = message[UnknownCommandStart.Length..close];
+            // Spectre says the same of a word after a command that takes no arguments ("count gpt2"): the command was
+            // found, the word is one too many, and the list of commands would only mislead.
+            int commandAt = command.Length == 0 ? -1 : Array.IndexOf(args, command);
+            return commandAt >= 0 && Array.IndexOf(args, word, commandAt + 1) > commandAt
+                ? $"Unexpected argument '{word}': '{command}' takes options only."
+                : UnknownCommand(word, optionsByCommand);
         }
         const string Unknown = "Unknown option '";
         int start = message.IndexOf(Unknown, StringComparison.Ordinal);

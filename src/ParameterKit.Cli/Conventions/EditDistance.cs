@@ -28,11 +28,16 @@ internal static class EditDistance
         return bestDistance <= allowed ? best : null;
     }
 
-    /// <summary>Levenshtein distance (insert, delete, substitute), two rows of memory.</summary>
+    /// <summary>
+    /// Edits between two words: insertions, deletions, substitutions and swaps of two neighbouring letters, each one
+    /// edit (the optimal string alignment distance). Swapped neighbours are the commonest typo ("cuont", "--josn"), and
+    /// plain Levenshtein counts them as two, too far to suggest anything for a short word. Three rows of memory.
+    /// </summary>
     public static int Distance(string a, string b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        var beforePrevious = new int[b.Length + 1];
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++)
@@ -46,8 +51,12 @@ internal static class EditDistance
             {
                 int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
                 current[j] = Math.Min(substitute, Math.Min(previous[j], current[j - 1]) + 1);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1);
+                }
             }
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
         return previous[b.Length];
     }

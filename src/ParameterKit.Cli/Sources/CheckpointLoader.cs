@@ -76,7 +76,9 @@ internal static class CheckpointLoader
         }
         if (!File.Exists(path))
         {
-            throw new CliException("NotFound", $"no such file or folder: '{path}'");
+            // "inspect gpt2" or "cost gpt2": a name the count and cost commands know, given where a path goes.
+            string hint = Configs.KnownConfigs.Find(path) is null ? "" : $" ('{path}' is a model name: count or cost it with --config {path})";
+            throw new CliException("NotFound", $"no such file or folder: '{path}'{hint}");
         }
         return path;
     }
