@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Unicode;
 using ParameterKit.Cli.Sources;
+using ParameterKit.CommandLine;
 using ParameterKit.Counting.Architectures;
 using ParameterKit.Gguf;
 using ParameterKit.Models;
@@ -54,8 +55,10 @@ internal static class ConfigParser
                     () => KnownArchitectures.TryDeclare(known, out var store) ? store : throw new InvalidOperationException(known)),
             };
         }
+        // A name one or two typing slips from a known one ("llama3-8b") gets it suggested before the whole list.
+        string suggestion = EditDistance.Closest(configOrName, KnownArchitectures.Names) is { } near ? $"; did you mean '{near}'?" : "";
         throw new CliException(configOrName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "NotFound" : "InvalidConfig",
-            $"'{configOrName}' is neither a config.json file nor a known model name ({string.Join(", ", KnownArchitectures.Names)})");
+            $"'{configOrName}' is neither a config.json file nor a known model name{suggestion} (known: {string.Join(", ", KnownArchitectures.Names)})");
     }
 
     /// <summary>
