@@ -17,7 +17,9 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
     {
         /// <summary>A known architecture.</summary>
         [CommandArgument(0, "[architecture]")]
-        [Description("gpt2 (default), gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b or llama-2-70b.")]
+        // Every name KnownArchitectures declares (a test holds the two together).
+        [Description("gpt2 (default), gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, "
+            + "llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b or mistral-7b-v0.1.")]
         public string Architecture { get; init; } = "gpt2";
 
         /// <summary>Summary depth.</summary>
@@ -39,7 +41,9 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
         if (!KnownArchitectures.TryDeclare(settings.Architecture, out var model))
         {
             ErrorReport.Write(streams.Error, Gpt2SummaryApp.Name, json: false, "InvalidInput",
-                $"unknown architecture '{settings.Architecture}'. Known: {string.Join(", ", KnownArchitectures.Names)}");
+                EditDistance.Closest(settings.Architecture, KnownArchitectures.Names) is { } near
+                    ? $"unknown architecture '{settings.Architecture}'. Did you mean '{near}'? Known: {string.Join(", ", KnownArchitectures.Names)}"
+                    : $"unknown architecture '{settings.Architecture}'. Known: {string.Join(", ", KnownArchitectures.Names)}");
             return ExitCodes.Rejected;
         }
 

@@ -42,6 +42,16 @@ public sealed partial class Gpt2SummarySampleTests
     }
 
     [Fact]
+    public async Task HelpNamesEveryKnownArchitecture()
+    {
+        // The argument's description is a constant written by hand; it had stopped at llama-2-70b.
+        var (code, output, _) = await RunAsync("--help");
+        Assert.Equal(0, code);
+        string help = string.Join(" ", output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.All(ParameterKit.Counting.Architectures.KnownArchitectures.Names, name => Assert.Contains(name, help, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task VersionPrintsTheVersion()
     {
         var (code, output, error) = await RunAsync("--version");
@@ -61,6 +71,7 @@ public sealed partial class Gpt2SummarySampleTests
 
     [Theory]
     [InlineData("gpt5", "unknown architecture 'gpt5'")]
+    [InlineData("llama3-8b", "unknown architecture 'llama3-8b'. Did you mean 'llama-3-8b'?")]
     [InlineData("gpt2 1 --bogus", "Unknown option 'bogus'")]
     [InlineData("gpt2 1 --verbos", "Did you mean --verbose?")]
     [InlineData("gpt2 two", "two")]
