@@ -89,6 +89,9 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("LoraFineTune needs --model <folder>")
             : string.IsNullOrWhiteSpace(Text) ? ValidationResult.Error("LoraFineTune needs --text <file>")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("LoraFineTune needs --out <folder>")
+            // Checked here, before the model loads, in the options' own words (LoraOptions would refuse them later).
+            : Rank < 1 ? ValidationResult.Error($"--rank must be at least 1, not {Rank}")
+            : !(Dropout >= 0 && Dropout < 1) ? ValidationResult.Error($"--dropout must be at least 0 and below 1, not {Dropout.ToString(CultureInfo.InvariantCulture)}")
             : Steps < 1 ? ValidationResult.Error($"--steps must be at least 1, not {Steps}")
             : Batch < 1 ? ValidationResult.Error($"--batch must be at least 1, not {Batch}")
             : Context is < 1 ? ValidationResult.Error($"--context must be at least 1, not {Context}")
@@ -128,7 +131,7 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
     private int Run(Settings settings, CancellationToken cancellationToken)
     {
         TextWriter output = streams.Output;
-        string text = File.ReadAllText(settings.Text!);
+        string text = File.Exists(settings.Text) ? File.ReadAllText(settings.Text) : throw new FileNotFoundException($"--text: no such file: '{settings.Text}'");
         using var folder = TrainingFolder.Load(settings.Model!);
         int window = Math.Min(settings.Context ?? DefaultContextCap, folder.ContextLength);
         List<int[]> windows = TrainingWindows.Cut(folder.Encode(text), window, settings.Text!);

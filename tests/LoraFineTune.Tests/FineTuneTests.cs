@@ -120,7 +120,8 @@ public sealed partial class FineTuneTests : IDisposable
     [InlineData("--model M --text notes.txt --out x --lr -1", "--lr must be a positive number")]
     [InlineData("--model M --text notes.txt --out x --rankk 4", "Did you mean --rank?")]
     [InlineData("--model M --text notes.txt --out x --rank four", "four")]
-    [InlineData("--model M --text notes.txt --out x --rank 0", "rank")]
+    [InlineData("--model M --text notes.txt --out x --rank 0", "--rank must be at least 1, not 0")]
+    [InlineData("--model M --text notes.txt --out x --dropout 1", "--dropout must be at least 0 and below 1, not 1")]
     [InlineData("--model M --text notes.txt --out x --targets c_atn", "'c_atn' matches no linear layer")]
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
     {
@@ -132,6 +133,15 @@ public sealed partial class FineTuneTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.DoesNotContain("step ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingTextFileIsNamedWithItsOption()
+    {
+        string missing = Path.Combine(_work, "no-notes.txt");
+        var (code, _, error) = await RunAsync("--model", TinyFolders.Gpt2, "--text", missing, "--out", Path.Combine(_work, "x"));
+        Assert.Equal(1, code);
+        Assert.Equal($"LoraFineTune: error: --text: no such file: '{missing}'\n", error.ReplaceLineEndings("\n"));
     }
 
     [Fact]
