@@ -135,6 +135,47 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
         Assert.Contains("\"code\":\"empty\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not json", "application/json", HttpStatusCode.BadRequest, "unreadable")]
+    [InlineData("{\"text\": 5}", "application/json", HttpStatusCode.BadRequest, "unreadable")]
+    [InlineData("text=hello", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "not_json")]
+    public async Task A_body_the_endpoint_cannot_read_is_refused_in_the_apis_own_json(string body, string type, HttpStatusCode status, string code)
+    {
+        // Parameter binding used to end these with a bare status and no body, unlike every other refusal.
+        var (factory, api) = Serve();
+        using var _ = factory;
+        string id = await api.StartAsync();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, type);
+        using var response = await api.Http.PostAsync(new Uri($"/api/conversations/{id}/messages", UriKind.Relative), content);
+        Assert.Equal(status, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(code, json.GetProperty("code").GetString());
+        Assert.Contains("JSON", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await api.SummaryAsync(id)).GetProperty("turns").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_body_far_over_any_message_is_refused_before_it_is_read()
+    {
+        // Kestrel's limit (the in-memory server has none): six bytes a character at the message limit, plus a little.
+        await using var server = await LoopbackServer.StartAsync(model.Classifier, Limits);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var api = new ChatApi(http);
+        string id = await api.StartAsync();
+        string escaped = string.Concat(Enumerable.Repeat("\\u00e9", Limits.MaxMessageCharacters));
+        using (var atTheLimit = await http.PostAsync(new Uri($"api/conversations/{id}/messages", UriKind.Relative),
+            new StringContent($"{{\"text\": \"{escaped}\"}}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            // The longest message in the most expensive escaping is still read (and answered).
+            Assert.Equal(HttpStatusCode.OK, atTheLimit.StatusCode);
+        }
+        using var tooLarge = await http.PostAsync(new Uri($"api/conversations/{id}/messages", UriKind.Relative),
+            new StringContent($"{{\"text\": \"{new string('a', 7 * Limits.MaxMessageCharacters + 4096)}\"}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("too_large", JsonDocument.Parse(await tooLarge.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        server.AssertNoProblems();
+    }
+
     [Fact]
     public async Task A_conversation_holds_at_most_the_turn_cap()
     {

@@ -37,14 +37,13 @@ public static class ChatServer
         });
         // Loopback only: the sample has no authentication, so it must not be reachable from another machine.
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = UnreadableRequests.MaxBodyBytes(options));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        // The classifier is created once, on first use; the command resolves it before listening so a first run
-        // trains before the URL is printed.
         // Everything below reads the options from the container, so a test can replace them with its own limits.
         // The classifier is created once, on first use; the command resolves it before listening so a first run
         // trains before the URL is printed.
@@ -78,6 +77,7 @@ public static class ChatServer
         var page = new EmbeddedFileProvider(typeof(ChatServer).Assembly, "SentimentChat.Web.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        UnreadableRequests.Use(app);
         ChatEndpoints.Map(app);
         return app;
     }
