@@ -16,19 +16,6 @@ public sealed class ErrorTests
     }
 
     [Theory]
-    [InlineData("llama3-8b", "; did you mean 'llama-3-8b'? (known: ")]
-    [InlineData("gpt-2", "; did you mean 'gpt2'? (known: ")]
-    [InlineData("nonexistent-model", " (known: ")]
-    public void A_misspelt_model_name_gets_the_nearest_known_one(string name, string expected)
-    {
-        CliResult result = CliRunner.Run("count", "--config", name);
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith($"parameterkit: error: '{name}' is neither a config.json file nor a known model name{expected}", result.Error, StringComparison.Ordinal);
-        Assert.Contains("llama-3-8b", result.Error, StringComparison.Ordinal);
-        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
-    }
-
-    [Theory]
     [InlineData("inspect")]
     [InlineData("cost")]
     public void A_model_name_where_a_path_goes_points_to_config(string command)

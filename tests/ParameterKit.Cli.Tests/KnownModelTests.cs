@@ -22,6 +22,19 @@ public sealed class KnownModelTests
         Assert.Contains($"Total parameters: {total}", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("llama3-8b", "; did you mean 'llama-3-8b'? (known: ")]
+    [InlineData("gpt-2", "; did you mean 'gpt2'? (known: ")]
+    [InlineData("nonexistent-model", " (known: ")]
+    public void A_misspelt_model_name_gets_the_nearest_known_one(string name, string expected)
+    {
+        CliResult result = CliRunner.Run("count", "--config", name);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"parameterkit: error: '{name}' is neither a config.json file nor a known model name{expected}", result.Error, StringComparison.Ordinal);
+        Assert.Contains("llama-3-8b", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+    }
+
     [Fact]
     public void Gpt3_on_300_billion_tokens_costs_the_published_3_14e23_flops()
     {
