@@ -11,7 +11,7 @@ namespace Gpt2Chat;
 /// <summary>
 /// <c>chat</c>: a conversation with a checkpoint folder through the local <see cref="IChatClient"/>. Answers one
 /// <c>--prompt</c>, or reads the user's messages line by line from standard input and streams each reply; the
-/// conversation so far is part of every prompt.
+/// conversation so far is part of every prompt, its oldest exchanges left out once it outgrows the model's context.
 /// </summary>
 internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatCommand.Settings>
 {
@@ -70,8 +70,15 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
         public long Seed { get; init; }
 
         /// <inheritdoc />
+        /// <remarks>The sampling options are checked here, before the model loads, in the options' own words.</remarks>
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("chat needs --model <folder>") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("chat needs --model <folder>")
+            : MaxTokens < 1 ? ValidationResult.Error($"--max-tokens must be at least 1 (got {MaxTokens}).")
+            : !(Temperature >= 0) || float.IsPositiveInfinity(Temperature) ? ValidationResult.Error($"--temperature must be finite and not negative, 0 for greedy (got {Temperature}).")
+            : TopK < 0 ? ValidationResult.Error($"--top-k must not be negative, 0 for all tokens (got {TopK}).")
+            : !(TopP > 0 && TopP <= 1) ? ValidationResult.Error($"--top-p must be above 0 and at most 1 (got {TopP}).")
+            : !(RepetitionPenalty > 0) || float.IsPositiveInfinity(RepetitionPenalty) ? ValidationResult.Error($"--repetition-penalty must be finite and above 0, 1 for none (got {RepetitionPenalty}).")
+            : ValidationResult.Success();
     }
 
     /// <inheritdoc />

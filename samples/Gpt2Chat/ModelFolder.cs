@@ -62,13 +62,13 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
     /// <summary>Loads only the model (for <c>logits</c>, which needs no tokenizer).</summary>
     public static ICausalLanguageModel LoadModel(string folder) => CausalLanguageModel.Load(folder);
 
-    /// <summary>A chat client over this folder.</summary>
+    /// <summary>A chat client over this folder; a conversation that outgrows the model's context loses its oldest exchanges.</summary>
     /// <param name="defaults">The generation defaults (this folder's <see cref="Defaults"/>, perhaps adjusted).</param>
     /// <param name="renderPrompt">How a conversation becomes the prompt; <see cref="RenderPrompt"/> when null.</param>
     /// <param name="modelId">The name reported on responses.</param>
     /// <returns>The client; the caller disposes it.</returns>
     public LocalChatClient CreateClient(GenerationOptions defaults, Func<IReadOnlyList<ChatMessage>, string>? renderPrompt, string? modelId) =>
-        new(Model, Tokenizer, renderPrompt ?? RenderPrompt, defaults, modelId) { EncodePrompt = EncodePrompt };
+        new(Model, Tokenizer, renderPrompt ?? RenderPrompt, defaults, modelId) { EncodePrompt = EncodePrompt, DropOldestMessagesToFit = true };
 
     /// <summary>
     /// The end-of-sequence ids of a folder without a chat template. A GPT-2 folder's tokenizer_config.json names no EOS

@@ -88,6 +88,19 @@ public sealed class LocalChatClient : IChatClient
     /// </summary>
     public Func<string, IReadOnlyList<int>>? EncodePrompt { get; init; }
 
+    /// <summary>
+    /// Whether a conversation that has outgrown the model's context loses its oldest messages instead of failing.
+    /// <see langword="false"/> (the default): a request whose rendered prompt is longer than
+    /// <see cref="ICausalLanguageModel.ContextLength"/> fails with <see cref="ArgumentException"/>, and one that fits
+    /// but leaves little room gets a reply cut short (<see cref="ChatFinishReason.Length"/>). <see langword="true"/>:
+    /// while the prompt leaves fewer than <see cref="GenerationOptions.MaxNewTokens"/> positions for the reply (at most
+    /// half the context), the oldest message that is not a system message is left out, with any assistant messages
+    /// it leaves at the front (chat templates expect the user to speak first after the system message), until only
+    /// the system messages and the last message remain. The caller's list is not changed; the usage's input tokens
+    /// count the prompt actually sent. A last message too long on its own still fails.
+    /// </summary>
+    public bool DropOldestMessagesToFit { get; init; }
+
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
@@ -106,8 +119,7 @@ public sealed class LocalChatClient : IChatClient
             throw new NotSupportedException($"LocalChatClient does not call tools; the request offered {options.Tools.Count}.");
         }
         var generation = Merge(options);
-        string prompt = _renderPrompt(WithInstructions(messages, options));
-        IReadOnlyList<int> ids = EncodePrompt is { } encode ? encode(prompt) : _tokenizer.EncodeToIds(prompt);
+        IReadOnlyList<int> ids = EncodeFitting(WithInstructions(messages, options), generation.MaxNewTokens);
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -174,6 +186,48 @@ public sealed class LocalChatClient : IChatClient
             Seed = options.Seed is long seed ? unchecked((ulong)seed) : _defaults.Seed,
             StopStrings = options.StopSequences is { Count: > 0 } stops ? [.. _defaults.StopStrings, .. stops] : _defaults.StopStrings,
         };
+    }
+
+    /// <summary>Renders and encodes the conversation, first leaving out its oldest messages when <see cref="DropOldestMessagesToFit"/> asks.</summary>
+    private IReadOnlyList<int> EncodeFitting(List<ChatMessage> conversation, int maxNewTokens)
+    {
+        IReadOnlyList<int> ids = Encode(conversation);
+        if (!DropOldestMessagesToFit)
+        {
+            return ids;
+        }
+        int context = Model.ContextLength;
+        int promptBudget = context - Math.Min(maxNewTokens, context / 2);
+        while (ids.Count > promptBudget && DropOldestExchange(conversation))
+        {
+            ids = Encode(conversation);
+        }
+        return ids;
+    }
+
+    private IReadOnlyList<int> Encode(IReadOnlyList<ChatMessage> conversation)
+    {
+        string prompt = _renderPrompt(conversation);
+        return EncodePrompt is { } encode ? encode(prompt) : _tokenizer.EncodeToIds(prompt);
+    }
+
+    /// <summary>
+    /// Removes the oldest message that is not a system message, then any assistant messages that would lead what is
+    /// left; never the last message. Returns whether anything was removed.
+    /// </summary>
+    private static bool DropOldestExchange(List<ChatMessage> conversation)
+    {
+        int oldest = conversation.FindIndex(m => m.Role != ChatRole.System);
+        if (oldest < 0 || oldest == conversation.Count - 1)
+        {
+            return false;
+        }
+        conversation.RemoveAt(oldest);
+        while (oldest < conversation.Count - 1 && conversation[oldest].Role == ChatRole.Assistant)
+        {
+            conversation.RemoveAt(oldest);
+        }
+        return true;
     }
 
     private static List<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options)

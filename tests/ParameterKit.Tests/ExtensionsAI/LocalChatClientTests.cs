@@ -136,6 +136,45 @@ public sealed class LocalChatClientTests
     }
 
     [Fact]
+    public async Task ALongConversationLosesItsOldestExchangesOnlyWhenAsked()
+    {
+        // 96 positions; each exchange renders to about 20 tokens, so six of them overflow the context.
+        var model = Gpt2Model.Create(new Gpt2Config(50257, 96, 16, 1, 2), seed: 3);
+        List<ChatMessage> conversation = [new(ChatRole.System, "Be brief.")];
+        for (int turn = 0; turn < 6; turn++)
+        {
+            conversation.Add(new(ChatRole.User, $"Question number {turn}: what is a parameter, really?"));
+            conversation.Add(new(ChatRole.Assistant, $"Answer number {turn}: a number the model learns."));
+        }
+        conversation.Add(new(ChatRole.User, "And a bias?"));
+        Assert.True(Gpt2Tokenizer.EncodeToIds(ChatTranscript.Render(conversation)).Count > 96);
+        var options = new ChatOptions { Temperature = 0f, MaxOutputTokens = 30 };
+
+        using var strict = new LocalChatClient(model, Gpt2Tokenizer, ChatTranscript.Render, ChatTranscript.Defaults, "tiny");
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => strict.GetResponseAsync(conversation, options));
+        Assert.Contains("context's 96", refused.Message, StringComparison.Ordinal);
+
+        var rendered = new List<IReadOnlyList<ChatMessage>>();
+        using var trimming = new LocalChatClient(model, Gpt2Tokenizer, m => { rendered.Add([.. m]); return ChatTranscript.Render(m); },
+            ChatTranscript.Defaults, "tiny") { DropOldestMessagesToFit = true };
+        var response = await trimming.GetResponseAsync(conversation, options);
+        var sent = rendered[^1];
+        Assert.Equal(14, conversation.Count);   // the caller's list is left alone
+        Assert.Equal(ChatRole.System, sent[0].Role);
+        Assert.Equal(ChatRole.User, sent[1].Role);   // an exchange goes whole: the user still speaks first
+        Assert.Equal("And a bias?", sent[^1].Text);
+        Assert.Equal(conversation[^sent.Count..].Skip(1).Select(m => m.Text), sent.Skip(1).Select(m => m.Text));
+        // The prompt leaves room for the 30 tokens asked, and no more was dropped than that needed.
+        Assert.InRange(response.Usage!.InputTokenCount!.Value, 1, 96 - 30);
+        var oneMoreExchange = conversation[^(sent.Count + 2)..].Skip(1).Prepend(conversation[0]).ToList();
+        Assert.True(Gpt2Tokenizer.EncodeToIds(ChatTranscript.Render(oneMoreExchange)).Count > 96 - 30);
+
+        // A last message longer than the context cannot be helped.
+        List<ChatMessage> tooLong = [new(ChatRole.System, "Be brief."), new(ChatRole.User, string.Concat(Enumerable.Repeat("parameter ", 120)))];
+        await Assert.ThrowsAsync<ArgumentException>(() => trimming.GetResponseAsync(tooLong, options));
+    }
+
+    [Fact]
     public void TheTranscriptGivesEachMessageAParagraphAndEndsWithTheAssistantsCue()
     {
         Assert.Equal("System: Be brief.\n\nUser: Count to three.\n\nAssistant:", Prompt);

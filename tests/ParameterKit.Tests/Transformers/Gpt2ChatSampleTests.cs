@@ -31,6 +31,20 @@ public sealed class Gpt2ChatSampleTests
     }
 
     [Fact]
+    public async Task AConversationLongerThanTheContextGoesOnWithoutItsOldestExchanges()
+    {
+        // The tiny model holds 128 positions; ten messages of about 15 tokens and their replies outgrow it by far.
+        string messages = string.Concat(Enumerable.Range(1, 10).Select(i => $"Message {i}: tell me more about weights and biases.\n"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--max-tokens", "24", "--seed", "1"],
+            new StringReader(messages), output, error);
+        Assert.Equal("", error.ToString());
+        Assert.Equal(0, code);
+        Assert.Contains("you> Message 10: tell me more about weights and biases.\nbot>", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AChatReplyIsReproducibleFromItsSeed()
     {
         async Task<string> ReplyAsync(string seed)
@@ -77,6 +91,14 @@ public sealed class Gpt2ChatSampleTests
     [InlineData("chat --prompt hi", "chat needs --model")]
     [InlineData("logits --model m --tokens 1 --jsn", "Did you mean --json?")]
     [InlineData("logits --model m", "logits needs --tokens")]
+    // Sampling options are refused before the (missing) model folder is read.
+    [InlineData("chat --model /nonexistent --temperature -1", "--temperature must be finite and not negative")]
+    [InlineData("chat --model /nonexistent --temperature NaN", "--temperature must be finite and not negative")]
+    [InlineData("chat --model /nonexistent --top-p 0", "--top-p must be above 0 and at most 1 (got 0)")]
+    [InlineData("chat --model /nonexistent --top-p 1.5", "--top-p must be above 0 and at most 1 (got 1.5)")]
+    [InlineData("chat --model /nonexistent --top-k -2", "--top-k must not be negative")]
+    [InlineData("chat --model /nonexistent --repetition-penalty 0", "--repetition-penalty must be finite and above 0")]
+    [InlineData("chat --model /nonexistent --max-tokens 0", "--max-tokens must be at least 1 (got 0)")]
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
     {
         var error = new StringWriter();
@@ -99,13 +121,15 @@ public sealed class Gpt2ChatSampleTests
     [Fact]
     public async Task AnErrorAfterAPartLineStartsOnItsOwnLine()
     {
-        // The message is echoed and the reply begun, then the sampler refuses the temperature: the error must not trail "bot>".
+        // The message is echoed and the reply begun, then the generator refuses a prompt longer than the tiny model's
+        // 128 positions: the error must not trail "bot>".
+        string message = string.Concat(Enumerable.Repeat("parameter ", 150));
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", "Hello", "--temperature", "-1"], TextReader.Null, output, error);
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", message], TextReader.Null, output, error);
         Assert.Equal(2, code);
-        Assert.Equal("Hello\nbot>\n", output.ToString());
-        Assert.Contains("Temperature", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(message + "\nbot>\n", output.ToString());
+        Assert.Contains("context's 128", error.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Gpt2Chat: error: ", error.ToString(), StringComparison.Ordinal);
     }
 
