@@ -45,6 +45,15 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
                 throw new FormatException("--tokens holds no token id");
             }
             using var model = ModelFolder.LoadModel(settings.Model!);
+            // Checked here so the message speaks of --tokens rather than of the model's internal arguments.
+            if (ids.Length > model.ContextLength)
+            {
+                throw new FormatException($"--tokens holds {ids.Length} ids; the model's context holds {model.ContextLength}");
+            }
+            if (ids.FirstOrDefault(id => id >= model.VocabularySize, -1) is int outside and >= 0)
+            {
+                throw new FormatException($"--tokens: {outside} is outside the vocabulary of {model.VocabularySize} tokens");
+            }
             var logits = new float[model.VocabularySize];
             model.ForwardCached(ids, model.CreateCache(ids.Length), logits);
             TextWriter output = streams.Output;

@@ -59,6 +59,18 @@ public sealed class Gpt2ChatSampleTests
         Assert.NotEqual(first, await ReplyAsync("5"));
     }
 
+    [Theory]
+    [InlineData(129, 1, "--tokens holds 129 ids; the model's context holds 128")]
+    [InlineData(3, 50257, "--tokens: 50257 is outside the vocabulary of 50257 tokens")]
+    public async Task TokensTheModelCannotTakeAreRefusedInTheOptionsWords(int count, int id, string expected)
+    {
+        var error = new StringWriter();
+        string tokens = string.Join(',', Enumerable.Repeat(id, count));
+        int code = await Gpt2ChatApp.RunAsync(["logits", "--model", TinyGpt2Folder.Path, "--tokens", tokens], TextReader.Null, TextWriter.Null, error);
+        Assert.Equal(2, code);
+        Assert.Equal($"Gpt2Chat: error: {expected}\n", error.ToString().ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public async Task AMissingFolderIsReportedNotThrown()
     {
