@@ -258,7 +258,7 @@ internal ref struct GgufHeaderParser
         var type = (GgufTensorType)UInt32("the tensor type", subject);
         if (!GgufTensorTypes.IsDefined(type))
         {
-            throw Error(GgufErrorKind.InvalidTensorInfo, subject, $"tensor type {(int)type} is not one llama.cpp defines");
+            throw Error(GgufErrorKind.InvalidTensorInfo, subject, $"tensor type {(int)type} is not one this reader knows (llama.cpp's types up to NVFP4, 40)");
         }
         int block = GgufTensorTypes.BlockSize(type);
         if (ne[0] % (ulong)block != 0)

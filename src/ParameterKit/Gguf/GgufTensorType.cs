@@ -2,8 +2,8 @@ namespace ParameterKit.Gguf;
 
 /// <summary>
 /// The storage type of a GGUF tensor, with the numbers llama.cpp stores (<c>ggml_type</c>). Every type llama.cpp
-/// defines is listed so that any of its files opens, is validated and counted; <see cref="GgufTensorTypes.CanDequantize"/>
-/// says which ones ParameterKit converts to float32.
+/// defines up to NVFP4 (40) is listed so that any file of them opens, is validated and counted;
+/// <see cref="GgufTensorTypes.CanDequantize"/> says which ones ParameterKit converts to float32.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores",
     Justification = "The names are llama.cpp's own (Q8_0, Q4_K): the ones users read in file names, model cards and llama.cpp's output.")]
@@ -23,7 +23,7 @@ public enum GgufTensorType
     Q5_1 = 7,
     /// <summary>Blocks of 32 values: an F16 scale and 32 signed 8-bit integers (34 bytes).</summary>
     Q8_0 = 8,
-    /// <summary>Blocks of 32 values: F32 scale and sum, 32 signed 8-bit integers (40 bytes).</summary>
+    /// <summary>Blocks of 32 values: F16 scale and sum, 32 signed 8-bit integers (36 bytes).</summary>
     Q8_1 = 9,
     /// <summary>Super-blocks of 256 values, 2.625 bits each (84 bytes).</summary>
     Q2_K = 10,
@@ -71,4 +71,8 @@ public enum GgufTensorType
     TQ1_0 = 34,
     /// <summary>Ternary type, super-blocks of 256 values (66 bytes).</summary>
     TQ2_0 = 35,
+    /// <summary>OCP microscaling FP4: blocks of 32 E2M1 values sharing one E8M0 exponent (17 bytes); gpt-oss is stored in it.</summary>
+    MXFP4 = 39,
+    /// <summary>NVIDIA FP4: blocks of 64 E2M1 values, an E4M3 scale per 16 (36 bytes).</summary>
+    NVFP4 = 40,
 }

@@ -11,12 +11,16 @@ namespace ParameterKit.Gguf;
 /// </example>
 public static class GgufTensorTypes
 {
-    /// <summary>Values per block and bytes per block, indexed by the type's number; (0, 0) for numbers llama.cpp does not define.</summary>
+    /// <summary>
+    /// Values per block and bytes per block, indexed by the type's number; (0, 0) for numbers llama.cpp does not define.
+    /// The sizes are <c>sizeof</c> of ggml's block structs (ggml-common.h), not gguf-py's table, whose Q8_1 entry (40)
+    /// still has the float32 scale and sum of an old layout; <c>Fixtures/gguf/block_sizes.c</c> prints them.
+    /// </summary>
     private static readonly (int Values, int Bytes)[] Layouts = BuildLayouts();
 
     private static (int, int)[] BuildLayouts()
     {
-        var layouts = new (int, int)[36];
+        var layouts = new (int, int)[41];
         void Set(GgufTensorType type, int values, int bytes) => layouts[(int)type] = (values, bytes);
         Set(GgufTensorType.F32, 1, 4);
         Set(GgufTensorType.F16, 1, 2);
@@ -25,7 +29,7 @@ public static class GgufTensorTypes
         Set(GgufTensorType.Q5_0, 32, 22);
         Set(GgufTensorType.Q5_1, 32, 24);
         Set(GgufTensorType.Q8_0, 32, 34);
-        Set(GgufTensorType.Q8_1, 32, 40);
+        Set(GgufTensorType.Q8_1, 32, 36);
         Set(GgufTensorType.Q2_K, 256, 84);
         Set(GgufTensorType.Q3_K, 256, 110);
         Set(GgufTensorType.Q4_K, 256, 144);
@@ -49,10 +53,12 @@ public static class GgufTensorTypes
         Set(GgufTensorType.BF16, 1, 2);
         Set(GgufTensorType.TQ1_0, 256, 54);
         Set(GgufTensorType.TQ2_0, 256, 66);
+        Set(GgufTensorType.MXFP4, 32, 17);
+        Set(GgufTensorType.NVFP4, 64, 36);
         return layouts;
     }
 
-    /// <summary>Whether <paramref name="type"/> is a type llama.cpp defines (numbers it retired are not).</summary>
+    /// <summary>Whether <paramref name="type"/> is a type llama.cpp defines, up to NVFP4 (40); numbers it retired are not.</summary>
     /// <param name="type">The type, possibly an arbitrary number read from a file.</param>
     public static bool IsDefined(GgufTensorType type) => (uint)type < (uint)Layouts.Length && Layouts[(int)type].Values != 0;
 
@@ -91,7 +97,7 @@ public static class GgufTensorTypes
     {
         if (!IsDefined(type))
         {
-            throw new ArgumentOutOfRangeException(nameof(type), $"{(int)type} is not a tensor type llama.cpp defines.");
+            throw new ArgumentOutOfRangeException(nameof(type), $"{(int)type} is not a tensor type this reader knows (llama.cpp's types up to NVFP4, 40).");
         }
         return Layouts[(int)type];
     }
