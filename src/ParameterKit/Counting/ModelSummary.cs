@@ -25,7 +25,11 @@ public sealed class ModelSummary
         Quantization = model.Quantization;
         HeldBytes = stores.Sum(store => store.HeldBytes);
         MappedBytes = stores.Sum(store => store.MappedBytes);
+        HoldsGradients = stores.Any(store => store.HoldsGradients);
     }
+
+    /// <summary>Whether <see cref="HeldBytes"/> includes gradients (allocated at a store's first training step).</summary>
+    internal bool HoldsGradients { get; }
 
     /// <summary>Whether the store held values when summarized (else only declared, and the held sizes are 0).</summary>
     public bool IsMaterialized { get; }

@@ -87,7 +87,7 @@ internal static class SummaryTable
                 ? "matrices as Q8_0 (1.0625 bytes per value), vectors as F32" + (summary.MappedBytes > 0
                     ? $", {Bytes(summary.MappedBytes)} of them read in place from the memory-mapped file"
                     : ", quantized on load")
-                : summary.WeightType == DType.F32 ? "F32 values and gradients"
+                : summary.WeightType == DType.F32 ? (summary.HoldsGradients ? "F32 values and gradients" : "F32 values")
                 : $"matrices as {summary.WeightType.SafeTensorsName()}, " + (summary.MappedBytes > 0
                     ? $"{Bytes(summary.MappedBytes)} of them read in place from the memory-mapped checkpoint"
                     : "converted on load");

@@ -12,7 +12,7 @@ namespace ParameterKit.Models;
 /// Generation with GPT-2's weights kept in bf16: half the memory, and half the bytes read per token.
 /// <code>
 /// using var model = Gpt2Model.Load("gpt2", new ModelLoadOptions { WeightType = DType.BF16 });
-/// var generator = new Gpt2Generator(model);
+/// var generator = new TextGenerator(model);
 /// </code>
 /// </example>
 public sealed class ModelLoadOptions

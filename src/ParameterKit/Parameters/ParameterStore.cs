@@ -6,7 +6,7 @@ namespace ParameterKit.Parameters;
 /// <summary>
 /// Owns a model's parameters: first their declarations (names, kinds, shapes — enough to count a
 /// 175-billion-parameter model for free), then, after <see cref="Materialize(ulong)"/>, one contiguous value
-/// buffer and one gradient buffer with every parameter a named view into them (llm.c's layout). Zeroing
+/// buffer and (allocated at its first use) one gradient buffer, with every parameter a named view into them (llm.c's layout). Zeroing
 /// gradients, clipping, optimizer steps and checkpoints then sweep one buffer.
 /// </summary>
 /// <example><code>
@@ -73,6 +73,9 @@ public sealed class ParameterStore
     /// <see cref="WeightQuantization.None"/>.
     /// </summary>
     public WeightQuantization Quantization => _quantized is null ? WeightQuantization.None : WeightQuantization.Q8_0;
+
+    /// <summary>Whether the gradient buffer has been allocated (it is at its first use, not at <see cref="Materialize(ulong)"/>).</summary>
+    internal bool HoldsGradients => _gradients is not null;
 
     /// <summary>
     /// Bytes of parameter memory the store holds now: float32 values, gradients once a training step has needed them
@@ -221,7 +224,8 @@ public sealed class ParameterStore
         _byName.TryGetValue(name, out parameter);
 
     /// <summary>
-    /// Allocates the value and gradient buffers and fills every parameter with its initializer. Each parameter
+    /// Allocates the value buffer and fills every parameter with its initializer (the gradient buffer is allocated,
+    /// all zeros, when first used). Each parameter
     /// draws from its own stream derived from <paramref name="seed"/> and its name, so the same seed gives
     /// bit-identical values on every run, and adding a layer leaves the other layers' values unchanged.
     /// </summary>

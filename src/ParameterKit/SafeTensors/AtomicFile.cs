@@ -26,6 +26,8 @@ internal static partial class AtomicFile
         ArgumentNullException.ThrowIfNull(path);
         string target = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        // Saving to "finetuned/model.safetensors" before "finetuned" exists is what a first save usually does.
+        Directory.CreateDirectory(folder);
         RemoveStaleTemporaries(target, ProcessStartUtc);
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try

@@ -21,8 +21,8 @@ namespace ParameterKit.SafeTensors;
 /// <example>
 /// Counting the parameters of a remote checkpoint from its first bytes:
 /// <code>
-/// using var http = new HttpRangeSource(new HttpClient(), uri);
-/// SafeTensorsHeader header = await http.ReadHeaderAsync();
+/// using var client = new HttpClient();
+/// SafeTensorsHeader header = await new HttpRangeSource(client, uri).ReadHeaderAsync();
 /// CheckpointCount count = CheckpointCounter.Count(header.Tensors);
 /// </code>
 /// </example>

@@ -144,7 +144,8 @@ public sealed class SafeTensorsWriter
     /// Saves atomically: writes a temporary file in the same folder, flushes it to disk, then renames it over
     /// <paramref name="path"/>. If anything fails or the process dies first, the previous file is untouched
     /// (a killed process may leave a hidden <c>.name.*.tmp</c> file beside it). On Linux and macOS, readers that
-    /// already mapped the old file keep reading it (Windows refuses to replace a mapped file).
+    /// already mapped the old file keep reading it (Windows refuses to replace a mapped file). A missing folder is
+    /// created first.
     /// </summary>
     /// <remarks>
     /// Before writing, the save deletes temporary files that earlier, interrupted saves to the same

@@ -28,6 +28,23 @@ public sealed class SummaryTests
     }
 
     [Fact]
+    public void HeldNowCountsGradientsOnlyOnceTheyExist()
+    {
+        // 3,201 values (12.80 KB as float32); the gradients come with their first use.
+        var store = new ParameterKit.Parameters.ParameterStore();
+        _ = new ParameterKit.Modules.MultilayerPerceptron(store.Root, [16, 64, 32, 1]);
+        store.Materialize(42);
+        string valuesOnly = store.Summary().ToString();
+        Assert.Contains($"Held now: {Bytes(4 * store.ElementCount)} (F32 values)", valuesOnly, StringComparison.Ordinal);
+
+        _ = store.Gradients;
+        string withGradients = store.Summary().ToString();
+        Assert.Contains($"Held now: {Bytes(8 * store.ElementCount)} (F32 values and gradients)", withGradients, StringComparison.Ordinal);
+
+        static string Bytes(long bytes) => (bytes / 1000.0).ToString("N2", System.Globalization.CultureInfo.InvariantCulture) + " KB";
+    }
+
+    [Fact]
     public void JsonCarriesTheSameNumbers()
     {
         var summary = Gpt2Config.Small.Declare().Summary(depth: 1);

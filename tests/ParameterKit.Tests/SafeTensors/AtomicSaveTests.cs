@@ -38,6 +38,17 @@ public sealed class AtomicSaveTests
     }
 
     [Fact]
+    public void A_save_into_a_folder_not_yet_made_makes_it()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "finetuned", "step-1", "model.safetensors");
+        SavePrevious(path);
+        using var saved = SafeTensorsFile.Open(path);
+        Assert.Equal("previous", Assert.Single(saved.Header.Tensors).Name);
+        Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
     public void A_process_killed_while_saving_leaves_the_previous_file_intact()
     {
         using var folder = new TempFolder();
