@@ -85,7 +85,8 @@ public sealed class LoraAdapters
     /// <param name="options">Targets, rank, α, dropout.</param>
     /// <returns>The declared adapters.</returns>
     /// <exception cref="LoraAdapterException">A target pattern matches no linear layer.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="LoraOptions.Validate"/>).</exception>
+    /// <exception cref="ArgumentException">No target module is named, or a pattern is empty; or (its subclass
+    /// <see cref="ArgumentOutOfRangeException"/>) an option is out of range (see <see cref="LoraOptions.Validate"/>).</exception>
     /// <exception cref="InvalidOperationException">A targeted layer already has an adapter.</exception>
     /// <example><code>
     /// var lora = LoraAdapters.Declare(Gpt2Config.Small.Declare(), new LoraOptions { Rank = 8, TargetModules = ["c_attn"] });
@@ -108,7 +109,8 @@ public sealed class LoraAdapters
     /// <param name="options">Targets, rank, α, dropout, seed.</param>
     /// <returns>The attached, initialized adapters.</returns>
     /// <exception cref="LoraAdapterException">A target pattern matches no linear layer.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">No target module is named, or a pattern is empty; or (its subclass
+    /// <see cref="ArgumentOutOfRangeException"/>) an option is out of range.</exception>
     /// <exception cref="InvalidOperationException">A targeted layer already has an adapter.</exception>
     public static LoraAdapters Attach(ParameterStore baseStore, LoraOptions options)
     {

@@ -26,7 +26,8 @@ public sealed record LoraOptions
     /// Which layers get an adapter, matched against each <see cref="Modules.Linear"/>'s path. A bare name (<c>c_attn</c>,
     /// <c>q_proj</c>) or dotted suffix (<c>attn.c_attn</c>) matches as PEFT's list does: the path equals it or ends with
     /// <c>.</c> and it. A pattern with <c>*</c> or <c>?</c> (<c>h.*.attn.c_attn</c>, <c>*.q_proj</c>) is a glob over the
-    /// whole path. Every pattern must match at least one layer.
+    /// whole path. Every pattern must match at least one layer. Required: the default is empty, and
+    /// <see cref="Validate"/> refuses an empty list (PEFT guesses targets from the model type; here they are named).
     /// </summary>
     public IReadOnlyList<string> TargetModules { get; init; } = [];
 

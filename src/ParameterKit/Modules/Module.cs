@@ -22,6 +22,9 @@ public abstract class Module
     /// <summary>The module's dotted path (<c>h.0.attn</c>); empty for a model at the root.</summary>
     public string Path => Scope.Path;
 
+    /// <summary>What an error names this module by: its <see cref="Path"/>, or its type's name at the root (where the path is empty).</summary>
+    internal string ErrorPath => Path.Length == 0 ? GetType().Name : Path;
+
     /// <summary>The store holding this module's parameters.</summary>
     public ParameterStore Store => Scope.Store;
 

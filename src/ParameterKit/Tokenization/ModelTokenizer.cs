@@ -203,12 +203,13 @@ public sealed class ModelTokenizer
     /// <param name="messages">The conversation.</param>
     /// <param name="addGenerationPrompt">Appends the opening of an assistant turn, for the model to complete.</param>
     /// <returns>The prompt text.</returns>
-    /// <exception cref="InvalidOperationException">The folder has no chat template.</exception>
+    /// <exception cref="InvalidOperationException">The tokenizer has no chat template (<see cref="ChatTemplate"/> is null).</exception>
     /// <exception cref="ChatTemplateException">The template raised an exception or failed while rendering.</exception>
     public string ApplyChatTemplate(IReadOnlyList<ChatTemplateMessage> messages, bool addGenerationPrompt = true)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        ChatTemplate template = ChatTemplate ?? throw new InvalidOperationException("The model folder has no chat template (no chat_template in tokenizer_config.json, no chat_template.jinja).");
+        ChatTemplate template = ChatTemplate ?? throw new InvalidOperationException(
+            "This tokenizer has no chat template (none in the folder's tokenizer_config.json or chat_template.jinja, or in the GGUF's tokenizer.chat_template): render the prompt yourself.");
         return template.Render(messages, addGenerationPrompt, BeginOfSequenceToken, EndOfSequenceToken);
     }
 
@@ -219,7 +220,7 @@ public sealed class ModelTokenizer
     /// <param name="messages">The conversation.</param>
     /// <param name="addGenerationPrompt">Appends the opening of an assistant turn, for the model to complete.</param>
     /// <returns>The prompt's token ids.</returns>
-    /// <exception cref="InvalidOperationException">The folder has no chat template.</exception>
+    /// <exception cref="InvalidOperationException">The tokenizer has no chat template (<see cref="ChatTemplate"/> is null).</exception>
     /// <exception cref="ChatTemplateException">The template raised an exception or failed while rendering.</exception>
     public IReadOnlyList<int> EncodeChat(IReadOnlyList<ChatTemplateMessage> messages, bool addGenerationPrompt = true) =>
         Encode(ApplyChatTemplate(messages, addGenerationPrompt), addSpecialTokens: false);

@@ -97,6 +97,7 @@ public sealed class Gpt2ParityTests
         var model = Gpt2Model.Create(new Gpt2Config(VocabSize: 11, Positions: 8, Channels: 12, Layers: 1, Heads: 3), seed: 1);
         var logits = Assert.Throws<ParameterKit.Tensors.ShapeMismatchException>(() => model.Forward([1, 2, 3], 1, 3, new float[10]));
         Assert.Contains("logits", logits.Message, StringComparison.Ordinal);
+        Assert.Equal("Gpt2Model", logits.Path);   // the root's path is empty: the error names the model's type
         var block = Assert.Throws<ParameterKit.Tensors.ShapeMismatchException>(() => model.Blocks[0].Forward(new float[24], new float[36], new Gpt2BlockActivations(1, 3, 12, 3)));
         Assert.Equal("h.0", block.Path);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Forward(new int[9], 1, 9, new float[99]));

@@ -241,7 +241,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        int rows = ForwardArguments.Check(Path, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
+        int rows = ForwardArguments.Check(ErrorPath, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
         int c = Config.Channels;
         EnsureTraining(batch, tokens);
         int n = rows * c;
@@ -271,7 +271,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         int c = Config.Channels, rows = _batch * _tokens;
         if (logitsGradient.Length != (long)rows * Config.VocabSize)
         {
-            throw new ShapeMismatchException(Path, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
+            throw new ShapeMismatchException(ErrorPath, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
         }
         int n = rows * c;
         Span<float> gradient = _gradient.AsSpan(0, n);
@@ -322,7 +322,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         }
         if (logits.Length != Config.VocabSize)
         {
-            throw new ShapeMismatchException(Path, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
+            throw new ShapeMismatchException(ErrorPath, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
         }
         _inference.EnsureCapacity(t, start + t);
         Span<float> x = _inference.Residual.AsSpan(0, t * c);

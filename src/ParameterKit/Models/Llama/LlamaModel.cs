@@ -259,7 +259,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        int rows = ForwardArguments.Check(Path, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
+        int rows = ForwardArguments.Check(ErrorPath, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
         int c = Config.Hidden;
         EnsureTraining(batch, tokens);
         int n = rows * c;
@@ -291,7 +291,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         int c = Config.Hidden, rows = _batch * _tokens, n = rows * c;
         if (logitsGradient.Length != (long)rows * Config.VocabSize)
         {
-            throw new ShapeMismatchException(Path, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
+            throw new ShapeMismatchException(ErrorPath, new Shape(rows, Config.VocabSize), new Shape(logitsGradient.Length), "the logits gradient must match the last forward's logits");
         }
         _gradients.EnsureCapacity(rows, _tokens);
         Span<float> gradient = _gradient.AsSpan(0, n);
@@ -334,7 +334,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         }
         if (logits.Length != Config.VocabSize)
         {
-            throw new ShapeMismatchException(Path, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
+            throw new ShapeMismatchException(ErrorPath, new Shape(Config.VocabSize), new Shape(logits.Length), "the logits of one position have V values");
         }
         _inference.EnsureCapacity(t, t, start + t);
         if (_inferenceResidual.Length < t * c)
