@@ -80,6 +80,20 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("cost --params 7B --accelerator", "cost", "--accelerator")]
+    [InlineData("count --config", "count", "--config")]
+    [InlineData("cost --params", "cost", "--params")]
+    [InlineData("inspect gpt2/model.safetensors --timeout", "inspect", "--timeout")]
+    public void An_option_that_ends_the_line_without_its_value_is_refused(string commandLine, string command, string option)
+    {
+        // Spectre filled it with the internal name of its default command: "accelerator __default_command", exit 0.
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Equal($"parameterkit: error: Option '{option}' needs a value (see parameterkit {command} --help)\n", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
     [InlineData("count", "count", 0)]
     [InlineData("cuont", "count", 1)] // neighbours swapped
     [InlineData("josn", "json", 1)]
@@ -131,6 +145,28 @@ public sealed class CommandLineTests
         CliResult result = CliRunner.Run("cost", "--json", "--params", "1e18", "--tokens", "1e24", "--peak-flops", "1e-300");
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("InvalidInput", result.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void A_count_whose_bits_pass_64_bits_but_bytes_do_not_is_printed_whole()
+    {
+        // 432,000,078,168,000,000 parameters: x 32 bits overflows a long, x 4 bytes does not.
+        using var folder = new TempFolder();
+        string config = folder.File("config.json");
+        File.WriteAllText(config, """{"model_type":"gpt2","n_layer":1000,"n_head":1,"n_embd":6000000,"vocab_size":10,"n_positions":16}""");
+        CliResult json = CliRunner.Run("count", "--json", "--config", config);
+        Assert.True(json.ExitCode == 0, json.Error);
+        long total = json.Json().GetProperty("total_parameters").GetInt64();
+        Assert.Equal(432_000_078_168_000_000L, total);
+        Assert.Equal(4 * total, json.Json().GetProperty("memory_bytes").GetProperty("F32").GetInt64());
+        Assert.Equal(total / 2, json.Json().GetProperty("memory_bytes").GetProperty("F4").GetInt64());
+
+        // Ten times the layers: the float32 bytes themselves pass 2^63, and nothing is printed before the error.
+        File.WriteAllText(config, """{"model_type":"gpt2","n_layer":10000,"n_head":1,"n_embd":6000000,"vocab_size":10,"n_positions":16}""");
+        CliResult text = CliRunner.Run("count", "--config", config);
+        Assert.Equal(2, text.ExitCode);
+        Assert.Equal("", text.Output);
+        Assert.Contains("overflow", text.Error, StringComparison.Ordinal);
     }
 
     [Fact]

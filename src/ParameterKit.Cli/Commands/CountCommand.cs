@@ -72,6 +72,12 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         // A GGUF file is a config and a checkpoint at once: what it stores, per type, is shown beside the declared count.
         using GgufFile? gguf = GgufSource.Resolve(settings.Config!) is { } path ? GgufSource.Open(path) : null;
         GgufReport? stored = gguf is null ? null : GgufReport.Build(gguf, settings.Config!);
+        // Every size is computed before anything is written: one past 64 bits fails the command whole, not half-printed.
+        (string Name, long Bytes)[] memory =
+        [
+            .. ModelSummary.ReportedDTypes.Select(d => (d.SafeTensorsName(), BytesAs(breakdown.Total, d))),
+            .. BlockTypes.Select(t => (WeightStorage.Name(t), WeightStorage.Bytes(breakdown.Total, t))),
+        ];
         if (settings.Json)
         {
             Output.Json(JsonText.Build(w =>
@@ -108,13 +114,9 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
                 }
                 w.WriteEndArray();
                 w.WriteStartObject("memory_bytes");
-                foreach (DType dtype in ModelSummary.ReportedDTypes)
+                foreach ((string name, long bytes) in memory)
                 {
-                    w.WriteNumber(dtype.SafeTensorsName(), BytesAs(breakdown.Total, dtype));
-                }
-                foreach (GgufTensorType type in BlockTypes)
-                {
-                    w.WriteNumber(WeightStorage.Name(type), WeightStorage.Bytes(breakdown.Total, type));
+                    w.WriteNumber(name, bytes);
                 }
                 w.WriteEndObject();
                 if (stored is not null)
@@ -149,9 +151,8 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         }
         // F16 and BF16 take the same space; one entry for both keeps the line short.
         Output.Line("Memory for the values:");
-        Output.Line("  " + string.Join("; ", ModelSummary.ReportedDTypes.Where(d => d != DType.F16)
-            .Select(d => $"{(d == DType.BF16 ? "F16/BF16" : d.SafeTensorsName())} {Numbers.Bytes(BytesAs(breakdown.Total, d))}")
-            .Concat(BlockTypes.Select(t => $"{WeightStorage.Name(t)} {Numbers.Bytes(WeightStorage.Bytes(breakdown.Total, t))}"))));
+        Output.Line("  " + string.Join("; ", memory.Where(m => m.Name != DType.F16.SafeTensorsName())
+            .Select(m => $"{(m.Name == DType.BF16.SafeTensorsName() ? "F16/BF16" : m.Name)} {Numbers.Bytes(m.Bytes)}")));
         if (stored is not null)
         {
             Output.Line();
@@ -234,5 +235,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
     /// <summary>llama.cpp's block types, sized with their scales (<see cref="WeightStorage"/>), after the safetensors dtypes.</summary>
     private static readonly GgufTensorType[] BlockTypes = [GgufTensorType.Q8_0, GgufTensorType.Q4_0];
 
-    private static long BytesAs(long parameters, DType dtype) => checked(parameters * dtype.BitSize() + 7) / 8;
+    /// <summary>ceil(parameters x bits / 8), without the product overflowing first (432e15 parameters x 32 bits does).</summary>
+    private static long BytesAs(long parameters, DType dtype) =>
+        checked(parameters / 8 * dtype.BitSize() + (parameters % 8 * dtype.BitSize() + 7) / 8);
 }

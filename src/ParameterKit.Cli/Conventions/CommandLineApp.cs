@@ -50,6 +50,15 @@ internal static class CommandLineApp
             ErrorReport.Write(error, name, json, "Usage", $"{UnknownCommand(unknown, optionsByCommand)} (see {name} --help)");
             return ExitCodes.Rejected;
         }
+        if (ValueOptionLast(args, optionsByCommand) is { } bare)
+        {
+            // Spectre hands an option that ends the command line the internal name of its default command as the
+            // value ("--accelerator __default_command"), so it is caught here, before parsing.
+            string command = CommandOf(args, optionsByCommand);
+            ErrorReport.Write(error, name, json, "Usage",
+                $"Option '{bare}' needs a value (see {(command.Length == 0 ? name : $"{name} {command}")} --help)");
+            return ExitCodes.Rejected;
+        }
         try
         {
             return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
@@ -106,6 +115,16 @@ internal static class CommandLineApp
     public static string Version { get; } =
         (typeof(CommandLineApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
         .Split('+')[0];
+
+    /// <summary>The last word of the command line, when it is an option of the command that needs a value.</summary>
+    private static string? ValueOptionLast(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    {
+        string[] options = [.. args.TakeWhile(a => a != "--")];
+        return options.Length > 0 && optionsByCommand.TryGetValue(CommandOf(args, optionsByCommand), out IReadOnlyList<string>? declared)
+            && declared is DeclaredOptions { TakingValues: var values } && values.Contains(options[^1])
+            ? options[^1]
+            : null;
+    }
 
     private static string CommandOf(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand) =>
         args.TakeWhile(a => a != "--").FirstOrDefault(a => !a.StartsWith('-') && optionsByCommand.ContainsKey(a)) ?? "";

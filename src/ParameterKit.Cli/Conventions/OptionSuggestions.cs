@@ -19,23 +19,22 @@ internal static class OptionSuggestions
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = new List<string>();
+        var takingValues = new HashSet<string>(StringComparer.Ordinal);
         bool takesArguments = false;
         foreach (PropertyInfo property in settings.GetProperties())
         {
             takesArguments |= property.GetCustomAttribute<CommandArgumentAttribute>() is not null;
             if (property.GetCustomAttribute<CommandOptionAttribute>() is { } option)
             {
-                foreach (string name in option.LongNames)
+                var names = option.LongNames.Select(n => "--" + n).Concat(option.ShortNames.Select(n => "-" + n)).ToList();
+                options.AddRange(names);
+                if (option.ValueName is not null && !option.ValueIsOptional && property.PropertyType != typeof(bool))
                 {
-                    options.Add("--" + name);
-                }
-                foreach (string name in option.ShortNames)
-                {
-                    options.Add("-" + name);
+                    takingValues.UnionWith(names);
                 }
             }
         }
-        return new DeclaredOptions(options, takesArguments);
+        return new DeclaredOptions(options, takesArguments, takingValues);
     }
 }
 
@@ -43,8 +42,13 @@ internal static class OptionSuggestions
 /// <param name="options">The options, with their dashes.</param>
 /// <param name="takesArguments">Whether the settings declare a <see cref="CommandArgumentAttribute"/>: then a first
 /// word that names no command may be the default command's argument, not a misspelt command.</param>
-internal sealed class DeclaredOptions(IList<string> options, bool takesArguments) : System.Collections.ObjectModel.ReadOnlyCollection<string>(options)
+/// <param name="takingValues">The options that must be followed by a value (<c>--config &lt;FILE&gt;</c>).</param>
+internal sealed class DeclaredOptions(IList<string> options, bool takesArguments, IReadOnlySet<string> takingValues)
+    : System.Collections.ObjectModel.ReadOnlyCollection<string>(options)
 {
     /// <summary>Whether the command takes positional arguments.</summary>
     public bool TakesArguments { get; } = takesArguments;
+
+    /// <summary>The options that must be followed by a value.</summary>
+    public IReadOnlySet<string> TakingValues { get; } = takingValues;
 }

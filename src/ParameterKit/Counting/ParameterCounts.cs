@@ -38,7 +38,9 @@ public readonly record struct ParameterCounts(long Embedding, long Weight, long 
 
     /// <summary>Bytes needed to hold every value as <paramref name="dtype"/> (f32: 4 per value, bf16: 2, F4: ½).</summary>
     /// <param name="dtype">The storage type.</param>
-    public long BytesAs(DType dtype) => checked(Total * dtype.BitSize() + 7) / 8;
+    /// <exception cref="OverflowException">The byte count does not fit in a <see cref="long"/>.</exception>
+    // ceil(Total x bits / 8) without forming Total x bits, which overflows long before the bytes do.
+    public long BytesAs(DType dtype) => checked(Total / 8 * dtype.BitSize() + (Total % 8 * dtype.BitSize() + 7) / 8);
 
     /// <summary>Adds one parameter.</summary>
     internal ParameterCounts Add(ParameterKind kind, long count, bool trainable) => this with
