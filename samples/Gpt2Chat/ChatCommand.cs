@@ -117,7 +117,17 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
                 {
                     return ExitCodes.Ok;
                 }
-                await ReplyAsync(chat, conversation, line, echo, options, output, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ReplyAsync(chat, conversation, line, echo, options, output, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ArgumentException e) when (conversation is [.., { Role: var role }] && role == ChatRole.User)
+                {
+                    // One message too long for the context: say so and go on without it, as a chat should.
+                    conversation.RemoveAt(conversation.Count - 1);
+                    streams.Output.EndLine();
+                    ErrorReport.Write(streams.Error, "Gpt2Chat", json: false, "InvalidInput", $"{e.Message} The message was left out; the conversation goes on.");
+                }
             }
         });
 

@@ -1,4 +1,5 @@
 using ParameterKit.CommandLine;
+using ParameterKit.Gguf;
 using ParameterKit.SafeTensors;
 
 namespace Gpt2Chat;
@@ -24,6 +25,15 @@ internal static class ChatFailures
         catch (SafeTensorsFormatException e)
         {
             return Fail(streams, json, e.Kind.ToString(), e.Message, ExitCodes.Rejected);
+        }
+        catch (GgufFormatException e)
+        {
+            return Fail(streams, json, e.Kind.ToString(), e.Message, ExitCodes.Rejected);
+        }
+        catch (CheckpointLoadException e)
+        {
+            // config.json and the weights disagree: the message lists every name that does not line up.
+            return Fail(streams, json, "CheckpointMismatch", e.Message, ExitCodes.Rejected);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidDataException)
         {

@@ -48,7 +48,7 @@ public static class Gpt2ChatApp
             config.Settings.Registrar.RegisterInstance(io);
             config.AddCommand<ChatCommand>("chat")
                 .WithDescription("Chat with a checkpoint folder: answer --prompt, or read messages from standard input and stream each reply.")
-                .WithExample("chat", "--model", "checkpoints/gpt2", "--prompt", "What is a parameter?");
+                .WithExample("chat", "--model", "checkpoints/gpt2", "--prompt", "\"What is a parameter?\"");
             config.AddCommand<LogitsCommand>("logits")
                 .WithDescription("Print the last position's logits after the given tokens (for scripts comparing implementations).")
                 .WithExample("logits", "--model", "checkpoints/gpt2", "--tokens", "15496,11", "--json");

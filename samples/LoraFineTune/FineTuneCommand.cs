@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ParameterKit.Adapters;
 using ParameterKit.CommandLine;
+using ParameterKit.Gguf;
 using ParameterKit.SafeTensors;
 using ParameterKit.Training;
 using Spectre.Console;
@@ -90,7 +91,9 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
             : string.IsNullOrWhiteSpace(Text) ? ValidationResult.Error("LoraFineTune needs --text <file>")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("LoraFineTune needs --out <folder>")
             // Checked here, before the model loads, in the options' own words (LoraOptions would refuse them later).
+            : File.Exists(Out) ? ValidationResult.Error($"--out must be a folder for the adapter's files, and '{Out}' is a file")
             : Rank < 1 ? ValidationResult.Error($"--rank must be at least 1, not {Rank}")
+            : !double.IsFinite(Alpha) ? ValidationResult.Error($"--alpha must be a finite number, not {Alpha.ToString(CultureInfo.InvariantCulture)}")
             : !(Dropout >= 0 && Dropout < 1) ? ValidationResult.Error($"--dropout must be at least 0 and below 1, not {Dropout.ToString(CultureInfo.InvariantCulture)}")
             : Steps < 1 ? ValidationResult.Error($"--steps must be at least 1, not {Steps}")
             : Batch < 1 ? ValidationResult.Error($"--batch must be at least 1, not {Batch}")
@@ -117,6 +120,15 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
         catch (SafeTensorsFormatException e)
         {
             return Fail(settings, e.Kind.ToString(), e.Message, ExitCodes.Rejected);
+        }
+        catch (GgufFormatException e)
+        {
+            return Fail(settings, e.Kind.ToString(), e.Message, ExitCodes.Rejected);
+        }
+        catch (CheckpointLoadException e)
+        {
+            // config.json and the weights disagree: the message lists every name that does not line up.
+            return Fail(settings, "CheckpointMismatch", e.Message, ExitCodes.Rejected);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or LoraAdapterException or InvalidDataException)
         {

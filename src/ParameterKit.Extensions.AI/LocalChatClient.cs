@@ -97,7 +97,7 @@ public sealed class LocalChatClient : IChatClient
     /// half the context), the oldest message that is not a system message is left out, with any assistant messages
     /// it leaves at the front (chat templates expect the user to speak first after the system message), until only
     /// the system messages and the last message remain. The caller's list is not changed; the usage's input tokens
-    /// count the prompt actually sent. A last message too long on its own still fails.
+    /// count the prompt actually sent. A last message too long on its own still fails with <see cref="ArgumentException"/>.
     /// </summary>
     public bool DropOldestMessagesToFit { get; init; }
 
@@ -192,15 +192,20 @@ public sealed class LocalChatClient : IChatClient
     private IReadOnlyList<int> EncodeFitting(List<ChatMessage> conversation, int maxNewTokens)
     {
         IReadOnlyList<int> ids = Encode(conversation);
-        if (!DropOldestMessagesToFit)
-        {
-            return ids;
-        }
         int context = Model.ContextLength;
-        int promptBudget = context - Math.Min(maxNewTokens, context / 2);
-        while (ids.Count > promptBudget && DropOldestExchange(conversation))
+        if (DropOldestMessagesToFit)
         {
-            ids = Encode(conversation);
+            int promptBudget = context - Math.Min(maxNewTokens, context / 2);
+            while (ids.Count > promptBudget && DropOldestExchange(conversation))
+            {
+                ids = Encode(conversation);
+            }
+        }
+        if (ids.Count > context)
+        {
+            throw new ArgumentException(DropOldestMessagesToFit
+                ? $"The last message makes a prompt of {ids.Count} tokens on its own, and the model's context holds {context}."
+                : $"The conversation makes a prompt of {ids.Count} tokens, and the model's context holds {context} (DropOldestMessagesToFit leaves out its oldest exchanges).");
         }
         return ids;
     }

@@ -123,10 +123,20 @@ public sealed partial class FineTuneTests : IDisposable
     [InlineData("--model M --text notes.txt --out x --rank 0", "--rank must be at least 1, not 0")]
     [InlineData("--model M --text notes.txt --out x --dropout 1", "--dropout must be at least 0 and below 1, not 1")]
     [InlineData("--model M --text notes.txt --out x --targets c_atn", "'c_atn' matches no linear layer")]
+    [InlineData("--model M --text notes.txt --out notes.txt", "--out must be a folder for the adapter's files")]   // refused before training, not after
+    [InlineData("--model M --text notes.txt --out x --alpha NaN", "--alpha must be a finite number, not NaN")]
+    [InlineData("--model M/model.safetensors --text notes.txt --out x", "is a file but not a GGUF file")]
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
     {
         string text = TinyFolders.WriteText(_work);
-        string[] args = [.. commandLine.Split(' ').Select(a => a switch { "M" => TinyFolders.Gpt2, "notes.txt" => text, "x" => Path.Combine(_work, "x"), _ => a })];
+        string[] args = [.. commandLine.Split(' ').Select(a => a switch
+        {
+            "M" => TinyFolders.Gpt2,
+            "M/model.safetensors" => Path.Combine(TinyFolders.Gpt2, "model.safetensors"),
+            "notes.txt" => text,
+            "x" => Path.Combine(_work, "x"),
+            _ => a,
+        })];
         var (code, output, error) = await RunAsync(args);
         Assert.Equal(2, code);
         Assert.StartsWith("LoraFineTune: error: ", error, StringComparison.Ordinal);

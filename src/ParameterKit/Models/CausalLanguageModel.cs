@@ -44,12 +44,18 @@ public static class CausalLanguageModel
     /// <exception cref="SafeTensors.CheckpointLoadException">The weights do not match the configuration.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The weight type is not F32, BF16 or F16.</exception>
     /// <exception cref="NotSupportedException"><paramref name="folder"/> is a GGUF file and the weight type is not F32.</exception>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> is a file that is not GGUF (such as the folder's model.safetensors).</exception>
     public static ICausalLanguageModel Load(string folder, ModelLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
         if (File.Exists(folder))
         {
+            if (!StartsWithGgufMagic(folder))
+            {
+                // Usually model.safetensors or config.json given for its folder.
+                throw new ArgumentException($"'{folder}' is a file but not a GGUF file: give the checkpoint's folder (config.json and model.safetensors) or a .gguf file.");
+            }
             // GGUF loads in float32, or quantized to Q8_0 (in place where the file's tensors already are); half precision is not built.
             return options.WeightType == Tensors.DType.F32
                 ? LoadGguf(folder, options)
@@ -120,4 +126,12 @@ public static class CausalLanguageModel
     /// <exception cref="ModelConfigException">The bytes are not a JSON object, or <c>model_type</c> is not a string.</exception>
     public static string ModelType(ReadOnlySpan<byte> utf8Json, string source = "config.json") =>
         ConfigFields.Parse(utf8Json, source, static (_, fields) => fields.OptionalString("model_type") ?? (fields.Has("n_embd") ? "gpt2" : "llama"));
+
+    /// <summary>Whether the file begins with GGUF's four magic bytes.</summary>
+    private static bool StartsWithGgufMagic(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
+    }
 }

@@ -152,7 +152,8 @@ public sealed class LocalChatClientTests
 
         using var strict = new LocalChatClient(model, Gpt2Tokenizer, ChatTranscript.Render, ChatTranscript.Defaults, "tiny");
         var refused = await Assert.ThrowsAsync<ArgumentException>(() => strict.GetResponseAsync(conversation, options));
-        Assert.Contains("context's 96", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The conversation makes a prompt of", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("the model's context holds 96", refused.Message, StringComparison.Ordinal);
 
         var rendered = new List<IReadOnlyList<ChatMessage>>();
         using var trimming = new LocalChatClient(model, Gpt2Tokenizer, m => { rendered.Add([.. m]); return ChatTranscript.Render(m); },
@@ -171,7 +172,8 @@ public sealed class LocalChatClientTests
 
         // A last message longer than the context cannot be helped.
         List<ChatMessage> tooLong = [new(ChatRole.System, "Be brief."), new(ChatRole.User, string.Concat(Enumerable.Repeat("parameter ", 120)))];
-        await Assert.ThrowsAsync<ArgumentException>(() => trimming.GetResponseAsync(tooLong, options));
+        var alone = await Assert.ThrowsAsync<ArgumentException>(() => trimming.GetResponseAsync(tooLong, options));
+        Assert.StartsWith("The last message makes a prompt of", alone.Message, StringComparison.Ordinal);
     }
 
     [Fact]

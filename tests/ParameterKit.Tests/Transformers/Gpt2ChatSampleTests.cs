@@ -45,6 +45,49 @@ public sealed class Gpt2ChatSampleTests
     }
 
     [Fact]
+    public async Task AMessageTooLongForTheContextIsLeftOutAndTheChatGoesOn()
+    {
+        // The tiny model holds 128 positions; the second message is 150 tokens on its own.
+        string input = "Hello\n" + string.Concat(Enumerable.Repeat("parameter ", 150)) + "\nAfter that\n";
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--max-tokens", "8", "--seed", "1"], new StringReader(input), output, error);
+        Assert.Equal(0, code);
+        Assert.Contains("you> After that\nbot>", output.ToString(), StringComparison.Ordinal);
+        string reported = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("Gpt2Chat: error: The last message makes a prompt of", reported, StringComparison.Ordinal);
+        Assert.EndsWith("The message was left out; the conversation goes on.", reported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilesThatAreNotACheckpointFolderAreRejectedInOneLine()
+    {
+        // The folder's model.safetensors given for the folder; a config whose sizes the weights do not have; a GPT-2 folder
+        // without tokenizer files whose vocabulary is not GPT-2's.
+        using var folder = new TempFolder();
+        string mismatched = Directory.CreateDirectory(folder.File("mismatched")).FullName;
+        File.Copy(Path.Combine(TinyGpt2Folder.Path, "model.safetensors"), Path.Combine(mismatched, "model.safetensors"));
+        File.WriteAllText(Path.Combine(mismatched, "config.json"),
+            """{"model_type": "gpt2", "n_layer": 2, "n_head": 2, "n_embd": 16, "vocab_size": 50257, "n_positions": 128}""");
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c32_h4_l3");
+        (string Model, int Code, string Says)[] cases =
+        [
+            (Path.Combine(TinyGpt2Folder.Path, "model.safetensors"), 2, "is a file but not a GGUF file"),
+            (mismatched, 2, "h.1."),
+            (fixture, 1, "is not GPT-2's 50257"),
+        ];
+        foreach (var (model, exitCode, says) in cases)
+        {
+            var error = new StringWriter();
+            int code = await Gpt2ChatApp.RunAsync(["chat", "--model", model, "--prompt", "hi"], TextReader.Null, TextWriter.Null, error);
+            Assert.Equal(exitCode, code);
+            string reported = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("Gpt2Chat: error: ", reported, StringComparison.Ordinal);   // not "unexpected"
+            Assert.Contains(says, reported, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task AChatReplyIsReproducibleFromItsSeed()
     {
         async Task<string> ReplyAsync(string seed)
@@ -141,7 +184,8 @@ public sealed class Gpt2ChatSampleTests
         int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", message], TextReader.Null, output, error);
         Assert.Equal(2, code);
         Assert.Equal(message + "\nbot>\n", output.ToString());
-        Assert.Contains("context's 128", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("the model's context holds 128.", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Gpt2Chat: error: ", error.ToString(), StringComparison.Ordinal);
     }
 
