@@ -80,6 +80,19 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("count --config gpt2 --lora-rank abc --lora-targets c_attn", "count", "--lora-rank takes a whole number up to 2147483647, not 'abc'.")]
+    [InlineData("count --config gpt2 --lora-rank 99999999999 --lora-targets c_attn", "count", "--lora-rank takes a whole number up to 2147483647, not '99999999999'.")]
+    [InlineData("inspect x --timeout 1.5", "inspect", "--timeout takes a whole number up to 2147483647, not '1.5'.")]
+    [InlineData("inspect x --timeout=1.5", "inspect", "--timeout takes a whole number up to 2147483647, not '1.5'.")]
+    public void A_value_that_does_not_convert_is_named_with_its_option(string commandLine, string command, string complaint)
+    {
+        // Spectre says "Failed to convert 'abc' to Nullable`1.": a .NET type, and no option.
+        CliResult result = CliRunner.Run(commandLine.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"parameterkit: error: {complaint} (see parameterkit {command} --help)\n", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
     [InlineData("cost --params 7B --accelerator", "cost", "--accelerator")]
     [InlineData("count --config", "count", "--config")]
     [InlineData("cost --params", "cost", "--params")]

@@ -116,6 +116,36 @@ internal static class CommandLineApp
         (typeof(CommandLineApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
         .Split('+')[0];
 
+    /// <summary>
+    /// Spectre's "Failed to convert 'abc' to Nullable`1." names a .NET type and no option: this says which option and
+    /// what it takes ("--lora-rank takes a whole number, not 'abc'"), or at least leaves the type out.
+    /// </summary>
+    private static string? Unconvertible(string message, string[] args, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    {
+        const string Start = "Failed to convert '";
+        int close = message.StartsWith(Start, StringComparison.Ordinal) ? message.IndexOf("' to ", Start.Length, StringComparison.Ordinal) : -1;
+        if (close < 0)
+        {
+            return null;
+        }
+        string value = message[Start.Length..close];
+        var kinds = optionsByCommand.TryGetValue(command, out IReadOnlyList<string>? declared) && declared is DeclaredOptions d
+            ? d.ValueKinds
+            : new Dictionary<string, string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            // --seed abc, or --seed=abc
+            string? option = i + 1 < args.Length && args[i + 1] == value && kinds.ContainsKey(args[i]) ? args[i]
+                : args[i].Split('=', 2) is [var name, var given] && given == value && kinds.ContainsKey(name) ? name
+                : null;
+            if (option is not null)
+            {
+                return $"{option} takes {kinds[option]}, not '{value}'.";
+            }
+        }
+        return $"'{value}' is not a valid value.";
+    }
+
     /// <summary>The last word of the command line, when it is an option of the command that needs a value.</summary>
     private static string? ValueOptionLast(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
@@ -156,6 +186,10 @@ internal static class CommandLineApp
 
     private static string WithSuggestion(string message, string[] args, string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
+        if (Unconvertible(message, args, command, optionsByCommand) is { } reworded)
+        {
+            return reworded;
+        }
         // Spectre words it "Unknown command 'x'." (its suggestion, when it has one, is only in the pretty-printed
         // form), and "Unknown option 'jsn'." with no suggestion at all.
         const string UnknownCommandStart = "Unknown command '";

@@ -20,6 +20,7 @@ internal static class OptionSuggestions
         ArgumentNullException.ThrowIfNull(settings);
         var options = new List<string>();
         var takingValues = new HashSet<string>(StringComparer.Ordinal);
+        var valueKinds = new Dictionary<string, string>(StringComparer.Ordinal);
         bool takesArguments = false;
         foreach (PropertyInfo property in settings.GetProperties())
         {
@@ -32,10 +33,22 @@ internal static class OptionSuggestions
                 {
                     takingValues.UnionWith(names);
                 }
+                if (ValueKind(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) is { } kind)
+                {
+                    names.ForEach(name => valueKinds[name] = kind);
+                }
             }
         }
-        return new DeclaredOptions(options, takesArguments, takingValues);
+        return new DeclaredOptions(options, takesArguments, takingValues, valueKinds);
     }
+
+    /// <summary>What a value of <paramref name="type"/> is, in words ("a whole number"), for a value that does not convert.</summary>
+    private static string? ValueKind(Type type) =>
+        type == typeof(int) ? "a whole number up to 2147483647"
+        : type == typeof(long) ? "a whole number"
+        : type == typeof(uint) || type == typeof(ulong) ? "a whole number, 0 or more"
+        : type == typeof(float) || type == typeof(double) ? "a number"
+        : null;
 }
 
 /// <summary>A command's options, and whether it takes positional arguments too.</summary>
@@ -43,9 +56,14 @@ internal static class OptionSuggestions
 /// <param name="takesArguments">Whether the settings declare a <see cref="CommandArgumentAttribute"/>: then a first
 /// word that names no command may be the default command's argument, not a misspelt command.</param>
 /// <param name="takingValues">The options that must be followed by a value (<c>--config &lt;FILE&gt;</c>).</param>
-internal sealed class DeclaredOptions(IList<string> options, bool takesArguments, IReadOnlySet<string> takingValues)
+/// <param name="valueKinds">What each numeric option's value is, in words.</param>
+internal sealed class DeclaredOptions(IList<string> options, bool takesArguments, IReadOnlySet<string> takingValues,
+    IReadOnlyDictionary<string, string> valueKinds)
     : System.Collections.ObjectModel.ReadOnlyCollection<string>(options)
 {
+    /// <summary>What each numeric option's value is, in words (<c>--seed</c>: "a whole number").</summary>
+    public IReadOnlyDictionary<string, string> ValueKinds { get; } = valueKinds;
+
     /// <summary>Whether the command takes positional arguments.</summary>
     public bool TakesArguments { get; } = takesArguments;
 
