@@ -43,6 +43,26 @@ public sealed class CostTests
         Assert.Equal(7e9, json.GetProperty("parameters").GetDouble());
     }
 
+    [Theory]
+    [InlineData("--params 0.4", "--params must be an integer above 0 and at most 1E+18, not '0.4'")]   // printed as "0 parameters", estimated with 0.4
+    [InlineData("--params 7B --tokens-per-param 1e30", "--tokens-per-param 1E+30 gives 7E+39 training tokens; at most 1E+24 are estimated")]
+    [InlineData("--params 7B --accelerators 3000000000", "--accelerators must be an integer above 0 and at most 2147483647, not '3000000000'")]
+    public void Inputs_the_estimate_would_misreport_are_refused(string commandLine, string complaint)
+    {
+        CliResult result = CliRunner.Run(["cost", .. commandLine.Split(' ')]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"parameterkit: error: {complaint}\n", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Figures_given_on_the_command_line_are_not_called_an_A100s()
+    {
+        CliResult result = CliRunner.Run("cost", "--params", "7B", "--peak-flops", "989T", "--power", "700");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("accelerator NVIDIA A100 SXM (BF16 dense) with --peak-flops and --power given (--accelerator)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("accelerator NVIDIA A100 SXM (BF16 dense) (--accelerator)", CliRunner.Run("cost", "--params", "7B").Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cost_of_a_checkpoint_counts_it_first()
     {

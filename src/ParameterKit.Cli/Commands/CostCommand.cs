@@ -100,15 +100,21 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         (string subject, double parameters, StoredWeights? stored) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
         CostAssumptions d = CostAssumptions.Default;
         var assumptions = new CostAssumptions(
-            settings.Accelerator ?? d.Accelerator,
+            settings.Accelerator ?? AcceleratorLabel(d.Accelerator, settings),
             Quantity(settings.PeakFlops, "--peak-flops", d.PeakFlops, mustBePositive: true),
             Quantity(settings.Utilization, "--utilization", d.Utilization, mustBePositive: true, max: 1),
             Quantity(settings.Power, "--power", d.PowerWatts),
             Quantity(settings.Pue, "--pue", d.Pue, min: 1),
             Quantity(settings.Carbon, "--carbon", d.CarbonKgPerKwh),
-            (int)Quantity(settings.Accelerators, "--accelerators", d.Accelerators, mustBePositive: true, integer: true),
+            (int)Quantity(settings.Accelerators, "--accelerators", d.Accelerators, mustBePositive: true, max: int.MaxValue, integer: true),
             Quantity(settings.TokensPerParameter, "--tokens-per-param", d.TokensPerParameter, mustBePositive: true));
         double? tokens = settings.Tokens is null ? null : Quantity(settings.Tokens, "--tokens", 0, mustBePositive: true, max: MaxTokens);
+        if (tokens is null && parameters * assumptions.TokensPerParameter > MaxTokens)
+        {
+            // The same bound as --tokens, reached through the ratio.
+            throw new CliException("InvalidInput", string.Create(CultureInfo.InvariantCulture,
+                $"--tokens-per-param {assumptions.TokensPerParameter:G4} gives {parameters * assumptions.TokensPerParameter:G3} training tokens; at most {MaxTokens:G3} are estimated"));
+        }
         CostEstimate estimate = CostModel.Estimate(parameters, tokens, assumptions);
         if (!estimate.IsFinite)
         {
@@ -133,7 +139,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     {
         if (settings.Params is not null)
         {
-            double n = Quantity(settings.Params, "--params", 0, mustBePositive: true, max: MaxParameters);
+            double n = Quantity(settings.Params, "--params", 0, mustBePositive: true, max: MaxParameters, integer: true);
             return ($"{Numbers.Decimal(n, 0)} parameters", n, null);
         }
         if (settings.Config is not null)
@@ -154,6 +160,16 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             new StoredWeights([.. report.ByDType.Select(d => (d.DType.SafeTensorsName(), d.Parameters, d.Bytes))]));
     }
 
+    /// <summary>
+    /// The default accelerator's name, saying which of its figures were replaced: peak FLOP/s and power given on the
+    /// command line are no longer an A100's.
+    /// </summary>
+    private static string AcceleratorLabel(string name, Settings settings)
+    {
+        string[] given = [.. new[] { (settings.PeakFlops, "--peak-flops"), (settings.Power, "--power") }.Where(o => o.Item1 is not null).Select(o => o.Item2)];
+        return given.Length == 0 ? name : $"{name} with {string.Join(" and ", given)} given";
+    }
+
     /// <summary>A quintillion parameters: a million times today's largest models, far below where doubles lose
     /// their meaning. Above it (<c>--params 1e300</c>) the figures are nonsense or infinite.</summary>
     private const double MaxParameters = 1e18;
@@ -169,7 +185,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             return fallback;
         }
         if (!Numbers.TryParseQuantity(text, out double value) || value < min || value > max || (mustBePositive && value <= 0)
-            || (integer && (value != Math.Floor(value) || value > int.MaxValue)))
+            || (integer && value != Math.Floor(value)))
         {
             string range = max < double.PositiveInfinity
                 ? $" above {min.ToString(CultureInfo.InvariantCulture)} and at most {max.ToString(CultureInfo.InvariantCulture)}"
