@@ -209,4 +209,26 @@ public sealed class GgufInspectTests
         Assert.Equal((n + 31) / 32 * 18, memory.GetProperty("Q4_0").GetInt64());
         Assert.Contains("Q8_0", CliRunner.Run("count", "--config", "gpt2").Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Gguf_files_where_they_cannot_go_are_named_as_such()
+    {
+        string gguf = Gpt2Q8;
+        using var folder = new TempFolder();
+        File.Copy(gguf, folder.File("a.gguf"));
+        File.Copy(gguf, folder.File("b.gguf"));
+
+        CliResult diff = CliRunner.Run("diff", folder.File("a.gguf"), folder.File("b.gguf"));
+        Assert.Equal(2, diff.ExitCode);
+        Assert.Contains($"diff compares safetensors checkpoints, and '{folder.File("a.gguf")}' is a GGUF file", diff.Error, StringComparison.Ordinal);
+
+        // An architecture no model reads: the list of those that are names GPT-2 too (it once listed only the Llama family's).
+        CliResult count = CliRunner.Run("count", "--config", Fixture("types.gguf"));
+        Assert.Equal(2, count.ExitCode);
+        Assert.Contains("GGUF architecture 'fixture' is not supported (supported: gpt2, llama, qwen2)", count.Error, StringComparison.Ordinal);
+
+        CliResult inspect = CliRunner.Run("inspect", folder.Path);
+        Assert.Equal(1, inspect.ExitCode);
+        Assert.Contains("holds several GGUF files (a.gguf, b.gguf); name one", inspect.Error, StringComparison.Ordinal);
+    }
 }

@@ -45,6 +45,14 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
     /// <inheritdoc />
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
+        foreach (string source in new[] { settings.A, settings.B })
+        {
+            if (GgufSource.Resolve(source) is { } gguf)
+            {
+                // Read as safetensors, its first eight bytes made a header length of terabytes: say what it is instead.
+                throw new CliException("InvalidInput", $"diff compares safetensors checkpoints, and '{gguf}' is a GGUF file (inspect reads it)");
+            }
+        }
         using SafeTensorsCheckpoint a = SafeTensorsCheckpoint.Open(CheckpointLoader.ResolveLocalPath(settings.A));
         using SafeTensorsCheckpoint b = SafeTensorsCheckpoint.Open(CheckpointLoader.ResolveLocalPath(settings.B));
         // Materialized as a list of small records only; the tensors themselves are streamed one at a time.

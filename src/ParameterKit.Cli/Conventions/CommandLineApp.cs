@@ -179,6 +179,11 @@ internal static class CommandLineApp
     private static string UnknownCommand(string command, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
         string[] commands = [.. optionsByCommand.Keys.Where(k => k.Length > 0).Order(StringComparer.Ordinal)];
+        if (commands.Length == 0)
+        {
+            // A program without commands (Gpt2Summary): the word is one argument too many.
+            return $"Unexpected argument '{command}'.";
+        }
         return EditDistance.Closest(command, commands) is { } near
             ? $"Unknown command '{command}'. Did you mean '{near}'?"
             : $"Unknown command '{command}'. Commands: {string.Join(", ", commands)}.";

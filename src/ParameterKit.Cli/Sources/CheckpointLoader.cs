@@ -64,13 +64,17 @@ internal static class CheckpointLoader
         {
             string[] indexes = Directory.GetFiles(path, "*.safetensors.index.json");
             string[] files = Directory.GetFiles(path, "*.safetensors");
+            // One .gguf alone is read as GGUF before this (GgufSource.Resolve); several have to be told apart.
+            string[] ggufs = indexes.Length + files.Length == 0 ? Directory.GetFiles(path, "*.gguf") : [];
             string? preferred = PreferredNames
                 .Select(name => Path.Combine(path, name))
                 .FirstOrDefault(File.Exists);
             return preferred
                 ?? (indexes.Length == 1 ? indexes[0] : null)
                 ?? (indexes.Length == 0 && files.Length == 1 ? files[0] : null)
-                ?? throw new CliException("NotFound", indexes.Length + files.Length == 0
+                ?? throw new CliException("NotFound", ggufs.Length > 1
+                    ? $"the folder '{path}' holds several GGUF files ({string.Join(", ", ggufs.Select(Path.GetFileName).Order(StringComparer.Ordinal))}); name one"
+                    : indexes.Length + files.Length == 0
                     ? $"the folder '{path}' holds no .safetensors file or .safetensors.index.json"
                     : $"the folder '{path}' holds several checkpoints ({string.Join(", ", indexes.Concat(files).Select(Path.GetFileName))}); name one");
         }

@@ -112,7 +112,7 @@ public static class CausalLanguageModel
             "gpt2" => Gpt2Model.LoadGguf(path, options),
             "llama" or "qwen2" => LlamaModel.LoadGguf(path, options),
             _ => throw new ModelConfigException(path, "general.architecture",
-                $"GGUF architecture '{architecture}' is not supported (supported: gpt2, llama, qwen2)"),
+                $"GGUF architecture '{architecture}' is not supported (supported: {string.Join(", ", GgufArchitectures.Supported)})"),
         };
     }
 

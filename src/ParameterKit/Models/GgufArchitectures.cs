@@ -66,6 +66,9 @@ public static class GgufArchitectures
     {
         ArgumentNullException.ThrowIfNull(file);
         string architecture = file.Metadata.GetString("general.architecture");
-        return architecture == "gpt2" ? Gpt2GgufLayout.ReadConfig(file) : LlamaGgufLayout.ReadConfig(file);
+        return !IsSupported(architecture)
+            ? throw new ModelConfigException(file.FilePath, "general.architecture",
+                $"GGUF architecture '{architecture}' is not supported (supported: {string.Join(", ", Supported)})")
+            : architecture == "gpt2" ? Gpt2GgufLayout.ReadConfig(file) : LlamaGgufLayout.ReadConfig(file);
     }
 }
