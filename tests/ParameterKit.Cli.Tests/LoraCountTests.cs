@@ -71,4 +71,27 @@ public sealed class LoraCountTests
         Assert.Single(result.Error.TrimEnd().Split('\n'));
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Inspect_counts_a_peft_adapter_file_as_adapters_as_count_does()
+    {
+        // A PEFT adapter for GPT-2 small, r = 8 on c_attn, saved as PEFT saves it: count --lora-* says 294,912 adapter values.
+        using var folder = new TempFolder();
+        var store = ParameterKit.Models.Gpt2.Gpt2Config.Small.Declare();
+        var lora = ParameterKit.Adapters.LoraAdapters.Declare(store, new ParameterKit.Adapters.LoraOptions { Rank = 8, TargetModules = ["c_attn"] });
+        var writer = new ParameterKit.SafeTensors.SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var adapter in lora.Adapters)
+        {
+            string peft = $"base_model.model.transformer.{adapter.Target.Path}";
+            writer.Add($"{peft}.lora_A.weight", new ParameterKit.Tensors.Shape(8, 768), new float[8 * 768]);
+            writer.Add($"{peft}.lora_B.weight", new ParameterKit.Tensors.Shape(2304, 8), new float[2304 * 8]);
+        }
+        writer.Save(folder.File("adapter_model.safetensors"));
+
+        var json = CliRunner.Run("inspect", "--json", folder.File("adapter_model.safetensors")).Json();
+        Assert.Equal(294_912, json.GetProperty("by_kind").GetProperty("adapter").GetInt64());
+        Assert.Equal(0, json.GetProperty("by_kind").GetProperty("weight").GetInt64());
+        // Every other file reads as before: no adapter row or field.
+        Assert.False(CliRunner.Run("count", "--json", "--config", "gpt2").Json().GetProperty("by_kind").TryGetProperty("adapter", out _));
+    }
 }

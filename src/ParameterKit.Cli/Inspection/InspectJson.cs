@@ -149,7 +149,7 @@ internal static class InspectJson
         w.WriteNumber("total_parameters", breakdown.Total);
         w.WriteNumber("parameter_tensors", breakdown.Tensors);
         w.WriteStartObject("by_kind");
-        foreach (ParameterKind kind in ParameterBreakdown.Kinds)
+        foreach (ParameterKind kind in breakdown.ShownKinds)
         {
             w.WriteNumber(ParameterBreakdown.KindName(kind), breakdown.ByKind[kind]);
         }

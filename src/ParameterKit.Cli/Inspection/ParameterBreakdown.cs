@@ -13,9 +13,15 @@ namespace ParameterKit.Cli.Inspection;
 /// <param name="Tensors">How many parameter tensors.</param>
 internal sealed record ParameterBreakdown(long Total, IReadOnlyDictionary<ParameterKind, long> ByKind, IReadOnlyList<LayerRow> Layers, int Tensors)
 {
-    /// <summary>The kinds in report order.</summary>
+    /// <summary>The kinds in report order; <see cref="ParameterKind.Adapter"/> last, shown only when present (<see cref="ShownKinds"/>).</summary>
     public static IReadOnlyList<ParameterKind> Kinds { get; } =
-        [ParameterKind.Embedding, ParameterKind.Weight, ParameterKind.Bias, ParameterKind.NormGain];
+        [ParameterKind.Embedding, ParameterKind.Weight, ParameterKind.Bias, ParameterKind.NormGain, ParameterKind.Adapter];
+
+    /// <summary>
+    /// The kinds a report lists: the four of every model, and adapters when there are any (a PEFT adapter file's
+    /// <c>lora_A</c> / <c>lora_B</c>), so every other report reads as it always has.
+    /// </summary>
+    public IEnumerable<ParameterKind> ShownKinds => Kinds.Where(k => k != ParameterKind.Adapter || ByKind[k] > 0);
 
     /// <summary>Builds the breakdown from named, kinded, shaped parameters.</summary>
     public static ParameterBreakdown From(IReadOnlyCollection<(string Name, ParameterKind Kind, string Shape, long Elements)> parameters)
@@ -39,7 +45,7 @@ internal sealed record ParameterBreakdown(long Total, IReadOnlyDictionary<Parame
         return From([.. store.Parameters.Select(p => (p.Name, p.Kind, p.Shape.ToString(), p.ElementCount))]);
     }
 
-    /// <summary>The kind's name in JSON and tables: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>.</summary>
+    /// <summary>The kind's name in JSON and tables: <c>embedding</c>, <c>weight</c>, <c>bias</c>, <c>norm_gain</c>, <c>adapter</c>.</summary>
     public static string KindName(ParameterKind kind) => kind switch
     {
         ParameterKind.Embedding => "embedding",

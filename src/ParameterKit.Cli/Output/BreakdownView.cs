@@ -18,6 +18,7 @@ internal static class BreakdownView
         [ParameterKind.Weight] = Color.Green,
         [ParameterKind.Bias] = Color.Yellow,
         [ParameterKind.NormGain] = Color.Fuchsia,
+        [ParameterKind.Adapter] = Color.Aqua,
     };
 
     /// <summary>
@@ -40,7 +41,7 @@ internal static class BreakdownView
 
         var kinds = new Table().Title("By kind").AddColumn("Kind").AddColumn(new TableColumn("Parameters").RightAligned())
             .AddColumn(new TableColumn("Share").RightAligned());
-        foreach (ParameterKind kind in ParameterBreakdown.Kinds)
+        foreach (ParameterKind kind in breakdown.ShownKinds)
         {
             long n = breakdown.ByKind[kind];
             kinds.AddRow(Cell(ParameterBreakdown.KindName(kind)), Number(Numbers.Count(n)), Number(Numbers.Percent(n, breakdown.Total)));
@@ -49,7 +50,7 @@ internal static class BreakdownView
         if (breakdown.Total > 0)
         {
             var chart = new BreakdownChart().Width(ChartWidth(output)).HideTagValues();
-            foreach (ParameterKind kind in ParameterBreakdown.Kinds)
+            foreach (ParameterKind kind in breakdown.ShownKinds)
             {
                 // The chart works in doubles; shares are what it shows, so scale to percentages first.
                 chart.AddItem($"{ParameterBreakdown.KindName(kind)} {Numbers.Percent(breakdown.ByKind[kind], breakdown.Total)}",

@@ -117,7 +117,8 @@ public static class CheckpointCounter
     }
 
     /// <summary>
-    /// The kind a Hugging Face tensor name denotes, or <see langword="null"/> for a buffer that is not a parameter.
+    /// The kind a Hugging Face tensor name denotes, or <see langword="null"/> for a buffer that is not a parameter
+    /// (PEFT's <c>lora_A</c> / <c>lora_B</c> factors are <see cref="ParameterKind.Adapter"/>).
     /// </summary>
     /// <param name="name">The tensor name, for example <c>h.0.ln_1.weight</c>.</param>
     /// <param name="rank">The tensor's rank; only 1-D weights can be norm gains.</param>
@@ -152,6 +153,11 @@ public static class CheckpointCounter
         if (BufferLeaves.GetAlternateLookup<ReadOnlySpan<char>>().Contains(leaf))
         {
             return null;
+        }
+        // PEFT's LoRA factors: "...c_attn.lora_A.weight", and an embedding's "...wte.lora_embedding_A".
+        if (module is "lora_A" or "lora_B" || leaf is "lora_embedding_A" or "lora_embedding_B")
+        {
+            return ParameterKind.Adapter;
         }
         if (leaf is "bias" or "beta")
         {

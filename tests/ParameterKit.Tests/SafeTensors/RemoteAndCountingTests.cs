@@ -123,6 +123,9 @@ public sealed class RemoteAndCountingTests
     [InlineData("bert.embeddings.LayerNorm.beta", 1, ParameterKind.Bias)]
     [InlineData("model.layers.0.self_attn.rotary_emb.inv_freq", 1, null)]
     [InlineData("lm_head.weight", 2, ParameterKind.Weight)]
+    [InlineData("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight", 2, ParameterKind.Adapter)]
+    [InlineData("base_model.model.model.layers.3.self_attn.q_proj.lora_B.weight", 2, ParameterKind.Adapter)]
+    [InlineData("base_model.model.transformer.wte.lora_embedding_A", 2, ParameterKind.Adapter)]
     public void Kinds_follow_hugging_face_naming(string name, int rank, ParameterKind? expected)
     {
         Assert.Equal(expected, CheckpointCounter.InferKind(name, rank));
