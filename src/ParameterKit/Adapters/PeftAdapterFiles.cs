@@ -214,7 +214,8 @@ internal static class PeftAdapterFiles
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(SafeTensors.RegularFile.ReadSmall(path, MaxConfigBytes, problem => new FormatException($"{path} {problem}.")),
+                new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {

@@ -66,7 +66,7 @@ public static class CausalLanguageModel
         {
             throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
         }
-        return ModelType(File.ReadAllBytes(configPath), configPath) switch
+        return ModelType(ModelConfigException.ReadConfigFile(configPath), configPath) switch
         {
             "gpt2" => Gpt2Model.Load(folder, options),
             "llama" or "mistral" or "qwen2" => LlamaModel.Load(folder, options),
@@ -131,6 +131,11 @@ public static class CausalLanguageModel
     private static bool StartsWithGgufMagic(string path)
     {
         Span<byte> magic = stackalloc byte[4];
+        // A FIFO or device would block or never end: those (length 0) are not GGUF, and are not opened.
+        if (new FileInfo(path).Length < magic.Length)
+        {
+            return false;
+        }
         using var file = File.OpenRead(path);
         return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
     }

@@ -28,4 +28,12 @@ public sealed class ModelConfigException : FormatException
 
     /// <summary>The key at fault (<c>n_inner</c>, <c>activation_function</c>, ...), or <see langword="null"/> for a document-wide problem.</summary>
     public string? Setting { get; }
+
+    /// <summary>The largest configuration file read: the Hub's are a few kilobytes.</summary>
+    internal const long MaxConfigBytes = 16L * 1024 * 1024;
+
+    /// <summary>Reads a configuration file (config.json), refusing an empty or special file or one over <see cref="MaxConfigBytes"/>.</summary>
+    /// <exception cref="ModelConfigException">The file is empty, not a regular file, or too large.</exception>
+    internal static byte[] ReadConfigFile(string path) =>
+        SafeTensors.RegularFile.ReadSmall(path, MaxConfigBytes, problem => new ModelConfigException(path, null, problem));
 }

@@ -42,4 +42,35 @@ internal static class RegularFile
         }
         return new FileStream(path, FileMode.Open, FileAccess.Read, share, bufferSize);
     }
+
+    /// <summary>What <see cref="ReadSmall"/> says of a file it refuses before opening it.</summary>
+    internal const string NotARegularFile =
+        "is empty, or not a regular file (a FIFO, device or socket reports no length and is refused rather than read, since reading one can block forever)";
+
+    /// <summary>
+    /// Reads a small file whole (a config.json, a chat template, a tokenizer file) after the same check as
+    /// <see cref="OpenRead(string, Func{Exception}, FileShare, int)"/>, and at most <paramref name="maxBytes"/>: never
+    /// more than the length the file system reported, so a file that grows meanwhile cannot make the read unbounded.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest file read.</param>
+    /// <param name="refuse">Makes the format's own exception from what is wrong with the file ("is empty, or ...").</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    internal static byte[] ReadSmall(string path, long maxBytes, Func<string, Exception> refuse)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var info = new FileInfo(path);
+        if (info.Exists && info.Length == 0)
+        {
+            throw refuse(NotARegularFile);
+        }
+        if (info.Length > maxBytes)
+        {
+            throw refuse($"is {info.Length:N0} bytes; files of this kind larger than {maxBytes:N0} bytes are refused");
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1);
+        byte[] bytes = new byte[info.Length];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
 }

@@ -36,7 +36,7 @@ internal static class BoundedJsonFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = SafeTensors.RegularFile.ReadSmall(path, MaxBytes, problem => new TokenizerFormatException(path, null, problem));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

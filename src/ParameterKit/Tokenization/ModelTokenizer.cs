@@ -231,11 +231,11 @@ public sealed class ModelTokenizer
         string jinjaPath = Path.Combine(folder, "chat_template.jinja");
         if (File.Exists(jinjaPath))
         {
-            if (new FileInfo(jinjaPath).Length > ChatTemplate.MaxSourceLength)
-            {
-                throw new TokenizerFormatException(jinjaPath, null, $"is larger than {ChatTemplate.MaxSourceLength} bytes");
-            }
-            return ChatTemplate.Parse(File.ReadAllText(jinjaPath), jinjaPath);
+            byte[] template = SafeTensors.RegularFile.ReadSmall(jinjaPath, ChatTemplate.MaxSourceLength,
+                problem => new TokenizerFormatException(jinjaPath, null, problem));
+            // As File.ReadAllText reads it: a byte-order mark dropped, invalid UTF-8 replaced.
+            int start = template.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+            return ChatTemplate.Parse(System.Text.Encoding.UTF8.GetString(template, start, template.Length - start), jinjaPath);
         }
         return config.ChatTemplate is string source ? ChatTemplate.Parse(source, Path.Combine(folder, "tokenizer_config.json")) : null;
     }
@@ -263,11 +263,8 @@ public sealed class ModelTokenizer
 
     private static ModelTokenizer FromSentencePiece(string path, TokenizerConfig config, ChatTemplate? template)
     {
-        if (new FileInfo(path).Length > BoundedJsonFile.MaxBytes)
-        {
-            throw new TokenizerFormatException(path, null, $"is larger than {BoundedJsonFile.MaxBytes} bytes");
-        }
-        using FileStream stream = File.OpenRead(path);
+        byte[] model = SafeTensors.RegularFile.ReadSmall(path, BoundedJsonFile.MaxBytes, problem => new TokenizerFormatException(path, null, problem));
+        using var stream = new MemoryStream(model, writable: false);
         return FromSentencePiece(stream, path, config, template);
     }
 

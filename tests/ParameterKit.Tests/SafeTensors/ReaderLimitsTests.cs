@@ -73,57 +73,22 @@ public sealed class ReaderLimitsTests
         Assert.Contains("2147483648 elements", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs <paramref name="read"/> with a deadline, so a reader that blocks fails the test instead of hanging it.</summary>
-    private static Exception? WithinTenSeconds(Action read, string fifo)
-    {
-        Task<Exception?> task = Task.Run(() =>
-        {
-            try
-            {
-                read();
-                return null;
-            }
-            catch (Exception e)
-            {
-                return e;
-            }
-        });
-        if (!task.Wait(TimeSpan.FromSeconds(10)))
-        {
-            // Unblock the reader (opening the FIFO for writing releases its open) before failing.
-            using (new FileStream(fifo, FileMode.Open, FileAccess.Write))
-            {
-            }
-            task.Wait(TimeSpan.FromSeconds(10));
-            Assert.Fail($"reading the FIFO '{fifo}' blocked for 10 s");
-        }
-        return task.Result;
-    }
-
-    private static string MakeFifo(TempFolder folder, string name)
-    {
-        string path = folder.File(name);
-        using Process mkfifo = Process.Start(new ProcessStartInfo("mkfifo") { ArgumentList = { path }, UseShellExecute = false })!;
-        Assert.True(mkfifo.WaitForExit(10_000) && mkfifo.ExitCode == 0, "mkfifo failed");
-        return path;
-    }
-
     [Fact]
     public void A_fifo_is_refused_as_a_checkpoint_a_header_source_and_an_index_without_blocking()
     {
         using var folder = new TempFolder();
-        string fifo = MakeFifo(folder, "model.safetensors");
-        string fifoIndex = MakeFifo(folder, "model.safetensors.index.json");
+        string fifo = SpecialFiles.MakeFifo(folder, "model.safetensors");
+        string fifoIndex = SpecialFiles.MakeFifo(folder, "model.safetensors.index.json");
 
-        var open = Assert.IsType<SafeTensorsFormatException>(WithinTenSeconds(() => SafeTensorsFile.Open(fifo).Dispose(), fifo));
+        var open = Assert.IsType<SafeTensorsFormatException>(SpecialFiles.WithinTenSeconds(() => SafeTensorsFile.Open(fifo).Dispose(), fifo));
         Assert.Equal(SafeTensorsErrorKind.HeaderTooSmall, open.Kind);
         Assert.Contains("not a regular file", open.Message, StringComparison.Ordinal);
         Assert.Equal(fifo, open.FilePath);
 
-        var header = Assert.IsType<SafeTensorsFormatException>(WithinTenSeconds(() => SafeTensorsHeader.ReadFile(fifo), fifo));
+        var header = Assert.IsType<SafeTensorsFormatException>(SpecialFiles.WithinTenSeconds(() => SafeTensorsHeader.ReadFile(fifo), fifo));
         Assert.Equal(SafeTensorsErrorKind.HeaderTooSmall, header.Kind);
 
-        var index = Assert.IsType<SafeTensorsFormatException>(WithinTenSeconds(() => SafeTensorsCheckpoint.Open(fifoIndex).Dispose(), fifoIndex));
+        var index = Assert.IsType<SafeTensorsFormatException>(SpecialFiles.WithinTenSeconds(() => SafeTensorsCheckpoint.Open(fifoIndex).Dispose(), fifoIndex));
         Assert.Equal(SafeTensorsErrorKind.InvalidIndex, index.Kind);
     }
 
@@ -131,10 +96,10 @@ public sealed class ReaderLimitsTests
     public void A_fifo_as_a_shard_is_refused_without_blocking()
     {
         using var folder = new TempFolder();
-        string shard = MakeFifo(folder, "a.safetensors");
+        string shard = SpecialFiles.MakeFifo(folder, "a.safetensors");
         string index = folder.File("model.safetensors.index.json");
         File.WriteAllText(index, "{\"weight_map\":{\"x\":\"a.safetensors\"}}");
-        var e = Assert.IsType<SafeTensorsFormatException>(WithinTenSeconds(() => SafeTensorsCheckpoint.Open(index).Dispose(), shard));
+        var e = Assert.IsType<SafeTensorsFormatException>(SpecialFiles.WithinTenSeconds(() => SafeTensorsCheckpoint.Open(index).Dispose(), shard));
         Assert.Equal(SafeTensorsErrorKind.HeaderTooSmall, e.Kind);
         Assert.Equal(shard, e.FilePath);
     }

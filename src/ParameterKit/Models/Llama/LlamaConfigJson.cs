@@ -35,7 +35,7 @@ public static class LlamaConfigJson
     public static LlamaConfig Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path);
+        return Parse(ModelConfigException.ReadConfigFile(path), path);
     }
 
     /// <summary>Parses the UTF-8 JSON text of a <c>config.json</c>.</summary>
