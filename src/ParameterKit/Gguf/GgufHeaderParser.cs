@@ -250,7 +250,14 @@ internal ref struct GgufHeaderParser
                 throw Error(GgufErrorKind.InvalidTensorInfo, subject, $"dimension {d} is {(long)ne[d]} (negative)");
             }
         }
-        UInt128 elements = (UInt128)ne[0] * ne[1] * ne[2] * ne[3];
+        // Multiplied one dimension at a time: each factor is below 2^63, so a running product below 2^63 times the next
+        // fits 128 bits, where the product of all four at once could wrap (2^32 four times is 2^128, read as 0).
+        bool empty = ne[0] == 0 || ne[1] == 0 || ne[2] == 0 || ne[3] == 0;
+        UInt128 elements = empty ? 0 : ne[0];
+        for (int d = 1; d < 4 && elements != 0 && elements < long.MaxValue; d++)
+        {
+            elements *= ne[d];
+        }
         if (elements >= (UInt128)long.MaxValue)
         {
             throw Error(GgufErrorKind.InvalidTensorInfo, subject, $"[{ne[0]}, {ne[1]}, {ne[2]}, {ne[3]}] has 2^63 elements or more");

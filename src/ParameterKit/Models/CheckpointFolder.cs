@@ -24,6 +24,25 @@ internal static class CheckpointFolder
     }
 
     /// <summary>
+    /// Refuses a config.json that declares more layers than the checkpoint holds tensors, before a single layer is
+    /// declared: every layer has several tensors, and declaring a million layers from a 300-byte config took gigabytes
+    /// before the first name was compared.
+    /// </summary>
+    /// <exception cref="ModelConfigException">More layers than tensors.</exception>
+    public static void CheckLayers(string configPath, string key, int layers, string weights)
+    {
+        int tensors;
+        using (SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(weights))
+        {
+            tensors = checkpoint.Tensors.Count;
+        }
+        if (layers > tensors)
+        {
+            throw new ModelConfigException(configPath, key, $"'{key}' is {layers:N0} layers, and '{weights}' holds {tensors:N0} tensors in all");
+        }
+    }
+
+    /// <summary>
     /// Materializes <paramref name="store"/> (a declared model) as <paramref name="options"/> asks and fills it from
     /// <paramref name="weights"/>: float32 values and gradients, or half-precision matrices for inference, viewed in
     /// place from the memory-mapped checkpoint where its dtype matches (which the store then keeps open until

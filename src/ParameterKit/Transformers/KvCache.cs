@@ -18,12 +18,19 @@ public sealed class KvCache
     /// <param name="layers">Number of transformer blocks.</param>
     /// <param name="capacity">The most positions the cache holds (at most the model's context length).</param>
     /// <param name="channels">C: key and value width (all heads together).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive (layers may be 0).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive (layers may be 0), or a layer's keys
+    /// (capacity x channels) would pass the largest array .NET allocates.</exception>
     public KvCache(int layers, int capacity, int channels)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        if ((long)capacity * channels > Array.MaxLength)
+        {
+            // A context of a hundred million positions is a setting; a cache that long is not memory: ask for fewer.
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity,
+                $"A cache of {capacity:N0} positions of {channels:N0} channels needs {(long)capacity * channels:N0} values a layer, more than one array holds; create it with a smaller capacity.");
+        }
         Capacity = capacity;
         Channels = channels;
         _keys = new float[layers][];

@@ -92,6 +92,10 @@ public sealed class GgufHostileHeaderTests
         Assert.Contains("5 dimensions", Rejected(new GgufBuilder().Tensor("t", [1, 1, 1, 1, 1]).Build(), GgufErrorKind.InvalidTensorInfo).Message);
         Assert.Contains("negative", Rejected(new GgufBuilder().Tensor("t", [1UL << 63]).Build(), GgufErrorKind.InvalidTensorInfo).Message);
         Rejected(new GgufBuilder().Tensor("t", [1UL << 32, 1UL << 31]).Build(), GgufErrorKind.InvalidTensorInfo);
+        // Products that wrap 128 bits when the four dimensions are multiplied at once: 2^128 (read as 0), and one read as 32.
+        Assert.Contains("2^63 elements or more", Rejected(new GgufBuilder().Tensor("t", [1UL << 32, 1UL << 32, 1UL << 32, 1UL << 32]).Build(),
+            GgufErrorKind.InvalidTensorInfo).Message);
+        Rejected(new GgufBuilder().Tensor("t", [1983756, 1472088, 8831418697, 13194317913029593]).Build(), GgufErrorKind.InvalidTensorInfo);
         Rejected(new GgufBuilder().Tensor("t", [1], type: 4).Build(), GgufErrorKind.InvalidTensorInfo);
         Rejected(new GgufBuilder().Tensor("t", [1], type: 39).Build(), GgufErrorKind.InvalidTensorInfo);
         var rows = Rejected(new GgufBuilder().Tensor("w", [48, 2], type: 8, bytes: 0).Build(), GgufErrorKind.InvalidTensorInfo);

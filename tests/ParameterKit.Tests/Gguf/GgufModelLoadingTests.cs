@@ -118,6 +118,37 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Contains("expected F32 [4]", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("llama.attention.head_count", 4u, 0u, "'llama.attention.head_count' is 0; it must be a whole number from 1")]   // was DivideByZeroException
+    [InlineData("llama.context_length", 4u, 0u, "'llama.context_length' is 0")]                                                 // loaded; failed at CreateCache
+    [InlineData("llama.block_count", 4u, 1_000_000u, "'llama.block_count' is 1,000,000 blocks, and the file holds 1 tensors")]  // declared 6 GB first
+    [InlineData("llama.attention.layer_norm_rms_epsilon", 6u, float.NaN, "must lie in (0, 1)")]                                // loaded; all logits NaN
+    [InlineData("llama.rope.freq_base", 6u, -1f, "'llama.rope.freq_base' -1 must be a positive number")]                       // the same
+    [InlineData("llama.attention.key_length", 4u, 1_073_741_826u, "pass 32 bits")]                                             // 2 heads x 2^30 + 2 wrap
+    public void Settings_a_config_json_could_not_hold_are_refused_by_key(string key, uint type, object value, string says)
+    {
+        var settings = new Dictionary<string, (uint Type, byte[] Value)>
+        {
+            ["llama.context_length"] = (4, BitConverter.GetBytes(8u)),
+            ["llama.embedding_length"] = (4, BitConverter.GetBytes(16u)),
+            ["llama.block_count"] = (4, BitConverter.GetBytes(1u)),
+            ["llama.feed_forward_length"] = (4, BitConverter.GetBytes(32u)),
+            ["llama.attention.head_count"] = (4, BitConverter.GetBytes(2u)),
+            ["llama.attention.layer_norm_rms_epsilon"] = (6, BitConverter.GetBytes(1e-5f)),
+        };
+        settings[key] = (type, value switch { uint u => BitConverter.GetBytes(u), float f => BitConverter.GetBytes(f), _ => throw new ArgumentException("a uint or a float", nameof(value)) });
+        var builder = new GgufBuilder().String("general.architecture", "llama");
+        foreach ((string name, (uint t, byte[] bytes)) in settings)
+        {
+            builder.KeyValue(name, t, bytes);
+        }
+        using var folder = new TempFolder();
+        string path = SafeTensors.RawFile.Write(folder.Path, "settings.gguf", builder.Tensor("token_embd.weight", [16, 10]).Build());
+        var e = Assert.Throws<ModelConfigException>(() => LlamaModel.LoadGguf(path));
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Q8_0 rounds each weight to the nearest of 255 steps of its block's largest magnitude, so each weight moves by at
     /// most half a step (0.2% of the block maximum); through a few layers of these random models that moves logits by

@@ -20,6 +20,9 @@ public sealed record Gpt2Config(int VocabSize, int Positions, int Channels, int 
     /// <summary>gpt2 (124M): 12 layers, 12 heads, C = 768.</summary>
     public static Gpt2Config Small { get; } = new(50257, 1024, 768, 12, 12);
 
+    /// <summary>The widest C whose MLP (4C) and fused attention (3C) widths are still 32-bit counts.</summary>
+    internal const int MaxChannels = int.MaxValue / 4;
+
     /// <summary>gpt2-medium (355M): 24 layers, 16 heads, C = 1024.</summary>
     public static Gpt2Config Medium { get; } = new(50257, 1024, 1024, 24, 16);
 

@@ -91,6 +91,10 @@ public static class Gpt2ConfigJson
         {
             throw new ModelConfigException(source, "n_head", $"'n_embd' {channels} is not a multiple of 'n_head' {heads}");
         }
+        if (channels > Gpt2Config.MaxChannels)
+        {
+            throw new ModelConfigException(source, "n_embd", $"'n_embd' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x n_embd would pass 32 bits");
+        }
         return new Gpt2Config(vocab, positions, channels, layers, heads, (float)epsilon, f.OptionalBool("tie_word_embeddings") ?? true);
     }
 

@@ -32,17 +32,28 @@ internal static partial class Gpt2GgufLayout
     /// <exception cref="GgufFormatException">A key is missing or of the wrong type, or <c>token_embd.weight</c> is absent.</exception>
     internal static Gpt2Config ReadConfig(GgufFile file)
     {
-        GgufMetadata m = file.Metadata;
+        var settings = new GgufModelSettings(file);
         GgufTensorInfo embeddings = file.GetTensor("token_embd.weight");
         bool tied = !file.Header.TryGetTensor("output.weight", out GgufTensorInfo? output)
             || file.HasSameData(output, embeddings);
+        int channels = settings.Count("gpt2.embedding_length");
+        int heads = settings.Count("gpt2.attention.head_count");
+        if (channels % heads != 0)
+        {
+            throw settings.Refuse("gpt2.attention.head_count", $"'gpt2.embedding_length' {channels} is not a multiple of 'gpt2.attention.head_count' {heads}");
+        }
+        if (channels > Gpt2Config.MaxChannels)
+        {
+            throw settings.Refuse("gpt2.embedding_length", $"'gpt2.embedding_length' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x C would pass 32 bits");
+        }
         return new Gpt2Config(
-            VocabSize: checked((int)embeddings.Shape[0]),
-            Positions: checked((int)m.GetInteger("gpt2.context_length")),
-            Channels: checked((int)m.GetInteger("gpt2.embedding_length")),
-            Layers: checked((int)m.GetInteger("gpt2.block_count")),
-            Heads: checked((int)m.GetInteger("gpt2.attention.head_count")),
-            LayerNormEpsilon: (float)m.GetFloat("gpt2.attention.layer_norm_epsilon"),
+            VocabSize: embeddings.Shape[0] is >= 1 and <= int.MaxValue ? (int)embeddings.Shape[0]
+                : throw settings.Refuse("token_embd.weight", $"'token_embd.weight' has {embeddings.Shape[0]} rows"),
+            Positions: settings.Count("gpt2.context_length"),
+            Channels: channels,
+            Layers: settings.Blocks("gpt2.block_count"),
+            Heads: heads,
+            LayerNormEpsilon: settings.Epsilon("gpt2.attention.layer_norm_epsilon"),
             TieWordEmbeddings: tied);
     }
 

@@ -143,8 +143,10 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
             throw new FileNotFoundException($"No config.json in '{folder}': a GPT-2 checkpoint folder holds config.json and model.safetensors.", configPath);
         }
         string weights = CheckpointFolder.Weights(folder);
+        Gpt2Config config = Gpt2ConfigJson.Read(configPath);
+        CheckpointFolder.CheckLayers(configPath, "n_layer", config.Layers, weights);
         var store = new ParameterStore();
-        var model = new Gpt2Model(store.Root, Gpt2ConfigJson.Read(configPath));
+        var model = new Gpt2Model(store.Root, config);
         CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions, KeepsFloat32WhenQuantized);
         return model;
     }

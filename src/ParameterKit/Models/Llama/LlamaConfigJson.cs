@@ -67,6 +67,10 @@ public static class LlamaConfigJson
         {
             throw new ModelConfigException(source, "num_attention_heads", $"'hidden_size' {hidden} is not a multiple of 'num_attention_heads' {heads}, and no 'head_dim' is given");
         }
+        if ((long)heads * (headDim == 0 ? hidden / heads : headDim) > int.MaxValue)
+        {
+            throw new ModelConfigException(source, "head_dim", $"{heads} heads of {headDim} channels make a query {(long)heads * headDim} wide, past 32 bits");
+        }
         if ((headDim == 0 ? hidden / heads : headDim) % 2 != 0)
         {
             throw new ModelConfigException(source, "head_dim", $"the head width {(headDim == 0 ? hidden / heads : headDim)} is odd: rotary positions rotate pairs of channels");

@@ -50,26 +50,44 @@ internal static partial class LlamaGgufLayout
             throw new ModelConfigException(file.FilePath, "general.architecture",
                 $"architecture '{architecture}' is not a Llama-family one (supported: {string.Join(", ", Architectures.Keys)})");
         }
-        int Int(string key) => checked((int)m.GetInteger($"{architecture}.{key}"));
-        int heads = Int("attention.head_count");
-        int hidden = Int("embedding_length");
-        int headDim = m.ContainsKey($"{architecture}.attention.key_length") ? Int("attention.key_length") : 0;
-        LlamaRopeScaling? scaling = RopeScaling(file, architecture, headDim > 0 ? headDim : hidden / Math.Max(heads, 1));
+        var settings = new GgufModelSettings(file);
+        string Key(string name) => $"{architecture}.{name}";
+        int heads = settings.Count(Key("attention.head_count"));
+        int hidden = settings.Count(Key("embedding_length"));
+        int headDim = settings.Count(Key("attention.key_length"), fallback: 0);
+        int keyValueHeads = settings.Count(Key("attention.head_count_kv"), fallback: heads);
+        // The checks config.json's reader makes of the same settings (LlamaConfigJson).
+        if (headDim == 0 && hidden % heads != 0)
+        {
+            throw settings.Refuse(Key("attention.head_count"), $"'{Key("embedding_length")}' {hidden} is not a multiple of '{Key("attention.head_count")}' {heads}");
+        }
+        int width = headDim > 0 ? headDim : hidden / heads;
+        if (heads % keyValueHeads != 0)
+        {
+            throw settings.Refuse(Key("attention.head_count_kv"), $"{heads} query heads are not a multiple of {keyValueHeads} key/value heads");
+        }
+        if (width % 2 != 0 || (long)heads * width > int.MaxValue)
+        {
+            throw settings.Refuse(Key("attention.key_length"), $"a head {width} channels wide is odd, or {heads} of them pass 32 bits");
+        }
+        LlamaRopeScaling? scaling = RopeScaling(file, architecture, width);
+        GgufTensorInfo embeddings = file.GetTensor("token_embd.weight");
         return new LlamaConfig(
-            VocabSize: checked((int)file.GetTensor("token_embd.weight").Shape[0]),
+            VocabSize: embeddings.Shape[0] is >= 1 and <= int.MaxValue ? (int)embeddings.Shape[0]
+                : throw settings.Refuse("token_embd.weight", $"'token_embd.weight' has {embeddings.Shape[0]} rows"),
             Hidden: hidden,
-            Intermediate: Int("feed_forward_length"),
-            Layers: Int("block_count"),
+            Intermediate: settings.Count(Key("feed_forward_length")),
+            Layers: settings.Blocks(Key("block_count")),
             Heads: heads,
-            KeyValueHeads: m.ContainsKey($"{architecture}.attention.head_count_kv") ? Int("attention.head_count_kv") : heads,
+            KeyValueHeads: keyValueHeads,
             TieEmbeddings: !file.Header.TryGetTensor("output.weight", out _),
-            RmsNormEpsilon: (float)m.GetFloat($"{architecture}.attention.layer_norm_rms_epsilon"),
+            RmsNormEpsilon: settings.Epsilon(Key("attention.layer_norm_rms_epsilon")),
             AttentionBias: false,
             HeadDim: headDim == hidden / heads ? 0 : headDim)
         {
             ModelType = modelType,
-            ContextLength = Int("context_length"),
-            RopeTheta = m.ContainsKey($"{architecture}.rope.freq_base") ? m.GetFloat($"{architecture}.rope.freq_base") : 10000,
+            ContextLength = settings.Count(Key("context_length")),
+            RopeTheta = settings.Positive(Key("rope.freq_base"), 10000),
             RopeScaling = scaling,
         };
     }

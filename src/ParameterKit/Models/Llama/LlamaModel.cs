@@ -166,8 +166,10 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
             throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
         }
         string weights = CheckpointFolder.Weights(folder);
+        LlamaConfig config = LlamaConfigJson.Read(configPath);
+        CheckpointFolder.CheckLayers(configPath, "num_hidden_layers", config.Layers, weights);
         var store = new ParameterStore();
-        var model = new LlamaModel(store.Root, LlamaConfigJson.Read(configPath));
+        var model = new LlamaModel(store.Root, config);
         model.LoadReport = CheckpointFolder.Fill(store, weights, options, CheckpointLoadOptions.Default);
         return model;
     }

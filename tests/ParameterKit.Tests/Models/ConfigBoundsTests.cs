@@ -1,0 +1,43 @@
+using ParameterKit.Models;
+using ParameterKit.Models.Gpt2;
+
+namespace ParameterKit.Tests.Models;
+
+/// <summary>
+/// A config.json is refused for what it declares before the model is declared, where declaring would cost what the
+/// 300 bytes of the config ask for (a million layers took 7.6 GB before the first name was compared with the weights).
+/// </summary>
+public sealed class ConfigBoundsTests
+{
+    private static string Fixture => Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c24_h3_l2");
+
+    private static TempFolder WithConfig(string config)
+    {
+        var folder = new TempFolder();
+        File.Copy(Path.Combine(Fixture, "model.safetensors"), folder.File("model.safetensors"));
+        File.WriteAllText(folder.File("config.json"), config);
+        return folder;
+    }
+
+    [Fact]
+    public void More_layers_than_the_checkpoint_has_tensors_are_refused_before_declaring_them()
+    {
+        using TempFolder folder = WithConfig("""{"model_type": "gpt2", "n_layer": 1000000, "n_head": 1, "n_embd": 8, "vocab_size": 50, "n_positions": 16}""");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(folder.Path));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refusal allocated more than 16 MB");
+        Assert.Contains("'n_layer' is 1,000,000 layers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("model.safetensors", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Widths_whose_products_pass_32_bits_are_refused_by_setting()
+    {
+        using TempFolder gpt2 = WithConfig("""{"model_type": "gpt2", "n_layer": 1, "n_head": 1, "n_embd": 1073741824, "vocab_size": 50, "n_positions": 16}""");
+        Assert.Contains("'n_embd' 1073741824 is past", Assert.Throws<ModelConfigException>(() => Gpt2Model.Load(gpt2.Path)).Message, StringComparison.Ordinal);
+
+        using TempFolder llama = WithConfig("""{"model_type": "llama", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 8, "head_dim": 536870914, "vocab_size": 50}""");
+        var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(llama.Path));
+        Assert.Equal("head_dim", e.Setting);
+    }
+}
