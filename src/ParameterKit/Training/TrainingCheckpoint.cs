@@ -78,7 +78,9 @@ public static class TrainingCheckpoint
     /// <param name="optimizer">A fresh optimizer of the same type over the rebuilt, materialized store.</param>
     /// <returns>The saved trainer state.</returns>
     /// <exception cref="CheckpointLoadException">A parameter is missing, unexpected or has another shape.</exception>
-    /// <exception cref="InvalidDataException">The file is not a ParameterKit training checkpoint, has another format version or another optimizer type.</exception>
+    /// <exception cref="InvalidDataException">The file is not a ParameterKit training checkpoint, has another format version or another
+    /// optimizer type, or a metadata value is not what it should be (the message names the key). Every check comes before any
+    /// change: a refused checkpoint leaves the parameters, the optimizer and the dropout counters as they were.</exception>
     public static TrainerState Load(string path, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -96,12 +98,27 @@ public static class TrainingCheckpoint
             throw new InvalidDataException($"'{path}' holds the state of a {type} optimizer, not of a {optimizer.GetType().Name}.");
         }
 
-        // Strict for the parameters (every one present with its shape); the optimizer's tensors are read below.
-        store.Load(path, new CheckpointLoadOptions
+        // Everything is read and checked before anything changes: a checkpoint refused half-way must leave the model,
+        // the optimizer and the dropout counters as they were.
+        long stepCount = Whole(meta, "optimizer.step_count", path, long.MaxValue);
+        double learningRate = Number(meta, "optimizer.learning_rate", path);
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
         {
-            MapName = name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? null : name,
-            SkipBuffers = false,
-        });
+            throw new InvalidDataException($"'{path}': the metadata 'optimizer.learning_rate' is '{Get(meta, "optimizer.learning_rate", path)}', not a finite rate of 0 or more.");
+        }
+        var dropoutCalls = DropoutLayers(store).Select(d => (d, Calls(meta, "dropout." + d.Path, path))).ToList();
+        var adapterCalls = store.ModuleObjects.OfType<LoraAdapter>().Select(a => (a, Calls(meta, AdapterDropoutKey(a), path))).ToList();
+        var state = new TrainerState
+        {
+            Epoch = (int)Whole(meta, "trainer.epoch", path, int.MaxValue),
+            BatchInEpoch = (int)Whole(meta, "trainer.batch_in_epoch", path, int.MaxValue),
+            Step = Whole(meta, "trainer.step", path, long.MaxValue),
+            EpochLossSum = Number(meta, "trainer.epoch_loss_sum", path),
+            BestMetric = Number(meta, "trainer.best_metric", path),
+            BestEpoch = (int)Whole(meta, "trainer.best_epoch", path, int.MaxValue),
+            EpochsWithoutImprovement = (int)Whole(meta, "trainer.epochs_without_improvement", path, int.MaxValue),
+        };
+        var optimizerTensors = new List<(SafeTensorInfo Info, float[] Buffer)>();
         foreach (var (name, buffer) in optimizer.State)
         {
             string tensorName = OptimizerPrefix + name;
@@ -109,34 +126,36 @@ public static class TrainingCheckpoint
             {
                 throw new InvalidDataException($"'{path}' has no float32 optimizer state '{tensorName}' of {buffer.Length} values for this model.");
             }
+            optimizerTensors.Add((info, buffer));
+        }
+
+        // Strict for the parameters (every one present with its shape, or the store is left unchanged).
+        store.Load(path, new CheckpointLoadOptions
+        {
+            MapName = name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? null : name,
+            SkipBuffers = false,
+        });
+        foreach (var (info, buffer) in optimizerTensors)
+        {
             file.ConvertToSingle(info, buffer);
         }
-        optimizer.RestoreStepCount(Long(meta, "optimizer.step_count", path));
-        optimizer.LearningRate = double.Parse(Get(meta, "optimizer.learning_rate", path), CultureInfo.InvariantCulture);
-        foreach (var dropout in DropoutLayers(store))
+        optimizer.RestoreStepCount(stepCount);
+        optimizer.LearningRate = learningRate;
+        foreach (var (dropout, calls) in dropoutCalls)
         {
-            if (meta.TryGetValue("dropout." + dropout.Path, out string? calls))
+            if (calls is ulong n)
             {
-                dropout.RestoreCalls(ulong.Parse(calls, CultureInfo.InvariantCulture));
+                dropout.RestoreCalls(n);
             }
         }
-        foreach (var adapter in store.ModuleObjects.OfType<LoraAdapter>())
+        foreach (var (adapter, calls) in adapterCalls)
         {
-            if (meta.TryGetValue(AdapterDropoutKey(adapter), out string? calls))
+            if (calls is ulong n)
             {
-                adapter.RestoreDropoutCalls(ulong.Parse(calls, CultureInfo.InvariantCulture));
+                adapter.RestoreDropoutCalls(n);
             }
         }
-        return new TrainerState
-        {
-            Epoch = (int)Long(meta, "trainer.epoch", path),
-            BatchInEpoch = (int)Long(meta, "trainer.batch_in_epoch", path),
-            Step = Long(meta, "trainer.step", path),
-            EpochLossSum = double.Parse(Get(meta, "trainer.epoch_loss_sum", path), CultureInfo.InvariantCulture),
-            BestMetric = double.Parse(Get(meta, "trainer.best_metric", path), CultureInfo.InvariantCulture),
-            BestEpoch = (int)Long(meta, "trainer.best_epoch", path),
-            EpochsWithoutImprovement = (int)Long(meta, "trainer.epochs_without_improvement", path),
-        };
+        return state;
     }
 
     private static IEnumerable<Dropout> DropoutLayers(ParameterStore store) => store.ModuleObjects.OfType<Dropout>();
@@ -150,6 +169,27 @@ public static class TrainingCheckpoint
     private static string Get(IReadOnlyDictionary<string, string> meta, string key, string path) =>
         meta.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"'{path}' lacks the metadata '{key}' of a ParameterKit training checkpoint.");
 
-    private static long Long(IReadOnlyDictionary<string, string> meta, string key, string path) =>
-        long.Parse(Get(meta, key, path), CultureInfo.InvariantCulture);
+    /// <summary>A whole number from 0 to <paramref name="max"/>, or the error naming the file, the key and the text.</summary>
+    private static long Whole(IReadOnlyDictionary<string, string> meta, string key, string path, long max)
+    {
+        string text = Get(meta, key, path);
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= 0 && value <= max
+            ? value
+            : throw new InvalidDataException($"'{path}': the metadata '{key}' is '{text}', not a whole number from 0 to {max}.");
+    }
+
+    /// <summary>A number as <see cref="Text(double)"/> wrote it (NaN and infinities included).</summary>
+    private static double Number(IReadOnlyDictionary<string, string> meta, string key, string path)
+    {
+        string text = Get(meta, key, path);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new InvalidDataException($"'{path}': the metadata '{key}' is '{text}', not a number.");
+    }
+
+    /// <summary>A dropout counter, or null when the checkpoint has none for this layer.</summary>
+    private static ulong? Calls(IReadOnlyDictionary<string, string> meta, string key, string path) =>
+        !meta.TryGetValue(key, out string? text) ? null
+        : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong calls) ? calls
+        : throw new InvalidDataException($"'{path}': the metadata '{key}' is '{text}', not a count of calls.");
 }

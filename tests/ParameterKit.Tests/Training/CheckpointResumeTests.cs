@@ -108,4 +108,39 @@ public sealed class CheckpointResumeTests : IDisposable
         task.Store.Save(plain);
         Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.Load(plain, new AdamW(task.Store)));
     }
+
+    [Theory]
+    [InlineData("optimizer.learning_rate", "abc", "not a number")]
+    [InlineData("optimizer.learning_rate", "NaN", "not a finite rate")]
+    [InlineData("optimizer.step_count", "99999999999999999999", "not a whole number")]
+    [InlineData("optimizer.step_count", "-5", "not a whole number")]
+    [InlineData("trainer.epoch", "4294967297", "not a whole number from 0 to 2147483647")]   // was cast to 1
+    public void A_checkpoint_refused_for_its_metadata_leaves_the_model_and_optimizer_as_they_were(string key, string value, string says)
+    {
+        var saved = new BlobClassifierTask(seed: 5);
+        string good = Path.Combine(_folder, "good.safetensors");
+        TrainingCheckpoint.Save(good, new AdamW(saved.Store), new TrainerState());
+        string bad = Path.Combine(_folder, "bad.safetensors");
+        using (var file = SafeTensorsFile.Open(good))
+        {
+            var meta = file.Metadata!.ToDictionary();
+            meta[key] = value;
+            var writer = new SafeTensorsWriter(meta);
+            foreach (SafeTensorInfo tensor in file.Tensors)
+            {
+                writer.Add(tensor.Name, tensor.DType, tensor.Dimensions, file.GetBytes(tensor).ToArray());
+            }
+            writer.Save(bad);
+        }
+
+        var target = new BlobClassifierTask(seed: 6);
+        var optimizer = new AdamW(target.Store, learningRate: 0.01);
+        float[] before = target.Store.Values.ToArray();
+        var e = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.Load(bad, optimizer));
+        Assert.Contains($"'{key}' is '{value}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, target.Store.Values.ToArray());
+        Assert.Equal(0.01, optimizer.LearningRate);
+        Assert.Equal(0, optimizer.StepCount);
+    }
 }
