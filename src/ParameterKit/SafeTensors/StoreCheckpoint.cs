@@ -116,6 +116,13 @@ public static class StoreCheckpoint
 
         void Match(string name, Parameter parameter, SafeTensorInfo tensor)
         {
+            if (claimed.TryGetValue(parameter, out SafeTensorInfo? first))
+            {
+                // "wte.weight" and "transformer.wte.weight" in one file: both name the same parameter, and only one can fill it.
+                mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, $"{tensor.DType.SafeTensorsName()} {tensor.FormatDimensions()}",
+                    $"'{first.Name}' fills the same parameter: the file holds it twice"));
+                return;
+            }
             claimed.Add(parameter, tensor);
             bool transpose = options.Transposed?.Invoke(parameter.Name) == true && tensor.Rank == 2;
             string actual = $"{tensor.DType.SafeTensorsName()} {tensor.FormatDimensions()}";

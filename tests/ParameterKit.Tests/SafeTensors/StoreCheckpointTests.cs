@@ -188,4 +188,31 @@ public sealed class StoreCheckpointTests
         store.Scope("x").Bias(2);
         Assert.Throws<InvalidOperationException>(() => store.Save("never.safetensors"));
     }
+
+    [Fact]
+    public void Two_tensors_naming_one_parameter_are_a_mismatch_not_a_crash()
+    {
+        // The same embedding under Hugging Face's bare and prefixed names: both map to wte.weight.
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c24_h3_l2");
+        using var folder = new TempFolder();
+        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        using (var source = SafeTensorsFile.Open(Path.Combine(fixture, "model.safetensors")))
+        {
+            foreach (SafeTensorInfo tensor in source.Tensors)
+            {
+                writer.Add(tensor.Name, tensor.DType, tensor.Dimensions, source.GetBytes(tensor).ToArray());
+                if (tensor.Name.EndsWith("wte.weight", StringComparison.Ordinal))
+                {
+                    writer.Add("transformer.wte.weight", tensor.DType, tensor.Dimensions, source.GetBytes(tensor).ToArray());
+                }
+            }
+        }
+        writer.Save(folder.File("model.safetensors"));
+        File.Copy(Path.Combine(fixture, "config.json"), folder.File("config.json"));
+
+        var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.Load(folder.Path));
+        CheckpointMismatch twice = Assert.Single(e.Report.Mismatched);
+        Assert.Contains("the file holds it twice", twice.ToString(), StringComparison.Ordinal);
+        Assert.Contains("wte.weight", twice.ToString(), StringComparison.Ordinal);
+    }
 }
