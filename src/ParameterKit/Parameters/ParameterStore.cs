@@ -159,6 +159,7 @@ public sealed class ParameterStore
                 offset += parameter.ElementCount;
             }
         }
+        ThrowIfPastOneBuffer(offset);
         _half = new HalfPrecisionWeights(weightType);
         _values = new AlignedFloatBuffer(offset);
     }
@@ -193,9 +194,24 @@ public sealed class ParameterStore
                 parameter.Offset = offset;
                 offset += parameter.ElementCount;
             }
+            else if (parameter.ElementCount / Kernels.Q8_0Quantization.Block * 34 > Array.MaxLength)
+            {
+                throw new InvalidOperationException(
+                    $"'{parameter.Name}' {parameter.Shape} takes {parameter.ElementCount / Kernels.Q8_0Quantization.Block * 34:N0} bytes as Q8_0, more than one array holds.");
+            }
         }
+        ThrowIfPastOneBuffer(offset);
         _quantized = new QuantizedWeights();
         _values = new AlignedFloatBuffer(offset);
+    }
+
+    /// <summary>Refuses <paramref name="floats"/> float32 values that one buffer cannot hold, before allocating anything.</summary>
+    private static void ThrowIfPastOneBuffer(long floats)
+    {
+        if (floats > AlignedFloatBuffer.MaxLength)
+        {
+            throw new InvalidOperationException($"The model holds {floats:N0} float32 values; one buffer holds at most {AlignedFloatBuffer.MaxLength:N0}.");
+        }
     }
 
     /// <summary>Whether <paramref name="parameter"/> is to be held as Q8_0 (a matrix of a quantized inference store).</summary>
@@ -265,10 +281,7 @@ public sealed class ParameterStore
         {
             throw new InvalidOperationException("This store is already materialized.");
         }
-        if (ElementCount > AlignedFloatBuffer.MaxLength)
-        {
-            throw new InvalidOperationException($"The model holds {ElementCount:N0} values; one float32 buffer holds at most {AlignedFloatBuffer.MaxLength:N0}.");
-        }
+        ThrowIfPastOneBuffer(ElementCount);
         long offset = 0;
         foreach (var parameter in _parameters)
         {

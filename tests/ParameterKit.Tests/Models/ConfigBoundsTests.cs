@@ -1,5 +1,6 @@
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
+using ParameterKit.Parameters;
 
 namespace ParameterKit.Tests.Models;
 
@@ -39,5 +40,15 @@ public sealed class ConfigBoundsTests
         using TempFolder llama = WithConfig("""{"model_type": "llama", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 8, "head_dim": 536870914, "vocab_size": 50}""");
         var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(llama.Path));
         Assert.Equal("head_dim", e.Setting);
+    }
+
+    [Fact]
+    public void A_matrix_past_one_array_is_refused_before_allocating_in_every_storage()
+    {
+        // 2^28 tokens x 32 channels: 8.6e9 float32 values, 9.1e9 bytes as Q8_0, 17 GB as BF16.
+        using TempFolder folder = WithConfig("""{"model_type": "gpt2", "n_layer": 1, "n_head": 1, "n_embd": 32, "vocab_size": 268435456, "n_positions": 16}""");
+        Assert.Contains("float32 values", Assert.Throws<InvalidOperationException>(() => Gpt2Model.Load(folder.Path)).Message, StringComparison.Ordinal);
+        var q8 = Assert.Throws<InvalidOperationException>(() => Gpt2Model.Load(folder.Path, new ModelLoadOptions { Quantization = WeightQuantization.Q8_0 }));
+        Assert.Contains("'wte.weight' [268435456, 32] takes 9,126,805,504 bytes as Q8_0", q8.Message, StringComparison.Ordinal);
     }
 }
