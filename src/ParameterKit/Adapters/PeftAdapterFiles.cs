@@ -145,7 +145,12 @@ internal static class PeftAdapterFiles
                 paths.Add(parsed.Path);
             }
         }
-        CheckTargets(targetModules, layout, linears.Keys, configPath);
+        Func<string, bool> targeted = CheckTargets(targetModules, layout, linears.Keys, configPath);
+        if (paths.FirstOrDefault(path => !targeted(layout.ModuleKey(path))) is { } untargeted)
+        {
+            // PEFT builds adapters only where target_modules points and would leave this one out: loading it would run another model.
+            throw new LoraAdapterException(untargeted, $"{weightsPath} adapts '{untargeted}', which target_modules in {configPath} does not name.");
+        }
         var targets = linears.Values.Where(l => paths.Contains(l.Path)).ToList();
         foreach (Linear target in targets)
         {
@@ -176,32 +181,59 @@ internal static class PeftAdapterFiles
         }
     }
 
-    /// <summary>Every entry of a list <c>target_modules</c> (or a regular expression) must name at least one linear layer.</summary>
-    private static void CheckTargets(JsonElement targetModules, PeftLayout layout, IEnumerable<string> linearPaths, string configPath)
+    /// <summary>
+    /// Every entry of a list <c>target_modules</c> (or a regular expression) must name at least one linear layer.
+    /// Returns whether a module key is targeted, as PEFT decides it.
+    /// </summary>
+    private static Func<string, bool> CheckTargets(JsonElement targetModules, PeftLayout layout, IEnumerable<string> linearPaths, string configPath)
     {
         var keys = linearPaths.Select(layout.ModuleKey).ToList();
         if (targetModules.ValueKind == JsonValueKind.String)
         {
             string pattern = targetModules.GetString()!;
-            var regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            if (!keys.Exists(regex.IsMatch))
+            Regex regex;
+            try
+            {
+                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"{configPath}: target_modules \"{pattern}\" is not a valid regular expression ({e.Message})", e);
+            }
+            bool Matches(string key)
+            {
+                try
+                {
+                    return regex.IsMatch(key);
+                }
+                catch (RegexMatchTimeoutException e)
+                {
+                    throw new FormatException($"{configPath}: target_modules \"{pattern}\" took more than a second to match the layer name '{key}'", e);
+                }
+            }
+            if (!keys.Exists(Matches))
             {
                 throw new LoraAdapterException(pattern, $"target_modules \"{pattern}\" in {configPath} matches no linear layer of this model.");
             }
-            return;
+            return Matches;
         }
         if (targetModules.ValueKind != JsonValueKind.Array)
         {
             throw new FormatException($"{configPath}: target_modules must be a list of names or a regular expression.");
         }
+        var names = new List<string>();
         foreach (JsonElement entry in targetModules.EnumerateArray())
         {
             string name = entry.ValueKind == JsonValueKind.String ? entry.GetString()! : throw new FormatException($"{configPath}: target_modules holds a non-string.");
-            if (!keys.Exists(key => key == name || key.EndsWith("." + name, StringComparison.Ordinal)))
+            if (!keys.Exists(key => NamedBy(key, name)))
             {
                 throw new LoraAdapterException(name, $"target_modules entry '{name}' in {configPath} names no linear layer of this model.");
             }
+            names.Add(name);
         }
+        return key => names.Exists(name => NamedBy(key, name));
+
+        static bool NamedBy(string key, string name) => key == name || key.EndsWith("." + name, StringComparison.Ordinal);
     }
 
     private static (LoraOptions Options, JsonElement TargetModules) ReadConfig(string path)
@@ -226,6 +258,19 @@ internal static class PeftAdapterFiles
         {
             throw new FormatException($"{path} must hold a JSON object.");
         }
+        try
+        {
+            return ReadOptions(root, path);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string value that is not valid UTF-8 (or a lone surrogate escape) fails only when it is read.
+            throw new FormatException($"{path} holds a string that is not valid UTF-8 text: {e.Message}", e);
+        }
+    }
+
+    private static (LoraOptions Options, JsonElement TargetModules) ReadOptions(JsonElement root, string path)
+    {
         string peftType = root.TryGetProperty("peft_type", out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "";
         if (peftType != "LORA")
         {
@@ -234,6 +279,27 @@ internal static class PeftAdapterFiles
         if (root.TryGetProperty("bias", out JsonElement bias) && bias.ValueKind == JsonValueKind.String && bias.GetString() != "none")
         {
             throw new FormatException($"{path}: bias is '{bias.GetString()}'; only adapters that train no bias (\"none\") are read.");
+        }
+        // Settings that change what the adapter computes and are not built here: refused, since ignoring one would run
+        // another model than PEFT does (a layer scaled by the wrong alpha, a DoRA magnitude left out).
+        foreach (string key in (string[])["rank_pattern", "alpha_pattern"])
+        {
+            if (root.TryGetProperty(key, out JsonElement pattern) && pattern.ValueKind == JsonValueKind.Object && pattern.EnumerateObject().Any())
+            {
+                throw new FormatException($"{path}: '{key}' gives some layers their own {(key == "rank_pattern" ? "rank" : "alpha")}, which is not read here.");
+            }
+        }
+        foreach (string key in (string[])["layers_to_transform", "modules_to_save"])
+        {
+            if (root.TryGetProperty(key, out JsonElement value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+                && !(value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0))
+            {
+                throw new FormatException($"{path}: '{key}' is set, which is not read here.");
+            }
+        }
+        if (root.TryGetProperty("use_dora", out JsonElement dora) && dora.ValueKind == JsonValueKind.True)
+        {
+            throw new FormatException($"{path}: use_dora is true; DoRA adapters are not read here, only LoRA.");
         }
         var options = new LoraOptions
         {

@@ -147,4 +147,37 @@ public sealed class PeftAdapterFileTests : IDisposable
         Assert.Contains("IA3", e.Message);
         Assert.Throws<FileNotFoundException>(() => LoraAdapters.Load(TinyGpt2().Store, Path.Combine(_folder, "missing")));
     }
+
+    [Theory]
+    [InlineData("\"rank_pattern\": {\"c_attn\": 16}", "'rank_pattern' gives some layers their own rank")]
+    [InlineData("\"alpha_pattern\": {\"c_attn\": 32}", "'alpha_pattern' gives some layers their own alpha")]
+    [InlineData("\"layers_to_transform\": [0]", "'layers_to_transform' is set")]
+    [InlineData("\"use_dora\": true", "use_dora is true")]
+    [InlineData("\"target_modules\": \"(\"", "is not a valid regular expression")]
+    [InlineData("\"base_model_name_or_path\": \"\\ud800\"", "not valid UTF-8 text")]
+    public void Settings_that_change_the_adapter_or_cannot_be_read_are_refused(string setting, string says)
+    {
+        var lora = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { TargetModules = ["c_attn"] });
+        lora.Save(_folder);
+        string path = Path.Combine(_folder, "adapter_config.json");
+        // The setting goes last, after whatever the writer put: JSON's last duplicate key wins, as in Python.
+        string config = File.ReadAllText(path).TrimEnd();
+        File.WriteAllText(path, config[..^1].TrimEnd() + ", " + setting + "}");
+        var e = Assert.Throws<FormatException>(() => LoraAdapters.Load(TinyGpt2().Store, _folder));
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_layer_the_config_does_not_target_is_not_loaded_from_the_weights()
+    {
+        // The weights adapt c_attn and c_fc; the config names only c_attn, so PEFT would build no c_fc adapter.
+        var lora = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { TargetModules = ["c_attn", "c_fc"] });
+        lora.Save(_folder);
+        string path = Path.Combine(_folder, "adapter_config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"c_fc\"", "\"c_attn\""));
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(TinyGpt2().Store, _folder));
+        Assert.Contains("c_fc", e.Message, StringComparison.Ordinal);
+        Assert.Contains("which target_modules", e.Message, StringComparison.Ordinal);
+    }
 }
