@@ -144,7 +144,8 @@ public static class GgufTokenizer
             {
                 continue;
             }
-            if (types.Length != 0 && types[id] is ControlToken or UserDefinedToken)
+            // A special token with no text can never be found in text, and splitting on "" would put it between every character.
+            if (types.Length != 0 && types[id] is ControlToken or UserDefinedToken && tokens[id].Length > 0)
             {
                 special[tokens[id]] = id;
             }

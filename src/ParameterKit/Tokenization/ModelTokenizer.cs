@@ -93,7 +93,7 @@ public sealed class ModelTokenizer
         {
             throw new DirectoryNotFoundException($"Model folder '{folder}' does not exist.");
         }
-        TokenizerConfig config = TokenizerConfig.Read(folder);
+        TokenizerConfig config = ValidText(Path.Combine(folder, "tokenizer_config.json"), () => TokenizerConfig.Read(folder));
         string sentencePiecePath = Path.Combine(folder, "tokenizer.model");
         string jsonPath = Path.Combine(folder, "tokenizer.json");
         ChatTemplate? template = ReadChatTemplate(folder, config);
@@ -103,7 +103,7 @@ public sealed class ModelTokenizer
         }
         if (File.Exists(jsonPath))
         {
-            return FromTokenizerJson(jsonPath, config, template);
+            return ValidText(jsonPath, () => FromTokenizerJson(jsonPath, config, template));
         }
         throw new TokenizerFormatException(Path.Combine(folder, "tokenizer.json"), null, "neither tokenizer.json nor tokenizer.model is in the folder");
     }
@@ -192,6 +192,23 @@ public sealed class ModelTokenizer
     {
         ArgumentNullException.ThrowIfNull(ids);
         return _decode(skipSpecialTokens ? ids.Where(id => !_specialIds.Contains(id)) : ids);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/>, which reads the JSON of <paramref name="path"/>: System.Text.Json checks a string's
+    /// UTF-8 (and its escapes, such as a lone surrogate "\ud800") only when the string is read, and says so with an
+    /// <see cref="InvalidOperationException"/> that names no file.
+    /// </summary>
+    private static T ValidText<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new TokenizerFormatException(path, null, $"holds a string that is not valid UTF-8 text ({e.Message})", e);
+        }
     }
 
     /// <summary>Whether <paramref name="id"/> is a special token (one <see cref="Decode"/> skips).</summary>

@@ -56,7 +56,9 @@ internal sealed class TokenizerConfig
                     {
                         throw token.Error("must be an object with 'content'");
                     }
-                    added[token.RequiredString("content")] = id;
+                    string content = token.RequiredString("content");
+                    // As tokenizer.json's reader requires: an empty added token would match between every two characters.
+                    added[content.Length > 0 ? content : throw token.Error("content", "is empty; an added token has text")] = id;
                 }
             }
         }

@@ -154,4 +154,38 @@ public sealed class ModelTokenizerFormatTests : IDisposable
 
         Assert.Equal(path, e.File);
     }
+
+    [Theory]
+    [InlineData("tokenizer_config.json", "\"bos_token\": \"\\ud800\"", "not valid UTF-8 text")]
+    [InlineData("tokenizer_config.json", "\"added_tokens_decoder\": {\"5\": {\"content\": \"\"}}", "is empty; an added token has text")]   // Encode grew without end
+    public void A_tokenizer_config_string_that_cannot_be_used_is_named(string file, string setting, string says)
+    {
+        foreach (string source in Directory.GetFiles(Synthetic))
+        {
+            File.Copy(source, Path.Combine(_folder, Path.GetFileName(source)));
+        }
+        string path = Path.Combine(_folder, file);
+        string text = File.ReadAllText(path).TrimEnd();
+        File.WriteAllText(path, text[..^1].TrimEnd() + ", " + setting + "}");
+        var e = Assert.Throws<TokenizerFormatException>(() => ModelTokenizer.FromFolder(_folder));
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_vocabulary_key_that_is_not_valid_text_is_named_with_its_file()
+    {
+        foreach (string source in Directory.GetFiles(Synthetic))
+        {
+            File.Copy(source, Path.Combine(_folder, Path.GetFileName(source)));
+        }
+        string path = Path.Combine(_folder, "tokenizer.json");
+        string text = File.ReadAllText(path);
+        int vocab = text.IndexOf("\"vocab\"", StringComparison.Ordinal);
+        int open = text.IndexOf('{', vocab);
+        File.WriteAllText(path, text[..(open + 1)] + "\"\\ud800\": 999999, " + text[(open + 1)..]);   // a lone surrogate escape as a key
+        var e = Assert.Throws<TokenizerFormatException>(() => ModelTokenizer.FromFolder(_folder));
+        Assert.Contains("not valid UTF-8 text", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
 }
