@@ -1,8 +1,9 @@
 namespace ParameterKit.SafeTensors;
 
 /// <summary>
-/// A strict load found names that do not line up. The message and <see cref="Report"/> list every missing,
-/// unexpected, mismatched and skipped name at once, so one run shows the whole problem. The store was not modified.
+/// A strict load found names that do not line up. <see cref="Report"/> lists every missing, unexpected, mismatched
+/// and skipped name at once, so one run shows the whole problem, and the message the first
+/// <see cref="CheckpointLoadReport.MaxListedPerKind"/> of each. The store was not modified.
 /// </summary>
 public sealed class CheckpointLoadException : Exception
 {

@@ -88,30 +88,36 @@ public sealed class CheckpointLoadReport
     /// <summary>Whether every declared parameter was loaded and every stored tensor was loaded, a buffer, excluded by the caller or an identical tied copy.</summary>
     public bool IsComplete => Missing.Count == 0 && Unexpected.Count == 0 && Mismatched.Count == 0 && Skipped.Count == 0;
 
-    /// <summary>A multi-line description listing every problem.</summary>
+    /// <summary>The most names of each kind <see cref="ToString"/> lists; the lists themselves hold every one.</summary>
+    public const int MaxListedPerKind = 100;
+
+    /// <summary>
+    /// A multi-line description: the counts, then the problems, at most <see cref="MaxListedPerKind"/> of each kind
+    /// (a config declaring 100,000 layers beside a 2-layer checkpoint would otherwise make a 40-million-character message).
+    /// </summary>
     public override string ToString()
     {
         var text = new StringBuilder($"Loading '{Source}': {Loaded.Count} parameters loaded, {Missing.Count} missing, {Unexpected.Count} unexpected, {Mismatched.Count} mismatched, {Skipped.Count} skipped.");
-        foreach (string name in Missing)
-        {
-            text.Append("\n  missing: ").Append(name);
-        }
-        foreach (string name in Unexpected)
-        {
-            text.Append("\n  unexpected: ").Append(name);
-        }
-        foreach (CheckpointMismatch m in Mismatched)
-        {
-            text.Append("\n  mismatched: ").Append(m);
-        }
-        foreach (CheckpointSkip skip in Skipped)
-        {
-            text.Append("\n  skipped (stored, not loaded): ").Append(skip);
-        }
+        List("missing", Missing);
+        List("unexpected", Unexpected);
+        List("mismatched", Mismatched);
+        List("skipped (stored, not loaded)", Skipped);
         if (Buffers.Count + Excluded.Count + TiedCopies.Count > 0)
         {
             text.Append($"\n  ignored: {Buffers.Count} buffers, {Excluded.Count} excluded by the name map, {TiedCopies.Count} identical tied copies");
         }
         return text.ToString();
+
+        void List<T>(string label, IReadOnlyList<T> items)
+        {
+            foreach (T item in items.Take(MaxListedPerKind))
+            {
+                text.Append("\n  ").Append(label).Append(": ").Append(item);
+            }
+            if (items.Count > MaxListedPerKind)
+            {
+                text.Append($"\n  ... and {items.Count - MaxListedPerKind:N0} more {label} (the report's list holds them all)");
+            }
+        }
     }
 }

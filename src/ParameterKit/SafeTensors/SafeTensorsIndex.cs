@@ -102,7 +102,7 @@ public sealed class SafeTensorsIndex
                 }
                 else if (key == "metadata" && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    totalSize = ReadTotalSize(ref reader);
+                    totalSize = ReadTotalSize(ref reader, source, lenient, tolerated);
                 }
                 else
                 {
@@ -161,7 +161,7 @@ public sealed class SafeTensorsIndex
         return map;
     }
 
-    private static long? ReadTotalSize(ref Utf8JsonReader reader)
+    private static long? ReadTotalSize(ref Utf8JsonReader reader, string? source, bool lenient, List<string> tolerated)
     {
         long? total = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -171,6 +171,15 @@ public sealed class SafeTensorsIndex
             if (isTotal && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value))
             {
                 total = value;
+            }
+            else if (isTotal && reader.TokenType != JsonTokenType.Null)
+            {
+                // "abc" or 1e300 is no byte count: refused like a wrong one, or read as absent when lenient.
+                string shown = reader.TokenType is JsonTokenType.Number or JsonTokenType.String
+                    ? System.Text.Encoding.UTF8.GetString(reader.ValueSpan)
+                    : reader.TokenType.ToString().ToLowerInvariant();
+                reader.Skip();
+                Tolerate($"`metadata.total_size` is {shown}, not a whole number of bytes", source, null, lenient, tolerated);
             }
             else
             {

@@ -129,7 +129,9 @@ public static class StoreCheckpoint
             if (!FitsShape(tensor, parameter.Shape, transpose))
             {
                 mismatched.Add(new CheckpointMismatch(name, tensor.Name, parameter.Shape, actual,
-                    transpose ? "the shapes differ (the tensor is stored transposed)" : "the shapes differ"));
+                    transpose && parameter.Shape.Rank == 2
+                        ? $"the shapes differ: this layout stores the parameter transposed, as [{parameter.Shape[1]}, {parameter.Shape[0]}]"
+                        : "the shapes differ"));
             }
             else if (recorded is not null && recorded.TryGetValue(tensor.Name, out ParameterKind kind) && kind != parameter.Kind)
             {

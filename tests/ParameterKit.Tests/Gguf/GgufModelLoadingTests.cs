@@ -121,7 +121,8 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
     [Theory]
     [InlineData("llama.attention.head_count", 4u, 0u, "'llama.attention.head_count' is 0; it must be a whole number from 1")]   // was DivideByZeroException
     [InlineData("llama.context_length", 4u, 0u, "'llama.context_length' is 0")]                                                 // loaded; failed at CreateCache
-    [InlineData("llama.block_count", 4u, 1_000_000u, "'llama.block_count' is 1,000,000 blocks, and the file holds 1 tensors")]  // declared 6 GB first
+    [InlineData("llama.block_count", 4u, 5_000u, "'llama.block_count' is 5,000 blocks, and the file holds 1 tensors")]              // a million declared 6 GB first
+    [InlineData("llama.block_count", 4u, 1_000_000u, "'llama.block_count' 1,000,000 is past 10,000 layers")]
     [InlineData("llama.attention.layer_norm_rms_epsilon", 6u, float.NaN, "must lie in (0, 1)")]                                // loaded; all logits NaN
     [InlineData("llama.rope.freq_base", 6u, -1f, "'llama.rope.freq_base' -1 must be a positive number")]                       // the same
     [InlineData("llama.attention.key_length", 4u, 1_073_741_826u, "pass 32 bits")]                                             // 2 heads x 2^30 + 2 wrap

@@ -23,12 +23,17 @@ public sealed class ConfigBoundsTests
     [Fact]
     public void More_layers_than_the_checkpoint_has_tensors_are_refused_before_declaring_them()
     {
-        using TempFolder folder = WithConfig("""{"model_type": "gpt2", "n_layer": 1000000, "n_head": 1, "n_embd": 8, "vocab_size": 50, "n_positions": 16}""");
+        using TempFolder folder = WithConfig("""{"model_type": "gpt2", "n_layer": 5000, "n_head": 1, "n_embd": 8, "vocab_size": 50, "n_positions": 16}""");
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(folder.Path));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refusal allocated more than 16 MB");
-        Assert.Contains("'n_layer' is 1,000,000 layers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'n_layer' is 5,000 layers", e.Message, StringComparison.Ordinal);
         Assert.Contains("model.safetensors", e.Message, StringComparison.Ordinal);
+
+        // Past any published depth, refused by the config alone (count and cost declare the model without weights).
+        File.WriteAllText(folder.File("config.json"), """{"model_type": "gpt2", "n_layer": 20000000, "n_head": 1, "n_embd": 8, "vocab_size": 50, "n_positions": 16}""");
+        Assert.Contains("'n_layer' 20,000,000 is past 10,000 layers", Assert.Throws<ModelConfigException>(() => Gpt2ConfigJson.Read(folder.File("config.json"))).Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

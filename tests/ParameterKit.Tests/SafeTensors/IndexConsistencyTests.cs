@@ -83,6 +83,8 @@ public sealed class IndexConsistencyTests
         { "two shards", "stored in two shards" },
         { "unlisted", "which the weight map does not list" },
         { "total_size", "`metadata.total_size` is 17" },
+        { "total_size text", "`metadata.total_size` is abc, not a whole number of bytes" },   // was read as absent
+        { "total_size huge", "`metadata.total_size` is 1e300, not a whole number of bytes" },
         { "repeated key", "names tensor 'x' twice" },
         { "trailing data", "trailing data after the JSON object" },
         { "symlink outside", "symbolic link" },
@@ -98,6 +100,10 @@ public sealed class IndexConsistencyTests
                 return TwoShards(folder, ConsistentMap, extraTensorInB: "w");
             case "total_size":
                 return TwoShards(folder, ConsistentMap, metadata: "\"metadata\":{\"total_size\":17},");
+            case "total_size text":
+                return TwoShards(folder, ConsistentMap, metadata: "\"metadata\":{\"total_size\":\"abc\"},");
+            case "total_size huge":
+                return TwoShards(folder, ConsistentMap, metadata: "\"metadata\":{\"total_size\":1e300},");
             case "repeated key":
                 return TwoShards(folder, "\"x\":\"b.safetensors\"," + ConsistentMap);
             case "trailing data":

@@ -215,4 +215,47 @@ public sealed class StoreCheckpointTests
         Assert.Contains("the file holds it twice", twice.ToString(), StringComparison.Ordinal);
         Assert.Contains("wte.weight", twice.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_message_lists_a_hundred_problems_of_a_kind_and_the_report_all_of_them()
+    {
+        var store = new ParameterStore();
+        for (int i = 0; i < 250; i++)
+        {
+            store.Scope("h").Scope(i).Bias(2);
+        }
+        store.Materialize(1);
+        using var folder = new TempFolder();
+        var writer = new SafeTensorsWriter();
+        writer.Add("h.0.bias", new Shape(2), new float[2]);
+        writer.Save(folder.File("model.safetensors"));
+
+        var e = Assert.Throws<CheckpointLoadException>(() => store.Load(folder.File("model.safetensors")));
+        Assert.Equal(249, e.Report.Missing.Count);
+        Assert.Equal(CheckpointLoadReport.MaxListedPerKind, e.Message.Split('\n').Count(line => line.StartsWith("  missing: ", StringComparison.Ordinal)));
+        Assert.Contains("... and 149 more missing (the report's list holds them all)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_matrix_stored_untransposed_where_the_layout_transposes_names_the_shape_wanted()
+    {
+        // GPT-2's Conv1D stores c_attn as [C, 3C] = [24, 72]; stored as the parameter's own [72, 24], the message said
+        // "expected [72, 24], got F32 [72, 24]" and only then that the tensor is stored transposed.
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c24_h3_l2");
+        using var folder = new TempFolder();
+        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        using (var source = SafeTensorsFile.Open(Path.Combine(fixture, "model.safetensors")))
+        {
+            foreach (SafeTensorInfo tensor in source.Tensors)
+            {
+                ulong[] dims = tensor.Name == "h.0.attn.c_attn.weight" ? [tensor.Dimensions[1], tensor.Dimensions[0]] : tensor.Dimensions.ToArray();
+                writer.Add(tensor.Name, tensor.DType, dims, source.GetBytes(tensor).ToArray());
+            }
+        }
+        writer.Save(folder.File("model.safetensors"));
+        File.Copy(Path.Combine(fixture, "config.json"), folder.File("config.json"));
+
+        var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.Load(folder.Path));
+        Assert.Contains("this layout stores the parameter transposed, as [24, 72]", Assert.Single(e.Report.Mismatched).ToString(), StringComparison.Ordinal);
+    }
 }

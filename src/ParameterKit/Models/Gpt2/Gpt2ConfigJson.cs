@@ -58,8 +58,12 @@ public static class Gpt2ConfigJson
         {
             throw new ModelConfigException(source, "n_ctx", $"'n_ctx' {context} differs from 'n_positions' {positions}: which context length is meant is unclear");
         }
+        if (channels > Gpt2Config.MaxChannels)
+        {
+            throw new ModelConfigException(source, "n_embd", $"'n_embd' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x n_embd would pass 32 bits");
+        }
         int vocab = f.PositiveInt("vocab_size");
-        int layers = f.PositiveInt("n_layer");
+        int layers = ModelConfigException.CheckLayers(source, "n_layer", f.PositiveInt("n_layer"));
         double epsilon = f.OptionalNumber("layer_norm_epsilon") ?? 1e-5;
         if (!(epsilon > 0 && epsilon < 1))
         {
@@ -90,10 +94,6 @@ public static class Gpt2ConfigJson
         if (channels % heads != 0)
         {
             throw new ModelConfigException(source, "n_head", $"'n_embd' {channels} is not a multiple of 'n_head' {heads}");
-        }
-        if (channels > Gpt2Config.MaxChannels)
-        {
-            throw new ModelConfigException(source, "n_embd", $"'n_embd' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x n_embd would pass 32 bits");
         }
         return new Gpt2Config(vocab, positions, channels, layers, heads, (float)epsilon, f.OptionalBool("tie_word_embeddings") ?? true);
     }

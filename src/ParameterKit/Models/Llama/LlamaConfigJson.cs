@@ -101,7 +101,7 @@ public static class LlamaConfigJson
         int positions = f.Has("max_position_embeddings") ? f.PositiveInt("max_position_embeddings") : type switch { "mistral" => 131072, "qwen2" => 32768, _ => 2048 };
         (double theta, LlamaRopeScaling? scaling) = ReadRope(f, root, positions, source);
         int context = Context(f, root, type, positions, source);
-        return new LlamaConfig(f.PositiveInt("vocab_size"), hidden, f.PositiveInt("intermediate_size"), f.PositiveInt("num_hidden_layers"), heads, kvHeads,
+        return new LlamaConfig(f.PositiveInt("vocab_size"), hidden, f.PositiveInt("intermediate_size"), ModelConfigException.CheckLayers(source, "num_hidden_layers", f.PositiveInt("num_hidden_layers")), heads, kvHeads,
             f.OptionalBool("tie_word_embeddings") ?? false,
             (float)epsilon, attentionBias, headDim)
         {

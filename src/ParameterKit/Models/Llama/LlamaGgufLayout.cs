@@ -132,8 +132,8 @@ internal static partial class LlamaGgufLayout
         {
             string factorKey = $"{architecture}.rope.scaling.factor";
             double factor = m.GetFloat(factorKey);
-            return factor >= 1 ? new LlamaRopeScaling(LlamaRopeScalingKind.Linear, factor)
-                : throw new ModelConfigException(file.FilePath, factorKey, $"linear rotary scaling factor {factor} is below 1");
+            return factor >= 1 && double.IsFinite(factor) ? new LlamaRopeScaling(LlamaRopeScalingKind.Linear, factor)
+                : throw new ModelConfigException(file.FilePath, factorKey, $"linear rotary scaling factor {factor} is not a finite number of 1 or more");
         }
         return null;
     }
