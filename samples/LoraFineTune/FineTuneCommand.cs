@@ -85,20 +85,47 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
         [Description("Print one JSON object at the end (counts, every step's loss, the files) instead of progress lines; errors as {\"error\": {\"kind\", \"message\"}} on standard error.")]
         public bool Json { get; init; }
 
+        /// <summary>The largest rank accepted: far past any useful adapter, far below what would not fit in memory.</summary>
+        private const int MaxRank = 4096;
+
+        /// <summary>The largest batch accepted: the windows of one step are held together.</summary>
+        private const int MaxBatch = 4096;
+
+        /// <summary>The path itself or the nearest existing folder above it, when that is a file (a folder cannot be made under it).</summary>
+        private static string? FileOnTheWay(string? path)
+        {
+            for (string? at = string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path); at is not null; at = Path.GetDirectoryName(at))
+            {
+                if (File.Exists(at))
+                {
+                    return at;
+                }
+                if (Directory.Exists(at))
+                {
+                    return null;
+                }
+            }
+            return null;
+        }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("LoraFineTune needs --model <folder>")
             : string.IsNullOrWhiteSpace(Text) ? ValidationResult.Error("LoraFineTune needs --text <file>")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("LoraFineTune needs --out <folder>")
             // Checked here, before the model loads, in the options' own words (LoraOptions would refuse them later).
-            : File.Exists(Out) ? ValidationResult.Error($"--out must be a folder for the adapter's files, and '{Out}' is a file")
+            : FileOnTheWay(Out) is { } file ? ValidationResult.Error($"--out must be a folder for the adapter's files, and '{file}' is a file")
+            : Directory.Exists(Text) ? ValidationResult.Error($"--text must be a text file, and '{Text}' is a folder")
             : Rank < 1 ? ValidationResult.Error($"--rank must be at least 1, not {Rank}")
             : !double.IsFinite(Alpha) ? ValidationResult.Error($"--alpha must be a finite number, not {Alpha.ToString(CultureInfo.InvariantCulture)}")
             : !(Dropout >= 0 && Dropout < 1) ? ValidationResult.Error($"--dropout must be at least 0 and below 1, not {Dropout.ToString(CultureInfo.InvariantCulture)}")
+            : Rank > MaxRank ? ValidationResult.Error($"--rank must be at most {MaxRank}, not {Rank}")
             : Steps < 1 ? ValidationResult.Error($"--steps must be at least 1, not {Steps}")
             : Batch < 1 ? ValidationResult.Error($"--batch must be at least 1, not {Batch}")
+            : Batch > MaxBatch ? ValidationResult.Error($"--batch must be at most {MaxBatch}, not {Batch}")
+            : (long)Steps * Batch > int.MaxValue ? ValidationResult.Error($"--steps x --batch must be at most {int.MaxValue} windows, not {(long)Steps * Batch}")
             : Context is < 1 ? ValidationResult.Error($"--context must be at least 1, not {Context}")
-            : !(LearningRate > 0 && double.IsFinite(LearningRate)) ? ValidationResult.Error($"--lr must be a positive number, not {LearningRate.ToString(CultureInfo.InvariantCulture)}")
+            : !(LearningRate > 0 && LearningRate <= float.MaxValue) ? ValidationResult.Error($"--lr must be a positive number a float holds, not {LearningRate.ToString(CultureInfo.InvariantCulture)}")
             : ValidationResult.Success();
     }
 

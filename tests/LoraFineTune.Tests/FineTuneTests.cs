@@ -126,6 +126,12 @@ public sealed partial class FineTuneTests : IDisposable
     [InlineData("--model M --text notes.txt --out notes.txt", "--out must be a folder for the adapter's files")]   // refused before training, not after
     [InlineData("--model M --text notes.txt --out x --alpha NaN", "--alpha must be a finite number, not NaN")]
     [InlineData("--model M/model.safetensors --text notes.txt --out x", "is a file but not a GGUF file")]
+    [InlineData("--model M --text notes.txt --out notes.txt/sub/deeper", "--out must be a folder for the adapter's files")]   // trained, then could not save
+    [InlineData("--model M --text notes.txt --out x --steps 1000000 --batch 4000", "--steps x --batch must be at most")]
+    [InlineData("--model M --text notes.txt --out x --batch 2147483647", "--batch must be at most 4096")]
+    [InlineData("--model M --text notes.txt --out x --rank 2147483647", "--rank must be at most 4096")]
+    [InlineData("--model M --text notes.txt --out x --lr 1e300", "--lr must be a positive number a float holds")]
+    [InlineData("--model M --text M --out x", "--text must be a text file")]
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
     {
         string text = TinyFolders.WriteText(_work);
@@ -134,6 +140,7 @@ public sealed partial class FineTuneTests : IDisposable
             "M" => TinyFolders.Gpt2,
             "M/model.safetensors" => Path.Combine(TinyFolders.Gpt2, "model.safetensors"),
             "notes.txt" => text,
+            "notes.txt/sub/deeper" => Path.Combine(text, "sub", "deeper"),
             "x" => Path.Combine(_work, "x"),
             _ => a,
         })];
