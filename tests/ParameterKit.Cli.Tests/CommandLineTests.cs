@@ -183,6 +183,23 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Count_given_what_is_not_a_config_says_what_it_is()
+    {
+        using var folder = new TempFolder();
+        var writer = new SafeTensorsWriter();
+        writer.Add("w", new Shape(2), new float[] { 1, 2 });
+        writer.Save(folder.File("model.safetensors"));
+        File.WriteAllText(folder.File("empty.json"), "");
+
+        CliResult checkpoint = CliRunner.Run("count", "--config", folder.File("model.safetensors"));
+        Assert.Equal(2, checkpoint.ExitCode);
+        Assert.Contains("is a safetensors checkpoint, not a config", checkpoint.Error, StringComparison.Ordinal);   // was "not valid UTF-8"
+        CliResult empty = CliRunner.Run("count", "--config", folder.File("empty.json"));
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("is empty, or not a regular file", empty.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cost_json_keys_are_snake_case_identifiers()
     {
         CliResult result = CliRunner.Run("cost", "--json", "--params", "7B");

@@ -120,7 +120,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         {
             // Each input is within its bounds, yet their product is not a number (1e18 parameters on 1e24 tokens at
             // 1e-300 FLOP/s): say so rather than print "∞" or write infinity into JSON.
-            throw new CliException("InvalidInput", "the estimate overflows a double for these inputs: check --params, --tokens and --peak-flops");
+            throw new CliException("InvalidInput", "the estimate overflows a double for these inputs: check the sizes (--params, --tokens, --tokens-per-param) against the rates (--peak-flops, --utilization, --power, --pue, --carbon)");
         }
 
         if (settings.Json)

@@ -36,12 +36,12 @@ internal static class ConfigParser
         }
         if (File.Exists(configOrName))
         {
-            return Parse(File.ReadAllBytes(configOrName), configOrName);
+            return Parse(ReadConfigFile(configOrName), configOrName);
         }
         if (Directory.Exists(configOrName) && File.Exists(Path.Combine(configOrName, "config.json")))
         {
             string path = Path.Combine(configOrName, "config.json");
-            return Parse(File.ReadAllBytes(path), path);
+            return Parse(ReadConfigFile(path), path);
         }
         string? known = KnownArchitectures.Names.FirstOrDefault(n => string.Equals(n, configOrName, StringComparison.OrdinalIgnoreCase));
         if (known is not null)
@@ -83,6 +83,37 @@ internal static class ConfigParser
         {
             throw new CliException("InvalidConfig", e.Message);
         }
+    }
+
+    /// <summary>The largest config file read: the Hub's are a few kilobytes.</summary>
+    private const long MaxConfigBytes = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a config file, refusing first what cannot be one: an empty or special file (a FIFO would block, /dev/zero
+    /// never ends), one past <see cref="MaxConfigBytes"/>, and a safetensors checkpoint given where its config.json goes.
+    /// </summary>
+    private static byte[] ReadConfigFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Length == 0)
+        {
+            throw new CliException("InvalidConfig", $"'{path}' is empty, or not a regular file");
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        // A safetensors file: an 8-byte little-endian header length that fits the file, then the header's '{'.
+        Span<byte> start = stackalloc byte[9];
+        if (stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) == start.Length && start[8] == (byte)'{'
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(start) <= (ulong)info.Length)
+        {
+            throw new CliException("InvalidConfig", $"'{path}' is a safetensors checkpoint, not a config: inspect or cost reads it, and count --config its folder's config.json");
+        }
+        if (info.Length > MaxConfigBytes)
+        {
+            throw new CliException("InvalidConfig", $"'{path}' is {info.Length:N0} bytes; a config.json is a few kilobytes");
+        }
+        stream.Position = 0;
+        byte[] bytes = new byte[info.Length];
+        return bytes[..stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)];
     }
 
     /// <summary>Parses config JSON.</summary>

@@ -34,7 +34,7 @@ internal sealed class RangeGuardHandler : DelegatingHandler
             response.Dispose();
             throw new CliException("RangeNotSupported",
                 $"'{request.RequestUri}' does not support HTTP range requests (it answered 200 with the whole file), " +
-                "so its header cannot be read without downloading it; pass --allow-download to stream it anyway " +
+                "so its header cannot be read without downloading it; `parameterkit inspect --allow-download` streams it anyway " +
                 "(only the header bytes are read before the connection is dropped)");
         }
         return response;

@@ -36,6 +36,7 @@ internal static partial class Gpt2GgufLayout
         GgufTensorInfo embeddings = file.GetTensor("token_embd.weight");
         bool tied = !file.Header.TryGetTensor("output.weight", out GgufTensorInfo? output)
             || file.HasSameData(output, embeddings);
+        int positions = settings.Count("gpt2.context_length");
         int channels = settings.Count("gpt2.embedding_length");
         int heads = settings.Count("gpt2.attention.head_count");
         if (channels % heads != 0)
@@ -49,7 +50,7 @@ internal static partial class Gpt2GgufLayout
         return new Gpt2Config(
             VocabSize: embeddings.Shape[0] is >= 1 and <= int.MaxValue ? (int)embeddings.Shape[0]
                 : throw settings.Refuse("token_embd.weight", $"'token_embd.weight' has {embeddings.Shape[0]} rows"),
-            Positions: settings.Count("gpt2.context_length"),
+            Positions: positions,
             Channels: channels,
             Layers: settings.Blocks("gpt2.block_count"),
             Heads: heads,
