@@ -189,26 +189,38 @@ public sealed class StoreCheckpointTests
         Assert.Throws<InvalidOperationException>(() => store.Save("never.safetensors"));
     }
 
-    [Fact]
-    public void Two_tensors_naming_one_parameter_are_a_mismatch_not_a_crash()
+    /// <summary>
+    /// The tiny GPT-2 fixture rewritten into <paramref name="folder"/> with its config: <paramref name="add"/> writes each
+    /// tensor (name, dtype, dimensions, bytes), as it is or changed.
+    /// </summary>
+    private static void RewriteGpt2Fixture(TempFolder folder, Action<SafeTensorsWriter, SafeTensorInfo, byte[]> add)
     {
-        // The same embedding under Hugging Face's bare and prefixed names: both map to wte.weight.
         string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c24_h3_l2");
-        using var folder = new TempFolder();
         var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
         using (var source = SafeTensorsFile.Open(Path.Combine(fixture, "model.safetensors")))
         {
             foreach (SafeTensorInfo tensor in source.Tensors)
             {
-                writer.Add(tensor.Name, tensor.DType, tensor.Dimensions, source.GetBytes(tensor).ToArray());
-                if (tensor.Name.EndsWith("wte.weight", StringComparison.Ordinal))
-                {
-                    writer.Add("transformer.wte.weight", tensor.DType, tensor.Dimensions, source.GetBytes(tensor).ToArray());
-                }
+                add(writer, tensor, source.GetBytes(tensor).ToArray());
             }
         }
         writer.Save(folder.File("model.safetensors"));
         File.Copy(Path.Combine(fixture, "config.json"), folder.File("config.json"));
+    }
+
+    [Fact]
+    public void Two_tensors_naming_one_parameter_are_a_mismatch_not_a_crash()
+    {
+        // The same embedding under Hugging Face's bare and prefixed names: both map to wte.weight.
+        using var folder = new TempFolder();
+        RewriteGpt2Fixture(folder, (writer, tensor, bytes) =>
+        {
+            writer.Add(tensor.Name, tensor.DType, tensor.Dimensions, bytes);
+            if (tensor.Name == "wte.weight")
+            {
+                writer.Add("transformer.wte.weight", tensor.DType, tensor.Dimensions, bytes);
+            }
+        });
 
         var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.Load(folder.Path));
         CheckpointMismatch twice = Assert.Single(e.Report.Mismatched);
@@ -241,19 +253,9 @@ public sealed class StoreCheckpointTests
     {
         // GPT-2's Conv1D stores c_attn as [C, 3C] = [24, 72]; stored as the parameter's own [72, 24], the message said
         // "expected [72, 24], got F32 [72, 24]" and only then that the tensor is stored transposed.
-        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "gpt2", "c24_h3_l2");
         using var folder = new TempFolder();
-        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
-        using (var source = SafeTensorsFile.Open(Path.Combine(fixture, "model.safetensors")))
-        {
-            foreach (SafeTensorInfo tensor in source.Tensors)
-            {
-                ulong[] dims = tensor.Name == "h.0.attn.c_attn.weight" ? [tensor.Dimensions[1], tensor.Dimensions[0]] : tensor.Dimensions.ToArray();
-                writer.Add(tensor.Name, tensor.DType, dims, source.GetBytes(tensor).ToArray());
-            }
-        }
-        writer.Save(folder.File("model.safetensors"));
-        File.Copy(Path.Combine(fixture, "config.json"), folder.File("config.json"));
+        RewriteGpt2Fixture(folder, (writer, tensor, bytes) => writer.Add(tensor.Name, tensor.DType,
+            tensor.Name == "h.0.attn.c_attn.weight" ? [tensor.Dimensions[1], tensor.Dimensions[0]] : tensor.Dimensions, bytes));
 
         var e = Assert.Throws<CheckpointLoadException>(() => Gpt2Model.Load(folder.Path));
         Assert.Contains("this layout stores the parameter transposed, as [24, 72]", Assert.Single(e.Report.Mismatched).ToString(), StringComparison.Ordinal);
