@@ -66,7 +66,7 @@ public static class CausalLanguageModel
         {
             throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
         }
-        return ModelType(ModelConfigException.ReadConfigFile(configPath), configPath) switch
+        return ModelType(ConfigLimits.ReadConfigFile(configPath), configPath) switch
         {
             "gpt2" => Gpt2Model.Load(folder, options),
             "llama" or "mistral" or "qwen2" => LlamaModel.Load(folder, options),

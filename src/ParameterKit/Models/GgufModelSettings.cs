@@ -33,7 +33,7 @@ internal sealed class GgufModelSettings(GgufFile file)
     /// </summary>
     public int Blocks(string key)
     {
-        int blocks = ModelConfigException.CheckLayers(file.FilePath, key, Count(key));
+        int blocks = ConfigLimits.CheckLayers(file.FilePath, key, Count(key));
         int tensors = file.Header.Tensors.Count;
         return blocks <= tensors ? blocks
             : throw Refuse(key, $"'{key}' is {blocks:N0} blocks, and the file holds {tensors:N0} tensors in all");

@@ -33,7 +33,7 @@ public static class Gpt2ConfigJson
     public static Gpt2Config Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(ModelConfigException.ReadConfigFile(path), path);
+        return Parse(ConfigLimits.ReadConfigFile(path), path);
     }
 
     /// <summary>Parses the UTF-8 JSON text of a <c>config.json</c>.</summary>
@@ -63,7 +63,7 @@ public static class Gpt2ConfigJson
             throw new ModelConfigException(source, "n_embd", $"'n_embd' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x n_embd would pass 32 bits");
         }
         int vocab = f.PositiveInt("vocab_size");
-        int layers = ModelConfigException.CheckLayers(source, "n_layer", f.PositiveInt("n_layer"));
+        int layers = ConfigLimits.CheckLayers(source, "n_layer", f.PositiveInt("n_layer"));
         double epsilon = f.OptionalNumber("layer_norm_epsilon") ?? 1e-5;
         if (!(epsilon > 0 && epsilon < 1))
         {

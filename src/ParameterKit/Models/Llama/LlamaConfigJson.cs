@@ -35,7 +35,7 @@ public static class LlamaConfigJson
     public static LlamaConfig Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(ModelConfigException.ReadConfigFile(path), path);
+        return Parse(ConfigLimits.ReadConfigFile(path), path);
     }
 
     /// <summary>Parses the UTF-8 JSON text of a <c>config.json</c>.</summary>
@@ -101,7 +101,7 @@ public static class LlamaConfigJson
         int positions = f.Has("max_position_embeddings") ? f.PositiveInt("max_position_embeddings") : type switch { "mistral" => 131072, "qwen2" => 32768, _ => 2048 };
         (double theta, LlamaRopeScaling? scaling) = ReadRope(f, root, positions, source);
         int context = Context(f, root, type, positions, source);
-        return new LlamaConfig(f.PositiveInt("vocab_size"), hidden, f.PositiveInt("intermediate_size"), ModelConfigException.CheckLayers(source, "num_hidden_layers", f.PositiveInt("num_hidden_layers")), heads, kvHeads,
+        return new LlamaConfig(f.PositiveInt("vocab_size"), hidden, f.PositiveInt("intermediate_size"), ConfigLimits.CheckLayers(source, "num_hidden_layers", f.PositiveInt("num_hidden_layers")), heads, kvHeads,
             f.OptionalBool("tie_word_embeddings") ?? false,
             (float)epsilon, attentionBias, headDim)
         {
