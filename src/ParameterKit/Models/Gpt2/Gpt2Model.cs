@@ -243,7 +243,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        int rows = ForwardArguments.Check(ErrorPath, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
+        int rows = ForwardArguments.Check(this, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
         int c = Config.Channels;
         EnsureTraining(batch, tokens);
         int n = rows * c;

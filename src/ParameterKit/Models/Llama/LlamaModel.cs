@@ -261,7 +261,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
-        int rows = ForwardArguments.Check(ErrorPath, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
+        int rows = ForwardArguments.Check(this, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
         int c = Config.Hidden;
         EnsureTraining(batch, tokens);
         int n = rows * c;
