@@ -24,8 +24,6 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
     /// <summary>GPT-2's &lt;|endoftext|&gt;.</summary>
     private const int Gpt2EndOfText = 50256;
 
-    /// <summary>The size of GPT-2's byte-level BPE vocabulary, which a folder without tokenizer files is read with.</summary>
-    private const int Gpt2Vocabulary = 50257;
 
     /// <summary>
     /// Loads <paramref name="folder"/>: the model by <c>config.json</c>'s <c>model_type</c> (GPT-2, Llama, Mistral,
@@ -45,11 +43,13 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
                 throw new FileNotFoundException($"No tokenizer.json or tokenizer.model in '{folder}': this model's tokenizer is not GPT-2's.",
                     Path.Combine(folder, "tokenizer.json"));
             }
-            if (model.VocabularySize != Gpt2Vocabulary)
+            // GPT-2's byte-level BPE (the vocabulary of every GPT-2 size) is what a folder without tokenizer files is read with.
+            int gpt2Vocabulary = Gpt2Config.Small.VocabSize;
+            if (model.VocabularySize != gpt2Vocabulary)
             {
                 // GPT-2's byte-level BPE would give ids past the end of this model's embedding table.
                 throw new FileNotFoundException($"No tokenizer.json or tokenizer.model in '{folder}', and its vocabulary of {model.VocabularySize} tokens " +
-                    $"is not GPT-2's {Gpt2Vocabulary}: add the tokenizer files it was trained with.", Path.Combine(folder, "tokenizer.json"));
+                    $"is not GPT-2's {gpt2Vocabulary}: add the tokenizer files it was trained with.", Path.Combine(folder, "tokenizer.json"));
             }
             return new(model, TiktokenTokenizer.CreateForModel("gpt2"), ChatTranscript.Render, null,
                 ChatTranscript.Defaults with { StopTokens = [Gpt2EndOfText] });

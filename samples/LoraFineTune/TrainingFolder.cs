@@ -63,12 +63,12 @@ internal sealed record TrainingFolder(Module Model, ITrainingTask<int[]> Task, F
                 Path.Combine(folder, "tokenizer.json"));
         }
         Tokenizer gpt2 = TiktokenTokenizer.CreateForModel("gpt2");
-        const int Gpt2Vocabulary = 50257;
-        if (model.VocabularySize != Gpt2Vocabulary)
+        int gpt2Vocabulary = Gpt2Config.Small.VocabSize;
+        if (model.VocabularySize != gpt2Vocabulary)
         {
             // GPT-2's byte-level BPE would give ids past the end of this model's embedding table.
             throw new FileNotFoundException($"No tokenizer.json or tokenizer.model in '{folder}', and its vocabulary of {model.VocabularySize} tokens is not " +
-                $"GPT-2's {Gpt2Vocabulary}: add the tokenizer files it was trained with.", Path.Combine(folder, "tokenizer.json"));
+                $"GPT-2's {gpt2Vocabulary}: add the tokenizer files it was trained with.", Path.Combine(folder, "tokenizer.json"));
         }
         return text => gpt2.EncodeToIds(text);
     }

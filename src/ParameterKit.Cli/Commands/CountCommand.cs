@@ -73,9 +73,10 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
         using GgufFile? gguf = GgufSource.Resolve(settings.Config!) is { } path ? GgufSource.Open(path) : null;
         GgufReport? stored = gguf is null ? null : GgufReport.Build(gguf, settings.Config!);
         // Every size is computed before anything is written: one past 64 bits fails the command whole, not half-printed.
+        ParameterCounts counts = store.Count();
         (string Name, long Bytes)[] memory =
         [
-            .. ModelSummary.ReportedDTypes.Select(d => (d.SafeTensorsName(), BytesAs(breakdown.Total, d))),
+            .. ModelSummary.ReportedDTypes.Select(d => (d.SafeTensorsName(), counts.BytesAs(d))),
             .. BlockTypes.Select(t => (WeightStorage.Name(t), WeightStorage.Bytes(breakdown.Total, t))),
         ];
         if (settings.Json)
@@ -234,8 +235,4 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
 
     /// <summary>llama.cpp's block types, sized with their scales (<see cref="WeightStorage"/>), after the safetensors dtypes.</summary>
     private static readonly GgufTensorType[] BlockTypes = [GgufTensorType.Q8_0, GgufTensorType.Q4_0];
-
-    /// <summary>ceil(parameters x bits / 8), without the product overflowing first (432e15 parameters x 32 bits does).</summary>
-    private static long BytesAs(long parameters, DType dtype) =>
-        checked(parameters / 8 * dtype.BitSize() + (parameters % 8 * dtype.BitSize() + 7) / 8);
 }

@@ -54,9 +54,7 @@ internal static class CommandLineApp
         {
             // Spectre hands an option that ends the command line the internal name of its default command as the
             // value ("--accelerator __default_command"), so it is caught here, before parsing.
-            string command = CommandOf(args, optionsByCommand);
-            ErrorReport.Write(error, name, json, "Usage",
-                $"Option '{bare}' needs a value (see {(command.Length == 0 ? name : $"{name} {command}")} --help)");
+            ErrorReport.Write(error, name, json, "Usage", $"Option '{bare}' needs a value (see {HelpOf(name, CommandOf(args, optionsByCommand))})");
             return ExitCodes.Rejected;
         }
         try
@@ -66,8 +64,7 @@ internal static class CommandLineApp
         catch (Exception e) when (e is CommandParseException or CommandRuntimeException)
         {
             string command = CommandOf(args, optionsByCommand);
-            string help = command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
-            ErrorReport.Write(error, name, json, "Usage", $"{WithSuggestion(e.Message, args, command, optionsByCommand)} (see {help})");
+            ErrorReport.Write(error, name, json, "Usage", $"{WithSuggestion(e.Message, args, command, optionsByCommand)} (see {HelpOf(name, command)})");
             return ExitCodes.Rejected;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -145,6 +142,9 @@ internal static class CommandLineApp
         }
         return $"'{value}' is not a valid value.";
     }
+
+    /// <summary>The help command line of <paramref name="command"/> ("parameterkit count --help"), or the program's.</summary>
+    private static string HelpOf(string name, string command) => command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
 
     /// <summary>The last word of the command line, when it is an option of the command that needs a value.</summary>
     private static string? ValueOptionLast(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)

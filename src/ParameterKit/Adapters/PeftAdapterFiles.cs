@@ -238,11 +238,6 @@ internal static class PeftAdapterFiles
 
     private static (LoraOptions Options, JsonElement TargetModules) ReadConfig(string path)
     {
-        long length = new FileInfo(path).Length;
-        if (length > MaxConfigBytes)
-        {
-            throw new FormatException($"{path} is {length:N0} bytes; an adapter config is far smaller (at most {MaxConfigBytes:N0} read).");
-        }
         JsonDocument document;
         try
         {
@@ -262,7 +257,7 @@ internal static class PeftAdapterFiles
         {
             return ReadOptions(root, path);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (e.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
         {
             // A string value that is not valid UTF-8 (or a lone surrogate escape) fails only when it is read.
             throw new FormatException($"{path} holds a string that is not valid UTF-8 text: {e.Message}", e);

@@ -20,19 +20,6 @@ internal static class BoundedJsonFile
 
     public static JsonDocument Read(string path)
     {
-        long length;
-        try
-        {
-            length = new FileInfo(path).Length;
-        }
-        catch (IOException e)
-        {
-            throw new TokenizerFormatException(path, null, "cannot be read: " + e.Message, e);
-        }
-        if (length > MaxBytes)
-        {
-            throw new TokenizerFormatException(path, null, $"is {length} bytes; tokenizer files larger than {MaxBytes} bytes are refused");
-        }
         byte[] bytes;
         try
         {

@@ -205,8 +205,9 @@ public sealed class ModelTokenizer
         {
             return read();
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (e.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
         {
+            // Only System.Text.Json's (its source reads "System.Text.Json.Rethrowable"): any other is not about the text.
             throw new TokenizerFormatException(path, null, $"holds a string that is not valid UTF-8 text ({e.Message})", e);
         }
     }
