@@ -33,7 +33,7 @@ public static class Gemm
     /// <param name="beta">Scale of the previous C; when 0, C is write-only (its old contents are ignored, even NaN).</param>
     /// <param name="c">Matrix C, M x N.</param>
     /// <param name="ldc">Distance in elements between consecutive rows of C.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or a leading dimension is too small.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="transA"/> or <paramref name="transB"/> is not a defined value, a dimension is negative, or a leading dimension is too small.</exception>
     /// <exception cref="ArgumentException">A span is too short for its matrix.</exception>
     public static void Multiply(
         Transpose transA, Transpose transB, int m, int n, int k,
@@ -69,7 +69,7 @@ public static class Gemm
     /// <param name="ldc">Distance in elements between consecutive rows of C.</param>
     /// <param name="bias">Bias per column of C, length N; empty for none.</param>
     /// <param name="activation">Activation applied to every element of C after the bias.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, a leading dimension is too small, or <paramref name="activation"/> is not defined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="transA"/> or <paramref name="transB"/> is not a defined value, a dimension is negative, a leading dimension is too small, or <paramref name="activation"/> is not defined.</exception>
     /// <exception cref="ArgumentException">A span is too short for its matrix, or <paramref name="bias"/> is neither empty nor of length N.</exception>
     public static void Multiply(
         Transpose transA, Transpose transB, int m, int n, int k,

@@ -10,6 +10,16 @@ internal static class GemmArguments
         Transpose transA, Transpose transB, int m, int n, int k,
         int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
+        // Checked before the sizes below, which read any value but No as transposed while the kernels read any value
+        // but Yes as not: an undefined value cast to Transpose would pass one check and be read the other way.
+        if ((uint)transA > (uint)Transpose.Yes)
+        {
+            ThrowTranspose(nameof(transA), transA);
+        }
+        if ((uint)transB > (uint)Transpose.Yes)
+        {
+            ThrowTranspose(nameof(transB), transB);
+        }
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -50,6 +60,10 @@ internal static class GemmArguments
     [DoesNotReturn]
     private static void ThrowBias(string name, int n, int biasLength) =>
         throw new ArgumentException($"Span {name} holds {biasLength} elements but C has n = {n} columns; pass n values or none.", name);
+
+    [DoesNotReturn]
+    private static void ThrowTranspose(string name, Transpose value) =>
+        throw new ArgumentOutOfRangeException(name, value, "Not a defined Transpose value (No or Yes).");
 
     [DoesNotReturn]
     private static void ThrowActivation(GemmActivation activation) =>
