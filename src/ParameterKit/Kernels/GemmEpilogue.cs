@@ -27,7 +27,9 @@ internal static unsafe class GemmEpilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Activate(float x, GemmActivation activation) => activation switch
     {
-        GemmActivation.Relu => x > 0 ? x : 0,
+        // MathF.Max keeps NaN, as Vector256.Max below and the Relu layer's TensorPrimitives.Max do: a comparison
+        // (x > 0 ? x : 0) would turn NaN into 0 in the scalar columns only, hiding a diverged model's NaN by position.
+        GemmActivation.Relu => MathF.Max(x, 0f),
         // The activations' one home (Kernels/Numerics), so a fused epilogue and a separate layer agree bit for bit.
         GemmActivation.GeluTanh => GeluTanh.Forward(x),
         GemmActivation.Silu => Silu.Forward(x),

@@ -25,6 +25,57 @@ public sealed class GemmContractTests
     }
 
     [Fact]
+    public void UndefinedTransposeValuesAreRejectedByName()
+    {
+        // Sized as a transposed A (2 x 100 stored) but an undefined value used to be packed as not transposed,
+        // reading 100 rows of 100 past the span's end.
+        var a = new float[200];
+        Assert.Equal("transA", Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(
+            (Transpose)2, Transpose.No, 100, 100, 2, 1f, a, 100, new float[200], 100, 0f, new float[10_000], 100)).ParamName);
+        Assert.Equal("transB", Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(
+            Transpose.No, (Transpose)2, 1, 2, 100, 1f, new float[100], 100, a, 100, 0f, new float[2], 2)).ParamName);
+        Assert.Equal("transB", Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(
+            Transpose.No, (Transpose)(-1), 1, 1, 1, 1f, new float[1], 1, new float[1], 1, 0f, new float[1], 1)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(1, 9)]
+    [InlineData(64, 9)]
+    [InlineData(64, 21)]
+    [InlineData(3, 17)]
+    public void FusedReluKeepsNaNInEveryColumnAndAtEveryRowCount(int m, int n)
+    {
+        // Row 0 of A holds a NaN; every other row is finite. The vector and scalar columns, the matrix-vector route
+        // (m = 1) and the blocked ones must all give NaN on row 0 and max(x, 0) elsewhere, as the Relu layer does.
+        const int k = 4;
+        var a = new float[m * k];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = (i % 3) - 1f;
+        }
+        a[0] = float.NaN;
+        var b = Enumerable.Range(0, k * n).Select(i => (i % 5) - 2f).ToArray();
+        var c = new float[m * n];
+        Gemm.Multiply(Transpose.No, Transpose.No, m, n, k, 1f, a, k, b, n, 0f, c, n, default, GemmActivation.Relu);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.True(float.IsNaN(c[j]), $"column {j} of the row holding NaN is {c[j]}");
+        }
+        for (int r = 1; r < m; r++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += (double)a[r * k + p] * b[p * n + j];
+                }
+                Assert.Equal((float)Math.Max(sum, 0), c[r * n + j]);
+            }
+        }
+    }
+
+    [Fact]
     public void UnknownActivationIsRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(
@@ -35,6 +86,10 @@ public sealed class GemmContractTests
     public void OptionsRejectNonsense()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => GemmOptions.MaxDegreeOfParallelism = 0);
+        // "No limit" would start a thread per part, for the life of the process (thousands in one call).
+        Assert.Contains("at most", Assert.Throws<ArgumentOutOfRangeException>(() => GemmOptions.MaxDegreeOfParallelism = int.MaxValue).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GemmOptions.MaxDegreeOfParallelism = GemmOptions.MaxThreadLimit + 1);
+        Assert.True(GemmOptions.MaxThreadLimit >= Math.Max(64, Environment.ProcessorCount));
         Assert.Throws<ArgumentOutOfRangeException>(() => GemmOptions.ParallelThreshold = -1);
     }
 
