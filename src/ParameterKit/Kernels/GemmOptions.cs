@@ -14,16 +14,30 @@ public static class GemmOptions
     private static long parallelThreshold = 1L << 22;
 
     /// <summary>
-    /// The most threads one GEMM call uses, the calling thread included. Defaults to
-    /// <see cref="Environment.ProcessorCount"/>; 1 keeps every call on the calling thread.
+    /// The largest <see cref="MaxDegreeOfParallelism"/> accepted: four times <see cref="Environment.ProcessorCount"/>,
+    /// and at least 64. The shared workers are threads that live as long as the process (each with its own packing
+    /// buffers), and a compute-bound product gains nothing from more threads than cores, so a value such as
+    /// <see cref="int.MaxValue"/> meant as "no limit" is refused rather than left to start thousands of threads.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static int MaxThreadLimit { get; } = Math.Max(64, 4 * Environment.ProcessorCount);
+
+    /// <summary>
+    /// The most threads one GEMM call (or one optimizer step over a large store) uses, the calling thread included.
+    /// Defaults to <see cref="Environment.ProcessorCount"/>; 1 keeps every call on the calling thread.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1 or more than <see cref="MaxThreadLimit"/>.</exception>
     public static int MaxDegreeOfParallelism
     {
         get => Volatile.Read(ref maxDegreeOfParallelism);
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (value > MaxThreadLimit)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"GemmOptions.MaxDegreeOfParallelism is at most {MaxThreadLimit} on this machine ({Environment.ProcessorCount} processors); " +
+                    $"{Environment.ProcessorCount} uses every one.");
+            }
             Volatile.Write(ref maxDegreeOfParallelism, value);
         }
     }
