@@ -99,6 +99,7 @@ public sealed class EmbeddingLayer : Module
     /// <param name="ids">The ids the forward pass looked up.</param>
     /// <param name="outputGradient">ids.Length x C gradient of the looked-up rows.</param>
     /// <exception cref="ShapeMismatchException">The gradient does not hold ids.Length rows of C.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, V); no gradient has been changed.</exception>
     public void Backward(ReadOnlySpan<int> ids, ReadOnlySpan<float> outputGradient)
     {
         int c = Columns;
@@ -106,6 +107,7 @@ public sealed class EmbeddingLayer : Module
         {
             throw new ShapeMismatchException(Path, new Shape(ids.Length, c), new Shape(outputGradient.Length), "the gradient must hold one row of C per id");
         }
+        CheckIdsBeforeBackward(ids, tokensPerRow: 0);
         if (!Table.IsTrainable)
         {
             return;
@@ -164,9 +166,12 @@ public sealed class EmbeddingLayer : Module
     /// <param name="tokensPerRow">T.</param>
     /// <param name="pooling">The pooling of the forward pass.</param>
     /// <param name="outputGradient">B x C gradient of the pooled vectors.</param>
+    /// <exception cref="ShapeMismatchException">The lengths do not fit B x T and B x C.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is at least V; no gradient has been changed.</exception>
     public void BackwardPooled(ReadOnlySpan<int> ids, int tokensPerRow, Pooling pooling, ReadOnlySpan<float> outputGradient)
     {
         int batch = CheckPooled(ids, tokensPerRow, outputGradient.Length);
+        CheckIdsBeforeBackward(ids, tokensPerRow);
         if (!Table.IsTrainable)
         {
             return;
@@ -237,9 +242,11 @@ public sealed class EmbeddingLayer : Module
     /// <param name="tokensPerRow">T.</param>
     /// <param name="outputGradient">B x C gradient of the pooled vectors.</param>
     /// <exception cref="ShapeMismatchException">The lengths do not fit B x T and B x C, or there is not one weight per id.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is at least V; no gradient has been changed.</exception>
     public void BackwardWeighted(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, int tokensPerRow, ReadOnlySpan<float> outputGradient)
     {
         int batch = CheckWeighted(ids, weights, tokensPerRow, outputGradient.Length);
+        CheckIdsBeforeBackward(ids, tokensPerRow);
         if (!Table.IsTrainable)
         {
             return;
@@ -255,6 +262,25 @@ public sealed class EmbeddingLayer : Module
                     var row = Table.GradientRow(ids[t]);
                     TensorPrimitives.MultiplyAdd(dy, weights[t], row, row);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every id names a table row (negative ids are padding in the pooled forms, where <paramref name="tokensPerRow"/>
+    /// is T; the plain lookup has none, 0), checked before a backward pass adds anything, so an out-of-range id leaves
+    /// the gradients as they were instead of half accumulated.
+    /// </summary>
+    private void CheckIdsBeforeBackward(ReadOnlySpan<int> ids, int tokensPerRow)
+    {
+        bool padding = tokensPerRow > 0;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int id = ids[i];
+            if (id >= Rows || (id < 0 && !padding))
+            {
+                string where = padding ? $"in row {i / tokensPerRow}" : $"at position {i}";
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} {where} is outside '{Table.Name}' with {Rows} rows.");
             }
         }
     }

@@ -184,6 +184,22 @@ public sealed class BackwardTests
         Assert.Contains("one weight per id", error.Message);
     }
 
+    [Fact]
+    public void An_out_of_range_id_in_a_backward_pass_is_refused_before_any_gradient_changes()
+    {
+        var store = new ParameterStore();
+        var layer = new EmbeddingLayer(store.Scope("wte"), 10, 4);
+        store.Materialize(seed: 1);
+        var dy = Enumerable.Repeat(1f, 8).ToArray();
+        // Id 3 comes first: before the check, its row was accumulated and then an IndexOutOfRangeException escaped.
+        var plain = Assert.Throws<ArgumentOutOfRangeException>(() => layer.Backward([3, 10], dy));
+        Assert.Contains("Id 10 at position 1 is outside 'wte.weight' with 10 rows", plain.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layer.Backward([3, -1], dy));
+        Assert.Contains("in row 1", Assert.Throws<ArgumentOutOfRangeException>(() => layer.BackwardPooled([3, 2, -1, 10], 2, Pooling.Mean, dy)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layer.BackwardWeighted([3, 2, -1, 10], [1f, 1f, 1f, 1f], 2, dy));
+        Assert.All(layer.Table.Gradient.ToArray(), g => Assert.Equal(0f, g));
+    }
+
     /// <summary>Central differences (step 1e-2) of <paramref name="loss"/> against every entry of the table's gradient.</summary>
     private static void CompareTableGradient(EmbeddingLayer layer, Func<double> loss)
     {
