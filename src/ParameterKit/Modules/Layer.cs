@@ -32,6 +32,7 @@ public abstract class Layer : Module
     /// <param name="output">Rows x OutputWidth(C) destination.</param>
     /// <param name="inputWidth">C: the width of one input row.</param>
     /// <exception cref="ShapeMismatchException">The lengths do not fit the layer's shapes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputWidth"/> is negative.</exception>
     public abstract void Forward(ReadOnlySpan<float> input, Span<float> output, int inputWidth);
 
     /// <summary>
@@ -45,6 +46,7 @@ public abstract class Layer : Module
     /// for the input (the first layer of a model), which skips that work.</param>
     /// <param name="inputWidth">C: the width of one input row.</param>
     /// <exception cref="ShapeMismatchException">The lengths do not fit the layer's shapes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputWidth"/> is negative.</exception>
     public abstract void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int inputWidth);
 
     /// <summary>Checks the spans of a backward call; returns the row count.</summary>
@@ -70,8 +72,14 @@ public abstract class Layer : Module
     /// <param name="inputWidth">C of the input rows.</param>
     /// <returns>The number of rows.</returns>
     /// <exception cref="ShapeMismatchException">A length does not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputWidth"/> is negative.</exception>
     protected int CheckRows(ReadOnlySpan<float> input, ReadOnlySpan<float> output, int inputWidth)
     {
+        // Before OutputWidth, whose mismatch messages build shapes from the width (a negative one cannot be a shape).
+        if (inputWidth < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputWidth), inputWidth, $"Input rows at '{Path}' cannot have a negative width.");
+        }
         int outputWidth = OutputWidth(inputWidth);
         if (inputWidth <= 0 || input.Length % inputWidth != 0)
         {

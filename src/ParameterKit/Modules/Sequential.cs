@@ -67,7 +67,18 @@ public class Sequential : Layer
 
     /// <summary>The output of layer <paramref name="index"/> from the last <see cref="Forward"/> call (rows x its width).</summary>
     /// <param name="index">The layer index.</param>
-    public ReadOnlySpan<float> ActivationOf(int index) => _activations[index].AsSpan(0, _rows * _widths[index + 1]);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a layer's.</exception>
+    /// <exception cref="InvalidOperationException">No forward pass has run yet.</exception>
+    public ReadOnlySpan<float> ActivationOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _layers.Count);
+        if (index >= _activations.Length)
+        {
+            throw new InvalidOperationException($"'{Path}' has no activations before its first Forward call.");
+        }
+        return _activations[index].AsSpan(0, _rows * _widths[index + 1]);
+    }
 
     /// <inheritdoc />
     /// <remarks>Every layer's output is kept (the backward pass needs them) in buffers reused across calls:

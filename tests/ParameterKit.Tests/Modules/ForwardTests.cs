@@ -158,6 +158,8 @@ public sealed class ForwardTests
         store.Materialize(seed: 5);
         Assert.Equal(["mlp.0.weight", "mlp.0.bias", "mlp.2.weight", "mlp.2.bias"], store.Parameters.Select(p => p.Name));
         Assert.Equal(["Linear", "Gelu", "Linear"], mlp.Children.Select(m => m.GetType().Name));
+        // Before the first forward there is nothing to show (this was an IndexOutOfRangeException).
+        Assert.Contains("before its first Forward", Assert.Throws<InvalidOperationException>(() => mlp.ActivationOf(0)).Message, StringComparison.Ordinal);
 
         const int b = 2, t = 3; // B x T x C input, flattened
         var x = DoubleReference.RandomValues(b * t * 13, 77);
@@ -171,6 +173,8 @@ public sealed class ForwardTests
         var expected = DoubleReference.Linear(h, b * t, l2.Weight.Value.ToArray(), l2.Bias!.Value.ToArray(), 37, 5);
         DoubleReference.AssertClose(expected, y, 1e-5);
         Assert.Equal(b * t * 37, mlp.ActivationOf(1).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => mlp.ActivationOf(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => mlp.ActivationOf(-1));
     }
 
     [Fact]
@@ -191,5 +195,26 @@ public sealed class ForwardTests
         Assert.Contains("[16, 10]", wrong.Message, StringComparison.Ordinal);
         Assert.Throws<ShapeMismatchException>(() => linear.Forward(new float[12], new float[16], 8));
         Assert.Throws<ShapeMismatchException>(() => linear.Forward(new float[16], new float[15], 8));
+    }
+
+    [Fact]
+    public void A_negative_input_width_names_the_argument_and_the_layer()
+    {
+        // Before the check, the mismatch message tried to build a shape from the width and failed on that instead,
+        // naming neither the layer nor the argument ("Invalid shape [8, -1]").
+        var store = new ParameterStore();
+        var relu = new Relu(store.Scope("relu"));
+        var linear = new Linear(store.Scope("fc"), 4, 3);
+        var softmax = new Softmax(store.Scope("sm"));
+        var norm = new LayerNorm(store.Scope("ln"), 4);
+        store.Materialize(seed: 1);
+        foreach ((Layer layer, string path) in new (Layer, string)[] { (relu, "relu"), (linear, "fc"), (softmax, "sm"), (norm, "ln") })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => layer.Forward(new float[8], new float[8], -4));
+            Assert.Equal("inputWidth", error.ParamName);
+            Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => linear.Forward(new float[8], new float[6], -4, accumulate: false, ParameterKit.Kernels.GemmActivation.Relu));
+        Assert.Throws<ArgumentOutOfRangeException>(() => relu.Backward(new float[8], new float[8], new float[8], -1));
     }
 }
