@@ -77,11 +77,17 @@ public static class DTypes
 
     /// <summary>The number of bits one element occupies (4 and 6 for the sub-byte types).</summary>
     /// <param name="dtype">The element type.</param>
-    public static int BitSize(this DType dtype) => Bits[(int)dtype];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined value.</exception>
+    public static int BitSize(this DType dtype) => Bits[Index(dtype)];
 
     /// <summary>The exact name used in safetensors headers, for example <c>"BF16"</c> or <c>"F8_E4M3"</c>.</summary>
     /// <param name="dtype">The element type.</param>
-    public static string SafeTensorsName(this DType dtype) => Names[(int)dtype];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined value.</exception>
+    public static string SafeTensorsName(this DType dtype) => Names[Index(dtype)];
+
+    /// <summary>The row of <paramref name="dtype"/> in the tables above; an undefined value (a cast integer) is an argument error, not an IndexOutOfRangeException.</summary>
+    private static int Index(DType dtype) =>
+        (uint)dtype < (uint)Names.Length ? (int)dtype : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Not a defined DType.");
 
     /// <summary>Parses a safetensors dtype name exactly (case-sensitive, as the reference crate does).</summary>
     /// <param name="name">The header's dtype string.</param>
@@ -108,6 +114,7 @@ public static class DTypes
     /// <param name="dtype">The element type.</param>
     /// <param name="elementCount">How many elements.</param>
     /// <exception cref="OverflowException">The byte count does not fit in a <see cref="long"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined value.</exception>
     public static long? ByteCount(this DType dtype, long elementCount)
     {
         long bits = checked(elementCount * dtype.BitSize());

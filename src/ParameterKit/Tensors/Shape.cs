@@ -14,6 +14,7 @@ namespace ParameterKit.Tensors;
 public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 {
     private readonly int[]? _dimensions;
+    private readonly long _elementCount;
 
     /// <summary>Creates a shape from its dimensions.</summary>
     /// <param name="dimensions">The size of each dimension, outermost first. Each must be zero or positive.</param>
@@ -21,14 +22,18 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     public Shape(params ReadOnlySpan<int> dimensions)
     {
         _dimensions = dimensions.ToArray();
-        ElementCount = CheckedElementCount(_dimensions);
+        _elementCount = CheckedElementCount(_dimensions);
     }
 
     /// <summary>The number of dimensions (0 for a scalar).</summary>
     public int Rank => _dimensions?.Length ?? 0;
 
     /// <summary>The product of the dimensions: how many values a tensor of this shape holds.</summary>
-    public long ElementCount { get; }
+    /// <remarks>
+    /// <c>default(Shape)</c> (and <c>new Shape()</c>) has no dimensions, so it is the scalar shape with one element, as
+    /// <c>new Shape([])</c> is: the two are equal, and count the same.
+    /// </remarks>
+    public long ElementCount => _dimensions is null ? 1 : _elementCount;
 
     /// <summary>The dimensions as a read-only span.</summary>
     public ReadOnlySpan<int> Dimensions => _dimensions;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FsCheck.Xunit;
+using ParameterKit.Tensors;
 using ParameterKit.Tensors.Conversions;
 
 namespace ParameterKit.Tests.Tensors;
@@ -153,7 +154,24 @@ public sealed class SixteenBitConversionTests
     [Fact]
     public void Lengths_are_checked()
     {
-        Assert.Throws<ArgumentException>(() => HalfConversion.ToSingle(new byte[3], new float[1]));
-        Assert.Throws<ArgumentException>(() => BFloat16Conversion.FromSingle(new float[2], new byte[3]));
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => HalfConversion.ToSingle(new byte[3], new float[1])).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => BFloat16Conversion.FromSingle(new float[2], new byte[3])).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => ElementConversion.ToSingle(DType.I32, new byte[7], new float[2])).ParamName);
+    }
+
+    [Fact]
+    public void Undefined_dtypes_are_argument_errors_not_index_errors()
+    {
+        // A cast integer used to index the tables past their end (IndexOutOfRangeException).
+        foreach (DType undefined in new[] { (DType)(-1), (DType)50, (DType)DTypes.All.Length })
+        {
+            Assert.Equal("dtype", Assert.Throws<ArgumentOutOfRangeException>(() => undefined.BitSize()).ParamName);
+            Assert.Throws<ArgumentOutOfRangeException>(() => undefined.SafeTensorsName());
+            Assert.Throws<ArgumentOutOfRangeException>(() => undefined.ByteCount(3));
+            Assert.False(ElementConversion.CanConvertToSingle(undefined));
+            Assert.Throws<ArgumentOutOfRangeException>(() => ElementConversion.ToSingle(undefined, new byte[4], new float[1]));
+        }
+        Assert.Equal(32, DType.F32.BitSize());
+        Assert.Equal("U64", DType.U64.SafeTensorsName());
     }
 }

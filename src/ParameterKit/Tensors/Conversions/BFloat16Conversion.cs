@@ -21,7 +21,7 @@ public static class BFloat16Conversion
     /// <exception cref="ArgumentException"><paramref name="source"/> is not exactly 2 bytes per destination element.</exception>
     public static void ToSingle(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        ConversionGuards.CheckLengths(source.Length, destination.Length, 2);
+        ConversionGuards.CheckLengths(source.Length, destination.Length, 2, nameof(source));
         ref ushort src = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(source));
         ref uint dst = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(destination));
         int n = destination.Length, i = 0;
@@ -58,7 +58,7 @@ public static class BFloat16Conversion
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not exactly 2 bytes per source element.</exception>
     public static void FromSingle(ReadOnlySpan<float> source, Span<byte> destination)
     {
-        ConversionGuards.CheckLengths(destination.Length, source.Length, 2);
+        ConversionGuards.CheckLengths(destination.Length, source.Length, 2, nameof(destination));
         ref uint src = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
         ref ushort dst = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(destination));
         int n = source.Length, i = 0;

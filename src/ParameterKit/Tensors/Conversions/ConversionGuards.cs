@@ -4,12 +4,16 @@ namespace ParameterKit.Tensors.Conversions;
 internal static class ConversionGuards
 {
     /// <summary>Checks that a byte buffer holds exactly <paramref name="elements"/> values of <paramref name="bytesPerElement"/> bytes.</summary>
-    internal static void CheckLengths(int byteLength, int elements, int bytesPerElement)
+    /// <param name="byteLength">The byte buffer's length.</param>
+    /// <param name="elements">The element buffer's length.</param>
+    /// <param name="bytesPerElement">Bytes of one element.</param>
+    /// <param name="byteBufferName">The byte buffer's parameter name, which the exception carries.</param>
+    internal static void CheckLengths(int byteLength, int elements, int bytesPerElement, string byteBufferName)
     {
         if ((long)elements * bytesPerElement != byteLength)
         {
             throw new ArgumentException(
-                $"The byte buffer holds {byteLength} bytes, but {elements} elements of {bytesPerElement} bytes need {(long)elements * bytesPerElement}.");
+                $"The byte buffer holds {byteLength} bytes, but {elements} elements of {bytesPerElement} bytes need {(long)elements * bytesPerElement}.", byteBufferName);
         }
     }
 }

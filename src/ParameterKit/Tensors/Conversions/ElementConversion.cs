@@ -16,7 +16,7 @@ public static class ElementConversion
     /// <summary>Whether <see cref="ToSingle"/> supports <paramref name="dtype"/>.</summary>
     /// <param name="dtype">The element type.</param>
     public static bool CanConvertToSingle(DType dtype) =>
-        dtype is not (DType.C64 or DType.F4 or DType.F6E2M3 or DType.F6E3M2);
+        (uint)dtype < (uint)DTypes.All.Length && dtype is not (DType.C64 or DType.F4 or DType.F6E2M3 or DType.F6E3M2);
 
     /// <summary>Converts <paramref name="source"/>, holding elements of <paramref name="dtype"/>, to float32.</summary>
     /// <param name="dtype">The element type of <paramref name="source"/>.</param>
@@ -24,14 +24,17 @@ public static class ElementConversion
     /// <param name="destination">Receives one float per element.</param>
     /// <exception cref="NotSupportedException"><paramref name="dtype"/> is C64, F4, F6_E2M3 or F6_E3M2.</exception>
     /// <exception cref="ArgumentException"><paramref name="source"/> does not hold exactly <c>destination.Length</c> elements.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined value.</exception>
     public static void ToSingle(DType dtype, ReadOnlySpan<byte> source, Span<float> destination)
     {
         if (!CanConvertToSingle(dtype))
         {
+            // An undefined value (a cast integer) is an argument error, named by SafeTensorsName's own check.
+            _ = dtype.SafeTensorsName();
             throw new NotSupportedException($"Dtype {dtype.SafeTensorsName()} has no conversion to float32.");
         }
         int size = dtype.BitSize() / 8;
-        ConversionGuards.CheckLengths(source.Length, destination.Length, size);
+        ConversionGuards.CheckLengths(source.Length, destination.Length, size, nameof(source));
         switch (dtype)
         {
             case DType.F32 when BitConverter.IsLittleEndian:

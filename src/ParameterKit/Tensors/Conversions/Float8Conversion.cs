@@ -24,7 +24,7 @@ public static class Float8Conversion
     /// <exception cref="ArgumentException">The lengths differ.</exception>
     public static void ToSingle(DType format, ReadOnlySpan<byte> source, Span<float> destination)
     {
-        ConversionGuards.CheckLengths(source.Length, destination.Length, 1);
+        ConversionGuards.CheckLengths(source.Length, destination.Length, 1, nameof(source));
         ReadOnlySpan<float> table = Table(format);
         for (int i = 0; i < source.Length; i++)
         {

@@ -22,7 +22,7 @@ public static class HalfConversion
     /// <exception cref="ArgumentException"><paramref name="source"/> is not exactly 2 bytes per destination element.</exception>
     public static void ToSingle(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        ConversionGuards.CheckLengths(source.Length, destination.Length, 2);
+        ConversionGuards.CheckLengths(source.Length, destination.Length, 2, nameof(source));
         if (BitConverter.IsLittleEndian)
         {
             TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
