@@ -140,9 +140,15 @@ public sealed class LoraAdapters
     public ModelSummary Summary(int depth = 2) => ModelSummary.OfAdapted(this, depth);
 
     /// <summary>Folds every adapter into its layer's weight (<c>W += s·B·A</c>); see <see cref="LoraAdapter.Merge"/>.</summary>
-    /// <exception cref="InvalidOperationException">An adapter is already merged, or a weight is held in half precision.</exception>
+    /// <exception cref="InvalidOperationException">An adapter is already merged, a weight is held in half precision or
+    /// Q8_0, or an adapted weight is tied to another parameter (a tied <c>lm_head</c>); nothing is merged then.</exception>
     public void Merge()
     {
+        // All or nothing: a refusal found at the fifth adapter must not leave the first four merged.
+        foreach (var adapter in _adapters)
+        {
+            adapter.ThrowIfCannotMerge();
+        }
         foreach (var adapter in _adapters)
         {
             adapter.Merge();

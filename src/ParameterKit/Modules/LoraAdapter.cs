@@ -70,13 +70,13 @@ public sealed class LoraAdapter
     /// linear weight in, so a GPT-2 Conv1D weight stored C x OC in its checkpoint needs no special case here), and stops
     /// adding the adapter in the forward pass: inference then costs what the base model costs.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Already merged, or the weight is held in half precision for inference.</exception>
+    /// <exception cref="InvalidOperationException">Already merged, the weight is held in half precision or Q8_0 for
+    /// inference, or the weight is tied to another parameter (GPT-2's, SmolLM2's or Llama 3.2's <c>lm_head</c> is the
+    /// token embedding table): merging into it would change the embeddings too, so the merged model would not be the
+    /// adapted one. Keep such an adapter unmerged (its forward pass adapts only the head).</exception>
     public void Merge()
     {
-        if (IsMerged)
-        {
-            throw new InvalidOperationException($"The adapter of '{Target.Path}' is already merged into '{Target.Weight.Name}'.");
-        }
+        ThrowIfCannotMerge();
         AddProduct(Scale);
         IsMerged = true;
     }
@@ -93,12 +93,34 @@ public sealed class LoraAdapter
         IsMerged = false;
     }
 
-    private void AddProduct(float factor)
+    /// <summary>Every reason <see cref="Merge"/> would refuse, checked before anything changes (also for a whole set of adapters at once).</summary>
+    internal void ThrowIfCannotMerge()
+    {
+        if (IsMerged)
+        {
+            throw new InvalidOperationException($"The adapter of '{Target.Path}' is already merged into '{Target.Weight.Name}'.");
+        }
+        ThrowIfHeldForInference();
+        if (Target.Weight.Store.TiedNames.Any(t => ReferenceEquals(t.Target, Target.Weight)))
+        {
+            // PEFT warns of the same hazard (huggingface/peft#2018); here it is refused, since the library can tell.
+            throw new InvalidOperationException(
+                $"'{Target.Path}' shares its weight with '{Target.Weight.Name}' (tied embeddings): merging its adapter would change " +
+                $"'{Target.Weight.Name}' for every use, so the merged model would differ from the adapted one. Keep this adapter unmerged.");
+        }
+    }
+
+    private void ThrowIfHeldForInference()
     {
         if (Target.Weight.Held is not null || Target.Weight.Quantized is not null)
         {
             throw new InvalidOperationException($"'{Target.Weight.Name}' is held in {(Target.Weight.Held is not null ? "half precision" : "Q8_0")} for inference; merge adapters into a float32 model.");
         }
+    }
+
+    private void AddProduct(float factor)
+    {
+        ThrowIfHeldForInference();
         int c = Target.InChannels, oc = Target.OutChannels, r = Rank;
         // W (OC x C) += factor · B (OC x r) · A (r x C): one NN GEMM accumulating into the weight.
         Gemm.Multiply(Transpose.No, Transpose.No, oc, c, r, factor, B.Value, r, A.Value, c, 1f, Target.Weight.Value, c);

@@ -56,6 +56,26 @@ public class LoraForwardBackwardTests
     }
 
     [Fact]
+    public void AnAdapterOnATiedHeadIsNotMergedBecauseThatWouldChangeTheEmbeddingsToo()
+    {
+        // Before: Merge added s·B·A into lm_head's weight, which is wte's, so the embeddings moved by up to 0.1 and the
+        // merged logits differed from the adapted ones by up to 2.
+        var model = TinyGpt2("c32_h4_l3");
+        Assert.True(model.Config.TieWordEmbeddings);
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = ["c_attn", "lm_head"], Seed = 3 });
+        Randomize(lora, 7);
+        model.SetTraining(false);
+        float[] adapted = Logits(model);
+        float[] embeddings = model.TokenEmbedding.Table.Value.ToArray();
+        var error = Assert.Throws<InvalidOperationException>(() => lora.Merge());
+        Assert.Contains("'lm_head' shares its weight with 'wte.weight'", error.Message, StringComparison.Ordinal);
+        // All or nothing: c_attn's adapters, checked first, were not merged either.
+        Assert.All(lora.Adapters, a => Assert.False(a.IsMerged));
+        Assert.Equal(embeddings, model.TokenEmbedding.Table.Value.ToArray());
+        Assert.Equal(adapted, Logits(model));
+    }
+
+    [Fact]
     public void MergedAndUnmergedLogitsAgreeForLlama()
     {
         var model = TinyLlama("gqa_llama3");
