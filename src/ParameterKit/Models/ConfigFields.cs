@@ -21,6 +21,9 @@ internal readonly struct ConfigFields(JsonElement root, string source)
         "output_hidden_states", "use_return_dict", "is_decoder", "is_encoder_decoder", "gradient_checkpointing",
         "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id",
         "initializer_range", "use_cache", "attn_implementation",
+        // Written by older transformers releases (distilgpt2's config.json on the Hub has _num_labels): the former name
+        // of use_cache, and the label count of a classification head that a causal language model does not have.
+        "output_past", "_num_labels", "num_labels",
     ];
 
     /// <summary>The keys every reader ignores (<see cref="CommonHarmless"/>) and an architecture's own <paramref name="more"/>.</summary>

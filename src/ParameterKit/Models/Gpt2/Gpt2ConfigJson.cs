@@ -23,7 +23,10 @@ public static class Gpt2ConfigJson
         // Attention is computed in float32 throughout, so upcasting it (reorder_and_upcast_attn) changes nothing here.
         "reorder_and_upcast_attn",
         // Configure the extra heads of GPT2DoubleHeadsModel and sequence classification, which a base checkpoint has not.
-        "summary_type", "summary_use_proj", "summary_activation", "summary_proj_to_labels", "summary_first_dropout");
+        "summary_type", "summary_use_proj", "summary_activation", "summary_proj_to_labels", "summary_first_dropout",
+        // Leftovers of OpenAI GPT's configuration in the Hub's gpt2-medium config.json: transformers' GPT2Config stores
+        // them and no GPT-2 code reads them.
+        "n_special", "predict_special_tokens");
 
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
     /// <param name="path">A <c>config.json</c> file.</param>

@@ -35,6 +35,32 @@ public sealed class Gpt2ConfigJsonTests
     }
 
     [Fact]
+    public void The_hubs_gpt2_medium_and_distilgpt2_configs_are_read_unchanged()
+    {
+        // gpt2-medium's config.json as the Hub serves it (keys and values as transformers 4.12 dumps it): n_special and
+        // predict_special_tokens, OpenAI GPT leftovers, were refused as unknown, so the README's "runs gpt2-medium
+        // unchanged" did not hold. distilgpt2's carries _num_labels, from an older transformers.
+        const string medium = """
+            {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1, "bos_token_id": 50256,
+             "embd_pdrop": 0.1, "eos_token_id": 50256, "initializer_range": 0.02, "layer_norm_epsilon": 1e-05, "model_type": "gpt2",
+             "n_ctx": 1024, "n_embd": 1024, "n_head": 16, "n_layer": 24, "n_positions": 1024, "n_special": 0,
+             "predict_special_tokens": true, "resid_pdrop": 0.1, "summary_activation": null, "summary_first_dropout": 0.1,
+             "summary_proj_to_labels": true, "summary_type": "cls_index", "summary_use_proj": true,
+             "task_specific_params": {"text-generation": {"do_sample": true, "max_length": 50}}, "vocab_size": 50257}
+            """;
+        Assert.Equal(ParameterKit.Models.Gpt2.Gpt2Config.Medium, Gpt2ConfigJson.Parse(Encoding.UTF8.GetBytes(medium)));
+        const string distil = """
+            {"_num_labels": 1, "activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1,
+             "bos_token_id": 50256, "embd_pdrop": 0.1, "eos_token_id": 50256, "id2label": {"0": "LABEL_0"}, "initializer_range": 0.02,
+             "label2id": {"LABEL_0": 0}, "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": 1024, "n_embd": 768, "n_head": 12,
+             "n_layer": 6, "n_positions": 1024, "output_past": true, "resid_pdrop": 0.1, "summary_activation": null,
+             "summary_first_dropout": 0.1, "summary_proj_to_labels": true, "summary_type": "cls_index", "summary_use_proj": true,
+             "vocab_size": 50257}
+            """;
+        Assert.Equal(6, Gpt2ConfigJson.Parse(Encoding.UTF8.GetBytes(distil)).Layers);
+    }
+
+    [Fact]
     public void Invalid_utf8_and_lone_surrogates_are_typed_errors_not_crashes()
     {
         byte[] invalid = [.. Encoding.UTF8.GetBytes("{" + Base + ", \"_name_or_path\": \""), 0xFF, .. "\"}"u8];
