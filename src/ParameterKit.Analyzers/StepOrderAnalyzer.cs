@@ -56,12 +56,15 @@ public sealed class StepOrderAnalyzer : DiagnosticAnalyzer
         }
         bool backwardBefore = kinds.Take(stepIndex).Contains(Kind.Backward);
         var step = statements[stepIndex];
+        // Locals and parameters given a value after the step (step++; long next = step + 1;): a schedule read at one
+        // of them is the deliberate look ahead, as At(step + 1) is.
+        var advanced = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         for (int i = stepIndex + 1; i < statements.Length; i++)
         {
             string? reason = kinds[i] switch
             {
                 Kind.Clip => "the step already used the unclipped gradients; clip before the step",
-                Kind.Schedule => "the learning rate set here reaches the next step, not this one; set it before the step",
+                Kind.Schedule when !ReadsTheNextStep(statements[i], advanced) => "the learning rate set here reaches the next step, not this one; set it before the step",
                 Kind.Backward when !backwardBefore => "the step used gradients from before this backward pass; run backward before the step",
                 _ => null,
             };
@@ -78,8 +81,46 @@ public sealed class StepOrderAnalyzer : DiagnosticAnalyzer
             {
                 Report(context, statements[i], step, reason);
             }
+            advanced.UnionWith(VariablesWritten(statements[i]));
         }
     }
+
+    /// <summary>
+    /// Whether the schedule's step argument reads a variable set after the optimizer step, or the optimizer's
+    /// <c>StepCount</c>, which Step() has just advanced: either way the index is the next step's.
+    /// </summary>
+    private static bool ReadsTheNextStep(IOperation statement, HashSet<ISymbol> advanced) =>
+        Unwrap(statement).DescendantsInSameFunction().OfType<IInvocationOperation>().Where(i => i.IsScheduleAt())
+            .SelectMany(i => i.Arguments).SelectMany(a => a.Value.DescendantsInSameFunction().Prepend(a.Value))
+            .Any(o => Variable(o) is { } variable && advanced.Contains(variable) ||
+                      o is IPropertyReferenceOperation { Property.Name: "StepCount" } property && property.Property.ContainingType.InheritsFrom(KnownNames.Optimizer));
+
+    /// <summary>Locals and parameters a statement declares or writes (assignment, compound assignment, increment, decrement).</summary>
+    private static IEnumerable<ISymbol> VariablesWritten(IOperation statement)
+    {
+        foreach (var operation in statement.DescendantsInSameFunction().Prepend(statement))
+        {
+            ISymbol? written = operation switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Symbol,
+                IAssignmentOperation assignment => Variable(assignment.Target),
+                IIncrementOrDecrementOperation increment => Variable(increment.Target),
+                _ => null,
+            };
+            if (written is not null)
+            {
+                yield return written;
+            }
+        }
+    }
+
+    /// <summary>The local or parameter an operation reads or writes, if it is one.</summary>
+    private static ISymbol? Variable(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
 
     private static void Report(OperationAnalysisContext context, IOperation statement, IOperation step, string reason)
     {

@@ -92,6 +92,51 @@ public class StepOrderTests
         """);
 
     [Fact]
+    public Task Accepts_a_schedule_read_at_an_index_advanced_after_the_step() => VerifyCS.Analyzer("""
+        using ParameterKit.Parameters;
+        using ParameterKit.Training;
+        using ParameterKit.Training.Schedules;
+        using Snippets;
+
+        static class Train
+        {
+            // Each of these sets the next step's rate on purpose: the index was advanced after the step (an
+            // increment, a new local, or the optimizer's own StepCount, which Step() advanced).
+            public static void Increment(TinyModel model, Optimizer optimizer, LearningRateSchedule schedule, float[] x, float[] dy, long step)
+            {
+                model.Backward(x, dy);
+                optimizer.Step();
+                step++;
+                optimizer.LearningRate = (float)schedule.At(step);
+            }
+
+            public static void NewLocal(TinyModel model, Optimizer optimizer, LearningRateSchedule schedule, float[] x, float[] dy, long step)
+            {
+                model.Backward(x, dy);
+                optimizer.Step();
+                long next = step + 1;
+                optimizer.LearningRate = (float)schedule.At(next);
+            }
+
+            public static void StepCount(TinyModel model, Optimizer optimizer, LearningRateSchedule schedule, float[] x, float[] dy)
+            {
+                model.Backward(x, dy);
+                optimizer.Step();
+                optimizer.LearningRate = (float)schedule.At(optimizer.StepCount);
+            }
+
+            // Advanced before the step, not after: still this step's index, still reported.
+            public static void AdvancedBefore(TinyModel model, Optimizer optimizer, LearningRateSchedule schedule, float[] x, float[] dy, long step)
+            {
+                long current = step + 2;
+                model.Backward(x, dy);
+                optimizer.Step();
+                {|PK2002:optimizer.LearningRate = (float)schedule.At(current)|};
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_moves_the_statement_before_the_step_and_fixes_all() => VerifyCS.CodeFix<MoveBeforeStepCodeFix>("""
         using ParameterKit.Parameters;
         using ParameterKit.Training;
