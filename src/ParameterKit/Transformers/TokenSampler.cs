@@ -61,13 +61,17 @@ internal sealed class TokenSampler
             return TensorPrimitives.IndexOfMax(logits);
         }
         int v = logits.Length;
-        TensorPrimitives.Multiply(logits, 1f / options.Temperature, logits);
+        // (z − max z) / τ, not z · (1/τ): the largest logit becomes exactly 0 whatever τ is, so a τ small enough that
+        // 1/τ or z/τ overflows (a subnormal, 1e-38) still draws the greedy token, where z · (1/τ) gave ∞ − ∞ = NaN and
+        // then the last token of the vocabulary.
+        float max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, logits);
+        TensorPrimitives.Divide(logits, options.Temperature, logits);
         bool truncate = (options.TopK > 0 && options.TopK < v) || options.TopP < 1f;
         if (!truncate)
         {
-            // p ∝ exp(z − max z): sampling by inverse CDF needs no normalization, only the total.
-            float max = TensorPrimitives.Max(logits);
-            return Draw(logits, RowSoftmax.ExpShiftedAndSum(logits, max, logits), ref random, null);
+            // p ∝ exp((z − max z) / τ): sampling by inverse CDF needs no normalization, only the total.
+            return Draw(logits, RowSoftmax.ExpShiftedAndSum(logits, 0f, logits), ref random, null);
         }
 
         // Sort descending by logit (keys negated, since Array.Sort is ascending), carrying the token ids along.

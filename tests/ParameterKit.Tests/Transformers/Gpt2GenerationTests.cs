@@ -35,6 +35,12 @@ public sealed class Gpt2GenerationTests
 
         int[] topOne = [.. generator.Generate(fixture.Prompt, new GenerationOptions { MaxNewTokens = 32, Temperature = 2f, TopK = 1, Seed = 3 })];
         Assert.Equal(fixture.Greedy, topOne);
+        // A temperature so small that 1/τ (subnormal) or z/τ (1e-38) overflows samples the greedy token, not NaN's last id.
+        foreach (float tiny in new[] { float.Epsilon, 1e-40f, 1e-38f })
+        {
+            Assert.Equal(fixture.Greedy, generator.Generate(fixture.Prompt, new GenerationOptions { MaxNewTokens = 32, Temperature = tiny, Seed = 3 }).ToArray());
+            Assert.Equal(fixture.Greedy, generator.Generate(fixture.Prompt, new GenerationOptions { MaxNewTokens = 32, Temperature = tiny, TopK = 5, Seed = 3 }).ToArray());
+        }
         // A tiny nucleus keeps only the most likely token: greedy again.
         int[] tinyNucleus = [.. generator.Generate(fixture.Prompt, new GenerationOptions { MaxNewTokens = 32, TopP = 1e-6f, Seed = 3 })];
         Assert.Equal(fixture.Greedy, tinyNucleus);
