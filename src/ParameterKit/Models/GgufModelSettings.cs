@@ -57,6 +57,21 @@ internal sealed class GgufModelSettings(GgufFile file)
         return value > 0 && double.IsFinite(value) ? value : throw Refuse(key, $"'{key}' {value} must be a positive number");
     }
 
+    /// <summary>
+    /// The vocabulary size: the row count of <c>token_embd.weight</c>, which must be a matrix (a fuzzed file with a
+    /// tensor of rank 0 or 1 there made the readers index past its shape) of 1 to <see cref="int.MaxValue"/> rows.
+    /// </summary>
+    public int VocabularySize(GgufTensorInfo embeddings)
+    {
+        ulong[] shape = embeddings.Shape;
+        if (shape.Length != 2)
+        {
+            throw Refuse(embeddings.Name, $"'{embeddings.Name}' is [{string.Join(", ", shape)}]; it must be a matrix of one row per token");
+        }
+        return shape[0] is >= 1 and <= int.MaxValue ? (int)shape[0]
+            : throw Refuse(embeddings.Name, $"'{embeddings.Name}' has {shape[0]} rows");
+    }
+
     /// <summary>A refusal naming the file and <paramref name="key"/>.</summary>
     public ModelConfigException Refuse(string key, string detail) => new(file.FilePath, key, detail);
 }

@@ -150,6 +150,26 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("llama", new ulong[] { 160 })]
+    [InlineData("llama", new ulong[0])]
+    [InlineData("gpt2", new ulong[] { 16, 10, 1 })]
+    public void A_token_embedding_that_is_not_a_matrix_is_refused_by_name(string architecture, ulong[] dimensions)
+    {
+        // Found by the coverage-guided fuzzer (docs/fuzzing.md): a rank-0 token_embd.weight made both GGUF layouts
+        // read its row count past the end of its shape (IndexOutOfRangeException).
+        string prefix = architecture + ".";
+        var builder = new GgufBuilder().String("general.architecture", architecture)
+            .UInt32(prefix + "context_length", 8).UInt32(prefix + "embedding_length", 16).UInt32(prefix + "block_count", 1)
+            .UInt32(prefix + "feed_forward_length", 32).UInt32(prefix + "attention.head_count", 2)
+            .KeyValue(prefix + "attention.layer_norm_epsilon", 6, BitConverter.GetBytes(1e-5f)).KeyValue(prefix + "attention.layer_norm_rms_epsilon", 6, BitConverter.GetBytes(1e-5f));
+        using var folder = new TempFolder();
+        string path = SafeTensors.RawFile.Write(folder.Path, "rank.gguf", builder.Tensor("token_embd.weight", dimensions).Build());
+        var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.LoadGguf(path));
+        Assert.Contains("'token_embd.weight' is [", e.Message, StringComparison.Ordinal);
+        Assert.Contains("it must be a matrix of one row per token", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Q8_0 rounds each weight to the nearest of 255 steps of its block's largest magnitude, so each weight moves by at
     /// most half a step (0.2% of the block maximum); through a few layers of these random models that moves logits by

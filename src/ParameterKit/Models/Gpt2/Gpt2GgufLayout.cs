@@ -48,8 +48,7 @@ internal static partial class Gpt2GgufLayout
             throw settings.Refuse("gpt2.embedding_length", $"'gpt2.embedding_length' {channels} is past {Gpt2Config.MaxChannels}: the MLP's 4 x C would pass 32 bits");
         }
         return new Gpt2Config(
-            VocabSize: embeddings.Shape[0] is >= 1 and <= int.MaxValue ? (int)embeddings.Shape[0]
-                : throw settings.Refuse("token_embd.weight", $"'token_embd.weight' has {embeddings.Shape[0]} rows"),
+            VocabSize: settings.VocabularySize(embeddings),
             Positions: positions,
             Channels: channels,
             Layers: settings.Blocks("gpt2.block_count"),

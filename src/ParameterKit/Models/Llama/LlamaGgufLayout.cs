@@ -73,8 +73,7 @@ internal static partial class LlamaGgufLayout
         LlamaRopeScaling? scaling = RopeScaling(file, architecture, width);
         GgufTensorInfo embeddings = file.GetTensor("token_embd.weight");
         return new LlamaConfig(
-            VocabSize: embeddings.Shape[0] is >= 1 and <= int.MaxValue ? (int)embeddings.Shape[0]
-                : throw settings.Refuse("token_embd.weight", $"'token_embd.weight' has {embeddings.Shape[0]} rows"),
+            VocabSize: settings.VocabularySize(embeddings),
             Hidden: hidden,
             Intermediate: settings.Count(Key("feed_forward_length")),
             Layers: settings.Blocks(Key("block_count")),
