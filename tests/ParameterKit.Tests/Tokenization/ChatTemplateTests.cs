@@ -139,6 +139,16 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
+    public void AnIndexAfterADotPast64BitsIsATemplateError()
+    {
+        // Found by the coverage-guided fuzzer (docs/fuzzing.md): 'messages.0' parsed its index with long.Parse, so a
+        // longer one escaped as an OverflowException while the same literal in brackets was refused by name.
+        var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse("{{ messages.99999999999999999999 }}", "t"));
+        Assert.Contains("integer literal 99999999999999999999 is out of range", e.Message, StringComparison.Ordinal);
+        Assert.Equal("Hi", Render("{{ messages.1.content }}"));
+    }
+
+    [Fact]
     public void UndefinedUsedAsAContainerIsATypedError()
     {
         var e = Assert.Throws<ChatTemplateException>(() => Render("{{ nothing.attr }}"));

@@ -366,9 +366,7 @@ internal sealed class JinjaParser
                 }
                 return new Literal(token.Line, text);
             case JinjaTokenKind.Integer:
-                return long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long integer)
-                    ? new Literal(token.Line, integer)
-                    : throw Error($"integer literal {token.Value} is out of range");
+                return IntegerLiteral(token);
             case JinjaTokenKind.Float:
                 return new Literal(token.Line, double.Parse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture));
             case JinjaTokenKind.Name:
@@ -421,6 +419,12 @@ internal sealed class JinjaParser
         }
     }
 
+    /// <summary>An integer literal, standalone or after a dot (<c>messages.0</c>); one past 64 bits is a template error.</summary>
+    private Literal IntegerLiteral(JinjaToken token) =>
+        long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long integer)
+            ? new Literal(token.Line, integer)
+            : throw Error($"integer literal {token.Value} is out of range");
+
     private Expression ParsePostfix(Expression target)
     {
         while (true)
@@ -430,7 +434,7 @@ internal sealed class JinjaParser
             {
                 _pos++;
                 target = Current.Kind == JinjaTokenKind.Integer
-                    ? new GetItem(line, target, new Literal(line, long.Parse(Take().Value, CultureInfo.InvariantCulture)))
+                    ? new GetItem(line, target, IntegerLiteral(Take()))
                     : new GetAttribute(line, target, ExpectName());
             }
             else if (IsOperator("["))
