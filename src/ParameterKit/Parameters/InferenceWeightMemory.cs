@@ -9,11 +9,19 @@ namespace ParameterKit.Parameters;
 /// them all; the finalizer frees the copies of a model never disposed. It is not itself IDisposable: the store that
 /// holds it is not, and the model that owns the store is.
 /// </summary>
+/// <remarks>
+/// A model's pass holds a use (<see cref="TryEnter"/> / <see cref="Exit"/>) while its kernels read the memory, so a
+/// Dispose on another thread mid-pass cannot unmap what a kernel is reading (that was an access violation, the process
+/// gone): a release asked for during a use happens when the last use ends, and no use can start after it was asked for.
+/// One integer holds both, so the two cannot race: the count of uses, and a high bit once a release was asked for.
+/// </remarks>
 internal abstract unsafe class InferenceWeightMemory
 {
+    private const int ReleaseAsked = 1 << 30;
     private readonly List<IDisposable> _owners = [];
     private readonly List<nint> _copies = [];
     private bool _disposed;
+    private int _uses;
 
     ~InferenceWeightMemory()
     {
@@ -32,8 +40,43 @@ internal abstract unsafe class InferenceWeightMemory
     /// <summary>Keeps <paramref name="owner"/> (a memory-mapped file) open until <see cref="Release"/>.</summary>
     public void Adopt(IDisposable owner) => _owners.Add(owner);
 
-    /// <summary>Unmaps the adopted files and frees the copies.</summary>
+    /// <summary>Starts a use of the memory; false once a release was asked for (the caller then throws ObjectDisposedException).</summary>
+    public bool TryEnter()
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref _uses);
+            if ((state & ReleaseAsked) != 0)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _uses, state + 1, state) == state)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Ends a use; the last one to end after a release was asked for performs it.</summary>
+    public void Exit()
+    {
+        if (Interlocked.Decrement(ref _uses) == ReleaseAsked)
+        {
+            ReleaseNow();
+        }
+    }
+
+    /// <summary>Unmaps the adopted files and frees the copies, now or, when a pass is using them, as it ends.</summary>
     public void Release()
+    {
+        int before = Interlocked.Or(ref _uses, ReleaseAsked);
+        if (before == 0)
+        {
+            ReleaseNow();
+        }
+    }
+
+    private void ReleaseNow()
     {
         if (_disposed)
         {

@@ -220,11 +220,36 @@ public sealed class ParameterStore
     /// <summary>Whether the store was materialized for inference (half-precision or quantized matrices, no gradients).</summary>
     private bool IsInferenceOnly => _half is not null || _quantized is not null;
 
-    /// <summary>Unmaps and frees the half-precision matrices (a model's Dispose); a no-op for a float32 store.</summary>
+    /// <summary>
+    /// Unmaps and frees the half-precision or Q8_0 matrices (a model's Dispose), at once or, when a pass holds them
+    /// (<see cref="TryUseHeldWeights"/>), as it ends; a no-op for a float32 store.
+    /// </summary>
     internal void ReleaseHeldWeights()
     {
         _half?.Release();
         _quantized?.Release();
+    }
+
+    /// <summary>Holds the inference matrices for one pass; false when they were released (true for a float32 store).</summary>
+    internal bool TryUseHeldWeights()
+    {
+        if (_half is not null && !_half.TryEnter())
+        {
+            return false;
+        }
+        if (_quantized is not null && !_quantized.TryEnter())
+        {
+            _half?.Exit();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Ends a use begun by a successful <see cref="TryUseHeldWeights"/>.</summary>
+    internal void EndUseOfHeldWeights()
+    {
+        _half?.Exit();
+        _quantized?.Exit();
     }
 
     /// <summary>The parameter called <paramref name="name"/> (a tied alias returns its target).</summary>

@@ -31,6 +31,7 @@ namespace ParameterKit.Models.Gpt2;
 /// </example>
 public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
 {
+    private readonly ModelPassGuard _passes;
     private readonly Gpt2Block[] _blocks;
     private readonly Gpt2InferenceBuffers _inference;
     private int[] _ids = [];
@@ -55,6 +56,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
             throw new InvalidShapeException(scope.NameOf("h"), [config.Channels, config.Heads], $"n_embd {config.Channels} must be a positive multiple of n_head {config.Heads}");
         }
         Config = config;
+        _passes = new ModelPassGuard(this, Store);
         TokenEmbedding = new EmbeddingLayer(Scope.Scope("wte"), config.VocabSize, config.Channels);
         PositionEmbedding = new EmbeddingLayer(Scope.Scope("wpe"), config.Positions, config.Channels);
         _blocks = new Gpt2Block[config.Layers];
@@ -212,9 +214,15 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <summary>
     /// Closes the checkpoint a half-precision model reads its weights from and frees any converted copies; the model
     /// cannot run afterwards (<see cref="ObjectDisposedException"/>). A float32 model holds no such resources: for it this
-    /// does nothing.
+    /// does nothing. Called while another thread runs a pass, it lets that pass finish and releases the weights as it ends.
     /// </summary>
+    /// <remarks>A model runs one pass at a time (<see cref="Forward"/>, <see cref="ForwardCached"/>, <see cref="Backward"/>):
+    /// its activations and buffers live in it, so a second thread starting a pass meanwhile gets an
+    /// <see cref="InvalidOperationException"/> instead of both getting wrong numbers. Give each thread its own model.</remarks>
     public void Dispose() => Store.ReleaseHeldWeights();
+
+    /// <summary>The guard of this model's passes (tests hold a pass open through it).</summary>
+    internal ModelPassGuard Passes => _passes;
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (Conv1D weights C x OC), which this class, PyTorch and transformers load.</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
@@ -243,6 +251,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         int rows = ForwardArguments.Check(this, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
         int c = Config.Channels;
         EnsureTraining(batch, tokens);
@@ -266,6 +275,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException">The gradient does not match the last forward's logits.</exception>
     public void Backward(ReadOnlySpan<float> logitsGradient)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         if (_batch == 0)
         {
             throw new InvalidOperationException("Backward needs the activations of a Forward call on the same model first.");
@@ -308,6 +318,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">The tokens do not fit the cache, or an id is outside the vocabulary.</exception>
     public void ForwardCached(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         ArgumentNullException.ThrowIfNull(cache);
         int c = Config.Channels, t = ids.Length, start = cache.Length;
         if (t == 0)

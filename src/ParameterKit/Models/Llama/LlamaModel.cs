@@ -37,6 +37,7 @@ namespace ParameterKit.Models.Llama;
 /// </example>
 public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
 {
+    private readonly ModelPassGuard _passes;
     private readonly LlamaBlock[] _blocks;
     private readonly LlamaActivations _inference;
     private readonly LlamaGradients _gradients;
@@ -71,6 +72,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
                 $"the head width must be a positive even number: hidden_size {config.Hidden} / num_attention_heads {config.Heads}, or head_dim {config.HeadDim}");
         }
         Config = config;
+        _passes = new ModelPassGuard(this, Store);
         var model = Scope.Scope("model");
         TokenEmbedding = new EmbeddingLayer(model.Scope("embed_tokens"), config.VocabSize, config.Hidden);
         _blocks = new LlamaBlock[config.Layers];
@@ -177,9 +179,15 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <summary>
     /// Closes the checkpoint a half-precision model reads its weights from and frees any converted copies; the model
     /// cannot run afterwards (<see cref="ObjectDisposedException"/>). A float32 model holds no such resources: for it this
-    /// does nothing.
+    /// does nothing. Called while another thread runs a pass, it lets that pass finish and releases the weights as it ends.
     /// </summary>
+    /// <remarks>A model runs one pass at a time (<see cref="Forward"/>, <see cref="ForwardCached"/>, <see cref="Backward"/>):
+    /// its activations and buffers live in it, so a second thread starting a pass meanwhile gets an
+    /// <see cref="InvalidOperationException"/> instead of both getting wrong numbers. Give each thread its own model.</remarks>
     public void Dispose() => Store.ReleaseHeldWeights();
+
+    /// <summary>The guard of this model's passes (tests hold a pass open through it).</summary>
+    internal ModelPassGuard Passes => _passes;
 
     /// <summary>
     /// Loads a GGUF file (llama.cpp's format, architecture <c>llama</c> or <c>qwen2</c>) as written by llama.cpp's
@@ -261,6 +269,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException"><paramref name="ids"/> or <paramref name="logits"/> has the wrong length.</exception>
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         int rows = ForwardArguments.Check(this, ids, batch, tokens, Config.ContextLength, Config.VocabSize, logits);
         int c = Config.Hidden;
         EnsureTraining(batch, tokens);
@@ -286,6 +295,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ShapeMismatchException">The gradient does not match the last forward's logits.</exception>
     public void Backward(ReadOnlySpan<float> logitsGradient)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         if (_batch == 0)
         {
             throw new InvalidOperationException("Backward needs the activations of a Forward call on the same model first.");
@@ -320,6 +330,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">The tokens do not fit the cache, or an id is outside the vocabulary.</exception>
     public void ForwardCached(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
     {
+        using ModelPassGuard.Pass pass = _passes.Enter();
         ArgumentNullException.ThrowIfNull(cache);
         int c = Config.Hidden, t = ids.Length, start = cache.Length;
         if (t == 0)

@@ -164,4 +164,35 @@ public sealed class Gpt2HalfPrecisionTests
         Assert.Throws<ObjectDisposedException>(() => Logits(held));
         Assert.Throws<ArgumentOutOfRangeException>(() => Gpt2Model.Load(path, new ModelLoadOptions { WeightType = DType.I8 }));
     }
+
+    [Fact]
+    public void A_dispose_during_a_pass_waits_for_it_and_a_second_pass_at_once_is_refused()
+    {
+        // Before: Dispose from another thread unmapped the weights under a running GEMM (an access violation ended the
+        // process), and two threads running one model overwrote each other's buffers without a sign.
+        using var folder = new TempFolder();
+        string path = WriteCheckpoint(folder, DType.BF16);
+        Gpt2Model held = Gpt2Model.Load(path, new ModelLoadOptions { WeightType = DType.BF16 });
+        float[] before = Logits(held);
+        HalfPrecisionWeights weights = held.Store.HalfWeights!;
+        using (held.Passes.Enter())
+        {
+            // A pass is running (held open here, as another thread's would be).
+            var busy = Assert.Throws<InvalidOperationException>(() => Logits(held));
+            Assert.Contains("already running a pass on another thread", busy.Message, StringComparison.Ordinal);
+            held.Dispose();
+            Assert.False(weights.IsDisposed, "the weights must stay mapped until the running pass ends");
+        }
+        Assert.True(weights.IsDisposed, "the pass that ended performs the release");
+        Assert.Throws<ObjectDisposedException>(() => Logits(held));
+
+        // A float32 model is guarded the same way against a second pass, and keeps running after Dispose.
+        Gpt2Model plain = Gpt2Model.Load(path);
+        using (plain.Passes.Enter())
+        {
+            Assert.Throws<InvalidOperationException>(() => Logits(plain));
+        }
+        plain.Dispose();
+        Assert.Equal(Logits(plain).Length, before.Length);
+    }
 }
