@@ -32,12 +32,14 @@ public static class ChatTranscript
     /// <param name="messages">The conversation, oldest first.</param>
     /// <returns>The prompt text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
+    /// <exception cref="ArgumentException">A message is null.</exception>
     public static string Render(IReadOnlyList<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var text = new StringBuilder();
-        foreach (var message in messages)
+        for (int i = 0; i < messages.Count; i++)
         {
+            ChatMessage message = messages[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages));
             text.Append(Speaker(message.Role)).Append(": ").Append(message.Text.Trim()).Append("\n\n");
         }
         return text.Append("Assistant:").ToString();

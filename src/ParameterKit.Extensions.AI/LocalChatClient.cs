@@ -23,8 +23,10 @@ namespace ParameterKit.Extensions.AI;
 /// <para>
 /// Responses carry <see cref="UsageDetails"/> (input tokens: the rendered prompt; output tokens: those generated,
 /// stop tokens excluded) and a <see cref="ChatFinishReason"/>: <see cref="ChatFinishReason.Stop"/> at a stop token or
-/// stop sequence, <see cref="ChatFinishReason.Length"/> at the token limit or the end of the context. The model runs
-/// one request at a time; concurrent requests wait their turn.
+/// stop sequence, <see cref="ChatFinishReason.Length"/> at the token limit or the end of the context. The client runs
+/// one request at a time; concurrent requests wait their turn. The gate is this client's: a model's inference buffers
+/// serve one generation at a time, so give each model one client (two clients over one model would interleave two
+/// generations in the same buffers and corrupt both replies; <see cref="TextGenerator"/> has the same rule).
 /// </para>
 /// </remarks>
 /// <example>
@@ -43,6 +45,11 @@ public sealed class LocalChatClient : IChatClient
     private readonly GenerationOptions _defaults;
     private readonly TextGenerator _generator;
     private readonly SemaphoreSlim _turn = new(1, 1);
+    // Cancelled by Dispose: requests waiting for their turn end then. Neither it nor the semaphore is disposed: neither
+    // holds a wait handle or timer here, and a disposed semaphore would fail the finally of a request still running,
+    // and never wake the ones waiting (they would hang).
+    private readonly CancellationTokenSource _disposal = new();
+    private int _disposed;
     private readonly ChatClientMetadata _metadata;
 
     /// <summary>Prepares a chat client over <paramref name="model"/>.</summary>
@@ -118,9 +125,10 @@ public sealed class LocalChatClient : IChatClient
         {
             throw new NotSupportedException($"LocalChatClient does not call tools; the request offered {options.Tools.Count}.");
         }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var generation = Merge(options);
         IReadOnlyList<int> ids = EncodeFitting(WithInstructions(messages, options), generation.MaxNewTokens);
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             string responseId = Guid.NewGuid().ToString("N");
@@ -158,8 +166,31 @@ public sealed class LocalChatClient : IChatClient
             : null;
     }
 
-    /// <summary>Releases the request gate (the model itself belongs to the caller).</summary>
-    public void Dispose() => _turn.Dispose();
+    /// <summary>
+    /// Ends the client (the model itself belongs to the caller): requests waiting for their turn end with
+    /// <see cref="ObjectDisposedException"/>, a request already generating finishes its reply, and later requests are refused.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _disposal.Cancel();
+        }
+    }
+
+    /// <summary>Waits until no other request is generating; the caller's cancellation and <see cref="Dispose"/> both end the wait.</summary>
+    private async Task WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);
+        try
+        {
+            await _turn.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(LocalChatClient), "The chat client was disposed while this request waited for its turn.");
+        }
+    }
 
     private ChatResponseUpdate Update(string responseId, DateTimeOffset created, IList<AIContent> contents) => new(ChatRole.Assistant, contents)
     {
@@ -175,6 +206,16 @@ public sealed class LocalChatClient : IChatClient
         if (options is null)
         {
             return _defaults;
+        }
+        // Checked here, by the names the caller used: GenerationOptions would refuse them too, but as MaxNewTokens and
+        // StopStrings, which the caller never set.
+        if (options.MaxOutputTokens is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxOutputTokens, "ChatOptions.MaxOutputTokens must not be negative.");
+        }
+        if (options.StopSequences?.Any(string.IsNullOrEmpty) == true)
+        {
+            throw new ArgumentException("ChatOptions.StopSequences holds a null or empty sequence, which would stop every reply at once.", nameof(options));
         }
         return _defaults with
         {
@@ -238,6 +279,11 @@ public sealed class LocalChatClient : IChatClient
     private static List<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var list = messages.ToList();
+        int missing = list.IndexOf(null!);
+        if (missing >= 0)
+        {
+            throw new ArgumentException($"Message {missing} is null.", nameof(messages));
+        }
         if (!string.IsNullOrEmpty(options?.Instructions))
         {
             list.Insert(0, new ChatMessage(ChatRole.System, options.Instructions));

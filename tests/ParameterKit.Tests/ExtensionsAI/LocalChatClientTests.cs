@@ -97,6 +97,45 @@ public sealed class LocalChatClientTests
     }
 
     [Fact]
+    public async Task DisposingWhileBusyEndsTheWaitingRequestsAndLetsTheRunningOneFinish()
+    {
+        // Before: Dispose disposed the gate, so a request waiting its turn never completed (a hang) and the running one
+        // lost its finished reply to an ObjectDisposedException from the gate's release.
+        var chat = Scripted(" One, two, three.");
+        await using var running = chat.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
+        Assert.True(await running.MoveNextAsync());   // holds the turn: the first piece is out, the rest not yet read
+        Task<ChatResponse> waiting = chat.GetResponseAsync(Question);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        chat.Dispose();
+        Task finished = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.Same(waiting, finished);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
+        string text = running.Current.Text;
+        while (await running.MoveNextAsync())
+        {
+            text += running.Current.Text;
+        }
+        Assert.Equal(" One, two, three.", text);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => chat.GetResponseAsync(Question));
+        chat.Dispose();   // twice is harmless
+    }
+
+    [Fact]
+    public async Task ANullMessageAndBadOptionsAreNamedAsTheCallerWroteThem()
+    {
+        // Before: a null message was a NullReferenceException, and bad options were named MaxNewTokens and StopStrings.
+        using var chat = Scripted(" One.");
+        ChatMessage[] withNull = [Question[0], null!];
+        Assert.Contains("Message 1 is null", (await Assert.ThrowsAsync<ArgumentException>(() => chat.GetResponseAsync(withNull))).Message, StringComparison.Ordinal);
+        Assert.Contains("Message 1 is null", Assert.Throws<ArgumentException>(() => ChatTranscript.Render(withNull)).Message, StringComparison.Ordinal);
+        var negative = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => chat.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = -1 }));
+        Assert.Contains("ChatOptions.MaxOutputTokens", negative.Message, StringComparison.Ordinal);
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => chat.GetResponseAsync(Question, new ChatOptions { StopSequences = [""] }));
+        Assert.Contains("ChatOptions.StopSequences", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToolsAreRefusedAndServicesAreFound()
     {
         using var chat = Scripted(" Hi.");
