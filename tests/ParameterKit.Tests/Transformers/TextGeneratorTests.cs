@@ -100,6 +100,22 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
+    public void LlamaGenerationAllocatesNothingOnceWarm()
+    {
+        // The rotation tables were sized to each call's token count, so every generation (a prompt of several tokens,
+        // then one at a time) reallocated them: 256 bytes per generation after warm-up.
+        var generator = new TextGenerator(ParameterKit.Models.Llama.LlamaModel.Load(ParameterKit.Tests.Models.Llama.LlamaFixture.FolderOf("gqa_llama3")));
+        int[] prompt = [1, 2, 3, 4, 5];
+        var destination = new int[12];
+        var options = new GenerationOptions { MaxNewTokens = 12, TopK = 10, Seed = 1 };
+        generator.Generate(prompt, destination, options);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        generator.Generate(prompt, destination, options);
+        generator.Generate(prompt.AsSpan(0, 3), destination, options);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task AStopStringSpanningTwoTokensEndsTheStreamBeforeIt()
     {
         // " one two three four": each word is one GPT-2 token; "o thr" starts in " two" and ends in " three".

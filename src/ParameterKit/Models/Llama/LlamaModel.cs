@@ -368,11 +368,15 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         Head.Forward(last, logits, c);
     }
 
-    /// <summary>Fills the rotation tables for positions start..start+T−1 (the tables are exactly T rows long).</summary>
+    /// <summary>
+    /// Fills the first T rows of the rotation tables for positions start..start+T−1. The tables grow to the longest call
+    /// and are never shrunk (readers take the row count, not the table's length): sized exactly, they were reallocated
+    /// whenever T changed, so every generation (prompt, then one token at a time) allocated after warm-up.
+    /// </summary>
     private void FillRotation(int start, int tokens)
     {
         int half = Config.ResolvedHeadDim / 2;
-        if (_cos.Length != tokens * half)
+        if (_cos.Length < tokens * half)
         {
             _cos = new float[tokens * half];
             _sin = new float[tokens * half];
