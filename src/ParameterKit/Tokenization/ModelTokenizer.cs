@@ -171,6 +171,11 @@ public sealed class ModelTokenizer
     /// <param name="text">The text. Special tokens written in it (<c>&lt;|im_start|&gt;</c>) become their ids.</param>
     /// <param name="addSpecialTokens">Whether to prepend the beginning-of-sequence token when the model's tokenizer does.</param>
     /// <returns>The token ids.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">A split pattern of the folder's
+    /// <c>tokenizer.json</c> took more than a second on this text: every pattern from a file runs with that timeout, so a
+    /// hostile pattern that backtracks catastrophically fails instead of hanging (the Hub's take microseconds). The same
+    /// holds for <see cref="Tokenizer"/>, which runs the same patterns.</exception>
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
