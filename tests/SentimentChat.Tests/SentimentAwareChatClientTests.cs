@@ -67,4 +67,15 @@ public sealed class SentimentAwareChatClientTests
         Assert.Contains("good mood", inner.Requests[0][0].Text, StringComparison.Ordinal);
         Assert.Equal(0, mood.Turns); // the caller that classified owns the mood
     }
+
+    [Fact]
+    public void NullArgumentsAreRefusedAtConstruction()
+    {
+        // They used to be accepted and fail later, at the first message, with a NullReferenceException.
+        using var inner = new RecordingClient();
+        var mood = new ConversationMood();
+        Assert.Equal("innerClient", Assert.Throws<ArgumentNullException>(() => new SentimentAwareChatClient(null!, Fake, mood)).ParamName);
+        Assert.Equal("classify", Assert.Throws<ArgumentNullException>(() => new SentimentAwareChatClient(inner, null!, mood)).ParamName);
+        Assert.Equal("mood", Assert.Throws<ArgumentNullException>(() => new SentimentAwareChatClient(inner, Fake, null!)).ParamName);
+    }
 }

@@ -25,9 +25,13 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
     /// <param name="innerClient">The client that talks to the model.</param>
     /// <param name="classify">The sentiment classifier.</param>
     /// <param name="mood">The conversation mood to update on each user turn.</param>
+    /// <exception cref="ArgumentNullException">An argument is null: refused here rather than as a
+    /// <see cref="NullReferenceException"/> at the first message, far from the mistake.</exception>
     public SentimentAwareChatClient(IChatClient innerClient, Func<string, Prediction> classify, ConversationMood mood)
         : base(innerClient)
     {
+        ArgumentNullException.ThrowIfNull(classify);
+        ArgumentNullException.ThrowIfNull(mood);
         _classify = classify;
         Mood = mood;
     }
