@@ -39,6 +39,32 @@ public sealed class CommandLineTests
         Assert.Contains(Path.GetFileName(missing), console.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--llm-model")]
+    [InlineData("--llm", "http://localhost:11434/v1", "--api-key")]
+    [InlineData("--llm", "http://localhost:11434/v1", "--llm-model", "--port", "0")]
+    public async Task An_option_without_its_value_is_bad_usage(params string[] args)
+    {
+        // Spectre gave such an option its default command's internal name, and "__default_command" went to the
+        // language model as the model name (or the API key).
+        var console = new TestConsole();
+        console.Profile.Width = 500;
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(args, console, Bounded()));
+        Assert.Contains("needs a value", console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--llm-model", "mistral")]
+    [InlineData("--api-key", "secret")]
+    public async Task Language_model_settings_without_llm_are_bad_usage(string option, string value)
+    {
+        // They were ignored in silence: the page answered with templates while the operator expected a model.
+        var console = new TestConsole();
+        console.Profile.Width = 500;
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value, "--port", "0"], console, Bounded()));
+        Assert.Contains("need --llm", console.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Should a bad command line ever start the server, it stops after 30 s (and the exit code 0 fails the test) instead of hanging the run.</summary>
     private static CancellationToken Bounded() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 }

@@ -9,7 +9,8 @@ namespace SentimentChat.Web.Hosting;
 
 /// <summary>
 /// The command line, parsed strictly by Spectre.Console.Cli like the <c>parameterkit</c> tool: a misspelt option is
-/// an error, not a silent default. Exit codes: 0 stopped normally, 1 failure (a bad model file), 2 bad usage.
+/// an error, not a silent default. Exit codes: 0 stopped normally, 1 failure (a bad model file),
+/// 2 bad usage (a misspelt option, an option without its value, --llm-model or --api-key without --llm).
 /// </summary>
 public static class WebChatCommandLine
 {
@@ -33,6 +34,14 @@ public static class WebChatCommandLine
             // argument" and the server starts with defaults, which is the silent default rule 17 forbids.
             config.UseStrictParsing();
         });
+        if (OptionMissingItsValue(args) is { } bare)
+        {
+            // Spectre gives an option that ends the command line the internal name of its default command as its
+            // value, so "--llm-model" alone would ask the language model for "__default_command": caught before
+            // parsing, as the parameterkit tool does.
+            console.MarkupLine($"[red]Option '{Markup.Escape(bare)}' needs a value.[/] (see --help)");
+            return BadUsage;
+        }
         try
         {
             return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
@@ -48,6 +57,34 @@ public static class WebChatCommandLine
             return 1;
         }
     }
+
+    /// <summary>
+    /// An option that takes a value but ends the command line or is followed by another option
+    /// (<c>--llm-model --port 0</c>), where Spectre would hand it its internal name for the value.
+    /// </summary>
+    private static string? OptionMissingItsValue(string[] args)
+    {
+        string[] words = [.. args.TakeWhile(a => a != "--")];
+        // The names come from the settings' own declarations, so a new option is covered without a second list.
+        var declared = typeof(ServeCommand.Settings).GetProperties()
+            .Select(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: false).OfType<CommandOptionAttribute>().SingleOrDefault())
+            .OfType<CommandOptionAttribute>()
+            .ToList();
+        var valued = Names(declared.Where(o => o is { ValueName: not null, ValueIsOptional: false }));
+        var all = Names(declared);
+        all.UnionWith(["-h", "--help", "-?"]);
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (valued.Contains(words[i]) && (i + 1 == words.Length || all.Contains(words[i + 1])))
+            {
+                return words[i];
+            }
+        }
+        return null;
+    }
+
+    private static HashSet<string> Names(IEnumerable<CommandOptionAttribute> options) =>
+        options.SelectMany(o => o.LongNames.Select(n => "--" + n).Concat(o.ShortNames.Select(n => "-" + n))).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Serves the chat.</summary>
     internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
@@ -68,10 +105,10 @@ public static class WebChatCommandLine
             [Description("An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, vLLM, LM Studio) that writes the replies; default: offline template replies.")]
             public string? Llm { get; init; }
 
+            // No [DefaultValue]: Validate must tell "--llm-model given" from "not given" to refuse it without --llm.
             [CommandOption("--llm-model <NAME>")]
-            [Description("Model name sent to --llm.")]
-            [DefaultValue("llama3")]
-            public string LlmModel { get; init; } = "llama3";
+            [Description("Model name sent to --llm (default: llama3).")]
+            public string? LlmModel { get; init; }
 
             [CommandOption("--api-key <KEY>")]
             [Description("API key sent to --llm, when it needs one.")]
@@ -115,6 +152,16 @@ public static class WebChatCommandLine
                 {
                     return ValidationResult.Error($"--llm must be an http(s) URL, not '{Llm}'.");
                 }
+                if (Llm is null && (LlmModel is not null || ApiKey is not null))
+                {
+                    // Silently ignoring them would leave the customer with template replies while the operator
+                    // believes a language model answers (the console sample refuses them the same way).
+                    return ValidationResult.Error("--llm-model and --api-key need --llm URL.");
+                }
+                if (LlmModel is not null && string.IsNullOrWhiteSpace(LlmModel))
+                {
+                    return ValidationResult.Error("--llm-model needs a model name.");
+                }
                 if (MaxCharacters < 1 || MaxTurns < 1 || IdleMinutes < 1)
                 {
                     return ValidationResult.Error("--max-characters, --max-turns and --idle-minutes must be positive.");
@@ -127,7 +174,7 @@ public static class WebChatCommandLine
                 Port = Port,
                 ModelPath = Model,
                 LlmEndpoint = Llm is null ? null : new Uri(Llm),
-                LlmModel = LlmModel,
+                LlmModel = LlmModel ?? new WebChatOptions().LlmModel,
                 ApiKey = ApiKey,
                 MaxMessageCharacters = MaxCharacters,
                 MaxTurns = MaxTurns,
