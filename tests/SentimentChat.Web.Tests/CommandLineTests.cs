@@ -1,10 +1,14 @@
+using System.Net;
+using System.Net.Sockets;
+using SentimentChat.Model;
 using SentimentChat.Web.Hosting;
 using Spectre.Console.Testing;
 
 namespace SentimentChat.Web.Tests;
 
 /// <summary>The command line is strict: help exits 0, a misspelt or bad option exits 2 before anything starts.</summary>
-public sealed class CommandLineTests
+[Collection(TrainedClassifierCollection.Name)]
+public sealed class CommandLineTests(TrainedClassifierFixture model)
 {
     [Fact]
     public async Task Help_lists_the_options()
@@ -63,6 +67,31 @@ public sealed class CommandLineTests
         console.Profile.Width = 500;
         Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value, "--port", "0"], console, Bounded()));
         Assert.Contains("need --llm", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_a_one_line_failure()
+    {
+        // Kestrel's IOException used to escape unhandled: a stack trace and exit code 134.
+        string path = Path.Combine(Path.GetTempPath(), $"sentimentchat-web-{Guid.NewGuid():N}.safetensors");
+        ModelFile.Save(path, model.Classifier.Model, new Dictionary<string, string>());
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var console = new TestConsole();
+            console.Profile.Width = 500;
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], console, Bounded()));
+            string output = console.Output.Trim();
+            Assert.Contains("address already in use", output, StringComparison.Ordinal);
+            Assert.Contains("--port", output, StringComparison.Ordinal);
+            Assert.Single(output.Split('\n'));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Should a bad command line ever start the server, it stops after 30 s (and the exit code 0 fails the test) instead of hanging the run.</summary>

@@ -40,6 +40,10 @@ public static class ChatServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = UnreadableRequests.MaxBodyBytes(options));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // The host logs a failed start (a port already in use) with its whole stack trace before the exception
+        // reaches the command line, which reports it in one line; the sample runs no background service whose
+        // failures this would also hide.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         var services = builder.Services;
         services.AddSingleton(options);

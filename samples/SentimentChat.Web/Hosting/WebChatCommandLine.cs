@@ -9,7 +9,7 @@ namespace SentimentChat.Web.Hosting;
 
 /// <summary>
 /// The command line, parsed strictly by Spectre.Console.Cli like the <c>parameterkit</c> tool: a misspelt option is
-/// an error, not a silent default. Exit codes: 0 stopped normally, 1 failure (a bad model file),
+/// an error, not a silent default. Exit codes: 0 stopped normally, 1 failure (a bad model file, a port already in use),
 /// 2 bad usage (a misspelt option, an option without its value, --llm-model or --api-key without --llm).
 /// </summary>
 public static class WebChatCommandLine
@@ -56,6 +56,11 @@ public static class WebChatCommandLine
             console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
             return 1;
         }
+        catch (CannotListenException e)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            return 1;
+        }
     }
 
     /// <summary>
@@ -85,6 +90,9 @@ public static class WebChatCommandLine
 
     private static HashSet<string> Names(IEnumerable<CommandOptionAttribute> options) =>
         options.SelectMany(o => o.LongNames.Select(n => "--" + n).Concat(o.ShortNames.Select(n => "-" + n))).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The server could not listen (the port is taken, or not ours to use): one line and exit code 1.</summary>
+    private sealed class CannotListenException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>Serves the chat.</summary>
     internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
@@ -190,7 +198,16 @@ public static class WebChatCommandLine
             await using var app = ChatServer.Create(options);
             // Load (or, on a first run, train) the shared classifier before listening, so the first visitor does not wait.
             app.Services.GetRequiredService<Conversations.SharedClassifier>();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                // Kestrel's "Failed to bind to address http://127.0.0.1:5080: address already in use." says it all;
+                // its stack trace would only bury it.
+                throw new CannotListenException($"{e.Message} Choose another port with --port (0 picks a free one).", e);
+            }
             string replies = options.LlmEndpoint is null ? "template replies (offline)" : $"{options.LlmModel} at {options.LlmEndpoint}";
             // The bound addresses (the real port when --port 0); a test host has none.
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
