@@ -64,10 +64,12 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
                     {
                         more = await updates.MoveNextAsync().ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                     {
-                        // A language model that is down or refuses the request: tell the customer, keep the server up.
-                        logger.LogWarning(e, "The reply client failed in conversation {Id}", conversation.Id);
+                        // Only the customer leaving ends the stream quietly. A model that is down, refuses, or stalls
+                        // past LlmTimeout (which the OpenAI client reports as a TaskCanceledException, not a network
+                        // error) gets the customer's error event, and the server stays up.
+                        logger.LogWarning("The reply client failed in conversation {Id}: {Error}", conversation.Id, $"{e.GetType().Name}: {e.Message}");
                         more = false;
                         failed = true;
                     }

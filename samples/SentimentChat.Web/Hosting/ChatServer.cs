@@ -54,7 +54,7 @@ public static class ChatServer
         services.AddSingleton(sp => new SharedClassifier(ModelSource.LoadOrTrain(sp.GetRequiredService<WebChatOptions>().ModelPath, log ?? Console.Out)));
         if (options.LlmEndpoint is not null)
         {
-            services.AddSingleton(ReplyPipeline.OpenAiCompatible(options.LlmEndpoint, options.LlmModel, options.ApiKey));
+            services.AddSingleton(LanguageModelClient.Create(options));
         }
         services.AddSingleton(sp => new ReplyPipeline(
             sp.GetRequiredService<WebChatOptions>(),

@@ -21,6 +21,13 @@ public sealed record WebChatOptions
     /// <summary>The API key sent to <see cref="LlmEndpoint"/>, when it needs one.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>
+    /// How long the language model may leave the web chat waiting: for the response to begin, and between two pieces
+    /// of it. A request that times out is tried once more, so a model that never answers costs the customer about
+    /// twice this before the page says so (the OpenAI client's defaults, 100 s and three retries, made it 400 s).
+    /// </summary>
+    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest customer message accepted, in characters; longer ones are refused with a polite message.</summary>
     public int MaxMessageCharacters { get; init; } = 1000;
 
@@ -58,6 +65,7 @@ public sealed record WebChatOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConversations, 1, nameof(MaxConversations));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, TimeSpan.Zero, nameof(SweepInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LlmTimeout, TimeSpan.Zero, nameof(LlmTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(TemplateTokenDelay, TimeSpan.Zero, nameof(TemplateTokenDelay));
     }
 }

@@ -1,6 +1,4 @@
-using System.ClientModel;
 using Microsoft.Extensions.AI;
-using OpenAI;
 using SentimentChat.Chat;
 using SentimentChat.Web.Conversations;
 using SentimentChat.Web.Hosting;
@@ -25,10 +23,6 @@ public sealed class ReplyPipeline(WebChatOptions options, SharedClassifier class
             : new SharedClient(languageModel);
         return new SentimentAwareChatClient(inner, classifier.Classify, mood);
     }
-
-    /// <summary>An <see cref="IChatClient"/> for any OpenAI-compatible endpoint (OpenAI, Ollama's /v1, vLLM, LM Studio).</summary>
-    public static IChatClient OpenAiCompatible(Uri endpoint, string model, string? apiKey) =>
-        new OpenAI.Chat.ChatClient(model, new ApiKeyCredential(apiKey ?? "not-needed"), new OpenAIClientOptions { Endpoint = endpoint }).AsIChatClient();
 
     /// <summary>
     /// The shared language-model client as seen by one conversation: disposing a conversation's middleware must not

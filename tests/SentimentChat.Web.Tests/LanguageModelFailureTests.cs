@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using SentimentChat.Web.Hosting;
+
+namespace SentimentChat.Web.Tests;
+
+/// <summary>
+/// The web chat against a language model that misbehaves: whatever it does, the customer gets a reply or the
+/// <c>error</c> event in bounded time, and the server logs one warning, not an unhandled exception.
+/// </summary>
+[Collection(TrainedClassifierCollection.Name)]
+public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
+{
+    private const string CouldNotAnswer = "could not answer";
+
+    private static readonly WebChatOptions Defaults = new() { TemplateTokenDelay = TimeSpan.Zero };
+
+    [Fact]
+    public async Task A_well_behaved_model_streams_its_reply()
+    {
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            foreach (string piece in new[] { "Sorry ", "about ", "that." })
+            {
+                await FakeLanguageModel.WriteAsync(context, FakeLanguageModel.Delta(piece));
+            }
+            await FakeLanguageModel.WriteAsync(context, "data: [DONE]\n\n");
+        });
+        var (events, server) = await SayAsync(llm, Defaults);
+        await using var _ = server;
+
+        Assert.Equal("done", events[^1].Type);
+        Assert.Equal("Sorry about that.", events[^1].Data.GetProperty("reply").GetString());
+        server.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_model_that_stalls_mid_reply_is_an_error_after_the_timeout()
+    {
+        // The OpenAI client's read timeout is a TaskCanceledException, which the filter let through as unhandled:
+        // a stack trace in the log, the response aborted, the page stuck.
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            await FakeLanguageModel.WriteAsync(context, FakeLanguageModel.Delta("Hello"));
+            await FakeLanguageModel.WriteAsync(context, FakeLanguageModel.Delta(" there"));
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        var (events, server) = await SayAsync(llm, Defaults with { LlmTimeout = TimeSpan.FromSeconds(1) });
+        await using var _ = server;
+
+        Assert.Equal("Hello there", ServerSentEvents.Tokens(events));
+        AssertError(events);
+        Assert.All(server.Log.Problems, p => Assert.StartsWith("Warning SentimentChat.Web.Endpoints.ChatTurns: The reply client failed", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_model_that_never_answers_is_tried_twice_then_an_error()
+    {
+        // The OpenAI client's defaults (100 s, three retries) kept the customer waiting 400 s.
+        await using var llm = await FakeLanguageModel.StartAsync(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var clock = Stopwatch.StartNew();
+        var (events, server) = await SayAsync(llm, Defaults with { LlmTimeout = TimeSpan.FromSeconds(1) });
+        await using var _ = server;
+
+        AssertError(events);
+        Assert.Equal(2, llm.Requests.Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>Starts the web chat answering through <paramref name="llm"/>, sends one message and returns its events.</summary>
+    private async Task<(List<ServerSentEvent> Events, LoopbackServer Server)> SayAsync(FakeLanguageModel llm, WebChatOptions options)
+    {
+        var server = await LoopbackServer.StartAsync(model.Classifier, options with { LlmEndpoint = llm.Endpoint, LlmModel = "fake" });
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
+        var api = new ChatApi(http);
+        string id = await api.StartAsync();
+        var events = await api.SayAsync(id, "Where is my parcel?");
+        Assert.Equal("turn", events[0].Type);
+        return (events, server);
+    }
+
+    private static void AssertError(List<ServerSentEvent> events)
+    {
+        Assert.Equal("error", events[^1].Type);
+        Assert.Contains(CouldNotAnswer, events[^1].Data.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Type == "done");
+    }
+}
