@@ -4,8 +4,8 @@ using SentimentChat.Web.Hosting;
 namespace SentimentChat.Web.Tests;
 
 /// <summary>
-/// The web chat against a language model that misbehaves: whatever it does, the customer gets a reply or the
-/// <c>error</c> event in bounded time, and the server logs one warning, not an unhandled exception.
+/// The web chat against a language model that misbehaves: whatever it does, the customer gets a reply of bounded
+/// size or the <c>error</c> event, in bounded time, and the server logs one warning, not an unhandled exception.
 /// </summary>
 [Collection(TrainedClassifierCollection.Name)]
 public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
@@ -15,7 +15,7 @@ public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
     private static readonly WebChatOptions Defaults = new() { TemplateTokenDelay = TimeSpan.Zero };
 
     [Fact]
-    public async Task A_well_behaved_model_streams_its_reply()
+    public async Task A_well_behaved_model_streams_its_reply_and_is_asked_for_a_bounded_one()
     {
         await using var llm = await FakeLanguageModel.StartAsync(async context =>
         {
@@ -31,7 +31,55 @@ public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
 
         Assert.Equal("done", events[^1].Type);
         Assert.Equal("Sorry about that.", events[^1].Data.GetProperty("reply").GetString());
+        // The model is asked for a chat-sized reply (the OpenAI client sends MaxOutputTokens as max_completion_tokens).
+        Assert.Contains($"\"max_completion_tokens\":{Defaults.MaxReplyTokens}", Assert.Single(llm.Requests), StringComparison.Ordinal);
         server.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_stream_that_never_ends_is_cut_at_the_character_cap()
+    {
+        // It used to be read to the end: 4.5 GB, then an OutOfMemoryException.
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            string piece = FakeLanguageModel.Delta(string.Concat(Enumerable.Repeat("word ", 200)));
+            while (true)
+            {
+                await FakeLanguageModel.WriteAsync(context, piece);
+            }
+        });
+        var options = Defaults with { MaxReplyCharacters = 2500 };
+        var (events, server) = await SayAsync(llm, options);
+        await using var _ = server;
+
+        Assert.Equal("done", events[^1].Type);
+        string reply = events[^1].Data.GetProperty("reply").GetString()!;
+        Assert.Equal(options.MaxReplyCharacters + " …".Length, reply.Length);
+        Assert.EndsWith(" …", reply, StringComparison.Ordinal);
+        Assert.Equal(reply, ServerSentEvents.Tokens(events));
+        Assert.Contains(server.Log.Problems, p => p.Contains("was cut at 2500 characters", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_response_that_never_becomes_text_is_an_error_once_it_passes_the_byte_cap()
+    {
+        // One endless line: the client buffers it whole looking for its end, so the character cap never sees it.
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            await FakeLanguageModel.WriteAsync(context, "data: {\"choices\":[{\"delta\":{\"content\":\"");
+            string block = new('a', 65536);
+            while (true)
+            {
+                await FakeLanguageModel.WriteAsync(context, block);
+            }
+        });
+        var (events, server) = await SayAsync(llm, Defaults);
+        await using var _ = server;
+
+        AssertError(events);
+        Assert.Contains(server.Log.Problems, p => p.Contains("passed 4194304 bytes", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -66,6 +114,28 @@ public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
         AssertError(events);
         Assert.Equal(2, llm.Requests.Count);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_reply_still_going_at_the_time_limit_is_cut_there()
+    {
+        // Comments keep the connection alive, so the read timeout never fires: only the whole reply's limit ends it.
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            await FakeLanguageModel.WriteAsync(context, FakeLanguageModel.Delta("Let me check"));
+            while (true)
+            {
+                await FakeLanguageModel.WriteAsync(context, ":\n\n");
+                await Task.Delay(100, context.RequestAborted);
+            }
+        });
+        var (events, server) = await SayAsync(llm, Defaults with { MaxReplyTime = TimeSpan.FromSeconds(1) });
+        await using var _ = server;
+
+        Assert.Equal("done", events[^1].Type);
+        Assert.Equal("Let me check …", events[^1].Data.GetProperty("reply").GetString());
+        Assert.Contains(server.Log.Problems, p => p.Contains("the time limit", StringComparison.Ordinal));
     }
 
     /// <summary>Starts the web chat answering through <paramref name="llm"/>, sends one message and returns its events.</summary>

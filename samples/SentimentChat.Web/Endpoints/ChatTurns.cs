@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
@@ -16,7 +15,12 @@ namespace SentimentChat.Web.Endpoints;
 /// sent before the reply starts so the meter moves at once), <c>token</c>s (the reply, piece by piece, as the reply
 /// client produces it), then <c>done</c>; or <c>refused</c> / <c>error</c> with a message for the customer.
 /// </summary>
-public sealed class ChatTurns(SharedClassifier classifier, ConversationStore store, WebChatOptions options, ILogger<ChatTurns> logger)
+/// <remarks>
+/// A reply is bounded: <see cref="WebChatOptions.MaxReplyCharacters"/> and <see cref="WebChatOptions.MaxReplyTime"/>
+/// cut a reply that goes on (it ends in " …" and is kept like any other), and a reply client that fails or stalls
+/// past <see cref="WebChatOptions.LlmTimeout"/> gets the <c>error</c> event, with a warning in the log. Only the customer leaving ends the stream without a last event.
+/// </remarks>
+public sealed class ChatTurns(SharedClassifier classifier, ConversationStore store, WebChatOptions options, TimeProvider time, ILogger<ChatTurns> logger)
 {
     /// <summary>The polite refusal once a conversation holds <see cref="WebChatOptions.MaxTurns"/> messages.</summary>
     public string TurnLimitMessage =>
@@ -51,13 +55,21 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
             conversation.History.Add(new ChatMessage(ChatRole.User, text));
             // The turn is classified already: the middleware takes the prediction from the options instead of
             // classifying it again and counting it twice in the mood.
-            var chatOptions = new ChatOptions { AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = prediction } };
-            var reply = new StringBuilder();
-            bool failed = false;
-            var updates = conversation.Client.GetStreamingResponseAsync(conversation.History, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // MaxOutputTokens asks the model for a chat-sized reply; StreamedReply enforces one whatever it does.
+            var chatOptions = new ChatOptions
+            {
+                MaxOutputTokens = options.MaxReplyTokens,
+                AdditionalProperties = new() { [SentimentAwareChatClient.PredictionKey] = prediction },
+            };
+            var reply = new StreamedReply(options.MaxReplyCharacters);
+            var ending = ReplyEnding.Finished;
+            using var deadline = new CancellationTokenSource(options.MaxReplyTime, time);
+            using var replyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            var updates = conversation.Client.GetStreamingResponseAsync(conversation.History, chatOptions, replyCancellation.Token)
+                .GetAsyncEnumerator(replyCancellation.Token);
             try
             {
-                while (true)
+                while (!reply.Full)
                 {
                     bool more;
                     try
@@ -66,21 +78,23 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
                     }
                     catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                     {
-                        // Only the customer leaving ends the stream quietly. A model that is down, refuses, or stalls
-                        // past LlmTimeout (which the OpenAI client reports as a TaskCanceledException, not a network
-                        // error) gets the customer's error event, and the server stays up.
-                        logger.LogWarning("The reply client failed in conversation {Id}: {Error}", conversation.Id, $"{e.GetType().Name}: {e.Message}");
-                        more = false;
-                        failed = true;
+                        // Only the customer leaving ends the stream quietly. Anything else (a model that is down,
+                        // refuses, stalls past LlmTimeout, which the OpenAI client reports as a TaskCanceledException,
+                        // or sends too much) is the customer's error event, and the server stays up.
+                        ending = deadline.IsCancellationRequested ? ReplyEnding.OutOfTime : ReplyEnding.Failed;
+                        if (ending == ReplyEnding.Failed)
+                        {
+                            logger.LogWarning("The reply client failed in conversation {Id}: {Error}", conversation.Id, $"{e.GetType().Name}: {e.Message}");
+                        }
+                        break;
                     }
                     if (!more)
                     {
                         break;
                     }
-                    string piece = updates.Current.Text;
+                    string piece = reply.Add(updates.Current.Text);
                     if (piece.Length > 0)
                     {
-                        reply.Append(piece);
                         yield return Event("token", new TokenEvent(piece), WebChatJson.Default.TokenEvent);
                     }
                 }
@@ -89,19 +103,46 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
             }
-            if (failed)
+            if (reply.Full || ending == ReplyEnding.OutOfTime)
+            {
+                logger.LogWarning("The reply in conversation {Id} was cut at {Characters} characters ({Reason})", conversation.Id, reply.Length,
+                    reply.Full ? "the character cap" : "the time limit");
+                ending = reply.HasText ? ReplyEnding.Cut : ReplyEnding.Failed;
+            }
+            if (ending == ReplyEnding.Failed)
             {
                 yield return Event("error", new NoticeEvent("Sorry, the assistant could not answer just now. Please try again, or ask to talk to a person."), WebChatJson.Default.NoticeEvent);
                 yield break;
             }
-            conversation.History.Add(new ChatMessage(ChatRole.Assistant, reply.ToString()));
+            if (ending == ReplyEnding.Cut)
+            {
+                yield return Event("token", new TokenEvent(StreamedReply.CutMark), WebChatJson.Default.TokenEvent);
+            }
+            string answer = ending == ReplyEnding.Cut ? reply + StreamedReply.CutMark : reply.ToString();
+            conversation.History.Add(new ChatMessage(ChatRole.Assistant, answer));
             store.Touch(conversation);
-            yield return Event("done", new DoneEvent(reply.ToString(), HandOffAdvisor.ShouldOffer(conversation)), WebChatJson.Default.DoneEvent);
+            yield return Event("done", new DoneEvent(answer, HandOffAdvisor.ShouldOffer(conversation)), WebChatJson.Default.DoneEvent);
         }
         finally
         {
             conversation.Gate.Release();
         }
+    }
+
+    /// <summary>How reading a reply ended.</summary>
+    private enum ReplyEnding
+    {
+        /// <summary>The model finished.</summary>
+        Finished,
+
+        /// <summary>The reply reached a cap with text in it: it is sent as far as it got, marked as cut.</summary>
+        Cut,
+
+        /// <summary>The time limit passed (becomes <see cref="Cut"/> or <see cref="Failed"/>).</summary>
+        OutOfTime,
+
+        /// <summary>No usable reply: the customer gets the error event.</summary>
+        Failed,
     }
 
     private static SseItem<string> Event<T>(string type, T data, JsonTypeInfo<T> json) => new(JsonSerializer.Serialize(data, json), type);

@@ -28,6 +28,19 @@ public sealed record WebChatOptions
     /// </summary>
     public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The most tokens the language model is asked to write for one reply (its max_tokens).</summary>
+    public int MaxReplyTokens { get; init; } = 500;
+
+    /// <summary>
+    /// The most characters of one reply the web chat reads, whatever the model was asked: a model that ignores
+    /// <see cref="MaxReplyTokens"/> (or a server that never stops) has its reply cut here, ending in "…", so neither
+    /// the server's memory nor the conversation's history grows without bound.
+    /// </summary>
+    public int MaxReplyCharacters { get; init; } = 4000;
+
+    /// <summary>The longest one reply may take from the first byte to the last; what arrived by then is cut as above.</summary>
+    public TimeSpan MaxReplyTime { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest customer message accepted, in characters; longer ones are refused with a polite message.</summary>
     public int MaxMessageCharacters { get; init; } = 1000;
 
@@ -66,6 +79,9 @@ public sealed record WebChatOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, TimeSpan.Zero, nameof(SweepInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LlmTimeout, TimeSpan.Zero, nameof(LlmTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplyTokens, 1, nameof(MaxReplyTokens));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplyCharacters, 1, nameof(MaxReplyCharacters));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxReplyTime, TimeSpan.Zero, nameof(MaxReplyTime));
         ArgumentOutOfRangeException.ThrowIfLessThan(TemplateTokenDelay, TimeSpan.Zero, nameof(TemplateTokenDelay));
     }
 }
