@@ -138,6 +138,26 @@ public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
         Assert.Contains(server.Log.Problems, p => p.Contains("the time limit", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("text/event-stream", "data: [DONE]\n\n")]
+    [InlineData("text/event-stream", "\u0001\u00ff garbage \n\n")]
+    [InlineData("text/html", "<!doctype html><html><body><h1>Welcome to my blog</h1></body></html>\n")]
+    [InlineData("text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"  \\n \"}}]}\n\ndata: [DONE]\n\n")]
+    public async Task A_response_without_text_is_an_error_not_an_empty_reply(string contentType, string body)
+    {
+        // Each of these became an empty "successful" reply, recorded in the conversation's history.
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            context.Response.ContentType = contentType;
+            await FakeLanguageModel.WriteAsync(context, body);
+        });
+        var (events, server) = await SayAsync(llm, Defaults);
+        await using var _ = server;
+
+        AssertError(events);
+        Assert.Contains(server.Log.Problems, p => p.Contains("sent no text", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts the web chat answering through <paramref name="llm"/>, sends one message and returns its events.</summary>
     private async Task<(List<ServerSentEvent> Events, LoopbackServer Server)> SayAsync(FakeLanguageModel llm, WebChatOptions options)
     {

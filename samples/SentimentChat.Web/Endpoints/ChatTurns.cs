@@ -17,8 +17,9 @@ namespace SentimentChat.Web.Endpoints;
 /// </summary>
 /// <remarks>
 /// A reply is bounded: <see cref="WebChatOptions.MaxReplyCharacters"/> and <see cref="WebChatOptions.MaxReplyTime"/>
-/// cut a reply that goes on (it ends in " …" and is kept like any other), and a reply client that fails or stalls
-/// past <see cref="WebChatOptions.LlmTimeout"/> gets the <c>error</c> event, with a warning in the log. Only the customer leaving ends the stream without a last event.
+/// cut a reply that goes on (it ends in " …" and is kept like any other), and a reply client that fails, stalls
+/// past <see cref="WebChatOptions.LlmTimeout"/> or produces no text at all gets the <c>error</c> event, with a
+/// warning in the log. Only the customer leaving ends the stream without a last event.
 /// </remarks>
 public sealed class ChatTurns(SharedClassifier classifier, ConversationStore store, WebChatOptions options, TimeProvider time, ILogger<ChatTurns> logger)
 {
@@ -108,6 +109,13 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
                 logger.LogWarning("The reply in conversation {Id} was cut at {Characters} characters ({Reason})", conversation.Id, reply.Length,
                     reply.Full ? "the character cap" : "the time limit");
                 ending = reply.HasText ? ReplyEnding.Cut : ReplyEnding.Failed;
+            }
+            else if (ending == ReplyEnding.Finished && !reply.HasText)
+            {
+                // A mistyped URL answering with a web page, a stream of nothing but [DONE], bytes that are not
+                // server-sent events: the client sees no error, only no text, which must not pass as a reply.
+                logger.LogWarning("The reply client sent no text in conversation {Id}", conversation.Id);
+                ending = ReplyEnding.Failed;
             }
             if (ending == ReplyEnding.Failed)
             {
