@@ -32,15 +32,7 @@ public sealed class BrowserTests(TrainedClassifierFixture model)
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-                ViewportSize = new ViewportSize { Width = 1100, Height = 760 },
-                Timeout = 30_000,
-            });
+            await using var browser = await LaunchAsync(playwright, profile);
             browser.SetDefaultTimeout(15_000);
             var requests = new ConcurrentQueue<string>();
             browser.Request += (_, request) => requests.Enqueue(request.Url);
@@ -114,6 +106,74 @@ public sealed class BrowserTests(TrainedClassifierFixture model)
             Directory.Delete(profile, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_expired_conversation_is_restarted_by_the_page_and_a_busy_server_says_so()
+    {
+        // The page used to say "a new one has been started for you" when nothing had been started (for a hand-off
+        // too, which was then never requested), and to show a busy server as a lost connection beside a reply
+        // bubble left streaming for ever.
+        Assert.True(File.Exists(Chromium), $"Chromium is not installed at {Chromium}: run .ci/install-chromium.sh (it installs Debian's chromium package).");
+        var time = new FakeTimeProvider();
+        var options = new WebChatOptions { TemplateTokenDelay = TimeSpan.Zero, MaxConversations = 1, IdleTimeout = TimeSpan.FromMinutes(10) };
+        await using var server = await LoopbackServer.StartAsync(model.Classifier, options, time);
+        string profile = Directory.CreateTempSubdirectory("sentimentchat-chromium-").FullName;
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright, profile);
+            browser.SetDefaultTimeout(15_000);
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await page.GotoAsync(server.Address.ToString());
+            await page.WaitForSelectorAsync("body[data-ready=true]");
+
+            // 1. A message after expiry goes to a new conversation, and the notice says so.
+            time.Advance(TimeSpan.FromMinutes(11));
+            await page.FillAsync("#message", "Where is my parcel?");
+            await page.PressAsync("#message", "Enter");
+            await page.WaitForSelectorAsync(".bubble.assistant[data-state=done]");
+            Assert.Contains("a new one was started", await page.TextContentAsync("#notice"), StringComparison.Ordinal);
+            Assert.Equal(1, await page.Locator("#turns li").CountAsync());
+
+            // 2. "Talk to a person" after expiry asks in a new conversation, and says both things.
+            time.Advance(TimeSpan.FromMinutes(11));
+            await page.EvaluateAsync("() => { document.getElementById('handoff').hidden = false; }");
+            await page.ClickAsync("#handoff-button");
+            await page.WaitForSelectorAsync(".bubble.system");
+            string handOff = (await page.TextContentAsync(".bubble.system"))!;
+            Assert.Contains("a new one was started", handOff, StringComparison.Ordinal);
+            Assert.Contains("asked to join", handOff, StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#turns li").CountAsync());
+
+            // 3. Expired again, and another visitor takes the only place: the page shows the server's busy message.
+            time.Advance(TimeSpan.FromMinutes(11));
+            using (var http = new HttpClient { BaseAddress = server.Address })
+            {
+                await new ChatApi(http).StartAsync();
+            }
+            await page.FillAsync("#message", "Hello again?");
+            await page.PressAsync("#message", "Enter");
+            await page.WaitForFunctionAsync("() => document.getElementById('notice').textContent.includes('a lot of customers')");
+            Assert.Equal(0, await page.Locator(".bubble.assistant.streaming").CountAsync());
+            Assert.True(await page.IsEnabledAsync("#send"));
+            server.AssertNoProblems();
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+
+    private static Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string profile) =>
+        playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = 1100, Height = 760 },
+            Timeout = 30_000,
+        });
 
     /// <summary>Sends <paramref name="text"/>, returns the reply's first visible piece, and waits for the whole reply.</summary>
     private static async Task<string> SayAsync(IPage page, string text, int replies)

@@ -212,6 +212,12 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
         using var expired = await api.PostAsync(idle, "Hello?");
         Assert.Equal(HttpStatusCode.NotFound, expired.StatusCode);
         Assert.Contains("\"code\":\"expired\"", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Each endpoint says what did not happen, and none claims a new conversation was started (it was not).
+        using var handOff = await api.Http.PostAsync(new Uri($"/api/conversations/{idle}/handoff", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.NotFound, handOff.StatusCode);
+        string refusal = JsonDocument.Parse(await handOff.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        Assert.Contains("nobody was asked to join", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("has been started", refusal, StringComparison.Ordinal);
     }
 
     [Fact]

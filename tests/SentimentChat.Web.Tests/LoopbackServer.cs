@@ -29,13 +29,18 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/</summary>
     public Uri Address { get; }
 
-    public static async Task<LoopbackServer> StartAsync(SharedClassifier classifier, WebChatOptions options)
+    /// <summary>Starts the app; <paramref name="time"/> replaces the clock (a test that expires conversations moves it).</summary>
+    public static async Task<LoopbackServer> StartAsync(SharedClassifier classifier, WebChatOptions options, TimeProvider? time = null)
     {
         var log = new RecordingLoggerProvider();
         var app = ChatServer.Create(options with { Port = 0 }, services =>
         {
             services.AddSingleton(classifier);
             services.AddSingleton<ILoggerProvider>(log);
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -39,7 +39,7 @@ public static class ChatEndpoints
     {
         if (store.Find(id) is not { } conversation)
         {
-            return Expired();
+            return Expired("This conversation has ended after a period of inactivity.");
         }
         return TypedResults.Json(new ConversationSummary(conversation.Id, conversation.Mood.Turns, conversation.Mood.Score,
             conversation.Mood.Description, HandOffAdvisor.ShouldOffer(conversation), conversation.HandOffRequested), WebChatJson.Default.ConversationSummary);
@@ -49,7 +49,7 @@ public static class ChatEndpoints
     {
         if (store.Find(id) is not { } conversation)
         {
-            return Expired();
+            return Expired("This conversation has ended after a period of inactivity, and your message was not sent. Please start a new conversation.");
         }
         string text = request.Text?.Trim() ?? string.Empty;
         if (text.Length == 0)
@@ -73,7 +73,7 @@ public static class ChatEndpoints
     {
         if (store.Find(id) is not { } conversation)
         {
-            return Expired();
+            return Expired("This conversation has ended after a period of inactivity, so nobody was asked to join it. Please start a new conversation and ask again.");
         }
         conversation.HandOffRequested = true;
         // The sample has no staff rota behind it: this is where a deployment opens a ticket or pages an agent.
@@ -82,8 +82,11 @@ public static class ChatEndpoints
             WebChatJson.Default.HandOffAccepted);
     }
 
-    private static JsonHttpResult<ErrorMessage> Expired() =>
-        Refuse("This conversation has ended after a period of inactivity. A new one has been started for you.", "expired", StatusCodes.Status404NotFound);
+    /// <summary>
+    /// An unknown or expired conversation. Each endpoint says what did not happen; starting a new conversation is
+    /// the caller's to do (the page does it and says so), so the server never claims it was done.
+    /// </summary>
+    private static JsonHttpResult<ErrorMessage> Expired(string message) => Refuse(message, "expired", StatusCodes.Status404NotFound);
 
     private static JsonHttpResult<ErrorMessage> Refuse(string message, string code, int status) =>
         TypedResults.Json(new ErrorMessage(message, code), WebChatJson.Default.ErrorMessage, statusCode: status);

@@ -15,15 +15,42 @@
   let conversation = null;
   let handedOff = false;
 
+  // A refusal the server wrote for the customer ("busy", "too long", ...): shown as it is, where any other failure
+  // (the network, a response that is not the API's) says the connection was lost.
+  class ServerMessage extends Error {}
+
+  const expiredNote = 'Your earlier conversation had ended after a period of inactivity, so a new one was started.';
+
   async function startConversation() {
     const response = await fetch('/api/conversations', { method: 'POST' });
-    const body = await response.json();
+    const body = await response.json().catch(() => ({}));
     if (!response.ok) {
-      throw new Error(body.error);
+      throw new ServerMessage(body.error || 'The chat is unavailable right now. Please try again later.');
     }
     conversation = body;
     input.maxLength = body.maxMessageCharacters;
     handedOff = false;
+    resetMeter();
+  }
+
+  // A new conversation starts with an empty meter: the old one's mood is not the new one's.
+  function resetMeter() {
+    for (const label of ['frustrated', 'positive', 'other']) {
+      $(`bar-${label}`).style.width = '';
+      $(`p-${label}`).textContent = '–';
+    }
+    const needle = $('mood-needle');
+    needle.style.left = '';
+    delete needle.dataset.score;
+    $('mood-description').textContent = 'no messages yet';
+    $('mood-score').textContent = '';
+    $('turns').replaceChildren();
+    handoff.hidden = true;
+  }
+
+  async function refusal(response) {
+    const body = await response.json().catch(() => ({}));
+    return new ServerMessage(body.error || 'Something went wrong. Please try again.');
   }
 
   function bubble(role, text) {
@@ -104,38 +131,44 @@
     const reply = bubble('assistant', '');
     reply.classList.add('streaming');
     const words = reply.querySelector('.words');
-    let response = await post(text);
-    if (response.status === 404) {
-      // The conversation expired while the page was open: start a fresh one and send the message there.
-      const body = await response.json();
-      await startConversation();
-      notice.textContent = body.error;
-      response = await post(text);
-    }
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({ error: 'Something went wrong. Please try again.' }));
+    let ended = false;
+    try {
+      let response = await post(text);
+      if (response.status === 404) {
+        // The conversation expired while the page was open: start a fresh one and send the message there.
+        await startConversation();
+        notice.textContent = expiredNote;
+        response = await post(text);
+      }
+      if (!response.ok) {
+        throw await refusal(response);
+      }
+      await readEvents(response.body, (type, data) => {
+        if (type === 'turn') {
+          showTurn(data, mine);
+        } else if (type === 'token') {
+          words.textContent += data.text;
+          reply.scrollIntoView({ block: 'end' });
+        } else if (type === 'done') {
+          ended = true;
+          words.textContent = data.reply;
+          showHandOff(data.offerHuman);
+        } else if (type === 'refused' || type === 'error') {
+          ended = true;
+          throw new ServerMessage(data.message);
+        }
+      });
+      if (!ended) {
+        throw new Error('The answer stopped before its end.');
+      }
+      reply.classList.remove('streaming');
+      reply.dataset.state = 'done';
+    } catch (error) {
+      // Whatever went wrong, no bubble is left streaming: the reply goes and the message is marked as not answered.
       reply.remove();
       mine.classList.add('refused');
-      notice.textContent = body.error;
-      return;
+      throw error;
     }
-    await readEvents(response.body, (type, data) => {
-      if (type === 'turn') {
-        showTurn(data, mine);
-      } else if (type === 'token') {
-        words.textContent += data.text;
-        reply.scrollIntoView({ block: 'end' });
-      } else if (type === 'done') {
-        words.textContent = data.reply;
-        showHandOff(data.offerHuman);
-      } else if (type === 'refused' || type === 'error') {
-        mine.classList.add('refused');
-        notice.textContent = data.message;
-        reply.remove();
-      }
-    });
-    reply.classList.remove('streaming');
-    reply.dataset.state = 'done';
   }
 
   function post(text) {
@@ -157,7 +190,7 @@
     try {
       await sendMessage(text);
     } catch (error) {
-      notice.textContent = 'The connection was lost. Please try again.';
+      notice.textContent = error instanceof ServerMessage ? error.message : 'The connection was lost. Please try again.';
     } finally {
       send.disabled = false;
       input.focus();
@@ -171,14 +204,33 @@
     }
   });
 
+  function requestHandOff() {
+    return fetch(`/api/conversations/${encodeURIComponent(conversation.id)}/handoff`, { method: 'POST' });
+  }
+
   handoffButton.addEventListener('click', async () => {
     handoffButton.disabled = true;
-    const response = await fetch(`/api/conversations/${encodeURIComponent(conversation.id)}/handoff`, { method: 'POST' });
-    const body = await response.json();
-    handedOff = response.ok;
-    handoff.hidden = true;
-    bubble('system', response.ok ? body.message : body.error);
-    handoffButton.disabled = false;
+    try {
+      let response = await requestHandOff();
+      let restarted = false;
+      if (response.status === 404) {
+        // Expired: the customer still wants a person, so ask in a new conversation and say that is what happened.
+        await startConversation();
+        restarted = true;
+        response = await requestHandOff();
+      }
+      if (!response.ok) {
+        throw await refusal(response);
+      }
+      const body = await response.json();
+      handedOff = true;
+      handoff.hidden = true;
+      bubble('system', restarted ? `${expiredNote} ${body.message}` : body.message);
+    } catch (error) {
+      bubble('system', error instanceof ServerMessage ? error.message : 'The connection was lost. Please try again.');
+    } finally {
+      handoffButton.disabled = false;
+    }
   });
 
   send.disabled = true;
