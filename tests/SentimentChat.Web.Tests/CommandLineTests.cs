@@ -18,6 +18,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         Assert.Equal(0, await WebChatCommandLine.RunAsync(["--help"], console, Bounded()));
         Assert.Contains("--llm-model", console.Output, StringComparison.Ordinal);
         Assert.Contains("--port", console.Output, StringComparison.Ordinal);
+        // What the customer sees when the language model misbehaves is stated where the operator chooses one.
+        Assert.Contains("could not answer just now", console.Output, StringComparison.Ordinal);
+        Assert.Contains("4000 characters", console.Output, StringComparison.Ordinal);
     }
 
     [Theory]

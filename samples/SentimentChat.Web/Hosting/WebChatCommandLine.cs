@@ -110,7 +110,10 @@ public static class WebChatCommandLine
             public string? Model { get; init; }
 
             [CommandOption("--llm <URL>")]
-            [Description("An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, vLLM, LM Studio) that writes the replies; default: offline template replies.")]
+            [Description("An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, vLLM, LM Studio) that writes the replies; default: offline template replies. "
+                + "The model is asked for at most 500 tokens; a reply is cut at 4000 characters or 2 minutes (the customer sees it end in ' …'); "
+                + "a server silent for 30 s is tried once more, and one that fails, stalls or sends no text shows the customer "
+                + "'Sorry, the assistant could not answer just now' (details in the server's log).")]
             public string? Llm { get; init; }
 
             // No [DefaultValue]: Validate must tell "--llm-model given" from "not given" to refuse it without --llm.
