@@ -50,6 +50,7 @@ internal static class CheckpointFolder
     /// A failed half-precision load closes the checkpoint and frees whatever it had copied before rethrowing.
     /// </summary>
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the declaration (all differences listed).</exception>
+    /// <exception cref="ModelConfigException">config.json declares far more values than the checkpoint holds (checked before allocating).</exception>
     /// <param name="store">The declared store.</param>
     /// <param name="weights">The checkpoint (<see cref="Weights"/>).</param>
     /// <param name="options">How to hold the weights.</param>
@@ -58,6 +59,15 @@ internal static class CheckpointFolder
     public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions,
         Func<Parameter, bool>? keepsFloat32 = null)
     {
+        if (loadOptions.Strict)
+        {
+            ulong values;
+            using (SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(weights))
+            {
+                values = DeclaredSizeCheck.Total(checkpoint.Tensors.Select(t => t.ElementCount));
+            }
+            DeclaredSizeCheck.ThrowIfLargerThanCheckpoint(store, values, Path.Combine(Path.GetDirectoryName(weights) ?? ".", "config.json"), weights);
+        }
         if (options.Quantization == WeightQuantization.Q8_0)
         {
             // Safetensors holds no Q8_0: every matrix is quantized into a private copy and the checkpoint closes after loading.

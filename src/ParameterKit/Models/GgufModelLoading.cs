@@ -16,6 +16,7 @@ internal static class GgufModelLoading
     /// <summary>Fills <paramref name="store"/>; returns the report and whether the store now owns <paramref name="file"/>.</summary>
     /// <exception cref="NotSupportedException">A half-precision weight type was asked for (GGUF loads as F32 or Q8_0).</exception>
     /// <exception cref="CheckpointLoadException">The tensors do not match the declaration.</exception>
+    /// <exception cref="ModelConfigException">The settings declare far more values than the file's tensors hold (checked before allocating).</exception>
     /// <param name="store">The declared store.</param>
     /// <param name="file">The open file.</param>
     /// <param name="options">How to hold the weights.</param>
@@ -26,6 +27,7 @@ internal static class GgufModelLoading
         Func<string, GgufTensorTarget?> target, IReadOnlySet<string>? consumed = null, Func<Parameter, bool>? keepsFloat32 = null)
     {
         options.Validate();
+        DeclaredSizeCheck.ThrowIfLargerThanCheckpoint(store, DeclaredSizeCheck.Total(file.Tensors.Select(t => t.ElementCount)), file.FilePath, file.FilePath);
         if (options.Quantization == WeightQuantization.None)
         {
             if (options.WeightType != DType.F32)

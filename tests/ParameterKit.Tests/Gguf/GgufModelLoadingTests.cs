@@ -2,6 +2,7 @@ using ParameterKit.Gguf;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
 using ParameterKit.Models.Llama;
+using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Transformers;
 
@@ -148,6 +149,27 @@ public sealed class GgufModelLoadingTests(Xunit.Abstractions.ITestOutputHelper o
         var e = Assert.Throws<ModelConfigException>(() => LlamaModel.LoadGguf(path));
         Assert.Contains(says, e.Message, StringComparison.Ordinal);
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_declaring_more_values_than_the_file_holds_are_refused_before_allocating()
+    {
+        // Found by the coverage-guided fuzzer: a few-kB file whose settings ask for 16,384 channels had its float32
+        // model allocated (gigabytes) before its tensors' shapes were compared.
+        var builder = new GgufBuilder().String("general.architecture", "llama")
+            .UInt32("llama.context_length", 8).UInt32("llama.embedding_length", 16384).UInt32("llama.block_count", 1)
+            .UInt32("llama.feed_forward_length", 32768).UInt32("llama.attention.head_count", 128)
+            .KeyValue("llama.attention.layer_norm_rms_epsilon", 6, BitConverter.GetBytes(1e-5f));
+        using var folder = new TempFolder();
+        string path = SafeTensors.RawFile.Write(folder.Path, "wide.gguf", builder.Tensor("token_embd.weight", [16384, 10]).Build());
+        foreach (ModelLoadOptions options in new[] { ModelLoadOptions.Default, new ModelLoadOptions { Quantization = WeightQuantization.Q8_0 } })
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.LoadGguf(path, options));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refusal allocated more than 16 MB");
+            Assert.Contains("the settings declare a model of", e.Message, StringComparison.Ordinal);
+            Assert.Contains("the file's tensors hold 163,840 in all", e.Message, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -51,9 +51,30 @@ public sealed class ConfigBoundsTests
     public void A_matrix_past_one_array_is_refused_before_allocating_in_every_storage()
     {
         // 2^28 tokens x 32 channels: 8.6e9 float32 values, 9.1e9 bytes as Q8_0, 17 GB as BF16.
-        using TempFolder folder = WithConfig("""{"model_type": "gpt2", "n_layer": 1, "n_head": 1, "n_embd": 32, "vocab_size": 268435456, "n_positions": 16}""");
-        Assert.Contains("float32 values", Assert.Throws<InvalidOperationException>(() => Gpt2Model.Load(folder.Path)).Message, StringComparison.Ordinal);
-        var q8 = Assert.Throws<InvalidOperationException>(() => Gpt2Model.Load(folder.Path, new ModelLoadOptions { Quantization = WeightQuantization.Q8_0 }));
+        var store = new ParameterStore();
+        store.Scope("wte").Embedding(268435456, 32);
+        Assert.Contains("8,589,934,592 values", Assert.Throws<InvalidOperationException>(() => store.Materialize(seed: 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("float32 values", Assert.Throws<InvalidOperationException>(() => store.MaterializeForLoading()).Message, StringComparison.Ordinal);
+        var q8 = Assert.Throws<InvalidOperationException>(() => store.MaterializeForQuantizedInference(null));
         Assert.Contains("'wte.weight' [268435456, 32] takes 9,126,805,504 bytes as Q8_0", q8.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model_type": "gpt2", "n_layer": 2, "n_head": 3, "n_embd": 24, "vocab_size": 268435456, "n_positions": 16}""")]   // past one array
+    [InlineData("""{"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 4096, "vocab_size": 50, "n_positions": 16}""")]         // 1.6 GB of float32
+    public void A_config_declaring_more_values_than_the_checkpoint_holds_is_refused_before_allocating(string config)
+    {
+        // Before: the float32 store was allocated first (gigabytes for a config of a few hundred bytes beside a
+        // checkpoint of kilobytes), or an untyped InvalidOperationException past one array, then the shapes compared.
+        using TempFolder folder = WithConfig(config);
+        foreach (ModelLoadOptions options in new[] { ModelLoadOptions.Default, new ModelLoadOptions { WeightType = ParameterKit.Tensors.DType.BF16 }, new ModelLoadOptions { Quantization = WeightQuantization.Q8_0 } })
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.Throws<ModelConfigException>(() => Gpt2Model.Load(folder.Path, options));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refusal allocated more than 16 MB");
+            Assert.Contains("the settings declare a model of", e.Message, StringComparison.Ordinal);
+            Assert.Contains("model.safetensors' holds", e.Message, StringComparison.Ordinal);
+            Assert.StartsWith(folder.File("config.json"), e.Message, StringComparison.Ordinal);
+        }
     }
 }
