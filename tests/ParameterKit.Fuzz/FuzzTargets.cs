@@ -121,6 +121,9 @@ public static class FuzzTargets
                     configured &= Expect<GgufFormatException, ModelConfigException, CheckpointLoadException>(() =>
                     {
                         using ICausalLanguageModel model = CausalLanguageModel.LoadGguf(file.Path, options);
+                        // One token through the loaded model: whatever values the file holds (NaN, huge), a pass runs.
+                        KvCache cache = model.CreateCache(Math.Min(model.ContextLength, 4));
+                        model.ForwardCached([0], cache, new float[model.VocabularySize]);
                     });
                 }
             }
