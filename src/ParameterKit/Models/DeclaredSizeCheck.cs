@@ -1,4 +1,5 @@
 using ParameterKit.Parameters;
+using ParameterKit.Tensors;
 
 namespace ParameterKit.Models;
 
@@ -34,6 +35,23 @@ internal static class DeclaredSizeCheck
             throw new ModelConfigException(source, null,
                 $"the settings declare a model of {store.ElementCount:N0} values, and {holder} {checkpointValues:N0} in all, " +
                 "so they cannot fill it (checked before allocating the model)");
+        }
+    }
+
+    /// <summary>
+    /// Declares a model from settings read from <paramref name="source"/>: a shape the settings make impossible (a store
+    /// past 2^63 values) is the settings' fault, reported as such rather than as an argument error from deep inside.
+    /// </summary>
+    /// <exception cref="ModelConfigException">Declaring failed on a shape.</exception>
+    public static T Declare<T>(string source, Func<T> declare)
+    {
+        try
+        {
+            return declare();
+        }
+        catch (InvalidShapeException e)
+        {
+            throw new ModelConfigException(source, null, e.Message, e);
         }
     }
 

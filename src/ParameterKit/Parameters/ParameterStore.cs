@@ -365,6 +365,12 @@ public sealed class ParameterStore
     internal T Declare<T>(T parameter) where T : Parameter
     {
         RequireDeclaring(parameter.Name);
+        if (parameter.ElementCount > long.MaxValue - ElementCount)
+        {
+            // Each shape's count fits 64 bits, but a hostile configuration's sum need not (a checked add threw OverflowException).
+            throw new InvalidShapeException(parameter.Name, parameter.Shape.Dimensions,
+                $"declaring it takes the store past {long.MaxValue:N0} values");
+        }
         if (!_byName.TryAdd(parameter.Name, parameter))
         {
             throw new ParameterNameException(parameter.Name, "a parameter with this name is already declared");

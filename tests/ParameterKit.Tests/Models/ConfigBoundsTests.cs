@@ -59,6 +59,23 @@ public sealed class ConfigBoundsTests
         Assert.Contains("'wte.weight' [268435456, 32] takes 9,126,805,504 bytes as Q8_0", q8.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_model_whose_total_passes_64_bits_is_a_config_error_naming_the_parameter()
+    {
+        // Found by the coverage-guided fuzzer: every matrix fits 64 bits, their sum does not, and the store's checked
+        // addition threw a bare OverflowException.
+        using TempFolder folder = WithConfig("""{"model_type": "llama", "hidden_size": 2147483520, "intermediate_size": 2147483640, "num_hidden_layers": 4, "num_attention_heads": 16, "vocab_size": 50}""");
+        var e = Assert.Throws<ModelConfigException>(() => CausalLanguageModel.Load(folder.Path));
+        Assert.Contains("declaring it takes the store past 9,223,372,036,854,775,807 values", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(folder.File("config.json"), e.Message, StringComparison.Ordinal);
+
+        var store = new ParameterStore();
+        store.Scope("a").Weight(int.MaxValue, int.MaxValue);
+        store.Scope("b").Weight(int.MaxValue, int.MaxValue);
+        var shape = Assert.Throws<ParameterKit.Tensors.InvalidShapeException>(() => store.Scope("c").Weight(int.MaxValue, int.MaxValue));
+        Assert.Contains("'c.weight'", shape.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"model_type": "gpt2", "n_layer": 2, "n_head": 3, "n_embd": 24, "vocab_size": 268435456, "n_positions": 16}""")]   // past one array
     [InlineData("""{"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 4096, "vocab_size": 50, "n_positions": 16}""")]         // 1.6 GB of float32

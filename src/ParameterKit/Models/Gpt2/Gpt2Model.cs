@@ -148,7 +148,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         Gpt2Config config = Gpt2ConfigJson.Read(configPath);
         CheckpointFolder.CheckLayers(configPath, "n_layer", config.Layers, weights);
         var store = new ParameterStore();
-        var model = new Gpt2Model(store.Root, config);
+        var model = DeclaredSizeCheck.Declare(configPath, () => new Gpt2Model(store.Root, config));
         CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions, KeepsFloat32WhenQuantized);
         return model;
     }
@@ -192,7 +192,8 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
                 throw new ModelConfigException(path, "general.architecture", $"architecture '{architecture}' is not gpt2");
             }
             var store = new ParameterStore();
-            var model = new Gpt2Model(store.Root, Gpt2GgufLayout.ReadConfig(file));
+            Gpt2Config config = Gpt2GgufLayout.ReadConfig(file);
+            var model = DeclaredSizeCheck.Declare(path, () => new Gpt2Model(store.Root, config));
             if (GgufModelLoading.Fill(store, file, options, Gpt2GgufLayout.Target, keepsFloat32: KeepsFloat32WhenQuantized).OwnsFile)
             {
                 file = null;

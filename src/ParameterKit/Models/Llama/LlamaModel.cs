@@ -171,7 +171,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         LlamaConfig config = LlamaConfigJson.Read(configPath);
         CheckpointFolder.CheckLayers(configPath, "num_hidden_layers", config.Layers, weights);
         var store = new ParameterStore();
-        var model = new LlamaModel(store.Root, config);
+        var model = DeclaredSizeCheck.Declare(configPath, () => new LlamaModel(store.Root, config));
         model.LoadReport = CheckpointFolder.Fill(store, weights, options, CheckpointLoadOptions.Default);
         return model;
     }
@@ -227,7 +227,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         {
             LlamaConfig config = LlamaGgufLayout.ReadConfig(file);
             var store = new ParameterStore();
-            var model = new LlamaModel(store.Root, config);
+            var model = DeclaredSizeCheck.Declare(path, () => new LlamaModel(store.Root, config));
             (model.LoadReport, bool owns) = GgufModelLoading.Fill(store, file, options, name => LlamaGgufLayout.Target(name, config),
                 new HashSet<string>(StringComparer.Ordinal) { LlamaGgufLayout.RopeFrequencyFactors });
             if (owns)
