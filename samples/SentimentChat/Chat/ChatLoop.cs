@@ -53,7 +53,8 @@ public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies,
             string note = prediction.Truncated ? $" [grey](long message: only its first {model.Shape.MaxTokens} tokens were read)[/]" : string.Empty;
             if (!interactive)
             {
-                console.MarkupLine($"[bold]you>[/] {Markup.Escape(message)}");
+                // Piped text is the customer's own: a control sequence in it must not retitle, clear or hide the terminal.
+                console.MarkupLine($"[bold]you>[/] {Markup.Escape(TerminalText.Escape(message))}");
             }
             string threshold = Markup.Escape(PredictionText.ThresholdNote(prediction, model.FrustrationThreshold));
             console.MarkupLine($"[{colour}][[{prediction.LabelName} {prediction.Confidence:P0}{threshold}]][/] [grey]mood: {mood.Description}[/]{note}");

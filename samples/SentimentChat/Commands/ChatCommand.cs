@@ -79,7 +79,8 @@ internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.S
             : new FallbackReplyGenerator(
                 new ChatClientReplyGenerator(languageModel, model.Classify, mood),
                 new TemplateReplyGenerator(),
-                line => Host.Console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"));
+                // The failure's text can be the server's own error message: escaped like everything a server sends.
+                line => Host.Console.MarkupLine($"[yellow]{Markup.Escape(TerminalText.EscapeKeepingLines(line))}[/]"));
         using var disposable = replies as IDisposable;
         try
         {
