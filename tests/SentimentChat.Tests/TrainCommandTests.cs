@@ -75,10 +75,34 @@ public sealed class TrainCommandTests
             Assert.Equal(Path.Combine(folder, "mine.safetensors"), ModelOutputPath.Resolve(Path.Combine(folder, "mine.safetensors")));
             Assert.Throws<CommandException>(() => ModelOutputPath.Resolve(Path.Combine(folder, "missing") + Path.DirectorySeparatorChar));
             Assert.Throws<CommandException>(() => ModelOutputPath.Resolve(Path.Combine(folder, "missing", "m.safetensors")));
+            Assert.Empty(Directory.GetFiles(folder));   // the write check leaves nothing behind
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_path_the_curve_would_overwrite_or_a_folder_that_takes_no_file_is_refused_before_training()
+    {
+        // Before: --out m/curve.svg trained, saved the model there, then wrote the curve over it and exited 0; a folder
+        // that takes no file (here /proc) was found only after the training run, naming a temporary file.
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-out-").FullName;
+        try
+        {
+            var svg = Assert.Throws<CommandException>(() => ModelOutputPath.Resolve(Path.Combine(folder, "curve.svg")));
+            Assert.Contains("ends in .svg", svg.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        if (Directory.Exists("/proc/self"))
+        {
+            var unwritable = Assert.Throws<CommandException>(() => ModelOutputPath.Resolve("/proc/sentiment.safetensors"));
+            Assert.Contains("cannot write in '/proc'", unwritable.Message, StringComparison.Ordinal);
+            Assert.Throws<CommandException>(() => ModelOutputPath.Resolve("/proc"));
         }
     }
 }

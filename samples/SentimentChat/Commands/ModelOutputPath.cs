@@ -3,7 +3,7 @@ namespace SentimentChat.Commands;
 /// <summary>
 /// Where <c>train --out</c> writes, decided before training starts so a bad path costs a second, not a training run:
 /// an existing folder gets <c>model.safetensors</c> (and <c>model.svg</c>) inside it; a file path needs its folder to
-/// exist already.
+/// exist already and gets its curve beside it, with <c>.svg</c> for its extension. The folder must take a new file.
 /// </summary>
 public static class ModelOutputPath
 {
@@ -22,6 +22,7 @@ public static class ModelOutputPath
         string full = Path.GetFullPath(output);
         if (Directory.Exists(full))
         {
+            CheckWritable(full, output);
             return Path.Combine(full, FileName);
         }
         if (output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar))
@@ -33,6 +34,26 @@ public static class ModelOutputPath
         {
             throw CommandException.InvalidInput($"--out: the folder '{folder}' does not exist; create it first or choose another path for '{output}'.");
         }
+        if (string.Equals(Path.GetExtension(full), ".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            // The curve is written as the model's name with .svg: it would overwrite the model it was drawn for.
+            throw CommandException.InvalidInput($"--out: '{output}' ends in .svg, the name of the training curve written beside the model; name the model .safetensors.");
+        }
+        CheckWritable(folder, output);
         return full;
+    }
+
+    /// <summary>Creates (and deletes) a file in <paramref name="folder"/>: a folder that takes none fails now, not after training.</summary>
+    private static void CheckWritable(string folder, string output)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(folder, $".write-check-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CommandException.InvalidInput($"--out: cannot write in '{folder}' ({e.Message}); choose another path for '{output}'.");
+        }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
 
         /// <summary>Where to write the model.</summary>
         [CommandOption("--out <PATH>")]
-        [Description("The model file to write, or an existing folder (model.safetensors and model.svg go inside). Default: --model.")]
+        [Description("The model file to write, or an existing folder (model.safetensors and model.svg go inside); a file's curve goes beside it, named as the file with .svg. Default: --model.")]
         public string? Out { get; init; }
 
         /// <inheritdoc />
