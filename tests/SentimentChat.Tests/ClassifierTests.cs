@@ -105,6 +105,52 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         Assert.True(allocated < 64_000_000, $"{allocated:N0} bytes allocated before the refusal");
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    public void AThresholdThatIsNotAProbabilityIsRefusedAsCorrupt(string threshold)
+    {
+        // Before: NaN loaded and broke classify --json with an unexpected exception; -5 made every message frustrated.
+        var model = ModelFile.Load(fixture.ModelPath);
+        string path = Path.Combine(fixture.Folder, $"threshold-{threshold}.safetensors");
+        ModelFile.Save(path, model, new Dictionary<string, string>());
+        byte[] bytes = File.ReadAllBytes(path);
+        int length = (int)BitConverter.ToUInt64(bytes, 0);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, length);
+        string claim = System.Text.RegularExpressions.Regex.Match(header, "\"frustration_threshold\":\"[^\"]+\"").Value;
+        string hostile = header.Replace(claim, $"\"frustration_threshold\":\"{threshold}\"", StringComparison.Ordinal);
+        hostile += new string(' ', (8 - System.Text.Encoding.UTF8.GetByteCount(hostile) % 8) % 8);
+        byte[] hostileHeader = System.Text.Encoding.UTF8.GetBytes(hostile);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)hostileHeader.Length), .. hostileHeader, .. bytes.AsSpan(8 + length)]);
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+        Assert.Contains("is not a probability in [0, 1]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMessageIsReadUpToItsFirstFourThousandCharacters()
+    {
+        // Before: a single word of a million letters took 136 s in evaluate (GPT-2's BPE is quadratic in a word's length).
+        var model = ModelFile.Load(fixture.ModelPath);
+        string huge = new string('a', 1_000_000), head = huge[..SentimentClassifier.MaxCharacters];
+        Assert.Equal(model.Probabilities([head]), model.Probabilities([huge]));
+        Assert.Equal(model.Classify(head).Probabilities, model.Classify(huge).Probabilities);
+        string surrogates = string.Concat(Enumerable.Repeat("😀", 3000));   // 6,000 UTF-16 units
+        Assert.False(char.IsHighSurrogate(SentimentClassifier.Capped(surrogates)[^1]));
+    }
+
+    [Fact]
+    public void AWeightThatIsNotFiniteIsRefusedAsCorruptNamingIt()
+    {
+        // Before: a NaN weight loaded and every message came out "other" (or --json failed with an unexpected exception).
+        var model = ModelFile.Load(fixture.ModelPath);
+        model.Store.Parameters[^1].Value[0] = float.NaN;
+        string path = Path.Combine(fixture.Folder, "nan-weight.safetensors");
+        ModelFile.Save(path, model, new Dictionary<string, string>());
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+        Assert.Contains($"'{model.Store.Parameters[^1].Name}' holds a value that is not a finite number", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AFileWhoseWordTableDoesNotMatchItsVocabularyIsRefusedAsCorrupt()
     {

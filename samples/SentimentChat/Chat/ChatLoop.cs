@@ -12,8 +12,8 @@ namespace SentimentChat.Chat;
 /// </summary>
 public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies, ConversationMood mood, IAnsiConsole console)
 {
-    /// <summary>Messages longer than this many characters are cut before tokenizing (the model reads 64 tokens anyway).</summary>
-    public const int MaxCharacters = 4000;
+    /// <summary>Messages longer than this many characters are cut before tokenizing: what the classifier reads.</summary>
+    public const int MaxCharacters = SentimentClassifier.MaxCharacters;
 
     /// <summary>Runs until end of input or "quit".</summary>
     /// <param name="input">Where messages come from.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using SentimentChat.Text;
 
@@ -130,7 +131,22 @@ public static class ModelFile
             model.Regression.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, RegressionPrefix) ? name[RegressionPrefix.Length..] : null });
             model.Words.Store.Materialize(seed: 0);
             model.Words.Store.Load(path, new CheckpointLoadOptions { MapName = name => IsMember(name, WordsPrefix) ? name[WordsPrefix.Length..] : null });
-            model.FrustrationThreshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
+            float threshold = float.Parse(meta["frustration_threshold"], CultureInfo.InvariantCulture);
+            // A probability: NaN or -5 loaded and made every message frustrated, or none, or broke --json output.
+            if (!(threshold is >= 0 and <= 1))
+            {
+                throw new FormatException($"frustration_threshold {meta["frustration_threshold"]} is not a probability in [0, 1]");
+            }
+            model.FrustrationThreshold = threshold;
+            // Every weight finite: a NaN or infinite one loaded and classified every message as "other" (or broke --json).
+            foreach (var store in new[] { model.Store, model.Regression.Store, model.Words.Store })
+            {
+                if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(store.Values))
+                {
+                    Parameter bad = store.Parameters.First(p => !System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(p.Value));
+                    throw new FormatException($"'{bad.Name}' holds a value that is not a finite number");
+                }
+            }
             return model;
         }
         catch (Exception ex) when (ex is SafeTensorsFormatException or CheckpointLoadException or KeyNotFoundException or FormatException or IOException or ArgumentException)
