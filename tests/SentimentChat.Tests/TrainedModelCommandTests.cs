@@ -38,6 +38,80 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
         Assert.Contains("sorry about the wait", replies[1], StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>A loopback server that answers every request with <paramref name="respond"/> and closes; its URL.</summary>
+    private static string Serve(Func<NetworkStream, Task> respond, CancellationToken stop)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            using (listener.Server)
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using TcpClient client = await listener.AcceptTcpClientAsync(stop).ConfigureAwait(false);
+                    using NetworkStream stream = client.GetStream();
+                    var buffer = new byte[65536];
+                    _ = await stream.ReadAsync(buffer, stop).ConfigureAwait(false);   // the request; its content does not matter
+                    try
+                    {
+                        await respond(stream).ConfigureAwait(false);
+                    }
+                    catch (IOException)
+                    {
+                        // The client hung up: what the size cap does.
+                    }
+                }
+            }
+        }, stop);
+        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/v1";
+    }
+
+    [Fact]
+    public async Task AnEndlessLlmReplyIsCutAtTheResponseCapAndTheChatGoesOnWithTemplates()
+    {
+        // Before: the whole body was buffered (a 200 MB reply took 6.6 GB; an endless one 12.7 GB before failing).
+        using var stop = new CancellationTokenSource();
+        long sent = 0;
+        string endpoint = Serve(async stream =>
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""u8.ToArray());
+            byte[] chunk = System.Text.Encoding.ASCII.GetBytes(new string('a', 65536));
+            for (int i = 0; i < 1024 && !stop.IsCancellationRequested; i++)   // up to 64 MB
+            {
+                await stream.WriteAsync(chunk);
+                Interlocked.Add(ref sent, chunk.Length);
+            }
+        }, stop.Token);
+        var run = await SampleRunner.Run("hello\nthanks, bye\n", "chat", "--llm", endpoint, "--llm-model", "x", "--model", fixture.ModelPath);
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        Assert.Contains("The language model failed", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, run.Output.Split('\n').Count(l => l.StartsWith("bot>", StringComparison.Ordinal)));
+        Assert.True(Interlocked.Read(ref sent) < 32L << 20, $"the client read on to {Interlocked.Read(ref sent):N0} bytes");
+    }
+
+    [Fact]
+    public async Task EscapeSequencesFromTheCustomerAndFromAnLlmErrorDoNotReachTheTerminal()
+    {
+        // Before: piped input was echoed with its control sequences live, and so was an LLM server's error message.
+        using var stop = new CancellationTokenSource();
+        string endpoint = Serve(async stream =>
+        {
+            byte[] body = System.Text.Encoding.UTF8.GetBytes("{\"error\":{\"message\":\"boom \\u001b]0;PWNED\\u0007\\u001b[2J\"}}");
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(body);
+        }, stop.Token);
+        var run = await SampleRunner.Run("hello \u001b]0;PWNED\u0007\u001b[2J\u001b[8m hidden \u202e txt\n", "chat", "--llm", endpoint, "--llm-model", "x", "--model", fixture.ModelPath);
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Ok, run.Exit);
+        string all = run.Output + run.Error;
+        Assert.Contains("The language model failed", all, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', all);
+        Assert.DoesNotContain('\u0007', all);
+        Assert.DoesNotContain('\u202e', all);
+    }
+
     [Fact]
     public async Task EvaluateConversationsReportsTurnsAndEscalationAsJson()
     {

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using OpenAI;
+using SentimentChat.Chat;
 using SentimentChat.Web.Hosting;
 
 namespace SentimentChat.Web.Replies;

@@ -1,11 +1,12 @@
-namespace SentimentChat.Web.Replies;
+namespace SentimentChat.Chat;
 
 /// <summary>
 /// Ends a response from the language model once it passes a number of bytes: reading on fails with an
-/// <see cref="InvalidDataException"/>, which the chat reports to the customer as a failed reply.
+/// <see cref="InvalidDataException"/>, which the chat reports to the customer as a failed reply. The console chat and
+/// the web chat both read their <c>--llm</c> server through it.
 /// </summary>
 /// <param name="maxBytes">The most bytes read of one response body.</param>
-internal sealed class ResponseSizeLimit(long maxBytes) : DelegatingHandler(new SocketsHttpHandler())
+public sealed class ResponseSizeLimit(long maxBytes) : DelegatingHandler(new SocketsHttpHandler())
 {
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
