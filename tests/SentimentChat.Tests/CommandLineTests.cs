@@ -134,6 +134,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task AFifoOrADeviceGivenAsDataIsReadAsEmptyNotOpened()
+    {
+        // Before: a FIFO blocked evaluate forever, and /dev/zero grew to 4 GB before an unexpected OutOfMemoryException.
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-fifo-").FullName;
+        try
+        {
+            string fifo = Path.Combine(folder, "data.tsv");
+            using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo") { ArgumentList = { fifo }, UseShellExecute = false })!)
+            {
+                Assert.True(mkfifo.WaitForExit(10_000) && mkfifo.ExitCode == 0, "mkfifo failed");
+            }
+            foreach (string special in new[] { fifo, "/dev/zero" })
+            {
+                Task<RunResult> data = SampleRunner.Run("", "evaluate", "--data", special, "--json", "--model", MissingModel);
+                Task<RunResult> conversations = SampleRunner.Run("", "evaluate", "--conversations", special, "--model", MissingModel);
+                Task all = Task.WhenAll(data, conversations);
+                Assert.Same(all, await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))));
+                RunResult dataRun = await data, conversationsRun = await conversations;
+                Assert.Equal(ExitCodes.Rejected, dataRun.Exit);
+                using var json = JsonDocument.Parse(dataRun.Error);
+                Assert.Equal("EmptyData", json.RootElement.GetProperty("error").GetProperty("kind").GetString());
+                Assert.Equal(ExitCodes.Rejected, conversationsRun.Exit);
+                Assert.Contains("no conversation", conversationsRun.Error, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task EvaluateNeedsExactlyOneInput()
     {
         var run = await SampleRunner.Run("", "evaluate");

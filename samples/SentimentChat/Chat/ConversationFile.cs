@@ -27,7 +27,7 @@ public static class ConversationFile
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         var conversations = new List<LabeledConversation>();
         int number = 0;
-        foreach (var raw in SplitLines(File.ReadAllBytes(path)))
+        foreach (var raw in SplitLines(DataFile.ReadAll(path, message => new ConversationFormatException(message))))
         {
             number++;
             string line;

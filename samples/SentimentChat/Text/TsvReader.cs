@@ -11,7 +11,7 @@ public static class TsvReader
     /// <summary>Reads every line; empty lines are skipped.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">A line has no tab, an unknown label, or bytes that are not UTF-8.</exception>
+    /// <exception cref="DataFormatException">A line has no tab, an unknown label, or bytes that are not UTF-8; or the file is past <see cref="DataFile.MaxBytes"/>.</exception>
     public static List<LabeledText> Read(string path)
     {
         if (!File.Exists(path))
@@ -22,7 +22,7 @@ public static class TsvReader
         // instead of being silently replaced (or reported at an arbitrary buffer boundary).
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         var examples = new List<LabeledText>();
-        ReadOnlySpan<byte> bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> bytes = DataFile.ReadAll(path, message => new DataFormatException(message));
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             bytes = bytes[3..];
