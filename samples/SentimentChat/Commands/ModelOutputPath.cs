@@ -22,7 +22,7 @@ public static class ModelOutputPath
         string full = Path.GetFullPath(output);
         if (Directory.Exists(full))
         {
-            CheckWritable(full, output);
+            WritableFolder.Check(full, output);
             return Path.Combine(full, FileName);
         }
         if (output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar))
@@ -39,21 +39,7 @@ public static class ModelOutputPath
             // The curve is written as the model's name with .svg: it would overwrite the model it was drawn for.
             throw CommandException.InvalidInput($"--out: '{output}' ends in .svg, the name of the training curve written beside the model; name the model .safetensors.");
         }
-        CheckWritable(folder, output);
+        WritableFolder.Check(folder, output);
         return full;
-    }
-
-    /// <summary>Creates (and deletes) a file in <paramref name="folder"/>: a folder that takes none fails now, not after training.</summary>
-    private static void CheckWritable(string folder, string output)
-    {
-        try
-        {
-            using var probe = new FileStream(Path.Combine(folder, $".write-check-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
-                FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CommandException.InvalidInput($"--out: cannot write in '{folder}' ({e.Message}); choose another path for '{output}'.");
-        }
     }
 }
