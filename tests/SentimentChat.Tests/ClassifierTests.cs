@@ -87,16 +87,8 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
     {
         // A claim sizes buffers and parameters; before the check, word_widths 16777216 allocated 13 GB over a minute and
         // word_filters 16777216 failed with an unexpected exception. The claim is rewritten and the header re-measured.
-        byte[] bytes = File.ReadAllBytes(fixture.ModelPath);
-        int length = (int)BitConverter.ToUInt64(bytes, 0);
-        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, length);
-        string claim = System.Text.RegularExpressions.Regex.Match(header, $"\"{key}\":\"[0-9]+\"").Value;
-        Assert.NotEmpty(claim);
-        string hostile = header.Replace(claim, $"\"{key}\":\"{value}\"", StringComparison.Ordinal);
-        hostile += new string(' ', (8 - System.Text.Encoding.UTF8.GetByteCount(hostile) % 8) % 8);
-        byte[] hostileHeader = System.Text.Encoding.UTF8.GetBytes(hostile);
         string path = Path.Combine(fixture.Folder, $"hostile-{key}-{value}.safetensors");
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)hostileHeader.Length), .. hostileHeader, .. bytes.AsSpan(8 + length)]);
+        WriteWithMetadata(fixture.ModelPath, path, key, value);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -115,14 +107,7 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         var model = ModelFile.Load(fixture.ModelPath);
         string path = Path.Combine(fixture.Folder, $"threshold-{threshold}.safetensors");
         ModelFile.Save(path, model, new Dictionary<string, string>());
-        byte[] bytes = File.ReadAllBytes(path);
-        int length = (int)BitConverter.ToUInt64(bytes, 0);
-        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, length);
-        string claim = System.Text.RegularExpressions.Regex.Match(header, "\"frustration_threshold\":\"[^\"]+\"").Value;
-        string hostile = header.Replace(claim, $"\"frustration_threshold\":\"{threshold}\"", StringComparison.Ordinal);
-        hostile += new string(' ', (8 - System.Text.Encoding.UTF8.GetByteCount(hostile) % 8) % 8);
-        byte[] hostileHeader = System.Text.Encoding.UTF8.GetBytes(hostile);
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)hostileHeader.Length), .. hostileHeader, .. bytes.AsSpan(8 + length)]);
+        WriteWithMetadata(path, path, "frustration_threshold", threshold);
         var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
         Assert.Contains("is not a probability in [0, 1]", error.Message, StringComparison.Ordinal);
     }
@@ -174,5 +159,22 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         string path = Path.Combine(fixture.Folder, "again.safetensors");
         ModelFile.Save(path, again.Model, TrainingRecipe.Metrics(again));
         Assert.Equal(File.ReadAllBytes(fixture.ModelPath), File.ReadAllBytes(path));
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="target"/> with metadata entry <paramref name="key"/> rewritten
+    /// to <paramref name="value"/>, the header re-measured (and padded to 8 bytes) so the file stays well formed.
+    /// </summary>
+    private static void WriteWithMetadata(string source, string target, string key, string value)
+    {
+        byte[] bytes = File.ReadAllBytes(source);
+        int length = (int)BitConverter.ToUInt64(bytes, 0);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, length);
+        string claim = System.Text.RegularExpressions.Regex.Match(header, $"\"{key}\":\"[^\"]*\"").Value;
+        Assert.NotEmpty(claim);
+        string hostile = header.Replace(claim, $"\"{key}\":\"{value}\"", StringComparison.Ordinal);
+        hostile += new string(' ', (8 - System.Text.Encoding.UTF8.GetByteCount(hostile) % 8) % 8);
+        byte[] hostileHeader = System.Text.Encoding.UTF8.GetBytes(hostile);
+        File.WriteAllBytes(target, [.. BitConverter.GetBytes((ulong)hostileHeader.Length), .. hostileHeader, .. bytes.AsSpan(8 + length)]);
     }
 }

@@ -28,18 +28,23 @@ internal static class CheckpointFolder
     /// declared: every layer has several tensors, and declaring a million layers from a 300-byte config took gigabytes
     /// before the first name was compared.
     /// </summary>
+    /// <returns>How many values the checkpoint's tensors hold together, for <see cref="Fill"/>'s check of the declared
+    /// model against them (one header read serves both).</returns>
     /// <exception cref="ModelConfigException">More layers than tensors.</exception>
-    public static void CheckLayers(string configPath, string key, int layers, string weights)
+    public static ulong CheckLayers(string configPath, string key, int layers, string weights)
     {
         int tensors;
+        ulong values;
         using (SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(weights))
         {
             tensors = checkpoint.Tensors.Count;
+            values = DeclaredSizeCheck.Total(checkpoint.Tensors.Select(t => t.ElementCount));
         }
         if (layers > tensors)
         {
             throw new ModelConfigException(configPath, key, $"'{key}' is {layers:N0} layers, and '{weights}' holds {tensors:N0} tensors in all");
         }
+        return values;
     }
 
     /// <summary>
@@ -52,21 +57,18 @@ internal static class CheckpointFolder
     /// <exception cref="CheckpointLoadException">The checkpoint's tensors do not match the declaration (all differences listed).</exception>
     /// <exception cref="ModelConfigException">config.json declares far more values than the checkpoint holds (checked before allocating).</exception>
     /// <param name="store">The declared store.</param>
+    /// <param name="configPath">The config.json that declared the store, named when it declares far more than the checkpoint holds.</param>
     /// <param name="weights">The checkpoint (<see cref="Weights"/>).</param>
+    /// <param name="checkpointValues">What <see cref="CheckLayers"/> returned for it.</param>
     /// <param name="options">How to hold the weights.</param>
     /// <param name="loadOptions">The architecture's name rules.</param>
     /// <param name="keepsFloat32">With Q8_0: the architecture's matrices that stay float32 (see <see cref="ParameterStore"/>).</param>
-    public static CheckpointLoadReport Fill(ParameterStore store, string weights, ModelLoadOptions options, CheckpointLoadOptions loadOptions,
-        Func<Parameter, bool>? keepsFloat32 = null)
+    public static CheckpointLoadReport Fill(ParameterStore store, string configPath, string weights, ulong checkpointValues, ModelLoadOptions options,
+        CheckpointLoadOptions loadOptions, Func<Parameter, bool>? keepsFloat32 = null)
     {
         if (loadOptions.Strict)
         {
-            ulong values;
-            using (SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(weights))
-            {
-                values = DeclaredSizeCheck.Total(checkpoint.Tensors.Select(t => t.ElementCount));
-            }
-            DeclaredSizeCheck.ThrowIfLargerThanCheckpoint(store, values, Path.Combine(Path.GetDirectoryName(weights) ?? ".", "config.json"), weights);
+            DeclaredSizeCheck.ThrowIfLargerThanCheckpoint(store, checkpointValues, configPath, weights);
         }
         if (options.Quantization == WeightQuantization.Q8_0)
         {

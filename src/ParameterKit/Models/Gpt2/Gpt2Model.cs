@@ -146,10 +146,10 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         }
         string weights = CheckpointFolder.Weights(folder);
         Gpt2Config config = Gpt2ConfigJson.Read(configPath);
-        CheckpointFolder.CheckLayers(configPath, "n_layer", config.Layers, weights);
+        ulong checkpointValues = CheckpointFolder.CheckLayers(configPath, "n_layer", config.Layers, weights);
         var store = new ParameterStore();
         var model = DeclaredSizeCheck.Declare(configPath, () => new Gpt2Model(store.Root, config));
-        CheckpointFolder.Fill(store, weights, options, Gpt2HubLayout.LoadOptions, KeepsFloat32WhenQuantized);
+        CheckpointFolder.Fill(store, configPath, weights, checkpointValues, options, Gpt2HubLayout.LoadOptions, KeepsFloat32WhenQuantized);
         return model;
     }
 

@@ -169,10 +169,10 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         }
         string weights = CheckpointFolder.Weights(folder);
         LlamaConfig config = LlamaConfigJson.Read(configPath);
-        CheckpointFolder.CheckLayers(configPath, "num_hidden_layers", config.Layers, weights);
+        ulong checkpointValues = CheckpointFolder.CheckLayers(configPath, "num_hidden_layers", config.Layers, weights);
         var store = new ParameterStore();
         var model = DeclaredSizeCheck.Declare(configPath, () => new LlamaModel(store.Root, config));
-        model.LoadReport = CheckpointFolder.Fill(store, weights, options, CheckpointLoadOptions.Default);
+        model.LoadReport = CheckpointFolder.Fill(store, configPath, weights, checkpointValues, options, CheckpointLoadOptions.Default);
         return model;
     }
 
