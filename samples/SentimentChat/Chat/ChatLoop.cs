@@ -23,13 +23,14 @@ public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies,
     {
         ArgumentNullException.ThrowIfNull(input);
         console.MarkupLine("[grey]Customer service chat. Type 'quit' to leave.[/]");
+        var lines = new BoundedLineReader(input, MaxCharacters);
         while (!cancellationToken.IsCancellationRequested)
         {
             if (interactive)
             {
                 console.Markup("[bold]you>[/] ");
             }
-            string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string? line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is null || line.Trim() is "quit" or "exit")
             {
                 break;
@@ -42,10 +43,6 @@ public sealed class ChatLoop(SentimentClassifier model, IReplyGenerator replies,
                     console.MarkupLine("[grey]Say something, or 'quit' to leave.[/]");
                 }
                 continue;
-            }
-            if (message.Length > MaxCharacters)
-            {
-                message = message[..MaxCharacters];
             }
             var prediction = model.Classify(message);
             mood.Add(message, prediction);
