@@ -62,6 +62,18 @@ public sealed class CommandLineTests
         Assert.Equal("", run.Error);
     }
 
+    [Fact]
+    public async Task ChatHelpStatesTheLanguageModelsLimits()
+    {
+        // A stalled endpoint costs the customer two tries of the timeout before the built-in replies take over: said
+        // where the endpoint is chosen, with the values the code uses.
+        var run = await SampleRunner.Run("", "chat", "--help");
+        string help = System.Text.RegularExpressions.Regex.Replace(run.Output, @"\s+", " ");
+        Assert.Contains($"at most {LlmEndpoint.MaxReplyTokens} tokens", help, StringComparison.Ordinal);
+        Assert.Contains($"up to {LlmEndpoint.MaxResponseBytes / (1024 * 1024)} MiB", help, StringComparison.Ordinal);
+        Assert.Contains($"silent for {LlmEndpoint.Timeout.TotalSeconds} s is tried once more", help, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("chat")]
     [InlineData("classify")]

@@ -102,7 +102,7 @@ public static class WebChatCommandLine
         {
             [CommandOption("--port <PORT>")]
             [Description("Port on 127.0.0.1 (0 picks a free one).")]
-            [DefaultValue(5080)]
+            [DefaultValue(WebChatOptions.DefaultPort)]
             public int Port { get; init; }
 
             [CommandOption("--model <FILE>")]
@@ -111,8 +111,8 @@ public static class WebChatCommandLine
 
             [CommandOption("--llm <URL>")]
             [Description("An OpenAI-compatible endpoint (Ollama's http://localhost:11434/v1, vLLM, LM Studio) that writes the replies; default: offline template replies. "
-                + "The model is asked for at most 500 tokens; a reply is cut at 4000 characters or 2 minutes (the customer sees it end in ' …'); "
-                + "a server silent for 30 s is tried once more, and one that fails, stalls or sends no text shows the customer "
+                + "A reply past --max-reply-characters or --max-reply-seconds is cut (the customer sees it end in ' …'); "
+                + "a server silent for --llm-timeout is tried once more, and one that fails, stalls or sends no text shows the customer "
                 + "'Sorry, the assistant could not answer just now' (details in the server's log).")]
             public string? Llm { get; init; }
 
@@ -125,19 +125,39 @@ public static class WebChatCommandLine
             [Description("API key sent to --llm, when it needs one.")]
             public string? ApiKey { get; init; }
 
+            [CommandOption("--llm-timeout <SECONDS>")]
+            [Description("How long --llm may be silent, before its reply begins or between two pieces of it, before the request is tried once more.")]
+            [DefaultValue(WebChatOptions.DefaultLlmTimeoutSeconds)]
+            public int LlmTimeoutSeconds { get; init; }
+
+            [CommandOption("--max-reply-tokens <N>")]
+            [Description("The most tokens --llm is asked to write for one reply (its max_tokens).")]
+            [DefaultValue(WebChatOptions.DefaultMaxReplyTokens)]
+            public int MaxReplyTokens { get; init; }
+
+            [CommandOption("--max-reply-characters <N>")]
+            [Description("The most characters of one --llm reply shown, whatever the model was asked; the rest is cut.")]
+            [DefaultValue(WebChatOptions.DefaultMaxReplyCharacters)]
+            public int MaxReplyCharacters { get; init; }
+
+            [CommandOption("--max-reply-seconds <N>")]
+            [Description("The longest one --llm reply may stream; what arrived by then is kept, cut.")]
+            [DefaultValue(WebChatOptions.DefaultMaxReplySeconds)]
+            public int MaxReplySeconds { get; init; }
+
             [CommandOption("--max-characters <N>")]
             [Description("Longest message accepted; longer ones are refused politely.")]
-            [DefaultValue(1000)]
+            [DefaultValue(WebChatOptions.DefaultMaxMessageCharacters)]
             public int MaxCharacters { get; init; }
 
             [CommandOption("--max-turns <N>")]
             [Description("Customer messages one conversation may hold.")]
-            [DefaultValue(40)]
+            [DefaultValue(WebChatOptions.DefaultMaxTurns)]
             public int MaxTurns { get; init; }
 
             [CommandOption("--idle-minutes <N>")]
             [Description("A conversation idle this long is forgotten.")]
-            [DefaultValue(30)]
+            [DefaultValue(WebChatOptions.DefaultIdleMinutes)]
             public int IdleMinutes { get; init; }
 
             // Host settings in ASP.NET Core's own form (--environment=Development). WebApplicationFactory starts the
@@ -177,6 +197,16 @@ public static class WebChatCommandLine
                 {
                     return ValidationResult.Error("--max-characters, --max-turns and --idle-minutes must be positive.");
                 }
+                if (LlmTimeoutSeconds < 1 || MaxReplyTokens < 1 || MaxReplyCharacters < 1 || MaxReplySeconds < 1)
+                {
+                    return ValidationResult.Error("--llm-timeout, --max-reply-tokens, --max-reply-characters and --max-reply-seconds must be positive.");
+                }
+                if (Llm is null && (LlmTimeoutSeconds, MaxReplyTokens, MaxReplyCharacters, MaxReplySeconds)
+                    != (WebChatOptions.DefaultLlmTimeoutSeconds, WebChatOptions.DefaultMaxReplyTokens, WebChatOptions.DefaultMaxReplyCharacters, WebChatOptions.DefaultMaxReplySeconds))
+                {
+                    // The template replies have none of these limits: set without --llm, they would do nothing.
+                    return ValidationResult.Error("--llm-timeout and the --max-reply- limits need --llm URL.");
+                }
                 return ValidationResult.Success();
             }
 
@@ -190,6 +220,10 @@ public static class WebChatCommandLine
                 MaxMessageCharacters = MaxCharacters,
                 MaxTurns = MaxTurns,
                 IdleTimeout = TimeSpan.FromMinutes(IdleMinutes),
+                LlmTimeout = TimeSpan.FromSeconds(LlmTimeoutSeconds),
+                MaxReplyTokens = MaxReplyTokens,
+                MaxReplyCharacters = MaxReplyCharacters,
+                MaxReplyTime = TimeSpan.FromSeconds(MaxReplySeconds),
                 EnvironmentName = Environment,
                 ContentRoot = ContentRoot,
             };

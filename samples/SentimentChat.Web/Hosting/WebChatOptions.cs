@@ -6,8 +6,34 @@ namespace SentimentChat.Web.Hosting;
 /// </summary>
 public sealed record WebChatOptions
 {
+    // The defaults as constants, so the command line's help shows the very values the options start with
+    // (an attribute argument must be a constant) instead of a second copy typed by hand.
+
+    /// <summary>The default <see cref="Port"/>.</summary>
+    public const int DefaultPort = 5080;
+
+    /// <summary>The default <see cref="LlmTimeout"/>, in seconds.</summary>
+    public const int DefaultLlmTimeoutSeconds = 30;
+
+    /// <summary>The default <see cref="MaxReplyTokens"/>.</summary>
+    public const int DefaultMaxReplyTokens = 500;
+
+    /// <summary>The default <see cref="MaxReplyCharacters"/>.</summary>
+    public const int DefaultMaxReplyCharacters = 4000;
+
+    /// <summary>The default <see cref="MaxReplyTime"/>, in seconds.</summary>
+    public const int DefaultMaxReplySeconds = 120;
+
+    /// <summary>The default <see cref="MaxMessageCharacters"/>.</summary>
+    public const int DefaultMaxMessageCharacters = 1000;
+
+    /// <summary>The default <see cref="MaxTurns"/>.</summary>
+    public const int DefaultMaxTurns = 40;
+
+    /// <summary>The default <see cref="IdleTimeout"/>, in minutes.</summary>
+    public const int DefaultIdleMinutes = 30;
     /// <summary>The loopback port to listen on; 0 picks a free one.</summary>
-    public int Port { get; init; } = 5080;
+    public int Port { get; init; } = DefaultPort;
 
     /// <summary>The classifier file; null means the console sample's cached model (trained on first run when absent).</summary>
     public string? ModelPath { get; init; }
@@ -26,32 +52,32 @@ public sealed record WebChatOptions
     /// of it. A request that times out is tried once more, so a model that never answers costs the customer about
     /// twice this before the page says so (the OpenAI client's defaults, 100 s and three retries, made it 400 s).
     /// </summary>
-    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(DefaultLlmTimeoutSeconds);
 
     /// <summary>The most tokens the language model is asked to write for one reply (its max_tokens).</summary>
-    public int MaxReplyTokens { get; init; } = 500;
+    public int MaxReplyTokens { get; init; } = DefaultMaxReplyTokens;
 
     /// <summary>
     /// The most characters of one reply the web chat reads, whatever the model was asked: a model that ignores
     /// <see cref="MaxReplyTokens"/> (or a server that never stops) has its reply cut here, ending in "…", so neither
     /// the server's memory nor the conversation's history grows without bound.
     /// </summary>
-    public int MaxReplyCharacters { get; init; } = 4000;
+    public int MaxReplyCharacters { get; init; } = DefaultMaxReplyCharacters;
 
     /// <summary>The longest one reply may take from the first byte to the last; what arrived by then is cut as above.</summary>
-    public TimeSpan MaxReplyTime { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MaxReplyTime { get; init; } = TimeSpan.FromSeconds(DefaultMaxReplySeconds);
 
     /// <summary>Longest customer message accepted, in characters; longer ones are refused with a polite message.</summary>
-    public int MaxMessageCharacters { get; init; } = 1000;
+    public int MaxMessageCharacters { get; init; } = DefaultMaxMessageCharacters;
 
     /// <summary>Customer messages one conversation may hold; this bounds a conversation's memory.</summary>
-    public int MaxTurns { get; init; } = 40;
+    public int MaxTurns { get; init; } = DefaultMaxTurns;
 
     /// <summary>Conversations held at once; a new visitor beyond this is asked to come back later.</summary>
     public int MaxConversations { get; init; } = 1000;
 
     /// <summary>A conversation with no message for this long is forgotten.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(DefaultIdleMinutes);
 
     /// <summary>The least time between two sweeps of expired conversations (each sweep visits every conversation).</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);

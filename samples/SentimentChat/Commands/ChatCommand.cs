@@ -20,7 +20,9 @@ internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.S
     {
         /// <summary>An OpenAI-compatible endpoint.</summary>
         [CommandOption("--llm <URL>")]
-        [Description("Reply through an OpenAI-compatible endpoint (e.g. http://localhost:11434/v1); needs --llm-model.")]
+        [Description("Reply through an OpenAI-compatible endpoint (e.g. http://localhost:11434/v1); needs --llm-model. "
+            + "A reply is asked for at most 500 tokens and read up to 4 MiB; a request silent for 60 s is tried once more, "
+            + "and an endpoint that fails switches the chat to its built-in replies for the rest of the conversation.")]
         public string? Llm { get; init; }
 
         /// <summary>The model name at the endpoint.</summary>

@@ -31,9 +31,9 @@ internal sealed class EvaluateCommand(SampleHost host) : SampleCommand<EvaluateC
         [Description("A JSON Lines file of conversations, one object per line: id, turns (each with text and label) and escalate_at (the 0-based turn a human is due, or null).")]
         public string? Conversations { get; init; }
 
-        /// <summary>Also train and score the baseline.</summary>
+        /// <summary>Also train and score the baselines.</summary>
         [CommandOption("--baseline")]
-        [Description("With --data: also train the baseline (hashed unigram+bigram logistic regression) and score it.")]
+        [Description("With --data: also train the three baselines on the classifier's training texts and score them: majority class, tuned hashed unigram+bigram logistic regression, fastText-style bag of n-grams.")]
         public bool Baseline { get; init; }
 
         /// <summary>Print JSON.</summary>
