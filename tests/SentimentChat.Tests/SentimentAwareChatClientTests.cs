@@ -78,4 +78,20 @@ public sealed class SentimentAwareChatClientTests
         Assert.Equal("classify", Assert.Throws<ArgumentNullException>(() => new SentimentAwareChatClient(inner, null!, mood)).ParamName);
         Assert.Equal("mood", Assert.Throws<ArgumentNullException>(() => new SentimentAwareChatClient(inner, Fake, null!)).ParamName);
     }
+    [Fact]
+    public async Task TheConsoleReplyGeneratorSendsAndKeepsOnlyTheLatestTurnsThatFit()
+    {
+        // The console chat has no turn limit: its history went whole to every request and grew for as long as the chat ran.
+        var inner = new RecordingClient();
+        var mood = new ConversationMood();
+        using var replies = new ChatClientReplyGenerator(inner, Fake, mood);
+        string message = new('m', 1000);
+        for (int turn = 0; turn < 100; turn++)
+        {
+            await replies.ReplyAsync(message, Fake(message), mood);
+        }
+        int sent = inner.Requests[^1].Where(m => m.Role != ChatRole.System).Sum(m => m.Text.Length);
+        Assert.InRange(sent, HistoryWindow.DefaultMaxCharacters - 1002, HistoryWindow.DefaultMaxCharacters);
+        Assert.Equal(ChatRole.System, inner.Requests[^1][0].Role);
+    }
 }

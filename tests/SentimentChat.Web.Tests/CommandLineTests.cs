@@ -21,7 +21,7 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         // What the customer sees when the language model misbehaves is stated where the operator chooses one.
         Assert.Contains("could not answer just now", console.Output, StringComparison.Ordinal);
         // The reply limits are options, and the help shows the values the server starts with.
-        foreach (string option in new[] { "--llm-timeout", "--max-reply-tokens", "--max-reply-characters", "--max-reply-seconds" })
+        foreach (string option in new[] { "--llm-timeout", "--max-history-characters", "--max-reply-tokens", "--max-reply-characters", "--max-reply-seconds" })
         {
             Assert.Contains(option, console.Output, StringComparison.Ordinal);
         }
@@ -33,19 +33,19 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
     {
         var console = new TestConsole();
         console.Profile.Width = 500;
-        string[] limits = ["--llm-timeout", "90", "--max-reply-tokens", "64", "--max-reply-characters", "300", "--max-reply-seconds", "10"];
+        string[] limits = ["--llm-timeout", "90", "--max-reply-tokens", "64", "--max-reply-characters", "300", "--max-reply-seconds", "10", "--max-history-characters", "2000"];
         Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([.. limits, "--port", "0"], console, Bounded()));
         Assert.Contains("need --llm", console.Output, StringComparison.Ordinal);
 
         var settings = new WebChatCommandLine.ServeCommand.Settings
         {
-            Llm = "http://localhost:11434/v1", LlmTimeoutSeconds = 90, MaxReplyTokens = 64, MaxReplyCharacters = 300, MaxReplySeconds = 10,
+            Llm = "http://localhost:11434/v1", LlmTimeoutSeconds = 90, MaxReplyTokens = 64, MaxReplyCharacters = 300, MaxReplySeconds = 10, MaxHistoryCharacters = 2000,
             MaxCharacters = 1, MaxTurns = 1, IdleMinutes = 1,
         };
         Assert.True(settings.Validate().Successful);
         var options = settings.ToOptions();
-        Assert.Equal((TimeSpan.FromSeconds(90), 64, 300, TimeSpan.FromSeconds(10)),
-            (options.LlmTimeout, options.MaxReplyTokens, options.MaxReplyCharacters, options.MaxReplyTime));
+        Assert.Equal((TimeSpan.FromSeconds(90), 64, 300, TimeSpan.FromSeconds(10), 2000),
+            (options.LlmTimeout, options.MaxReplyTokens, options.MaxReplyCharacters, options.MaxReplyTime, options.MaxHistoryCharacters));
         Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(["--llm", "http://localhost:11434/v1", "--max-reply-seconds", "0"], console, Bounded()));
     }
 

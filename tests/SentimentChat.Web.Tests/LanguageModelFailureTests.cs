@@ -158,6 +158,38 @@ public sealed class LanguageModelFailureTests(TrainedClassifierFixture model)
         Assert.Contains(server.Log.Problems, p => p.Contains("sent no text", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_long_conversation_sends_the_model_only_its_latest_turns()
+    {
+        // Every request carried the whole conversation: 40 turns of long replies outgrow an 8k-token context.
+        string longReply = string.Concat(Enumerable.Repeat("We are looking into it. ", 150));
+        await using var llm = await FakeLanguageModel.StartAsync(async context =>
+        {
+            await FakeLanguageModel.BeginStreamAsync(context);
+            await FakeLanguageModel.WriteAsync(context, FakeLanguageModel.Delta(longReply));
+            await FakeLanguageModel.WriteAsync(context, "data: [DONE]\n\n");
+        });
+        var options = Defaults with { MaxHistoryCharacters = 10_000 };
+        await using var server = await LoopbackServer.StartAsync(model.Classifier, options with { LlmEndpoint = llm.Endpoint, LlmModel = "fake" });
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
+        var api = new ChatApi(http);
+        string id = await api.StartAsync();
+        for (int turn = 0; turn < 12; turn++)
+        {
+            Assert.Equal("done", (await api.SayAsync(id, $"Message {turn}: where is my parcel?"))[^1].Type);
+        }
+
+        string last = llm.Requests.Last();
+        // The system messages, the latest message and as many earlier turns as fit in 10,000 characters (two replies
+        // of 3,600 do; three do not), instead of all 23 earlier messages.
+        Assert.Contains("Message 11:", last, StringComparison.Ordinal);
+        Assert.Contains("Message 10:", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("Message 8:", last, StringComparison.Ordinal);
+        Assert.Contains("concise, kind customer-service agent", last, StringComparison.Ordinal);
+        Assert.True(last.Length < 2 * options.MaxHistoryCharacters, $"a request of {last.Length:N0} characters");
+        server.AssertNoProblems();
+    }
+
     /// <summary>Starts the web chat answering through <paramref name="llm"/>, sends one message and returns its events.</summary>
     private async Task<(List<ServerSentEvent> Events, LoopbackServer Server)> SayAsync(FakeLanguageModel llm, WebChatOptions options)
     {

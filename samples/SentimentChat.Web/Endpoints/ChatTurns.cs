@@ -66,7 +66,7 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
             var ending = ReplyEnding.Finished;
             using var deadline = new CancellationTokenSource(options.MaxReplyTime, time);
             using var replyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            var updates = conversation.Client.GetStreamingResponseAsync(conversation.History, chatOptions, replyCancellation.Token)
+            var updates = conversation.Client.GetStreamingResponseAsync(HistoryWindow.Recent(conversation.History, options.MaxHistoryCharacters), chatOptions, replyCancellation.Token)
                 .GetAsyncEnumerator(replyCancellation.Token);
             try
             {

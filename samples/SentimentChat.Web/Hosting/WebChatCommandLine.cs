@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SentimentChat.Chat;
 using SentimentChat.Model;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -145,6 +146,11 @@ public static class WebChatCommandLine
             [DefaultValue(WebChatOptions.DefaultMaxReplySeconds)]
             public int MaxReplySeconds { get; init; }
 
+            [CommandOption("--max-history-characters <N>")]
+            [Description("How much of the conversation goes to --llm with each message: the latest messages whose text fits, so a long conversation stays within the model's context.")]
+            [DefaultValue(HistoryWindow.DefaultMaxCharacters)]
+            public int MaxHistoryCharacters { get; init; }
+
             [CommandOption("--max-characters <N>")]
             [Description("Longest message accepted; longer ones are refused politely.")]
             [DefaultValue(WebChatOptions.DefaultMaxMessageCharacters)]
@@ -197,15 +203,15 @@ public static class WebChatCommandLine
                 {
                     return ValidationResult.Error("--max-characters, --max-turns and --idle-minutes must be positive.");
                 }
-                if (LlmTimeoutSeconds < 1 || MaxReplyTokens < 1 || MaxReplyCharacters < 1 || MaxReplySeconds < 1)
+                if (LlmTimeoutSeconds < 1 || MaxReplyTokens < 1 || MaxReplyCharacters < 1 || MaxReplySeconds < 1 || MaxHistoryCharacters < 1)
                 {
-                    return ValidationResult.Error("--llm-timeout, --max-reply-tokens, --max-reply-characters and --max-reply-seconds must be positive.");
+                    return ValidationResult.Error("--llm-timeout, --max-reply-tokens, --max-reply-characters, --max-reply-seconds and --max-history-characters must be positive.");
                 }
-                if (Llm is null && (LlmTimeoutSeconds, MaxReplyTokens, MaxReplyCharacters, MaxReplySeconds)
-                    != (WebChatOptions.DefaultLlmTimeoutSeconds, WebChatOptions.DefaultMaxReplyTokens, WebChatOptions.DefaultMaxReplyCharacters, WebChatOptions.DefaultMaxReplySeconds))
+                if (Llm is null && (LlmTimeoutSeconds, MaxReplyTokens, MaxReplyCharacters, MaxReplySeconds, MaxHistoryCharacters)
+                    != (WebChatOptions.DefaultLlmTimeoutSeconds, WebChatOptions.DefaultMaxReplyTokens, WebChatOptions.DefaultMaxReplyCharacters, WebChatOptions.DefaultMaxReplySeconds, HistoryWindow.DefaultMaxCharacters))
                 {
                     // The template replies have none of these limits: set without --llm, they would do nothing.
-                    return ValidationResult.Error("--llm-timeout and the --max-reply- limits need --llm URL.");
+                    return ValidationResult.Error("--llm-timeout, --max-history-characters and the --max-reply- limits need --llm URL.");
                 }
                 return ValidationResult.Success();
             }
@@ -224,6 +230,7 @@ public static class WebChatCommandLine
                 MaxReplyTokens = MaxReplyTokens,
                 MaxReplyCharacters = MaxReplyCharacters,
                 MaxReplyTime = TimeSpan.FromSeconds(MaxReplySeconds),
+                MaxHistoryCharacters = MaxHistoryCharacters,
                 EnvironmentName = Environment,
                 ContentRoot = ContentRoot,
             };

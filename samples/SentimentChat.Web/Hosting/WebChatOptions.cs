@@ -1,3 +1,5 @@
+using SentimentChat.Chat;
+
 namespace SentimentChat.Web.Hosting;
 
 /// <summary>
@@ -64,6 +66,12 @@ public sealed record WebChatOptions
     /// </summary>
     public int MaxReplyCharacters { get; init; } = DefaultMaxReplyCharacters;
 
+    /// <summary>
+    /// How much of the conversation goes to the language model with each message, in characters of its messages
+    /// (the system message aside): the latest turns that fit, so a long conversation stays within the model's context.
+    /// </summary>
+    public int MaxHistoryCharacters { get; init; } = HistoryWindow.DefaultMaxCharacters;
+
     /// <summary>The longest one reply may take from the first byte to the last; what arrived by then is cut as above.</summary>
     public TimeSpan MaxReplyTime { get; init; } = TimeSpan.FromSeconds(DefaultMaxReplySeconds);
 
@@ -107,6 +115,7 @@ public sealed record WebChatOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LlmTimeout, TimeSpan.Zero, nameof(LlmTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplyTokens, 1, nameof(MaxReplyTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplyCharacters, 1, nameof(MaxReplyCharacters));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHistoryCharacters, 1, nameof(MaxHistoryCharacters));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxReplyTime, TimeSpan.Zero, nameof(MaxReplyTime));
         ArgumentOutOfRangeException.ThrowIfLessThan(TemplateTokenDelay, TimeSpan.Zero, nameof(TemplateTokenDelay));
     }
