@@ -1,4 +1,5 @@
 using System.Text;
+using ParameterKit.Adapters;
 using ParameterKit.Gguf;
 using ParameterKit.Models;
 using ParameterKit.Models.Gpt2;
@@ -44,6 +45,8 @@ public static class FuzzTargets
         ["config"] = Config,
         ["chat-template"] = ChatTemplateText,
         ["tokenizer-json"] = TokenizerJson,
+        ["adapter-config"] = AdapterConfig,
+        ["adapter-weights"] = AdapterWeights,
     };
 
     /// <summary>A safetensors file: its header parsed, then everything an accepted header makes on demand.</summary>
@@ -170,6 +173,68 @@ public static class FuzzTargets
             ModelTokenizer tokenizer = ModelTokenizer.FromFolder(folder.Folder);
             _ = tokenizer.Decode(tokenizer.Encode("hi there, hi! 123 ünï"));
         });
+    }
+
+    /// <summary>
+    /// A PEFT <c>adapter_config.json</c>, beside valid LoRA weights for a two-layer GPT-2 (rank 4 on <c>c_attn</c> and
+    /// <c>c_fc</c>): loaded onto the model, then used (see <see cref="UseAdapters"/>).
+    /// </summary>
+    public static bool AdapterConfig(byte[] input)
+    {
+        using var folder = new ScratchFile(AdapterConfigFile, input);
+        return LoadAdapters(folder.Folder, keep: AdapterConfigFile);
+    }
+
+    /// <summary>A PEFT <c>adapter_model.safetensors</c>, beside a valid config for the same model: loaded, then used.</summary>
+    public static bool AdapterWeights(byte[] input)
+    {
+        using var folder = new ScratchFile(AdapterWeightsFile, input);
+        return LoadAdapters(folder.Folder, keep: AdapterWeightsFile);
+    }
+
+    // PEFT's file names, as LoraAdapters.Save writes them.
+    private const string AdapterConfigFile = "adapter_config.json";
+    private const string AdapterWeightsFile = "adapter_model.safetensors";
+
+    /// <summary>The model adapters are fuzzed against: GPT-2's layout, small enough for thousands of runs a minute.</summary>
+    private static Gpt2Model AdapterBase() => Gpt2Model.Create(new Gpt2Config(64, 16, 24, 2, 3), seed: 1);
+
+    /// <summary>Writes a valid adapter folder for <see cref="AdapterBase"/> around the fuzzed file <paramref name="keep"/>, then loads it.</summary>
+    private static bool LoadAdapters(string folder, string keep)
+    {
+        using Gpt2Model model = AdapterBase();
+        // The other file of the pair comes from a real save (moved aside first, so the fuzzed file is not overwritten).
+        string fuzzed = Path.Combine(folder, keep), aside = fuzzed + ".input";
+        File.Move(fuzzed, aside);
+        LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = ["c_attn", "c_fc"], Seed = 1 }).Save(folder);
+        File.Move(aside, fuzzed, overwrite: true);
+        using Gpt2Model fresh = AdapterBase();
+        LoraAdapters? adapters = null;
+        bool loaded = Expect<FormatException, LoraAdapterException, SafeTensorsFormatException>(() => adapters = LoraAdapters.Load(fresh.Store, folder));
+        if (adapters is not null)
+        {
+            UseAdapters(fresh, adapters, folder);
+        }
+        return loaded;
+    }
+
+    /// <summary>
+    /// What a caller does with loaded adapters: a forward pass (NaN or huge values allowed), a merge and unmerge, and a
+    /// save whose reload holds the same values bit for bit.
+    /// </summary>
+    private static void UseAdapters(Gpt2Model model, LoraAdapters adapters, string folder)
+    {
+        model.Forward([1, 2, 3], batch: 1, tokens: 3, new float[3 * model.Config.VocabSize]);
+        if (Expect<InvalidOperationException>(adapters.Merge))
+        {
+            adapters.Unmerge();
+        }
+        string again = Path.Combine(folder, "again");
+        adapters.Save(again);
+        using Gpt2Model other = AdapterBase();
+        LoraAdapters reloaded = LoraAdapters.Load(other.Store, again);
+        Same(Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(adapters.Store.Values)),
+            Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(reloaded.Store.Values)));
     }
 
     /// <summary>Runs <paramref name="read"/>; the typed exception <typeparamref name="T"/> is an accepted outcome, anything else escapes.</summary>

@@ -41,6 +41,8 @@ public sealed class FuzzFindingsTests
     [InlineData("config", "llama/gqa_llama3/config.json")]
     [InlineData("chat-template", "chat_templates/llama-3.1-instruct.jinja")]
     [InlineData("tokenizer-json", "tokenizers/synthetic-gpt2-digits/tokenizer.json")]
+    [InlineData("adapter-config", "lora/gpt2_c24_r4/adapter_config.json")]
+    [InlineData("adapter-weights", "lora/gpt2_c24_r4/adapter_model.safetensors")]
     public void Every_target_reads_a_fixture_of_its_format(string target, string fixture)
     {
         // A target that refused even a valid file would fuzz nothing past the reader's first check.
@@ -51,7 +53,7 @@ public sealed class FuzzFindingsTests
     [Fact]
     public void Every_target_has_a_fixture_test()
     {
-        string[] covered = ["safetensors", "index", "gguf", "config", "chat-template", "tokenizer-json"];
+        string[] covered = ["safetensors", "index", "gguf", "config", "chat-template", "tokenizer-json", "adapter-config", "adapter-weights"];
         Assert.Equal(covered.Order(StringComparer.Ordinal), FuzzTargets.All.Keys.Order(StringComparer.Ordinal));
     }
 }
