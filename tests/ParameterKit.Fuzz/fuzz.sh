@@ -3,8 +3,8 @@
 #
 #   bash tests/ParameterKit.Fuzz/fuzz.sh TARGET [SECONDS]
 #
-# TARGET is one of FuzzTargets.All (safetensors, index, gguf, config, chat-template, tokenizer-json). Installs
-# afl++ from Debian and the sharpfuzz tool from NuGet when missing, publishes this program, instruments
+# TARGET is one of FuzzTargets.All (safetensors, index, gguf, config, chat-template, tokenizer-json, adapter-config,
+# adapter-weights). Installs afl++ from Debian and the sharpfuzz tool from NuGet when missing, publishes this program, instruments
 # ParameterKit.dll, seeds AFL with the test fixtures of that format and fuzzes for SECONDS (default 600). Every
 # input that lets an untyped exception escape, allocates past 1 GiB of heap, overflows the stack or runs past 10 s is
 # kept under $FUZZ_OUT/TARGET/findings/default/{crashes,hangs}; replay one with the uninstrumented build (instrumented
@@ -39,6 +39,8 @@ case "$target" in
     config) find "$fixtures" -name config.json | while read -r f; do cp "$f" "$out/seeds/$(basename "$(dirname "$f")").json"; done ;;
     chat-template) cp "$fixtures"/chat_templates/*.jinja "$out/seeds/" ;;
     tokenizer-json) cp "$fixtures"/tokenizers/synthetic-gpt2-digits/tokenizer.json "$out/seeds/" ;;
+    adapter-config) cp "$fixtures"/lora/gpt2_c24_r4/adapter_config.json "$out/seeds/" ;;
+    adapter-weights) cp "$fixtures"/lora/gpt2_c24_r4/adapter_model.safetensors "$out/seeds/" ;;
     *) echo "unknown target '$target'" >&2; exit 2 ;;
 esac
 
