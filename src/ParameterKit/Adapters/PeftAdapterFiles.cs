@@ -185,12 +185,11 @@ internal static class PeftAdapterFiles
     /// Every entry of a list <c>target_modules</c> (or a regular expression) must name at least one linear layer.
     /// Returns whether a module key is targeted, as PEFT decides it.
     /// </summary>
-    private static Func<string, bool> CheckTargets(JsonElement targetModules, PeftLayout layout, IEnumerable<string> linearPaths, string configPath)
+    private static Func<string, bool> CheckTargets(TargetModules targetModules, PeftLayout layout, IEnumerable<string> linearPaths, string configPath)
     {
         var keys = linearPaths.Select(layout.ModuleKey).ToList();
-        if (targetModules.ValueKind == JsonValueKind.String)
+        if (targetModules.Pattern is { } pattern)
         {
-            string pattern = targetModules.GetString()!;
             Regex regex;
             try
             {
@@ -217,26 +216,23 @@ internal static class PeftAdapterFiles
             }
             return Matches;
         }
-        if (targetModules.ValueKind != JsonValueKind.Array)
+        IReadOnlyList<string> names = targetModules.Names;
+        foreach (string name in names)
         {
-            throw new FormatException($"{configPath}: target_modules must be a list of names or a regular expression.");
-        }
-        var names = new List<string>();
-        foreach (JsonElement entry in targetModules.EnumerateArray())
-        {
-            string name = entry.ValueKind == JsonValueKind.String ? entry.GetString()! : throw new FormatException($"{configPath}: target_modules holds a non-string.");
             if (!keys.Exists(key => NamedBy(key, name)))
             {
                 throw new LoraAdapterException(name, $"target_modules entry '{name}' in {configPath} names no linear layer of this model.");
             }
-            names.Add(name);
         }
-        return key => names.Exists(name => NamedBy(key, name));
+        return key => names.Any(name => NamedBy(key, name));
 
         static bool NamedBy(string key, string name) => key == name || key.EndsWith("." + name, StringComparison.Ordinal);
     }
 
-    private static (LoraOptions Options, JsonElement TargetModules) ReadConfig(string path)
+    /// <summary>The config's <c>target_modules</c>: a regular expression over module keys, or a list of names.</summary>
+    private sealed record TargetModules(string? Pattern, IReadOnlyList<string> Names);
+
+    private static (LoraOptions Options, TargetModules TargetModules) ReadConfig(string path)
     {
         JsonDocument document;
         try
@@ -264,7 +260,7 @@ internal static class PeftAdapterFiles
         }
     }
 
-    private static (LoraOptions Options, JsonElement TargetModules) ReadOptions(JsonElement root, string path)
+    private static (LoraOptions Options, TargetModules TargetModules) ReadOptions(JsonElement root, string path)
     {
         string peftType = root.TryGetProperty("peft_type", out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "";
         if (peftType != "LORA")
@@ -306,7 +302,9 @@ internal static class PeftAdapterFiles
             BaseModelName = root.TryGetProperty("base_model_name_or_path", out JsonElement b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
             TargetModules = ["(loaded)"],
         };
-        JsonElement targets = root.TryGetProperty("target_modules", out JsonElement t) ? t.Clone() : throw new FormatException($"{path} has no target_modules.");
+        // Read here, as text, inside ReadConfig's guard: a string that is not valid UTF-8 fails only when it is read,
+        // and read later it escaped as an InvalidOperationException.
+        TargetModules targets = root.TryGetProperty("target_modules", out JsonElement t) ? ReadTargets(t, path) : throw new FormatException($"{path} has no target_modules.");
         try
         {
             options.Validate();
@@ -316,6 +314,24 @@ internal static class PeftAdapterFiles
             throw new FormatException($"{path}: {e.Message}", e);
         }
         return (options, targets);
+    }
+
+    private static TargetModules ReadTargets(JsonElement targetModules, string path)
+    {
+        if (targetModules.ValueKind == JsonValueKind.String)
+        {
+            return new TargetModules(targetModules.GetString()!, []);
+        }
+        if (targetModules.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"{path}: target_modules must be a list of names or a regular expression.");
+        }
+        var names = new List<string>();
+        foreach (JsonElement entry in targetModules.EnumerateArray())
+        {
+            names.Add(entry.ValueKind == JsonValueKind.String ? entry.GetString()! : throw new FormatException($"{path}: target_modules holds a non-string."));
+        }
+        return new TargetModules(null, names);
     }
 
     private static double? Number(JsonElement root, string key, string path, bool required)
