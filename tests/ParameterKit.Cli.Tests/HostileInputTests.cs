@@ -108,6 +108,24 @@ public sealed class HostileInputTests
         Assert.Contains("Tolerated (--lenient-index): tensor 'x' is stored in two shards", human.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("inspect", "--lenient-index accepts it")]
+    [InlineData("cost", "parameterkit inspect --lenient-index reads it")]
+    [InlineData("diff", "parameterkit inspect --lenient-index reads it")]
+    public void The_refusal_of_an_inconsistent_index_names_the_option_that_accepts_it(string command, string hint)
+    {
+        // The library's message says "read the index leniently"; cost and diff have no such option, so it pointed nowhere.
+        using var folder = new TempFolder();
+        string index = Sharded(folder, totalSize: 99);
+        CliResult result = command == "diff" ? CliRunner.Run(command, index, index) : CliRunner.Run(command, index);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(hint, result.Error, StringComparison.Ordinal);
+
+        // A file that is broken, not inconsistent, gets no such hint: no reading accepts it.
+        File.WriteAllText(index, "{");
+        Assert.DoesNotContain("lenient-index", (command == "diff" ? CliRunner.Run(command, index, index) : CliRunner.Run(command, index)).Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_consistent_index_has_nothing_tolerated()
     {

@@ -37,7 +37,11 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         }
         catch (SafeTensorsFormatException e)
         {
-            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e), ExitCodes.Rejected);
+            // The library's own hint says to read the index leniently; here that is an option, on inspect only.
+            string lenient = !e.AcceptedWhenLenient ? "" : settings is InspectCommand.Settings
+                ? "; --lenient-index accepts it and lists each inconsistency"
+                : "; parameterkit inspect --lenient-index reads it and lists each inconsistency";
+            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e) + lenient, ExitCodes.Rejected);
         }
         catch (GgufFormatException e)
         {

@@ -30,6 +30,13 @@ public sealed class SafeTensorsFormatException : Exception
     /// <summary>The tensor the error is about, when one is to blame.</summary>
     public string? TensorName { get; }
 
+    /// <summary>
+    /// Whether reading the index leniently (<see cref="SafeTensorsCheckpoint.Open(string, bool)"/> with
+    /// <c>lenientIndex</c>) accepts what was refused here, listing it instead: an inconsistency between a sharded
+    /// index and its shards rather than data that cannot be read at all.
+    /// </summary>
+    public bool AcceptedWhenLenient { get; init; }
+
     private static string Compose(SafeTensorsErrorKind kind, string? filePath, string? tensorName, string detail)
     {
         string where = filePath is null ? "safetensors data" : $"'{filePath}'";

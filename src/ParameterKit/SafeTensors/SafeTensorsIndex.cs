@@ -217,7 +217,10 @@ public sealed class SafeTensorsIndex
     {
         if (!lenient)
         {
-            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, tensor, detail + " (read the index leniently to accept this)");
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.InvalidIndex, source, tensor, detail + " (read the index leniently to accept this)")
+            {
+                AcceptedWhenLenient = true,
+            };
         }
         tolerated.Add(detail);
     }
