@@ -155,6 +155,8 @@ public sealed class PeftAdapterFileTests : IDisposable
     [InlineData("\"use_dora\": true", "use_dora is true")]
     [InlineData("\"target_modules\": \"(\"", "is not a valid regular expression")]
     [InlineData("\"base_model_name_or_path\": \"\\ud800\"", "not valid UTF-8 text")]
+    [InlineData("\"target_modules\": [\"c_attn\", \"\\udc00\"]", "not valid UTF-8 text")]
+    [InlineData("\"target_modules\": \"c_\\ud800attn\"", "not valid UTF-8 text")]
     public void Settings_that_change_the_adapter_or_cannot_be_read_are_refused(string setting, string says)
     {
         var lora = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { TargetModules = ["c_attn"] });
