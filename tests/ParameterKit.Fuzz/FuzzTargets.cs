@@ -47,6 +47,8 @@ public static class FuzzTargets
         ["tokenizer-json"] = TokenizerJson,
         ["adapter-config"] = AdapterConfig,
         ["adapter-weights"] = AdapterWeights,
+        ["tokenizer-config"] = TokenizerConfigJson,
+        ["generation-config"] = GenerationConfigJson,
     };
 
     /// <summary>A safetensors file: its header parsed, then everything an accepted header makes on demand.</summary>
@@ -235,6 +237,39 @@ public static class FuzzTargets
         LoraAdapters reloaded = LoraAdapters.Load(other.Store, again);
         Same(Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(adapters.Store.Values)),
             Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(reloaded.Store.Values)));
+    }
+
+    /// <summary>
+    /// A <c>tokenizer_config.json</c> (special tokens, added tokens, chat template) beside a valid byte-level BPE
+    /// <c>tokenizer.json</c>: the tokenizer built, used, and its chat template rendered when it has one.
+    /// </summary>
+    public static bool TokenizerConfigJson(byte[] input) => TokenizerBeside("tokenizer_config.json", input);
+
+    /// <summary>A <c>generation_config.json</c> (the ids that begin and end a sequence) beside the same tokenizer.</summary>
+    public static bool GenerationConfigJson(byte[] input) => TokenizerBeside("generation_config.json", input);
+
+    private static bool TokenizerBeside(string name, byte[] input)
+    {
+        using var folder = new ScratchFile(name, input);
+        using (Stream tokenizer = typeof(FuzzTargets).Assembly.GetManifestResourceStream("synthetic-gpt2-digits.tokenizer.json")!)
+        using (FileStream copy = File.Create(Path.Combine(folder.Folder, "tokenizer.json")))
+        {
+            tokenizer.CopyTo(copy);
+        }
+        return Expect<TokenizerFormatException, ChatTemplateException>(() =>
+        {
+            ModelTokenizer tokenizer = ModelTokenizer.FromFolder(folder.Folder);
+            IReadOnlyList<int> ids = tokenizer.Encode("hi there, hi! 123 ünï");
+            _ = tokenizer.Decode(ids, skipSpecialTokens: false);
+            foreach (int id in tokenizer.EndOfSequenceIds)
+            {
+                _ = tokenizer.IsSpecial(id);
+            }
+            if (tokenizer.ChatTemplate is not null)
+            {
+                _ = tokenizer.EncodeChat(Conversation());
+            }
+        });
     }
 
     /// <summary>Runs <paramref name="read"/>; the typed exception <typeparamref name="T"/> is an accepted outcome, anything else escapes.</summary>
