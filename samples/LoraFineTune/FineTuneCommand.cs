@@ -27,7 +27,7 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
 
         /// <summary>The training text.</summary>
         [CommandOption("--text <FILE>")]
-        [Description("A UTF-8 text file to fine-tune on (next-token prediction over windows of --context tokens).")]
+        [Description("A UTF-8 text file of at most 64 MB to fine-tune on (next-token prediction over windows of --context tokens).")]
         public string? Text { get; init; }
 
         /// <summary>Where the adapter goes.</summary>
@@ -170,7 +170,9 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
     private int Run(Settings settings, CancellationToken cancellationToken)
     {
         TextWriter output = streams.Output;
-        string text = File.Exists(settings.Text) ? File.ReadAllText(settings.Text) : throw new FileNotFoundException($"--text: no such file: '{settings.Text}'");
+        string text = File.Exists(settings.Text)
+            ? InputFile.ReadAllText(settings.Text, LoraFineTuneApp.MaxTextBytes, message => new ArgumentException($"--text {message}"))
+            : throw new FileNotFoundException($"--text: no such file: '{settings.Text}'");
         using var folder = TrainingFolder.Load(settings.Model!);
         int window = Math.Min(settings.Context ?? DefaultContextCap, folder.ContextLength);
         List<int[]> windows = TrainingWindows.Cut(folder.Encode(text), window, settings.Text!);

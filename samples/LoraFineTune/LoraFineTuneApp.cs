@@ -7,6 +7,12 @@ namespace LoraFineTune;
 /// <summary>The sample's one command, callable in-process so a test can run it.</summary>
 public static class LoraFineTuneApp
 {
+    /// <summary>
+    /// The largest --text read: 64 MB is about 16 million tokens, far more than a sample's steps use, and every token of
+    /// it is encoded and cut into windows before training starts.
+    /// </summary>
+    public const long MaxTextBytes = 64L << 20;
+
     /// <summary>The program's name, in help and errors.</summary>
     public const string Name = "LoraFineTune";
 

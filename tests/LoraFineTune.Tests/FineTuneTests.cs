@@ -162,6 +162,27 @@ public sealed partial class FineTuneTests : IDisposable
     }
 
     [Fact]
+    public async Task ADeviceOrATooLargeTextIsRefusedBeforeReadingIt()
+    {
+        // /dev/zero was read to the end: the process grew until an "unexpected OutOfMemoryException".
+        if (File.Exists("/dev/zero"))
+        {
+            var (zeroCode, _, zeroError) = await RunAsync("--model", TinyFolders.Gpt2, "--text", "/dev/zero", "--out", Path.Combine(_work, "z"));
+            Assert.Equal(2, zeroCode);
+            Assert.DoesNotContain("unexpected", zeroError, StringComparison.Ordinal);
+        }
+        string large = Path.Combine(_work, "large.txt");
+        using (var file = File.Create(large))
+        {
+            file.SetLength(LoraFineTuneApp.MaxTextBytes + 1);   // sparse: no disk used
+        }
+        var (code, _, error) = await RunAsync("--model", TinyFolders.Gpt2, "--text", large, "--out", Path.Combine(_work, "l"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--text {large}: the file is {LoraFineTuneApp.MaxTextBytes + 1:N0} bytes", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "l")));
+    }
+
+    [Fact]
     public async Task AMissingFolderExits1AsJson()
     {
         var (code, _, error) = await RunAsync("--model", Path.Combine(_work, "nowhere"), "--text", TinyFolders.WriteText(_work),

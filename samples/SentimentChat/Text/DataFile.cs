@@ -1,10 +1,11 @@
+using ParameterKit.CommandLine;
+
 namespace SentimentChat.Text;
 
 /// <summary>
-/// Reads a whole data file (labelled messages, conversations) for <c>evaluate</c>, refusing before reading what is not
-/// a file of bytes of a sensible size: a FIFO or device reports length 0 and is read as empty rather than opened
-/// (reading a FIFO blocks until a writer comes, possibly forever; /dev/zero grew to 4 GB and failed), and a file past
-/// <see cref="MaxBytes"/> is refused naming it (past 2 GB it failed with a message that named no file).
+/// Reads a whole data file (labelled messages, conversations) for <c>evaluate</c> through <see cref="InputFile"/>: a
+/// FIFO or device is read as empty rather than opened (a FIFO blocked forever; /dev/zero grew to 4 GB and failed), and
+/// a file past <see cref="MaxBytes"/> is refused naming it (past 2 GB it failed with a message that named no file).
 /// </summary>
 public static class DataFile
 {
@@ -14,18 +15,5 @@ public static class DataFile
     /// <summary>The file's bytes; none for a file of length 0, which includes a FIFO, device or socket.</summary>
     /// <param name="path">An existing file.</param>
     /// <param name="tooLarge">Makes the error for a file past <see cref="MaxBytes"/> from its message.</param>
-    public static byte[] ReadAll(string path, Func<string, Exception> tooLarge)
-    {
-        ArgumentNullException.ThrowIfNull(tooLarge);
-        long length = new FileInfo(path).Length;
-        if (length == 0)
-        {
-            return [];
-        }
-        if (length > MaxBytes)
-        {
-            throw tooLarge($"{path}: the file is {length:N0} bytes; at most {MaxBytes:N0} are read.");
-        }
-        return File.ReadAllBytes(path);
-    }
+    public static byte[] ReadAll(string path, Func<string, Exception> tooLarge) => InputFile.ReadAll(path, MaxBytes, tooLarge);
 }
