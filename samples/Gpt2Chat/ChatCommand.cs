@@ -15,6 +15,12 @@ namespace Gpt2Chat;
 /// </summary>
 internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatCommand.Settings>
 {
+    /// <summary>
+    /// The most characters of one typed or piped message kept: more than any of today's contexts holds (Llama 3's
+    /// 8,192 tokens are about 32,000 characters), read without ever holding more of the line.
+    /// </summary>
+    public const int MaxMessageCharacters = 32_000;
+
     /// <summary>The options of <c>chat</c>.</summary>
     internal sealed class Settings : SharedSettings
     {
@@ -108,14 +114,20 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
             // A person at a terminal sees what they typed; piped messages are echoed so the transcript reads as a conversation.
             bool echo = !ReferenceEquals(streams.Input, Console.In) || Console.IsInputRedirected;
             await output.WriteLineAsync("Type a message and press Enter (an empty line or end of input quits).").ConfigureAwait(false);
+            var lines = new BoundedLineReader(streams.Input, MaxMessageCharacters);
             while (true)
             {
                 await output.WriteAsync("you> ").ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                string? line = await streams.Input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                string? line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     return ExitCodes.Ok;
+                }
+                if (lines.LastLineWasCut)
+                {
+                    await streams.Error.WriteLineAsync(
+                        $"Gpt2Chat: the message was longer than {MaxMessageCharacters:N0} characters; only its start is sent.").ConfigureAwait(false);
                 }
                 try
                 {

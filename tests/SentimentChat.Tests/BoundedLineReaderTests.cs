@@ -1,35 +1,36 @@
 using FsCheck;
 using FsCheck.Fluent;
-using SentimentChat.Chat;
+using ParameterKit.CommandLine;
 
 namespace SentimentChat.Tests;
 
 /// <summary>
-/// The chat's line reader: the lines <see cref="TextReader.ReadLine"/> would give, each cut to the limit after its
-/// leading white space, without ever holding more of a line than it keeps.
+/// The chats' line reader (shared by the samples through the command-line conventions): the lines
+/// <see cref="TextReader.ReadLine"/> would give, each cut to the limit after its leading white space, without ever
+/// holding more of a line than it keeps, and saying which were cut.
 /// </summary>
 public sealed class BoundedLineReaderTests
 {
     // The reference: what the chat did before, reading whole lines, then trimming the start and cutting.
-    private static List<string> ReferenceLines(string text, int limit)
+    private static List<(string Line, bool Cut)> ReferenceLines(string text, int limit)
     {
-        var lines = new List<string>();
+        var lines = new List<(string, bool)>();
         var reader = new StringReader(text);
         while (reader.ReadLine() is { } line)
         {
             string start = line.TrimStart();
-            lines.Add(start.Length > limit ? start[..limit] : start);
+            lines.Add(start.Length > limit ? (start[..limit], true) : (start, false));
         }
         return lines;
     }
 
-    private static List<string> BoundedLines(TextReader input, int limit)
+    private static List<(string Line, bool Cut)> BoundedLines(TextReader input, int limit)
     {
         var reader = new BoundedLineReader(input, limit);
-        var lines = new List<string>();
+        var lines = new List<(string, bool)>();
         while (ReadNow(reader) is { } line)
         {
-            lines.Add(line);
+            lines.Add((line, reader.LastLineWasCut));
         }
         return lines;
     }
@@ -65,7 +66,9 @@ public sealed class BoundedLineReaderTests
         string? first = ReadNow(reader);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(new string('z', 4000), first);
+        Assert.True(reader.LastLineWasCut);
         Assert.Equal("next", ReadNow(reader));
+        Assert.False(reader.LastLineWasCut);
         Assert.Null(ReadNow(reader));
         Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated for one line");
     }

@@ -60,6 +60,19 @@ public sealed class Gpt2ChatSampleTests
     }
 
     [Fact]
+    public async Task AnEndlessLineIsReadOnlyAsFarAsAMessageIsKept()
+    {
+        // Gpt2Chat chat < /dev/zero grew by 4 GB in ten seconds: the whole line was built before anything was sent.
+        string input = new string('w', ChatCommand.MaxMessageCharacters + 5) + "\nAfter that\n";
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--max-tokens", "4", "--seed", "1"], new StringReader(input), output, error);
+        Assert.Equal(0, code);
+        Assert.Contains("you> After that\nbot>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"the message was longer than {ChatCommand.MaxMessageCharacters:N0} characters; only its start is sent", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FilesThatAreNotACheckpointFolderAreRejectedInOneLine()
     {
         // The folder's model.safetensors given for the folder; a config whose sizes the weights do not have; a GPT-2 folder

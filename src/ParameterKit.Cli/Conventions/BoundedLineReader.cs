@@ -1,13 +1,14 @@
 using System.Text;
 
-namespace SentimentChat.Chat;
+namespace ParameterKit.CommandLine;
 
 /// <summary>
 /// Reads input line by line like <see cref="TextReader.ReadLineAsync(CancellationToken)"/>, but keeps at most
 /// <c>maxCharacters</c> of each line (after its leading white space) and drops the rest as it streams past.
-/// <see cref="TextReader.ReadLineAsync(CancellationToken)"/> builds the whole line before the chat could cut it:
-/// <c>chat &lt; /dev/zero</c>, or one enormous pasted line, grew the process by gigabytes for a message the
-/// classifier reads only the start of. Line ends are those of <see cref="TextReader.ReadLine"/>: "\n", "\r" and "\r\n".
+/// <see cref="TextReader.ReadLineAsync(CancellationToken)"/> builds the whole line before a chat could cut it:
+/// <c>chat &lt; /dev/zero</c>, or one enormous pasted line, grew the process by gigabytes (SentimentChat to 8.5 GB,
+/// Gpt2Chat 4 GB in ten seconds) for a message only the start of which is read. Line ends are those of
+/// <see cref="TextReader.ReadLine"/>: "\n", "\r" and "\r\n".
 /// </summary>
 public sealed class BoundedLineReader
 {
@@ -33,12 +34,16 @@ public sealed class BoundedLineReader
         this.maxCharacters = maxCharacters;
     }
 
+    /// <summary>Whether the line last read was longer than the limit, and so cut.</summary>
+    public bool LastLineWasCut { get; private set; }
+
     /// <summary>The next line without its line end, cut to the limit; <see langword="null"/> at the end of input.</summary>
     /// <param name="cancellationToken">Stops waiting for input.</param>
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
         var kept = new StringBuilder();
         bool sawCharacter = false;
+        LastLineWasCut = false;
         while (true)
         {
             if (position == length)
@@ -70,9 +75,16 @@ public sealed class BoundedLineReader
             }
             sawCharacter = true;
             // Leading white space is not counted, so a message behind a long indent is still read (the chat trims it).
-            if (kept.Length < maxCharacters && (kept.Length > 0 || !char.IsWhiteSpace(c)))
+            if (kept.Length > 0 || !char.IsWhiteSpace(c))
             {
-                kept.Append(c);
+                if (kept.Length < maxCharacters)
+                {
+                    kept.Append(c);
+                }
+                else
+                {
+                    LastLineWasCut = true;
+                }
             }
         }
     }
