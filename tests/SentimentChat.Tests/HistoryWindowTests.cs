@@ -5,7 +5,7 @@ using SentimentChat.Chat;
 
 namespace SentimentChat.Tests;
 
-/// <summary>What of a conversation goes to the language model: system messages, then the latest turns that fit.</summary>
+/// <summary>What of a conversation goes to the language model: system messages, then the latest turns that fit, from a user's message.</summary>
 public sealed class HistoryWindowTests
 {
     // The reference: try every start from the oldest on, and take the first whose messages fit (or the last message alone).
@@ -20,6 +20,11 @@ public sealed class HistoryWindowTests
                 start = turns[k];
                 break;
             }
+        }
+        // Then forward to the first user message at or after the start, unless only the last message is left.
+        while (turns.Count > 0 && start < turns[^1] && history[start].Role != ChatRole.User)
+        {
+            start++;
         }
         return history.Where((m, i) => m.Role == ChatRole.System || i >= start).ToList();
     }
@@ -42,5 +47,12 @@ public sealed class HistoryWindowTests
     {
         List<ChatMessage> history = [new(ChatRole.System, "be kind"), new(ChatRole.User, "hi"), new(ChatRole.User, new string('y', 500))];
         Assert.Equal([history[0], history[2]], HistoryWindow.Recent(history, 100));
+    }
+
+    [Fact]
+    public void TheWindowOpensOnAUsersMessageNotOnAReplyWhoseQuestionWasDropped()
+    {
+        List<ChatMessage> history = [new(ChatRole.User, new string('q', 50)), new(ChatRole.Assistant, "a1"), new(ChatRole.User, "q2"), new(ChatRole.Assistant, "a2"), new(ChatRole.User, "q3")];
+        Assert.Equal(history[2..], HistoryWindow.Recent(history, 10));
     }
 }

@@ -18,9 +18,10 @@ public static class HistoryWindow
     public const int DefaultMaxCharacters = 16_000;
 
     /// <summary>
-    /// The system messages of <paramref name="history"/>, then the latest other messages whose text totals at most
-    /// <paramref name="maxCharacters"/>, in order. The last message is always kept, whatever its length: it is the
-    /// one being answered. Older messages go whole (a cut message would misquote the customer).
+    /// The system messages of <paramref name="history"/> and the latest other messages whose text totals at most
+    /// <paramref name="maxCharacters"/>, starting at a user's message, in their order. The last message is always kept,
+    /// whatever its length: it is the one being answered. Older messages go whole (a cut message would misquote the
+    /// customer).
     /// </summary>
     /// <param name="history">The conversation, oldest first.</param>
     /// <param name="maxCharacters">The budget for the messages that are not system messages.</param>
@@ -42,6 +43,13 @@ public static class HistoryWindow
                 break;
             }
             first = i;
+        }
+        // The window opens on a customer's message: a reply whose question was dropped reads oddly, and chat templates
+        // that insist on user and assistant turns alternating (Mistral's) refuse a conversation that opens on a reply.
+        int last = LastNonSystem(history);
+        while (first < last && history[first].Role != ChatRole.User)
+        {
+            first++;
         }
         var window = new List<ChatMessage>();
         for (int i = 0; i < history.Count; i++)
