@@ -25,7 +25,8 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
         /// <summary>Summary depth.</summary>
         [CommandArgument(1, "[depth]")]
         [Description("How many levels of modules the summary lists (default 2).")]
-        public int Depth { get; init; } = 2;
+        // Text, parsed by Execute: Spectre's own error for "abc" or a number past 32 bits named neither the argument nor what it takes.
+        public string Depth { get; init; } = "2";
     }
 
     /// <inheritdoc />
@@ -33,9 +34,9 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
     {
         ArgumentNullException.ThrowIfNull(settings);
         TextWriter output = streams.Output;
-        if (settings.Depth < 0)
+        if (!int.TryParse(settings.Depth, NumberStyles.None, CultureInfo.InvariantCulture, out int depth))
         {
-            ErrorReport.Write(streams.Error, Gpt2SummaryApp.Name, json: false, "InvalidInput", $"[depth] must be 0 or more, not {settings.Depth}");
+            ErrorReport.Write(streams.Error, Gpt2SummaryApp.Name, json: false, "InvalidInput", $"[depth] must be a whole number, 0 or more, not '{settings.Depth}'");
             return ExitCodes.Rejected;
         }
         if (!KnownArchitectures.TryDeclare(settings.Architecture, out var model))
@@ -48,7 +49,7 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
         }
 
         output.WriteLine($"{settings.Architecture}, declared but not materialized (no values allocated):");
-        output.WriteLine(model.Summary(settings.Depth));
+        output.WriteLine(model.Summary(depth));
 
         // Materializing a small model: one contiguous buffer, every parameter a named view into it.
         var store = new ParameterStore();

@@ -74,8 +74,9 @@ public sealed partial class Gpt2SummarySampleTests
     [InlineData("llama3-8b", "unknown architecture 'llama3-8b'. Did you mean 'llama-3-8b'?")]
     [InlineData("gpt2 1 --bogus", "Unknown option 'bogus'")]
     [InlineData("gpt2 1 --verbos", "Did you mean --verbose?")]
-    [InlineData("gpt2 two", "'two' is not a valid value.")]   // Spectre named the .NET type Int32
-    [InlineData("gpt2 -1", "-1")]
+    [InlineData("gpt2 two", "[depth] must be a whole number, 0 or more, not 'two'")]   // Spectre's "'two' is not a valid value." named no argument
+    [InlineData("gpt2 99999999999", "[depth] must be a whole number, 0 or more, not '99999999999'")]
+    [InlineData("gpt2 -1", "[depth] must be a whole number, 0 or more, not '-1'")]
     [InlineData("gpt2 1 extra", "Unexpected argument 'extra'.")]   // was "Unknown command 'extra'. Commands: ." 
     [InlineData("\u001b[2Jgpt\u202e", "\\x1b[2Jgpt\\u202e")]
     public async Task BadUsageExits2WithOneEscapedLine(string commandLine, string expected)
