@@ -62,6 +62,19 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         Assert.NotEmpty(console.Output);
     }
 
+    [Theory]
+    [InlineData("--port", "abc", "--port takes a whole number up to 2147483647, not 'abc'.")]
+    [InlineData("--llm-timeout", "1e9", "--llm-timeout takes a whole number up to 2147483647, not '1e9'.")]
+    [InlineData("--max-turn", "5", "Did you mean --max-turns?")]
+    public async Task A_bad_option_is_named_with_what_it_takes(string option, string value, string expected)
+    {
+        // Spectre's own words were "Failed to convert 'abc' to Int32.", naming no option.
+        var console = new TestConsole();
+        console.Profile.Width = 500;
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, Bounded()));
+        Assert.Contains(expected, console.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_model_file_is_a_one_line_failure()
     {

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ParameterKit.CommandLine;
 using SentimentChat.Chat;
 using SentimentChat.Model;
 using Spectre.Console;
@@ -49,7 +50,9 @@ public static class WebChatCommandLine
         }
         catch (CommandAppException e)
         {
-            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/] (see --help)");
+            // "Failed to convert 'abc' to Int32." named no option: reworded as the other samples and the tool word it.
+            string message = CommandLineApp.Reword(e.Message, args, OptionSuggestions.OptionsOf(typeof(ServeCommand.Settings)));
+            console.MarkupLine($"[red]{Markup.Escape(message)}[/] (see --help)");
             return BadUsage;
         }
         catch (ModelFileException e)

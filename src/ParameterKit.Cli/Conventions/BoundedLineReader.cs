@@ -10,7 +10,7 @@ namespace ParameterKit.CommandLine;
 /// Gpt2Chat 4 GB in ten seconds) for a message only the start of which is read. Line ends are those of
 /// <see cref="TextReader.ReadLine"/>: "\n", "\r" and "\r\n".
 /// </summary>
-public sealed class BoundedLineReader
+internal sealed class BoundedLineReader
 {
     private const int BufferCharacters = 4096;
 

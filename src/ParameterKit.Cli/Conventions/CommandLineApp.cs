@@ -143,6 +143,22 @@ internal static class CommandLineApp
         return $"'{value}' is not a valid value.";
     }
 
+    /// <summary>
+    /// A parse error of an app with one command that does not run through <see cref="RunAsync"/> (the web chat, whose
+    /// host arguments need their own handling), in the words the others use: which option a value that does not
+    /// convert was given to and what it takes, and the nearest option to a misspelt one.
+    /// </summary>
+    /// <param name="message">Spectre's message.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="options">The command's options: <see cref="OptionSuggestions.OptionsOf"/> of its settings type.</param>
+    public static string Reword(string message, string[] args, IReadOnlyList<string> options)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(options);
+        return WithSuggestion(message, args, "", new Dictionary<string, IReadOnlyList<string>> { [""] = options });
+    }
+
     /// <summary>The help command line of <paramref name="command"/> ("parameterkit count --help"), or the program's.</summary>
     private static string HelpOf(string name, string command) => command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
 

@@ -6,7 +6,7 @@ namespace ParameterKit.CommandLine;
 /// opened: reading a FIFO blocks until a writer comes, possibly forever, and <c>/dev/zero</c> grows the process until
 /// it fails with an OutOfMemoryException that names no file. A file past the caller's limit is refused naming it.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>The file's bytes; none for a file of length 0, which includes a FIFO, device or socket.</summary>
     /// <param name="path">An existing file.</param>
