@@ -176,12 +176,40 @@ public sealed class SentimentClassifier
         return new Prediction(Model.FrustrationThreshold.Decide(probabilities, FrustrationThreshold), probabilities, tokens, tokens > Shape.MaxTokens);
     }
 
+    /// <summary>
+    /// How many texts <see cref="Probabilities"/> featurizes at once. Each member's features of a text take about 70
+    /// times its bytes, so a whole 256 MB evaluation file at once needed some 17 GB; a chunk keeps that to a few
+    /// megabytes. A multiple of every member's batch of 256, so the batches, and the bits, are those of one call.
+    /// </summary>
+    public const int TextsPerChunk = 32 * MaxBatch;
+
     /// <summary>P(frustrated), P(positive), P(other) for every text (rows of 3): the weighted mean of the three members'
     /// softmax (<see cref="RegressionShare"/>, <see cref="PerceptronShare"/>, <see cref="WordsShare"/>).</summary>
     /// <param name="texts">The messages.</param>
     public float[] Probabilities(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count <= TextsPerChunk)
+        {
+            return ProbabilitiesOfChunk(texts);
+        }
+        var probabilities = new float[texts.Count * 3];
+        for (int start = 0; start < texts.Count; start += TextsPerChunk)
+        {
+            int n = Math.Min(TextsPerChunk, texts.Count - start);
+            var chunk = new string[n];
+            for (int i = 0; i < n; i++)
+            {
+                chunk[i] = texts[start + i];
+            }
+            ProbabilitiesOfChunk(chunk).CopyTo(probabilities, start * 3);
+        }
+        return probabilities;
+    }
+
+    /// <summary>What <see cref="Probabilities"/> computes, for texts featurized all at once.</summary>
+    internal float[] ProbabilitiesOfChunk(IReadOnlyList<string> texts)
+    {
         if (texts.Any(t => t is not null && t.Length > MaxCharacters))
         {
             texts = [.. texts.Select(Capped)];
