@@ -166,14 +166,19 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
     public ConfusionMatrix Score(IReadOnlyList<LabeledText> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        int f = WordFeatures.MaxFeatures;
-        var features = WordFeatures.Of(texts.Select(t => t.Text).ToArray(), _options.Buckets);
+        // Featurized a batch at a time: the whole of a 256 MB evaluation file at once took gigabytes of features.
         var labels = texts.Select(t => t.Label).ToArray();
         var matrix = new ConfusionMatrix(3);
+        var batch = new string[MaxBatch];
         for (int start = 0; start < labels.Length; start += MaxBatch)
         {
             int n = Math.Min(MaxBatch, labels.Length - start);
-            matrix.AddArgMax(Logits(features.AsSpan(start * f, n * f), n), labels.AsSpan(start, n));
+            for (int i = 0; i < n; i++)
+            {
+                batch[i] = texts[start + i].Text;
+            }
+            var features = WordFeatures.Of(new ArraySegment<string>(batch, 0, n), _options.Buckets);
+            matrix.AddArgMax(Logits(features, n), labels.AsSpan(start, n));
         }
         return matrix;
     }
