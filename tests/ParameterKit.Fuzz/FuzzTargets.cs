@@ -48,6 +48,7 @@ public static class FuzzTargets
         ["adapter-config"] = AdapterConfig,
         ["adapter-weights"] = AdapterWeights,
         ["tokenizer-config"] = TokenizerConfigJson,
+        ["spm-tokenizer-config"] = SentencePieceTokenizerConfigJson,
         ["generation-config"] = GenerationConfigJson,
     };
 
@@ -243,16 +244,22 @@ public static class FuzzTargets
     /// A <c>tokenizer_config.json</c> (special tokens, added tokens, chat template) beside a valid byte-level BPE
     /// <c>tokenizer.json</c>: the tokenizer built, used, and its chat template rendered when it has one.
     /// </summary>
-    public static bool TokenizerConfigJson(byte[] input) => TokenizerBeside("tokenizer_config.json", input);
+    public static bool TokenizerConfigJson(byte[] input) => TokenizerBeside("tokenizer_config.json", input, "synthetic-gpt2-digits.tokenizer.json", "tokenizer.json");
+
+    /// <summary>
+    /// The same beside Llama 2's SentencePiece <c>tokenizer.model</c>, where <c>added_tokens_decoder</c> supplies the
+    /// tokens the model lacks.
+    /// </summary>
+    public static bool SentencePieceTokenizerConfigJson(byte[] input) => TokenizerBeside("tokenizer_config.json", input, "llama2.tokenizer.model", "tokenizer.model");
 
     /// <summary>A <c>generation_config.json</c> (the ids that begin and end a sequence) beside the same tokenizer.</summary>
-    public static bool GenerationConfigJson(byte[] input) => TokenizerBeside("generation_config.json", input);
+    public static bool GenerationConfigJson(byte[] input) => TokenizerBeside("generation_config.json", input, "synthetic-gpt2-digits.tokenizer.json", "tokenizer.json");
 
-    private static bool TokenizerBeside(string name, byte[] input)
+    private static bool TokenizerBeside(string name, byte[] input, string tokenizerResource, string tokenizerFile)
     {
         using var folder = new ScratchFile(name, input);
-        using (Stream tokenizer = typeof(FuzzTargets).Assembly.GetManifestResourceStream("synthetic-gpt2-digits.tokenizer.json")!)
-        using (FileStream copy = File.Create(Path.Combine(folder.Folder, "tokenizer.json")))
+        using (Stream tokenizer = typeof(FuzzTargets).Assembly.GetManifestResourceStream(tokenizerResource)!)
+        using (FileStream copy = File.Create(Path.Combine(folder.Folder, tokenizerFile)))
         {
             tokenizer.CopyTo(copy);
         }

@@ -4,7 +4,7 @@
 #   bash tests/ParameterKit.Fuzz/fuzz.sh TARGET [SECONDS]
 #
 # TARGET is one of FuzzTargets.All (safetensors, index, gguf, config, chat-template, tokenizer-json, adapter-config,
-# adapter-weights, tokenizer-config, generation-config). Installs afl++ from Debian and the sharpfuzz tool from NuGet when missing, publishes this program, instruments
+# adapter-weights, tokenizer-config, spm-tokenizer-config, generation-config). Installs afl++ from Debian and the sharpfuzz tool from NuGet when missing, publishes this program, instruments
 # ParameterKit.dll, seeds AFL with the test fixtures of that format and fuzzes for SECONDS (default 600). Every
 # input that lets an untyped exception escape, allocates past 1 GiB of heap, overflows the stack or runs past 10 s is
 # kept under $FUZZ_OUT/TARGET/findings/default/{crashes,hangs}; replay one with the uninstrumented build (instrumented
@@ -41,8 +41,8 @@ case "$target" in
     tokenizer-json) cp "$fixtures"/tokenizers/synthetic-gpt2-digits/tokenizer.json "$out/seeds/" ;;
     adapter-config) cp "$fixtures"/lora/gpt2_c24_r4/adapter_config.json "$out/seeds/" ;;
     adapter-weights) cp "$fixtures"/lora/gpt2_c24_r4/adapter_model.safetensors "$out/seeds/" ;;
-    tokenizer-config | generation-config)
-        name="${target/-/_}.json"
+    tokenizer-config | spm-tokenizer-config | generation-config)
+        name="${target#spm-}"; name="${name/-/_}.json"
         for d in "$fixtures"/tokenizers/*/; do [ -f "$d/$name" ] && cp "$d/$name" "$out/seeds/$(basename "$d").json"; done ;;
     *) echo "unknown target '$target'" >&2; exit 2 ;;
 esac

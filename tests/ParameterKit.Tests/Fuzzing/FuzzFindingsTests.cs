@@ -44,6 +44,7 @@ public sealed class FuzzFindingsTests
     [InlineData("adapter-config", "lora/gpt2_c24_r4/adapter_config.json")]
     [InlineData("adapter-weights", "lora/gpt2_c24_r4/adapter_model.safetensors")]
     [InlineData("tokenizer-config", "tokenizers/llama3/tokenizer_config.json")]
+    [InlineData("spm-tokenizer-config", "tokenizers/llama2/tokenizer_config.json")]
     [InlineData("generation-config", "tokenizers/llama3/generation_config.json")]
     public void Every_target_reads_a_fixture_of_its_format(string target, string fixture)
     {
@@ -55,7 +56,7 @@ public sealed class FuzzFindingsTests
     [Fact]
     public void Every_target_has_a_fixture_test()
     {
-        string[] covered = ["safetensors", "index", "gguf", "config", "chat-template", "tokenizer-json", "adapter-config", "adapter-weights", "tokenizer-config", "generation-config"];
+        string[] covered = ["safetensors", "index", "gguf", "config", "chat-template", "tokenizer-json", "adapter-config", "adapter-weights", "tokenizer-config", "spm-tokenizer-config", "generation-config"];
         Assert.Equal(covered.Order(StringComparer.Ordinal), FuzzTargets.All.Keys.Order(StringComparer.Ordinal));
     }
 }
