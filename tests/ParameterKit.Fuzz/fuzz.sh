@@ -5,10 +5,11 @@
 #
 # TARGET is one of FuzzTargets.All (safetensors, index, gguf, config, chat-template, tokenizer-json, adapter-config,
 # adapter-weights, tokenizer-config, spm-tokenizer-config, generation-config). Installs afl++ from Debian and the
-# sharpfuzz tool from NuGet when missing, publishes this program, instruments ParameterKit.dll, seeds AFL with the
-# test fixtures of that format and fuzzes for SECONDS (default 600). Every input that lets an untyped exception escape, allocates past 1 GiB of heap, overflows the stack or runs past 10 s is
-# kept under $FUZZ_OUT/TARGET/findings/default/{crashes,hangs}; replay one with the uninstrumented build (instrumented
-# code crashes outside AFL's loop):
+# sharpfuzz tool from NuGet when missing, publishes this program, instruments ParameterKit.dll, seeds AFL with the test
+# fixtures of that format and fuzzes for SECONDS (default 600). Every input that lets an untyped exception escape,
+# allocates past 1 GiB of heap, overflows the stack or runs past 10 s is kept under
+# $FUZZ_OUT/TARGET/findings/default/{crashes,hangs}; replay one with the uninstrumented build (instrumented code crashes
+# outside AFL's loop):
 #   dotnet build tests/ParameterKit.Fuzz -c Release
 #   dotnet tests/ParameterKit.Fuzz/bin/Release/net10.0/ParameterKit.Fuzz.dll replay TARGET FILE...
 set -euo pipefail
