@@ -29,7 +29,7 @@ public static class HistoryWindow
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCharacters);
-        int first = history.Count;
+        int first = history.Count, last = LastNonSystem(history);
         long used = 0;
         for (int i = history.Count - 1; i >= 0; i--)
         {
@@ -38,7 +38,7 @@ public static class HistoryWindow
                 continue;
             }
             used += history[i].Text.Length;
-            if (used > maxCharacters && i != LastNonSystem(history))
+            if (used > maxCharacters && i != last)
             {
                 break;
             }
@@ -46,7 +46,6 @@ public static class HistoryWindow
         }
         // The window opens on a customer's message: a reply whose question was dropped reads oddly, and chat templates
         // that insist on user and assistant turns alternating (Mistral's) refuse a conversation that opens on a reply.
-        int last = LastNonSystem(history);
         while (first < last && history[first].Role != ChatRole.User)
         {
             first++;
