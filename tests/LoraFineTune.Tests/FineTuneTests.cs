@@ -132,6 +132,7 @@ public sealed partial class FineTuneTests : IDisposable
     [InlineData("--model M --text notes.txt --out x --rank 2147483647", "--rank must be at most 4096")]
     [InlineData("--model M --text notes.txt --out x --lr 1e300", "--lr must be a positive number a float holds")]
     [InlineData("--model M --text M --out x", "--text must be a text file")]
+    [InlineData("--model --text notes.txt --out x", "Option '--model' needs a value")]   // was "No config.json in '__default_command'"
     public async Task BadUsageExits2WithOneLine(string commandLine, string expected)
     {
         string text = TinyFolders.WriteText(_work);

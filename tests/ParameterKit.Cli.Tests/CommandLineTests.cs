@@ -97,9 +97,13 @@ public sealed class CommandLineTests
     [InlineData("count --config", "count", "--config")]
     [InlineData("cost --params", "cost", "--params")]
     [InlineData("inspect gpt2/model.safetensors --timeout", "inspect", "--timeout")]
-    public void An_option_that_ends_the_line_without_its_value_is_refused(string commandLine, string command, string option)
+    [InlineData("cost --params 7B --accelerator --tokens 300B", "cost", "--accelerator")]
+    [InlineData("count --config --verbose", "count", "--config")]
+    [InlineData("cost --params 7B --accelerator -h", "cost", "--accelerator")]
+    public void An_option_without_its_value_is_refused(string commandLine, string command, string option)
     {
-        // Spectre filled it with the internal name of its default command: "accelerator __default_command", exit 0.
+        // Spectre filled it with the internal name of its default command: "accelerator __default_command", exit 0,
+        // at the end of the line and also when another option followed (the JSON said "accelerator": "__default_command").
         CliResult result = CliRunner.Run(commandLine.Split(' '));
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.Output);

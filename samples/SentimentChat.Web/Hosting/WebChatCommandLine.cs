@@ -36,7 +36,7 @@ public static class WebChatCommandLine
             // argument" and the server starts with defaults, which is the silent default rule 17 forbids.
             config.UseStrictParsing();
         });
-        if (OptionMissingItsValue(args) is { } bare)
+        if (CommandLineApp.OptionMissingItsValue(args, OptionSuggestions.OptionsOf(typeof(ServeCommand.Settings))) is { } bare)
         {
             // Spectre gives an option that ends the command line the internal name of its default command as its
             // value, so "--llm-model" alone would ask the language model for "__default_command": caught before
@@ -66,34 +66,6 @@ public static class WebChatCommandLine
             return 1;
         }
     }
-
-    /// <summary>
-    /// An option that takes a value but ends the command line or is followed by another option
-    /// (<c>--llm-model --port 0</c>), where Spectre would hand it its internal name for the value.
-    /// </summary>
-    private static string? OptionMissingItsValue(string[] args)
-    {
-        string[] words = [.. args.TakeWhile(a => a != "--")];
-        // The names come from the settings' own declarations, so a new option is covered without a second list.
-        var declared = typeof(ServeCommand.Settings).GetProperties()
-            .Select(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), inherit: false).OfType<CommandOptionAttribute>().SingleOrDefault())
-            .OfType<CommandOptionAttribute>()
-            .ToList();
-        var valued = Names(declared.Where(o => o is { ValueName: not null, ValueIsOptional: false }));
-        var all = Names(declared);
-        all.UnionWith(["-h", "--help", "-?"]);
-        for (int i = 0; i < words.Length; i++)
-        {
-            if (valued.Contains(words[i]) && (i + 1 == words.Length || all.Contains(words[i + 1])))
-            {
-                return words[i];
-            }
-        }
-        return null;
-    }
-
-    private static HashSet<string> Names(IEnumerable<CommandOptionAttribute> options) =>
-        options.SelectMany(o => o.LongNames.Select(n => "--" + n).Concat(o.ShortNames.Select(n => "-" + n))).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The server could not listen (the port is taken, or not ours to use): one line and exit code 1.</summary>
     private sealed class CannotListenException(string message, Exception inner) : Exception(message, inner);

@@ -50,10 +50,10 @@ internal static class CommandLineApp
             ErrorReport.Write(error, name, json, "Usage", $"{UnknownCommand(unknown, optionsByCommand)} (see {name} --help)");
             return ExitCodes.Rejected;
         }
-        if (ValueOptionLast(args, optionsByCommand) is { } bare)
+        if (OptionMissingItsValue(args, optionsByCommand) is { } bare)
         {
-            // Spectre hands an option that ends the command line the internal name of its default command as the
-            // value ("--accelerator __default_command"), so it is caught here, before parsing.
+            // Spectre hands an option that ends the command line, or is followed by another option, the internal name
+            // of its default command as the value ("--accelerator __default_command"), so it is caught here, before parsing.
             ErrorReport.Write(error, name, json, "Usage", $"Option '{bare}' needs a value (see {HelpOf(name, CommandOf(args, optionsByCommand))})");
             return ExitCodes.Rejected;
         }
@@ -159,17 +159,43 @@ internal static class CommandLineApp
         return WithSuggestion(message, args, "", new Dictionary<string, IReadOnlyList<string>> { [""] = options });
     }
 
+    /// <summary>
+    /// For an app with one command that does not run through <see cref="RunAsync"/> (the web chat): an option that needs
+    /// a value but ends the command line or is followed by another option or by help, or null.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="options">The command's options: <see cref="OptionSuggestions.OptionsOf"/> of its settings type.</param>
+    public static string? OptionMissingItsValue(string[] args, IReadOnlyList<string> options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(options);
+        return OptionMissingItsValue(args, new Dictionary<string, IReadOnlyList<string>> { [""] = options });
+    }
+
     /// <summary>The help command line of <paramref name="command"/> ("parameterkit count --help"), or the program's.</summary>
     private static string HelpOf(string name, string command) => command.Length == 0 ? $"{name} --help" : $"{name} {command} --help";
 
-    /// <summary>The last word of the command line, when it is an option of the command that needs a value.</summary>
-    private static string? ValueOptionLast(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
+    /// <summary>
+    /// An option of the command that needs a value but ends the command line or is followed by another of its options
+    /// or by help (<c>cost --accelerator --json</c> ran with the accelerator named "__default_command"), or null.
+    /// </summary>
+    private static string? OptionMissingItsValue(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand)
     {
-        string[] options = [.. args.TakeWhile(a => a != "--")];
-        return options.Length > 0 && optionsByCommand.TryGetValue(CommandOf(args, optionsByCommand), out IReadOnlyList<string>? declared)
-            && declared is DeclaredOptions { TakingValues: var values } && values.Contains(options[^1])
-            ? options[^1]
-            : null;
+        string[] words = [.. args.TakeWhile(a => a != "--")];
+        if (!optionsByCommand.TryGetValue(CommandOf(args, optionsByCommand), out IReadOnlyList<string>? declared)
+            || declared is not DeclaredOptions { TakingValues: var values })
+        {
+            return null;
+        }
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (values.Contains(words[i])
+                && (i + 1 == words.Length || declared.Contains(words[i + 1]) || words[i + 1] is "-h" or "--help" or "-?"))
+            {
+                return words[i];
+            }
+        }
+        return null;
     }
 
     private static string CommandOf(string[] args, IReadOnlyDictionary<string, IReadOnlyList<string>> optionsByCommand) =>
