@@ -22,6 +22,9 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         Output = output;
     }
 
+    /// <summary>Whether the command has <c>--lenient-index</c> (named in the refusal of an inconsistent index).</summary>
+    protected virtual bool HasLenientIndexOption => false;
+
     /// <summary>Where the command writes.</summary>
     protected CliOutput Output { get; }
 
@@ -37,11 +40,7 @@ internal abstract class CliCommand<TSettings> : AsyncCommand<TSettings>
         }
         catch (SafeTensorsFormatException e)
         {
-            // The library's own hint says to read the index leniently; here that is an option, on inspect only.
-            string lenient = !e.AcceptedWhenLenient ? "" : settings is InspectCommand.Settings
-                ? "; --lenient-index accepts it and lists each inconsistency"
-                : "; parameterkit inspect --lenient-index reads it and lists each inconsistency";
-            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e) + lenient, ExitCodes.Rejected);
+            return Fail(settings, e.Kind.ToString(), RejectionWords.Message(e, HasLenientIndexOption), ExitCodes.Rejected);
         }
         catch (GgufFormatException e)
         {

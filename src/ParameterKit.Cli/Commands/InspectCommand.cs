@@ -53,6 +53,9 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     }
 
     /// <inheritdoc />
+    protected override bool HasLenientIndexOption => true;
+
+    /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         // HttpClient takes at most int.MaxValue milliseconds (24.8 days); a day is already far past any useful wait.

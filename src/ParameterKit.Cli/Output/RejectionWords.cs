@@ -36,7 +36,19 @@ internal static class RejectionWords
         ? $"the GGUF file lacks what this command needs: {error.Message}"
         : $"not a valid GGUF file: {error.Message}";
 
-    /// <summary>The one-line message for a rejected file: plain words, then the crate's kind and details.</summary>
-    public static string Message(SafeTensorsFormatException error) =>
-        $"not a valid safetensors file: {Explain(error.Kind)} ({error.Message})";
+    /// <summary>
+    /// The one-line message for a rejected file: plain words, then the crate's kind and details. For an inconsistency a
+    /// lenient reading accepts, where to find that reading: the library's own hint ("read the index leniently") is an
+    /// option here, and only <c>inspect</c> has it.
+    /// </summary>
+    /// <param name="error">The rejection.</param>
+    /// <param name="hasLenientIndexOption">Whether the command that read the file has <c>--lenient-index</c>.</param>
+    public static string Message(SafeTensorsFormatException error, bool hasLenientIndexOption)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        string lenient = !error.AcceptedWhenLenient ? "" : hasLenientIndexOption
+            ? "; --lenient-index accepts it and lists each inconsistency"
+            : "; parameterkit inspect --lenient-index reads it and lists each inconsistency";
+        return $"not a valid safetensors file: {Explain(error.Kind)} ({error.Message}){lenient}";
+    }
 }
