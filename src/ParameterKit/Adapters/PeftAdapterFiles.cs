@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ParameterKit.Modules;
 using ParameterKit.Parameters;
 using ParameterKit.SafeTensors;
 using ParameterKit.Tensors;
+using ParameterKit.Tensors.Conversions;
 
 namespace ParameterKit.Adapters;
 
@@ -18,6 +20,13 @@ internal static class PeftAdapterFiles
     public const string ConfigFile = "adapter_config.json";
     public const string WeightsFile = "adapter_model.safetensors";
 
+    /// <summary>
+    /// The weights file's record of the config's α and rsLoRA flag, which scale the adapter without showing in any shape:
+    /// a config from another save (a save interrupted between its two renames, or a file copied over) is refused on load
+    /// instead of silently scaling the adapter wrongly. PEFT ignores safetensors metadata, and its own files lack these.
+    /// </summary>
+    internal const string AlphaKey = "parameterkit.lora_alpha", RsLoraKey = "parameterkit.use_rslora";
+
     /// <summary>An adapter config is a few hundred bytes; a file far larger is not one.</summary>
     private const long MaxConfigBytes = 1 << 20;
 
@@ -29,15 +38,25 @@ internal static class PeftAdapterFiles
             throw new InvalidOperationException("Materialize the adapters before saving them: declared adapters have no values.");
         }
         Directory.CreateDirectory(folder);
-        var writer = new SafeTensorsWriter(new Dictionary<string, string> { ["format"] = "pt" });
+        var writer = new SafeTensorsWriter(new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            [AlphaKey] = adapters.Options.Alpha.ToString("R", CultureInfo.InvariantCulture),
+            [RsLoraKey] = adapters.Options.UseRsLora ? "true" : "false",
+        });
         foreach (LoraAdapter adapter in adapters.Adapters)
         {
             Add(writer, adapters.Layout.TensorName(adapter.Target.Path, isA: true), adapter.A);
             Add(writer, adapters.Layout.TensorName(adapter.Target.Path, isA: false), adapter.B);
         }
         byte[] config = WriteConfig(adapters);
-        AtomicFile.Write(Path.Combine(folder, ConfigFile), stream => stream.Write(config));
-        writer.Save(Path.Combine(folder, WeightsFile));
+        // Both files are written and flushed before either replaces its predecessor: a disk that fills up, or any other
+        // failure while writing, leaves the folder's adapter exactly as it was. Only a crash between the two renames can
+        // pair new weights with the old config, and the scale recorded in the weights (checked on load) reveals that.
+        using AtomicFile.PendingFile weights = writer.Prepare(Path.Combine(folder, WeightsFile));
+        using AtomicFile.PendingFile configFile = AtomicFile.Prepare(Path.Combine(folder, ConfigFile), stream => stream.Write(config));
+        weights.Commit();
+        configFile.Commit();
     }
 
     private static void Add(SafeTensorsWriter writer, string name, Parameter matrix) =>
@@ -126,8 +145,8 @@ internal static class PeftAdapterFiles
         var linears = LoraTargets.LinearLayers(baseStore).ToDictionary(l => l.Path, StringComparer.Ordinal);
 
         using SafeTensorsFile file = SafeTensorsFile.Open(weightsPath);
-        var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
-        var paths = new List<string>();
+        CheckRecordedScale(file.Metadata, options, weightsPath, configPath);
+        var tensors = new Dictionary<(string Path, bool IsA), SafeTensorInfo>();
         foreach (SafeTensorInfo tensor in file.Tensors)
         {
             if (layout.Parse(tensor.Name) is not { } parsed)
@@ -139,13 +158,19 @@ internal static class PeftAdapterFiles
             {
                 throw new LoraAdapterException(tensor.Name, $"'{tensor.Name}' in {weightsPath} adapts '{parsed.Path}', which is not a linear layer of this model.");
             }
-            tensors[tensor.Name] = tensor;
-            if (!paths.Contains(parsed.Path))
+            if (!tensors.TryAdd(parsed, tensor))
             {
-                paths.Add(parsed.Path);
+                throw new LoraAdapterException(tensor.Name,
+                    $"{weightsPath} holds both '{tensors[parsed].Name}' and '{tensor.Name}', two names for the same matrix of '{parsed.Path}'.");
+            }
+            if (!ElementConversion.CanConvertToSingle(tensor.DType))
+            {
+                throw new LoraAdapterException(tensor.Name,
+                    $"'{tensor.Name}' in {weightsPath} is {tensor.DType.SafeTensorsName()}, which has no conversion to float32.");
             }
         }
         Func<string, bool> targeted = CheckTargets(targetModules, layout, linears.Keys, configPath);
+        var paths = tensors.Keys.Select(k => k.Path).ToHashSet(StringComparer.Ordinal);
         if (paths.FirstOrDefault(path => !targeted(layout.ModuleKey(path))) is { } untargeted)
         {
             // PEFT builds adapters only where target_modules points and would leave this one out: loading it would run another model.
@@ -154,21 +179,57 @@ internal static class PeftAdapterFiles
         var targets = linears.Values.Where(l => paths.Contains(l.Path)).ToList();
         foreach (Linear target in targets)
         {
-            Check(tensors, layout.TensorName(target.Path, isA: true), new Shape(options.Rank, target.InChannels), weightsPath);
-            Check(tensors, layout.TensorName(target.Path, isA: false), new Shape(target.OutChannels, options.Rank), weightsPath);
+            Check(tensors, (target.Path, true), layout.TensorName(target.Path, isA: true), new Shape(options.Rank, target.InChannels), weightsPath);
+            Check(tensors, (target.Path, false), layout.TensorName(target.Path, isA: false), new Shape(target.OutChannels, options.Rank), weightsPath);
         }
+        // After the shapes: an adapter made for another model fails there, with both shapes, more tellingly than here.
+        if (linears.Keys.FirstOrDefault(path => targeted(layout.ModuleKey(path)) && !paths.Contains(path)) is { } missing)
+        {
+            // PEFT saves every adapter it built: a targeted layer without one means an empty, truncated or mismatched file.
+            throw new LoraAdapterException(layout.TensorName(missing, isA: true),
+                $"{weightsPath} has no adapter for '{missing}', which target_modules in {configPath} names" +
+                (paths.Count == 0 ? " (the file holds no LoRA matrix at all)." : $" ({paths.Count} of the targeted layers have one)."));
+        }
+        // Everything that could refuse the files has been checked: attaching changes the model (adapters on its layers,
+        // its parameters frozen), which a refusal must never leave half done.
         var adapters = LoraAdapters.AttachForLoading(baseStore, options with { TargetModules = [.. targets.Select(t => t.Path)] }, targets);
         foreach (LoraAdapter adapter in adapters.Adapters)
         {
-            file.ConvertToSingle(tensors[layout.TensorName(adapter.Target.Path, isA: true)], adapter.A.Value);
-            file.ConvertToSingle(tensors[layout.TensorName(adapter.Target.Path, isA: false)], adapter.B.Value);
+            file.ConvertToSingle(tensors[(adapter.Target.Path, true)], adapter.A.Value);
+            file.ConvertToSingle(tensors[(adapter.Target.Path, false)], adapter.B.Value);
         }
         return adapters;
     }
 
-    private static void Check(Dictionary<string, SafeTensorInfo> tensors, string name, Shape expected, string file)
+    /// <summary>
+    /// Refuses a config whose α or rsLoRA flag differs from what the weights file records (when it records them: PEFT's
+    /// files do not): the pair comes from two saves, and the adapter would run at the wrong scale with no other sign.
+    /// </summary>
+    private static void CheckRecordedScale(IReadOnlyDictionary<string, string>? metadata, LoraOptions options, string weightsPath, string configPath)
     {
-        if (!tensors.TryGetValue(name, out SafeTensorInfo? tensor))
+        if (metadata is null)
+        {
+            return;
+        }
+        if (metadata.TryGetValue(AlphaKey, out string? alphaText)
+            && !(double.TryParse(alphaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double alpha) && alpha == options.Alpha))
+        {
+            throw new LoraAdapterException(AlphaKey,
+                $"{weightsPath} was saved with lora_alpha {alphaText}, but {configPath} says {options.Alpha.ToString("R", CultureInfo.InvariantCulture)}: " +
+                "the two files come from different saves (an interrupted save, or one file copied over). Put back the config saved with these weights.");
+        }
+        string rsLora = options.UseRsLora ? "true" : "false";
+        if (metadata.TryGetValue(RsLoraKey, out string? rsLoraText) && rsLoraText != rsLora)
+        {
+            throw new LoraAdapterException(RsLoraKey,
+                $"{weightsPath} was saved with use_rslora {rsLoraText}, but {configPath} says {rsLora}: " +
+                "the two files come from different saves (an interrupted save, or one file copied over). Put back the config saved with these weights.");
+        }
+    }
+
+    private static void Check(Dictionary<(string Path, bool IsA), SafeTensorInfo> tensors, (string Path, bool IsA) key, string name, Shape expected, string file)
+    {
+        if (!tensors.TryGetValue(key, out SafeTensorInfo? tensor))
         {
             throw new LoraAdapterException(name, $"{file} lacks '{name}' ({expected}): every adapted layer needs both lora_A and lora_B.", expected);
         }
@@ -176,8 +237,8 @@ internal static class PeftAdapterFiles
         if (!fits)
         {
             Shape actual = tensor.TryGetShape(out Shape s) ? s : new Shape();
-            throw new LoraAdapterException(name,
-                $"'{name}' in {file} is {tensor.FormatDimensions()}, but the model and the config's rank need {expected}.", expected, actual);
+            throw new LoraAdapterException(tensor.Name,
+                $"'{tensor.Name}' in {file} is {tensor.FormatDimensions()}, but the model and the config's rank need {expected}.", expected, actual);
         }
     }
 

@@ -23,6 +23,18 @@ internal static partial class AtomicFile
 
     internal static void Write(string path, Action<Stream> write)
     {
+        using PendingFile pending = Prepare(path, write);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Writes the temporary file of a save to <paramref name="path"/> and flushes it to disk, without renaming it yet:
+    /// a save of several files (a LoRA adapter's config and weights) writes them all before it replaces any, so that
+    /// running out of space while writing the second leaves the first as it was. Disposing an uncommitted result
+    /// deletes the temporary file.
+    /// </summary>
+    internal static PendingFile Prepare(string path, Action<Stream> write)
+    {
         ArgumentNullException.ThrowIfNull(path);
         string target = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
@@ -32,17 +44,84 @@ internal static partial class AtomicFile
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var stream = new FileStream(temporary, CreateOptions(target)))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, target, overwrite: true);
+            KeepPermissions(target, temporary);
+            return new PendingFile(temporary, target);
         }
         catch
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A fresh file gets the default permissions; a file that replaces one is created with the old file's (filtered by
+    /// the umask, so never wider): a checkpoint kept private with mode 0600 must not be readable by everyone for a moment.
+    /// </summary>
+    private static FileStreamOptions CreateOptions(string target)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 20 };
+        if (!OperatingSystem.IsWindows() && ExistingMode(target) is { } mode)
+        {
+            options.UnixCreateMode = mode;
+        }
+        return options;
+    }
+
+    /// <summary>The replaced file's exact mode, so that a save leaves its permissions as they were.</summary>
+    private static void KeepPermissions(string target, string temporary)
+    {
+        if (OperatingSystem.IsWindows() || ExistingMode(target) is not { } mode)
+        {
+            return;
+        }
+        try
+        {
+            File.SetUnixFileMode(temporary, mode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file system without Unix permissions (a FAT drive): the umask-filtered mode it was created with stands.
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static UnixFileMode? ExistingMode(string target)
+    {
+        try
+        {
+            return File.Exists(target) ? File.GetUnixFileMode(target) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A temporary file written and flushed, waiting to be renamed over its target.</summary>
+    internal sealed class PendingFile(string temporary, string target) : IDisposable
+    {
+        private bool _committed;
+
+        /// <summary>Renames the temporary file over the target: readers see the old file or the new one, never a mix.</summary>
+        public void Commit()
+        {
+            File.Move(temporary, target, overwrite: true);
+            _committed = true;
+        }
+
+        /// <summary>Deletes the temporary file unless it was committed.</summary>
+        public void Dispose()
+        {
+            if (!_committed)
+            {
+                TryDelete(temporary);
+            }
         }
     }
 

@@ -156,6 +156,9 @@ public sealed class SafeTensorsWriter
     /// <param name="path">The target file.</param>
     public void Save(string path) => AtomicFile.Write(path, WriteTo);
 
+    /// <summary>Writes the file's temporary and flushes it, leaving the rename to the caller (a save of several files).</summary>
+    internal AtomicFile.PendingFile Prepare(string path) => AtomicFile.Prepare(path, WriteTo);
+
     /// <summary>
     /// The temporary files interrupted saves left in <paramref name="folder"/> (hidden <c>.name.{32 hex digits}.tmp</c>
     /// files, for any target), with their lengths in bytes, sorted by name.

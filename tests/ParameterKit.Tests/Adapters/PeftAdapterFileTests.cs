@@ -182,4 +182,113 @@ public sealed class PeftAdapterFileTests : IDisposable
         Assert.Contains("c_fc", e.Message, StringComparison.Ordinal);
         Assert.Contains("which target_modules", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_save_that_fails_leaves_the_previous_adapter_as_it_was()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 4, Alpha = 16, TargetModules = ["c_attn"] });
+        lora.Save(_folder);
+        byte[] config = File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json"));
+        // The weights cannot replace what is now a folder; the config, written first before, changed α on its own.
+        string weights = Path.Combine(_folder, "adapter_model.safetensors");
+        File.Delete(weights);
+        Directory.CreateDirectory(weights);
+        lora.Detach();
+        var other = LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { Rank = 4, Alpha = 32, TargetModules = ["c_attn"] });
+
+        Assert.ThrowsAny<IOException>(() => other.Save(_folder));
+
+        Assert.Equal(config, File.ReadAllBytes(Path.Combine(_folder, "adapter_config.json")));
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_config_from_another_save_is_refused_instead_of_scaling_the_adapter_wrongly()
+    {
+        LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { Rank = 4, Alpha = 16, TargetModules = ["c_attn"] }).Save(_folder);
+        string second = Path.Combine(_folder, "second");
+        LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { Rank = 4, Alpha = 32, TargetModules = ["c_attn"] }).Save(second);
+        File.Copy(Path.Combine(second, "adapter_config.json"), Path.Combine(_folder, "adapter_config.json"), overwrite: true);
+        var model = TinyGpt2();
+
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(model.Store, _folder));
+
+        Assert.Contains("saved with lora_alpha 16", e.Message, StringComparison.Ordinal);
+        Assert.Contains("says 32", e.Message, StringComparison.Ordinal);
+        Assert.All(model.Store.Parameters, p => Assert.True(p.IsTrainable));
+        // The same α in both files loads, whatever else the config says.
+        string path = Path.Combine(_folder, "adapter_config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"lora_alpha\": 32", "\"lora_alpha\": 16.0"));
+        Assert.Equal(16, LoraAdapters.Load(TinyGpt2().Store, _folder).Options.Alpha);
+    }
+
+    [Fact]
+    public void A_gpt2_head_adapter_carries_peft_s_lm_head_name_and_loads_back()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { Rank = 2, TargetModules = ["lm_head"], Seed = 4 });
+        Randomize(lora, 5);
+        float[] expected = Logits(model);
+        lora.Save(_folder);
+        using (var file = SafeTensorsFile.Open(Path.Combine(_folder, "adapter_model.safetensors")))
+        {
+            // GPT2LMHeadModel holds transformer and lm_head side by side: PEFT's key has no "transformer.".
+            Assert.Equal(["base_model.model.lm_head.lora_A.weight", "base_model.model.lm_head.lora_B.weight"],
+                file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray());
+        }
+        var loaded = TinyGpt2();
+        LoraAdapters.Load(loaded.Store, _folder);
+        Assert.Equal(expected, Logits(loaded));
+    }
+
+    [Fact]
+    public void A_matrix_with_no_float_conversion_is_refused_before_the_model_is_touched()
+    {
+        LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { Rank = 4, TargetModules = ["c_attn"] }).Save(_folder);
+        string path = Path.Combine(_folder, "adapter_model.safetensors");
+        var writer = new SafeTensorsWriter();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            foreach (var tensor in file.Tensors)
+            {
+                // C64 holds two floats per element: the same bytes, half the elements along the last axis.
+                bool a = tensor.Name.EndsWith("h.0.attn.c_attn.lora_A.weight", StringComparison.Ordinal);
+                var dims = tensor.Dimensions.ToArray();
+                writer.Add(tensor.Name, a ? DType.C64 : tensor.DType, a ? [dims[0], dims[1] / 2] : dims, file.GetBytes(tensor).ToArray());
+            }
+        }
+        writer.Save(path);
+        var model = TinyGpt2();
+
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(model.Store, _folder));
+
+        Assert.Contains("C64", e.Message, StringComparison.Ordinal);
+        Assert.Equal("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight", e.Name);
+        Assert.All(model.Store.Parameters, p => Assert.True(p.IsTrainable));
+        Assert.All(model.Blocks, b => Assert.Null(b.Attention.QueryKeyValue.Adapter));
+    }
+
+    [Theory]
+    [InlineData(0, "holds no LoRA matrix at all")]
+    [InlineData(1, "1 of the targeted layers have one")]
+    public void An_empty_or_partial_weights_file_is_refused(int keptLayers, string says)
+    {
+        LoraAdapters.Attach(TinyGpt2().Store, new LoraOptions { Rank = 4, TargetModules = ["c_attn"] }).Save(_folder);
+        string path = Path.Combine(_folder, "adapter_model.safetensors");
+        var writer = new SafeTensorsWriter();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            foreach (var tensor in file.Tensors.Where(t => keptLayers > 0 && t.Name.Contains(".h.0.", StringComparison.Ordinal)))
+            {
+                writer.Add(tensor.Name, tensor.DType, tensor.Dimensions, file.GetBytes(tensor).ToArray());
+            }
+        }
+        writer.Save(path);
+
+        var e = Assert.Throws<LoraAdapterException>(() => LoraAdapters.Load(TinyGpt2().Store, _folder));
+
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+        Assert.Contains(keptLayers == 0 ? "h.0.attn.c_attn" : "h.1.attn.c_attn", e.Message, StringComparison.Ordinal);
+    }
 }

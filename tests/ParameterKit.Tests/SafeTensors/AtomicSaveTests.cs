@@ -38,6 +38,23 @@ public sealed class AtomicSaveTests
     }
 
     [Fact]
+    public void A_save_over_a_private_file_keeps_it_private()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows files have ACLs, not modes; a rename keeps nothing to lose there.
+        }
+        using var folder = new TempFolder();
+        string path = folder.File("model.safetensors");
+        SavePrevious(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        SavePrevious(path);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void A_save_into_a_folder_not_yet_made_makes_it()
     {
         using var folder = new TempFolder();
