@@ -87,6 +87,40 @@ public sealed class DiffTests
         Assert.Equal(1 + 2 * 7 + 1, counts.GetProperty("changed").GetInt32());
     }
 
+    [Fact]
+    public void Integer_and_double_changes_are_measured_exactly_not_through_float32()
+    {
+        using var folder = new TempFolder();
+        var a = new SafeTensorsWriter();
+        // 2^24 and 2^24 + 1 are one float32; 1e100 is infinity in float32.
+        a.Add("step", DType.I64, [2], Bytes<long>(16_777_216, 5));
+        a.Add("scale", DType.F64, [2], Bytes<double>(1e100, 1));
+        a.Add("nan", new Shape(2), new float[] { float.NaN, 1 });
+        a.Add("infinite", new Shape(2), new float[] { float.PositiveInfinity, 1 });
+        a.Save(folder.File("a.safetensors"));
+        var b = new SafeTensorsWriter();
+        b.Add("step", DType.I64, [2], Bytes<long>(16_777_217, 5));
+        b.Add("scale", DType.F64, [2], Bytes<double>(1e100, 2));
+        b.Add("nan", new Shape(2), new float[] { float.NaN, 2 });
+        b.Add("infinite", new Shape(2), new float[] { float.PositiveInfinity, 2 });
+        b.Save(folder.File("b.safetensors"));
+
+        var tensors = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors"))
+            .Json().GetProperty("tensors").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+
+        Assert.Equal(1.0, tensors["step"].GetProperty("max_abs").GetDouble());
+        Assert.Equal(1.0, tensors["step"].GetProperty("l2").GetDouble());
+        Assert.Equal(1.0, tensors["scale"].GetProperty("max_abs").GetDouble());
+        Assert.Equal(1e-100, tensors["scale"].GetProperty("relative_l2").GetDouble(), 1e-110);
+        Assert.Equal("NaN", tensors["nan"].GetProperty("relative_l2").GetString());
+        // An infinity that stayed is no change: the finite change is measured (relative to an infinite norm: 0).
+        Assert.Equal(1.0, tensors["infinite"].GetProperty("max_abs").GetDouble());
+        Assert.Equal(0.0, tensors["infinite"].GetProperty("relative_l2").GetDouble());
+    }
+
+    private static byte[] Bytes<T>(params T[] values) where T : unmanaged =>
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+
     private static string? Status(JsonElement tensor) => tensor.GetProperty("status").GetString();
 
     private static void Write(string path, float[] values)

@@ -207,14 +207,13 @@ public sealed class HostileInputTests
         using SafeTensorsCheckpoint a = SafeTensorsCheckpoint.Open(folder.File("a.safetensors"));
         using SafeTensorsCheckpoint same = SafeTensorsCheckpoint.Open(folder.File("same.safetensors"));
         using SafeTensorsCheckpoint b = SafeTensorsCheckpoint.Open(folder.File("b.safetensors"));
-        var before = new float[CheckpointDiff.ChunkElements];
-        var after = new float[CheckpointDiff.ChunkElements];
+        var buffers = new CheckpointDiff.ChunkBuffers();
 
-        TensorDifference unchanged = CheckpointDiff.CompareOne(a, a.Tensors[0], same, same.Tensors[0], before, after, windowBytes: 64);
+        TensorDifference unchanged = CheckpointDiff.CompareOne(a, a.Tensors[0], same, same.Tensors[0], buffers, windowBytes: 64);
         Assert.Equal(DifferenceStatus.Unchanged, unchanged.Status);
         Assert.Null(unchanged.Note);
 
-        TensorDifference difference = CheckpointDiff.CompareOne(a, a.Tensors[0], b, b.Tensors[0], before, after, windowBytes: 64);
+        TensorDifference difference = CheckpointDiff.CompareOne(a, a.Tensors[0], b, b.Tensors[0], buffers, windowBytes: 64);
         Assert.Equal(DifferenceStatus.Changed, difference.Status);
         Assert.Equal(1.0, difference.MaxAbs);
         Assert.Equal(1.0, difference.L2);

@@ -11,8 +11,8 @@ namespace ParameterKit.Cli.Diffing;
 /// </summary>
 /// <remarks>
 /// Identical bytes are recognized first with a vectorized byte comparison (most tensors of a fine-tune's frozen
-/// parts), and only differing tensors pay for the float conversion. Sums are accumulated in double so a
-/// 38-million-value embedding keeps its digits.
+/// parts), and only differing tensors pay for the conversion, to double (see <see cref="ExactValues"/>: an I64 or F64
+/// change must not vanish in float32). Sums are accumulated in double so a 38-million-value embedding keeps its digits.
 /// </remarks>
 internal static class CheckpointDiff
 {
@@ -30,13 +30,12 @@ internal static class CheckpointDiff
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var before = new float[ChunkElements];
-        var after = new float[ChunkElements];
+        var buffers = new ChunkBuffers();
         foreach (SafeTensorInfo ta in a.Tensors)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return b.TryGetTensor(ta.Name, out SafeTensorInfo? tb)
-                ? CompareOne(a, ta, b, tb, before, after)
+                ? CompareOne(a, ta, b, tb, buffers)
                 : new TensorDifference(ta.Name, DifferenceStatus.Removed, ta, null);
         }
         foreach (SafeTensorInfo tb in b.Tensors)
@@ -59,11 +58,10 @@ internal static class CheckpointDiff
     /// <param name="ta">The tensor in <paramref name="a"/>.</param>
     /// <param name="b">The checkpoint after.</param>
     /// <param name="tb">The tensor of the same name in <paramref name="b"/>.</param>
-    /// <param name="before">Scratch for <see cref="ChunkElements"/> converted values of A.</param>
-    /// <param name="after">Scratch for <see cref="ChunkElements"/> converted values of B.</param>
+    /// <param name="buffers">Scratch for one chunk of both tensors.</param>
     /// <param name="windowBytes">The equality check's step; tests pass a small one to exercise the piecewise path.</param>
     internal static TensorDifference CompareOne(SafeTensorsCheckpoint a, SafeTensorInfo ta, SafeTensorsCheckpoint b, SafeTensorInfo tb,
-        float[] before, float[] after, int windowBytes = EqualityWindowBytes)
+        ChunkBuffers buffers, int windowBytes = EqualityWindowBytes)
     {
         if (!ta.Dimensions.SequenceEqual(tb.Dimensions))
         {
@@ -82,22 +80,36 @@ internal static class CheckpointDiff
         // Chunks of ChunkElements, each read as a window of the map: no chunk comes near the 2 GB a span covers.
         ulong bitsA = (ulong)ta.DType.BitSize(), bitsB = (ulong)tb.DType.BitSize();
         double squaredDifference = 0, squaredBefore = 0, maxAbs = 0;
+        double[] before = buffers.Before, after = buffers.After;
         for (ulong start = 0; start < ta.ElementCount; start += ChunkElements)
         {
             int n = (int)Math.Min(ChunkElements, ta.ElementCount - start);
-            ElementConversion.ToSingle(ta.DType, fileA.GetBytes(ta, start * bitsA / 8, (int)((ulong)n * bitsA / 8)), before.AsSpan(0, n));
-            ElementConversion.ToSingle(tb.DType, fileB.GetBytes(tb, start * bitsB / 8, (int)((ulong)n * bitsB / 8)), after.AsSpan(0, n));
+            ExactValues.ToDouble(ta.DType, fileA.GetBytes(ta, start * bitsA / 8, (int)((ulong)n * bitsA / 8)), before.AsSpan(0, n), buffers.Singles);
+            ExactValues.ToDouble(tb.DType, fileB.GetBytes(tb, start * bitsB / 8, (int)((ulong)n * bitsB / 8)), after.AsSpan(0, n), buffers.Singles);
             for (int i = 0; i < n; i++)
             {
-                double x = before[i], d = after[i] - x;
+                // An infinity left as it was is no change (∞ - ∞ would make the whole tensor's L2 NaN).
+                double x = before[i], d = after[i] == x ? 0 : after[i] - x;
                 squaredDifference += d * d;
                 squaredBefore += x * x;
                 maxAbs = Math.Max(maxAbs, Math.Abs(d));
             }
         }
         double l2 = Math.Sqrt(squaredDifference);
-        double relative = squaredBefore > 0 ? l2 / Math.Sqrt(squaredBefore) : l2 == 0 ? 0 : double.PositiveInfinity;
+        // A NaN on either side makes the relative change NaN, as documented, not the "Infinity" of an all-zero A.
+        double relative = double.IsNaN(l2) || double.IsNaN(squaredBefore) ? double.NaN
+            : squaredBefore > 0 ? l2 / Math.Sqrt(squaredBefore) : l2 == 0 ? 0 : double.PositiveInfinity;
         return new TensorDifference(ta.Name, DifferenceStatus.Changed, ta, tb, l2, relative, maxAbs);
+    }
+
+    /// <summary>One chunk of converted values of each side, and the float32 scratch the narrow dtypes convert through.</summary>
+    internal sealed class ChunkBuffers
+    {
+        public double[] Before { get; } = new double[ChunkElements];
+
+        public double[] After { get; } = new double[ChunkElements];
+
+        public float[] Singles { get; } = new float[ChunkElements];
     }
 
     /// <summary>Whether two tensors of one dtype hold the same bytes, compared <paramref name="windowBytes"/> at a time.</summary>
