@@ -32,6 +32,21 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void A_folder_holding_model_safetensors_and_an_index_is_read_as_the_single_file_as_the_library_loads_it()
+    {
+        using var folder = new TempFolder();
+        var writer = new SafeTensorsWriter();
+        writer.Add("merged", new Shape(3), new float[] { 1, 2, 3 });
+        writer.Save(folder.File("model.safetensors"));
+        File.WriteAllText(folder.File("model.safetensors.index.json"), "{\"weight_map\":{\"\\ud800\":\"a.safetensors\"}}");
+
+        CliResult result = CliRunner.Run("inspect", "--json", folder.Path);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(3, result.Json().GetProperty("total_parameters").GetInt64());
+    }
+
+    [Fact]
     public void An_index_with_invalid_utf8_is_a_rejected_file_exit_2()
     {
         using var folder = new TempFolder();

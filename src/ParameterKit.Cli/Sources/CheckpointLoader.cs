@@ -13,8 +13,12 @@ namespace ParameterKit.Cli.Sources;
 /// </remarks>
 internal static class CheckpointLoader
 {
-    /// <summary>What transformers looks for in a model folder, in its order.</summary>
-    private static readonly string[] PreferredNames = ["model.safetensors.index.json", "model.safetensors"];
+    /// <summary>
+    /// What transformers' <c>from_pretrained</c> looks for in a model folder, in its order: the single file before the
+    /// index. The library's loaders (<c>Gpt2Model.Load</c>, <c>LlamaModel.Load</c>) use the same order, so the tool
+    /// describes the weights a load would read when a folder holds both (a merged copy beside its shards).
+    /// </summary>
+    private static readonly string[] PreferredNames = ["model.safetensors", "model.safetensors.index.json"];
 
     /// <summary>
     /// The largest index accepted over HTTP: a 1,000-layer model's weight map is a few hundred kB. Enforced while the
@@ -55,8 +59,8 @@ internal static class CheckpointLoader
     }
 
     /// <summary>
-    /// Turns a folder into the checkpoint it holds (an index first, as transformers does, then a lone
-    /// <c>.safetensors</c> file) and checks that a file exists.
+    /// Turns a folder into the checkpoint it holds (<c>model.safetensors</c>, then <c>model.safetensors.index.json</c>,
+    /// as transformers does; else the folder's one index or its one <c>.safetensors</c> file) and checks that a file exists.
     /// </summary>
     public static string ResolveLocalPath(string path)
     {
