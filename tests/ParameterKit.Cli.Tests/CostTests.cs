@@ -72,4 +72,51 @@ public sealed class CostTests
         var json = CliRunner.Run("cost", "--json", folder.Path).Json();
         Assert.Equal(CliRunner.Run("inspect", "--json", folder.Path).Json().GetProperty("total_parameters").GetInt64(), json.GetProperty("parameters").GetInt64());
     }
+
+    [Fact]
+    public void A_small_model_s_energy_time_and_emissions_are_printed_in_units_that_show_them()
+    {
+        // 10M parameters on 200M tokens at the defaults: 96 s of one A100, 11.8 Wh and 4.7 g CO2e, which fixed units printed as 0.
+        CliResult result = CliRunner.Run("cost", "--params", "10M");
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain(" 0 MWh", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 t CO2e", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 accelerator-hours", result.Output, StringComparison.Ordinal);
+        CostEstimate e = CostModel.Estimate(10e6, null, CostAssumptions.Default);
+        Assert.Contains(Output.Numbers.Readable(e.EnergyKwh * 1000) + " Wh", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Output.Numbers.Readable(e.CarbonKg * 1000) + " g CO2e", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Output.Numbers.Readable(e.AcceleratorHours) + " accelerator-hours", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(1.5e-7, "1.50e-7")]
+    [InlineData(0.0512, "0.0512")]
+    [InlineData(357.44, "357.4")]
+    [InlineData(699_536.4, "699,536")]
+    public void Readable_numbers_never_round_a_nonzero_value_to_zero(double value, string expected) =>
+        Assert.Equal(expected, Output.Numbers.Readable(value));
+
+    [Theory]
+    [InlineData(307_800_000.0, "307.8 MWh")]
+    [InlineData(12.4, "12.4 Wh")]
+    [InlineData(0.25, "0.25 Wh")]
+    [InlineData(5e18, "5,000,000 TWh")]
+    public void Metric_units_climb_by_thousands(double wattHours, string expected) =>
+        Assert.Equal(expected, Output.Numbers.Metric(wattHours, ["Wh", "kWh", "MWh", "GWh", "TWh"]));
+
+    [Fact]
+    public void A_checkpoint_with_no_parameters_is_refused_by_name_not_called_an_overflow()
+    {
+        using var folder = new TempFolder();
+        var writer = new ParameterKit.SafeTensors.SafeTensorsWriter();
+        writer.Add("empty", new ParameterKit.Tensors.Shape(0), Array.Empty<float>());
+        writer.Save(folder.File("model.safetensors"));
+
+        CliResult result = CliRunner.Run("cost", folder.File("model.safetensors"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("holds no parameters", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("overflows", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -98,6 +98,11 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             throw new CliException("Usage", "cost needs exactly one of: a checkpoint, --config <config.json or name>, --params <N>");
         }
         (string subject, double parameters, StoredWeights? stored) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (parameters == 0)
+        {
+            // Every figure would be 0 and tokens per second undefined (compute over 2·N).
+            throw new CliException("InvalidInput", $"{subject} holds no parameters: there is nothing to estimate");
+        }
         CostAssumptions d = CostAssumptions.Default;
         var assumptions = new CostAssumptions(
             settings.Accelerator ?? AcceleratorLabel(d.Accelerator, settings),

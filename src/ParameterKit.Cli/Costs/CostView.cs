@@ -7,6 +7,9 @@ namespace ParameterKit.Cli.Costs;
 /// <summary>Renders a <see cref="CostEstimate"/> as tables, or as the <c>cost --json</c> document.</summary>
 internal static class CostView
 {
+    private static readonly string[] EnergyUnits = ["Wh", "kWh", "MWh", "GWh", "TWh"];
+    private static readonly string[] MassUnits = ["g CO2e", "kg CO2e", "t CO2e", "kt CO2e", "Mt CO2e"];
+
     /// <summary>Writes the estimate and its assumptions.</summary>
     /// <param name="output">The sinks.</param>
     /// <param name="subject">What was counted.</param>
@@ -41,11 +44,11 @@ internal static class CostView
             Number(Numbers.Scientific(e.Tokens)));
         compute.AddRow(Cell("training compute 6·N·D"), Number(Numbers.Scientific(e.TrainingFlops) + " FLOPs"));
         compute.AddRow(Cell("inference 2·N per token"), Number(Numbers.Scientific(e.InferenceFlopsPerToken) + " FLOPs"));
-        compute.AddRow(Cell("inference, compute-bound, one accelerator"), Number(Numbers.Decimal(e.InferenceTokensPerSecond, 1) + " tokens/s"));
-        compute.AddRow(Cell("training time"), Number(Numbers.Decimal(e.AcceleratorHours, 0) + " accelerator-hours"));
+        compute.AddRow(Cell("inference, compute-bound, one accelerator"), Number(Numbers.Readable(e.InferenceTokensPerSecond) + " tokens/s"));
+        compute.AddRow(Cell("training time"), Number(Numbers.Readable(e.AcceleratorHours) + " accelerator-hours"));
         compute.AddRow(Cell($"wall-clock on {a.Accelerators} accelerator{(a.Accelerators == 1 ? "" : "s")}"), Number(Numbers.Duration(e.WallClockSeconds)));
-        compute.AddRow(Cell("training energy (PUE included)"), Number(Numbers.Decimal(e.EnergyKwh / 1000, 1) + " MWh"));
-        compute.AddRow(Cell("training emissions"), Number(Numbers.Decimal(e.CarbonKg / 1000, 1) + " t CO2e"));
+        compute.AddRow(Cell("training energy (PUE included)"), Number(Numbers.Metric(e.EnergyKwh * 1000, EnergyUnits)));
+        compute.AddRow(Cell("training emissions"), Number(Numbers.Metric(e.CarbonKg * 1000, MassUnits)));
         output.Write(compute);
 
         output.Line("Activations are extra: batch, sequence length and checkpointing decide them.");

@@ -38,6 +38,41 @@ internal static class Numbers
     public static string Decimal(double value, int decimals = 2) =>
         value.ToString("#,0." + new string('#', decimals), CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A quantity whose size is not known in advance (hours of training for a 1,000-parameter model or for GPT-3):
+    /// whole above 1,000 (<c>699,536</c>), one decimal from 1 (<c>357.4</c>), three significant digits from 0.01
+    /// (<c>0.0512</c>), scientific below (<c>1.50e-7</c>): never a bare 0 for a value that is not zero.
+    /// </summary>
+    public static string Readable(double value)
+    {
+        double size = Math.Abs(value);
+        return size switch
+        {
+            0 => "0",
+            >= 1000 => Decimal(value, 0),
+            >= 1 => Decimal(value, 1),
+            >= 0.01 => Short(value),
+            _ => Scientific(value),
+        };
+    }
+
+    /// <summary>
+    /// A quantity in the largest of <paramref name="units"/> (each 1,000 times the one before) that keeps it at least 1:
+    /// <c>307.8 MWh</c> for a large model's training, <c>12.4 Wh</c> for a small one's, where a fixed unit printed 0.
+    /// </summary>
+    /// <param name="value">The quantity in <c>units[0]</c>.</param>
+    /// <param name="units">The unit names, smallest first.</param>
+    public static string Metric(double value, IReadOnlyList<string> units)
+    {
+        int unit = 0;
+        while (Math.Abs(value) >= 1000 && unit < units.Count - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        return Readable(value) + " " + units[unit];
+    }
+
     /// <summary>A share of a total as a percentage with two decimals: <c>31.65%</c>.</summary>
     public static string Percent(long part, long total) =>
         total == 0 ? "0.00%" : (100.0 * part / total).ToString("0.00", CultureInfo.InvariantCulture) + "%";
