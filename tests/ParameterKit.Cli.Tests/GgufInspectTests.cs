@@ -95,6 +95,11 @@ public sealed class GgufInspectTests
         Assert.Equal(declared.GetProperty("total_parameters").GetInt64(), inspect.GetProperty("total_parameters").GetInt64());
         Assert.Equal(ByKind(declared), ByKind(inspect));
         Assert.Equal(inspect.GetProperty("parameter_bytes").GetInt64(), declared.GetProperty("stored").GetProperty("parameter_bytes").GetInt64());
+        // Counted once, yet held twice: the copy's bytes are reported beside the parameters', not hidden.
+        long copyBytes = inspect.GetProperty("tensors").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "output.weight")
+            .GetProperty("byte_length").GetInt64();
+        Assert.True(copyBytes > 0);
+        Assert.Equal(copyBytes, inspect.GetProperty("tied_copy_bytes").GetInt64());
     }
 
     [Theory]

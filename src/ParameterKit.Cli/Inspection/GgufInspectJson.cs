@@ -49,6 +49,7 @@ internal static class GgufInspectJson
         }
         w.WriteEndArray();
         w.WriteNumber("parameter_bytes", report.ParameterBytes);
+        w.WriteNumber("tied_copy_bytes", report.TiedCopyBytes);
 
         w.WriteStartArray("tied");
         foreach ((string alias, string target, bool stored) in report.Tied)

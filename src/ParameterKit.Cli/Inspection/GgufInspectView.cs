@@ -29,7 +29,7 @@ internal static class GgufInspectView
         foreach ((string alias, string target, bool stored) in report.Tied)
         {
             output.Line(stored
-                ? $"Tied: {alias} is a stored copy of {target} (the same values; counted once)"
+                ? $"Tied: {alias} is a stored copy of {target} (the same values; counted once; its {Numbers.Bytes(report.TiedCopyBytes)} are held in the file too)"
                 : $"Tied (inferred): {alias} not stored; reuses {target} (counted once)");
         }
         List<GgufTensorRow> buffers = [.. report.Tensors.Where(t => t.Kind is null)];

@@ -71,6 +71,10 @@ internal sealed class GgufReport
     /// <summary>Bytes the parameters take in the file (tied copies and buffers excluded).</summary>
     public long ParameterBytes => ByType.Sum(r => r.Bytes);
 
+    /// <summary>Bytes of the stored copy of the token embedding a tied head reuses (GPT-2's <c>output.weight</c>), or 0:
+    /// not a parameter of its own, yet held in the file beside <see cref="ParameterBytes"/>.</summary>
+    public long TiedCopyBytes { get; private init; }
+
     /// <summary>Classifies every tensor and adds up what the report shows.</summary>
     public static GgufReport Build(GgufFile file, string source)
     {
@@ -115,6 +119,7 @@ internal sealed class GgufReport
             Breakdown = ParameterBreakdown.From(parameters),
             ByType = [.. byType.Select(t => new GgufTypeRow(t.Key, t.Value.Parameters, t.Value.Bytes)).OrderByDescending(r => r.Bytes)],
             Tied = tied,
+            TiedCopyBytes = rows.Where(r => r.TiedCopy).Sum(r => checked((long)r.Tensor.ByteLength)),
         };
     }
 
