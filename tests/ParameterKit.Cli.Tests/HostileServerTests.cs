@@ -55,6 +55,22 @@ public sealed class HostileServerTests
     }
 
     [Fact]
+    public void A_reply_cut_off_mid_body_names_the_address_it_was_reading()
+    {
+        using var server = new ScriptedHttpServer(async (_, stream, stop) =>
+        {
+            // Eight bytes promised, three sent, then the connection closes.
+            await ScriptedHttpServer.WriteAsync(stream, "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-7/100\r\nContent-Length: 8\r\n\r\nabc", stop);
+        });
+        string url = server.At("/model.safetensors").ToString();
+
+        (string kind, string message) = Error(RunBounded("inspect", "--json", "--timeout", "5", url));
+
+        Assert.Equal("Unreachable", kind);
+        Assert.Contains(url, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_trickle_of_one_byte_every_300_ms_is_a_timeout()
     {
         using var server = new ScriptedHttpServer(async (_, stream, stop) =>

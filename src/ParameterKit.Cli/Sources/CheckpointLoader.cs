@@ -146,6 +146,12 @@ internal static class CheckpointLoader
             string status = e.StatusCode is { } code ? $" (HTTP {(int)code} {code})" : "";
             throw new CliException("Unreachable", $"cannot read '{UriRedaction.Redact(current)}'{status}: {UriRedaction.Redact(e.Message)}", e);
         }
+        catch (IOException e)
+        {
+            // A connection that breaks off mid-reply (HttpIOException: the server closed before the promised length);
+            // nothing local is read here, so any I/O failure is the network's, and the address is what the user needs.
+            throw new CliException("Unreachable", $"cannot read '{UriRedaction.Redact(current)}': the connection broke off mid-reply ({UriRedaction.Redact(e.Message)})", e);
+        }
     }
 
     /// <summary>
