@@ -121,6 +121,20 @@ public sealed class DiffTests
     private static byte[] Bytes<T>(params T[] values) where T : unmanaged =>
         System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
+    [Fact]
+    public void A_url_is_refused_as_a_url_not_as_a_missing_file()
+    {
+        using var folder = new TempFolder();
+        Write(folder.File("a.safetensors"), [1, 2]);
+
+        CliResult result = CliRunner.Run("diff", folder.File("a.safetensors"), "https://user:secret@example.com/model.safetensors");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("is a URL, and this command reads local checkpoints only", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such file", result.Error, StringComparison.Ordinal);
+    }
+
     private static string? Status(JsonElement tensor) => tensor.GetProperty("status").GetString();
 
     private static void Write(string path, float[] values)

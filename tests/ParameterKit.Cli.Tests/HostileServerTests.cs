@@ -71,6 +71,21 @@ public sealed class HostileServerTests
     }
 
     [Fact]
+    public void Cost_of_a_url_takes_the_same_timeout_as_inspect()
+    {
+        using var server = new ScriptedHttpServer(async (_, stream, stop) =>
+        {
+            await ScriptedHttpServer.WriteAsync(stream, "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-7/100\r\nContent-Length: 8\r\n\r\n", stop);
+            await Task.Delay(Timeout.Infinite, stop);
+        });
+
+        (string kind, string message) = Error(RunBounded("cost", "--json", "--timeout", "1", server.At("/model.safetensors").ToString()));
+
+        Assert.Equal("Timeout", kind);
+        Assert.Contains("within 1 s", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_trickle_of_one_byte_every_300_ms_is_a_timeout()
     {
         using var server = new ScriptedHttpServer(async (_, stream, stop) =>
@@ -177,11 +192,12 @@ public sealed class HostileServerTests
     [InlineData("999999999")]
     [InlineData("86401")]
     [InlineData("0")]
-    public void An_out_of_range_timeout_is_a_usage_error_not_a_crash(string seconds)
+    [InlineData("0", "cost")]
+    public void An_out_of_range_timeout_is_a_usage_error_not_a_crash(string seconds, string command = "inspect")
     {
         using var server = new ScriptedHttpServer(ScriptedHttpServer.Serving(TinyCheckpoint()));
 
-        (string kind, string message) = Error(RunBounded("inspect", "--json", "--timeout", seconds, server.At("/model.safetensors").ToString()));
+        (string kind, string message) = Error(RunBounded(command, "--json", "--timeout", seconds, server.At("/model.safetensors").ToString()));
 
         Assert.Equal("Usage", kind);
         Assert.Contains("--timeout", message, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     }
 
     /// <summary>The options of <c>cost</c>.</summary>
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : RemoteSourceSettings
     {
         /// <summary>A checkpoint to count.</summary>
         [CommandArgument(0, "[source]")]
@@ -92,6 +92,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
+        _ = settings.Timeout; // an out-of-range --timeout is a usage error whatever the source
         int sources = (settings.Source is null ? 0 : 1) + (settings.Config is null ? 0 : 1) + (settings.Params is null ? 0 : 1);
         if (sources != 1)
         {
@@ -158,7 +159,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             GgufReport ggufReport = GgufReport.Build(file, settings.Source!);
             return (settings.Source!, ggufReport.Breakdown.Total, new StoredWeights([.. ggufReport.ByType.Select(t => (t.Name, t.Parameters, t.Bytes))]));
         }
-        CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, allowDownload: false, TimeSpan.FromSeconds(30), cancellationToken)
+        CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, settings.AllowDownload, settings.Timeout, cancellationToken)
             .ConfigureAwait(false);
         InspectReport report = InspectReport.Build(headers);
         return (headers.Source, report.Breakdown.Total,

@@ -13,9 +13,6 @@ namespace ParameterKit.Cli.Commands;
 /// </summary>
 internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
 {
-    /// <summary>The longest <c>--timeout</c> accepted: one day.</summary>
-    private const int MaxTimeoutSeconds = 24 * 60 * 60;
-
     /// <summary>Creates the command.</summary>
     public InspectCommand(CliOutput output)
         : base(output)
@@ -23,7 +20,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     }
 
     /// <summary>The options of <c>inspect</c>.</summary>
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : RemoteSourceSettings
     {
         /// <summary>A file, index, folder or URL.</summary>
         [CommandArgument(0, "<source>")]
@@ -35,21 +32,10 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
         [Description("Also list every tensor (name, kind, dtype, shape, bytes). --json always lists them.")]
         public bool ListTensors { get; init; }
 
-        /// <summary>Stream from servers that ignore range requests.</summary>
-        [CommandOption("--allow-download")]
-        [Description("For URLs: read the header from a server without range support by streaming the file's start (otherwise an error).")]
-        public bool AllowDownload { get; init; }
-
         /// <summary>Accept an inconsistent sharded index.</summary>
         [CommandOption("--lenient-index")]
         [Description("For a sharded index, local or remote: accept inconsistencies (a tensor in two shards, shard tensors the index does not list, a wrong total_size, repeated keys, trailing data, for a local one a shard symlink leading outside the folder) and list each one, instead of refusing the index.")]
         public bool LenientIndex { get; init; }
-
-        /// <summary>Network timeout in seconds.</summary>
-        [CommandOption("--timeout <SECONDS>")]
-        [Description("For URLs: seconds each read may take, body included (1 to 86400).")]
-        [DefaultValue(30)]
-        public int TimeoutSeconds { get; init; } = 30;
     }
 
     /// <inheritdoc />
@@ -58,11 +44,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        // HttpClient takes at most int.MaxValue milliseconds (24.8 days); a day is already far past any useful wait.
-        if (settings.TimeoutSeconds is <= 0 or > MaxTimeoutSeconds)
-        {
-            throw new CliException("Usage", $"--timeout must be between 1 and {MaxTimeoutSeconds} seconds (one day), not {settings.TimeoutSeconds}");
-        }
+        TimeSpan timeout = settings.Timeout;
         if (GgufSource.Resolve(settings.Source) is { } gguf)
         {
             using GgufFile file = GgufSource.Open(gguf);
@@ -78,7 +60,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
             return ExitCodes.Ok;
         }
         CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source, settings.AllowDownload,
-            TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken, settings.LenientIndex).ConfigureAwait(false);
+            timeout, cancellationToken, settings.LenientIndex).ConfigureAwait(false);
         InspectReport report = InspectReport.Build(headers);
         if (settings.Json)
         {

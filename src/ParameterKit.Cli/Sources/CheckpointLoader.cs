@@ -82,6 +82,11 @@ internal static class CheckpointLoader
                     ? $"the folder '{path}' holds no .safetensors file or .safetensors.index.json"
                     : $"the folder '{path}' holds several checkpoints ({string.Join(", ", indexes.Concat(files).Select(Path.GetFileName))}); name one");
         }
+        if (!File.Exists(path) && Uri.TryCreate(path, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            // diff maps both checkpoints whole; inspect and cost read a URL's headers before they get here.
+            throw new CliException("Usage", $"'{UriRedaction.Redact(uri)}' is a URL, and this command reads local checkpoints only: download it first");
+        }
         if (!File.Exists(path))
         {
             // "inspect gpt2" or "cost gpt2": a name the count and cost commands know, given where a path goes.
