@@ -142,7 +142,11 @@ public sealed class TextGenerator
         var generated = new List<int>();
         int emitted = 0;
         string text = "";
-        foreach (int token in Generate(prompt, options))
+        // The prompt's forward pass is the long step (seconds for a long prompt on a real model): it runs on the thread
+        // pool, so the first MoveNextAsync hands its caller (a UI thread, a request handler) a pending step at once
+        // instead of holding it for the whole pass; every later step continues off the caller's context too.
+        IEnumerable<int> tokens = await Task.Run(() => Generate(prompt, options), cancellationToken).ConfigureAwait(false);
+        foreach (int token in tokens)
         {
             cancellationToken.ThrowIfCancellationRequested();
             generated.Add(token);

@@ -150,6 +150,61 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
+    public async Task The_prompt_runs_off_the_caller_s_thread_so_the_first_step_of_the_stream_returns_at_once()
+    {
+        // A long prompt's forward pass takes seconds on a real model; a stream's first MoveNextAsync must not hold its
+        // caller (a UI thread, a request handler) for all of it. The gate stands for that pass: it stays shut until the
+        // caller has got its pending first step back.
+        using var gate = new ManualResetEventSlim();
+        var model = new GatedModel(ScriptedModel.For(Gpt2Tokenizer, "Count:", " one two"), gate);
+        var generator = new TextGenerator(model);
+        await using var stream = generator.StreamAsync(Gpt2Tokenizer, "Count:", GenerationOptions.Greedy(2)).GetAsyncEnumerator();
+        ValueTask<bool> first = default;
+        using var returned = new ManualResetEventSlim();
+        var caller = new Thread(() =>
+        {
+            first = stream.MoveNextAsync();
+            returned.Set();
+        });
+        caller.Start();
+
+        bool returnedWhilePromptRan = returned.Wait(TimeSpan.FromSeconds(10));
+        gate.Set();
+        caller.Join();
+
+        Assert.True(returnedWhilePromptRan, "MoveNextAsync ran the prompt on the caller's thread");
+        Assert.True(await first);
+        Assert.Equal(" one", stream.Current);
+    }
+
+    /// <summary>A model whose multi-token (prompt) forward passes wait for a gate.</summary>
+    private sealed class GatedModel(ICausalLanguageModel inner, ManualResetEventSlim gate) : ICausalLanguageModel
+    {
+        public int VocabularySize => inner.VocabularySize;
+
+        public int ContextLength => inner.ContextLength;
+
+        public KvCache CreateCache(int capacity = 0) => inner.CreateCache(capacity);
+
+        public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
+        {
+            gate.Wait();
+            inner.Forward(ids, batch, tokens, logits);
+        }
+
+        public void ForwardCached(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
+        {
+            if (ids.Length > 1)
+            {
+                gate.Wait();
+            }
+            inner.ForwardCached(ids, cache, logits);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public async Task FinishReasonsNameWhatEndedGeneration()
     {
         var model = ScriptedModel.For(Gpt2Tokenizer, "Count:", " one two three");
