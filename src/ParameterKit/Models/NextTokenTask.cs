@@ -100,6 +100,14 @@ internal sealed class NextTokenTask : ITrainingTask<int[]>
         {
             throw new ArgumentException("The batch is empty.", nameof(batch));
         }
+        for (int i = 0; i < batch.Length; i++)
+        {
+            // A null window would otherwise surface as a NullReferenceException deep in the copy below.
+            if (batch[i] is null)
+            {
+                throw new ArgumentException($"Window {i} of the batch is null.", nameof(batch));
+            }
+        }
         int t = batch[0].Length - 1, b = batch.Length, v = _model.VocabularySize;
         if (t < 1)
         {

@@ -35,6 +35,19 @@ public sealed class Gpt2FineTuningTests
     }
 
     [Fact]
+    public void A_null_window_is_an_argument_error_naming_it()
+    {
+        var (model, windows) = Setup();
+        var task = new Gpt2LanguageModelTask(model);
+        int[][] batch = [windows[0], null!];
+
+        var e = Assert.Throws<ArgumentException>(() => task.TrainBatch(batch));
+
+        Assert.Contains("Window 1 of the batch is null", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => task.Evaluate([null!]));
+    }
+
+    [Fact]
     public void FrozenEmbeddingsStayPutWhileTheRestLearns()
     {
         var (model, windows) = Setup();
