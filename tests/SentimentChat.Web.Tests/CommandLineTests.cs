@@ -15,7 +15,7 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
     {
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(0, await WebChatCommandLine.RunAsync(["--help"], console, Bounded()));
+        Assert.Equal(0, await WebChatCommandLine.RunAsync(["--help"], console, cancellationToken: Bounded()));
         Assert.Contains("--llm-model", console.Output, StringComparison.Ordinal);
         Assert.Contains("--port", console.Output, StringComparison.Ordinal);
         // What the customer sees when the language model misbehaves is stated where the operator chooses one.
@@ -34,8 +34,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         var console = new TestConsole();
         console.Profile.Width = 500;
         string[] limits = ["--llm-timeout", "90", "--max-reply-tokens", "64", "--max-reply-characters", "300", "--max-reply-seconds", "10", "--max-history-characters", "2000"];
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([.. limits, "--port", "0"], console, Bounded()));
-        Assert.Contains("need --llm", console.Output, StringComparison.Ordinal);
+        var error = new StringWriter();
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([.. limits, "--port", "0"], console, error, Bounded()));
+        Assert.Contains("need --llm", error.ToString(), StringComparison.Ordinal);
 
         var settings = new WebChatCommandLine.ServeCommand.Settings
         {
@@ -46,7 +47,7 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         var options = settings.ToOptions();
         Assert.Equal((TimeSpan.FromSeconds(90), 64, 300, TimeSpan.FromSeconds(10), 2000),
             (options.LlmTimeout, options.MaxReplyTokens, options.MaxReplyCharacters, options.MaxReplyTime, options.MaxHistoryCharacters));
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(["--llm", "http://localhost:11434/v1", "--max-reply-seconds", "0"], console, Bounded()));
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(["--llm", "http://localhost:11434/v1", "--max-reply-seconds", "0"], console, error, Bounded()));
     }
 
     [Theory]
@@ -58,8 +59,12 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
     {
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, Bounded()));
-        Assert.NotEmpty(console.Output);
+        var error = new StringWriter();
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, error, Bounded()));
+        // One line on standard error, as the tool and the other samples write it, whatever the terminal's width.
+        Assert.StartsWith("SentimentChat.Web: error: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.Empty(console.Output);
     }
 
     [Theory]
@@ -71,8 +76,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         // Spectre's own words were "Failed to convert 'abc' to Int32.", naming no option.
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, Bounded()));
-        Assert.Contains(expected, console.Output, StringComparison.Ordinal);
+        var error = new StringWriter();
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value], console, error, Bounded()));
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,8 +87,10 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         var console = new TestConsole();
         console.Profile.Width = 500;
         string missing = Path.Combine(Path.GetTempPath(), $"no-such-model-{Guid.NewGuid():N}.safetensors");
-        Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", missing, "--port", "0"], console, Bounded()));
-        Assert.Contains(Path.GetFileName(missing), console.Output, StringComparison.Ordinal);
+        var error = new StringWriter();
+        Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", missing, "--port", "0"], console, error, Bounded()));
+        Assert.Contains(Path.GetFileName(missing), error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
     }
 
     [Theory]
@@ -95,8 +103,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         // language model as the model name (or the API key).
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(args, console, Bounded()));
-        Assert.Contains("needs a value", console.Output, StringComparison.Ordinal);
+        var error = new StringWriter();
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync(args, console, error, Bounded()));
+        Assert.Contains("needs a value", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -107,8 +116,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         // They were ignored in silence: the page answered with templates while the operator expected a model.
         var console = new TestConsole();
         console.Profile.Width = 500;
-        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value, "--port", "0"], console, Bounded()));
-        Assert.Contains("need --llm", console.Output, StringComparison.Ordinal);
+        var error = new StringWriter();
+        Assert.Equal(WebChatCommandLine.BadUsage, await WebChatCommandLine.RunAsync([option, value, "--port", "0"], console, error, Bounded()));
+        Assert.Contains("need --llm", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,8 +134,9 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
             var console = new TestConsole();
             console.Profile.Width = 500;
             int port = ((IPEndPoint)taken.LocalEndpoint).Port;
-            Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], console, Bounded()));
-            string output = console.Output.Trim();
+            var error = new StringWriter();
+            Assert.Equal(1, await WebChatCommandLine.RunAsync(["--model", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], console, error, Bounded()));
+            string output = error.ToString().Trim();
             Assert.Contains("address already in use", output, StringComparison.Ordinal);
             Assert.Contains("--port", output, StringComparison.Ordinal);
             Assert.Single(output.Split('\n'));

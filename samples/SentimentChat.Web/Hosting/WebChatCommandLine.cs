@@ -21,11 +21,14 @@ public static class WebChatCommandLine
 
     /// <summary>Parses <paramref name="args"/> and serves until Ctrl+C; returns the exit code.</summary>
     /// <param name="args">The command line.</param>
-    /// <param name="console">Where help and errors go (the terminal when null).</param>
+    /// <param name="console">Where help goes (the terminal when null).</param>
+    /// <param name="error">Where errors go, one line each as the other samples and the tool write them (standard error
+    /// when null): a script that redirects the output still sees them, unwrapped.</param>
     /// <param name="cancellationToken">Stops the server (Ctrl+C does too).</param>
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
         console ??= AnsiConsole.Console;
+        error ??= Console.Error;
         var app = new CommandApp<ServeCommand>();
         app.Configure(config =>
         {
@@ -41,8 +44,7 @@ public static class WebChatCommandLine
             // Spectre gives an option that ends the command line the internal name of its default command as its
             // value, so "--llm-model" alone would ask the language model for "__default_command": caught before
             // parsing, as the parameterkit tool does.
-            console.MarkupLine($"[red]Option '{Markup.Escape(bare)}' needs a value.[/] (see --help)");
-            return BadUsage;
+            return Fail(error, "Usage", $"Option '{bare}' needs a value. (see --help)", BadUsage);
         }
         try
         {
@@ -52,19 +54,25 @@ public static class WebChatCommandLine
         {
             // "Failed to convert 'abc' to Int32." named no option: reworded as the other samples and the tool word it.
             string message = CommandLineApp.Reword(e.Message, args, OptionSuggestions.OptionsOf(typeof(ServeCommand.Settings)));
-            console.MarkupLine($"[red]{Markup.Escape(message)}[/] (see --help)");
-            return BadUsage;
+            return Fail(error, "Usage", $"{message} (see --help)", BadUsage);
         }
         catch (ModelFileException e)
         {
-            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 1;
+            return Fail(error, "ModelFile", e.Message, 1);
         }
         catch (CannotListenException e)
         {
-            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 1;
+            return Fail(error, "CannotListen", e.Message, 1);
         }
+    }
+
+    /// <summary>The sample's name in its error lines.</summary>
+    private const string Name = "SentimentChat.Web";
+
+    private static int Fail(TextWriter error, string kind, string message, int exitCode)
+    {
+        ErrorReport.Write(error, Name, json: false, kind, message);
+        return exitCode;
     }
 
     /// <summary>The server could not listen (the port is taken, or not ours to use): one line and exit code 1.</summary>
