@@ -124,6 +124,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void An_option_in_the_wrong_case_is_suggested_in_its_own()
+    {
+        CliResult result = CliRunner.Run("inspect", "--JSON", "model.safetensors");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Did you mean --json?", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_errors_under_json_are_a_json_document_on_standard_error()
     {
         CliResult result = CliRunner.Run("count", "--json", "--config", "gpt2", "--jsn");

@@ -17,7 +17,8 @@ internal static class EditDistance
         int bestDistance = int.MaxValue;
         foreach (string option in known.Where(o => o.StartsWith("--", StringComparison.Ordinal) || !o.StartsWith('-')))
         {
-            int distance = Distance(typed, option.TrimStart('-'));
+            // Case is no edit: "--JSON" (caps lock, or a habit from case-blind tools) means --json.
+            int distance = Distance(typed.ToLowerInvariant(), option.TrimStart('-').ToLowerInvariant());
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (option, distance);
