@@ -91,19 +91,17 @@ public sealed class DiffTests
     public void Integer_and_double_changes_are_measured_exactly_not_through_float32()
     {
         using var folder = new TempFolder();
-        var a = new SafeTensorsWriter();
-        // 2^24 and 2^24 + 1 are one float32; 1e100 is infinity in float32.
-        a.Add("step", DType.I64, [2], Bytes<long>(16_777_216, 5));
-        a.Add("scale", DType.F64, [2], Bytes<double>(1e100, 1));
-        a.Add("nan", new Shape(2), new float[] { float.NaN, 1 });
-        a.Add("infinite", new Shape(2), new float[] { float.PositiveInfinity, 1 });
-        a.Save(folder.File("a.safetensors"));
-        var b = new SafeTensorsWriter();
-        b.Add("step", DType.I64, [2], Bytes<long>(16_777_217, 5));
-        b.Add("scale", DType.F64, [2], Bytes<double>(1e100, 2));
-        b.Add("nan", new Shape(2), new float[] { float.NaN, 2 });
-        b.Add("infinite", new Shape(2), new float[] { float.PositiveInfinity, 2 });
-        b.Save(folder.File("b.safetensors"));
+        // A and B differ by exactly one in one element of each tensor. 2^24 and 2^24 + 1 are one float32; 1e100 is
+        // infinity in float32.
+        foreach ((string file, long step, float last) in new[] { ("a.safetensors", 16_777_216L, 1f), ("b.safetensors", 16_777_217L, 2f) })
+        {
+            var writer = new SafeTensorsWriter();
+            writer.Add("step", DType.I64, [2], Bytes<long>(step, 5));
+            writer.Add("scale", DType.F64, [2], Bytes<double>(1e100, last));
+            writer.Add("nan", new Shape(2), new float[] { float.NaN, last });
+            writer.Add("infinite", new Shape(2), new float[] { float.PositiveInfinity, last });
+            writer.Save(folder.File(file));
+        }
 
         var tensors = CliRunner.Run("diff", "--json", folder.File("a.safetensors"), folder.File("b.safetensors"))
             .Json().GetProperty("tensors").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
