@@ -92,13 +92,13 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        _ = settings.Timeout; // an out-of-range --timeout is a usage error whatever the source
+        TimeSpan timeout = settings.CheckedTimeout();
         int sources = (settings.Source is null ? 0 : 1) + (settings.Config is null ? 0 : 1) + (settings.Params is null ? 0 : 1);
         if (sources != 1)
         {
             throw new CliException("Usage", "cost needs exactly one of: a checkpoint, --config <config.json or name>, --params <N>");
         }
-        (string subject, double parameters, StoredWeights? stored) = await CountAsync(settings, cancellationToken).ConfigureAwait(false);
+        (string subject, double parameters, StoredWeights? stored) = await CountAsync(settings, timeout, cancellationToken).ConfigureAwait(false);
         if (parameters == 0)
         {
             // Every figure would be 0 and tokens per second undefined (compute over 2·N).
@@ -141,7 +141,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
     }
 
     /// <summary>N, and for a checkpoint (safetensors or GGUF) what it holds now.</summary>
-    private static async Task<(string Subject, double Parameters, StoredWeights? Stored)> CountAsync(Settings settings, CancellationToken cancellationToken)
+    private static async Task<(string Subject, double Parameters, StoredWeights? Stored)> CountAsync(Settings settings, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (settings.Params is not null)
         {
@@ -159,7 +159,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
             GgufReport ggufReport = GgufReport.Build(file, settings.Source!);
             return (settings.Source!, ggufReport.Breakdown.Total, new StoredWeights([.. ggufReport.ByType.Select(t => (t.Name, t.Parameters, t.Bytes))]));
         }
-        CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, settings.AllowDownload, settings.Timeout, cancellationToken)
+        CheckpointHeaders headers = await CheckpointLoader.LoadAsync(settings.Source!, settings.AllowDownload, timeout, cancellationToken)
             .ConfigureAwait(false);
         InspectReport report = InspectReport.Build(headers);
         return (headers.Source, report.Breakdown.Total,

@@ -44,7 +44,7 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     /// <inheritdoc />
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        TimeSpan timeout = settings.Timeout;
+        TimeSpan timeout = settings.CheckedTimeout();
         if (GgufSource.Resolve(settings.Source) is { } gguf)
         {
             using GgufFile file = GgufSource.Open(gguf);

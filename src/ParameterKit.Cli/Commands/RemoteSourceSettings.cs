@@ -24,9 +24,9 @@ internal class RemoteSourceSettings : CommonSettings
     [DefaultValue(30)]
     public int TimeoutSeconds { get; init; } = 30;
 
-    /// <summary>The checked timeout.</summary>
+    /// <summary>The timeout, checked: an out-of-range <c>--timeout</c> is a usage error whatever the source.</summary>
     /// <exception cref="CliException">Out of range (a usage error).</exception>
-    public TimeSpan Timeout => TimeoutSeconds is > 0 and <= MaxTimeoutSeconds
+    public TimeSpan CheckedTimeout() => TimeoutSeconds is > 0 and <= MaxTimeoutSeconds
         ? TimeSpan.FromSeconds(TimeoutSeconds)
         : throw new CliException("Usage", $"--timeout must be between 1 and {MaxTimeoutSeconds} seconds (one day), not {TimeoutSeconds}");
 }

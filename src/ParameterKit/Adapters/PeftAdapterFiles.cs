@@ -215,17 +215,20 @@ internal static class PeftAdapterFiles
             && !(double.TryParse(alphaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double alpha) && alpha == options.Alpha))
         {
             throw new LoraAdapterException(AlphaKey,
-                $"{weightsPath} was saved with lora_alpha {alphaText}, but {configPath} says {options.Alpha.ToString("R", CultureInfo.InvariantCulture)}: " +
+                $"{weightsPath} was saved with lora_alpha {Quoted(alphaText)}, but {configPath} says {options.Alpha.ToString("R", CultureInfo.InvariantCulture)}: " +
                 "the two files come from different saves (an interrupted save, or one file copied over). Put back the config saved with these weights.");
         }
         string rsLora = options.UseRsLora ? "true" : "false";
         if (metadata.TryGetValue(RsLoraKey, out string? rsLoraText) && rsLoraText != rsLora)
         {
             throw new LoraAdapterException(RsLoraKey,
-                $"{weightsPath} was saved with use_rslora {rsLoraText}, but {configPath} says {rsLora}: " +
+                $"{weightsPath} was saved with use_rslora {Quoted(rsLoraText)}, but {configPath} says {rsLora}: " +
                 "the two files come from different saves (an interrupted save, or one file copied over). Put back the config saved with these weights.");
         }
     }
+
+    /// <summary>A metadata value as a message quotes it: a hostile file's megabyte of text would bury the message.</summary>
+    private static string Quoted(string value) => value.Length <= 32 ? value : value[..32] + "…";
 
     private static void Check(Dictionary<(string Path, bool IsA), SafeTensorInfo> tensors, (string Path, bool IsA) key, string name, Shape expected, string file)
     {
