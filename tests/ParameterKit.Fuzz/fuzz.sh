@@ -22,6 +22,8 @@ fixtures="$repo/tests/ParameterKit.Tests/Fixtures"
 
 if ! command -v afl-fuzz >/dev/null; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    # A fresh machine may have no package lists yet: "Unable to locate package afl++" without this.
+    $sudo apt-get update -q >/dev/null
     $sudo apt-get install -y -q afl++ >/dev/null
 fi
 cd "$repo" && dotnet tool restore >/dev/null
