@@ -165,6 +165,11 @@ internal sealed class FineTuneCommand(FineTuneStreams streams) : Command<FineTun
         {
             return Fail(settings, "IoError", e.Message, ExitCodes.Failure);
         }
+        catch (TrainingDivergedException e)
+        {
+            // A learning rate too high for the data is the caller's setting, not a defect: said as such, nothing saved.
+            return Fail(settings, "Diverged", $"{e.Message} Nothing was saved; lower --lr.", ExitCodes.Failure);
+        }
     }
 
     private int Run(Settings settings, CancellationToken cancellationToken)
