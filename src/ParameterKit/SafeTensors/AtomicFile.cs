@@ -44,12 +44,14 @@ internal static partial class AtomicFile
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, CreateOptions(target)))
+            // Read once: the replaced file's mode sets both the creation mode and the exact mode after writing.
+            UnixFileMode? mode = OperatingSystem.IsWindows() ? null : ExistingMode(target);
+            using (var stream = new FileStream(temporary, CreateOptions(mode)))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            KeepPermissions(target, temporary);
+            KeepPermissions(temporary, mode);
             return new PendingFile(temporary, target);
         }
         catch
@@ -63,10 +65,10 @@ internal static partial class AtomicFile
     /// A fresh file gets the default permissions; a file that replaces one is created with the old file's (filtered by
     /// the umask, so never wider): a checkpoint kept private with mode 0600 must not be readable by everyone for a moment.
     /// </summary>
-    private static FileStreamOptions CreateOptions(string target)
+    private static FileStreamOptions CreateOptions(UnixFileMode? replaced)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 20 };
-        if (!OperatingSystem.IsWindows() && ExistingMode(target) is { } mode)
+        if (!OperatingSystem.IsWindows() && replaced is { } mode)
         {
             options.UnixCreateMode = mode;
         }
@@ -74,9 +76,9 @@ internal static partial class AtomicFile
     }
 
     /// <summary>The replaced file's exact mode, so that a save leaves its permissions as they were.</summary>
-    private static void KeepPermissions(string target, string temporary)
+    private static void KeepPermissions(string temporary, UnixFileMode? replaced)
     {
-        if (OperatingSystem.IsWindows() || ExistingMode(target) is not { } mode)
+        if (OperatingSystem.IsWindows() || replaced is not { } mode)
         {
             return;
         }
