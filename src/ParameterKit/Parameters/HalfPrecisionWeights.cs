@@ -24,6 +24,7 @@ internal sealed unsafe class HalfPrecisionWeights : InferenceWeightMemory
     public void AddMapped(Parameter parameter, ushort* data, int storedRows, int storedColumns, bool storedTransposed)
     {
         var matrix = new HeldMatrix(this, data, storedRows, storedColumns, storedTransposed, mapped: true);
+        Forget(parameter.Held);
         parameter.Held = matrix;
         Count(matrix.ByteCount, mapped: true);
     }
@@ -33,8 +34,18 @@ internal sealed unsafe class HalfPrecisionWeights : InferenceWeightMemory
     {
         var data = (ushort*)AllocateCopy(2L * storedRows * storedColumns);
         var matrix = new HeldMatrix(this, data, storedRows, storedColumns, storedTransposed, mapped: false);
+        Forget(parameter.Held);
         parameter.Held = matrix;
         Count(matrix.ByteCount, mapped: false);
         return data;
+    }
+
+    /// <summary>Stops counting the matrix a reload replaces; its memory stays until release, since a pass may still read it.</summary>
+    private void Forget(HeldMatrix? replaced)
+    {
+        if (replaced is not null)
+        {
+            Count(-replaced.ByteCount, replaced.IsMapped);
+        }
     }
 }

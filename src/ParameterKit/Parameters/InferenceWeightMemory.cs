@@ -37,6 +37,9 @@ internal abstract unsafe class InferenceWeightMemory
     /// <summary>The part of <see cref="HeldBytes"/> read from memory-mapped files (page cache, not private memory).</summary>
     public long MappedBytes { get; private set; }
 
+    /// <summary>How many matrices were ever made views of a mapped file (replaced ones included): a load that raised it must adopt its file.</summary>
+    public int ViewsMade { get; private set; }
+
     /// <summary>Keeps <paramref name="owner"/> (a memory-mapped file) open until <see cref="Release"/>.</summary>
     public void Adopt(IDisposable owner) => _owners.Add(owner);
 
@@ -100,13 +103,20 @@ internal abstract unsafe class InferenceWeightMemory
         return data;
     }
 
-    /// <summary>Counts a matrix of <paramref name="bytes"/> now held, read in place from a mapped file or not.</summary>
+    /// <summary>
+    /// Counts a matrix of <paramref name="bytes"/> now held, read in place from a mapped file or not; negative bytes
+    /// take back a matrix a reload replaced.
+    /// </summary>
     protected void Count(long bytes, bool mapped)
     {
         HeldBytes += bytes;
         if (mapped)
         {
             MappedBytes += bytes;
+            if (bytes > 0)
+            {
+                ViewsMade++;
+            }
         }
     }
 

@@ -12,6 +12,7 @@ internal sealed unsafe class QuantizedWeights : InferenceWeightMemory
     public void AddMapped(Parameter parameter, byte* data, int rows, int columns)
     {
         var matrix = new Q8_0Matrix(this, data, rows, columns, mapped: true);
+        Forget(parameter.Quantized);
         parameter.Quantized = matrix;
         Count(matrix.ByteCount, mapped: true);
     }
@@ -21,8 +22,18 @@ internal sealed unsafe class QuantizedWeights : InferenceWeightMemory
     {
         var data = (byte*)AllocateCopy(Kernels.GemmQ8_0.RowBytes(columns) * rows);
         var matrix = new Q8_0Matrix(this, data, rows, columns, mapped: false);
+        Forget(parameter.Quantized);
         parameter.Quantized = matrix;
         Count(matrix.ByteCount, mapped: false);
         return data;
+    }
+
+    /// <summary>Stops counting the matrix a reload replaces; its memory stays until release, since a pass may still read it.</summary>
+    private void Forget(Q8_0Matrix? replaced)
+    {
+        if (replaced is not null)
+        {
+            Count(-replaced.ByteCount, replaced.IsMapped);
+        }
     }
 }

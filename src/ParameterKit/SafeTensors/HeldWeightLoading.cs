@@ -28,8 +28,9 @@ internal static unsafe class HeldWeightLoading
         SafeTensorsCheckpoint? checkpoint = SafeTensorsCheckpoint.Open(path);
         try
         {
-            CheckpointLoadReport report = store.Load(checkpoint, options);
-            if (half.MappedBytes > 0)
+            int viewsBefore = half.ViewsMade;
+            CheckpointLoadReport report = StoreCheckpoint.Load(store, checkpoint, options, viewInPlace: true);
+            if (half.ViewsMade > viewsBefore)
             {
                 half.Adopt(checkpoint);
                 checkpoint = null;
@@ -48,11 +49,14 @@ internal static unsafe class HeldWeightLoading
     /// <param name="parameter">A matrix parameter of a store materialized for inference.</param>
     /// <param name="transposed">Whether the tensor stores the parameter's transpose (Conv1D weights).</param>
     /// <param name="half">The store's half-precision weights.</param>
-    public static void Fill(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transposed, HalfPrecisionWeights half)
+    /// <param name="viewInPlace">Whether the checkpoint will be adopted by <paramref name="half"/>, so views of it stay valid;
+    /// otherwise every matrix is copied.</param>
+    public static void Fill(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transposed, HalfPrecisionWeights half,
+        bool viewInPlace)
     {
         int rows = (int)tensor.Dimensions[0], columns = (int)tensor.Dimensions[1];
         SafeTensorsFile file = checkpoint.FileOf(tensor);
-        if (tensor.DType == half.Type && BitConverter.IsLittleEndian && tensor.ByteLength <= int.MaxValue)
+        if (viewInPlace && tensor.DType == half.Type && BitConverter.IsLittleEndian && tensor.ByteLength <= int.MaxValue)
         {
             ReadOnlySpan<byte> bytes = file.GetBytes(tensor);
             var data = (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes));

@@ -24,13 +24,26 @@ public static class StoreCheckpoint
     /// All names are matched and checked before any value is written, so a strict load that fails leaves the
     /// store exactly as it was.
     /// </summary>
+    /// <remarks>
+    /// The checkpoint stays the caller's: nothing in the store points into it afterwards, so it may be disposed as soon
+    /// as this returns. A store held for inference in bf16/f16 or 8-bit takes private copies here; the overload taking a
+    /// path views matching tensors in place instead and keeps that file open as long as the model.
+    /// </remarks>
     /// <param name="store">A materialized store.</param>
     /// <param name="checkpoint">An open single-file or sharded checkpoint.</param>
     /// <param name="options">Name mapping, transposition and strictness; <see cref="CheckpointLoadOptions.Default"/> when null.</param>
     /// <returns>The report of what was loaded, missing, unexpected and mismatched.</returns>
     /// <exception cref="CheckpointLoadException">Strict mode, and some name did not line up (all are listed).</exception>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
-    public static CheckpointLoadReport Load(this ParameterStore store, SafeTensorsCheckpoint checkpoint, CheckpointLoadOptions? options = null)
+    public static CheckpointLoadReport Load(this ParameterStore store, SafeTensorsCheckpoint checkpoint, CheckpointLoadOptions? options = null) =>
+        Load(store, checkpoint, options, viewInPlace: false);
+
+    /// <summary>
+    /// <see cref="Load(ParameterStore, SafeTensorsCheckpoint, CheckpointLoadOptions?)"/>, with half-precision matrices viewed
+    /// in the memory map when <paramref name="viewInPlace"/>: only for a caller that hands the checkpoint to the store's
+    /// weights afterwards (<see cref="HeldWeightLoading.Load"/>), since a view outliving the map reads unmapped memory.
+    /// </summary>
+    internal static CheckpointLoadReport Load(ParameterStore store, SafeTensorsCheckpoint checkpoint, CheckpointLoadOptions? options, bool viewInPlace)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -110,7 +123,7 @@ public static class StoreCheckpoint
         }
         foreach ((Parameter parameter, SafeTensorInfo tensor, bool transpose) in plan)
         {
-            Copy(checkpoint, tensor, parameter, transpose);
+            Copy(checkpoint, tensor, parameter, transpose, viewInPlace);
         }
         return report;
 
@@ -150,13 +163,22 @@ public static class StoreCheckpoint
         }
     }
 
-    /// <summary>Opens <paramref name="path"/> (a file or a sharded index), loads it, and closes it.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> (a file or a sharded index), loads it, and closes it, except into a store held in
+    /// bf16/f16 for inference: matching tensors are then viewed in place and the store keeps the file open until the
+    /// model is disposed, as the model's own load does.
+    /// </summary>
     /// <param name="store">A materialized store.</param>
     /// <param name="path">A <c>.safetensors</c> file or <c>*.safetensors.index.json</c>.</param>
     /// <param name="options">Name mapping, transposition and strictness.</param>
     /// <returns>The load report.</returns>
     public static CheckpointLoadReport Load(this ParameterStore store, string path, CheckpointLoadOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.HalfWeights is not null)
+        {
+            return HeldWeightLoading.Load(store, path, options ?? CheckpointLoadOptions.Default);
+        }
         using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(path);
         return store.Load(checkpoint, options);
     }
@@ -252,7 +274,7 @@ public static class StoreCheckpoint
         return true;
     }
 
-    private static void Copy(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transpose)
+    private static void Copy(SafeTensorsCheckpoint checkpoint, SafeTensorInfo tensor, Parameter parameter, bool transpose, bool viewInPlace)
     {
         if (parameter.Store.HoldsQuantized(parameter))
         {
@@ -262,7 +284,7 @@ public static class StoreCheckpoint
         if (parameter.Store.HoldsInHalf(parameter))
         {
             // A store loaded for inference in bf16/f16: the matrix keeps the stored layout, viewed in place where it can be.
-            HeldWeightLoading.Fill(checkpoint, tensor, parameter, transpose, parameter.Store.HalfWeights!);
+            HeldWeightLoading.Fill(checkpoint, tensor, parameter, transpose, parameter.Store.HalfWeights!, viewInPlace);
             return;
         }
         Span<float> destination = parameter.Value;

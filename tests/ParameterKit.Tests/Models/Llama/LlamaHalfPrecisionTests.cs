@@ -214,6 +214,43 @@ public sealed class LlamaHalfPrecisionTests
     }
 
     [Fact]
+    public void Reloading_through_the_store_keeps_the_new_file_open_and_counts_each_matrix_once()
+    {
+        using var folder = new TempFolder();
+        string source = LlamaFixture.FolderOf("bf16_mistral");
+        using LlamaModel held = LlamaModel.Load(source, new ModelLoadOptions { WeightType = DType.BF16 });
+        float[] expected = LastLogits(held, [1, 2, 3]);
+        long heldBytes = held.Store.HeldBytes, mappedBytes = held.Store.MappedBytes;
+        File.Copy(Path.Combine(source, "model.safetensors"), folder.File("reload.safetensors"));
+
+        CheckpointLoadReport report = held.Store.Load(folder.File("reload.safetensors"));
+
+        Assert.True(report.IsComplete);
+        Assert.Equal(heldBytes, held.Store.HeldBytes);
+        Assert.Equal(mappedBytes, held.Store.MappedBytes);
+        // The views point into the reloaded file: had the load closed it, this pass would read unmapped memory.
+        AssertClose(expected, LastLogits(held, [1, 2, 3]), "after reloading from a path");
+    }
+
+    [Fact]
+    public void Loading_from_a_checkpoint_the_caller_disposes_copies_the_matrices()
+    {
+        string source = LlamaFixture.FolderOf("bf16_mistral");
+        using LlamaModel held = LlamaModel.Load(source, new ModelLoadOptions { WeightType = DType.BF16 });
+        float[] expected = LastLogits(held, [1, 2, 3]);
+        long heldBytes = held.Store.HeldBytes;
+
+        using (SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(Path.Combine(source, "model.safetensors")))
+        {
+            held.Store.Load(checkpoint);
+        }
+
+        Assert.Equal(heldBytes, held.Store.HeldBytes);
+        Assert.Equal(0, held.Store.MappedBytes);
+        AssertClose(expected, LastLogits(held, [1, 2, 3]), "after loading from a disposed checkpoint");
+    }
+
+    [Fact]
     public void A_half_precision_load_stays_strict()
     {
         using var folder = new TempFolder();
