@@ -41,6 +41,9 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     private float[] _gradient = [];
     private float[] _finalGradient = [];
     private int _batch;
+    // Set only when a Forward ran to its end: one that threw part-way (an id outside the vocabulary) leaves activations
+    // half-written, and back-propagating them would add garbage to every gradient.
+    private bool _activationsReady;
     private int _tokens;
 
     /// <summary>Declares the model at <paramref name="scope"/> (the store's root for Hugging Face names).</summary>
@@ -253,6 +256,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     public void Forward(ReadOnlySpan<int> ids, int batch, int tokens, Span<float> logits)
     {
         using ModelPassGuard.Pass pass = _passes.Enter();
+        _activationsReady = false;
         int rows = ForwardArguments.Check(this, ids, batch, tokens, Config.Positions, Config.VocabSize, logits);
         int c = Config.Channels;
         EnsureTraining(batch, tokens);
@@ -265,6 +269,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         }
         FinalNorm.Forward(_residuals[^1].AsSpan(0, n), _finalNorm.AsSpan(0, n), c);
         Head.Forward(_finalNorm.AsSpan(0, n), logits, c);
+        _activationsReady = true;
     }
 
     /// <summary>
@@ -272,14 +277,14 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
     /// <c>wte</c> receives both the head's and the embedding lookup's share).
     /// </summary>
     /// <param name="logitsGradient">dLoss/dLogits, B·T x V.</param>
-    /// <exception cref="InvalidOperationException">No forward pass ran before.</exception>
+    /// <exception cref="InvalidOperationException">No forward pass ran before, or the last one threw.</exception>
     /// <exception cref="ShapeMismatchException">The gradient does not match the last forward's logits.</exception>
     public void Backward(ReadOnlySpan<float> logitsGradient)
     {
         using ModelPassGuard.Pass pass = _passes.Enter();
-        if (_batch == 0)
+        if (!_activationsReady)
         {
-            throw new InvalidOperationException("Backward needs the activations of a Forward call on the same model first.");
+            throw new InvalidOperationException("Backward needs the activations of a Forward call that completed on the same model: none ran, or the last one failed.");
         }
         int c = Config.Channels, rows = _batch * _tokens;
         if (logitsGradient.Length != (long)rows * Config.VocabSize)
