@@ -31,6 +31,8 @@ public sealed class TextGenerator
     private readonly float[] _logits;
     private readonly TokenSampler _sampler;
     private readonly int[] _history;
+    // Counts Begin calls, so lazy tokens of an earlier Generate notice that a later one took over the cache and history.
+    private int _sequence;
 
     /// <summary>Prepares to generate with <paramref name="model"/>.</summary>
     /// <param name="model">A materialized model (loaded or trained).</param>
@@ -88,7 +90,11 @@ public sealed class TextGenerator
     /// <summary>Generates tokens after <paramref name="prompt"/> lazily, one per enumeration step (see <see cref="Generate(ReadOnlySpan{int}, Span{int}, GenerationOptions)"/>).</summary>
     /// <param name="prompt">At least one token id.</param>
     /// <param name="options">Sampling.</param>
-    /// <returns>The new tokens; the model runs as they are enumerated.</returns>
+    /// <returns>
+    /// The new tokens; the model runs as they are enumerated. They can be enumerated once, and only until the next
+    /// generation on this generator starts (both continue one shared cache): otherwise the enumeration throws
+    /// <see cref="InvalidOperationException"/>. Call Generate again to start over.
+    /// </returns>
     /// <exception cref="ArgumentException">The prompt is empty or longer than the context.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or a prompt id is outside the vocabulary.</exception>
     public IEnumerable<int> Generate(IReadOnlyList<int> prompt, GenerationOptions options)
@@ -97,7 +103,7 @@ public sealed class TextGenerator
         ArgumentNullException.ThrowIfNull(options);
         int[] ids = [.. prompt];
         var random = Begin(ids, options);
-        return Enumerate(options, random);
+        return new LazyTokens(this, options, random, _sequence);
     }
 
     /// <summary>
@@ -177,11 +183,16 @@ public sealed class TextGenerator
         }
     }
 
-    private IEnumerable<int> Enumerate(GenerationOptions options, SeededRandom random)
+    private IEnumerator<int> Enumerate(GenerationOptions options, SeededRandom random, int sequence)
     {
         FinishReason = GenerationFinishReason.MaxNewTokens;
         for (int produced = 0; produced < options.MaxNewTokens; produced++)
         {
+            if (sequence != _sequence)
+            {
+                throw new InvalidOperationException(
+                    "A later generation on this TextGenerator replaced the sequence these tokens continue: enumerate one generation to its end before starting the next.");
+            }
             int token = Next(options, ref random, produced + 1 < options.MaxNewTokens);
             if (token < 0)
             {
@@ -200,6 +211,7 @@ public sealed class TextGenerator
         {
             throw new ArgumentException($"The prompt has {prompt.Length} tokens; it needs at least 1 and at most the context's {Model.ContextLength}.", nameof(prompt));
         }
+        _sequence++;
         prompt.CopyTo(_history);
         Length = prompt.Length;
         GeneratedTokens = 0;
@@ -250,5 +262,27 @@ public sealed class TextGenerator
         var all = new float[t * v];
         Model.Forward(_history.AsSpan(0, t), 1, t, all);
         all.AsSpan((t - 1) * v, v).CopyTo(_logits);
+    }
+
+    /// <summary>
+    /// The tokens of one <see cref="Generate(IReadOnlyList{int}, GenerationOptions)"/> call. The prompt already ran, and
+    /// each step moves the generator's one cache on, so a second enumeration cannot start over: it would silently
+    /// continue where the first stopped. It throws instead.
+    /// </summary>
+    private sealed class LazyTokens(TextGenerator generator, GenerationOptions options, SeededRandom random, int sequence) : IEnumerable<int>
+    {
+        private int _enumerated;
+
+        public IEnumerator<int> GetEnumerator()
+        {
+            if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+            {
+                throw new InvalidOperationException(
+                    "The tokens of one Generate call can be enumerated once: the generator's cache has moved on. Call Generate again to start over.");
+            }
+            return generator.Enumerate(options, random, sequence);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

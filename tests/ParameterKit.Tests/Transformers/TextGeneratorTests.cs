@@ -225,6 +225,23 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
+    public void LazyTokensCanBeEnumeratedOnceAndOnlyUntilTheNextGenerationStarts()
+    {
+        var generator = new TextGenerator(ScriptedModel.For(Gpt2Tokenizer, "Count:", " one two three four"));
+        int[] prompt = [.. Gpt2Tokenizer.EncodeToIds("Count:")];
+        IEnumerable<int> tokens = generator.Generate(prompt, GenerationOptions.Greedy(2));
+
+        Assert.Equal(Gpt2Tokenizer.EncodeToIds(" one two"), tokens.ToArray());
+        // A second pass would otherwise go on from the shared cache (" three four") as if it were these tokens.
+        Assert.Throws<InvalidOperationException>(() => tokens.ToArray());
+
+        IEnumerable<int> first = generator.Generate(prompt, GenerationOptions.Greedy(2));
+        int[] second = [.. generator.Generate(prompt, GenerationOptions.Greedy(2))];
+        Assert.Equal(Gpt2Tokenizer.EncodeToIds(" one two"), second);
+        Assert.Throws<InvalidOperationException>(() => first.ToArray());
+    }
+
+    [Fact]
     public void BadOptionsAreRejectedNamingTheOption()
     {
         var generator = new TextGenerator(ScriptedModel.For(Gpt2Tokenizer, "a", " b"));
