@@ -23,10 +23,10 @@ namespace ParameterKit.Extensions.AI;
 /// <para>
 /// Responses carry <see cref="UsageDetails"/> (input tokens: the rendered prompt; output tokens: those generated,
 /// stop tokens excluded) and a <see cref="ChatFinishReason"/>: <see cref="ChatFinishReason.Stop"/> at a stop token or
-/// stop sequence, <see cref="ChatFinishReason.Length"/> at the token limit or the end of the context. The client runs
-/// one request at a time; concurrent requests wait their turn. The gate is this client's: a model's inference buffers
-/// serve one generation at a time, so give each model one client (two clients over one model would interleave two
-/// generations in the same buffers and corrupt both replies; <see cref="TextGenerator"/> has the same rule).
+/// stop sequence, <see cref="ChatFinishReason.Length"/> at the token limit or the end of the context. A model runs one
+/// pass at a time, so one request at a time generates per model: concurrent requests wait their turn, whether they
+/// came through this client or another <see cref="LocalChatClient"/> over the same model. (Code that runs the model
+/// directly meanwhile, outside any client, gets the model's <see cref="InvalidOperationException"/> instead.)
 /// </para>
 /// </remarks>
 /// <example>
@@ -44,7 +44,10 @@ public sealed class LocalChatClient : IChatClient
     private readonly Func<IReadOnlyList<ChatMessage>, string> _renderPrompt;
     private readonly GenerationOptions _defaults;
     private readonly TextGenerator _generator;
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    // One gate per model, shared by every client over it: the model's buffers serve one pass at a time, and a request
+    // holds the turn from its prompt's pass to its last token. The table lets a collected model take its gate along.
+    private static readonly ConditionalWeakTable<ICausalLanguageModel, SemaphoreSlim> Turns = new();
+    private readonly SemaphoreSlim _turn;
     // Cancelled by Dispose: requests waiting for their turn end then. Neither it nor the semaphore is disposed: neither
     // holds a wait handle or timer here, and a disposed semaphore would fail the finally of a request still running,
     // and never wake the ones waiting (they would hang).
@@ -62,7 +65,7 @@ public sealed class LocalChatClient : IChatClient
     /// <param name="defaults">
     /// Generation settings for what a request's <see cref="ChatOptions"/> leave unset; its <see cref="GenerationOptions.StopTokens"/>
     /// should hold the model's end-of-turn tokens, and its <see cref="GenerationOptions.StopStrings"/> always apply.
-    /// <see cref="GenerationOptions"/>' own defaults (256 new tokens) when null.
+    /// When null, <see cref="GenerationOptions"/>' defaults with <see cref="GenerationOptions.MaxNewTokens"/> raised to 256 for a reply.
     /// </param>
     /// <param name="modelId">The name reported in <see cref="ChatClientMetadata"/> and on responses (such as the folder's name).</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
@@ -76,6 +79,7 @@ public sealed class LocalChatClient : IChatClient
         _renderPrompt = renderPrompt;
         _defaults = defaults ?? new GenerationOptions { MaxNewTokens = 256 };
         _generator = new TextGenerator(model);
+        _turn = Turns.GetValue(model, _ => new SemaphoreSlim(1, 1));
         ModelId = modelId;
         _metadata = new ChatClientMetadata("ParameterKit", providerUri: null, defaultModelId: modelId);
     }
@@ -178,7 +182,7 @@ public sealed class LocalChatClient : IChatClient
         }
     }
 
-    /// <summary>Waits until no other request is generating; the caller's cancellation and <see cref="Dispose"/> both end the wait.</summary>
+    /// <summary>Waits until no other request is generating with the model; the caller's cancellation and <see cref="Dispose"/> both end the wait.</summary>
     private async Task WaitForTurnAsync(CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);

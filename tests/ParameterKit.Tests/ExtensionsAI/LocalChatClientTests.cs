@@ -122,6 +122,32 @@ public sealed class LocalChatClientTests
     }
 
     [Fact]
+    public async Task TwoClientsOverOneModelTakeTurnsInsteadOfFailingMidReply()
+    {
+        // A model runs one pass at a time (a second thread gets InvalidOperationException from it), so the turn is the
+        // model's, not the client's: a request through another client over the same model waits too.
+        ICausalLanguageModel model = ScriptedModel.For(Gpt2Tokenizer, Prompt, " One, two, three.");
+        var defaults = ChatTranscript.Defaults with { Temperature = 0f, StopTokens = [ScriptedModel.EndOfText] };
+        using var first = new LocalChatClient(model, Gpt2Tokenizer, ChatTranscript.Render, defaults);
+        using var second = new LocalChatClient(model, Gpt2Tokenizer, ChatTranscript.Render, defaults);
+        await using (var running = first.GetStreamingResponseAsync(Question).GetAsyncEnumerator())
+        {
+            Assert.True(await running.MoveNextAsync());
+            Task<ChatResponse> waiting = second.GetResponseAsync(Question);
+            await Task.Delay(50);
+            Assert.False(waiting.IsCompleted);
+            while (await running.MoveNextAsync())
+            {
+            }
+            Assert.Equal(" One, two, three.", (await waiting).Text);
+        }
+
+        ChatResponse[] replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? first : second).GetResponseAsync(Question))));
+        Assert.All(replies, reply => Assert.Equal(" One, two, three.", reply.Text));
+    }
+
+    [Fact]
     public async Task ANullMessageAndBadOptionsAreNamedAsTheCallerWroteThem()
     {
         // Before: a null message was a NullReferenceException, and bad options were named MaxNewTokens and StopStrings.
