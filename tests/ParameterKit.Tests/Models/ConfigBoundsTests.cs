@@ -37,6 +37,16 @@ public sealed class ConfigBoundsTests
     }
 
     [Fact]
+    public void A_negative_layer_count_in_a_config_built_in_code_is_a_shape_error_naming_the_setting()
+    {
+        var gpt2 = Assert.Throws<ParameterKit.Tensors.InvalidShapeException>(() => Gpt2Model.Create(new Gpt2Config(13, 8, 12, -1, 3), seed: 1));
+        Assert.Contains("n_layer -1 must not be negative", gpt2.Message, StringComparison.Ordinal);
+        var llama = Assert.Throws<ParameterKit.Tensors.InvalidShapeException>(() => ParameterKit.Models.Llama.LlamaModel.Create(
+            new ParameterKit.Models.Llama.LlamaConfig(13, 12, 20, -2, 6, 2), seed: 1));
+        Assert.Contains("num_hidden_layers -2 must not be negative", llama.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Widths_whose_products_pass_32_bits_are_refused_by_setting()
     {
         using TempFolder gpt2 = WithConfig("""{"model_type": "gpt2", "n_layer": 1, "n_head": 1, "n_embd": 1073741824, "vocab_size": 50, "n_positions": 16}""");

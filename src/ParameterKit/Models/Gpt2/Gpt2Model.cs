@@ -58,6 +58,10 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         {
             throw new InvalidShapeException(scope.NameOf("h"), [config.Channels, config.Heads], $"n_embd {config.Channels} must be a positive multiple of n_head {config.Heads}");
         }
+        if (config.Layers < 0)
+        {
+            throw new InvalidShapeException(scope.NameOf("h"), [config.Layers], $"n_layer {config.Layers} must not be negative");
+        }
         Config = config;
         _passes = new ModelPassGuard(this, Store);
         TokenEmbedding = new EmbeddingLayer(Scope.Scope("wte"), config.VocabSize, config.Channels);

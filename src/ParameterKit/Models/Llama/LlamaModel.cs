@@ -74,6 +74,10 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
             throw new InvalidShapeException(scope.NameOf("model"), [config.Hidden, config.Heads, config.HeadDim],
                 $"the head width must be a positive even number: hidden_size {config.Hidden} / num_attention_heads {config.Heads}, or head_dim {config.HeadDim}");
         }
+        if (config.Layers < 0)
+        {
+            throw new InvalidShapeException(scope.NameOf("model"), [config.Layers], $"num_hidden_layers {config.Layers} must not be negative");
+        }
         Config = config;
         _passes = new ModelPassGuard(this, Store);
         var model = Scope.Scope("model");
