@@ -156,9 +156,14 @@ public sealed class LoraAdapters
     }
 
     /// <summary>Undoes <see cref="Merge"/> for every adapter.</summary>
-    /// <exception cref="InvalidOperationException">An adapter is not merged.</exception>
+    /// <exception cref="InvalidOperationException">An adapter is not merged; nothing is unmerged then.</exception>
     public void Unmerge()
     {
+        // All or nothing, as Merge: one adapter unmerged by hand must not leave the others unmerged and this one refused.
+        foreach (var adapter in _adapters)
+        {
+            adapter.ThrowIfCannotUnmerge();
+        }
         foreach (var adapter in _adapters)
         {
             adapter.Unmerge();

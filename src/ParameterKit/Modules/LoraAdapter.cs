@@ -85,12 +85,18 @@ public sealed class LoraAdapter
     /// <exception cref="InvalidOperationException">Not merged.</exception>
     public void Unmerge()
     {
+        ThrowIfCannotUnmerge();
+        AddProduct(-Scale);
+        IsMerged = false;
+    }
+
+    /// <summary>Why <see cref="Unmerge"/> would refuse, checked before anything changes (also for a whole set of adapters at once).</summary>
+    internal void ThrowIfCannotUnmerge()
+    {
         if (!IsMerged)
         {
             throw new InvalidOperationException($"The adapter of '{Target.Path}' is not merged.");
         }
-        AddProduct(-Scale);
-        IsMerged = false;
     }
 
     /// <summary>Every reason <see cref="Merge"/> would refuse, checked before anything changes (also for a whole set of adapters at once).</summary>

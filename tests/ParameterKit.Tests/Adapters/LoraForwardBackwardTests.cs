@@ -175,4 +175,21 @@ public class LoraForwardBackwardTests
         Assert.Throws<InvalidOperationException>(() => lora.Unmerge());
         Assert.Throws<InvalidOperationException>(() => LoraAdapters.Attach(model.Store, new LoraOptions { TargetModules = ["c_attn"] }));
     }
+
+    [Fact]
+    public void UnmergeIsAllOrNothingAsMergeIs()
+    {
+        var model = TinyGpt2();
+        var lora = LoraAdapters.Attach(model.Store, new LoraOptions { TargetModules = ["c_attn", "c_fc"] });
+        Randomize(lora, 3);
+        lora.Merge();
+        lora.Adapters[^1].Unmerge();   // one adapter unmerged by hand
+        float[] before = [.. model.Store.Parameters.SelectMany(p => p.Value.ToArray())];
+
+        Assert.Throws<InvalidOperationException>(() => lora.Unmerge());
+
+        float[] after = [.. model.Store.Parameters.SelectMany(p => p.Value.ToArray())];
+        Assert.Equal(before, after);
+        Assert.All(lora.Adapters.SkipLast(1), adapter => Assert.True(adapter.IsMerged));
+    }
 }
