@@ -32,10 +32,32 @@ public sealed class SafeTensorsWriter
 
     /// <summary>Creates a writer.</summary>
     /// <param name="metadata">The <c>__metadata__</c> map, written in enumeration order; <see langword="null"/> writes none.</param>
+    /// <exception cref="ArgumentException">A key or value is null or not valid Unicode, or a key appears twice (a JSON object
+    /// with a repeated key means different things to different readers).</exception>
     public SafeTensorsWriter(IEnumerable<KeyValuePair<string, string>>? metadata = null)
     {
-        _metadata = metadata?.Select(p => new KeyValuePair<byte[], byte[]>(
-            HeaderJsonWriter.Encode(p.Key, "metadata key"), HeaderJsonWriter.Encode(p.Value, "metadata value"))).ToList();
+        if (metadata is null)
+        {
+            return;
+        }
+        _metadata = [];
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string? key, string? value) in metadata)
+        {
+            if (key is null)
+            {
+                throw new ArgumentException("A __metadata__ key is null.", nameof(metadata));
+            }
+            if (value is null)
+            {
+                throw new ArgumentException($"The __metadata__ value of '{key}' is null: safetensors metadata maps strings to strings.", nameof(metadata));
+            }
+            if (!keys.Add(key))
+            {
+                throw new ArgumentException($"The __metadata__ key '{key}' appears twice.", nameof(metadata));
+            }
+            _metadata.Add(new(HeaderJsonWriter.Encode(key, "metadata key"), HeaderJsonWriter.Encode(value, "metadata value")));
+        }
     }
 
     /// <summary>How many tensors have been added.</summary>

@@ -98,6 +98,18 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public void Metadata_with_a_null_value_or_a_repeated_key_is_refused_naming_the_key()
+    {
+        var nullValue = Assert.Throws<ArgumentException>(() => new SafeTensorsWriter([KeyValuePair.Create("format", (string)null!)]));
+        Assert.Equal("metadata", nullValue.ParamName);
+        Assert.Contains("'format'", nullValue.Message, StringComparison.Ordinal);
+        // A JSON object with the key twice: readers disagree on which value wins, so the writer never writes one.
+        var repeated = Assert.Throws<ArgumentException>(() => new SafeTensorsWriter([KeyValuePair.Create("format", "pt"), KeyValuePair.Create("format", "np")]));
+        Assert.Contains("'format' appears twice", repeated.Message, StringComparison.Ordinal);
+        Assert.Equal("metadata", Assert.Throws<ArgumentException>(() => new SafeTensorsWriter([KeyValuePair.Create((string)null!, "pt")])).ParamName);
+    }
+
+    [Fact]
     public void A_streamed_tensor_that_writes_too_few_bytes_is_an_error()
     {
         var writer = new SafeTensorsWriter();
