@@ -193,6 +193,8 @@ public static class StoreCheckpoint
     /// Either way the save adds <see cref="RecordedKinds.MetadataKey"/>, each parameter's kind.</param>
     /// <param name="transposed">Matrices to store transposed (a model's rule, for example GPT-2's Conv1D weights); none when null.</param>
     /// <exception cref="InvalidOperationException">The store is not materialized.</exception>
+    /// <exception cref="InferenceOnlyParameterException">The store holds its matrices in bf16, f16 or Q8_0 for inference
+    /// (no float32 values); a file already at <paramref name="path"/> is left as it was.</exception>
     public static void Save(this ParameterStore store, string path, IReadOnlyDictionary<string, string>? metadata = null, Func<string, bool>? transposed = null)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -251,6 +251,9 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
 
     /// <summary>Saves the weights as <paramref name="path"/> in the Hub's layout (names as transformers writes them; a tied head is not stored).</summary>
     /// <param name="path">The <c>.safetensors</c> file to write (atomically).</param>
+    /// <exception cref="InferenceOnlyParameterException">The model holds its matrices in bf16, f16 or Q8_0 for
+    /// inference (<see cref="ModelLoadOptions.WeightType"/>): they have no float32 values to save. A file already at
+    /// <paramref name="path"/> is left as it was.</exception>
     public void Save(string path) => Store.Save(path);
 
     /// <summary>Allocates a key/value cache for one sequence: per layer, capacity x KV·hd keys and values.</summary>

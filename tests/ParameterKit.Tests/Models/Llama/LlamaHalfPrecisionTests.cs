@@ -251,6 +251,18 @@ public sealed class LlamaHalfPrecisionTests
     }
 
     [Fact]
+    public void Saving_a_half_precision_model_is_refused_and_keeps_the_file_already_there()
+    {
+        using var folder = new TempFolder();
+        using LlamaModel held = LlamaModel.Load(LlamaFixture.FolderOf("bf16_mistral"), new ModelLoadOptions { WeightType = DType.BF16 });
+        File.WriteAllText(folder.File("model.safetensors"), "saved earlier");
+
+        Assert.Throws<InferenceOnlyParameterException>(() => held.Save(folder.File("model.safetensors")));
+
+        Assert.Equal("saved earlier", File.ReadAllText(folder.File("model.safetensors")));
+    }
+
+    [Fact]
     public void A_half_precision_load_stays_strict()
     {
         using var folder = new TempFolder();
