@@ -13,18 +13,23 @@ public sealed record RunResult(int Exit, string Output, string Error);
 public static partial class SampleRunner
 {
     /// <summary>Training must not run in tests that do not expect it: this stand-in fails loudly if called.</summary>
-    public static TrainingOutcome NoTraining(int epochs, ulong seed, IProgress<TrainingProgress> progress) =>
+    public static TrainingOutcome NoTraining(int epochs, ulong seed, IProgress<TrainingProgress> progress, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("training started although the command should have stopped before it");
 
     public static async Task<RunResult> Run(string input, params string[] args) => await Run(input, NoTraining, args);
 
-    public static async Task<RunResult> Run(string input, Func<int, ulong, IProgress<TrainingProgress>, TrainingOutcome> train, params string[] args)
+    public static Task<RunResult> Run(string input, Func<int, ulong, IProgress<TrainingProgress>, CancellationToken, TrainingOutcome> train, params string[] args) =>
+        Run(input, train, CancellationToken.None, args);
+
+    /// <summary>Runs the command line with <paramref name="cancellationToken"/> as its Ctrl+C.</summary>
+    public static async Task<RunResult> Run(string input, Func<int, ulong, IProgress<TrainingProgress>, CancellationToken, TrainingOutcome> train,
+        CancellationToken cancellationToken, params string[] args)
     {
         var console = new TestConsole();
         console.Profile.Width = 400;
         using var error = new StringWriter();
         var host = new SampleHost(console, error, new StringReader(input), InputIsInteractive: false) { Train = train };
-        int exit = await App.RunAsync(args, host);
+        int exit = await App.RunAsync(args, host, cancellationToken);
         // Every run of every test checks the promise of the command-line conventions: whatever the input, no stack
         // trace (a line starting "   at ") unless --verbose asked for one.
         if (!args.TakeWhile(a => a != "--").Contains("--verbose"))

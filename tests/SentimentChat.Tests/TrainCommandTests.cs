@@ -12,8 +12,47 @@ namespace SentimentChat.Tests;
 /// </summary>
 public sealed class TrainCommandTests
 {
-    private static TrainingOutcome SmallRun(int epochs, ulong seed, IProgress<TrainingProgress> progress) =>
-        TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed, Train: Corpus.Train().Take(1500).ToList(), Dev: Corpus.Dev().Take(300).ToList()), progress);
+    private static TrainingOutcome SmallRun(int epochs, ulong seed, IProgress<TrainingProgress> progress, CancellationToken cancellationToken) =>
+        TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed, Train: Corpus.Train().Take(1500).ToList(), Dev: Corpus.Dev().Take(300).ToList()),
+            progress, cancellationToken);
+
+    [Fact]
+    public async Task CtrlCDuringTrainingKeepsTheSavedModelAndExitsWithAFailure()
+    {
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-cancel-").FullName;
+        try
+        {
+            string model = Path.Combine(folder, "model.safetensors");
+            File.WriteAllText(model, "the model trained yesterday");
+            using var ctrlC = new CancellationTokenSource();
+            // Ctrl+C a few steps in, as a person would: the run must stop there, not train on and overwrite the model.
+            TrainingOutcome CancelledPartWay(int epochs, ulong seed, IProgress<TrainingProgress> progress, CancellationToken cancellationToken) =>
+                SmallRun(epochs, seed, new CancelAt(step: 3, ctrlC, progress), cancellationToken);
+
+            var run = await SampleRunner.Run("", CancelledPartWay, ctrlC.Token, "train", "--epochs", "2", "--out", folder);
+
+            Assert.Equal(ExitCodes.Failure, run.Exit);
+            Assert.Contains("cancelled", run.Error, StringComparison.Ordinal);
+            Assert.Equal("the model trained yesterday", File.ReadAllText(model));
+            Assert.False(File.Exists(Path.Combine(folder, "model.svg")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed class CancelAt(long step, CancellationTokenSource source, IProgress<TrainingProgress> inner) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            inner.Report(value);
+            if (value.Step == step)
+            {
+                source.Cancel();
+            }
+        }
+    }
 
     [Fact]
     public async Task TrainIntoAnExistingFolderWritesModelAndCurveThere()

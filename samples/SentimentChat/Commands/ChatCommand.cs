@@ -74,7 +74,7 @@ internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.S
         string? cacheProblem = null;
         var model = settings.Model is not null
             ? ModelFile.Load(settings.ModelPath)
-            : ModelFile.LoadCached(out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem);
+            : ModelFile.LoadCached(out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem, cancellationToken);
         var mood = new ConversationMood();
         IReplyGenerator replies = languageModel is null
             ? new TemplateReplyGenerator()
@@ -95,10 +95,10 @@ internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.S
         return ExitCodes.Ok;
     }
 
-    private SentimentClassifier FirstRun(string modelPath, string? cacheProblem)
+    private SentimentClassifier FirstRun(string modelPath, string? cacheProblem, CancellationToken cancellationToken)
     {
         string why = cacheProblem is null ? $"No model yet at {modelPath}" : $"The cached model cannot be used ({cacheProblem})";
         Host.Console.MarkupLine($"[yellow]{Markup.Escape(why)}: training one now (it is cached for next time).[/]");
-        return TrainCommand.TrainAndSave(Host, epochs: 3, seed: 1, modelPath, baseline: false);
+        return TrainCommand.TrainAndSave(Host, epochs: 3, seed: 1, modelPath, baseline: false, cancellationToken);
     }
 }

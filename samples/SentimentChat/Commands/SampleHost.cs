@@ -14,7 +14,10 @@ namespace SentimentChat.Commands;
 /// <param name="InputIsInteractive">Whether a person is typing (the chat then shows a prompt).</param>
 public sealed record SampleHost(IAnsiConsole Console, TextWriter Error, TextReader Input, bool InputIsInteractive)
 {
-    /// <summary>Trains a model: epochs, seed and a progress sink in, the outcome out. The real recipe unless replaced.</summary>
-    public Func<int, ulong, IProgress<TrainingProgress>, TrainingOutcome> Train { get; init; } =
-        (epochs, seed, progress) => TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed), progress);
+    /// <summary>
+    /// Trains a model: epochs, seed, a progress sink and the command's cancellation (Ctrl+C) in, the outcome out; throws
+    /// <see cref="OperationCanceledException"/> when cancelled. The real recipe unless replaced.
+    /// </summary>
+    public Func<int, ulong, IProgress<TrainingProgress>, CancellationToken, TrainingOutcome> Train { get; init; } =
+        (epochs, seed, progress, cancellationToken) => TrainingRecipe.Run(new RecipeOptions(Epochs: epochs, Seed: seed), progress, cancellationToken);
 }

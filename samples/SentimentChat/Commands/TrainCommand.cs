@@ -44,16 +44,21 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         string path = settings.Out is null ? settings.ModelPath : ModelOutputPath.Resolve(settings.Out);
-        TrainAndSave(Host, settings.Epochs, settings.Seed, path, baseline: true);
+        TrainAndSave(Host, settings.Epochs, settings.Seed, path, baseline: true, cancellationToken);
         return Task.FromResult(ExitCodes.Ok);
     }
 
-    /// <summary>Trains, saves the model and its curve, prints the epochs, the dev report and (optionally) the baseline.</summary>
-    public static SentimentClassifier TrainAndSave(SampleHost host, int epochs, ulong seed, string modelPath, bool baseline)
+    /// <summary>
+    /// Trains, saves the model and its curve, prints the epochs, the dev report and (optionally) the baseline. A
+    /// cancelled run (Ctrl+C) throws <see cref="OperationCanceledException"/> before anything is written, so the model
+    /// already at <paramref name="modelPath"/> stays.
+    /// </summary>
+    public static SentimentClassifier TrainAndSave(SampleHost host, int epochs, ulong seed, string modelPath, bool baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
         var console = host.Console;
-        var outcome = Train(host, epochs, seed);
+        var outcome = Train(host, epochs, seed, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         // The metrics hold no wall-clock figure (two runs with the same seed write the same bytes); the time is printed below.
         ModelFile.Save(modelPath, outcome.Model, TrainingRecipe.Metrics(outcome));
         string curve = Path.ChangeExtension(modelPath, ".svg");
@@ -79,7 +84,7 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
         return outcome.Model;
     }
 
-    private static TrainingOutcome Train(SampleHost host, int epochs, ulong seed)
+    private static TrainingOutcome Train(SampleHost host, int epochs, ulong seed, CancellationToken cancellationToken)
     {
         var text = new TrainingProgressText();
         if (!host.Console.Profile.Capabilities.Interactive)
@@ -95,7 +100,7 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
                     lastTenth = tenth;
                     host.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps} {line}"));
                 }
-            }));
+            }), cancellationToken);
         }
         TrainingOutcome? outcome = null;
         host.Console.Progress()
@@ -108,7 +113,7 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
                     bar.MaxValue = p.TotalSteps;
                     bar.Value = p.Step;
                     bar.Description = Markup.Escape(text.Update(p));
-                }));
+                }), cancellationToken);
             });
         return outcome!;
     }

@@ -47,7 +47,9 @@ public static class TrainingRecipe
     /// <summary>Trains a classifier on the shipped data.</summary>
     /// <param name="options">The knobs (defaults when null).</param>
     /// <param name="progress">Receives a report per step.</param>
-    public static TrainingOutcome Run(RecipeOptions? options = null, IProgress<TrainingProgress>? progress = null)
+    /// <param name="cancellationToken">Ends the run between its stages or after the current step.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled: there is no model to save.</exception>
+    public static TrainingOutcome Run(RecipeOptions? options = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new RecipeOptions();
         var clock = Stopwatch.StartNew();
@@ -57,8 +59,10 @@ public static class TrainingRecipe
         var devTexts = DevTexts(options);
         // The regression first: a few seconds of sparse updates, no dev set needed (its settings were tuned on dev).
         model.Regression.Train(trainingTexts, options.Seed);
+        cancellationToken.ThrowIfCancellationRequested();
         // The word-vector convolution next: about seven seconds on two Zen 5 cores, a fixed number of epochs chosen on dev.
         model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed);
+        cancellationToken.ThrowIfCancellationRequested();
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);
         var task = new ClassificationTask(model, ClassificationTask.InverseFrequencyWeights(trainSet));
@@ -77,7 +81,12 @@ public static class TrainingRecipe
         });
         var losses = new LossLog();
         trainer.Callbacks.Add(losses);
-        var result = trainer.Fit(trainSet, devSet, progress);
+        var result = trainer.Fit(trainSet, devSet, progress, cancellationToken: cancellationToken);
+        if (result.Cancelled)
+        {
+            // Half a run is not the model the command promised: nothing is saved, and the caller says so.
+            throw new OperationCanceledException("Training was cancelled before it finished.", cancellationToken);
+        }
         // Round to what the file will hold before anything is measured, so the file is the model that was evaluated.
         BFloat16Storage.Round(model.Store);
         BFloat16Storage.Round(model.Regression.Store);
