@@ -144,4 +144,35 @@ public sealed class TrainCommandTests
             Assert.Throws<CommandException>(() => ModelOutputPath.Resolve("/proc"));
         }
     }
+
+    [Fact]
+    public async Task Train_checks_model_as_it_checks_out_before_training_and_a_folder_model_is_read_from_inside()
+    {
+        // Before: train --model m.svg trained, saved, then drew the curve over the model; train --model <folder> trained
+        // for a minute and then failed with "Is a directory"; classify --model <folder> said "No model at".
+        string folder = Directory.CreateTempSubdirectory("sentimentchat-model-").FullName;
+        try
+        {
+            var svg = await SampleRunner.Run("", "train", "--epochs", "1", "--model", Path.Combine(folder, "m.svg"));
+            Assert.Equal(ExitCodes.Rejected, svg.Exit);
+            Assert.Contains("--model: ", svg.Error, StringComparison.Ordinal);
+            Assert.Contains("ends in .svg", svg.Error, StringComparison.Ordinal);
+
+            var empty = await SampleRunner.Run("", "classify", "where is my parcel", "--model", folder);
+            Assert.Equal(ExitCodes.Failure, empty.Exit);
+            Assert.Contains("is a folder without a model.safetensors", empty.Error, StringComparison.Ordinal);
+
+            var trained = await SampleRunner.Run("", SmallRun, "train", "--epochs", "1", "--model", folder);
+            Assert.True(trained.Exit == ExitCodes.Ok, trained.Error);
+            Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+            Assert.True(File.Exists(Path.Combine(folder, "model.svg")));
+
+            var classified = await SampleRunner.Run("", "classify", "where is my parcel", "--json", "--model", folder);
+            Assert.True(classified.Exit == ExitCodes.Ok, classified.Error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -10,7 +10,7 @@ internal class SampleSettings : SharedSettings
 {
     /// <summary>The model file.</summary>
     [CommandOption("--model <FILE>")]
-    [Description("The model file (default: model.safetensors in the user's local data folder, trained on first chat).")]
+    [Description("The model file, or a folder holding model.safetensors (default: model.safetensors in the user's local data folder, trained on first chat).")]
     public string? Model { get; init; }
 
     /// <summary>Whether errors are written as JSON (commands with <c>--json</c> override this).</summary>

@@ -43,7 +43,11 @@ internal sealed class TrainCommand(SampleHost host) : SampleCommand<TrainCommand
     /// <inheritdoc />
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        string path = settings.Out is null ? settings.ModelPath : ModelOutputPath.Resolve(settings.Out);
+        // Checked before training, whichever option names it: a folder, a missing folder or a .svg name (the curve's)
+        // must cost a second, not a training run or the model itself.
+        string path = settings.Out is not null ? ModelOutputPath.Resolve(settings.Out)
+            : settings.Model is not null ? ModelOutputPath.Resolve(settings.Model, "--model")
+            : settings.ModelPath;
         TrainAndSave(Host, settings.Epochs, settings.Seed, path, baseline: true, cancellationToken);
         return Task.FromResult(ExitCodes.Ok);
     }

@@ -24,6 +24,9 @@ public static class ModelFile
     /// <summary>The prefix of the word-vector convolution's tensors.</summary>
     private const string WordsPrefix = "words.";
 
+    /// <summary>The model's name inside a folder given for it (<c>train --out DIR</c>, <c>--model DIR</c>).</summary>
+    public const string FileNameInFolder = "model.safetensors";
+
     /// <summary>Where the chat keeps its model unless told otherwise: the user's local data folder.</summary>
     public static string DefaultPath { get; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
@@ -92,11 +95,20 @@ public static class ModelFile
         }
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    /// <summary>Loads a model saved by <see cref="Save"/>, from its file or a folder holding <c>model.safetensors</c> (as <c>train --out DIR</c> writes).</summary>
     /// <exception cref="ModelFileException">The file is missing, not safetensors, from another tokenizer or version, or its tensors do not fit.</exception>
     public static SentimentClassifier Load(string path)
     {
         const string retrain = "Train one with: dotnet run --project samples/SentimentChat -- train";
+        if (Directory.Exists(path))
+        {
+            string inside = Path.Combine(path, FileNameInFolder);
+            if (!File.Exists(inside))
+            {
+                throw new ModelFileException($"'{path}' is a folder without a model.safetensors in it. {retrain} --out \"{path}\"");
+            }
+            path = inside;
+        }
         if (!File.Exists(path))
         {
             throw new ModelFileException($"No model at '{path}'. {retrain}");
