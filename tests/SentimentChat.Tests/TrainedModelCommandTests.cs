@@ -178,4 +178,20 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
         run = await SampleRunner.Run("", "classify", plain, "--model", fixture.ModelPath);
         Assert.StartsWith("positive (frustrated ", run.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AMessageStartingWithADashIsClassifiedWhole()
+    {
+        // Before: Spectre read "-1" as a negative number and dropped the rest, so only "-1" was classified.
+        const string Message = "-1 stars, awful service and nobody answers";
+        IReadOnlyList<float> expected = SentimentChat.Model.ModelFile.Load(fixture.ModelPath).Classify(Message).Probabilities;
+
+        var run = await SampleRunner.Run("", "classify", Message, "--json", "--model", fixture.ModelPath);
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        JsonElement probabilities = json.RootElement.GetProperty("probabilities");
+        Assert.Equal(expected[Labels.Frustrated], probabilities.GetProperty("frustrated").GetSingle());
+        Assert.Equal(expected[Labels.Other], probabilities.GetProperty("other").GetSingle());
+    }
 }

@@ -59,7 +59,9 @@ internal static class CommandLineApp
         }
         try
         {
-            return await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
+            // "-1 stars, awful" would reach the command as "-1": Spectre cuts dash-led words at their first space.
+            string[] protectedArgs = DashLedArguments.Protect(args, optionsByCommand.GetValueOrDefault(CommandOf(args, optionsByCommand)));
+            return await app.RunAsync(protectedArgs, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CommandParseException or CommandRuntimeException)
         {
