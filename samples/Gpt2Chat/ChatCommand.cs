@@ -79,6 +79,8 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
         /// <remarks>The sampling options are checked here, before the model loads, in the options' own words.</remarks>
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("chat needs --model <folder>")
+            : Prompt is not null && string.IsNullOrWhiteSpace(Prompt) ? ValidationResult.Error("--prompt needs a message; leave it out to type messages instead.")
+            : System is not null && string.IsNullOrWhiteSpace(System) ? ValidationResult.Error("--system needs text; leave it out for no system message.")
             : MaxTokens < 1 ? ValidationResult.Error($"--max-tokens must be at least 1 (got {MaxTokens}).")
             : !(Temperature >= 0) || float.IsPositiveInfinity(Temperature) ? ValidationResult.Error($"--temperature must be finite and not negative, 0 for greedy (got {Temperature}).")
             : TopK < 0 ? ValidationResult.Error($"--top-k must not be negative, 0 for all tokens (got {TopK}).")
@@ -105,6 +107,17 @@ internal sealed class ChatCommand(ChatStreams streams) : AsyncCommand<ChatComman
                 Seed = settings.Seed,
             };
             List<ChatMessage> conversation = settings.System is null ? [] : [new(ChatRole.System, settings.System)];
+            if (settings.System is not null)
+            {
+                // Checked before the first message: a system message the context cannot hold with a word beside it would
+                // otherwise be reported against every message the user types, each "left out".
+                int tokens = folder.PromptTokens([.. conversation, new(ChatRole.User, "Hi")]);
+                if (tokens >= model.ContextLength)
+                {
+                    throw new ArgumentException(
+                        $"--system makes a prompt of {tokens:N0} tokens with a one-word message, and the model's context holds {model.ContextLength:N0}: shorten it.");
+                }
+            }
             TextWriter output = streams.Output;
             if (settings.Prompt is not null)
             {

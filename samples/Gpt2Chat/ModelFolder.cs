@@ -79,6 +79,13 @@ internal sealed record ModelFolder(ICausalLanguageModel Model, Tokenizer Tokeniz
     public LocalChatClient CreateClient(GenerationOptions defaults, Func<IReadOnlyList<ChatMessage>, string>? renderPrompt, string? modelId) =>
         new(Model, Tokenizer, renderPrompt ?? RenderPrompt, defaults, modelId) { EncodePrompt = EncodePrompt, DropOldestMessagesToFit = true };
 
+    /// <summary>How many tokens <paramref name="messages"/> make as a prompt, rendered and encoded as a request sends them.</summary>
+    public int PromptTokens(IReadOnlyList<ChatMessage> messages)
+    {
+        string prompt = RenderPrompt(messages);
+        return EncodePrompt is null ? Tokenizer.CountTokens(prompt) : EncodePrompt(prompt).Count;
+    }
+
     /// <summary>
     /// The end-of-sequence ids of a folder without a chat template. A GPT-2 folder's tokenizer_config.json names no EOS
     /// (generation_config.json does, when it was downloaded): then GPT-2's &lt;|endoftext|&gt;, if the vocabulary has it as one token.

@@ -210,4 +210,44 @@ public sealed class Gpt2ChatSampleTests
         Assert.StartsWith("\\x1b[2J\\u202e", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', output.ToString());
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task AnEmptyPromptOrSystemMessageIsRefusedBeforeTheModelLoads(string text)
+    {
+        foreach (string option in new[] { "--prompt", "--system" })
+        {
+            var error = new StringWriter();
+            int code = await Gpt2ChatApp.RunAsync(["chat", "--model", "/nonexistent", option, text], TextReader.Null, TextWriter.Null, error);
+            Assert.Equal(2, code);
+            Assert.Contains($"{option} needs", error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ASystemMessageTheContextCannotHoldIsRefusedAtStartUp()
+    {
+        // Before: the chat started, and every message typed was "left out" for a prompt too long, the system message's fault.
+        string system = string.Concat(Enumerable.Repeat("parameter ", 150));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--system", system], new StringReader("Hello\nAgain\n"), output, error);
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("you>", output.ToString(), StringComparison.Ordinal);
+        string reported = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.Contains("--system makes a prompt of", reported, StringComparison.Ordinal);
+        Assert.Contains("the model's context holds 128: shorten it.", reported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APromptStartingWithADashReachesTheModelWhole()
+    {
+        // Before: Spectre read "-5" as a negative number and dropped the rest, so the echo (and the prompt) was "-5".
+        var output = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--prompt", "-5 days late, again", "--max-tokens", "2"],
+            TextReader.Null, output, TextWriter.Null);
+        Assert.Equal(0, code);
+        Assert.StartsWith("-5 days late, again\nbot>", output.ToString(), StringComparison.Ordinal);
+    }
 }
