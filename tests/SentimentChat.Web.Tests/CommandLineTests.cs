@@ -147,6 +147,24 @@ public sealed class CommandLineTests(TrainedClassifierFixture model)
         }
     }
 
+    [Fact]
+    public async Task The_port_is_bound_before_the_model_is_loaded_or_trained()
+    {
+        // Before: the classifier was loaded (on a first run, trained for a minute) and only then was the port found taken.
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var console = new TestConsole();
+        var error = new StringWriter();
+        string missing = Path.Combine(Path.GetTempPath(), $"sentimentchat-web-missing-{Guid.NewGuid():N}.safetensors");
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        int exit = await WebChatCommandLine.RunAsync(["--model", missing, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], console, error, Bounded());
+
+        Assert.Equal(1, exit);
+        Assert.Contains("address already in use", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("No model at", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Should a bad command line ever start the server, it stops after 30 s (and the exit code 0 fails the test) instead of hanging the run.</summary>
     private static CancellationToken Bounded() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 }

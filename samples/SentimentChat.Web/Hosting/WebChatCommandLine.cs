@@ -223,8 +223,7 @@ public static class WebChatCommandLine
         {
             var options = settings.ToOptions();
             await using var app = ChatServer.Create(options);
-            // Load (or, on a first run, train) the shared classifier before listening, so the first visitor does not wait.
-            app.Services.GetRequiredService<Conversations.SharedClassifier>();
+            // Bind first: a port already in use must cost a second, not a first run's minute of training.
             try
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -235,6 +234,9 @@ public static class WebChatCommandLine
                 // its stack trace would only bury it.
                 throw new CannotListenException($"{e.Message} Choose another port with --port (0 picks a free one).", e);
             }
+            // Then load (or, on a first run, train) the shared classifier before printing the address, so the first
+            // visitor does not wait for it.
+            app.Services.GetRequiredService<Conversations.SharedClassifier>();
             string replies = options.LlmEndpoint is null ? "template replies (offline)" : $"{options.LlmModel} at {options.LlmEndpoint}";
             // The bound addresses (the real port when --port 0); a test host has none.
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
