@@ -61,11 +61,7 @@ public static class CausalLanguageModel
                 ? LoadGguf(folder, options)
                 : throw new NotSupportedException($"'{folder}' is a GGUF file, which loads in float32 or quantized to Q8_0; load it without a {options.WeightType} weight type.");
         }
-        string configPath = Path.Combine(folder, "config.json");
-        if (!File.Exists(configPath))
-        {
-            throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
-        }
+        string configPath = CheckpointFolder.Config(folder);
         return ModelType(ConfigLimits.ReadConfigFile(configPath), configPath) switch
         {
             "gpt2" => Gpt2Model.Load(folder, options),

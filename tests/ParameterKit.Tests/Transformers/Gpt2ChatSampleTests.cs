@@ -137,7 +137,13 @@ public sealed class Gpt2ChatSampleTests
         Assert.Equal("", output.ToString());
         using var json = JsonDocument.Parse(error.ToString());
         Assert.Equal("NotFound", json.RootElement.GetProperty("error").GetProperty("kind").GetString());
-        Assert.Contains("config.json", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The folder itself is missing, and the message says so rather than sending the reader to look for config.json in it.
+        Assert.Contains("No folder or file at '/nonexistent/gpt2'", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        using var empty = new TempFolder();
+        error = new StringWriter();
+        Assert.Equal(1, await Gpt2ChatApp.RunAsync(["logits", "--model", empty.Path, "--tokens", "1"], TextReader.Null, output, error));
+        Assert.Contains($"No config.json in '{empty.Path}'", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

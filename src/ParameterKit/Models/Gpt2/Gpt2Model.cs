@@ -146,11 +146,7 @@ public sealed class Gpt2Model : Module, ITrainableLanguageModel, IDisposable
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string configPath = System.IO.Path.Combine(folder, "config.json");
-        if (!File.Exists(configPath))
-        {
-            throw new FileNotFoundException($"No config.json in '{folder}': a GPT-2 checkpoint folder holds config.json and model.safetensors.", configPath);
-        }
+        string configPath = CheckpointFolder.Config(folder, "a GPT-2 checkpoint folder");
         string weights = CheckpointFolder.Weights(folder);
         Gpt2Config config = Gpt2ConfigJson.Read(configPath);
         ulong checkpointValues = CheckpointFolder.CheckLayers(configPath, "n_layer", config.Layers, weights);

@@ -169,11 +169,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IDisposable
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string configPath = System.IO.Path.Combine(folder, "config.json");
-        if (!File.Exists(configPath))
-        {
-            throw new FileNotFoundException($"No config.json in '{folder}': a checkpoint folder holds config.json and model.safetensors.", configPath);
-        }
+        string configPath = CheckpointFolder.Config(folder);
         string weights = CheckpointFolder.Weights(folder);
         LlamaConfig config = LlamaConfigJson.Read(configPath);
         ulong checkpointValues = CheckpointFolder.CheckLayers(configPath, "num_hidden_layers", config.Layers, weights);
