@@ -184,6 +184,23 @@ public sealed partial class FineTuneTests : IDisposable
     }
 
     [Fact]
+    public async Task TextThatIsNotUtf8IsRefusedNamingTheByteAndUtf16WithAMarkIsRead()
+    {
+        // Before: a Windows-1252 "café" was read with U+FFFD for the é and trained on without a word.
+        string latin1 = Path.Combine(_work, "latin1.txt");
+        File.WriteAllBytes(latin1, [.. "the caf"u8, 0xE9, .. " is open. "u8]);
+        var (code, _, error) = await RunAsync("--model", TinyFolders.Gpt2, "--text", latin1, "--out", Path.Combine(_work, "w"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--text {latin1}: byte 7 (0xE9) is not valid UTF-8", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "w")));
+
+        string utf16 = Path.Combine(_work, "utf16.txt");
+        File.WriteAllText(utf16, string.Concat(Enumerable.Repeat("the café is open and the tea is warm. ", 8)), System.Text.Encoding.Unicode);
+        (code, _, error) = await RunAsync("--model", TinyFolders.Gpt2, "--text", utf16, "--out", Path.Combine(_work, "u"), "--steps", "1");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
     public async Task AMissingFolderExits1AsJson()
     {
         var (code, _, error) = await RunAsync("--model", Path.Combine(_work, "nowhere"), "--text", TinyFolders.WriteText(_work),
