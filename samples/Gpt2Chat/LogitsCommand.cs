@@ -39,11 +39,9 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ChatFailures.ReportAsync(streams, settings.Json, () =>
         {
-            int[] ids = [.. settings.Tokens!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseToken)];
-            if (ids.Length == 0)
-            {
-                throw new FormatException("--tokens holds no token id");
-            }
+            // Empty entries are refused, not skipped: "464,,286" is more likely a lost id than two ids meant.
+            string[] entries = settings.Tokens!.Split(',', StringSplitOptions.TrimEntries);
+            int[] ids = [.. entries.Select((text, i) => ParseToken(text, i, entries.Length))];
             using var model = ModelFolder.LoadModel(settings.Model!);
             // Checked here so the message speaks of --tokens rather than of the model's internal arguments.
             if (ids.Length > model.ContextLength)
@@ -73,8 +71,8 @@ internal sealed class LogitsCommand(ChatStreams streams) : AsyncCommand<LogitsCo
             return Task.FromResult(ExitCodes.Ok);
         });
 
-    private static int ParseToken(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int id)
-            ? id
-            : throw new FormatException($"--tokens: '{text}' is not a token id");
+    private static int ParseToken(string text, int index, int count) =>
+        text.Length == 0 ? throw new FormatException($"--tokens: entry {index + 1} of {count} is empty (ids are separated by single commas)")
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id
+        : throw new FormatException($"--tokens: '{text}' is not a token id");
 }

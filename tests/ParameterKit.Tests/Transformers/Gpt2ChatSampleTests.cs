@@ -165,6 +165,8 @@ public sealed class Gpt2ChatSampleTests
     [InlineData("chat --prompt hi", "chat needs --model")]
     [InlineData("logits --model m --tokens 1 --jsn", "Did you mean --json?")]
     [InlineData("logits --model m", "logits needs --tokens")]
+    [InlineData("logits --model m --tokens 464,,286", "--tokens: entry 2 of 3 is empty")]
+    [InlineData("logits --model m --tokens 464,", "--tokens: entry 2 of 2 is empty")]
     // Sampling options are refused before the (missing) model folder is read.
     [InlineData("chat --model /nonexistent --temperature -1", "--temperature must be finite and not negative")]
     [InlineData("chat --model /nonexistent --temperature NaN", "--temperature must be finite and not negative")]
