@@ -121,6 +121,7 @@ public sealed class SafeTensorsCheckpoint : IDisposable
     /// <returns><see langword="true"/> when the checkpoint has the tensor.</returns>
     public bool TryGetTensor(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SafeTensorInfo? info)
     {
+        ArgumentNullException.ThrowIfNull(name);
         bool found = _byName.TryGetValue(name, out var entry);
         info = entry.Info;
         return found;

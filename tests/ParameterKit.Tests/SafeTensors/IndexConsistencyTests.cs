@@ -160,6 +160,14 @@ public sealed class IndexConsistencyTests
     }
 
     [Fact]
+    public void Looking_up_a_null_name_names_the_parameter()
+    {
+        using var folder = new TempFolder();
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(TwoShards(folder, ConsistentMap));
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => checkpoint.TryGetTensor(null!, out _)).ParamName);
+    }
+
+    [Fact]
     public void A_hugging_face_cache_snapshot_linking_into_its_blobs_opens_strictly()
     {
         // models--org--name/snapshots/<rev>/<file> -> ../../blobs/<hash>: how huggingface_hub stores every download.
