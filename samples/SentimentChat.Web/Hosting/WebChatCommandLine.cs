@@ -21,13 +21,14 @@ public static class WebChatCommandLine
 
     /// <summary>Parses <paramref name="args"/> and serves until Ctrl+C; returns the exit code.</summary>
     /// <param name="args">The command line.</param>
-    /// <param name="console">Where help goes (the terminal when null).</param>
+    /// <param name="console">Where help goes (standard output when null, as plain text when redirected).</param>
     /// <param name="error">Where errors go, one line each as the other samples and the tool write them (standard error
     /// when null): a script that redirects the output still sees them, unwrapped.</param>
     /// <param name="cancellationToken">Stops the server (Ctrl+C does too).</param>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
-        console ??= AnsiConsole.Console;
+        // Redirected help (to a file, a pipe, a test) is plain text without the padding Spectre adds to fill its width.
+        console ??= TerminalConsole.Create(Console.Out, Console.IsOutputRedirected);
         error ??= Console.Error;
         var app = new CommandApp<ServeCommand>();
         app.Configure(config =>
