@@ -13,8 +13,8 @@ internal static class CheckpointFolder
     /// <summary>The folder's <c>config.json</c>.</summary>
     /// <param name="folder">The checkpoint folder.</param>
     /// <param name="holder">What such a folder is, in the message ("a GPT-2 checkpoint folder").</param>
-    /// <exception cref="FileNotFoundException">The folder does not exist (said so: "no config.json" would send the
-    /// reader looking inside a folder that is not there), or holds no config.json.</exception>
+    /// <exception cref="FileNotFoundException">The folder does not exist or is a file (said so: "no config.json" would send
+    /// the reader looking inside a folder that is not there), or holds no config.json.</exception>
     public static string Config(string folder, string holder = "a checkpoint folder")
     {
         string configPath = Path.Combine(folder, "config.json");
@@ -24,6 +24,8 @@ internal static class CheckpointFolder
         }
         throw Directory.Exists(folder)
             ? new FileNotFoundException($"No config.json in '{folder}': {holder} holds config.json and model.safetensors.", configPath)
+            : File.Exists(folder)
+            ? new FileNotFoundException($"'{folder}' is a file: give {holder} (config.json and model.safetensors beside each other).", configPath)
             : new FileNotFoundException($"No folder or file at '{Path.GetFullPath(folder)}': give {holder} (config.json and model.safetensors).", folder);
     }
 

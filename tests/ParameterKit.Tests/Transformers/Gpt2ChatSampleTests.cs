@@ -144,6 +144,10 @@ public sealed class Gpt2ChatSampleTests
         error = new StringWriter();
         Assert.Equal(1, await Gpt2ChatApp.RunAsync(["logits", "--model", empty.Path, "--tokens", "1"], TextReader.Null, output, error));
         Assert.Contains($"No config.json in '{empty.Path}'", error.ToString(), StringComparison.Ordinal);
+
+        File.WriteAllText(empty.File("model.safetensors"), "");
+        var file = Assert.Throws<FileNotFoundException>(() => ParameterKit.Models.Gpt2.Gpt2Model.Load(empty.File("model.safetensors")));
+        Assert.Contains("is a file: give a GPT-2 checkpoint folder", file.Message, StringComparison.Ordinal);
     }
 
     [Theory]
