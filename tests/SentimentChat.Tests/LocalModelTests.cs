@@ -96,7 +96,7 @@ public sealed class LocalModelTests(TrainedModelFixture fixture)
     }
 
     [Theory]
-    [InlineData("/nonexistent/checkpoint", ExitCodes.Failure, "No config.json")]
+    [InlineData("/nonexistent/checkpoint", ExitCodes.Failure, "No folder or file at '/nonexistent/checkpoint'")]
     [InlineData("T5", ExitCodes.Rejected, "model_type 't5' is not supported")]
     [InlineData("LLAMA-WITHOUT-TOKENIZER", ExitCodes.Failure, "No tokenizer.json or tokenizer.model")]
     public async Task ABadLocalModelFolderIsOneLineBeforeAnythingElseRuns(string folder, int exit, string expected)
