@@ -49,12 +49,10 @@ public sealed class Gpt2ChatSampleTests
     {
         // The tiny model holds 128 positions; the second message is 150 tokens on its own.
         string input = "Hello\n" + string.Concat(Enumerable.Repeat("parameter ", 150)) + "\nAfter that\n";
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--max-tokens", "8", "--seed", "1"], new StringReader(input), output, error);
+        var (code, output, error) = await ChatAsync(input, "--max-tokens", "8", "--seed", "1");
         Assert.Equal(0, code);
-        Assert.Contains("you> After that\nbot>", output.ToString(), StringComparison.Ordinal);
-        string reported = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.Contains("you> After that\nbot>", output, StringComparison.Ordinal);
+        string reported = Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("Gpt2Chat: error: The last message makes a prompt of", reported, StringComparison.Ordinal);
         Assert.EndsWith("The message was left out; the conversation goes on.", reported, StringComparison.Ordinal);
     }
@@ -242,12 +240,10 @@ public sealed class Gpt2ChatSampleTests
     {
         // Before: the chat started, and every message typed was "left out" for a prompt too long, the system message's fault.
         string system = string.Concat(Enumerable.Repeat("parameter ", 150));
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, "--system", system], new StringReader("Hello\nAgain\n"), output, error);
+        var (code, output, error) = await ChatAsync("Hello\nAgain\n", "--system", system);
         Assert.Equal(2, code);
-        Assert.DoesNotContain("you>", output.ToString(), StringComparison.Ordinal);
-        string reported = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("you>", output, StringComparison.Ordinal);
+        string reported = Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.Contains("--system makes a prompt of", reported, StringComparison.Ordinal);
         Assert.Contains("the model's context holds 128: shorten it.", reported, StringComparison.Ordinal);
     }
@@ -261,5 +257,14 @@ public sealed class Gpt2ChatSampleTests
             TextReader.Null, output, TextWriter.Null);
         Assert.Equal(0, code);
         Assert.StartsWith("-5 days late, again\nbot>", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>chat</c> on the tiny GPT-2 folder with <paramref name="input"/> as the typed messages.</summary>
+    private static async Task<(int Code, string Output, string Error)> ChatAsync(string input, params string[] options)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await Gpt2ChatApp.RunAsync(["chat", "--model", TinyGpt2Folder.Path, .. options], new StringReader(input), output, error);
+        return (code, output.ToString(), error.ToString());
     }
 }
