@@ -91,9 +91,10 @@ public sealed class TextGenerator
     /// <param name="prompt">At least one token id.</param>
     /// <param name="options">Sampling.</param>
     /// <returns>
-    /// The new tokens; the model runs as they are enumerated. They can be enumerated once, and only until the next
-    /// generation on this generator starts (both continue one shared cache): otherwise the enumeration throws
-    /// <see cref="InvalidOperationException"/>. Call Generate again to start over.
+    /// The new tokens; the model runs as they are first enumerated, and enumerating again replays the same tokens.
+    /// Generation continues the generator's one shared cache, so asking for tokens not yet made after the next
+    /// generation on this generator has started throws <see cref="InvalidOperationException"/> (the tokens already
+    /// made still replay): enumerate one generation as far as you need before starting the next.
     /// </returns>
     /// <exception cref="ArgumentException">The prompt is empty or longer than the context.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or a prompt id is outside the vocabulary.</exception>
@@ -265,22 +266,63 @@ public sealed class TextGenerator
     }
 
     /// <summary>
-    /// The tokens of one <see cref="Generate(IReadOnlyList{int}, GenerationOptions)"/> call. The prompt already ran, and
-    /// each step moves the generator's one cache on, so a second enumeration cannot start over: it would silently
-    /// continue where the first stopped. It throws instead.
+    /// The tokens of one <see cref="Generate(IReadOnlyList{int}, GenerationOptions)"/> call, generated on demand and
+    /// remembered. The prompt already ran and each step moves the generator's one cache on, so generation cannot start
+    /// over: a second enumeration (or two interleaved ones, as <c>tokens.Zip(tokens)</c> makes) replays the tokens made
+    /// so far and then asks the same generation for more. Only more tokens need the cache, so only asking for them
+    /// after a later generation started, or after this one failed, throws.
     /// </summary>
     private sealed class LazyTokens(TextGenerator generator, GenerationOptions options, SeededRandom random, int sequence) : IEnumerable<int>
     {
-        private int _enumerated;
+        private readonly List<int> _made = [];
+        private IEnumerator<int>? _source;
+        private bool _ended;
+        private Exception? _failure;
 
         public IEnumerator<int> GetEnumerator()
         {
-            if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+            for (int i = 0; ; i++)
+            {
+                if (i == _made.Count && !TryMakeOne())
+                {
+                    yield break;
+                }
+                yield return _made[i];
+            }
+        }
+
+        /// <summary>Asks the generation for one more token; false once it has ended.</summary>
+        private bool TryMakeOne()
+        {
+            if (_ended)
+            {
+                return false;
+            }
+            if (_failure is not null)
             {
                 throw new InvalidOperationException(
-                    "The tokens of one Generate call can be enumerated once: the generator's cache has moved on. Call Generate again to start over.");
+                    "An earlier enumeration of these tokens failed, so the generation cannot go on. Call Generate again to start over.", _failure);
             }
-            return generator.Enumerate(options, random, sequence);
+            _source ??= generator.Enumerate(options, random, sequence);
+            try
+            {
+                if (_source.MoveNext())
+                {
+                    _made.Add(_source.Current);
+                    return true;
+                }
+            }
+            catch (Exception failure)
+            {
+                // A C# iterator that threw reports "no more items" afterwards; remembering the failure keeps a later
+                // enumeration from mistaking a cut-short generation for a finished one.
+                _failure = failure;
+                _source.Dispose();
+                throw;
+            }
+            _ended = true;
+            _source.Dispose();
+            return false;
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

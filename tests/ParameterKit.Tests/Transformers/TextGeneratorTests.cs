@@ -225,20 +225,46 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
-    public void LazyTokensCanBeEnumeratedOnceAndOnlyUntilTheNextGenerationStarts()
+    public void LazyTokensReplayWhenEnumeratedAgain()
     {
         var generator = new TextGenerator(ScriptedModel.For(Gpt2Tokenizer, "Count:", " one two three four"));
         int[] prompt = [.. Gpt2Tokenizer.EncodeToIds("Count:")];
+        int[] oneTwo = [.. Gpt2Tokenizer.EncodeToIds(" one two")];
         IEnumerable<int> tokens = generator.Generate(prompt, GenerationOptions.Greedy(2));
 
-        Assert.Equal(Gpt2Tokenizer.EncodeToIds(" one two"), tokens.ToArray());
-        // A second pass would otherwise go on from the shared cache (" three four") as if it were these tokens.
-        Assert.Throws<InvalidOperationException>(() => tokens.ToArray());
+        Assert.Equal(oneTwo, tokens.ToArray());
+        // Going on from the shared cache would give " three four"; the tokens are remembered instead.
+        Assert.Equal(oneTwo, tokens.ToArray());
+        Assert.Equal(2, tokens.Count());
+
+        // Interleaved enumerations read one generation: the second sees the tokens the first made.
+        IEnumerable<int> again = generator.Generate(prompt, GenerationOptions.Greedy(2));
+        Assert.Equal(oneTwo.Zip(oneTwo), again.Zip(again));
+
+        // A partial enumeration goes on where it stopped.
+        IEnumerable<int> partial = generator.Generate(prompt, GenerationOptions.Greedy(2));
+        Assert.Equal(oneTwo[0], partial.First());
+        Assert.Equal(oneTwo, partial.ToArray());
+    }
+
+    [Fact]
+    public void LazyTokensThatALaterGenerationOvertookReplayButCannotGoOn()
+    {
+        var generator = new TextGenerator(ScriptedModel.For(Gpt2Tokenizer, "Count:", " one two three four"));
+        int[] prompt = [.. Gpt2Tokenizer.EncodeToIds("Count:")];
+        int[] oneTwo = [.. Gpt2Tokenizer.EncodeToIds(" one two")];
 
         IEnumerable<int> first = generator.Generate(prompt, GenerationOptions.Greedy(2));
+        int made = first.First();
         int[] second = [.. generator.Generate(prompt, GenerationOptions.Greedy(2))];
-        Assert.Equal(Gpt2Tokenizer.EncodeToIds(" one two"), second);
-        Assert.Throws<InvalidOperationException>(() => first.ToArray());
+        Assert.Equal(oneTwo, second);
+
+        Assert.Equal(made, first.First());   // already made: replayed
+        var overtaken = Assert.Throws<InvalidOperationException>(() => first.ToArray());
+        Assert.Contains("later generation", overtaken.Message);
+        // The failure is remembered: a cut-short generation never passes for a finished one.
+        var again = Assert.Throws<InvalidOperationException>(() => first.ToArray());
+        Assert.Same(overtaken, again.InnerException);
     }
 
     [Fact]
