@@ -136,4 +136,13 @@ public sealed class TfidfRegressionTests
         }
         return best;
     }
+
+    [Fact]
+    public void ACancelledTrainingThrowsInsteadOfReturningHalfTrainedWeights()
+    {
+        // The first stage of the sample's recipe: Ctrl+C must end it after a step, not after every epoch.
+        var model = new TfidfRegression(new TfidfRegressionOptions(Buckets: Buckets, Epochs: 30, BatchSize: 1));
+        LabeledText[] training = [new("late again", Labels.Frustrated), new("thanks", Labels.Positive), new("when", Labels.Other)];
+        Assert.ThrowsAny<OperationCanceledException>(() => model.Train(training, seed: 1, new CancellationToken(canceled: true)));
+    }
 }

@@ -193,4 +193,13 @@ public sealed class WordConvolutionTests
         }
         return pooled;
     }
+
+    [Fact]
+    public void ACancelledTrainingThrowsInsteadOfReturningHalfTrainedWeights()
+    {
+        var table = WordVectors.Shipped;
+        var member = new WordConvolution(table.Words, new WordConvolutionOptions(Filters: 4, Epochs: 60, BatchSize: 1));
+        LabeledText[] training = [new("i am angry", Labels.Frustrated), new("i am glad", Labels.Positive)];
+        Assert.ThrowsAny<OperationCanceledException>(() => member.Train(training, table.Values, seed: 5, new CancellationToken(canceled: true)));
+    }
 }

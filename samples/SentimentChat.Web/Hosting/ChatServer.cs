@@ -49,9 +49,14 @@ public static class ChatServer
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         // Everything below reads the options from the container, so a test can replace them with its own limits.
-        // The classifier is created once, on first use; the command resolves it before listening so a first run
-        // trains before the URL is printed.
-        services.AddSingleton(sp => new SharedClassifier(ModelSource.LoadOrTrain(sp.GetRequiredService<WebChatOptions>().ModelPath, log ?? Console.Out)));
+        // The classifier is created once, on first use; the command resolves it after binding and before printing
+        // the URL, so a first run trains before anyone is invited in. That training stops with the server (Ctrl+C).
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<WebChatOptions>();
+            var stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            return new SharedClassifier(ModelSource.LoadOrTrain(settings.ModelPath, settings.CachedModelPath, log ?? Console.Out, stopping));
+        });
         if (options.LlmEndpoint is not null)
         {
             services.AddSingleton(LanguageModelClient.Create(options));

@@ -65,6 +65,10 @@ public static class WebChatCommandLine
         {
             return Fail(error, "CannotListen", e.Message, 1);
         }
+        catch (TrainingCancelledException e)
+        {
+            return Fail(error, "Cancelled", e.Message, 1);
+        }
     }
 
     /// <summary>The sample's name in its error lines.</summary>
@@ -78,6 +82,10 @@ public static class WebChatCommandLine
 
     /// <summary>The server could not listen (the port is taken, or not ours to use): one line and exit code 1.</summary>
     private sealed class CannotListenException(string message, Exception inner) : Exception(message, inner);
+
+    /// <summary>Ctrl+C during a first run's training: the server stopped before serving, and no model was saved.</summary>
+    private sealed class TrainingCancelledException()
+        : Exception("cancelled while training the first model; nothing was saved (the next run trains again).");
 
     /// <summary>Serves the chat.</summary>
     internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
@@ -236,8 +244,20 @@ public static class WebChatCommandLine
                 throw new CannotListenException($"{e.Message} Choose another port with --port (0 picks a free one).", e);
             }
             // Then load (or, on a first run, train) the shared classifier before printing the address, so the first
-            // visitor does not wait for it.
-            app.Services.GetRequiredService<Conversations.SharedClassifier>();
+            // visitor does not wait for it. Ctrl+C stops the host, and with it a first run's training.
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            using (cancellationToken.Register(lifetime.StopApplication))
+            {
+                try
+                {
+                    app.Services.GetRequiredService<Conversations.SharedClassifier>();
+                }
+                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw new TrainingCancelledException();
+                }
+            }
             string replies = options.LlmEndpoint is null ? "template replies (offline)" : $"{options.LlmModel} at {options.LlmEndpoint}";
             // The bound addresses (the real port when --port 0); a test host has none.
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

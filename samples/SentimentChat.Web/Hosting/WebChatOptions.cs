@@ -1,4 +1,5 @@
 using SentimentChat.Chat;
+using SentimentChat.Model;
 
 namespace SentimentChat.Web.Hosting;
 
@@ -39,6 +40,12 @@ public sealed record WebChatOptions
 
     /// <summary>The classifier file; null means the console sample's cached model (trained on first run when absent).</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>
+    /// Where a first run caches the model it trains, and where later runs look for it when <see cref="ModelPath"/> is
+    /// null: the console sample's cache, so both samples train once.
+    /// </summary>
+    public string CachedModelPath { get; init; } = ModelFile.DefaultPath;
 
     /// <summary>An OpenAI-compatible endpoint that writes the replies; null means the offline template replies.</summary>
     public Uri? LlmEndpoint { get; init; }

@@ -74,7 +74,7 @@ internal sealed class ChatCommand(SampleHost host) : SampleCommand<ChatCommand.S
         string? cacheProblem = null;
         var model = settings.Model is not null
             ? ModelFile.Load(settings.ModelPath)
-            : ModelFile.LoadCached(out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem, cancellationToken);
+            : ModelFile.LoadCached(settings.ModelPath, out cacheProblem) ?? FirstRun(settings.ModelPath, cacheProblem, cancellationToken);
         var mood = new ConversationMood();
         IReplyGenerator replies = languageModel is null
             ? new TemplateReplyGenerator()

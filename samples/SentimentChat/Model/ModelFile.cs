@@ -72,21 +72,23 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// The model cached at <see cref="DefaultPath"/>, or null when there is none or it cannot be used (saved by an
-    /// older version of the sample, for another tokenizer, or damaged): the cache is the sample's own, so the caller
-    /// trains a fresh model over it instead of failing.
+    /// The model cached at <paramref name="path"/> (the samples' cache is <see cref="DefaultPath"/>), or null when
+    /// there is none or it cannot be used (saved by an older version of the sample, for another tokenizer, or damaged):
+    /// the cache is the sample's own, so the caller trains a fresh model over it instead of failing.
     /// </summary>
+    /// <param name="path">The cached model file.</param>
     /// <param name="problem">Why a cached file was not used, or null.</param>
-    public static SentimentClassifier? LoadCached(out string? problem)
+    public static SentimentClassifier? LoadCached(string path, out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(path);
         problem = null;
-        if (!File.Exists(DefaultPath))
+        if (!File.Exists(path))
         {
             return null;
         }
         try
         {
-            return Load(DefaultPath);
+            return Load(path);
         }
         catch (ModelFileException ex)
         {

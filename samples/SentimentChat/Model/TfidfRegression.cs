@@ -80,7 +80,9 @@ public sealed class TfidfRegression : ITrainingTask<int>
     /// <summary>Fits the idf values on <paramref name="training"/>, then trains the term weights on it.</summary>
     /// <param name="training">The labelled texts.</param>
     /// <param name="seed">Seed of the batch order.</param>
-    public void Train(IReadOnlyList<LabeledText> training, ulong seed)
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <exception cref="OperationCanceledException">Training was cancelled: the weights are half-trained.</exception>
+    public void Train(IReadOnlyList<LabeledText> training, ulong seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
         var texts = training.Select(t => t.Text).ToArray();
@@ -99,9 +101,13 @@ public sealed class TfidfRegression : ITrainingTask<int>
             Seed = seed,
             LearningRate = schedule.At,
         });
-        trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
+        var result = trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray(), cancellationToken: cancellationToken);
         _training = null;
         _penalty = [];
+        if (result.Cancelled)
+        {
+            throw new OperationCanceledException("Training the TF-IDF regression was cancelled.", cancellationToken);
+        }
     }
 
     /// <inheritdoc />

@@ -52,16 +52,16 @@ public static class TrainingRecipe
     public static TrainingOutcome Run(RecipeOptions? options = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new RecipeOptions();
+        cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var model = new SentimentClassifier(options.Shape ?? new ModelShape());
         model.Store.Materialize(options.Seed);
         var trainingTexts = TrainingTexts(options);
         var devTexts = DevTexts(options);
         // The regression first: a few seconds of sparse updates, no dev set needed (its settings were tuned on dev).
-        model.Regression.Train(trainingTexts, options.Seed);
-        cancellationToken.ThrowIfCancellationRequested();
+        model.Regression.Train(trainingTexts, options.Seed, cancellationToken);
         // The word-vector convolution next: about seven seconds on two Zen 5 cores, a fixed number of epochs chosen on dev.
-        model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed);
+        model.Words.Train(trainingTexts, WordVectors.Shipped.Values, options.Seed, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);

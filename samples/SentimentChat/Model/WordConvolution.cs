@@ -127,10 +127,12 @@ public sealed class WordConvolution : ITrainingTask<int>
     /// <param name="training">The labelled texts.</param>
     /// <param name="vectors">The vectors of <see cref="Vocabulary"/>, row by row.</param>
     /// <param name="seed">Seed of initialization, batch order and dropout.</param>
-    public void Train(IReadOnlyList<LabeledText> training, ReadOnlySpan<float> vectors, ulong seed)
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <exception cref="OperationCanceledException">Training was cancelled: the weights are half-trained.</exception>
+    public void Train(IReadOnlyList<LabeledText> training, ReadOnlySpan<float> vectors, ulong seed, CancellationToken cancellationToken = default)
     {
         Prepare(training, vectors, seed);
-        Fit(seed);
+        Fit(seed, cancellationToken);
     }
 
     /// <summary>Materializes the parameters with <paramref name="seed"/>, fills the frozen table from
@@ -159,7 +161,9 @@ public sealed class WordConvolution : ITrainingTask<int>
 
     /// <summary>Trains on the texts given to <see cref="Prepare"/>, then lets go of them.</summary>
     /// <param name="seed">Seed of the batch order and dropout.</param>
-    public void Fit(ulong seed)
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <exception cref="OperationCanceledException">Training was cancelled: the weights are half-trained.</exception>
+    public void Fit(ulong seed, CancellationToken cancellationToken = default)
     {
         if (_loss is null)
         {
@@ -175,10 +179,14 @@ public sealed class WordConvolution : ITrainingTask<int>
             Seed = seed,
             LearningRate = schedule.At,
         });
-        trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
+        var result = trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray(), cancellationToken: cancellationToken);
         _examples = [];
         _labels = [];
         _loss = null;
+        if (result.Cancelled)
+        {
+            throw new OperationCanceledException("Training the word-vector convolution was cancelled.", cancellationToken);
+        }
     }
 
     /// <inheritdoc />
