@@ -7,7 +7,8 @@ namespace SentimentChat.Chat;
 /// The offline reply generator: no network, no model download. Frustration gets a short apology that names the
 /// problem; positivity a friendly, brief answer; anything else a helpful default. Whenever the conversation's
 /// <see cref="EscalationPolicy"/> says so (see <see cref="ConversationMood.ShouldOfferEscalation"/>), the reply
-/// offers a human agent, whatever the turn's label: a calm "can I speak to a person?" deserves the offer too.
+/// offers a human agent, whatever the turn's label: a calm "can I speak to a person?" deserves the offer too. It asks
+/// for an order number or email only when the message gave neither (<see cref="CustomerDetails"/>).
 /// </summary>
 public sealed class TemplateReplyGenerator : IReplyGenerator
 {
@@ -25,6 +26,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
             _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {EscalationOffer}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
+            _ when CustomerDetails.Mentioned(message) => "Thanks, that's what I need. I'm looking into it now.",
             _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
         };
         return Task.FromResult(reply);
