@@ -94,4 +94,25 @@ public sealed class SentimentAwareChatClientTests
         Assert.InRange(sent, HistoryWindow.DefaultMaxCharacters - 1002, HistoryWindow.DefaultMaxCharacters);
         Assert.Equal(ChatRole.System, inner.Requests[^1][0].Role);
     }
+
+    [Fact]
+    public void A_yes_or_no_to_the_offer_of_a_person_is_passed_on_to_the_model()
+    {
+        var other = FakePredictions.Other;
+        var mood = new ConversationMood();
+        mood.Add("I want to speak to a manager", other);
+        Assert.Contains("offer to connect them", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
+
+        mood.Add("no thanks", other);
+        Assert.Contains("just declined a human agent", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
+
+        mood.Add("I want to speak to a manager", other);
+        mood.Add("yes please", other);
+        Assert.Contains("just accepted a human agent", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
+
+        mood.Add("I want to speak to a manager", other);
+        string later = SentimentAwareChatClient.ToneInstructions(other, mood);
+        Assert.Contains("already been asked to join", later, StringComparison.Ordinal);
+        Assert.DoesNotContain("offer to connect them", later, StringComparison.Ordinal);
+    }
 }

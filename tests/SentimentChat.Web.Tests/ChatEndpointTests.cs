@@ -88,6 +88,32 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
     }
 
     [Fact]
+    public async Task A_typed_yes_to_the_offer_asks_for_a_person_as_the_button_does()
+    {
+        // "yes" after "Would you like me to connect you with a human agent?" was answered with a request for the
+        // order number, and the offer stayed on the page.
+        model.Expect(TrainedClassifierFixture.Complaint, Labels.Frustrated);
+        model.Expect(TrainedClassifierFixture.Anger, Labels.Frustrated);
+        model.Expect("yes please", Labels.Other);
+        var (factory, api) = Serve();
+        using var _ = factory;
+        string id = await api.StartAsync();
+
+        await api.SayAsync(id, TrainedClassifierFixture.Complaint);
+        var offered = await api.SayAsync(id, TrainedClassifierFixture.Anger);
+        Assert.EndsWith(TemplateReplyGenerator.EscalationOffer, offered[^1].Data.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        var yes = await api.SayAsync(id, "yes please");
+
+        Assert.Equal(TemplateReplyGenerator.HandOff, yes[^1].Data.GetProperty("reply").GetString());
+        Assert.False(yes[0].Data.GetProperty("offerHuman").GetBoolean());
+        Assert.True((await api.SummaryAsync(id)).GetProperty("handOffRequested").GetBoolean());
+        // Still frustrated afterwards: no second offer, a person is on the way.
+        var after = await api.SayAsync(id, TrainedClassifierFixture.Anger);
+        Assert.False(after[0].Data.GetProperty("offerHuman").GetBoolean());
+        Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, after[^1].Data.GetProperty("reply").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Conversations_are_separate()
     {
         model.Expect(TrainedClassifierFixture.Anger, Labels.Frustrated);

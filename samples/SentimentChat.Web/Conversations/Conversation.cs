@@ -48,8 +48,8 @@ public sealed class Conversation
     /// <summary>One request at a time.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    /// <summary>Whether the customer asked for a person.</summary>
-    public bool HandOffRequested { get; set; }
+    /// <summary>Whether the customer asked for a person: with the page's button, or by saying yes to the offer.</summary>
+    public bool HandOffRequested => Mood.HumanAccepted;
 
     /// <summary>When the conversation last saw a request.</summary>
     public DateTimeOffset LastActive => new(Interlocked.Read(ref _lastActiveTicks), TimeSpan.Zero);

@@ -22,11 +22,11 @@ public static class HandOffAdvisor
         conversation.Mood.Add(text, prediction);
     }
 
-    /// <summary>Whether the conversation so far warrants offering a human agent.</summary>
+    /// <summary>Whether the conversation so far warrants offering a human agent, and none has been asked for yet.</summary>
     /// <param name="conversation">The conversation, its latest turn included.</param>
     public static bool ShouldOffer(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return conversation.Mood.ShouldOfferEscalation;
+        return conversation.Mood.ShouldOfferEscalation && !conversation.HandOffRequested;
     }
 }

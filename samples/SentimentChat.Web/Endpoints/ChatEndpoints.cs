@@ -75,7 +75,7 @@ public static class ChatEndpoints
         {
             return Expired("This conversation has ended after a period of inactivity, so nobody was asked to join it. Please start a new conversation and ask again.");
         }
-        conversation.HandOffRequested = true;
+        conversation.Mood.AcceptHuman();
         // The sample has no staff rota behind it: this is where a deployment opens a ticket or pages an agent.
         return TypedResults.Json(new HandOffAccepted(
             "Thank you. A member of our team has been asked to join this conversation and will be with you shortly. (In this sample nobody is on duty: a real deployment would page an agent here.)"),

@@ -34,6 +34,18 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// <summary>Whether to offer a human agent now (the <see cref="EscalationPolicy"/> decided so after the last turn).</summary>
     public bool ShouldOfferEscalation => Escalation != EscalationReason.None;
 
+    /// <summary>
+    /// How the last message answered the offer of a human made after the turn before it: a plain "yes" or "no thanks"
+    /// is an answer to that question, not a new message to file or apologise for.
+    /// </summary>
+    public OfferAnswer OfferAnswer { get; private set; }
+
+    /// <summary>Whether the customer has accepted a human agent in this conversation (a "yes" to an offer, or <see cref="AcceptHuman"/>).</summary>
+    public bool HumanAccepted { get; private set; }
+
+    /// <summary>Records that the customer asked for a person some other way (the web chat's "Talk to a person" button), so replies stop offering one.</summary>
+    public void AcceptHuman() => HumanAccepted = true;
+
     /// <summary>A one-word description for prompts and the status line.</summary>
     public string Description => Score switch
     {
@@ -48,6 +60,10 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
+        // Read before the policy moves on: the offer being answered is the one made after the previous turn (none is
+        // made once a person has been asked for).
+        OfferAnswer = ShouldOfferEscalation && !HumanAccepted ? OfferAnswers.Read(message) : OfferAnswer.None;
+        HumanAccepted |= OfferAnswer == OfferAnswer.Accepted;
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;

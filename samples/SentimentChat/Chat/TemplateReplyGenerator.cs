@@ -20,17 +20,29 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(mood);
-        string reply = prediction.Label switch
+        string reply = mood.OfferAnswer switch
+        {
+            OfferAnswer.Accepted => HandOff,
+            OfferAnswer.Declined => "All right, I'll keep helping you here. What should I look at next?",
+            _ => Reply(message, prediction, mood),
+        };
+        return Task.FromResult(reply);
+    }
+
+    /// <summary>The reply to a "yes" to the offer: the person is asked for, and the conversation goes with them.</summary>
+    public const string HandOff =
+        "Thank you. I've asked a member of our team to join this conversation; they will see everything you've told me and will be with you shortly.";
+
+    private static string Reply(string message, Prediction prediction, ConversationMood mood) =>
+        prediction.Label switch
         {
             Labels.Frustrated => Frustrated(message, mood),
-            _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
-            _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {EscalationOffer}",
+            _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {Offer(mood)}",
+            _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {Offer(mood)}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
             _ when CustomerDetails.Mentioned(message) => "Thanks, that's what I need. I'm looking into it now.",
             _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
         };
-        return Task.FromResult(reply);
-    }
 
     private static string Frustrated(string message, ConversationMood mood)
     {
@@ -39,7 +51,11 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             ? "I'm sorry, that sounds frustrating."
             : $"I'm sorry about {problem}; that shouldn't have happened.";
         return mood.ShouldOfferEscalation
-            ? $"{apology} {EscalationOffer}"
+            ? $"{apology} {Offer(mood)}"
             : $"{apology} I'll fix this as fast as I can.";
     }
+
+    /// <summary>The offer of a person, or once the customer has said yes to one, the reminder that one is coming.</summary>
+    private static string Offer(ConversationMood mood) =>
+        mood.HumanAccepted ? "A member of our team will be with you shortly." : EscalationOffer;
 }
