@@ -27,6 +27,36 @@ public sealed class ErrorTests
             result.Error.ReplaceLineEndings("\n"));
     }
 
+    [Theory]
+    [InlineData("missing.gguf")]
+    [InlineData("missing.json")]
+    [InlineData("missing.safetensors")]
+    [InlineData("nope/")]
+    public void A_missing_config_path_is_not_found_as_inspect_says_it(string path)
+    {
+        // Only a name ending in .json was "NotFound"; the others were "neither a config.json file nor a known model
+        // name", exit 2, although count --config reads .gguf files and folders too.
+        CliResult result = CliRunner.Run("count", "--config", path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"parameterkit: error: no such file or folder: '{path}'\n", result.Error.ReplaceLineEndings("\n"));
+        Assert.Equal("NotFound", CliRunner.Run("count", "--json", "--config", path).ErrorJson().GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void A_config_folder_says_what_it_lacks()
+    {
+        using var folder = new TempFolder();
+        CliResult empty = CliRunner.Run("count", "--config", folder.Path);
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("holds no config.json and no single .gguf file", empty.Error, StringComparison.Ordinal);
+
+        File.WriteAllBytes(folder.File("a.gguf"), []);
+        File.WriteAllBytes(folder.File("b.gguf"), []);
+        CliResult two = CliRunner.Run("count", "--config", folder.Path);
+        Assert.Equal(1, two.ExitCode);
+        Assert.Contains("holds several GGUF files (a.gguf, b.gguf); name one", two.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_text_file_is_not_a_safetensors_file()
     {

@@ -55,11 +55,39 @@ internal static class ConfigParser
                     () => KnownArchitectures.TryDeclare(known, out var store) ? store : throw new InvalidOperationException(known)),
             };
         }
+        if (Directory.Exists(configOrName))
+        {
+            throw new CliException("NotFound", FolderWithoutConfig(configOrName));
+        }
+        if (LooksLikePath(configOrName))
+        {
+            // "missing.gguf", "nope/", "../gpt2/config.json": a path that is not there, as inspect and cost say it.
+            throw new CliException("NotFound", $"no such file or folder: '{configOrName}'");
+        }
         // A name one or two typing slips from a known one ("llama3-8b") gets it suggested before the whole list.
         string suggestion = EditDistance.Closest(configOrName, KnownArchitectures.Names) is { } near ? $"; did you mean '{near}'?" : "";
-        throw new CliException(configOrName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "NotFound" : "InvalidConfig",
+        throw new CliException("InvalidConfig",
             $"'{configOrName}' is neither a config.json file nor a known model name{suggestion} (known: {string.Join(", ", KnownArchitectures.Names)})");
     }
+
+    /// <summary>Why a folder gave no configuration: several GGUF files to choose from, or nothing to read.</summary>
+    private static string FolderWithoutConfig(string folder)
+    {
+        string[] ggufs = Directory.GetFiles(folder, "*.gguf");
+        return ggufs.Length > 1
+            ? $"the folder '{folder}' holds several GGUF files ({string.Join(", ", ggufs.Select(Path.GetFileName).Order(StringComparer.Ordinal))}); name one"
+            : $"the folder '{folder}' holds no config.json and no single .gguf file";
+    }
+
+    /// <summary>
+    /// Whether a missing source was meant as a path rather than a model name: it has a folder separator or a file
+    /// extension the command reads. Names carry dots too ("llama-3.2-1b", "qwen2.5-0.5b"), so any dot is not enough.
+    /// </summary>
+    private static bool LooksLikePath(string source) =>
+        source.Contains('/') || source.Contains(Path.DirectorySeparatorChar)
+        || source.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+        || source.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+        || source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The configuration a GGUF file's metadata describes, read by the loader's own reader
