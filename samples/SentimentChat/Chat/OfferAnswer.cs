@@ -23,8 +23,8 @@ public static class OfferAnswers
     private static readonly HashSet<string> Yes = new(StringComparer.Ordinal)
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "ya", "sure", "ok", "okay", "k", "alright", "all right", "absolutely",
-        "definitely", "of course", "sure thing", "yes sure", "please", "please do", "yes please do", "go ahead", "do it", "do that", "sounds good",
-        "that would be great", "that would help", "i would like that", "yes i would", "yes i would like that",
+        "definitely", "of course", "sure thing", "yes sure", "please", "please do", "yes please do", "go ahead", "do it",
+        "do that", "sounds good", "that would be great", "that would help", "i would like that", "yes i would", "yes i would like that",
         "connect me", "please connect me", "yes connect me", "put me through", "a human", "a person", "human",
         "a human agent", "an agent", "agent", "a real person", "yes a human", "yes a person", "yes now", "right now",
         "yes right now",
@@ -51,13 +51,13 @@ public static class OfferAnswers
     public static OfferAnswer Read(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // Long messages carry more than an answer; reading them costs nothing and keeps this linear and bounded.
+        // A longer message says more than yes or no (and skipping it bounds the work whatever is pasted).
         if (message.Length > 60)
         {
             return OfferAnswer.None;
         }
         var words = new List<string>(Words(message));
-        // "please", "thanks" and "no" itself are answers when they are all there is.
+        // Whole first: "please" alone is a yes, though it is also a courtesy word stripped below.
         if (words.Count > 0 && Answer(string.Join(' ', words)) is var plain and not OfferAnswer.None)
         {
             return plain;
