@@ -282,11 +282,22 @@ public sealed class EscalationPolicyTests
     {
         var replies = new TemplateReplyGenerator();
         var mood = new ConversationMood();
-        mood.Add("can I talk to a real person", Other);
-        Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", await replies.ReplyAsync("can I talk to a real person", Other, mood));
         mood.Add("nobody ever answers the phone", Other);
         Assert.Contains(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("nobody ever answers the phone", Other, mood), StringComparison.Ordinal);
         mood.Add("what are your opening hours?", Other);
         Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, await replies.ReplyAsync("what are your opening hours?", Other, mood), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnExplicitRequestForAPersonIsGrantedNotAnsweredWithAQuestion()
+    {
+        // "can I talk to a real person" got "Of course. Would you like me to connect you with a human agent right now?"
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("can I talk to a real person", Frustrated);
+        Assert.True(mood.HandOffNow);
+        Assert.Equal(TemplateReplyGenerator.HandOff, await replies.ReplyAsync("can I talk to a real person", Frustrated, mood));
+        Assert.True(mood.ShouldOfferEscalation);   // the policy's decision, as the conversation evaluation measures it
+        Assert.False(mood.OfferHuman);             // but nobody offers what has been granted
     }
 }

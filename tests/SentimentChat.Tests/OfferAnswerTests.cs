@@ -1,4 +1,5 @@
 using SentimentChat.Chat;
+using SentimentChat.Model;
 using static SentimentChat.Tests.FakePredictions;
 
 namespace SentimentChat.Tests;
@@ -19,6 +20,8 @@ public sealed class OfferAnswerTests
     [InlineData("YES")]
     [InlineData("yes yes")]
     [InlineData("oh yes please, thanks")]
+    [InlineData("sure, go ahead")]
+    [InlineData("yes, a manager")]
     public void A_plain_yes_accepts(string message) => Assert.Equal(OfferAnswer.Accepted, OfferAnswers.Read(message));
 
     [Theory]
@@ -29,16 +32,22 @@ public sealed class OfferAnswerTests
     [InlineData("I\u2019m fine")]
     [InlineData("nope")]
     [InlineData("no, just fix it")]
+    [InlineData("no thanks, just tell me when I get my money")]
+    [InlineData("no, I'm fine")]
     public void A_plain_no_declines(string message) => Assert.Equal(OfferAnswer.Declined, OfferAnswers.Read(message));
 
     [Theory]
     [InlineData("yes, and it is still broken")]
+    [InlineData("no, it's still broken")]
     [InlineData("no it's not fixed at all")]
     [InlineData("where is my parcel")]
     [InlineData("")]
     [InlineData("???")]
     [InlineData("yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes")]
     public void Anything_more_is_no_answer(string message) => Assert.Equal(OfferAnswer.None, OfferAnswers.Read(message));
+
+    // A trigger the policy offers a person for, whatever the label, and that is not itself a request for one.
+    private const string Repeated = "this is the third time I'm writing about this";
 
     [Fact]
     public void Only_a_pending_offer_is_answered_and_a_yes_sticks()
@@ -47,16 +56,34 @@ public sealed class OfferAnswerTests
         mood.Add("yes", Other);   // nothing was offered: "yes" is just a message
         Assert.Equal(OfferAnswer.None, mood.OfferAnswer);
 
-        mood.Add("I want to speak to a manager", Other);
-        Assert.True(mood.ShouldOfferEscalation);
+        mood.Add(Repeated, Other);
+        Assert.True(mood.OfferHuman);
         mood.Add("yes please", Other);
         Assert.Equal(OfferAnswer.Accepted, mood.OfferAnswer);
+        Assert.True(mood.HandOffNow);
         Assert.True(mood.HumanAccepted);
 
-        mood.Add("I want to speak to a manager", Other);
-        mood.Add("yes", Other);   // no second offer was made, so nothing to answer
+        mood.Add(Repeated, Other);
+        Assert.False(mood.OfferHuman);   // nobody offers what has been granted
+        mood.Add("yes", Other);
         Assert.Equal(OfferAnswer.None, mood.OfferAnswer);
-        Assert.True(mood.HumanAccepted);
+        Assert.False(mood.HandOffNow);
+    }
+
+    [Fact]
+    public void A_declined_offer_is_not_made_again_unless_the_customer_threatens_to_leave()
+    {
+        var mood = new ConversationMood();
+        mood.Add(Repeated, Frustrated);
+        Assert.True(mood.OfferHuman);
+        mood.Add("no thanks, just tell me when I get my money", Frustrated);
+        Assert.Equal(OfferAnswer.Declined, mood.OfferAnswer);
+        mood.Add(Repeated, Frustrated);
+        Assert.True(mood.ShouldOfferEscalation);
+        Assert.False(mood.OfferHuman);
+        mood.Add("cancel my subscription, this is the last straw", Frustrated);
+        Assert.Equal(EscalationReason.ThreatToLeave, mood.Escalation);
+        Assert.True(mood.OfferHuman);
     }
 
     [Fact]
@@ -64,24 +91,38 @@ public sealed class OfferAnswerTests
     {
         var replies = new TemplateReplyGenerator();
         var mood = new ConversationMood();
-        mood.Add("I want to speak to a manager", Other);
-        Assert.EndsWith(TemplateReplyGenerator.EscalationOffer, Reply(replies, "I want to speak to a manager", mood), StringComparison.Ordinal);
+        mood.Add(Repeated, Other);
+        Assert.EndsWith(TemplateReplyGenerator.EscalationOffer, Reply(replies, Repeated, mood), StringComparison.Ordinal);
 
         mood.Add("no thanks", Positive);
         string declined = Reply(replies, "no thanks", mood);
-        Assert.DoesNotContain("order number", declined, StringComparison.Ordinal);
+        Assert.StartsWith("All right, I'll keep helping you here.", declined, StringComparison.Ordinal);
         Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, declined, StringComparison.Ordinal);
 
         mood.Add("I want to speak to a manager", Frustrated);
-        mood.Add("yes", Other);
-        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, "yes", mood));
+        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, "I want to speak to a manager", mood));
 
         mood.Add("this is taking forever", Frustrated);
-        string waiting = Reply(replies, "this is taking forever", mood);
+        string waiting = Reply(replies, "this is taking forever", mood, Frustrated);
         Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, waiting, StringComparison.Ordinal);
         Assert.Contains("with you shortly", waiting, StringComparison.Ordinal);
     }
 
-    private static string Reply(TemplateReplyGenerator replies, string message, ConversationMood mood) =>
-        replies.ReplyAsync(message, Other, mood).GetAwaiter().GetResult();
+    [Fact]
+    public void An_offer_the_customer_passed_over_is_made_more_briefly()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add(Repeated, Frustrated);
+        Assert.Contains(TemplateReplyGenerator.EscalationOffer, Reply(replies, Repeated, mood, Frustrated), StringComparison.Ordinal);
+        mood.Add(Repeated, Frustrated);
+        string again = Reply(replies, Repeated, mood, Frustrated);
+        Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, again, StringComparison.Ordinal);
+        Assert.Contains("just say yes", again, StringComparison.Ordinal);
+        mood.Add("yes", Other);
+        Assert.True(mood.HandOffNow);
+    }
+
+    private static string Reply(TemplateReplyGenerator replies, string message, ConversationMood mood, Prediction? prediction = null) =>
+        replies.ReplyAsync(message, prediction ?? Other, mood).GetAwaiter().GetResult();
 }

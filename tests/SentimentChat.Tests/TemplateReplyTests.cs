@@ -4,7 +4,10 @@ using SentimentChat.Text;
 
 namespace SentimentChat.Tests;
 
-/// <summary>The offline replies ask for an order number or email only when the customer has not just given one.</summary>
+/// <summary>
+/// The offline replies answer what the customer just did: they ask for an order number or email only until the
+/// conversation has one, greet a greeting, close on a goodbye, and name the right problem in an apology.
+/// </summary>
 public sealed class TemplateReplyTests
 {
     private static readonly Prediction Other = new(Labels.Other, [0.05f, 0.05f, 0.9f], 8, false);
@@ -41,6 +44,66 @@ public sealed class TemplateReplyTests
         Assert.False(CustomerDetails.Mentioned(new string('@', 100_000)));
     }
 
-    private static string Reply(string message) =>
-        new TemplateReplyGenerator().ReplyAsync(message, Other, new ConversationMood()).GetAwaiter().GetResult();
+    [Fact]
+    public void Details_given_earlier_are_not_asked_for_again()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        foreach (string message in new[] { "I was charged twice this month", "my account email is jane.doe@example.com", "ok", "any update?" })
+        {
+            var label = message.Contains("twice", StringComparison.Ordinal) ? FakePredictions.Frustrated : Other;
+            mood.Add(message, label);
+            string reply = Reply(message, label, mood, replies);
+            Assert.Equal(message.Contains("twice", StringComparison.Ordinal), reply.Contains("order number", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("hi", SmallTalkKind.Greeting)]
+    [InlineData("Hello? Is anyone there?", SmallTalkKind.Greeting)]
+    [InlineData("good morning!", SmallTalkKind.Greeting)]
+    [InlineData("bye", SmallTalkKind.Closing)]
+    [InlineData("thanks for your help, bye", SmallTalkKind.Closing)]
+    [InlineData("no thanks, that's all", SmallTalkKind.Closing)]
+    [InlineData("nope, have a nice day", SmallTalkKind.Closing)]
+    [InlineData("no thanks", SmallTalkKind.Closing)]
+    [InlineData("thanks", SmallTalkKind.None)]
+    [InlineData("hi, where is my order?", SmallTalkKind.None)]
+    [InlineData("bye bye money, you charged me twice", SmallTalkKind.None)]
+    public void Greetings_and_goodbyes_are_read_only_when_that_is_all_there_is(string message, SmallTalkKind expected) =>
+        Assert.Equal(expected, SmallTalk.Read(message));
+
+    [Fact]
+    public void A_greeting_is_greeted_and_a_goodbye_closes()
+    {
+        Assert.StartsWith("Hi!", Reply("hi"), StringComparison.Ordinal);
+        Assert.DoesNotContain("order number", Reply("good morning"), StringComparison.Ordinal);
+        Assert.StartsWith("Thank you for contacting us", Reply("ok bye"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("your agent was really rude to me on the phone yesterday", "how you were treated")]
+    [InlineData("My package was supposed to arrive on Monday and it is still not here", "delivery")]
+    [InlineData("I've been on hold for 45 minutes", "the wait")]
+    [InlineData("waited 3 days for a reply", "the wait")]
+    [InlineData("I want a refund, the jacket was the wrong size", "trouble with your refund")]
+    [InlineData("the opening hours on your website are wrong, the store was closed", null)]
+    [InlineData("I was charged twice today", "double charge")]
+    public void The_apology_names_the_problem_the_message_is_about(string message, string? expected)
+    {
+        string? apology = ProblemWords.Apology(message);
+        if (expected is null)
+        {
+            Assert.Null(apology);
+        }
+        else
+        {
+            Assert.Contains(expected, apology, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Reply(string message) => Reply(message, Other, new ConversationMood(), new TemplateReplyGenerator());
+
+    private static string Reply(string message, Prediction prediction, ConversationMood mood, TemplateReplyGenerator replies) =>
+        replies.ReplyAsync(message, prediction, mood).GetAwaiter().GetResult();
 }

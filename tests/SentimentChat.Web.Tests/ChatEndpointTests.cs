@@ -57,7 +57,7 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
         Assert.True(events.Count(e => e.Type == "token") > 3);
         string reply = events[^1].Data.GetProperty("reply").GetString()!;
         Assert.Equal(reply, ServerSentEvents.Tokens(events));
-        Assert.Contains("the wait", reply, StringComparison.Ordinal);
+        Assert.Contains("your delivery", reply, StringComparison.Ordinal);   // "My parcel is two weeks late"
     }
 
     [Fact]

@@ -22,11 +22,11 @@ public static class HandOffAdvisor
         conversation.Mood.Add(text, prediction);
     }
 
-    /// <summary>Whether the conversation so far warrants offering a human agent, and none has been asked for yet.</summary>
+    /// <summary>Whether the conversation so far warrants offering a human agent, none has been asked for, and no offer was declined.</summary>
     /// <param name="conversation">The conversation, its latest turn included.</param>
     public static bool ShouldOffer(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return conversation.Mood.ShouldOfferEscalation && !conversation.HandOffRequested;
+        return conversation.Mood.OfferHuman;
     }
 }

@@ -40,8 +40,27 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// </summary>
     public OfferAnswer OfferAnswer { get; private set; }
 
-    /// <summary>Whether the customer has accepted a human agent in this conversation (a "yes" to an offer, or <see cref="AcceptHuman"/>).</summary>
+    /// <summary>Whether the last message asked for a person: a yes to the offer, or a request the policy recognised.</summary>
+    public bool HandOffNow { get; private set; }
+
+    /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or <see cref="AcceptHuman"/>).</summary>
     public bool HumanAccepted { get; private set; }
+
+    /// <summary>Whether the customer said no to the offer of a person; only a threat to leave (or a request) brings it back.</summary>
+    public bool HumanDeclined { get; private set; }
+
+    /// <summary>Whether the customer has given an order number, reference or email in this conversation.</summary>
+    public bool DetailsGiven { get; private set; }
+
+    /// <summary>
+    /// Whether the reply should offer a person now: the <see cref="EscalationPolicy"/> says so, nobody has been asked
+    /// for yet, and the customer has not declined (unless they now threaten to leave). <see cref="ShouldOfferEscalation"/>
+    /// is the policy's decision alone, as the conversation evaluation measures it.
+    /// </summary>
+    public bool OfferHuman => ShouldOfferEscalation && !HumanAccepted && !(HumanDeclined && Escalation != EscalationReason.ThreatToLeave);
+
+    /// <summary>Whether the reply before this one offered a person too, and this message did not answer it.</summary>
+    public bool OfferRepeated { get; private set; }
 
     /// <summary>Records that the customer asked for a person some other way (the web chat's "Talk to a person" button), so replies stop offering one.</summary>
     public void AcceptHuman() => HumanAccepted = true;
@@ -60,14 +79,20 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
-        // Read before the policy moves on: the offer being answered is the one made after the previous turn (none is
-        // made once a person has been asked for).
-        OfferAnswer = ShouldOfferEscalation && !HumanAccepted ? OfferAnswers.Read(message) : OfferAnswer.None;
-        HumanAccepted |= OfferAnswer == OfferAnswer.Accepted;
+        // Read before the policy moves on: the offer being answered is the one made after the previous turn.
+        bool offered = OfferHuman;
+        OfferAnswer = offered ? OfferAnswers.Read(message) : OfferAnswer.None;
+        HumanDeclined |= OfferAnswer == OfferAnswer.Declined;
+        DetailsGiven |= CustomerDetails.Mentioned(message);
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
         Policy.Observe(message, prediction);
+        // An explicit request for a person is granted at once, as a yes to the offer is: asking "would you like one?"
+        // back is the reply that frustrates.
+        HandOffNow = !HumanAccepted && (OfferAnswer == OfferAnswer.Accepted || Escalation == EscalationReason.PersonRequested);
+        HumanAccepted |= HandOffNow;
+        OfferRepeated = offered && OfferHuman;
     }
 }

@@ -20,21 +20,21 @@ public enum OfferAnswer
 /// </summary>
 public static class OfferAnswers
 {
+    // Whole answers; a leading "yes" or "no" before one of these is the same answer ("yes, a manager", "no, I'm fine").
     private static readonly HashSet<string> Yes = new(StringComparer.Ordinal)
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "ya", "sure", "ok", "okay", "k", "alright", "all right", "absolutely",
-        "definitely", "of course", "sure thing", "yes sure", "please", "please do", "yes please do", "go ahead", "do it",
-        "do that", "sounds good", "that would be great", "that would help", "i would like that", "yes i would", "yes i would like that",
-        "connect me", "please connect me", "yes connect me", "put me through", "a human", "a person", "human",
-        "a human agent", "an agent", "agent", "a real person", "yes a human", "yes a person", "yes now", "right now",
-        "yes right now",
+        "definitely", "of course", "sure thing", "please", "please do", "go ahead", "do it", "do that", "sounds good",
+        "that would be great", "that would help", "i would like that", "i would", "i'd like that", "connect me",
+        "connect me now", "put me through", "transfer me", "a human", "a person", "human", "a human agent", "an agent",
+        "agent", "a real person", "a manager", "a supervisor", "someone", "somebody", "now", "right now", "asap",
     };
 
     private static readonly HashSet<string> No = new(StringComparer.Ordinal)
     {
         "no", "n", "nope", "nah", "no need", "not now", "not yet", "not right now", "not necessary", "no it's fine",
-        "no its fine", "it's fine", "its fine", "i'm fine", "im fine", "i am fine", "i'm ok", "i'm okay", "no that's ok",
-        "no that's okay", "no that's fine", "no just fix it", "just fix it", "no i'm fine", "maybe later", "later",
+        "no its fine", "it's fine", "its fine", "i'm fine", "im fine", "i am fine", "i'm ok", "i'm okay", "that's ok",
+        "that's okay", "that's fine", "just fix it", "maybe later", "later", "don't", "no need for that",
     };
 
     // Words of courtesy that change nothing about the answer when they lead or trail it ("oh, no thanks", "a person please").
@@ -50,26 +50,21 @@ public static class OfferAnswers
     /// <param name="message">The customer's message.</param>
     public static OfferAnswer Read(string message)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        // A longer message says more than yes or no (and skipping it bounds the work whatever is pasted).
-        if (message.Length > 60)
+        if (MessageWords.Of(message) is not { Count: > 0 } words)
         {
             return OfferAnswer.None;
         }
-        var words = new List<string>(Words(message));
-        // Whole first: "please" alone is a yes, though it is also a courtesy word stripped below.
-        if (words.Count > 0 && Answer(string.Join(' ', words)) is var plain and not OfferAnswer.None)
+        // "no thanks, just tell me when I get my money": a decline, whatever follows it.
+        if (words is ["no" or "nope", "thanks" or "thank", ..])
+        {
+            return OfferAnswer.Declined;
+        }
+        // Whole first: "please" alone is a yes, though it is also a courtesy word trimmed below.
+        if (Answer(string.Join(' ', words)) is var plain and not OfferAnswer.None)
         {
             return plain;
         }
-        while (words.Count > 0 && Courtesy.Contains(words[^1]))
-        {
-            words.RemoveAt(words.Count - 1);
-        }
-        while (words.Count > 0 && Courtesy.Contains(words[0]))
-        {
-            words.RemoveAt(0);
-        }
+        words = MessageWords.Trim(words, Courtesy);
         if (words.Count == 0)
         {
             return OfferAnswer.None;
@@ -78,21 +73,13 @@ public static class OfferAnswers
         {
             return answer;
         }
-        // "yes yes", "ok sure", "no no": the first word decides when the rest only repeats an answer.
-        return words.Skip(1).All(Repeatable.Contains) ? Answer(words[0]) : OfferAnswer.None;
+        // "yes yes", "ok sure", "sure go ahead", "yes, a manager": a leading yes or no followed only by more of the
+        // same answer keeps it.
+        var first = Answer(words[0]);
+        var rest = string.Join(' ', words.Skip(1));
+        return words.Skip(1).All(Repeatable.Contains) || Answer(rest) == first ? first : OfferAnswer.None;
     }
 
     private static OfferAnswer Answer(string words) =>
         Yes.Contains(words) ? OfferAnswer.Accepted : No.Contains(words) ? OfferAnswer.Declined : OfferAnswer.None;
-
-    /// <summary>Lower-cased words with their apostrophes, everything else (punctuation, emoji) dropped.</summary>
-    private static string[] Words(string message)
-    {
-        var text = new System.Text.StringBuilder(message.Length);
-        foreach (char c in message)
-        {
-            text.Append(c is '\u2019' or '\'' ? '\'' : char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : ' ');
-        }
-        return text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    }
 }

@@ -67,12 +67,13 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
             "positive" => "The customer is in a good mood. Be friendly and brief.",
             _ => "Be helpful and ask for the details you need.",
         };
-        tone += (mood.OfferAnswer, mood.HumanAccepted) switch
+        tone += mood switch
         {
-            (OfferAnswer.Accepted, _) => " They just accepted a human agent: confirm that a member of the team will join this conversation shortly and will see all of it.",
-            (OfferAnswer.Declined, _) => " They just declined a human agent: accept that and keep helping; do not offer one again in this reply.",
-            (_, true) => " A human agent has already been asked to join: do not offer one again; say they will be with them shortly if it helps.",
-            _ => EscalationTone(mood),
+            { HandOffNow: true } => " They asked for a person: confirm that a member of the team will join this conversation shortly and will see all of it.",
+            { OfferAnswer: OfferAnswer.Declined } => " They just declined a human agent: accept that and keep helping; do not offer one again.",
+            { HumanAccepted: true } => " A human agent has already been asked to join: do not offer one again; say they will be with them shortly if it helps.",
+            { OfferHuman: true } => EscalationTone(mood),
+            _ => string.Empty,
         };
         return $"Detected sentiment of the last message: {prediction.LabelName} (confidence {prediction.Confidence:P0}); conversation mood: {mood.Description}. {tone}";
     }
@@ -80,7 +81,6 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
     private static string EscalationTone(ConversationMood mood) =>
         mood.Escalation switch
         {
-            EscalationReason.PersonRequested => " They asked for a person: offer to connect them with a human agent now.",
             EscalationReason.ThreatToLeave => " They are threatening to leave or take action: offer to connect them with a human agent now.",
             EscalationReason.RepeatedContact => " They have contacted us about this before: offer to connect them with a human agent now.",
             EscalationReason.EscalatingTone or EscalationReason.SustainedFrustration => " They have been frustrated repeatedly: offer to connect them with a human agent.",

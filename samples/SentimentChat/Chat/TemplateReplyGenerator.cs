@@ -4,58 +4,71 @@ using SentimentChat.Text;
 namespace SentimentChat.Chat;
 
 /// <summary>
-/// The offline reply generator: no network, no model download. Frustration gets a short apology that names the
-/// problem; positivity a friendly, brief answer; anything else a helpful default. Whenever the conversation's
-/// <see cref="EscalationPolicy"/> says so (see <see cref="ConversationMood.ShouldOfferEscalation"/>), the reply
-/// offers a human agent, whatever the turn's label: a calm "can I speak to a person?" deserves the offer too. It asks
-/// for an order number or email only when the message gave neither (<see cref="CustomerDetails"/>).
+/// The offline reply generator: no network, no model download. It answers what the customer just did: a yes or no to
+/// the offer of a person, a greeting or goodbye, a complaint (an apology naming the problem), thanks, or details. It
+/// asks for an order number or email only until the conversation has one (<see cref="CustomerDetails"/>), offers a
+/// person whenever <see cref="ConversationMood.OfferHuman"/> says so whatever the turn's label, and once a person has
+/// been asked for, says they are coming instead of carrying on as if nothing happened.
 /// </summary>
 public sealed class TemplateReplyGenerator : IReplyGenerator
 {
     /// <summary>The sentence that offers a human; tests look for it.</summary>
     public const string EscalationOffer = "Would you like me to connect you with a human agent right now?";
 
+    /// <summary>The reply to a request for a person (a yes to the offer, or asking outright).</summary>
+    public const string HandOff =
+        "Thank you. I've asked a member of our team to join this conversation; they will see everything you've told me and will be with you shortly.";
+
+    /// <summary>The question for the details an agent needs, asked until the conversation has them; it says why, since it may be asked more than once.</summary>
+    public const string AskForDetails = "Could you tell me your order number or account email? I need one of them to find your order or account.";
+
     /// <inheritdoc />
     public Task<string> ReplyAsync(string message, Prediction prediction, ConversationMood mood, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(mood);
-        string reply = mood.OfferAnswer switch
+        var smallTalk = prediction.Label == Labels.Frustrated ? SmallTalkKind.None : SmallTalk.Read(message);
+        string reply = (mood, smallTalk) switch
         {
-            OfferAnswer.Accepted => HandOff,
-            OfferAnswer.Declined => "All right, I'll keep helping you here. What should I look at next?",
+            ({ HandOffNow: true }, _) => HandOff,
+            ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
+            (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
+            ({ HumanAccepted: true }, _) => WhileAPersonComes(prediction),
+            (_, SmallTalkKind.Greeting) => "Hi! How can I help you today?",
             _ => Reply(message, prediction, mood),
         };
         return Task.FromResult(reply);
     }
 
-    /// <summary>The reply to a "yes" to the offer: the person is asked for, and the conversation goes with them.</summary>
-    public const string HandOff =
-        "Thank you. I've asked a member of our team to join this conversation; they will see everything you've told me and will be with you shortly.";
-
     private static string Reply(string message, Prediction prediction, ConversationMood mood) =>
         prediction.Label switch
         {
-            Labels.Frustrated => Frustrated(message, mood),
-            _ when mood.Escalation == EscalationReason.PersonRequested => $"Of course. {Offer(mood)}",
-            _ when mood.ShouldOfferEscalation => $"I'm sorry you've had to chase this. {Offer(mood)}",
+            Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
+            _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
+            Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood, CustomerDetails.Mentioned(message))}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
             _ when CustomerDetails.Mentioned(message) => "Thanks, that's what I need. I'm looking into it now.",
-            _ => "Thanks for the details. Could you tell me your order number or account email, so I can look into it?",
+            _ => NextStep(mood),
         };
 
-    private static string Frustrated(string message, ConversationMood mood)
-    {
-        string? problem = ProblemWords.Find(message);
-        string apology = problem is null
-            ? "I'm sorry, that sounds frustrating."
-            : $"I'm sorry about {problem}; that shouldn't have happened.";
-        return mood.ShouldOfferEscalation
-            ? $"{apology} {Offer(mood)}"
-            : $"{apology} I'll fix this as fast as I can.";
-    }
+    /// <summary>After a complaint: a promise when the details are in hand, else the question for them.</summary>
+    private static string FixStep(ConversationMood mood) =>
+        mood.DetailsGiven ? "I'll fix this as fast as I can." : "Tell me your order number or account email and I'll look into it right away.";
 
-    /// <summary>The offer of a person, or once the customer has said yes to one, the reminder that one is coming.</summary>
+    /// <summary>What happens next when the customer has not complained: the work, or the question for the details.</summary>
+    private static string NextStep(ConversationMood mood, bool detailsInThisMessage = false) =>
+        mood.DetailsGiven || detailsInThisMessage ? "I'm looking into it with the details you gave, and I'll update you here." : AskForDetails;
+
+    /// <summary>The offer of a person; said more briefly when the last reply made it and the customer went on.</summary>
     private static string Offer(ConversationMood mood) =>
-        mood.HumanAccepted ? "A member of our team will be with you shortly." : EscalationOffer;
+        mood.OfferRepeated ? "If you'd like a person to take over, just say yes." : EscalationOffer;
+
+    /// <summary>Once a person has been asked for, every reply says they are on the way.</summary>
+    private static string WhileAPersonComes(Prediction prediction) => prediction.Label switch
+    {
+        Labels.Frustrated => "I'm sorry for the wait. A member of our team has been asked to join and will be with you shortly.",
+        Labels.Positive => "Glad to hear it. A member of our team will be with you shortly.",
+        _ => "A member of our team has been asked to join and will be with you shortly; they will see everything you've written here.",
+    };
 }
