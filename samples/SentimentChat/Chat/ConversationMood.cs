@@ -6,7 +6,8 @@ namespace SentimentChat.Chat;
 /// <summary>
 /// The conversation's mood over turns: a running score (frustration pulls it down, positivity up) for prompts and
 /// the status line, and the <see cref="EscalationPolicy"/>'s decision after the last turn, which is what decides
-/// when to offer a human.
+/// when to offer a human; and what the replies must remember of the conversation: whether a person was asked for or
+/// declined, and whether the customer has given their order number or email.
 /// </summary>
 /// <param name="policy">The escalation policy for this conversation (a fresh one with default knobs when null).</param>
 public sealed class ConversationMood(EscalationPolicy? policy = null)
