@@ -289,15 +289,17 @@ public sealed class EscalationPolicyTests
     }
 
     [Fact]
-    public async Task AnExplicitRequestForAPersonIsGrantedNotAnsweredWithAQuestion()
+    public async Task AnExplicitRequestForAPersonIsConfirmedWithoutAnApologyAndAYesGrantsIt()
     {
-        // "can I talk to a real person" got "Of course. Would you like me to connect you with a human agent right now?"
+        // "can I speak to a manager please", read as frustrated, got "I'm sorry, that sounds frustrating. Would you like
+        // ...". It is confirmed instead of granted outright because the request's phrases also match "I don't need a human".
         var replies = new TemplateReplyGenerator();
         var mood = new ConversationMood();
         mood.Add("can I talk to a real person", Frustrated);
-        Assert.True(mood.HandOffNow);
-        Assert.Equal(TemplateReplyGenerator.HandOff, await replies.ReplyAsync("can I talk to a real person", Frustrated, mood));
-        Assert.True(mood.ShouldOfferEscalation);   // the policy's decision, as the conversation evaluation measures it
-        Assert.False(mood.OfferHuman);             // but nobody offers what has been granted
+        Assert.False(mood.HandOffNow);
+        Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", await replies.ReplyAsync("can I talk to a real person", Frustrated, mood));
+        mood.Add("yes", Other);
+        Assert.Equal(TemplateReplyGenerator.HandOff, await replies.ReplyAsync("yes", Other, mood));
+        Assert.False(mood.OfferHuman);   // nobody offers what has been granted
     }
 }

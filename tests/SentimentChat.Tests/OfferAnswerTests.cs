@@ -22,6 +22,10 @@ public sealed class OfferAnswerTests
     [InlineData("oh yes please, thanks")]
     [InlineData("sure, go ahead")]
     [InlineData("yes, a manager")]
+    [InlineData("yes. also the app is broken")]
+    [InlineData("yes!! finally")]
+    [InlineData("sure, why not")]
+    [InlineData("yes please, as soon as possible, I have been waiting for three weeks and I am done with this")]
     public void A_plain_yes_accepts(string message) => Assert.Equal(OfferAnswer.Accepted, OfferAnswers.Read(message));
 
     [Theory]
@@ -34,16 +38,17 @@ public sealed class OfferAnswerTests
     [InlineData("no, just fix it")]
     [InlineData("no thanks, just tell me when I get my money")]
     [InlineData("no, I'm fine")]
+    [InlineData("no, I just want my money back")]
+    [InlineData("I'm good")]
     public void A_plain_no_declines(string message) => Assert.Equal(OfferAnswer.Declined, OfferAnswers.Read(message));
 
     [Theory]
-    [InlineData("yes, and it is still broken")]
-    [InlineData("no, it's still broken")]
-    [InlineData("no it's not fixed at all")]
     [InlineData("where is my parcel")]
     [InlineData("")]
     [InlineData("???")]
-    [InlineData("yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes yes")]
+    [InlineData("ok but it's still broken")]
+    [InlineData("thanks")]
+    [InlineData("please tell me where my parcel is, I have been waiting for three weeks and nobody answers")]
     public void Anything_more_is_no_answer(string message) => Assert.Equal(OfferAnswer.None, OfferAnswers.Read(message));
 
     // A trigger the policy offers a person for, whatever the label, and that is not itself a request for one.
@@ -99,8 +104,11 @@ public sealed class OfferAnswerTests
         Assert.StartsWith("All right, I'll keep helping you here.", declined, StringComparison.Ordinal);
         Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, declined, StringComparison.Ordinal);
 
+        // A request is confirmed, not granted outright: its phrases also match "I don't need a human".
         mood.Add("I want to speak to a manager", Frustrated);
-        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, "I want to speak to a manager", mood));
+        Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", Reply(replies, "I want to speak to a manager", mood, Frustrated));
+        mood.Add("yes", Other);
+        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, "yes", mood));
 
         mood.Add("this is taking forever", Frustrated);
         string waiting = Reply(replies, "this is taking forever", mood, Frustrated);

@@ -108,7 +108,9 @@ public sealed class SentimentAwareChatClientTests
         Assert.Contains("just declined a human agent", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
 
         mood.Add("I want to speak to a manager", other);
-        Assert.Contains("They asked for a person: confirm", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
+        Assert.Contains("They asked for a person: offer", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
+        mood.Add("yes please", other);
+        Assert.Contains("They said yes to a human agent: confirm", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
 
         mood.Add(repeated, other);
         string later = SentimentAwareChatClient.ToneInstructions(other, mood);

@@ -76,6 +76,14 @@ public sealed class TemplateReplyTests
     [Fact]
     public void A_greeting_is_greeted_and_a_goodbye_closes()
     {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("my order 12345 is late", FakePredictions.Frustrated);
+        mood.Add("hi?", Other);
+        Assert.StartsWith("I'm still here.", Reply("hi?", Other, mood, replies), StringComparison.Ordinal);   // not a new conversation
+        mood.Add("nope, bye", FakePredictions.Frustrated);
+        Assert.StartsWith("Thank you for contacting us", Reply("nope, bye", FakePredictions.Frustrated, mood, replies), StringComparison.Ordinal);
+
         Assert.StartsWith("Hi!", Reply("hi"), StringComparison.Ordinal);
         Assert.DoesNotContain("order number", Reply("good morning"), StringComparison.Ordinal);
         Assert.StartsWith("Thank you for contacting us", Reply("ok bye"), StringComparison.Ordinal);
@@ -89,6 +97,12 @@ public sealed class TemplateReplyTests
     [InlineData("I want a refund, the jacket was the wrong size", "trouble with your refund")]
     [InlineData("the opening hours on your website are wrong, the store was closed", null)]
     [InlineData("I was charged twice today", "double charge")]
+    [InlineData("my phone won't charge since the update, really annoying", "isn't working")]
+    [InlineData("my charger stopped working after a week", "isn't working")]
+    [InlineData("It broke two weeks after I bought it, so annoying", "isn't working")]
+    [InlineData("my broadband package doesn't work at all", "isn't working")]
+    [InlineData("the delivery guy was rude and threw my parcel", "how you were treated")]
+    [InlineData("I have been waiting 3 weeks and nobody answers", "the wait")]
     public void The_apology_names_the_problem_the_message_is_about(string message, string? expected)
     {
         string? apology = ProblemWords.Apology(message);

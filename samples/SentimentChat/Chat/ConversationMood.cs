@@ -41,13 +41,13 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// </summary>
     public OfferAnswer OfferAnswer { get; private set; }
 
-    /// <summary>Whether the last message asked for a person: a yes to the offer, or a request the policy recognised.</summary>
+    /// <summary>Whether the last message asked for a person: a yes to the offer made after the turn before it.</summary>
     public bool HandOffNow { get; private set; }
 
     /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or <see cref="AcceptHuman"/>).</summary>
     public bool HumanAccepted { get; private set; }
 
-    /// <summary>Whether the customer said no to the offer of a person; only a threat to leave (or a request) brings it back.</summary>
+    /// <summary>Whether the customer said no to the offer of a person; only a request for one or a threat to leave brings it back.</summary>
     public bool HumanDeclined { get; private set; }
 
     /// <summary>Whether the customer has given an order number, reference or email in this conversation.</summary>
@@ -55,10 +55,12 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
 
     /// <summary>
     /// Whether the reply should offer a person now: the <see cref="EscalationPolicy"/> says so, nobody has been asked
-    /// for yet, and the customer has not declined (unless they now threaten to leave). <see cref="ShouldOfferEscalation"/>
+    /// for yet, and the customer has not declined (unless they now ask for one or threaten to leave). <see cref="ShouldOfferEscalation"/>
     /// is the policy's decision alone, as the conversation evaluation measures it.
     /// </summary>
-    public bool OfferHuman => ShouldOfferEscalation && !HumanAccepted && !(HumanDeclined && Escalation != EscalationReason.ThreatToLeave);
+    public bool OfferHuman =>
+        ShouldOfferEscalation && !HumanAccepted
+        && !(HumanDeclined && Escalation is not (EscalationReason.ThreatToLeave or EscalationReason.PersonRequested));
 
     /// <summary>Whether the reply before this one offered a person too, and this message did not answer it.</summary>
     public bool OfferRepeated { get; private set; }
@@ -90,9 +92,9 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
         Policy.Observe(message, prediction);
-        // An explicit request for a person is granted at once, as a yes to the offer is: asking "would you like one?"
-        // back is the reply that frustrates.
-        HandOffNow = !HumanAccepted && (OfferAnswer == OfferAnswer.Accepted || Escalation == EscalationReason.PersonRequested);
+        // Only a yes hands off. A request the policy recognised is confirmed first (the reply offers a person): its
+        // phrases also match "I don't need a human" or "your manager sorted it", and a hand-off cannot be taken back.
+        HandOffNow = !HumanAccepted && OfferAnswer == OfferAnswer.Accepted;
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
     }

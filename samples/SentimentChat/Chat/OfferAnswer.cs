@@ -14,13 +14,13 @@ public enum OfferAnswer
 }
 
 /// <summary>
-/// Reads a short reply to "Would you like me to connect you with a human agent?". Only a message that is nothing but a
-/// yes or a no (and courtesy words) counts: "yes, and it is still broken" says more than yes, and the classifier and
-/// the escalation policy read it as any other message.
+/// Reads a short reply to "Would you like me to connect you with a human agent?": one that starts with yes or no, or is
+/// one of a few set answers ("please do", "not now", "a manager") with courtesy words around it. Anything else is read
+/// by the classifier and the escalation policy as any other message.
 /// </summary>
 public static class OfferAnswers
 {
-    // Whole answers; a leading "yes" or "no" before one of these is the same answer ("yes, a manager", "no, I'm fine").
+    // Whole answers (a leading "yes" or "no" is read before these: "yes, a manager", "no, I'm fine").
     private static readonly HashSet<string> Yes = new(StringComparer.Ordinal)
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "ya", "sure", "ok", "okay", "k", "alright", "all right", "absolutely",
@@ -34,7 +34,8 @@ public static class OfferAnswers
     {
         "no", "n", "nope", "nah", "no need", "not now", "not yet", "not right now", "not necessary", "no it's fine",
         "no its fine", "it's fine", "its fine", "i'm fine", "im fine", "i am fine", "i'm ok", "i'm okay", "that's ok",
-        "that's okay", "that's fine", "just fix it", "maybe later", "later", "don't", "no need for that",
+        "that's okay", "that's fine", "just fix it", "maybe later", "later", "don't", "no need for that", "i'm good",
+        "im good", "i'm all set", "not needed",
     };
 
     // Words of courtesy that change nothing about the answer when they lead or trail it ("oh, no thanks", "a person please").
@@ -43,21 +44,28 @@ public static class OfferAnswers
         "please", "thanks", "thank", "you", "thx", "ty", "pls", "plz", "oh", "well", "then",
     };
 
-    // Once the courtesy is gone, repeated or doubled answers ("yes yes", "ok sure", "no no") keep their first word's meaning.
+    // Once the courtesy is gone, repeated or doubled answers ("ok sure", "okay ok") keep their first word's meaning.
     private static readonly HashSet<string> Repeatable = new(StringComparer.Ordinal) { "yes", "no", "ok", "okay", "sure", "yeah", "nope" };
 
     /// <summary>The answer <paramref name="message"/> gives to a pending offer of a human agent.</summary>
     /// <param name="message">The customer's message.</param>
     public static OfferAnswer Read(string message)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        // A reply to "would you like a person?" that starts with a clear yes or no gives that answer, whatever follows
+        // and however long: "yes. also the app is broken", "no, I just want my money back". ("ok" is not one: "ok but
+        // it's still broken".)
+        var head = MessageWords.Of(message.Length > MessageWords.MaxCharacters ? message[..MessageWords.MaxCharacters] : message);
+        switch (head)
+        {
+            case ["yes" or "yeah" or "yep" or "yup" or "sure" or "y", ..]:
+                return OfferAnswer.Accepted;
+            case ["no" or "nope" or "nah", ..]:
+                return OfferAnswer.Declined;
+        }
         if (MessageWords.Of(message) is not { Count: > 0 } words)
         {
             return OfferAnswer.None;
-        }
-        // "no thanks, just tell me when I get my money": a decline, whatever follows it.
-        if (words is ["no" or "nope", "thanks" or "thank", ..])
-        {
-            return OfferAnswer.Declined;
         }
         // Whole first: "please" alone is a yes, though it is also a courtesy word trimmed below.
         if (Answer(string.Join(' ', words)) is var plain and not OfferAnswer.None)
@@ -73,11 +81,8 @@ public static class OfferAnswers
         {
             return answer;
         }
-        // "yes yes", "ok sure", "sure go ahead", "yes, a manager": a leading yes or no followed only by more of the
-        // same answer keeps it.
-        var first = Answer(words[0]);
-        var rest = string.Join(' ', words.Skip(1));
-        return words.Skip(1).All(Repeatable.Contains) || Answer(rest) == first ? first : OfferAnswer.None;
+        // "ok sure", "okay ok": an answer followed only by more of the same keeps it.
+        return words.Skip(1).All(Repeatable.Contains) ? Answer(words[0]) : OfferAnswer.None;
     }
 
     private static OfferAnswer Answer(string words) =>

@@ -69,7 +69,7 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
         };
         tone += mood switch
         {
-            { HandOffNow: true } => " They asked for a person: confirm that a member of the team will join this conversation shortly and will see all of it.",
+            { HandOffNow: true } => " They said yes to a human agent: confirm that a member of the team will join this conversation shortly and will see all of it.",
             { OfferAnswer: OfferAnswer.Declined } => " They just declined a human agent: accept that and keep helping; do not offer one again.",
             { HumanAccepted: true } => " A human agent has already been asked to join: do not offer one again; say they will be with them shortly if it helps.",
             { OfferHuman: true } => EscalationTone(mood),
@@ -81,6 +81,7 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
     private static string EscalationTone(ConversationMood mood) =>
         mood.Escalation switch
         {
+            EscalationReason.PersonRequested => " They asked for a person: offer to connect them with a human agent now.",
             EscalationReason.ThreatToLeave => " They are threatening to leave or take action: offer to connect them with a human agent now.",
             EscalationReason.RepeatedContact => " They have contacted us about this before: offer to connect them with a human agent now.",
             EscalationReason.EscalatingTone or EscalationReason.SustainedFrustration => " They have been frustrated repeatedly: offer to connect them with a human agent.",

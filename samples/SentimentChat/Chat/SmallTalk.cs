@@ -42,9 +42,16 @@ public static class SmallTalk
 
     /// <summary>Whether <paramref name="message"/> is only a greeting or only a goodbye.</summary>
     /// <param name="message">The customer's message.</param>
-    public static SmallTalkKind Read(string message)
+    /// <param name="answeringOffer">Whether the message answers the offer of a person: then a bare "no" or "no thanks"
+    /// declines the offer rather than ending the conversation ("no thanks, bye" still ends it).</param>
+    public static SmallTalkKind Read(string message, bool answeringOffer = false)
     {
         if (MessageWords.Of(message) is not { Count: > 0 } words)
+        {
+            return SmallTalkKind.None;
+        }
+        var core = MessageWords.Trim(words, Filler);
+        if (answeringOffer && (core.Count == 0 || core is ["nah"]))
         {
             return SmallTalkKind.None;
         }
@@ -53,7 +60,6 @@ public static class SmallTalk
         {
             return plain;
         }
-        var core = MessageWords.Trim(words, Filler);
         // "no thanks", "thanks!": nothing left once the filler is gone is a polite goodbye when it said no, and not
         // small talk when it only said thanks (the classifier's positive reply fits that better).
         if (core.Count == 0)

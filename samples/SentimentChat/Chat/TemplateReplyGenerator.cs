@@ -5,7 +5,8 @@ namespace SentimentChat.Chat;
 
 /// <summary>
 /// The offline reply generator: no network, no model download. It answers what the customer just did: a yes or no to
-/// the offer of a person, a greeting or goodbye, a complaint (an apology naming the problem), thanks, or details. It
+/// the offer of a person, a request for one (confirmed with the offer), a greeting or goodbye, a complaint (an apology
+/// naming the problem), thanks, or details. It
 /// asks for an order number or email only until the conversation has one (<see cref="CustomerDetails"/>), offers a
 /// person whenever <see cref="ConversationMood.OfferHuman"/> says so whatever the turn's label, and once a person has
 /// been asked for, says they are coming instead of carrying on as if nothing happened.
@@ -15,7 +16,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// <summary>The sentence that offers a human; tests look for it.</summary>
     public const string EscalationOffer = "Would you like me to connect you with a human agent right now?";
 
-    /// <summary>The reply to a request for a person (a yes to the offer, or asking outright).</summary>
+    /// <summary>The reply to a yes to the offer of a person.</summary>
     public const string HandOff =
         "Thank you. I've asked a member of our team to join this conversation; they will see everything you've told me and will be with you shortly.";
 
@@ -28,14 +29,18 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(mood);
-        var smallTalk = prediction.Label == Labels.Frustrated ? SmallTalkKind.None : SmallTalk.Read(message);
+        // A goodbye closes whatever the label ("nope, bye" can read as borderline frustrated); a greeting is only one
+        // when the message is not a complaint ("hello??" after an hour on hold).
+        var smallTalk = SmallTalk.Read(message, answeringOffer: mood.OfferAnswer != OfferAnswer.None) is var kind && (kind == SmallTalkKind.Closing || prediction.Label != Labels.Frustrated) ? kind : SmallTalkKind.None;
         string reply = (mood, smallTalk) switch
         {
             ({ HandOffNow: true }, _) => HandOff,
-            ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
             (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
+            ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
             ({ HumanAccepted: true }, _) => WhileAPersonComes(prediction),
-            (_, SmallTalkKind.Greeting) => "Hi! How can I help you today?",
+            ({ Turns: <= 1 }, SmallTalkKind.Greeting) => "Hi! How can I help you today?",
+            // "hi?" in the middle of a conversation asks whether anyone is still there.
+            (_, SmallTalkKind.Greeting) => $"I'm still here. {(mood.OfferHuman ? EscalationOffer : NextStep(mood))}",
             _ => Reply(message, prediction, mood),
         };
         return Task.FromResult(reply);
@@ -44,6 +49,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string Reply(string message, Prediction prediction, ConversationMood mood) =>
         prediction.Label switch
         {
+            // Asked for a person: confirmed with the offer, since the request's phrases also match "I don't need a human".
+            _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
             _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
             Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood, CustomerDetails.Mentioned(message))}",
