@@ -29,10 +29,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(mood);
-        // A goodbye closes whatever the label ("nope, bye" can read as borderline frustrated); a greeting is only one
-        // when the message is not a complaint ("hello??" after an hour on hold).
-        var smallTalk = SmallTalk.Read(message, answeringOffer: mood.OfferAnswer != OfferAnswer.None) is var kind && (kind == SmallTalkKind.Closing || prediction.Label != Labels.Frustrated) ? kind : SmallTalkKind.None;
-        string reply = (mood, smallTalk) switch
+        string reply = (mood, SmallTalkOf(message, prediction, mood)) switch
         {
             ({ HandOffNow: true }, _) => HandOff,
             (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
@@ -44,6 +41,16 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             _ => Reply(message, prediction, mood),
         };
         return Task.FromResult(reply);
+    }
+
+    /// <summary>
+    /// A goodbye closes whatever the label ("nope, bye" can read as borderline frustrated); a greeting is one only when
+    /// the message is not a complaint ("hello??" after an hour on hold).
+    /// </summary>
+    private static SmallTalkKind SmallTalkOf(string message, Prediction prediction, ConversationMood mood)
+    {
+        var kind = SmallTalk.Read(message, answeringOffer: mood.OfferAnswer != OfferAnswer.None);
+        return kind == SmallTalkKind.Greeting && prediction.Label == Labels.Frustrated ? SmallTalkKind.None : kind;
     }
 
     private static string Reply(string message, Prediction prediction, ConversationMood mood) =>
