@@ -27,7 +27,7 @@ internal static class MessageWords
         return [.. text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)];
     }
 
-    /// <summary>Drops the words of <paramref name="filler"/> from both ends, keeping at least nothing.</summary>
+    /// <summary>Drops the words of <paramref name="filler"/> from both ends (all of them, when nothing else is there).</summary>
     public static List<string> Trim(List<string> words, IReadOnlySet<string> filler)
     {
         ArgumentNullException.ThrowIfNull(words);
