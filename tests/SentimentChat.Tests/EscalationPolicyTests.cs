@@ -47,6 +47,8 @@ public sealed class EscalationPolicyTests
 
     [Theory]
     [InlineData("is there a human-readable export of my invoices?")]
+    [InlineData("I don't need a human, just tell me where my parcel is")]
+    [InlineData("I do not want to talk to a manager, I want my refund")]
     [InlineData("does the app work with my password manager?")]
     [InlineData("how do I cancel my order? I picked the wrong size")]
     [InlineData("can I cancel the booking and rebook for friday")]

@@ -75,7 +75,9 @@ public static partial class EscalationPhrases
     /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
     public static bool Exasperated(string message) => Exasperation().IsMatch(message);
 
-    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b", Options)]
+    // Words that name a person without asking for one: compounds ("human resources"), a question about whether one is
+    // needed, and turning one down ("I don't need a human, just tell me where my parcel is").
+    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|\b(don'?t|do\s+not|no)\s+(need|want)\s+(to\s+(speak|talk)\s+(to|with)\s+)?(a|an|the|any|your)?\s*(real\s+|human\s+)?" + Person + @"\b", Options)]
     private static partial Regex NeutralCompound();
 
     // The person after "to" or "with", up to two words on ("to a real person", "with your line manager").
