@@ -41,8 +41,11 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// </summary>
     public OfferAnswer OfferAnswer { get; private set; }
 
-    /// <summary>Whether the last message asked for a person: a yes to the offer made after the turn before it.</summary>
-    public bool HandOffNow { get; private set; }
+    /// <summary>
+    /// Whether the last message asked for a person: a yes to the offer made after the turn before it (an offer is made,
+    /// and so answered, only while nobody has been asked for).
+    /// </summary>
+    public bool HandOffNow => OfferAnswer == OfferAnswer.Accepted;
 
     /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or <see cref="AcceptHuman"/>).</summary>
     public bool HumanAccepted { get; private set; }
@@ -94,7 +97,6 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         Policy.Observe(message, prediction);
         // Only a yes hands off. A request the policy recognised is confirmed first (the reply offers a person): its
         // phrases also match "I don't need a human" or "your manager sorted it", and a hand-off cannot be taken back.
-        HandOffNow = !HumanAccepted && OfferAnswer == OfferAnswer.Accepted;
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
     }

@@ -55,7 +55,8 @@ public static class OfferAnswers
         // A reply to "would you like a person?" that starts with a clear yes or no gives that answer, whatever follows
         // and however long: "yes. also the app is broken", "no, I just want my money back". ("ok" is not one: "ok but
         // it's still broken".)
-        var head = MessageWords.Of(message.Length > MessageWords.MaxCharacters ? message[..MessageWords.MaxCharacters] : message);
+        bool longer = message.Length > MessageWords.MaxCharacters;
+        var head = MessageWords.Of(longer ? message[..MessageWords.MaxCharacters] : message);
         switch (head)
         {
             case ["yes" or "yeah" or "yep" or "yup" or "sure" or "y", ..]:
@@ -63,7 +64,8 @@ public static class OfferAnswers
             case ["no" or "nope" or "nah", ..]:
                 return OfferAnswer.Declined;
         }
-        if (MessageWords.Of(message) is not { Count: > 0 } words)
+        // Past the leading word only a short message is read: a longer one says more than an answer.
+        if (longer || head is not { Count: > 0 } words)
         {
             return OfferAnswer.None;
         }

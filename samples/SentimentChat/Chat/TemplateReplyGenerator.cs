@@ -60,7 +60,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
             _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
-            Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood, CustomerDetails.Mentioned(message))}",
+            Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood)}",
             Labels.Positive => "Glad to hear it! Anything else I can help with?",
             _ when CustomerDetails.Mentioned(message) => "Thanks, that's what I need. I'm looking into it now.",
             _ => NextStep(mood),
@@ -70,9 +70,9 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string FixStep(ConversationMood mood) =>
         mood.DetailsGiven ? "I'll fix this as fast as I can." : "Tell me your order number or account email and I'll look into it right away.";
 
-    /// <summary>What happens next when the customer has not complained: the work, or the question for the details.</summary>
-    private static string NextStep(ConversationMood mood, bool detailsInThisMessage = false) =>
-        mood.DetailsGiven || detailsInThisMessage ? "I'm looking into it with the details you gave, and I'll update you here." : AskForDetails;
+    /// <summary>What happens next when the customer has not complained: the work, or the question for the details (the mood has read this message too).</summary>
+    private static string NextStep(ConversationMood mood) =>
+        mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here." : AskForDetails;
 
     /// <summary>The offer of a person; said more briefly when the last reply made it and the customer went on.</summary>
     private static string Offer(ConversationMood mood) =>
