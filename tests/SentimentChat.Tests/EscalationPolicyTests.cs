@@ -42,6 +42,14 @@ public sealed class EscalationPolicyTests
     [InlineData("please call me back, 07911 240 338")]
     [InlineData("Who can I talk to that's able to authorise a swap, because clearly this chat can't")]
     [InlineData("just pass me over to a supervisor")]
+    [InlineData("I want this escalated today")]
+    [InlineData("this needs escalating to someone who can refund it")]
+    [InlineData("ESCALATE.")]
+    [InlineData("where is your manager?")]
+    [InlineData("your supervisor, please")]
+    [InlineData("I said a human, not a bot")]
+    [InlineData("I'd like a supervisor to ring me back today")]
+    [InlineData("I want your manager at the depot to contact me about this")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -60,6 +68,12 @@ public sealed class EscalationPolicyTests
     [InlineData("one more thing: can receipts go to a second email address as well?")]
     [InlineData("How do I make a formal complaint about a delivery driver who swore at my mum?")]
     [InlineData("the fitter was brilliant, could you pass it on to his manager?")]
+    [InlineData("the price escalated from 40 to 90 in a year, why is that?")]
+    [InlineData("things escalated quickly with the neighbour, but that's not why I'm writing")]
+    [InlineData("I'm not a robot, why does the captcha keep failing?")]
+    [InlineData("your manager Tom sorted everything last week, so I'd like the same plan again")]
+    [InlineData("please thank your manager for the quick fix")]
+    [InlineData("the store manager said I could return it within 60 days")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -85,6 +99,10 @@ public sealed class EscalationPolicyTests
     [InlineData("If the old layout doesn't come back I'll move my accounts, honestly")]
     [InlineData("A 10% voucher for next time? I won't be coming back.")]
     [InlineData("I'm going to make a formal complaint about this")]
+    [InlineData("if the money isn't back by monday I'll have my bank claw it back")]
+    [InlineData("I'm getting my bank to reverse the payment")]
+    [InlineData("sort it out or I'm taking my prescriptions to another pharmacy")]
+    [InlineData("I'll be selling on a different platform from next month")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -115,6 +133,10 @@ public sealed class EscalationPolicyTests
     [InlineData("I've already been to the branch twice and they told me to do it in the app")]
     [InlineData("wow. 10 min and nothing. ok")]
     [InlineData("I've now opened three chats about the same disputed payment. Nobody ever does.")]
+    [InlineData("Sorry to chase, but where is my refund?")]
+    [InlineData("just chasing this up again, the router still hasn't arrived")]
+    [InlineData("I emailed on the 4th and haven't had a reply yet")]
+    [InlineData("my two emails have been ignored")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -131,6 +153,9 @@ public sealed class EscalationPolicyTests
     [InlineData("I've been on hold for 45 minutes")]
     [InlineData("will the driver call me before he comes? the doorbell doesn't work")]
     [InlineData("Hi, an engineer was supposed to ring me back about my boiler service quote")]
+    [InlineData("how do I transfer my repeat prescriptions to another pharmacy?")]
+    [InlineData("I'll chase the courier myself, what's their number?")]
+    [InlineData("haven't had a reply from the landlord, can you tell me what the deposit scheme says?")]
     public void MentionsOfContactOrAgentsInPassingDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
