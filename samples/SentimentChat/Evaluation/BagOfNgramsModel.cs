@@ -5,6 +5,7 @@ using ParameterKit.Parameters.Initializers;
 using ParameterKit.Training;
 using ParameterKit.Training.Losses;
 using ParameterKit.Training.Metrics;
+using ParameterKit.Training.Schedules;
 using SentimentChat.Text;
 
 namespace SentimentChat.Evaluation;
@@ -18,7 +19,9 @@ namespace SentimentChat.Evaluation;
 /// <param name="LearningRate">Adam's learning rate.</param>
 /// <param name="L2">λ of the L2 penalty λ/2·‖w‖² on the feature weights (added to their gradient every step).</param>
 /// <param name="ClassWeighting">How the loss weighs the classes.</param>
-public sealed record BagOfNgramsOptions(string Name, int Width, int Buckets, int Epochs, double LearningRate, float L2, ClassWeighting ClassWeighting);
+/// <param name="Annealed">Whether the learning rate falls to zero along a cosine over the run (the last steps then settle
+/// on a point instead of wandering around it, so the result depends far less on the batch order), or stays constant.</param>
+public sealed record BagOfNgramsOptions(string Name, int Width, int Buckets, int Epochs, double LearningRate, float L2, ClassWeighting ClassWeighting, bool Annealed = false);
 
 /// <summary>How a baseline's loss weighs the classes.</summary>
 public enum ClassWeighting
@@ -101,7 +104,15 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         _features = WordFeatures.Of(training.Select(t => t.Text).ToArray(), _options.Buckets);
         _labels = training.Select(t => t.Label).ToArray();
         _loss = new SoftmaxCrossEntropy(3, Weights(_labels, _options.ClassWeighting));
-        var trainer = new Trainer<int>(this, new Adam(_store, _options.LearningRate), new TrainerOptions { Epochs = _options.Epochs, BatchSize = 64, Seed = seed });
+        const int batchSize = 64;
+        long steps = (_labels.Length + batchSize - 1) / batchSize * (long)_options.Epochs;
+        var trainer = new Trainer<int>(this, new Adam(_store, _options.LearningRate), new TrainerOptions
+        {
+            Epochs = _options.Epochs,
+            BatchSize = batchSize,
+            Seed = seed,
+            LearningRate = _options.Annealed ? new CosineSchedule(_options.LearningRate, warmupSteps: 0, steps).At : null,
+        });
         trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
     }
 

@@ -12,14 +12,22 @@ namespace SentimentChat.Evaluation;
 /// from seed to seed, so the regression is 0.65-0.66 on GoEmotions dev, not better). Re-tuned when round seven's
 /// conversations joined (same day; seed 1 unless said): 3 epochs fell to 0.655 (0.652 / 0.657 with seeds 2 / 3), 4
 /// epochs at λ = 1e-4 with inverse weights is the best of the grid's 60 settings, 0.660 (0.658 / 0.655), ahead of 5
-/// epochs at 3e-4 (0.660) and 4 epochs at 3e-4 (0.657).
+/// epochs at 3e-4 (0.660) and 4 epochs at 3e-4 (0.657). When round ten's read conversations joined the training texts
+/// (5 December 2026), that setting fell to 0.651 (0.654 with seed 2): with a constant learning rate the last steps
+/// wander, so every change of the data moved it by a point. The regression now anneals its learning rate to zero
+/// (a cosine), which settles it. Re-tuned with annealing over 60 settings: epochs {2, 3, 5} x learning rates {0.003,
+/// 0.01} x λ {1e-5, 3e-5, 1e-4, 3e-4} x class weights {inverse, square-root inverse}, then 8 and 12 epochs x {0.01, 0.03}
+/// x λ {1e-4, 3e-4, 1e-3} with inverse weights. With inverse weights, 5-12 epochs and λ 1e-4-3e-4 every setting reaches
+/// 0.655-0.660 (2^20 buckets too), and the chosen one (5 epochs, 0.01, 1e-4) scores 0.659 / 0.656 / 0.660
+/// with seeds 1 / 2 / 3. That is its ceiling on these texts, not a mis-tuning: the same options trained on GoEmotions'
+/// train split alone reach 0.665; the customer-service texts beside it pull its boundary away from Reddit's.
 /// </summary>
 public static class Baselines
 {
     /// <summary>Multinomial logistic regression over hashed word unigrams and bigrams.</summary>
     public static BagOfNgramsOptions LogisticRegression { get; } = new(
         "hashed unigram+bigram logistic regression (L2 and class weights tuned on dev)",
-        Width: 0, Buckets: 1 << 19, Epochs: 4, LearningRate: 0.003, L2: 1e-4f, ClassWeighting.Inverse);
+        Width: 0, Buckets: 1 << 19, Epochs: 5, LearningRate: 0.01, L2: 1e-4f, ClassWeighting.Inverse, Annealed: true);
 
     /// <summary>fastText's supervised model: unigram and bigram embeddings averaged, then linear.</summary>
     public static BagOfNgramsOptions FastText { get; } = new(
