@@ -103,6 +103,7 @@ public sealed class EscalationPolicyTests
     [InlineData("I'm getting my bank to reverse the payment")]
     [InlineData("sort it out or I'm taking my prescriptions to another pharmacy")]
     [InlineData("I'll be selling on a different platform from next month")]
+    [InlineData("Can I close the account today? I'm moving to another bank.")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 

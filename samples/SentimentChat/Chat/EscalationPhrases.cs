@@ -138,7 +138,7 @@ public static partial class EscalationPhrases
 
     // A message that opens by asking how to do something ("how do I move my prescriptions to another pharmacy?") asks
     // about leaving; it does not threaten to. A question later in a complaint ("how can I trust you?") does not count.
-    [GeneratedRegex(@"^\W*((hi|hello|hey|good (morning|afternoon|evening))\W+)?((how|where)\s+(do|can|could|would|should)\s+(i|we)|(can|could)\s+(i|we)|is it possible to)\b", Options)]
+    [GeneratedRegex(@"^\W*((hi|hello|hey|good (morning|afternoon|evening))\W+)?((how|where)\s+(do|can|could|would|should)\s+(i|we)|is it possible to)\b", Options)]
     private static partial Regex OpensWithHowTo();
 
     [GeneratedRegex(@"\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|\bkindly\b|\b(i'?d|i would|we'?d) like\b", Options)]
