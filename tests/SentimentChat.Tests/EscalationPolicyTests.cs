@@ -50,6 +50,9 @@ public sealed class EscalationPolicyTests
     [InlineData("I said a human, not a bot")]
     [InlineData("I'd like a supervisor to ring me back today")]
     [InlineData("I want your manager at the depot to contact me about this")]
+    [InlineData("is there anybody on your side who can actually make a call on this?")]
+    [InlineData("I want whoever is able to sign off the refund")]
+    [InlineData("could somebody talk me through the settings over the phone?")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -74,6 +77,7 @@ public sealed class EscalationPolicyTests
     [InlineData("your manager Tom sorted everything last week, so I'd like the same plan again")]
     [InlineData("please thank your manager for the quick fix")]
     [InlineData("the store manager said I could return it within 60 days")]
+    [InlineData("the rep on the phone said he'd escalate my case, has that happened?")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -104,6 +108,10 @@ public sealed class EscalationPolicyTests
     [InlineData("sort it out or I'm taking my prescriptions to another pharmacy")]
     [InlineData("I'll be selling on a different platform from next month")]
     [InlineData("Can I close the account today? I'm moving to another bank.")]
+    [InlineData("From next month my payroll goes through a different bank, then.")]
+    [InlineData("You have until Friday to talk me out of it.")]
+    [InlineData("I'll just sign up with someone else when the contract ends")]
+    [InlineData("pretty sure I know where my money's going next year")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -138,6 +146,10 @@ public sealed class EscalationPolicyTests
     [InlineData("just chasing this up again, the router still hasn't arrived")]
     [InlineData("I emailed on the 4th and haven't had a reply yet")]
     [InlineData("my two emails have been ignored")]
+    [InlineData("Just following up again about the broken freezer")]
+    [InlineData("following up on my complaint from last week")]
+    [InlineData("it's the same as my message on Tuesday")]
+    [InlineData("five days and still no reply to my ticket")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -168,6 +180,8 @@ public sealed class EscalationPolicyTests
         Assert.Equal(EscalationReason.None, First("where can I see the reviews for this hotel?", Other));
         Assert.Equal(EscalationReason.None, First("the reviews said it was waterproof and it leaked on day one", Frustrated));
         Assert.Equal(EscalationReason.ThreatToLeave, First("I'm leaving an honest review about this whole mess", Frustrated));
+        // A review of the customer's credit, rent or price is not a review of the company.
+        Assert.Equal(EscalationReason.None, First("and will switching trigger a credit review? applying for a flat soon", Frustrated));
     }
 
     [Theory]
