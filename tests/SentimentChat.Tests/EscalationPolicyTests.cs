@@ -112,6 +112,7 @@ public sealed class EscalationPolicyTests
     [InlineData("You have until Friday to talk me out of it.")]
     [InlineData("I'll just sign up with someone else when the contract ends")]
     [InlineData("pretty sure I know where my money's going next year")]
+    [InlineData("I'll be telling all my friends to avoid you")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -150,6 +151,8 @@ public sealed class EscalationPolicyTests
     [InlineData("following up on my complaint from last week")]
     [InlineData("it's the same as my message on Tuesday")]
     [InlineData("five days and still no reply to my ticket")]
+    [InlineData("billing sent me back to sales and sales sent me back to billing")]
+    [InlineData("I've been passed back and forth between three departments")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -161,6 +164,8 @@ public sealed class EscalationPolicyTests
     [InlineData("do I need to talk to an agent to keep my number?")]
     [InlineData("the locker code doesn't work, I've tried it 3 times")]
     [InlineData("will they call before they come?")]
+    [InlineData("the shop sent me to you for the warranty, is that right?")]
+    [InlineData("I told everyone at work about your new app, they love it")]
     [InlineData("I explained all this to your colleague yesterday, is it sorted now?")]
     [InlineData("one tiny thing, it asked for my postcode twice")]
     [InlineData("I've been on hold for 45 minutes")]

@@ -56,10 +56,10 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         /// value by a conversation or two, and a lone best value beside a cliff is noise), ties to the higher value (a
         /// streak of borderline calls is the main source of needless offers, the scarcer budget: at most one in ten of
         /// the conversations that need none). With the classifier trained after round eleven (5 December 2026), on the
-        /// 202 dev conversations (80 of them round eleven's hard cases): 0.33 (no extra confidence) 0.921 with seven
-        /// needless offers of 90, 0.35 0.936 with five, 0.40 0.946 with two, 0.45 0.946 with one, 0.50 0.950 with none,
-        /// 0.55 0.931, 0.60 0.906, 0.65 0.891; averaged with their neighbours, 0.45 leads (0.947, against 0.943 for 0.40
-        /// and 0.942 for 0.50). Counting a complaint that survives a neutral turn catches conversations on time and
+        /// 202 dev conversations (80 of them round eleven's hard cases): 0.33 (no extra confidence) 0.926 with seven
+        /// needless offers of 90, 0.35 0.941 with five, 0.40 0.955 with two, 0.45 0.955 with one, 0.50 0.960 with none,
+        /// 0.55 0.941, 0.60 0.916, 0.65 0.901; averaged with their neighbours, 0.45 leads (0.957, against 0.950 for 0.40
+        /// and 0.952 for 0.50). Counting a complaint that survives a neutral turn catches conversations on time and
         /// offers little needless help.
         /// </summary>
         public static Settings Default { get; } = new(StreakConfidence: 0.45f);
