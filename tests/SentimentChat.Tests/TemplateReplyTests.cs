@@ -103,6 +103,12 @@ public sealed class TemplateReplyTests
     [InlineData("my broadband package doesn't work at all", "isn't working")]
     [InlineData("the delivery guy was rude and threw my parcel", "how you were treated")]
     [InlineData("I have been waiting 3 weeks and nobody answers", "the wait")]
+    [InlineData("Hi, I'm Bill. My router keeps dropping the connection every evening", "your service")]
+    [InlineData("my name is bill and the internet has been down since Monday", "your service")]
+    [InlineData("this is Bill from flat 4, the payment went out twice", "double charge")]
+    [InlineData("Why is my bill so high this month?", "billing problem")]
+    [InlineData("no signal on my phone since this morning", "your service")]
+    [InlineData("please drop the parcel off at the back door, it was late again", "delivery")]
     public void The_apology_names_the_problem_the_message_is_about(string message, string? expected)
     {
         string? apology = ProblemWords.Apology(message);

@@ -15,9 +15,12 @@ public static partial class ProblemWords
     // share ("the delivery guy was rude", "my broadband package doesn't work").
     private static readonly (Regex Pattern, string Apology)[] Topics =
     [
-        (Topic(@"charg(ed|e|ing) (me )?twice|double[- ]charg|billed twice"), "I'm sorry about the double charge; that shouldn't have happened."),
+        (Topic(@"charg(ed|e|ing) (me )?twice|double[- ]charg|billed twice|(paid|payment|taken|went out|came out|debited)\b[^.?!]{0,20}\btwice"),
+            "I'm sorry about the double charge; that shouldn't have happened."),
         (Topic(@"refund"), "I'm sorry about the trouble with your refund."),
         (Topic(@"rude|unhelpful|unprofessional|insult|yell(ed|ing)? at|hung up on me"), "I'm sorry about how you were treated; that isn't how we want to help."),
+        (Topic(@"keeps? dropping|dropp(ed|ing|s)? (out|the (connection|call|line|signal))|disconnect|outage|no (signal|internet|connection|service|wi-?fi)\b|(internet|broadband|wi-?fi|service|site|website|app|network|line|connection|server|system|tv|signal)s? (is|are|was|went|has gone|have gone|has been|have been|keeps going|been) (down|off|out)\b"),
+            "I'm sorry your service isn't working as it should."),
         (Topic(@"broken|broke\b|defect|damaged|doesn'?t work|does not work|won'?t work|not working|stopped working|crash|faulty|won'?t (turn on|charge|start|load|open)"),
             "I'm sorry the product isn't working as it should."),
         (Topic(@"deliver|shipping|shipped|parcel|arriv|courier|(my|the) (package|order) (is|has|was|hasn'?t|never|still)"), "I'm sorry your delivery hasn't gone as it should."),
@@ -33,9 +36,10 @@ public static partial class ProblemWords
     public static string? Apology(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        string text = CustomersName().Replace(message, " ");
         foreach (var (pattern, apology) in Topics)
         {
-            if (pattern.IsMatch(message))
+            if (pattern.IsMatch(text))
             {
                 return apology;
             }
@@ -46,6 +50,10 @@ public static partial class ProblemWords
     // NonBacktracking matches in time linear in the message (at most ChatLoop.MaxCharacters), so no input can make a
     // match run away and no timeout is needed; a wall-clock timeout fired on ordinary messages on a busy server, when
     // the matching thread was merely descheduled (seen with 50 concurrent web chats on two cores).
+    // "Hi, I'm Bill" introduces a customer, not a billing problem: the name is dropped before the topics are read.
+    [GeneratedRegex(@"\b(i'?m|i am|my name is|my name'?s|this is|it'?s)\s+bill(y)?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex CustomersName();
+
     private static Regex Topic(string pattern) =>
         new($@"\b({pattern})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
