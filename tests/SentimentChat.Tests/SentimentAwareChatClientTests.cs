@@ -116,5 +116,8 @@ public sealed class SentimentAwareChatClientTests
         string later = SentimentAwareChatClient.ToneInstructions(other, mood);
         Assert.Contains("already been asked to join", later, StringComparison.Ordinal);
         Assert.DoesNotContain("offer to connect them", later, StringComparison.Ordinal);
+
+        mood.Add("never mind, it's sorted now", other);
+        Assert.Contains("just called off the human agent", SentimentAwareChatClient.ToneInstructions(other, mood), StringComparison.Ordinal);
     }
 }

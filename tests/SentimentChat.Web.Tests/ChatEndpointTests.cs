@@ -114,6 +114,27 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
     }
 
     [Fact]
+    public async Task A_person_asked_for_can_be_called_off()
+    {
+        model.Expect(TrainedClassifierFixture.Complaint, Labels.Frustrated);
+        model.Expect(TrainedClassifierFixture.Anger, Labels.Frustrated);
+        model.Expect("yes please", Labels.Other);
+        model.Expect("never mind, it's sorted now", Labels.Positive);
+        var (factory, api) = Serve();
+        using var _ = factory;
+        string id = await api.StartAsync();
+        await api.SayAsync(id, TrainedClassifierFixture.Complaint);
+        await api.SayAsync(id, TrainedClassifierFixture.Anger);
+        await api.SayAsync(id, "yes please");
+        Assert.True((await api.SummaryAsync(id)).GetProperty("handOffRequested").GetBoolean());
+
+        var calledOff = await api.SayAsync(id, "never mind, it's sorted now");
+
+        Assert.Equal(TemplateReplyGenerator.HandOffCalledOff, calledOff[^1].Data.GetProperty("reply").GetString());
+        Assert.False((await api.SummaryAsync(id)).GetProperty("handOffRequested").GetBoolean());
+    }
+
+    [Fact]
     public async Task Conversations_are_separate()
     {
         model.Expect(TrainedClassifierFixture.Anger, Labels.Frustrated);

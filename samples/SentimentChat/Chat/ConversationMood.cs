@@ -50,8 +50,13 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or <see cref="AcceptHuman"/>).</summary>
     public bool HumanAccepted { get; private set; }
 
-    /// <summary>Whether the customer said no to the offer of a person; only a request for one or a threat to leave brings it back.</summary>
+    /// <summary>Whether the customer said no to the offer of a person, or called off a person already asked for; only a
+    /// request for one or a threat to leave brings the offer back.</summary>
     public bool HumanDeclined { get; private set; }
+
+    /// <summary>Whether the last message called off the person asked for ("never mind, it's sorted"): the reply says
+    /// nobody will join after all.</summary>
+    public bool HandOffCalledOff { get; private set; }
 
     /// <summary>Whether the customer has given an order number, reference or email in this conversation.</summary>
     public bool DetailsGiven { get; private set; }
@@ -87,6 +92,12 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         ArgumentNullException.ThrowIfNull(prediction);
         // Read before the policy moves on: the offer being answered is the one made after the previous turn.
         bool offered = OfferHuman;
+        HandOffCalledOff = HumanAccepted && HandOffCallOff.CallsOff(message);
+        if (HandOffCalledOff)
+        {
+            HumanAccepted = false;
+            HumanDeclined = true;
+        }
         OfferAnswer = offered ? OfferAnswers.Read(message) : OfferAnswer.None;
         HumanDeclined |= OfferAnswer == OfferAnswer.Declined;
         DetailsGiven |= CustomerDetails.Mentioned(message);
@@ -96,7 +107,8 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
         Policy.Observe(message, prediction);
         // Only a yes hands off. A request the policy recognised is confirmed first (the reply offers a person): its
-        // phrases also match "I don't need a human" or "your manager sorted it", and a hand-off cannot be taken back.
+        // phrases also match "I don't need a human" or "your manager sorted it", and a granted request is withdrawn only
+        // when the customer calls it off.
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
     }

@@ -71,6 +71,7 @@ public sealed class SentimentAwareChatClient : DelegatingChatClient
         {
             { HandOffNow: true } => " They said yes to a human agent: confirm that a member of the team will join this conversation shortly and will see all of it.",
             { OfferAnswer: OfferAnswer.Declined } => " They just declined a human agent: accept that and keep helping; do not offer one again.",
+            { HandOffCalledOff: true } => " They just called off the human agent they had asked for: confirm nobody will join and keep helping; do not offer one again.",
             { HumanAccepted: true } => " A human agent has already been asked to join: do not offer one again; say they will be with them shortly if it helps.",
             { OfferHuman: true } => EscalationTone(mood),
             _ => string.Empty,

@@ -20,6 +20,9 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     public const string HandOff =
         "Thank you. I've asked a member of our team to join this conversation; they will see everything you've told me and will be with you shortly.";
 
+    /// <summary>The answer when the customer calls off the person asked for ("never mind, it's sorted").</summary>
+    public const string HandOffCalledOff = "No problem, I've let the team know nobody needs to join. Is there anything else I can help with?";
+
     /// <summary>The question for the details an agent needs, asked until the conversation has them; it says why, since it may be asked more than once.</summary>
     public const string AskForDetails = "Could you tell me your order number or account email? I need one of them to find your order or account.";
 
@@ -34,6 +37,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             ({ HandOffNow: true }, _) => HandOff,
             (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
             ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
+            ({ HandOffCalledOff: true }, _) => HandOffCalledOff,
             ({ HumanAccepted: true }, _) => WhileAPersonComes(prediction),
             ({ Turns: <= 1 }, SmallTalkKind.Greeting) => "Hi! How can I help you today?",
             // "hi?" in the middle of a conversation asks whether anyone is still there.
