@@ -47,7 +47,8 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// </summary>
     public bool HandOffNow => OfferAnswer == OfferAnswer.Accepted;
 
-    /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or <see cref="AcceptHuman"/>).</summary>
+    /// <summary>Whether the customer has asked for a person in this conversation (<see cref="HandOffNow"/> once, or
+    /// <see cref="AcceptHuman"/>) and has not called it off since (<see cref="HandOffCalledOff"/>).</summary>
     public bool HumanAccepted { get; private set; }
 
     /// <summary>Whether the customer said no to the offer of a person, or called off a person already asked for; only a
