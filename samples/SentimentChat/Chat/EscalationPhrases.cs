@@ -32,6 +32,10 @@ public static partial class EscalationPhrases
         return TalkToPerson().IsMatch(text) || WantPerson().IsMatch(text) || RealPerson().IsMatch(text) || PersonAlone().IsMatch(text) || CallMe().IsMatch(text);
     }
 
+    /// <summary>Turns a person down ("I don't need a human, just tell me where my parcel is", "no longer need anyone"):
+    /// not a request, and while one is on the way, a withdrawal of the request.</summary>
+    public static bool TurnsDownPerson(string message) => TurnsDown().IsMatch(message);
+
     /// <summary>A threat that holds whatever the tone: chargeback, lawsuit, bad review, regulator, switching provider.</summary>
     public static bool ThreatensAction(string message) =>
         Threat().IsMatch(message) || (TakeBusinessElsewhere().IsMatch(message) && !OpensWithHowTo().IsMatch(message))
@@ -78,8 +82,14 @@ public static partial class EscalationPhrases
 
     // Words that name a person without asking for one: compounds ("human resources"), a captcha's "I'm not a robot", a
     // question about whether one is needed, and turning one down ("I don't need a human, just tell me where my parcel is").
-    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|\b(don'?t|do\s+not|no)\s+(need|want)\s+(to\s+(speak|talk)\s+(to|with)\s+)?(a|an|the|any|your)?\s*(real\s+|human\s+)?" + Person + @"\b", Options)]
+    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|" + TurningDown, Options)]
     private static partial Regex NeutralCompound();
+
+    // Turning a person down: "I don't need a human", "no longer need anyone", "don't want to talk to a manager".
+    private const string TurningDown = @"\b(don'?t|do\s+not|no\s+longer|no)\s+(need|want)\s+(to\s+(speak|talk)\s+(to|with)\s+)?(a|an|the|any|your)?\s*(real\s+|human\s+)?(" + Person + @"|anyone|anybody)\b";
+
+    [GeneratedRegex(TurningDown, Options)]
+    private static partial Regex TurnsDown();
 
     // The person after "to" or "with", up to two words on ("to a real person", "with your line manager").
     private const string ThePerson = @"\s+([\w']+\s+){0,2}" + Person + @"\b";

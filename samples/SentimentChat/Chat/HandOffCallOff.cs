@@ -14,11 +14,12 @@ public static partial class HandOffCallOff
     {
         ArgumentNullException.ThrowIfNull(message);
         // Relief that asks something ("sorry for the bother, when will they join?") is still waiting for the person.
-        return (EscalationPhrases.Relieved(message) && !message.Contains('?', StringComparison.Ordinal)) || Withdrawal().IsMatch(message);
+        return (EscalationPhrases.Relieved(message) && !message.Contains('?', StringComparison.Ordinal))
+            || EscalationPhrases.TurnsDownPerson(message) || Withdrawal().IsMatch(message);
     }
 
-    // Relief ("never mind", "all good now", "found it") covers most; these name the request itself. "cancel my
-    // subscription" is not one: only cancelling "that", "it" or the request counts.
-    [GeneratedRegex(@"\bno\s+need\s+(any\s?more|now|after all|for (that|them|him|her|a (person|human|manager|agent)))\b|\b(don'?t|do not|no longer)\s+need\s+(a|an|the|any|your)?\s*(person|human|manager|agent|anyone|anybody|someone|somebody)\s*(any\s?more|now|after all)?\b|\bcancel\s+(that|it|the (request|agent|call|callback|hand-?off)|the (agent|person|human) request)\b|\bdon'?t\s+bother\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    // Relief ("never mind", "all good now", "found it") and turning a person down cover most; these name the request
+    // itself. "cancel my subscription" is not one: only cancelling "that", "it" or the request counts.
+    [GeneratedRegex(@"\bno\s+need\s+(any\s?more|now|after all|for (that|them|him|her|a (person|human|manager|agent)))\b|\bcancel\s+(that|it|the (request|agent|call|callback|hand-?off)|the (agent|person|human) request)\b|\bdon'?t\s+bother\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Withdrawal();
 }
