@@ -125,13 +125,20 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
         string id = await api.StartAsync();
         await api.SayAsync(id, TrainedClassifierFixture.Complaint);
         await api.SayAsync(id, TrainedClassifierFixture.Anger);
-        await api.SayAsync(id, "yes please");
+        var yes = await api.SayAsync(id, "yes please");
+        Assert.True(yes[0].Data.GetProperty("handOffRequested").GetBoolean());
         Assert.True((await api.SummaryAsync(id)).GetProperty("handOffRequested").GetBoolean());
 
         var calledOff = await api.SayAsync(id, "never mind, it's sorted now");
 
         Assert.Equal(TemplateReplyGenerator.HandOffCalledOff, calledOff[^1].Data.GetProperty("reply").GetString());
+        Assert.False(calledOff[0].Data.GetProperty("handOffRequested").GetBoolean());
         Assert.False((await api.SummaryAsync(id)).GetProperty("handOffRequested").GetBoolean());
+        // The page showed its "talk to a person" button again only when the turn event said nobody was on the way: a
+        // later request for a person must both offer one and say none is coming yet.
+        var again = await api.SayAsync(id, "actually I do want to speak to a manager");
+        Assert.True(again[0].Data.GetProperty("offerHuman").GetBoolean());
+        Assert.False(again[0].Data.GetProperty("handOffRequested").GetBoolean());
     }
 
     [Fact]

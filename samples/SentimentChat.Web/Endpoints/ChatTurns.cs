@@ -51,7 +51,8 @@ public sealed class ChatTurns(SharedClassifier classifier, ConversationStore sto
                 prediction.Truncated,
                 conversation.Mood.Score,
                 conversation.Mood.Description,
-                HandOffAdvisor.ShouldOffer(conversation)), WebChatJson.Default.TurnEvent);
+                HandOffAdvisor.ShouldOffer(conversation),
+                conversation.HandOffRequested), WebChatJson.Default.TurnEvent);
 
             conversation.History.Add(new ChatMessage(ChatRole.User, text));
             // The turn is classified already: the middleware takes the prediction from the options instead of

@@ -22,8 +22,10 @@ public sealed record HandOffAccepted(string Message);
 /// <summary>The class probabilities of one message.</summary>
 public sealed record Probabilities(float Frustrated, float Positive, float Other);
 
-/// <summary>Stream event <c>turn</c>: how the customer's message was read, and the conversation's mood after it.</summary>
-public sealed record TurnEvent(int Turn, string Label, Probabilities Probabilities, bool Truncated, double MoodScore, string Mood, bool OfferHuman);
+/// <summary>Stream event <c>turn</c>: how the customer's message was read, and the conversation's mood after it.
+/// <c>HandOffRequested</c> is whether a person is on the way after this turn: a typed "yes" to the offer asks for one,
+/// "never mind, it's sorted" calls it off, and the page shows its "talk to a person" button again only then.</summary>
+public sealed record TurnEvent(int Turn, string Label, Probabilities Probabilities, bool Truncated, double MoodScore, string Mood, bool OfferHuman, bool HandOffRequested);
 
 /// <summary>Stream event <c>token</c>: the next piece of the reply.</summary>
 public sealed record TokenEvent(string Text);

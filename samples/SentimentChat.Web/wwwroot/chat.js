@@ -87,6 +87,9 @@
     chip.className = turn.label;
     chip.textContent = `${turn.turn}: ${turn.label}`;
     $('turns').append(chip);
+    // The server knows whether a person is on the way: a typed "yes" asks for one, "never mind" calls it off, after
+    // which a later offer must show the button again.
+    handedOff = turn.handOffRequested;
     showHandOff(turn.offerHuman);
   }
 
