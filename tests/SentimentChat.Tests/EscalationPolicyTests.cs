@@ -53,6 +53,7 @@ public sealed class EscalationPolicyTests
     [InlineData("is there anybody on your side who can actually make a call on this?")]
     [InlineData("I want whoever is able to sign off the refund")]
     [InlineData("could somebody talk me through the settings over the phone?")]
+    [InlineData("is there somebody who can just reset the lock manually?")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -78,6 +79,9 @@ public sealed class EscalationPolicyTests
     [InlineData("please thank your manager for the quick fix")]
     [InlineData("the store manager said I could return it within 60 days")]
     [InlineData("the rep on the phone said he'd escalate my case, has that happened?")]
+    [InlineData("the marking is done by a real human tutor, not software, which I love")]
+    [InlineData("No, I really don't want to make a complaint, the driver was kind")]
+    [InlineData("we had a nightmare with a different courier at Christmas, so thank you for this")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -153,6 +157,9 @@ public sealed class EscalationPolicyTests
     [InlineData("five days and still no reply to my ticket")]
     [InlineData("billing sent me back to sales and sales sent me back to billing")]
     [InlineData("I've been passed back and forth between three departments")]
+    [InlineData("I rang in June and again last week about the leak")]
+    [InlineData("I reported the fault on Friday and no one has got back to me")]
+    [InlineData("sent the form in April and never heard anything back")]
     public void RepeatedContactOffersAHumanEvenWhenTheClassifierMissesTheFrustration(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -221,6 +228,9 @@ public sealed class EscalationPolicyTests
     [InlineData("I explained all this to your colleague yesterday and she promised the refund by this morning.")]
     [InlineData("I sent you the tenancy agreement and the meter photo already. I've lived here five weeks.")]
     [InlineData("same issue as last month, which your team closed as 'resolved'")]
+    [InlineData("When I phoned on Thursday the agent said two days. It's been a week.")]
+    [InlineData("I've done this already over the phone and the letter still has my old name")]
+    [InlineData("I was promised in March the credit would be applied and I'm still paying the full rate")]
     public void AnEarlierContactMentionedInFrustrationIsARepeatedContact(string message)
     {
         Assert.Equal(EscalationReason.RepeatedContact, First(message, Frustrated));
@@ -230,6 +240,13 @@ public sealed class EscalationPolicyTests
     [Fact]
     public void ACallOutFeeTakenTwiceIsAChargeNotAContact() =>
         Assert.False(EscalationPhrases.SaysRepeatedContact("I've just noticed the callout fee was taken twice. 2 x 75."));
+
+    [Fact]
+    public void GoodsSentBackAreAReturnNotAnEarlierContact()
+    {
+        Assert.False(EscalationPhrases.MentionsEarlierContact("I posted the boots back 3 weeks ago and the refund isn't there"));
+        Assert.True(EscalationPhrases.MentionsEarlierContact("I emailed you 3 weeks ago and the refund isn't there"));
+    }
 
     [Theory]
     [InlineData("The noise cancelling on these headphones cancels about as much as a woolly hat.")]
@@ -257,6 +274,10 @@ public sealed class EscalationPolicyTests
         Assert.False(Tone.Shouts("my HDMI cable and the USB port"));
         Assert.False(Tone.Shouts("send the PIN by SMS ASAP"));
         Assert.True(Tone.Shouts("this is NOT what I ordered"));
+        // A code quoted after "starting", "code" or "reference" is not a raised voice.
+        Assert.False(Tone.Shouts("my booking reference starts with LKW, is that yours?"));
+        Assert.False(Tone.Shouts("I used promo code SPRING at checkout"));
+        Assert.True(Tone.Shouts("the box says NOTHING about batteries"));
     }
 
     [Fact]

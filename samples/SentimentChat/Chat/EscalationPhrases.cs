@@ -38,8 +38,9 @@ public static partial class EscalationPhrases
 
     /// <summary>A threat that holds whatever the tone: chargeback, lawsuit, bad review, regulator, switching provider.</summary>
     public static bool ThreatensAction(string message) =>
-        Threat().IsMatch(message) || (TakeBusinessElsewhere().IsMatch(message) && !OpensWithHowTo().IsMatch(message))
-        || (FormalComplaint().IsMatch(message) && !HowToQuestion().IsMatch(message));
+        Threat().IsMatch(message)
+        || (TakeBusinessElsewhere().IsMatch(ExperienceElsewhere().Replace(message, " ")) && !OpensWithHowTo().IsMatch(message))
+        || (FormalComplaint().IsMatch(NoComplaint().Replace(message, " ")) && !HowToQuestion().IsMatch(message));
 
     /// <summary>
     /// Mentions a review or rating of the customer's own: a threat when the turn is frustrated ("all of this is going into
@@ -75,14 +76,16 @@ public static partial class EscalationPhrases
     /// yesterday", "I sent you the photos already", "same issue as last month". Evidence of a repeated contact only
     /// when the turn is frustrated (a calm "I called yesterday to change my address, is it done?" is a status question).
     /// </summary>
-    public static bool MentionsEarlierContact(string message) => EarlierContact().IsMatch(ContactByTheCompany().Replace(message, " "));
+    public static bool MentionsEarlierContact(string message) =>
+        EarlierContact().IsMatch(SentBack().Replace(ContactByTheCompany().Replace(message, " "), " "));
 
     /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
     public static bool Exasperated(string message) => Exasperation().IsMatch(message);
 
-    // Words that name a person without asking for one: compounds ("human resources"), a captcha's "I'm not a robot", a
-    // question about whether one is needed, and turning one down ("I don't need a human, just tell me where my parcel is").
-    [GeneratedRegex(@"human[- ]readable|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|" + TurningDown, Options)]
+    // Words that name a person without asking for one: compounds ("human resources", "a real human tutor"), a captcha's
+    // "I'm not a robot", a question about whether one is needed, and turning one down ("I don't need a human, just tell me
+    // where my parcel is").
+    [GeneratedRegex(@"human[- ]readable|\b(real|actual|live|proper)\s+human\s+(tutors?|teachers?|feedback|voices?|touch|interaction|markers?|editors?|moderators?|reviewers?|writers?|translators?|coach(es)?|trainers?|doctors?|nurses?|drivers?)\b|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|" + TurningDown, Options)]
     private static partial Regex NeutralCompound();
 
     // Turning a person down: "I don't need a human", "no longer need anyone", "don't want to talk to a manager".
@@ -101,7 +104,7 @@ public static partial class EscalationPhrases
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
     // to fix this now"), or "is there a manager".
-    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from|on)\s+(your|the)\s+(company|team|office|department|business|end|side)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b|\bwho\s+(can|could|should|do|would)\s+(i|we)\s+(speak|talk|chat)\s+(to|with)\b|\b(want|need|get me|give me)\s+(whoever|whomever|someone who|somebody who)\s+(can|could|is able|has the (authority|power))\b", Options)]
+    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from|on)\s+(your|the)\s+(company|team|office|department|business|end|side)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b|\bwho\s+(can|could|should|do|would)\s+(i|we)\s+(speak|talk|chat)\s+(to|with)\b|\b(want|need|get me|give me)\s+(whoever|whomever|someone who|somebody who)\s+(can|could|is able|has the (authority|power))\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+)?who\s+(can|could)\s+(\w+\s+){0,4}(themselves|himself|herself|personally|manually|by hand)\b", Options)]
     private static partial Regex WantPerson();
 
     // "escalate" counts when the customer asks for it ("escalate this", "I want it escalated", "needs escalating"), not
@@ -126,6 +129,15 @@ public static partial class EscalationPhrases
     // complaint about a driver?" is answered by the bot, and the guideline calls that conversation settled).
     [GeneratedRegex(@"\b(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
     private static partial Regex FormalComplaint();
+
+    // Declining to complain is the opposite of a threat: "No, I don't want to make a complaint, she was lovely".
+    [GeneratedRegex(@"\b(don'?t|do\s+not|didn'?t|won'?t|will\s+not|not|never|no\s+need\s+to)\s+(want\s+to\s+|need\s+to\s+|going\s+to\s+|trying\s+to\s+|mean\s+to\s+|planning\s+to\s+)?(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
+    private static partial Regex NoComplaint();
+
+    // An experience with another company is a story, not a plan to leave: "we had an awful time with another airline
+    // last year, so I was dreading it".
+    [GeneratedRegex(@"\b(time|times|experience|experiences|trouble|problems?|issues?|nightmare|luck|mess|disaster)\s+with\s+(another|a different|a rival|a competing)\s+\w+", Options)]
+    private static partial Regex ExperienceElsewhere();
 
     // The customer's own review or rating, not other people's ("the reviews said it was waterproof").
     [GeneratedRegex(@"\b(my|a|an)\s+(\w+\s+)?(review|rating)\b|\b(leav|writ|post|updat|giv|put|add)\w*\s+(\w+\s+){0,3}(review|rating)s?\b|\b(rate|rating|review|reviewing)\s+(you|this|it|your)\b", Options)]
@@ -163,7 +175,7 @@ public static partial class EscalationPhrases
     private static partial Regex CompanyCancelled();
 
     // Contact verbs only: "I tried 3 times" or "restarted twice" are attempts at a fix, not contacts with the company.
-    private const string Contact = @"(call|phon|contact|email|e-mail|writ|wrote|messag|ask|request|told|tell|said|explain|spoke|speak|chat|report|sent|send|complain)";
+    private const string Contact = @"(call|phon|rang|rung|contact|email|e-mail|writ|wrote|messag|ask|request|told|tell|said|explain|spoke|speak|chat|report|sent|send|complain)";
 
     [GeneratedRegex(@"\b(second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|\d+(st|nd|rd|th)|umpteenth|hundredth|millionth|nth)\s+(\w+\s+)?(time|email|call|message|ticket|complaint|chat|request|letter|reminder)s?\b|\bnot the first time\b|\b(already|again|keep|kept|repeatedly)\s+(been\s+)?" + Contact + @"\w*|\b" + Contact + @"\w*\b[^.?!]{0,25}\b(twice|three times|four times|five times|\d+ times|multiple times|several times|many times|so many times|numerous times|a dozen times|times already|again|every day)\b|\bi'?ve\s+(already\s+)?(called|phoned|written|emailed|contacted|asked|messaged|chatted|explained|requested)\b|\b(yet|once)\s+again\b|\bhow many (more )?times\b|\b(opened|raised|made|sent|had|logged|filed)\s+(two|three|four|five|six|\d+|several|multiple|many)\s+(\w+\s+)?(chats|tickets|complaints|calls|emails|cases|requests|messages)\b|\bsame (answer|reply|response|message)\b|\bhung up on me\b|\b(sorry|apologies)\s+(to|for)\s+(chase|chasing)\b|\bchasing\s+(this|it|you|up|again|my|our)\b|\bchase\s+(this|it|you)\s+(up|again)\b|\b(keep|kept|still|having to|have to|had to)\s+chas(e|ing)\s+(you|this|it|up|my|our)\b|\bfollow(ing)?[- ]up\s+(again|once more)\b|\bfollow(ing)?[- ]up\s+(on|about)\s+(my|our|the)\s+(\w+\s+)?(ticket|complaint|case|email|message|request|claim|call|chat|query|letter)\b|\bsame\s+as\s+my\s+(\w+\s+)?(message|email|call|ticket|complaint|letter|chat)\b|\b(passed|sent|transferred|bounced|shunted|pushed)\s+(me\s+)?(back and forth|around|round|from pillar to post)\b|\bsent\s+me\s+back\s+to\b", Options)]
     private static partial Regex RepeatedContact();
@@ -178,17 +190,23 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(line|call)\s+(just\s+|then\s+|got\s+)?(cut off|dropped|disconnected|went dead)\b|\b(been|went|gone)\s+(in)?to\s+(the|your|a)\s+(branch|store|shop|office|counter|desk)\s+(twice|three times|\d+ times|again)\b|\balready\s+(been|went|gone)\s+(in)?to\s+(the|your|a)\s+(branch|store|shop|office|counter|desk)\b", Options)]
     private static partial Regex FailedContact();
 
-    [GeneratedRegex(@"\b(i|we)\s+((have|had|already)\s+)*(called|phoned|rang|contacted|emailed|wrote|written|messaged|asked|explained|told|spoke|chatted|reported|sent|complained|raised|mentioned|gave)\b[^.?!]{0,50}\b(already|before|yesterday|last (week|month|time|night)|earlier|twice)\b|\bsame (issue|problem|fault|thing|error)\s+(as|like)\s+(last|before|yesterday|the last)\b|\b(your|another|a|the other)\s+colleagues?\s+(said|told|promised|explained|assured|confirmed)\b", Options)]
+    [GeneratedRegex(@"\b(i|we)\s+((have|had|already)\s+)*(called|phoned|rang|contacted|emailed|wrote|written|messaged|asked|explained|told|spoke|chatted|reported|sent|complained|raised|mentioned|gave)\b[^.?!]{0,50}\b(already|before|yesterday|earlier|twice|this morning|last\s+(week|month|time|night|year|weekend|" + Weekday + @")|on\s+" + Weekday + @"|(\d+|two|three|four|five|six|a few|several|a couple of)\s+(days|weeks)\s+ago)\b|\b(i|we)('ve|\s+have|\s+had)?\s+(already\s+)?(did|done)\s+(this|that|it|all (this|that))\s+(already|before|twice|(over|on)\s+the\s+phone|by\s+(phone|email)|in\s+(this|the|a|your)\s+chat|with\s+(someone|somebody|your|an?)\b)|\b(i|we)\s+(was|were)\s+(told|promised|assured)\b[^.?!]{0,80}\b(still|never)\b|\bsame (issue|problem|fault|thing|error)\s+(as|like)\s+(last|before|yesterday|the last)\b|\b(your|another|a|the other)\s+colleagues?\s+(said|told|promised|explained|assured|confirmed)\b", Options)]
     private static partial Regex EarlierContact();
 
     // "a second email address" or "my 2nd phone number" is a detail, not a second contact.
+    // Goods sent back are a return, not a message: "I sent back the trainers 2 weeks ago and there's no refund".
+    [GeneratedRegex(@"\b(sent|send|posted|returned)\s+back\b|\b(sent|posted)\s+(it|them|the\s+\w+|my\s+\w+)\s+back\b", Options)]
+    private static partial Regex SentBack();
+
+    private const string Weekday = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+
     [GeneratedRegex(@"\b(second|2nd|third|3rd|other|another)\s+(email|e-mail|phone|mobile|contact|delivery|billing)\s+(address|number|account|card)\b", Options)]
     private static partial Regex SecondAddress();
 
     [GeneratedRegex(@"\bnoise[- ]?cancel\w*", Options)]
     private static partial Regex NoiseCancelling();
 
-    [GeneratedRegex(@"\b(nobody|no one|noone|no-one)\s+(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|calls?|called|picks up|picked up|helps|helped|returns|returned|tells|told)\b|\b(nobody|no one|noone|no-one)\s+ever\s+(does|did)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b|\b(haven'?t|have not|hasn'?t|has not|still not|not)\s+(yet\s+)?(had|got|gotten|received|heard)\s+(a|an|any)\s+(reply|answer|response|call\s?back)(\s+(yet|back|from (you|your \w+|anyone|anybody)|to (it|that|them|either|any of them|my \w+)))*\s*([.,!?;]|$|\b(and|but|so|yet)\b)|\b(been|got|get|gets|was|were|being)\s+ignored\b|\bignor(ed|ing)\s+(me|us)\b|\bignor(ed|ing)\s+(my|our)\s+(emails?|messages?|calls?|tickets?|complaints?|requests?|letters?)\b|\b(\d+|ten|fifteen|twenty|thirty|forty)\s+(min|mins|minutes|hours?|hrs)\s+(and|&)\s+(still\s+)?(nothing|no (reply|answer|response))\b|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(days?|weeks?)\s+(and\s+)?(still\s+)?(no|without\s+(a|any))\s+(reply|answer|response|word)\b", Options)]
+    [GeneratedRegex(@"\b(nobody|no one|noone|no-one)('s\s+|\s+(has|have|had)\s+|\s+)(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|gotten back|calls?|called|rung|phoned|emailed|contacted|picks up|picked up|helps|helped|returns|returned|tells|told|been in touch)\b|\bnever\s+heard\s+(anything\s+|a thing\s+|a word\s+)?back\b|\bheard\s+nothing\s+back\b|\b(nobody|no one|noone|no-one)\s+ever\s+(does|did)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b|\b(haven'?t|have not|hasn'?t|has not|still not|not)\s+(yet\s+)?(had|got|gotten|received|heard)\s+(a|an|any)\s+(reply|answer|response|call\s?back)(\s+(yet|back|from (you|your \w+|anyone|anybody)|to (it|that|them|either|any of them|my \w+)))*\s*([.,!?;]|$|\b(and|but|so|yet)\b)|\b(been|got|get|gets|was|were|being)\s+ignored\b|\bignor(ed|ing)\s+(me|us)\b|\bignor(ed|ing)\s+(my|our)\s+(emails?|messages?|calls?|tickets?|complaints?|requests?|letters?)\b|\b(\d+|ten|fifteen|twenty|thirty|forty)\s+(min|mins|minutes|hours?|hrs)\s+(and|&)\s+(still\s+)?(nothing|no (reply|answer|response))\b|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(days?|weeks?)\s+(and\s+)?(still\s+)?(no|without\s+(a|any))\s+(reply|answer|response|word)\b", Options)]
     private static partial Regex NoAnswer();
 
     [GeneratedRegex(@"\b(ridiculous|ridiculus|rediculous|unacceptable|unaceptable|absurd|pathetic|useless|incompetent|joke|insane|outrageous|disgrace\w*|disgusting|scam|scammers?|wtf|ffs|bs|bullshit|shit\w*|crap\w*|damn|hell|f+u+c+k\w*|screw (you|this)|unbelievable|worst|fed up|sick (of|and tired)|had enough|enough is enough|waste of (my )?time|for once|are you (kidding|serious|joking)|still (nothing|no (reply|answer|response|news|word)))\b|\bseriously\?|\bf\*+\w*|\bs\*+t\b|\bsh\*t", Options)]

@@ -14,8 +14,16 @@ public static class Tone
         "API", "ETA", "NHS", "TSA", "AWS", "SSN", "IMEI", "ISP", "ADSL", "MMS", "EMI", "LCD", "LED", "OLED", "BBB", "FCC",
     };
 
-    /// <summary>Whether the message shouts: one all-caps word of three letters or more that is not an acronym
-    /// ("it's STILL broken"), or mostly capitals over at least eight letters ("WHERE IS MY REFUND").</summary>
+    // Words right before a capitalised word that make it a code being quoted, not a raised voice: "a reference starting
+    // MAN", "promo code SPRING", "the letters KLM". Not "says": "it says NOTHING about refunds" shouts.
+    private static readonly HashSet<string> CodeLeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "starting", "starts", "beginning", "begins", "prefix", "prefixed", "code", "ref", "reference", "letters",
+    };
+
+    /// <summary>Whether the message shouts: one all-caps word of three letters or more that is not an acronym or a
+    /// quoted code ("it's STILL broken", not "a reference starting MAN"), or mostly capitals over at least eight letters
+    /// ("WHERE IS MY REFUND").</summary>
     public static bool Shouts(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -32,16 +40,25 @@ public static class Tone
         {
             return true;
         }
+        string previous = "";
         foreach (string word in message.Split((char[])[' ', ',', '.', '!', '?', ';', ':', '"', '(', ')', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
             string bare = word.Trim('\'', '-', '*');
-            if (bare.Length >= 3 && bare.All(c => char.IsLetter(c) && char.IsUpper(c)) && !Acronyms.Contains(bare))
+            if (bare.Length >= 3 && bare.All(c => char.IsLetter(c) && char.IsUpper(c)) && !Acronyms.Contains(bare) && !QuotesCode(previous, word))
             {
                 return true;
+            }
+            if (!bare.Equals("with", StringComparison.OrdinalIgnoreCase))
+            {
+                previous = bare;
             }
         }
         return false;
     }
+
+    // The previous word skips "with" ("starting with MAN"); a word in quotes ('MAN') is quoted whatever comes before it.
+    private static bool QuotesCode(string previous, string word) =>
+        CodeLeads.Contains(previous) || (word.Length > 2 && word[0] is '\'' or '‘' && word[^1] is '\'' or '’');
 
     /// <summary>Whether the message has a run of two or more "!" or "?" ("hello??", "still broken!!", "why?!").</summary>
     public static bool RepeatedPunctuation(string message)
