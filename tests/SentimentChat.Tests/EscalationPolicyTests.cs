@@ -54,6 +54,8 @@ public sealed class EscalationPolicyTests
     [InlineData("I want whoever is able to sign off the refund")]
     [InlineData("could somebody talk me through the settings over the phone?")]
     [InlineData("is there somebody who can just reset the lock manually?")]
+    [InlineData("is there anybody who can actually read what I wrote?")]
+    [InlineData("could someone just phone me this afternoon")]
     public void AskingForAPersonOffersAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.PersonRequested, First(message, Other));
 
@@ -82,6 +84,11 @@ public sealed class EscalationPolicyTests
     [InlineData("the marking is done by a real human tutor, not software, which I love")]
     [InlineData("No, I really don't want to make a complaint, the driver was kind")]
     [InlineData("we had a nightmare with a different courier at Christmas, so thank you for this")]
+    [InlineData("Is there a security guard on duty at night in the car park?")]
+    [InlineData("My landlord says he has to escalate it to the council if the meter stays in the old name")]
+    [InlineData("The shop told me to escalate it to you, so here I am")]
+    [InlineData("I won't be leaving a bad review, it's a small thing")]
+    [InlineData("the first fitter made a mess but whoever came back got it right the third time, brilliant")]
     public void NeutralMentionsDoNotOffer(string message) =>
         Assert.Equal(EscalationReason.None, First(message, Other));
 
@@ -117,6 +124,8 @@ public sealed class EscalationPolicyTests
     [InlineData("I'll just sign up with someone else when the contract ends")]
     [InlineData("pretty sure I know where my money's going next year")]
     [InlineData("I'll be telling all my friends to avoid you")]
+    [InlineData("the shop across the road can have my business then")]
+    [InlineData("Forget it. I'm off to a provider that answers its phone.")]
     public void ThreatsOfferAHumanWhateverTheLabel(string message) =>
         Assert.Equal(EscalationReason.ThreatToLeave, First(message, Other));
 
@@ -242,6 +251,16 @@ public sealed class EscalationPolicyTests
         Assert.False(EscalationPhrases.SaysRepeatedContact("I've just noticed the callout fee was taken twice. 2 x 75."));
 
     [Fact]
+    public void AnUnhurriedTurnIsNotFrustratedWhateverTheClassifierSays()
+    {
+        // An earlier email, or cancelling if the driver is late, read as frustrated by the classifier: "no rush" and
+        // "not a big deal" say otherwise.
+        Assert.Equal(EscalationReason.None, First("I emailed the form on Tuesday, no rush, just checking it arrived", Frustrated));
+        Assert.Equal(EscalationReason.None, First("if he's after 7 I'll just cancel and rebook, not a big deal", Frustrated));
+        Assert.Equal(EscalationReason.RepeatedContact, First("I emailed the form on Tuesday and you lost it", Frustrated));
+    }
+
+    [Fact]
     public void GoodsSentBackAreAReturnNotAnEarlierContact()
     {
         Assert.False(EscalationPhrases.MentionsEarlierContact("I posted the boots back 3 weeks ago and the refund isn't there"));
@@ -278,6 +297,7 @@ public sealed class EscalationPolicyTests
         Assert.False(Tone.Shouts("my booking reference starts with LKW, is that yours?"));
         Assert.False(Tone.Shouts("I used promo code SPRING at checkout"));
         Assert.True(Tone.Shouts("the box says NOTHING about batteries"));
+        Assert.False(Tone.Shouts("the ticket is PCN 5528 from the car park"));
     }
 
     [Fact]

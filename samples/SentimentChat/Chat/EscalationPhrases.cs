@@ -38,7 +38,7 @@ public static partial class EscalationPhrases
 
     /// <summary>A threat that holds whatever the tone: chargeback, lawsuit, bad review, regulator, switching provider.</summary>
     public static bool ThreatensAction(string message) =>
-        Threat().IsMatch(message)
+        Threat().IsMatch(NoReview().Replace(message, " "))
         || (TakeBusinessElsewhere().IsMatch(ExperienceElsewhere().Replace(message, " ")) && !OpensWithHowTo().IsMatch(message))
         || (FormalComplaint().IsMatch(NoComplaint().Replace(message, " ")) && !HowToQuestion().IsMatch(message));
 
@@ -46,7 +46,7 @@ public static partial class EscalationPhrases
     /// Mentions a review or rating of the customer's own: a threat when the turn is frustrated ("all of this is going into
     /// my review"), not when it is thankful ("I'll leave you a lovely review").
     /// </summary>
-    public static bool MentionsReview(string message) => Review().IsMatch(NotAReviewOfUs().Replace(message, " "));
+    public static bool MentionsReview(string message) => Review().IsMatch(NotAReviewOfUs().Replace(NoReview().Replace(message, " "), " "));
 
     /// <summary>
     /// The customer settled the matter themselves, takes it back or is relieved: "found it!!", "never mind", "sorry for the
@@ -67,7 +67,7 @@ public static partial class EscalationPhrases
     /// <summary>Says this is not the first contact: "third time", "already called", "nobody ever answers".</summary>
     public static bool SaysRepeatedContact(string message)
     {
-        string text = SecondAddress().Replace(ContactByTheCompany().Replace(message, " "), " ");
+        string text = SecondAddress().Replace(ContactByTheCompany().Replace(SecondTry().Replace(message, " "), " "), " ");
         return RepeatedContact().IsMatch(text) || NoAnswer().IsMatch(text) || FailedContact().IsMatch(text);
     }
 
@@ -79,13 +79,18 @@ public static partial class EscalationPhrases
     public static bool MentionsEarlierContact(string message) =>
         EarlierContact().IsMatch(SentBack().Replace(ContactByTheCompany().Replace(message, " "), " "));
 
+    /// <summary>The customer says it is no trouble: "no rush", "not a big deal", "just checking it arrived". Such a turn is
+    /// not frustrated, whatever the classifier reads into an earlier contact or a cancellation.</summary>
+    public static bool Unbothered(string message) => Unhurried().IsMatch(message);
+
     /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
     public static bool Exasperated(string message) => Exasperation().IsMatch(message);
 
     // Words that name a person without asking for one: compounds ("human resources", "a real human tutor"), a captcha's
-    // "I'm not a robot", a question about whether one is needed, and turning one down ("I don't need a human, just tell me
-    // where my parcel is").
-    [GeneratedRegex(@"human[- ]readable|\b(real|actual|live|proper)\s+human\s+(tutors?|teachers?|feedback|voices?|touch|interaction|markers?|editors?|moderators?|reviewers?|writers?|translators?|coach(es)?|trainers?|doctors?|nurses?|drivers?)\b|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|" + TurningDown, Options)]
+    // "I'm not a robot", a question about whether one is needed or about staff on site ("is there an attendant on duty at
+    // night?"), someone else's escalating ("she has to escalate it to finance", "the agent said to escalate it to you"),
+    // and turning one down ("I don't need a human, just tell me where my parcel is").
+    [GeneratedRegex(@"human[- ]readable|\bis\s+there\s+(a|an|any)\s+" + Person + @"(\s+or\s+(a|an\s+)?\w+)?\s+(on\s+site|on-site|on\s+duty|at\s+night|overnight|in\s+the\s+building)\b|\b(she|he|they)\s+(has|have|had|needs?|needed)\s+to\s+escalat\w*|\b(said|told\s+(me|us)|asked\s+(me|us)|advised(\s+(me|us))?)\s+to\s+escalat\w*|\b(real|actual|live|proper)\s+human\s+(tutors?|teachers?|feedback|voices?|touch|interaction|markers?|editors?|moderators?|reviewers?|writers?|translators?|coach(es)?|trainers?|doctors?|nurses?|drivers?)\b|human[- ]resources|password[- ]manager|\b(she|he|they)('d|\s+would|\s+will|\s+was going to|\s+were going to|\s+promised to|\s+said\s+(she|he|they)('d|\s+would))\s+escalat\w*|\b(i'?m|i am|am i)\s+not\s+a\s+(ro)?bot\b|download manager|file manager|manager app|agent[- ]based|user agent|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(speak|talk|call)\b|" + TurningDown, Options)]
     private static partial Regex NeutralCompound();
 
     // Turning a person down: "I don't need a human", "no longer need anyone", "don't want to talk to a manager".
@@ -104,7 +109,7 @@ public static partial class EscalationPhrases
 
     // Verbs of wanting need the person right after them ("I want a manager", "get me a real person", "I need someone
     // to fix this now"), or "is there a manager".
-    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from|on)\s+(your|the)\s+(company|team|office|department|business|end|side)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b|\bwho\s+(can|could|should|do|would)\s+(i|we)\s+(speak|talk|chat)\s+(to|with)\b|\b(want|need|get me|give me)\s+(whoever|whomever|someone who|somebody who)\s+(can|could|is able|has the (authority|power))\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+)?who\s+(can|could)\s+(\w+\s+){0,4}(themselves|himself|herself|personally|manually|by hand)\b", Options)]
+    [GeneratedRegex(@"\b(get|give|want|need|bring|find|send)\s+(me\s+)?(a|an|your|the|to\s+(speak|talk)\s+(to|with)(\s+(a|an|the|your))?)\s+(real\s+|actual\s+|live\s+|human\s+)?" + Person + @"\b|\b(need|want|get me|can)\s+(someone|somebody)\s+(to|from|senior|who)\b|\b(someone|somebody)\s+(senior|in charge|higher up|from your side|competent)\b|\bis there (a|an|any)\s+(real\s+)?" + Person + @"\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+|else\s+|(in|at|from|on)\s+(your|the)\s+(company|team|office|department|business|end|side)\s+)?(with\s+(the\s+|real\s+|some\s+)?(authority|power)|who\s+(can|could|is able to)\s+(actually\s+|really\s+)?(decide|authori[sz]e|approve|make|own|take responsibility)|who\s+(actually\s+)?knows)\b|\b(someone|somebody|anyone|a person|a human)\s+(i|we)\s+(can|could|may)\s+(speak|talk)\s+(to|with)\b|\bwho\s+(can|could|should|do|would)\s+(i|we)\s+(speak|talk|chat)\s+(to|with)\b|\b(want|need|get me|give me)\s+(whoever|whomever|someone who|somebody who)\s+(can|could|is able|has the (authority|power))\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+)?who\s+(can|could)\s+(\w+\s+){0,4}(themselves|himself|herself|personally|manually|by hand)\b|\b(someone|somebody|anyone|anybody)\s+(there\s+|here\s+)?who\s+(can|could)\s+actually\s+\w+", Options)]
     private static partial Regex WantPerson();
 
     // "escalate" counts when the customer asks for it ("escalate this", "I want it escalated", "needs escalating"), not
@@ -118,7 +123,7 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"^\W*(human|agent|representative|operator|person|manager|supervisor)(\W+(please|pls|plz|now))?\W*$", Options)]
     private static partial Regex PersonAlone();
 
-    [GeneratedRegex(@"\b(can|could|would|will)\s+(you|someone|somebody|anyone|one of you|a (person|human|manager|supervisor|specialist))\s+(from\s+[\w ]{1,20}\s+)?(please\s+)?(call|ring|phone|telephone)\s+me\b|\bplease\s+(call|ring|phone|telephone)\s+me\b|^\W*(call|ring|phone)\s+me\b|\b(call|ring|phone)\s+me\s+(back\s+)?(please|pls|asap|now|today|tomorrow)\b|\b(want|need|like|get|have)\s+(someone|somebody)\s+(to\s+)?(call|ring|phone)\s+me\b|\bgive\s+me\s+a\s+(call|ring)\b|\b(is there|can|could|would)\s+(someone|somebody|anyone|anybody|a person)\s+(who\s+(can|could)\s+)?(talk|walk|go|take)\s+(me|us)\s+through\b[^.?!]{0,40}\b(on|over)\s+the\s+(tele)?phone\b|\b(like|want|need|expect)\s+(a|an|the|your|someone|somebody)\s+(senior\s+)?" + Person + @"\s+([\w']+\s+){0,4}to\s+(call|ring|phone|contact|email|get back to|get in touch with)\s+me\b|\b(phone|telephone)\s+call\s+with\b|\b(want|need|like|request|get|arrange|book)\s+(a\s+)?call\s?back\b|\b(book|schedule|arrange|set up)\s+(a|an)\s+(call|phone call|appointment)\s+with\s+(someone|somebody|a|an|one of)\b|\b(give|send|what'?s|need|want)\s+(me\s+)?(a|the|your)\s+(direct\s+)?(phone|telephone)\s+(number|line)\b|\b(number|line)\s+where\s+(a|an|someone|somebody|a real)\b", Options)]
+    [GeneratedRegex(@"\b(can|could|would|will)\s+(you|someone|somebody|anyone|one of you|a (person|human|manager|supervisor|specialist))\s+(from\s+[\w ]{1,20}\s+)?(please\s+|just\s+)?(call|ring|phone|telephone)\s+me\b|\bplease\s+(call|ring|phone|telephone)\s+me\b|^\W*(call|ring|phone)\s+me\b|\b(call|ring|phone)\s+me\s+(back\s+)?(please|pls|asap|now|today|tomorrow)\b|\b(want|need|like|get|have)\s+(someone|somebody)\s+(to\s+)?(call|ring|phone)\s+me\b|\bgive\s+me\s+a\s+(call|ring)\b|\b(is there|can|could|would)\s+(someone|somebody|anyone|anybody|a person)\s+(who\s+(can|could)\s+)?(talk|walk|go|take)\s+(me|us)\s+through\b[^.?!]{0,40}\b(on|over)\s+the\s+(tele)?phone\b|\b(like|want|need|expect)\s+(a|an|the|your|someone|somebody)\s+(senior\s+)?" + Person + @"\s+([\w']+\s+){0,4}to\s+(call|ring|phone|contact|email|get back to|get in touch with)\s+me\b|\b(phone|telephone)\s+call\s+with\b|\b(want|need|like|request|get|arrange|book)\s+(a\s+)?call\s?back\b|\b(book|schedule|arrange|set up)\s+(a|an)\s+(call|phone call|appointment)\s+with\s+(someone|somebody|a|an|one of)\b|\b(give|send|what'?s|need|want)\s+(me\s+)?(a|the|your)\s+(direct\s+)?(phone|telephone)\s+(number|line)\b|\b(number|line)\s+where\s+(a|an|someone|somebody|a real)\b", Options)]
     private static partial Regex CallMe();
 
     // Money, law, reviews, regulators. "attorney" only as someone's lawyer: "power of attorney" is paperwork.
@@ -133,6 +138,10 @@ public static partial class EscalationPhrases
     // Declining to complain is the opposite of a threat: "No, I don't want to make a complaint, she was lovely".
     [GeneratedRegex(@"\b(don'?t|do\s+not|didn'?t|won'?t|will\s+not|not|never|no\s+need\s+to)\s+(want\s+to\s+|need\s+to\s+|going\s+to\s+|trying\s+to\s+|mean\s+to\s+|planning\s+to\s+)?(file|make|lodge|raise|submit)\s+(a\s+)?(formal\s+|official\s+)?complaint\b", Options)]
     private static partial Regex NoComplaint();
+
+    // Ruling a review out is no threat: "I'm not going to leave a bad review over it haha".
+    [GeneratedRegex(@"\b(not|never|won'?t|wouldn'?t|don'?t|no\s+need\s+to)\s+(going\s+to\s+|gonna\s+|want\s+to\s+|planning\s+to\s+|plan\s+to\s+)?(be\s+)?(leav|writ|post|giv)\w*\s+(you\s+|a\s+|an\s+|any\s+)*(\w+\s+)?(review|rating)s?\b", Options)]
+    private static partial Regex NoReview();
 
     // An experience with another company is a story, not a plan to leave: "we had an awful time with another airline
     // last year, so I was dreading it".
@@ -153,7 +162,7 @@ public static partial class EscalationPhrases
     private static partial Regex Relief();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
-    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different|a rival|a competing)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym|platform|marketplace|site|website|pharmacy|chemist|supermarket|retailer|courier|hotel|firm|agency|clinic|practice|brand)\b|\b(sell|selling|list|listing)\s+(\w+\s+)?on\s+(another|a different|a rival)\s+(platform|site|marketplace|website|app)\b|\b(go|going|goes|run|running|runs)\s+through\s+(another|a different|a rival)\s+(bank|provider|company|network|platform)\b|\btalk\s+me\s+out\s+of\s+(it|leaving|cancell?ing|switching|going)\b|\b(sign|signing|go|going|deal|contract|account|plan|business|custom)\s+(up\s+)?with\s+(someone|somebody)\s+else\b|\b(know|guess|decided)\s+where\s+my\s+(money|contract|business|custom|account|subscription)('?s|\s+is)?\s+going\b|\b(take|taking|move|moving)\s+(all\s+)?my\s+(\w+\s+)?(prescriptions?|scripts|listings|orders|shopping|custom)\s+(to|elsewhere)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\bmov(e|ing)\s+(all\s+)?my\s+(accounts?|money|savings|mortgage|business|custom)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b|\b(i|we)\s*(won'?t|will not|wont|am not|'?m not|are not|'?re not|ain'?t)\s+(be\s+)?(ever\s+)?(coming|going)\s+back\b|\bnever\s+(be\s+)?(coming|going)\s+back\b", Options)]
+    [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different|a rival|a competing)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym|platform|marketplace|site|website|pharmacy|chemist|supermarket|retailer|courier|hotel|firm|agency|clinic|practice|brand)\b|\b(sell|selling|list|listing)\s+(\w+\s+)?on\s+(another|a different|a rival)\s+(platform|site|marketplace|website|app)\b|\b(go|going|goes|run|running|runs)\s+through\s+(another|a different|a rival)\s+(bank|provider|company|network|platform)\b|\btalk\s+me\s+out\s+of\s+(it|leaving|cancell?ing|switching|going)\b|\b(can|could|will)\s+have\s+my\s+(money|business|custom)\b|\b(i'?m|i am|we'?re|we are)\s+off\s+to\s+(someone|somebody|another|a different|a rival|a company|a provider|a supplier|the competition)\b|\b(sign|signing|go|going|deal|contract|account|plan|business|custom)\s+(up\s+)?with\s+(someone|somebody)\s+else\b|\b(know|guess|decided)\s+where\s+my\s+(money|contract|business|custom|account|subscription)('?s|\s+is)?\s+going\b|\b(take|taking|move|moving)\s+(all\s+)?my\s+(\w+\s+)?(prescriptions?|scripts|listings|orders|shopping|custom)\s+(to|elsewhere)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\bmov(e|ing)\s+(all\s+)?my\s+(accounts?|money|savings|mortgage|business|custom)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b|\b(i|we)\s*(won'?t|will not|wont|am not|'?m not|are not|'?re not|ain'?t)\s+(be\s+)?(ever\s+)?(coming|going)\s+back\b|\bnever\s+(be\s+)?(coming|going)\s+back\b", Options)]
     private static partial Regex TakeBusinessElsewhere();
 
     [GeneratedRegex(@"\b(cancel+(ing)?|cancle|terminat(e|ing)|clos(e|ing)\s+(my|our|the)\s+account|leav(e|ing)\s+(you|your|this)|quit(ting)?\s+(you|your|this))\b", Options)]
@@ -198,6 +207,10 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(sent|send|posted|returned)\s+back\b|\b(sent|posted)\s+(it|them|the\s+\w+|my\s+\w+)\s+back\b", Options)]
     private static partial Regex SentBack();
 
+    // A fix that worked the second time is praise, not a second contact: "whoever did it the second time nailed it".
+    [GeneratedRegex(@"\b(did|fixed|sorted|got|nailed|worked|done|right)\s+(it\s+)?(right\s+)?the\s+(second|2nd|third|3rd)\s+time\b", Options)]
+    private static partial Regex SecondTry();
+
     private const string Weekday = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 
     [GeneratedRegex(@"\b(second|2nd|third|3rd|other|another)\s+(email|e-mail|phone|mobile|contact|delivery|billing)\s+(address|number|account|card)\b", Options)]
@@ -208,6 +221,9 @@ public static partial class EscalationPhrases
 
     [GeneratedRegex(@"\b(nobody|no one|noone|no-one)('s\s+|\s+(has|have|had)\s+|\s+)(ever\s+)?(answers|answered|replies|replied|responds|responded|gets back|got back|gotten back|calls?|called|rung|phoned|emailed|contacted|picks up|picked up|helps|helped|returns|returned|tells|told|been in touch)\b|\bnever\s+heard\s+(anything\s+|a thing\s+|a word\s+)?back\b|\bheard\s+nothing\s+back\b|\b(nobody|no one|noone|no-one)\s+ever\s+(does|did)\b|\bnever\s+(got|get|received|had|heard)\s+(a|an|any)\s+(reply|answer|response|call|email)\b|\bno (reply|answer|response) (from you|at all|yet)\b|\b(haven'?t|have not|hasn'?t|has not|still not|not)\s+(yet\s+)?(had|got|gotten|received|heard)\s+(a|an|any)\s+(reply|answer|response|call\s?back)(\s+(yet|back|from (you|your \w+|anyone|anybody)|to (it|that|them|either|any of them|my \w+)))*\s*([.,!?;]|$|\b(and|but|so|yet)\b)|\b(been|got|get|gets|was|were|being)\s+ignored\b|\bignor(ed|ing)\s+(me|us)\b|\bignor(ed|ing)\s+(my|our)\s+(emails?|messages?|calls?|tickets?|complaints?|requests?|letters?)\b|\b(\d+|ten|fifteen|twenty|thirty|forty)\s+(min|mins|minutes|hours?|hrs)\s+(and|&)\s+(still\s+)?(nothing|no (reply|answer|response))\b|\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(days?|weeks?)\s+(and\s+)?(still\s+)?(no|without\s+(a|any))\s+(reply|answer|response|word)\b", Options)]
     private static partial Regex NoAnswer();
+
+    [GeneratedRegex(@"\b(no rush|no hurry|no worries|no big deal|not a big deal|not urgent|whenever you (can|get a chance)|just (checking|wanted to check|confirming))\b", Options)]
+    private static partial Regex Unhurried();
 
     [GeneratedRegex(@"\b(ridiculous|ridiculus|rediculous|unacceptable|unaceptable|absurd|pathetic|useless|incompetent|joke|insane|outrageous|disgrace\w*|disgusting|scam|scammers?|wtf|ffs|bs|bullshit|shit\w*|crap\w*|damn|hell|f+u+c+k\w*|screw (you|this)|unbelievable|worst|fed up|sick (of|and tired)|had enough|enough is enough|waste of (my )?time|for once|are you (kidding|serious|joking)|still (nothing|no (reply|answer|response|news|word)))\b|\bseriously\?|\bf\*+\w*|\bs\*+t\b|\bsh\*t", Options)]
     private static partial Regex Exasperation();

@@ -22,8 +22,8 @@ public static class Tone
     };
 
     /// <summary>Whether the message shouts: one all-caps word of three letters or more that is not an acronym or a
-    /// quoted code ("it's STILL broken", not "a reference starting MAN"), or mostly capitals over at least eight letters
-    /// ("WHERE IS MY REFUND").</summary>
+    /// code ("it's STILL broken", not "a reference starting MAN" or "PCN 7731"), or mostly capitals over at least eight
+    /// letters ("WHERE IS MY REFUND").</summary>
     public static bool Shouts(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -41,10 +41,13 @@ public static class Tone
             return true;
         }
         string previous = "";
-        foreach (string word in message.Split((char[])[' ', ',', '.', '!', '?', ';', ':', '"', '(', ')', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        string[] words = message.Split((char[])[' ', ',', '.', '!', '?', ';', ':', '"', '(', ')', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < words.Length; i++)
         {
+            string word = words[i];
             string bare = word.Trim('\'', '-', '*');
-            if (bare.Length >= 3 && bare.All(c => char.IsLetter(c) && char.IsUpper(c)) && !Acronyms.Contains(bare) && !QuotesCode(previous, word))
+            bool beforeNumber = i + 1 < words.Length && words[i + 1].Any(char.IsAsciiDigit);
+            if (bare.Length >= 3 && bare.All(c => char.IsLetter(c) && char.IsUpper(c)) && !Acronyms.Contains(bare) && !QuotesCode(previous, word) && !beforeNumber)
             {
                 return true;
             }
