@@ -26,7 +26,9 @@ public sealed class DashLedArgumentsTests
     [InlineData(new[] { "classify", "-1 stars, awful" }, new[] { "classify", " -1 stars, awful" })]
     [InlineData(new[] { "--prompt", "-5 days late, again" }, new[] { "--prompt=-5 days late, again" })]
     [InlineData(new[] { "--json", "- not good" }, new[] { "--json", " - not good" })]
-    [InlineData(new[] { "--prompt", "x", "--", "-1 a" }, new[] { "--prompt", "x", "--", "-1 a" })]
+    [InlineData(new[] { "--prompt", "x", "--", "-1 a" }, new[] { "--prompt", "x", " -1 a" })]
+    [InlineData(new[] { "classify", "hello", "--", "world" }, new[] { "classify", "hello", "world" })]
+    [InlineData(new[] { "classify", "--", "--json", "-x" }, new[] { "classify", " --json", " -x" })]
     public void Dash_led_text_is_joined_to_its_option_or_kept_as_an_argument(string[] args, string[] expected)
     {
         Assert.Equal(expected, DashLedArguments.Protect(args, Declared));
@@ -47,23 +49,30 @@ public sealed class DashLedArgumentsTests
     public Property Undoing_the_protection_gives_back_the_command_line()
     {
         // Random command lines (seeded) of options and words over dashes, digits, letters and spaces: each change is one
-        // of the two documented rewrites, so undoing them gives back exactly the words typed, in order.
+        // of the documented rewrites, so undoing them gives back exactly the words typed, in order. After a "--" (dropped)
+        // every dash-led word has the leading space, whatever it holds.
         // (A typed word never starts with a space here: " -x y" typed would read the same as "-x y" protected.)
         Gen<string> word = Gen.Elements('-', '-', '1', 'a').SelectMany(first => Gen.Elements('-', '-', '1', 'a', ' ').ArrayOf(),
             (first, rest) => first + new string(rest));
         Gen<string> token = Gen.OneOf(Gen.Constant("--prompt"), Gen.Constant("--json"), Gen.Constant("--"), word);
         return Prop.ForAll(token.ArrayOf().ToArbitrary(), args =>
         {
+            int separator = Array.IndexOf(args, "--");
+            string[] before = separator < 0 ? args : args[..separator];
+            string[] protectedArgs = DashLedArguments.Protect(args, Declared);
             var undone = new List<string>();
-            bool separated = false;
-            foreach (string r in DashLedArguments.Protect(args, Declared))
+            foreach (string r in protectedArgs)
             {
-                separated |= r == "--";
-                if (!separated && r.StartsWith("--prompt=", StringComparison.Ordinal))
+                bool separated = undone.Count >= before.Length;
+                if (separated)
+                {
+                    undone.Add(r.StartsWith(" -", StringComparison.Ordinal) ? r[1..] : r);
+                }
+                else if (r.StartsWith("--prompt=", StringComparison.Ordinal))
                 {
                     undone.AddRange(["--prompt", r["--prompt=".Length..]]);
                 }
-                else if (!separated && r.StartsWith(" -", StringComparison.Ordinal) && DashLedArguments.IsDashLedText(r[1..]))
+                else if (r.StartsWith(" -", StringComparison.Ordinal) && DashLedArguments.IsDashLedText(r[1..]))
                 {
                     undone.Add(r[1..]);
                 }
@@ -72,7 +81,8 @@ public sealed class DashLedArgumentsTests
                     undone.Add(r);
                 }
             }
-            return undone.SequenceEqual(args);
+            string[] typed = separator < 0 ? args : [.. before, .. args[(separator + 1)..]];
+            return undone.SequenceEqual(typed);
         });
     }
 }

@@ -194,4 +194,22 @@ public sealed class TrainedModelCommandTests(TrainedModelFixture fixture)
         Assert.Equal(expected[Labels.Frustrated], probabilities.GetProperty("frustrated").GetSingle());
         Assert.Equal(expected[Labels.Other], probabilities.GetProperty("other").GetSingle());
     }
+
+    [Theory]
+    [InlineData(new[] { "still", "--", "broken" }, "still broken")]
+    [InlineData(new[] { "--", "--broken again, and --json is part of the message" }, "--broken again, and --json is part of the message")]
+    public async Task WordsAfterADoubleDashAreTheMessageNeverDropped(string[] words, string message)
+    {
+        // Before: Spectre set the words after "--" aside, so "classify still -- broken" classified "still" alone, and
+        // "classify -- --broken again" failed on an invalid option name.
+        IReadOnlyList<float> expected = SentimentChat.Model.ModelFile.Load(fixture.ModelPath).Classify(message).Probabilities;
+
+        var run = await SampleRunner.Run("", ["classify", "--json", "--model", fixture.ModelPath, .. words]);
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        JsonElement probabilities = json.RootElement.GetProperty("probabilities");
+        Assert.Equal(expected[Labels.Frustrated], probabilities.GetProperty("frustrated").GetSingle());
+        Assert.Equal(expected[Labels.Other], probabilities.GetProperty("other").GetSingle());
+    }
 }

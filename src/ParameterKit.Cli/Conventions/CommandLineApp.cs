@@ -245,6 +245,8 @@ internal static class CommandLineApp
         if (message.StartsWith(UnknownCommandStart, StringComparison.Ordinal) && message.IndexOf('\'', UnknownCommandStart.Length) is int close and > 0)
         {
             string word = message[UnknownCommandStart.Length..close];
+            // A dash-led word kept as an argument reaches Spectre with a leading space (DashLedArguments): name it as typed.
+            word = word.StartsWith(" -", StringComparison.Ordinal) ? word[1..] : word;
             // Spectre says the same of a word after a command that takes no arguments ("count gpt2"): the command was
             // found, the word is one too many, and the list of commands would only mislead.
             int commandAt = command.Length == 0 ? -1 : Array.IndexOf(args, command);

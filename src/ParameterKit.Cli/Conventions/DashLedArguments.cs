@@ -7,11 +7,16 @@ namespace ParameterKit.CommandLine;
 /// an option, so it is text: after an option that takes a value it is joined as <c>--option=text</c>, which Spectre keeps
 /// whole; in an argument's place it gets a leading space, which Spectre does not read as a dash (the commands that take
 /// free text trim it).
+/// After <c>--</c> every word is an argument, as POSIX has it, even one that starts with a dash: the <c>--</c> is dropped
+/// and each dash-led word after it gets the leading space. Spectre would have put those words in
+/// <c>CommandContext.Remaining</c>, which no command reads, so <c>classify hello -- world</c> classified "hello" and
+/// dropped "world" silently, and <c>classify -- "--not again"</c> failed on an "invalid long option name"; a command that
+/// takes no argument now refuses such words instead of ignoring them.
 /// </summary>
 internal static class DashLedArguments
 {
     /// <summary>The command line with dash-led text protected; the same array when nothing needed it.</summary>
-    /// <param name="args">The command line, up to an optional <c>--</c> (nothing after it is touched).</param>
+    /// <param name="args">The command line, with an optional <c>--</c> before words that are arguments whatever they look like.</param>
     /// <param name="declared">The command's options (<see cref="OptionSuggestions.OptionsOf"/>), or null when unknown.</param>
     public static string[] Protect(string[] args, IReadOnlyList<string>? declared)
     {
@@ -24,7 +29,11 @@ internal static class DashLedArguments
             string arg = args[i];
             if (arg == "--")
             {
-                result.AddRange(args.AsSpan(i).ToArray());
+                changed = true;
+                foreach (string operand in args.AsSpan(i + 1))
+                {
+                    result.Add(operand.StartsWith('-') ? " " + operand : operand);
+                }
                 break;
             }
             if (!IsDashLedText(arg))
