@@ -29,6 +29,20 @@ public sealed class ClassifierTests(TrainedModelFixture fixture)
         Assert.True(dev.MacroF1 >= 0.8, $"macro-F1 {dev.MacroF1:F3}");
     }
 
+    [Theory]
+    [InlineData("thanks for nothing")]
+    [InlineData("wow, great job losing my parcel")]
+    [InlineData("great, another week of waiting. love that for me")]
+    public void SarcasticPraiseIsReadAsFrustration(string text)
+    {
+        // Every member reads these as praise (the first two at P(positive) 0.87 and 0.95 with the shipped model): the
+        // probabilities of praise and frustration swap places, so the label and the mood meter agree with the customer.
+        var prediction = fixture.Outcome.Model.Classify(text);
+        Assert.Equal(Labels.Frustrated, prediction.Label);
+        Assert.True(prediction.Probabilities[Labels.Frustrated] > prediction.Probabilities[Labels.Positive], $"{prediction.Probabilities[Labels.Frustrated]:F3}");
+        Assert.Equal(1f, prediction.Probabilities.Sum(), 1e-5f);
+    }
+
     [Fact]
     public void TheMajorityBaselineAnswersTheCommonestTrainingClass()
     {

@@ -232,9 +232,22 @@ public sealed class SentimentClassifier
                 {
                     row[c] = RegressionShare * row[c] + PerceptronShare * own[c] + WordsShare * words[(start + i) * 3 + c];
                 }
+                ReadSarcasm(texts[start + i], row);
             }
         }
         return mixed;
+    }
+
+    /// <summary>
+    /// "thanks for nothing" and the like (<see cref="SarcasticPraise"/>) mean the opposite of their praise: the members'
+    /// confidence in praise is read as confidence in frustration (the two probabilities swap places when praise leads).
+    /// </summary>
+    internal static void ReadSarcasm(string? text, Span<float> row)
+    {
+        if (text is not null && row[Labels.Positive] > row[Labels.Frustrated] && SarcasticPraise.In(text))
+        {
+            (row[Labels.Positive], row[Labels.Frustrated]) = (row[Labels.Frustrated], row[Labels.Positive]);
+        }
     }
 
     /// <summary>The regression's share of the vote. It and the perceptron are the strong members and weigh the same; the
