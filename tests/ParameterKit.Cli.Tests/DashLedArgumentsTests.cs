@@ -45,6 +45,20 @@ public sealed class DashLedArgumentsTests
         Assert.Same(args, DashLedArguments.Protect(args, Declared));
     }
 
+    [Fact]
+    public void A_path_after_the_separator_reaches_the_command_as_typed()
+    {
+        // "inspect -- -old.safetensors": Spectre binds " -old.safetensors" (the protection), the command must open
+        // "-old.safetensors"; a path that merely contains a dash, or free text, is left as it is.
+        Assert.Equal("-old.safetensors", new ParameterKit.Cli.Commands.InspectCommand.Settings { Source = " -old.safetensors" }.Source);
+        Assert.Equal("-a", new ParameterKit.Cli.Commands.DiffCommand.Settings { A = " -a", B = "b" }.A);
+        Assert.Equal("-b", new ParameterKit.Cli.Commands.DiffCommand.Settings { A = "a", B = " -b" }.B);
+        Assert.Equal("-c.gguf", new ParameterKit.Cli.Commands.CostCommand.Settings { Source = " -c.gguf" }.Source);
+        Assert.Null(new ParameterKit.Cli.Commands.CostCommand.Settings().Source);
+        Assert.Equal("my-model.safetensors", DashLedArguments.AsTyped("my-model.safetensors"));
+        Assert.Equal(" spaced", DashLedArguments.AsTyped(" spaced"));
+    }
+
     [FsCheck.Xunit.Property(Replay = "(7,11)", MaxTest = 500)]
     public Property Undoing_the_protection_gives_back_the_command_line()
     {

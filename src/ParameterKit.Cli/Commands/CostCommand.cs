@@ -31,7 +31,7 @@ internal sealed class CostCommand : CliCommand<CostCommand.Settings>
         /// <summary>A checkpoint to count.</summary>
         [CommandArgument(0, "[source]")]
         [Description("A checkpoint (safetensors file, index, folder or URL, or a .gguf file) to count, showing what it holds now; or use --config or --params.")]
-        public string? Source { get; init; }
+        public string? Source { get; init => field = value is null ? null : DashLedArguments.AsTyped(value); }
 
         /// <summary>A config or known name to count.</summary>
         [CommandOption("-c|--config <CONFIG>")]

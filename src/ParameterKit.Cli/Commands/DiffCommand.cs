@@ -29,12 +29,12 @@ internal sealed class DiffCommand : CliCommand<DiffCommand.Settings>
         /// <summary>The checkpoint before.</summary>
         [CommandArgument(0, "<a>")]
         [Description("The checkpoint before: a .safetensors file, an index or a folder.")]
-        public string A { get; init; } = "";
+        public string A { get; init => field = DashLedArguments.AsTyped(value); } = "";
 
         /// <summary>The checkpoint after.</summary>
         [CommandArgument(1, "<b>")]
         [Description("The checkpoint after.")]
-        public string B { get; init; } = "";
+        public string B { get; init => field = DashLedArguments.AsTyped(value); } = "";
 
         /// <summary>List unchanged tensors too.</summary>
         [CommandOption("--all")]

@@ -22,10 +22,10 @@ internal sealed class InspectCommand : CliCommand<InspectCommand.Settings>
     /// <summary>The options of <c>inspect</c>.</summary>
     internal sealed class Settings : RemoteSourceSettings
     {
-        /// <summary>A file, index, folder or URL.</summary>
+        /// <summary>A file, index, folder or URL, as typed (a dash-led path after <c>--</c> arrives protected).</summary>
         [CommandArgument(0, "<source>")]
         [Description("A .safetensors file, a sharded model.safetensors.index.json, a .gguf file (llama.cpp), a folder holding one of them, or an http(s) URL of a .safetensors file or index (shard headers read with range requests).")]
-        public string Source { get; init; } = "";
+        public string Source { get; init => field = DashLedArguments.AsTyped(value); } = "";
 
         /// <summary>List every tensor in the table output.</summary>
         [CommandOption("--tensors")]

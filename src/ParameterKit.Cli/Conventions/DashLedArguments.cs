@@ -54,6 +54,17 @@ internal static class DashLedArguments
         return changed ? [.. result] : args;
     }
 
+    /// <summary>
+    /// An argument as it was typed: the leading space <see cref="Protect"/> put before a dash-led word taken off again.
+    /// Free text is trimmed anyway; a path must not be (<c>inspect -- -old.safetensors</c> looked for " -old.safetensors").
+    /// </summary>
+    /// <param name="value">An argument's value as Spectre bound it.</param>
+    public static string AsTyped(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.StartsWith(" -", StringComparison.Ordinal) ? value[1..] : value;
+    }
+
     /// <summary>Whether <paramref name="arg"/> starts with a dash and has whitespace before any <c>=</c>: text, never an option.</summary>
     public static bool IsDashLedText(string arg)
     {
