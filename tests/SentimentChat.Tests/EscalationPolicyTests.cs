@@ -366,6 +366,32 @@ public sealed class EscalationPolicyTests
     }
 
     [Fact]
+    public void AnOfferStandsUntilTakenUpDeclinedOrThanked()
+    {
+        // The web page hid its "Talk to a person" button as soon as the customer answered the bot's next question instead.
+        var mood = new ConversationMood();
+        mood.Add("I want to speak to a manager", Other);
+        Assert.True(mood.OfferStanding);
+        mood.Add("it's order 4471", Other);
+        Assert.False(mood.OfferHuman);
+        Assert.True(mood.OfferStanding);
+        mood.Add("still no sign of it today", Frustrated);
+        Assert.True(mood.OfferStanding);
+        mood.Add("ah it's just arrived, thanks a lot", Positive);
+        Assert.False(mood.OfferStanding);
+
+        var declined = new ConversationMood();
+        declined.Add("I want to speak to a manager", Other);
+        declined.Add("no thanks", Other);
+        Assert.False(declined.OfferStanding);
+
+        var accepted = new ConversationMood();
+        accepted.Add("I want to speak to a manager", Other);
+        accepted.AcceptHuman();
+        Assert.False(accepted.OfferStanding);
+    }
+
+    [Fact]
     public async Task TheTemplatesOfferAHumanWheneverThePolicySaysSoWhateverTheLabel()
     {
         var replies = new TemplateReplyGenerator();

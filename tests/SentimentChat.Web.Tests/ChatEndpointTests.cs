@@ -88,6 +88,29 @@ public sealed class ChatEndpointTests(TrainedClassifierFixture model)
     }
 
     [Fact]
+    public async Task The_offer_stays_on_the_page_while_the_customer_answers_other_questions()
+    {
+        // The button vanished on the turn after the offer when the customer gave their order number instead of answering.
+        model.Expect(TrainedClassifierFixture.Complaint, Labels.Frustrated);
+        model.Expect(TrainedClassifierFixture.Anger, Labels.Frustrated);
+        model.Expect("order 55123", Labels.Other);
+        model.Expect(TrainedClassifierFixture.Thanks, Labels.Positive);
+        var (factory, api) = Serve();
+        using var _ = factory;
+        string id = await api.StartAsync();
+        await api.SayAsync(id, TrainedClassifierFixture.Complaint);
+        await api.SayAsync(id, TrainedClassifierFixture.Anger);
+
+        var order = await api.SayAsync(id, "order 55123");
+        Assert.True(order[0].Data.GetProperty("offerHuman").GetBoolean());
+        Assert.True(order[^1].Data.GetProperty("offerHuman").GetBoolean());
+        Assert.True((await api.SummaryAsync(id)).GetProperty("offerHuman").GetBoolean());
+
+        var thanks = await api.SayAsync(id, TrainedClassifierFixture.Thanks);
+        Assert.False(thanks[0].Data.GetProperty("offerHuman").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_typed_yes_to_the_offer_asks_for_a_person_as_the_button_does()
     {
         // "yes" after "Would you like me to connect you with a human agent?" was answered with a request for the

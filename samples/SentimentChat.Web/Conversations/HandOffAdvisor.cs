@@ -22,11 +22,15 @@ public static class HandOffAdvisor
         conversation.Mood.Add(text, prediction);
     }
 
-    /// <summary>Whether the conversation so far warrants offering a human agent, none has been asked for, and no offer was declined.</summary>
+    /// <summary>
+    /// Whether the page offers a human agent: the conversation warrants it now, or an offer made earlier still stands
+    /// (<see cref="ConversationMood.OfferStanding"/>: not taken up, not declined, no thankful turn since); never once a
+    /// person has been asked for.
+    /// </summary>
     /// <param name="conversation">The conversation, its latest turn included.</param>
     public static bool ShouldOffer(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return conversation.Mood.OfferHuman;
+        return conversation.Mood.OfferStanding;
     }
 }

@@ -74,6 +74,16 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// <summary>Whether the reply before this one offered a person too, and this message did not answer it.</summary>
     public bool OfferRepeated { get; private set; }
 
+    /// <summary>
+    /// Whether an offer of a person still stands after the last message: one was made after this turn or an earlier
+    /// one, and since then nobody was asked for, the customer did not say no, and wrote no thankful turn. A customer who
+    /// answers the bot's next question instead of the offer ("it's order 4471") has not turned it down: the web chat keeps
+    /// its "Talk to a person" button while the offer stands. Only an answer right after the offer counts as yes or no.
+    /// </summary>
+    public bool OfferStanding => _offerStands && !HumanAccepted;
+
+    private bool _offerStands;
+
     /// <summary>Records that the customer asked for a person some other way (the web chat's "Talk to a person" button), so replies stop offering one.</summary>
     public void AcceptHuman() => HumanAccepted = true;
 
@@ -112,5 +122,7 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         // when the customer calls it off.
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
+        _offerStands = OfferHuman
+            || (_offerStands && !HumanDeclined && prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message));
     }
 }
