@@ -384,6 +384,10 @@ public sealed class EscalationPolicyTests
         declined.Add("I want to speak to a manager", Other);
         declined.Add("no thanks", Other);
         Assert.False(declined.OfferStanding);
+        // A new request after the "no" brings an offer that stands like the first.
+        declined.Add("actually, yes, I want a manager", Other);
+        declined.Add("it's order 4471", Other);
+        Assert.True(declined.OfferStanding);
 
         var accepted = new ConversationMood();
         accepted.Add("I want to speak to a manager", Other);

@@ -122,7 +122,9 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         // when the customer calls it off.
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
+        // Said no to this offer, not to an earlier one: a request or a threat after a "no" brings an offer that stands too.
         _offerStands = OfferHuman
-            || (_offerStands && !HumanDeclined && prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message));
+            || (_offerStands && OfferAnswer != OfferAnswer.Declined && !HandOffCalledOff && prediction.Label != Labels.Positive
+                && !EscalationPhrases.Relieved(message));
     }
 }
