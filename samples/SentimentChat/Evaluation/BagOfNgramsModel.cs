@@ -104,14 +104,10 @@ public sealed class BagOfNgramsModel : IBaseline, ITrainingTask<int>
         _features = WordFeatures.Of(training.Select(t => t.Text).ToArray(), _options.Buckets);
         _labels = training.Select(t => t.Label).ToArray();
         _loss = new SoftmaxCrossEntropy(3, Weights(_labels, _options.ClassWeighting));
-        const int batchSize = 64;
-        long steps = (_labels.Length + batchSize - 1) / batchSize * (long)_options.Epochs;
-        var trainer = new Trainer<int>(this, new Adam(_store, _options.LearningRate), new TrainerOptions
+        var run = new TrainerOptions { Epochs = _options.Epochs, BatchSize = 64, Seed = seed };
+        var trainer = new Trainer<int>(this, new Adam(_store, _options.LearningRate), run with
         {
-            Epochs = _options.Epochs,
-            BatchSize = batchSize,
-            Seed = seed,
-            LearningRate = _options.Annealed ? new CosineSchedule(_options.LearningRate, warmupSteps: 0, steps).At : null,
+            LearningRate = _options.Annealed ? new CosineSchedule(_options.LearningRate, warmupSteps: 0, run.OptimizerSteps(_labels.Length)).At : null,
         });
         trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray());
     }

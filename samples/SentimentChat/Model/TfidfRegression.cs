@@ -91,16 +91,9 @@ public sealed class TfidfRegression : ITrainingTask<int>
         _labels = training.Select(t => t.Label).ToArray();
         _penalty = NaiveBayesPenalty.Strengths(_training, _labels, _options.Buckets, _options.L2);
         _loss = new SoftmaxCrossEntropy(3, ClassWeights.InverseFrequency(_labels));
-        int batch = _options.BatchSize;
-        long steps = (_labels.Length + batch - 1) / batch * (long)_options.Epochs;
-        var schedule = new CosineSchedule(_options.LearningRate, warmupSteps: 0, steps);
-        var trainer = new Trainer<int>(this, new Adam(Store, _options.LearningRate), new TrainerOptions
-        {
-            Epochs = _options.Epochs,
-            BatchSize = batch,
-            Seed = seed,
-            LearningRate = schedule.At,
-        });
+        var run = new TrainerOptions { Epochs = _options.Epochs, BatchSize = _options.BatchSize, Seed = seed };
+        var schedule = new CosineSchedule(_options.LearningRate, warmupSteps: 0, run.OptimizerSteps(_labels.Length));
+        var trainer = new Trainer<int>(this, new Adam(Store, _options.LearningRate), run with { LearningRate = schedule.At });
         var result = trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray(), cancellationToken: cancellationToken);
         _training = null;
         _penalty = [];

@@ -66,19 +66,18 @@ public static class TrainingRecipe
         var trainSet = Corpus.Encode(model, trainingTexts);
         var devSet = Corpus.Encode(model, devTexts);
         var task = new ClassificationTask(model, ClassificationTask.InverseFrequencyWeights(trainSet));
-        const int batch = 64;
-        long totalSteps = (trainSet.Length + batch - 1) / batch * (long)options.Epochs;
-        var schedule = new CosineSchedule(options.LearningRate, warmupSteps: Math.Min(100, totalSteps / 10), totalSteps);
-        var trainer = new Trainer<EncodedText>(task, new AdamW(model.Store, schedule.BaseLearningRate, weightDecay: 0.01), new TrainerOptions
+        var run = new TrainerOptions
         {
             Epochs = options.Epochs,
-            BatchSize = batch,
+            BatchSize = 64,
             Seed = options.Seed,
-            LearningRate = schedule.At,
             EarlyStoppingMetric = "score",
             Patience = 2,
             RestoreBestParameters = true,
-        });
+        };
+        long totalSteps = run.OptimizerSteps(trainSet.Length);
+        var schedule = new CosineSchedule(options.LearningRate, warmupSteps: Math.Min(100, totalSteps / 10), totalSteps);
+        var trainer = new Trainer<EncodedText>(task, new AdamW(model.Store, schedule.BaseLearningRate, weightDecay: 0.01), run with { LearningRate = schedule.At });
         var losses = new LossLog();
         trainer.Callbacks.Add(losses);
         var result = trainer.Fit(trainSet, devSet, progress, cancellationToken: cancellationToken);

@@ -169,16 +169,10 @@ public sealed class WordConvolution : ITrainingTask<int>
         {
             throw new InvalidOperationException("Call Prepare before Fit.");
         }
-        int batch = Math.Min(Options.BatchSize, MaxBatch);
-        long steps = (_labels.Length + batch - 1) / batch * (long)Options.Epochs;
+        var run = new TrainerOptions { Epochs = Options.Epochs, BatchSize = Math.Min(Options.BatchSize, MaxBatch), Seed = seed };
+        long steps = run.OptimizerSteps(_labels.Length);
         var schedule = new CosineSchedule(Options.LearningRate, warmupSteps: Math.Min(100, steps / 10), steps);
-        var trainer = new Trainer<int>(this, new AdamW(Store, Options.LearningRate, weightDecay: Options.WeightDecay), new TrainerOptions
-        {
-            Epochs = Options.Epochs,
-            BatchSize = batch,
-            Seed = seed,
-            LearningRate = schedule.At,
-        });
+        var trainer = new Trainer<int>(this, new AdamW(Store, Options.LearningRate, weightDecay: Options.WeightDecay), run with { LearningRate = schedule.At });
         var result = trainer.Fit(Enumerable.Range(0, _labels.Length).ToArray(), cancellationToken: cancellationToken);
         _examples = [];
         _labels = [];

@@ -66,8 +66,7 @@ public sealed class Trainer<TExample>
         var state = resume ?? new TrainerState();
         State = state;
         int batchesPerEpoch = (training.Count + o.BatchSize - 1) / o.BatchSize;
-        long stepsPerEpoch = (batchesPerEpoch + o.AccumulationSteps - 1) / o.AccumulationSteps;
-        long totalSteps = stepsPerEpoch * o.Epochs;
+        long totalSteps = o.OptimizerSteps(training.Count);
         var order = new int[training.Count];
         var batch = new TExample[o.BatchSize];
         var epochs = new List<EpochSummary>();

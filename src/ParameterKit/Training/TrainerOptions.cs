@@ -18,6 +18,20 @@ public sealed record TrainerOptions
     /// <summary>Whether to reshuffle the training set every epoch (from <see cref="Seed"/> and the epoch number).</summary>
     public bool Shuffle { get; init; } = true;
 
+    /// <summary>
+    /// The optimizer steps a run over <paramref name="examples"/> training examples takes, as
+    /// <see cref="TrainingProgress.TotalSteps"/> reports them: batches per epoch, grouped by <see cref="AccumulationSteps"/>,
+    /// times <see cref="Epochs"/>. A learning-rate schedule that must end with the run is built from it.
+    /// </summary>
+    /// <param name="examples">The size of the training set.</param>
+    /// <returns>The number of optimizer steps.</returns>
+    public long OptimizerSteps(int examples)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(examples);
+        long batchesPerEpoch = (examples + (long)BatchSize - 1) / BatchSize;
+        return (batchesPerEpoch + AccumulationSteps - 1) / AccumulationSteps * Epochs;
+    }
+
     /// <summary>The learning rate as a pure function of the optimizer step (0-based); null keeps the optimizer's rate.</summary>
     public Func<long, double>? LearningRate { get; init; }
 

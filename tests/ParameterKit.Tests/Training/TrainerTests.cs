@@ -55,6 +55,23 @@ public sealed class TrainerTests
         Assert.True(result.Epochs[^1].TrainingLoss < result.Epochs[0].TrainingLoss);
     }
 
+    [Theory]
+    [InlineData(32, 1, 2)]     // ceil(600 / 32) = 19 batches, one step each
+    [InlineData(32, 4, 3)]     // 19 batches in groups of 4: 5 steps per epoch, the last of 3 batches
+    [InlineData(50, 12, 1)]    // 12 batches in one group: a single step for the whole set
+    [InlineData(7, 3, 1)]      // 86 batches, the last of 5 examples; 29 steps
+    public void OptimizerStepsIsWhatTheRunTakes(int batchSize, int accumulation, int epochs)
+    {
+        // A schedule that must end with the run is built from OptimizerSteps before the run: it must agree with the steps
+        // the trainer takes and reports.
+        var options = new TrainerOptions { Epochs = epochs, BatchSize = batchSize, AccumulationSteps = accumulation, Seed = 5 };
+        var (trainer, _, _) = Create(options);
+        var reports = new List<TrainingProgress>();
+        var result = trainer.Fit(Train, progress: new SynchronousProgress(reports.Add));
+        Assert.Equal(result.Steps, options.OptimizerSteps(Train.Length));
+        Assert.All(reports, r => Assert.Equal(result.Steps, r.TotalSteps));
+    }
+
     [Fact]
     public void TheSameSeedGivesBitIdenticalLosses()
     {
