@@ -15,6 +15,9 @@ public static class FakePredictions
     /// <summary>Labelled "other" by the classifier but with a fair chance of frustration.</summary>
     public static Prediction Borderline { get; } = new(Labels.Other, [0.35f, 0.05f, 0.6f], 8, false);
 
+    /// <summary>Labelled frustrated, but below the confidence a streak of them needs to offer a person.</summary>
+    public static Prediction FrustratedBarely { get; } = new(Labels.Frustrated, [0.4f, 0.05f, 0.55f], 8, false);
+
     public static Prediction Of(int label) => label switch
     {
         Labels.Frustrated => Frustrated,

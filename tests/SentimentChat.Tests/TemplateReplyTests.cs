@@ -109,6 +109,8 @@ public sealed class TemplateReplyTests
     [InlineData("Why is my bill so high this month?", "billing problem")]
     [InlineData("no signal on my phone since this morning", "your service")]
     [InlineData("please drop the parcel off at the back door, it was late again", "delivery")]
+    [InlineData("my new phone arrived with a cracked screen", "isn't working")]
+    [InlineData("the screen keeps flickering since the update", "isn't working")]
     public void The_apology_names_the_problem_the_message_is_about(string message, string? expected)
     {
         string? apology = ProblemWords.Apology(message);
@@ -120,6 +122,32 @@ public sealed class TemplateReplyTests
         {
             Assert.Contains(expected, apology, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_second_complaint_in_a_row_is_not_answered_word_for_word_like_the_first()
+    {
+        // Two borderline complaints in a row offer no person (the streak needs a confident reading), so both replies ask
+        // for the details; the second must not repeat the first.
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        var borderline = FakePredictions.FrustratedBarely;
+        mood.Add("the screen on my laptop is flickering since the update", borderline);
+        string first = Reply("the screen on my laptop is flickering since the update", borderline, mood, replies);
+        mood.Add("it's a ZenBook 14, bought in april", borderline);
+        string second = Reply("it's a ZenBook 14, bought in april", borderline, mood, replies);
+        Assert.False(mood.OfferHuman);
+        Assert.NotEqual(first, second);
+        Assert.Contains("order number or account email", first, StringComparison.Ordinal);
+        Assert.Contains("order number or account email", second, StringComparison.Ordinal);
+
+        mood.Add("it's order 55120", Other);
+        mood.Add("still nothing", borderline);
+        string third = Reply("still nothing", borderline, mood, replies);
+        mood.Add("this is taking forever", borderline);
+        string fourth = Reply("this is taking forever", borderline, mood, replies);
+        Assert.NotEqual(third, fourth);
+        Assert.DoesNotContain("order number", fourth, StringComparison.Ordinal);   // the details are in hand
     }
 
     private static string Reply(string message) => Reply(message, Other, new ConversationMood(), new TemplateReplyGenerator());

@@ -21,7 +21,7 @@ public static partial class ProblemWords
         (Topic(@"rude|unhelpful|unprofessional|insult|yell(ed|ing)? at|hung up on me"), "I'm sorry about how you were treated; that isn't how we want to help."),
         (Topic(@"keeps? dropping|dropp(ed|ing|s)? (out|the (connection|call|line|signal))|disconnect|outage|no (signal|internet|connection|service|wi-?fi)\b|(internet|broadband|wi-?fi|service|site|website|app|network|line|connection|server|system|tv|signal)s? (is|are|was|went|has gone|have gone|has been|have been|keeps going|been) (down|off|out)\b"),
             "I'm sorry your service isn't working as it should."),
-        (Topic(@"broken|broke\b|defect|damaged|doesn'?t work|does not work|won'?t work|not working|stopped working|crash|faulty|won'?t (turn on|charge|start|load|open)"),
+        (Topic(@"broken|broke\b|defect|damaged|cracked|smashed|shattered|scratched|dented|flicker|doesn'?t work|does not work|won'?t work|not working|stopped working|crash|faulty|won'?t (turn on|charge|start|load|open)"),
             "I'm sorry the product isn't working as it should."),
         (Topic(@"deliver|shipping|shipped|parcel|arriv|courier|(my|the) (package|order) (is|has|was|hasn'?t|never|still)"), "I'm sorry your delivery hasn't gone as it should."),
         (Topic(@"on hold|been waiting|waiting (for|since)|waited|wait(ing)? (\d+|an?|one|two|three|several|many) (more )?(hours?|minutes?|mins?|days?|weeks?|months?)\b|queue"),

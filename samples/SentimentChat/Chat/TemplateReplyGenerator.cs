@@ -62,6 +62,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         {
             // Asked for a person: confirmed with the offer, since the request's phrases also match "I don't need a human".
             _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
+            // A second complaint in a row gets no word-for-word copy of the first reply: same promise, other words.
+            Labels.Frustrated when !mood.OfferHuman && mood.FrustratedStreak % 2 == 0 => $"I hear you. {FixStepAgain(mood)}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
             _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
             Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood)}",
@@ -73,6 +75,12 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// <summary>After a complaint: a promise when the details are in hand, else the question for them.</summary>
     private static string FixStep(ConversationMood mood) =>
         mood.DetailsGiven ? "I'll fix this as fast as I can." : "Tell me your order number or account email and I'll look into it right away.";
+
+    /// <summary>The promise of <see cref="FixStep"/> in other words, for the complaint right after one it answered.</summary>
+    private static string FixStepAgain(ConversationMood mood) =>
+        mood.DetailsGiven
+            ? "I'm working on it with the details you gave, and I'll update you here as soon as I can."
+            : "I can start on it as soon as I have your order number or account email.";
 
     /// <summary>What happens next when the customer has not complained: the work, or the question for the details (the mood has read this message too).</summary>
     private static string NextStep(ConversationMood mood) =>
