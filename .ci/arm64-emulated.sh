@@ -25,7 +25,8 @@ if ! command -v qemu-aarch64-static > /dev/null || ! command -v aarch64-linux-gn
     libc6-dev-arm64-cross libc6:arm64 libstdc++6:arm64 libssl3:arm64 libicu72:arm64 zlib1g:arm64
 fi
 
-# An arm64 runtime: publish an empty program self-contained; its folder holds the runtime the SDK would use.
+# An arm64 runtime: publishing an empty program self-contained makes the SDK restore the arm64 runtime pack it would
+# use, and names its version; the pack holds the shared framework's files (its deps.json and runtimeconfig.json too).
 mkdir -p "$work/probe"
 cat > "$work/probe/probe.csproj" <<'PROJECT'
 <Project Sdk="Microsoft.NET.Sdk">
@@ -38,19 +39,23 @@ cat > "$work/probe/probe.csproj" <<'PROJECT'
 </Project>
 PROJECT
 echo 'System.Console.WriteLine(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture);' > "$work/probe/Program.cs"
-dotnet publish "$work/probe" -c Release -o "$work/runtime" --nologo -v quiet
-version="$(sed -n 's/.*"version": "\(10\.[^"]*\)".*/\1/p' "$work/runtime/probe.runtimeconfig.json" | head -1)"
+dotnet publish "$work/probe" -c Release -o "$work/probe/out" --nologo -v quiet
+version="$(sed -n 's/.*"version": "\(10\.[^"]*\)".*/\1/p' "$work/probe/out/probe.runtimeconfig.json" | head -1)"
+pack="${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.netcore.app.runtime.linux-arm64/$version/runtimes/linux-arm64"
 root="$work/dotnet-arm64"
-mkdir -p "$root/host/fxr/$version" "$root/shared/Microsoft.NETCore.App/$version"
-cp "$work/runtime/libhostfxr.so" "$root/host/fxr/$version/"
-find "$work/runtime" -maxdepth 1 -type f ! -name 'probe*' ! -name libhostfxr.so -exec cp {} "$root/shared/Microsoft.NETCore.App/$version/" \;
+framework="$root/shared/Microsoft.NETCore.App/$version"
+mkdir -p "$root/host/fxr/$version" "$framework"
+cp "$pack/native/libhostfxr.so" "$root/host/fxr/$version/"
+cp "$pack/lib/net10.0/"* "$pack/native/"* "$framework/"
+rm "$framework/libhostfxr.so"
 aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -o "$root/dotnet" .ci/arm64/dotnet-muxer.c
 cat > "$root/dotnet-qemu" <<SCRIPT
 #!/bin/sh
 exec qemu-aarch64-static "$root/dotnet" "\$@"
 SCRIPT
 chmod +x "$root/dotnet-qemu"
-echo "arm64 runtime $version under qemu: $("$root/dotnet-qemu" "$work/runtime/probe.dll")"
+echo "arm64 program under qemu: $("$root/dotnet-qemu" "$work/probe/out/probe.dll")"
+"$root/dotnet-qemu" --list-runtimes
 
 cat > "$work/arm64.runsettings" <<SETTINGS
 <RunSettings>
