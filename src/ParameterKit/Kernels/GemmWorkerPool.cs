@@ -131,8 +131,8 @@ internal sealed class GemmWorkerPool
     }
 
     /// <summary>
-    /// One background thread that waits to be handed a part index: first by watching <see cref="ticket"/> for a
-    /// while, then asleep on a semaphore.
+    /// One background thread that waits to be handed a part index through its <see cref="GemmWorkerSignal"/>: first by
+    /// watching it for a while, then asleep.
     /// </summary>
     /// <remarks>
     /// Generating a token is dozens of short products (a GPT-2 small layer's four matrix-vector products take 30-150 µs
@@ -140,18 +140,13 @@ internal sealed class GemmWorkerPool
     /// that slept between them had to be woken through the kernel each time, 10-50 µs on a virtual machine, which
     /// ate most of the second core's gain: Q8_0 decoding ran 1.05x faster on two threads than on one. So after each
     /// part the worker spins for up to <see cref="SpinTicks"/> (about 100 µs) on the ticket the caller bumps, as
-    /// llama.cpp's threads spin between the operations of a graph, and only then sleeps. The hand-off needs no lock:
-    /// whichever of the two first swaps <see cref="sleeping"/> from 1 to 0 decides whether the semaphore is released
-    /// (the caller, for a worker that went to sleep) or not (the worker, that saw the ticket move in time).
+    /// llama.cpp's threads spin between the operations of a graph, and only then sleeps.
     /// </remarks>
-    [SuppressMessage("Design", "CA1001", Justification = "A worker lives as long as the process.")]
     private sealed class Worker
     {
         private readonly GemmWorkerPool pool;
-        private readonly SemaphoreSlim wake = new(0);
+        private readonly GemmWorkerSignal signal = new();
         private int part;
-        private int ticket;
-        private int sleeping;
 
         public Worker(GemmWorkerPool pool)
         {
@@ -163,11 +158,7 @@ internal sealed class GemmWorkerPool
         public void Start(int part)
         {
             this.part = part;
-            Interlocked.Increment(ref ticket);
-            if (Interlocked.Exchange(ref sleeping, 0) == 1)
-            {
-                wake.Release();
-            }
+            signal.Post();
         }
 
         private void Loop()
@@ -175,8 +166,7 @@ internal sealed class GemmWorkerPool
             int seen = 0;
             while (true)
             {
-                WaitForTicket(seen);
-                seen = Volatile.Read(ref ticket);
+                seen = signal.WaitPast(seen, SpinTicks);
                 Exception? error = null;
                 try
                 {
@@ -189,37 +179,6 @@ internal sealed class GemmWorkerPool
                     error = e;
                 }
                 pool.Finish(error);
-            }
-        }
-
-        /// <summary>Returns once the ticket has moved past <paramref name="seen"/>: spinning briefly, then asleep.</summary>
-        private void WaitForTicket(int seen)
-        {
-            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref ticket) == seen)
-            {
-                if (Stopwatch.GetTimestamp() > deadline)
-                {
-                    Sleep(seen);
-                    return;
-                }
-                Thread.SpinWait(8);
-            }
-        }
-
-        private void Sleep(int seen)
-        {
-            Interlocked.Exchange(ref sleeping, 1);
-            if (Volatile.Read(ref ticket) == seen)
-            {
-                // The caller has not started the next part yet: when it does, it finds the flag set and releases us.
-                wake.Wait();
-            }
-            else if (Interlocked.Exchange(ref sleeping, 0) == 0)
-            {
-                // The part arrived between the flag and the check, and the caller took the flag first: its release is
-                // on its way (or done); take it now so it cannot wake a later wait early.
-                wake.Wait();
             }
         }
     }
