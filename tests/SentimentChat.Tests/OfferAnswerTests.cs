@@ -131,6 +131,49 @@ public sealed class OfferAnswerTests
         Assert.True(mood.HandOffNow);
     }
 
+    [Theory]
+    [InlineData("this is ridiculous, I want to talk to a manager")]
+    [InlineData("can I speak to a real person please")]
+    [InlineData("just get me a supervisor")]
+    public void A_request_for_a_person_answering_the_offer_is_a_yes(string request)
+    {
+        // It was answered with the same question again ("Of course. Would you like me to connect you ...?"), so the
+        // customer had to ask a third time.
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add(Repeated, Frustrated);
+        Assert.True(mood.OfferHuman);
+        mood.Add(request, Frustrated);
+        Assert.True(mood.HandOffNow);
+        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, request, mood, Frustrated));
+        Assert.False(mood.OfferHuman);
+    }
+
+    [Fact]
+    public void A_request_for_a_person_counts_as_a_yes_as_long_as_the_offer_stands()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add(Repeated, Frustrated);
+        mood.Add("it's order 4471", Other);   // answers the bot's question, not the offer, which still stands
+        Assert.True(mood.OfferStanding);
+        mood.Add("let me talk to someone in charge", Frustrated);
+        Assert.True(mood.HandOffNow);
+        Assert.Equal(TemplateReplyGenerator.HandOff, Reply(replies, "let me talk to someone in charge", mood, Frustrated));
+    }
+
+    [Theory]
+    [InlineData("I don't need a manager, I need my refund")]
+    [InlineData("where is my refund")]
+    public void Turning_a_person_down_or_carrying_on_while_the_offer_stands_is_no_yes(string message)
+    {
+        var mood = new ConversationMood();
+        mood.Add(Repeated, Frustrated);
+        mood.Add(message, Frustrated);
+        Assert.False(mood.HandOffNow);
+        Assert.False(mood.HumanAccepted);
+    }
+
     private static string Reply(TemplateReplyGenerator replies, string message, ConversationMood mood, Prediction? prediction = null) =>
         replies.ReplyAsync(message, prediction ?? Other, mood).GetAwaiter().GetResult();
 }

@@ -37,13 +37,14 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
 
     /// <summary>
     /// How the last message answered the offer of a human made after the turn before it: a plain "yes" or "no thanks"
-    /// is an answer to that question, not a new message to file or apologise for.
+    /// is an answer to that question, not a new message to file or apologise for. A request for a person while an offer
+    /// stands (<see cref="OfferStanding"/>) is a yes too.
     /// </summary>
     public OfferAnswer OfferAnswer { get; private set; }
 
     /// <summary>
-    /// Whether the last message asked for a person: a yes to the offer made after the turn before it (an offer is made,
-    /// and so answered, only while nobody has been asked for).
+    /// Whether the last message asked for a person: a yes to the offer made after the turn before it, or a request for
+    /// one while an offer stands (an offer is made, and so answered, only while nobody has been asked for).
     /// </summary>
     public bool HandOffNow => OfferAnswer == OfferAnswer.Accepted;
 
@@ -78,7 +79,8 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// Whether an offer of a person still stands after the last message: one was made after this turn or an earlier
     /// one, and since then nobody was asked for, the customer did not say no, and wrote no thankful turn. A customer who
     /// answers the bot's next question instead of the offer ("it's order 4471") has not turned it down: the web chat keeps
-    /// its "Talk to a person" button while the offer stands. Only an answer right after the offer counts as yes or no.
+    /// its "Talk to a person" button while the offer stands. A plain yes or no counts only right after the offer; a
+    /// request for a person counts as a yes as long as the offer stands.
     /// </summary>
     public bool OfferStanding => _offerStands && !HumanAccepted;
 
@@ -102,7 +104,7 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
         // Read before the policy moves on: the offer being answered is the one made after the previous turn.
-        bool offered = OfferHuman;
+        bool offered = OfferHuman, standing = OfferStanding;
         HandOffCalledOff = HumanAccepted && HandOffCallOff.CallsOff(message);
         if (HandOffCalledOff)
         {
@@ -117,9 +119,14 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;
         FrustratedStreak = prediction.Label == Labels.Frustrated ? FrustratedStreak + 1 : 0;
         Policy.Observe(message, prediction);
-        // Only a yes hands off. A request the policy recognised is confirmed first (the reply offers a person): its
-        // phrases also match "I don't need a human" or "your manager sorted it", and a granted request is withdrawn only
-        // when the customer calls it off.
+        // A request for a person while the offer of one stands is a yes in other words ("this is ridiculous, I want a
+        // manager" after "Would you like me to connect you ...?"): asking the same question again would make the
+        // customer ask a third time. A request with no offer standing is confirmed first (the reply offers a person):
+        // the policy reads a request from phrases, and a granted one is withdrawn only when the customer calls it off.
+        if (standing && OfferAnswer == OfferAnswer.None && Policy.Last == EscalationReason.PersonRequested)
+        {
+            OfferAnswer = OfferAnswer.Accepted;
+        }
         HumanAccepted |= HandOffNow;
         OfferRepeated = offered && OfferHuman;
         // Said no to this offer, not to an earlier one: a request or a threat after a "no" brings an offer that stands too.
