@@ -19,7 +19,8 @@ internal sealed class SummaryCommand(SummaryStreams streams) : Command<SummaryCo
         [CommandArgument(0, "[architecture]")]
         // Every name KnownArchitectures declares (a test holds the two together).
         [Description("gpt2 (default), gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, "
-            + "llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b or mistral-7b-v0.1.")]
+            + "llama-3-70b, llama-3.1-8b, llama-3.1-70b, llama-3.2-1b, llama-3.2-3b, tinyllama-1.1b, smollm2-135m, smollm2-360m, "
+            + "smollm2-1.7b, qwen2.5-0.5b, qwen2.5-7b or mistral-7b-v0.1.")]
         public string Architecture { get; init; } = "gpt2";
 
         /// <summary>Summary depth.</summary>

@@ -15,6 +15,12 @@ public sealed class KnownModelTests
     [InlineData("mistral-7b-v0.1", "7,241,732,096")]
     [InlineData("llama-3-8b", "8,030,261,248")]
     [InlineData("llama-3-70b", "70,553,706,496")]
+    [InlineData("llama-3.1-8b", "8,030,261,248")]
+    [InlineData("llama-3.1-70b", "70,553,706,496")]
+    [InlineData("llama-3.2-3b", "3,212,749,824")]
+    [InlineData("smollm2-360m", "361,821,120")]
+    [InlineData("smollm2-1.7b", "1,711,376,384")]
+    [InlineData("qwen2.5-7b", "7,615,616,512")]
     public void Count_of_a_known_name(string name, string total)
     {
         CliResult result = CliRunner.Run("count", "--config", name);

@@ -32,7 +32,7 @@ internal sealed class CountCommand : CliCommand<CountCommand.Settings>
     {
         /// <summary>A config.json, a folder holding one, or a known name.</summary>
         [CommandOption("-c|--config <CONFIG>")]
-        [Description("A Hugging Face config.json (GPT-2, Llama, Mistral or Qwen2), a folder holding one, a .gguf file (gpt2, llama, qwen2; its metadata is the config, and its tensors are counted per type too), or a known name: gpt2, gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, llama-3-70b, llama-3.2-1b, tinyllama-1.1b, smollm2-135m, qwen2.5-0.5b, mistral-7b-v0.1.")]
+        [Description("A Hugging Face config.json (GPT-2, Llama, Mistral or Qwen2), a folder holding one, a .gguf file (gpt2, llama, qwen2; its metadata is the config, and its tensors are counted per type too), or a known name: gpt2, gpt2-medium, gpt2-large, gpt2-xl, gpt3-175b, llama-2-7b, llama-2-13b, llama-2-70b, llama-3-8b, llama-3-70b, llama-3.1-8b, llama-3.1-70b, llama-3.2-1b, llama-3.2-3b, tinyllama-1.1b, smollm2-135m, smollm2-360m, smollm2-1.7b, qwen2.5-0.5b, qwen2.5-7b, mistral-7b-v0.1.")]
         public string? Config { get; init; }
 
         /// <summary>LoRA's r, with <see cref="LoraTargets"/>.</summary>

@@ -23,10 +23,16 @@ internal static class KnownConfigs
         ["llama-2-70b"] = LlamaConfig.Llama2With70B,
         ["llama-3-8b"] = LlamaConfig.Llama3With8B,
         ["llama-3-70b"] = LlamaConfig.Llama3With70B,
+        ["llama-3.1-8b"] = LlamaConfig.Llama31With8B,
+        ["llama-3.1-70b"] = LlamaConfig.Llama31With70B,
         ["llama-3.2-1b"] = LlamaConfig.Llama32With1B,
+        ["llama-3.2-3b"] = LlamaConfig.Llama32With3B,
         ["tinyllama-1.1b"] = LlamaConfig.TinyLlama,
         ["smollm2-135m"] = LlamaConfig.SmolLM2With135M,
+        ["smollm2-360m"] = LlamaConfig.SmolLM2With360M,
+        ["smollm2-1.7b"] = LlamaConfig.SmolLM2With1700M,
         ["qwen2.5-0.5b"] = LlamaConfig.Qwen25With05B,
+        ["qwen2.5-7b"] = LlamaConfig.Qwen25With7B,
         ["mistral-7b-v0.1"] = LlamaConfig.Mistral7B,
     };
 

@@ -19,10 +19,16 @@ public static class KnownArchitectures
         ("llama-2-70b", LlamaConfig.Llama2With70B.Declare),
         ("llama-3-8b", LlamaConfig.Llama3With8B.Declare),
         ("llama-3-70b", LlamaConfig.Llama3With70B.Declare),
+        ("llama-3.1-8b", LlamaConfig.Llama31With8B.Declare),
+        ("llama-3.1-70b", LlamaConfig.Llama31With70B.Declare),
         ("llama-3.2-1b", LlamaConfig.Llama32With1B.Declare),
+        ("llama-3.2-3b", LlamaConfig.Llama32With3B.Declare),
         ("tinyllama-1.1b", LlamaConfig.TinyLlama.Declare),
         ("smollm2-135m", LlamaConfig.SmolLM2With135M.Declare),
+        ("smollm2-360m", LlamaConfig.SmolLM2With360M.Declare),
+        ("smollm2-1.7b", LlamaConfig.SmolLM2With1700M.Declare),
         ("qwen2.5-0.5b", LlamaConfig.Qwen25With05B.Declare),
+        ("qwen2.5-7b", LlamaConfig.Qwen25With7B.Declare),
         ("mistral-7b-v0.1", LlamaConfig.Mistral7B.Declare),
     ];
 

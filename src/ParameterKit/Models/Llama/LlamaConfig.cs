@@ -66,6 +66,24 @@ public sealed record LlamaConfig(
     /// <summary>Meta-Llama-3-70B: 80 layers, C = 8,192, MLP 28,672, 64 heads, 8 key/value heads.</summary>
     public static LlamaConfig Llama3With70B { get; } = new(128256, 8192, 28672, 80, 64, 8) { ContextLength = 8192, RopeTheta = 500000 };
 
+    /// <summary>Llama-3.1-8B: Llama-3-8B's shape with a 131,072-token context by llama3 rope scaling (factor 8).</summary>
+    public static LlamaConfig Llama31With8B { get; } = new(128256, 4096, 14336, 32, 32, 8)
+    {
+        ContextLength = 131072, RopeTheta = 500000, RopeScaling = LlamaRopeScaling.Llama3(8),
+    };
+
+    /// <summary>Llama-3.1-70B: Llama-3-70B's shape with a 131,072-token context by llama3 rope scaling (factor 8).</summary>
+    public static LlamaConfig Llama31With70B { get; } = new(128256, 8192, 28672, 80, 64, 8)
+    {
+        ContextLength = 131072, RopeTheta = 500000, RopeScaling = LlamaRopeScaling.Llama3(8),
+    };
+
+    /// <summary>Llama-3.2-3B: 28 layers, C = 3,072, MLP 8,192, 24 heads, 8 key/value heads, tied head, llama3 rope scaling (factor 32).</summary>
+    public static LlamaConfig Llama32With3B { get; } = new(128256, 3072, 8192, 28, 24, 8, TieEmbeddings: true, HeadDim: 128)
+    {
+        ContextLength = 131072, RopeTheta = 500000, RopeScaling = LlamaRopeScaling.Llama3(32),
+    };
+
     /// <summary>Llama-3.2-1B: 16 layers, C = 2,048, MLP 8,192, 8 key/value heads, tied head, llama3 rope scaling (factor 32).</summary>
     public static LlamaConfig Llama32With1B { get; } = new(128256, 2048, 8192, 16, 32, 8, TieEmbeddings: true, HeadDim: 64)
     {
@@ -78,10 +96,22 @@ public sealed record LlamaConfig(
     /// <summary>SmolLM2-135M: 30 layers, C = 576, MLP 1,536, 9 heads, 3 key/value heads, tied head, θ = 100,000.</summary>
     public static LlamaConfig SmolLM2With135M { get; } = new(49152, 576, 1536, 30, 9, 3, TieEmbeddings: true) { ContextLength = 8192, RopeTheta = 100000 };
 
+    /// <summary>SmolLM2-360M: 32 layers, C = 960, MLP 2,560, 15 heads, 5 key/value heads, tied head, θ = 100,000.</summary>
+    public static LlamaConfig SmolLM2With360M { get; } = new(49152, 960, 2560, 32, 15, 5, TieEmbeddings: true) { ContextLength = 8192, RopeTheta = 100000 };
+
+    /// <summary>SmolLM2-1.7B: 24 layers, C = 2,048, MLP 8,192, 32 heads (no grouping), tied head, θ = 130,000.</summary>
+    public static LlamaConfig SmolLM2With1700M { get; } = new(49152, 2048, 8192, 24, 32, 32, TieEmbeddings: true) { ContextLength = 8192, RopeTheta = 130000 };
+
     /// <summary>Qwen2.5-0.5B: 24 layers, C = 896, MLP 4,864, 14 heads, 2 key/value heads, q/k/v biases, tied head, θ = 1,000,000.</summary>
     public static LlamaConfig Qwen25With05B { get; } = new(151936, 896, 4864, 24, 14, 2, TieEmbeddings: true, RmsNormEpsilon: 1e-6f)
     {
         ModelType = "qwen2", ContextLength = 32768, RopeTheta = 1000000,
+    };
+
+    /// <summary>Qwen2.5-7B (the base model): 28 layers, C = 3,584, MLP 18,944, 28 heads, 4 key/value heads, q/k/v biases, untied head, vocabulary 152,064.</summary>
+    public static LlamaConfig Qwen25With7B { get; } = new(152064, 3584, 18944, 28, 28, 4, RmsNormEpsilon: 1e-6f)
+    {
+        ModelType = "qwen2", ContextLength = 131072, RopeTheta = 1000000,
     };
 
     /// <summary>Mistral-7B-v0.1: 32 layers, C = 4,096, MLP 14,336, 8 key/value heads; its 4,096-token sliding window caps the context at 4,096.</summary>

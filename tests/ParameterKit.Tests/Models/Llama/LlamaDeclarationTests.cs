@@ -20,6 +20,15 @@ public sealed class LlamaDeclarationTests
     [InlineData("llama-3-8b", 8_030_261_248L)]
     [InlineData("llama-3-70b", 70_553_706_496L)]
     [InlineData("llama-2-7b", 6_738_415_616L)]
+    // The rows below were computed by hand from each model's config.json, as embedding (+ untied head) + layers x (q, k, v,
+    // o with Qwen2's q/k/v biases + gate, up, down + two norms) + final norm; they agree with the sizes the model cards
+    // state (8.03B, 70.6B, 3.21B, 362M, 1.71B, 7.62B). Llama-3.1 keeps Llama-3's shapes: only its rope scaling is new.
+    [InlineData("llama-3.1-8b", 8_030_261_248L)]
+    [InlineData("llama-3.1-70b", 70_553_706_496L)]
+    [InlineData("llama-3.2-3b", 3_212_749_824L)]
+    [InlineData("smollm2-360m", 361_821_120L)]
+    [InlineData("smollm2-1.7b", 1_711_376_384L)]
+    [InlineData("qwen2.5-7b", 7_615_616_512L)]
     public void Known_names_count_exactly(string name, long expected)
     {
         Assert.True(KnownArchitectures.TryDeclare(name, out ParameterStore? store));
