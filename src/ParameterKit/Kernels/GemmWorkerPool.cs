@@ -121,7 +121,10 @@ internal sealed class GemmWorkerPool
         {
             failure = ExceptionDispatchInfo.Capture(error);
         }
-        if (Interlocked.Decrement(ref pending) == 0)
+        int remaining = Interlocked.Decrement(ref pending);
+        // Below zero means a worker ran a part nobody posted (see GemmWorkerSignal): Debug builds, the tests', stop here.
+        Debug.Assert(remaining >= 0, "A GEMM worker finished a part that no caller posted.");
+        if (remaining == 0)
         {
             lock (doneSignal)
             {
