@@ -410,7 +410,7 @@ public sealed class EscalationPolicyTests
     public async Task AnExplicitRequestForAPersonIsConfirmedWithoutAnApologyAndAYesGrantsIt()
     {
         // "can I speak to a manager please", read as frustrated, got "I'm sorry, that sounds frustrating. Would you like
-        // ...". It is confirmed instead of granted outright because the request's phrases also match "I don't need a human".
+        // ...". With no offer standing yet it is confirmed instead of granted outright: the request is read from phrases.
         var replies = new TemplateReplyGenerator();
         var mood = new ConversationMood();
         mood.Add("can I talk to a real person", Frustrated);

@@ -104,7 +104,7 @@ public sealed class OfferAnswerTests
         Assert.StartsWith("All right, I'll keep helping you here.", declined, StringComparison.Ordinal);
         Assert.DoesNotContain(TemplateReplyGenerator.EscalationOffer, declined, StringComparison.Ordinal);
 
-        // A request is confirmed, not granted outright: its phrases also match "I don't need a human".
+        // After a "no" no offer stands, so a request is confirmed, not granted outright.
         mood.Add("I want to speak to a manager", Frustrated);
         Assert.Equal($"Of course. {TemplateReplyGenerator.EscalationOffer}", Reply(replies, "I want to speak to a manager", mood, Frustrated));
         mood.Add("yes", Other);

@@ -60,7 +60,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string Reply(string message, Prediction prediction, ConversationMood mood) =>
         prediction.Label switch
         {
-            // Asked for a person: confirmed with the offer, since the request's phrases also match "I don't need a human".
+            // Asked for a person with no offer standing: confirmed with the offer, since the request is read from phrases.
+            // (With an offer standing, the mood takes the request as a yes, and HandOffNow answered above.)
             _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
             // A second complaint in a row gets no word-for-word copy of the first reply: same promise, other words.
             Labels.Frustrated when !mood.OfferHuman && mood.FrustratedStreak % 2 == 0 => $"I hear you. {FixStepAgain(mood)}",
