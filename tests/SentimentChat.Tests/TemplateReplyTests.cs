@@ -90,6 +90,73 @@ public sealed class TemplateReplyTests
     }
 
     [Theory]
+    [InlineData("where is my parcel?", "no")]
+    [InlineData("where is my parcel?", "sorry, I don't have it")]
+    [InlineData("my parcel still hasn't arrived", "nope")]
+    [InlineData("my parcel still hasn't arrived", "no idea")]
+    public void A_no_to_the_question_for_details_is_no_goodbye_and_the_question_is_not_asked_again(string problem, string answer)
+    {
+        // Before, "no" after "Could you tell me your order number ...?" got "Thank you for contacting us. Have a good
+        // day!": the conversation ended on a customer who still had the problem.
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        var first = problem.Contains('?', StringComparison.Ordinal) ? Other : FakePredictions.FrustratedBarely;
+        mood.Add(problem, first);
+        Assert.Contains("order number or account email", Reply(problem, first, mood, replies), StringComparison.Ordinal);
+
+        mood.Add(answer, Other);
+        string reply = Reply(answer, Other, mood, replies);
+        Assert.True(mood.DetailsRefusedNow);
+        Assert.Equal($"That's all right. {TemplateReplyGenerator.WithoutDetails}", reply);
+
+        foreach (var (message, label) in new[] { ("it was meant to come on monday", Other), ("this is taking forever", FakePredictions.FrustratedBarely), ("any news?", Other) })
+        {
+            mood.Add(message, label);
+            Assert.DoesNotContain("order number", Reply(message, label, mood, replies), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_no_after_anything_else_still_closes_and_a_no_to_the_offer_of_a_person_still_declines_it()
+    {
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("thanks, that fixed it", FakePredictions.Positive);
+        Assert.Contains("Anything else", Reply("thanks, that fixed it", FakePredictions.Positive, mood, replies), StringComparison.Ordinal);
+        mood.Add("no", Other);
+        Assert.StartsWith("Thank you for contacting us", Reply("no", Other, mood, replies), StringComparison.Ordinal);
+        Assert.False(mood.DetailsRefusedNow);
+
+        // An offer of a person made with no question for details: "no" turns the offer down.
+        mood = new ConversationMood();
+        foreach (string complaint in new[] { "I was charged twice, this is ridiculous", "still charged twice, unbelievable", "this is the third time I'm writing" })
+        {
+            mood.Add(complaint, FakePredictions.Frustrated);
+            if (Reply(complaint, FakePredictions.Frustrated, mood, replies).Contains(TemplateReplyGenerator.EscalationOffer, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        Assert.True(mood.OfferStanding);
+        mood.Add("no", Other);
+        Assert.Equal(OfferAnswer.Declined, mood.OfferAnswer);
+        Assert.False(mood.DetailsRefusedNow);
+        Assert.StartsWith("All right, I'll keep helping you here.", Reply("no", Other, mood, replies), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("no", true)]
+    [InlineData("Nope, sorry.", true)]
+    [InlineData("unfortunately I lost the email", true)]
+    [InlineData("I don't know it", true)]
+    [InlineData("no, it's 44120", false)]
+    [InlineData("no, and my parcel is a week late, sort it out", false)]
+    [InlineData("no thanks, that's all", false)]
+    [InlineData("", false)]
+    public void A_refusal_of_details_is_read_only_as_a_whole_short_answer(string message, bool expected) =>
+        Assert.Equal(expected, DetailsRefusals.Reads(message));
+
+    [Theory]
     [InlineData("your agent was really rude to me on the phone yesterday", "how you were treated")]
     [InlineData("My package was supposed to arrive on Monday and it is still not here", "delivery")]
     [InlineData("I've been on hold for 45 minutes", "the wait")]

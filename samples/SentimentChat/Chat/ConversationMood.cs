@@ -7,7 +7,7 @@ namespace SentimentChat.Chat;
 /// The conversation's mood over turns: a running score (frustration pulls it down, positivity up) for prompts and
 /// the status line, and the <see cref="EscalationPolicy"/>'s decision after the last turn, which is what decides
 /// when to offer a human; and what the replies must remember of the conversation: whether a person was asked for or
-/// declined, and whether the customer has given their order number or email.
+/// declined, and whether the customer has given their order number or email (or said they have none).
 /// </summary>
 /// <param name="policy">The escalation policy for this conversation (a fresh one with default knobs when null).</param>
 public sealed class ConversationMood(EscalationPolicy? policy = null)
@@ -64,6 +64,25 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     public bool DetailsGiven { get; private set; }
 
     /// <summary>
+    /// Whether the last message answered the reply's question for an order number or email (<see cref="AskedForDetails"/>)
+    /// by saying there is none to give ("no", "I don't have it": <see cref="DetailsRefusals"/>): it is no goodbye, and the
+    /// reply carries on without them.
+    /// </summary>
+    public bool DetailsRefusedNow { get; private set; }
+
+    /// <summary>Whether the customer has said, in this conversation, that they have no order number or email to give
+    /// (<see cref="DetailsRefusedNow"/> once): replies stop asking for them.</summary>
+    public bool DetailsRefused { get; private set; }
+
+    private bool _detailsAsked;
+
+    /// <summary>
+    /// Records that the reply to the last message asked for an order number or email, so a short "no" or "I don't have
+    /// it" in the next message answers that question (<see cref="DetailsRefusedNow"/>). Reply generators that ask call it.
+    /// </summary>
+    public void AskedForDetails() => _detailsAsked = true;
+
+    /// <summary>
     /// Whether the reply should offer a person now: the <see cref="EscalationPolicy"/> says so, nobody has been asked
     /// for yet, and the customer has not declined (unless they now ask for one or threaten to leave). <see cref="ShouldOfferEscalation"/>
     /// is the policy's decision alone, as the conversation evaluation measures it.
@@ -113,7 +132,12 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         }
         OfferAnswer = offered ? OfferAnswers.Read(message) : OfferAnswer.None;
         HumanDeclined |= OfferAnswer == OfferAnswer.Declined;
-        DetailsGiven |= CustomerDetails.Mentioned(message);
+        bool mentioned = CustomerDetails.Mentioned(message);
+        DetailsGiven |= mentioned;
+        // A "no" answers the offer of a person first, when one was made with the question.
+        DetailsRefusedNow = _detailsAsked && OfferAnswer == OfferAnswer.None && !mentioned && DetailsRefusals.Reads(message);
+        DetailsRefused |= DetailsRefusedNow;
+        _detailsAsked = false;
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;

@@ -6,10 +6,11 @@ namespace SentimentChat.Chat;
 /// <summary>
 /// The offline reply generator: no network, no model download. It answers what the customer just did: a yes or no to
 /// the offer of a person, a request for one (confirmed with the offer), a greeting or goodbye, a complaint (an apology
-/// naming the problem), thanks, or details. It
-/// asks for an order number or email only until the conversation has one (<see cref="CustomerDetails"/>), offers a
-/// person whenever <see cref="ConversationMood.OfferHuman"/> says so whatever the turn's label, and once a person has
-/// been asked for, says they are coming instead of carrying on as if nothing happened.
+/// naming the problem), thanks, or details. It asks for an order number or email only until the conversation has one
+/// (<see cref="CustomerDetails"/>) or the customer says there is none, offers a person whenever
+/// <see cref="ConversationMood.OfferHuman"/> says so whatever the turn's label, and once a person has been asked for,
+/// says they are coming instead of carrying on as if nothing happened. A "no" to the question for the details is taken
+/// as "I have none" (<see cref="ConversationMood.DetailsRefusedNow"/>), not as a goodbye.
 /// </summary>
 public sealed class TemplateReplyGenerator : IReplyGenerator
 {
@@ -23,8 +24,12 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// <summary>The answer when the customer calls off the person asked for ("never mind, it's sorted").</summary>
     public const string HandOffCalledOff = "No problem, I've let the team know nobody needs to join. Is there anything else I can help with?";
 
-    /// <summary>The question for the details an agent needs, asked until the conversation has them; it says why, since it may be asked more than once.</summary>
+    /// <summary>The question for the details an agent needs, asked until the conversation has them or the customer says
+    /// they have none; it says why, since it may be asked more than once.</summary>
     public const string AskForDetails = "Could you tell me your order number or account email? I need one of them to find your order or account.";
+
+    /// <summary>The answer when the customer, asked for them, says they have no order number or email.</summary>
+    public const string WithoutDetails = "Tell me what happened and roughly when, and I'll do what I can without them.";
 
     /// <inheritdoc />
     public Task<string> ReplyAsync(string message, Prediction prediction, ConversationMood mood, CancellationToken cancellationToken = default)
@@ -35,6 +40,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         string reply = (mood, SmallTalkOf(message, prediction, mood)) switch
         {
             ({ HandOffNow: true }, _) => HandOff,
+            // Asked for the order number, "no" says there is none, not goodbye.
+            ({ DetailsRefusedNow: true }, _) => $"That's all right. {(mood.OfferHuman ? Offer(mood) : WithoutDetails)}",
             (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
             ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
             ({ HandOffCalledOff: true }, _) => HandOffCalledOff,
@@ -73,19 +80,30 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             _ => NextStep(mood),
         };
 
-    /// <summary>After a complaint: a promise when the details are in hand, else the question for them.</summary>
+    /// <summary>After a complaint: a promise when the details are in hand (or there are none to give), else the question for them.</summary>
     private static string FixStep(ConversationMood mood) =>
-        mood.DetailsGiven ? "I'll fix this as fast as I can." : "Tell me your order number or account email and I'll look into it right away.";
+        mood.DetailsGiven ? "I'll fix this as fast as I can."
+        : mood.DetailsRefused ? "I'll do what I can with what you've told me."
+        : Asking(mood, "Tell me your order number or account email and I'll look into it right away.");
 
     /// <summary>The promise of <see cref="FixStep"/> in other words, for the complaint right after one it answered.</summary>
     private static string FixStepAgain(ConversationMood mood) =>
-        mood.DetailsGiven
-            ? "I'm working on it with the details you gave, and I'll update you here as soon as I can."
-            : "I can start on it as soon as I have your order number or account email.";
+        mood.DetailsGiven ? "I'm working on it with the details you gave, and I'll update you here as soon as I can."
+        : mood.DetailsRefused ? "I'm working on it with what you've told me, and I'll update you here as soon as I can."
+        : Asking(mood, "I can start on it as soon as I have your order number or account email.");
 
     /// <summary>What happens next when the customer has not complained: the work, or the question for the details (the mood has read this message too).</summary>
     private static string NextStep(ConversationMood mood) =>
-        mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here." : AskForDetails;
+        mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here."
+        : mood.DetailsRefused ? "I'm looking into it with what you've told me, and I'll update you here."
+        : Asking(mood, AskForDetails);
+
+    /// <summary>A reply that asks for the order number or email: the mood notes it, so a "no" next reads as "I have none".</summary>
+    private static string Asking(ConversationMood mood, string question)
+    {
+        mood.AskedForDetails();
+        return question;
+    }
 
     /// <summary>The offer of a person; said more briefly when the last reply made it and the customer went on.</summary>
     private static string Offer(ConversationMood mood) =>
