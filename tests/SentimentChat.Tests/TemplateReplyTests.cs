@@ -117,6 +117,27 @@ public sealed class TemplateReplyTests
     }
 
     [Fact]
+    public void The_question_for_details_is_not_asked_twice_in_a_row_word_for_word()
+    {
+        // General questions the offline replies cannot answer each got AskForDetails, the same words every time.
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        var asked = new List<string>();
+        foreach (string question in new[] { "what are your opening hours?", "do you deliver on sundays?", "can I pay by invoice?" })
+        {
+            mood.Add(question, Other);
+            asked.Add(Reply(question, Other, mood, replies));
+        }
+        Assert.Equal([TemplateReplyGenerator.AskForDetails, TemplateReplyGenerator.AskForDetailsAgain, TemplateReplyGenerator.AskForDetails], asked);
+        Assert.Equal(2, mood.DetailsAskedInARow);
+
+        // Answered (with a refusal, or with the details), the count starts again.
+        mood.Add("I don't have one", Other);
+        Assert.Equal(0, mood.DetailsAskedInARow);
+        Assert.True(mood.DetailsRefusedNow);
+    }
+
+    [Fact]
     public void A_no_after_anything_else_still_closes_and_a_no_to_the_offer_of_a_person_still_declines_it()
     {
         var replies = new TemplateReplyGenerator();

@@ -74,6 +74,13 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     /// (<see cref="DetailsRefusedNow"/> once): replies stop asking for them.</summary>
     public bool DetailsRefused { get; private set; }
 
+    /// <summary>
+    /// How many replies in a row, up to the one before this message, asked for an order number or email that the
+    /// customer then neither gave nor said they lack: the replies word the question differently each time, since a
+    /// question asked twice word for word reads as a machine that did not listen.
+    /// </summary>
+    public int DetailsAskedInARow { get; private set; }
+
     private bool _detailsAsked;
 
     /// <summary>
@@ -137,6 +144,7 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         // A "no" answers the offer of a person first, when one was made with the question.
         DetailsRefusedNow = _detailsAsked && OfferAnswer == OfferAnswer.None && !mentioned && DetailsRefusals.Reads(message);
         DetailsRefused |= DetailsRefusedNow;
+        DetailsAskedInARow = _detailsAsked && !mentioned && !DetailsRefusedNow ? DetailsAskedInARow + 1 : 0;
         _detailsAsked = false;
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];

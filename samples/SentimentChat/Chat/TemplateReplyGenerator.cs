@@ -28,8 +28,15 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// they have none; it says why, since it may be asked more than once.</summary>
     public const string AskForDetails = "Could you tell me your order number or account email? I need one of them to find your order or account.";
 
+    /// <summary>
+    /// <see cref="AskForDetails"/> in other words, for the reply right after one that asked and was not answered (a
+    /// general question, say): it also tells the customer that "I don't have one" is an answer.
+    /// </summary>
+    public const string AskForDetailsAgain =
+        "To look into this I'll need your order number or account email. If you don't have either, just say so and we'll go on without.";
+
     /// <summary>The answer when the customer, asked for them, says they have no order number or email.</summary>
-    public const string WithoutDetails = "Tell me what happened and roughly when, and I'll do what I can without them.";
+    public const string WithoutDetails = "Tell me a bit more about it, and I'll do what I can without them.";
 
     /// <inheritdoc />
     public Task<string> ReplyAsync(string message, Prediction prediction, ConversationMood mood, CancellationToken cancellationToken = default)
@@ -96,7 +103,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string NextStep(ConversationMood mood) =>
         mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here."
         : mood.DetailsRefused ? "I'm looking into it with what you've told me, and I'll update you here."
-        : Asking(mood, AskForDetails);
+        : Asking(mood, mood.DetailsAskedInARow % 2 == 1 ? AskForDetailsAgain : AskForDetails);
 
     /// <summary>A reply that asks for the order number or email: the mood notes it, so a "no" next reads as "I have none".</summary>
     private static string Asking(ConversationMood mood, string question)
