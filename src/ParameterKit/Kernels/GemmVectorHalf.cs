@@ -62,8 +62,10 @@ internal static unsafe class GemmVectorHalf
     /// (at least the next). The hardware prefetcher alone kept one Zen 5 core's bf16 dot product at 28-33 GB/s where the
     /// float32 one, with half the work per byte, reached 40: widening leaves fewer of the core's slots for the loads
     /// that run ahead, so fewer lines are in flight. Asking eight of GPT-2's 1.5 KB bf16 rows ahead took the tied head
-    /// (1 x 768 x 50,257) from 2.27-2.54 ms to 1.60-2.26 ms in alternating Stopwatch rounds (medians of 15, one thread);
-    /// the float32 dot kernel, asked four of its 3 KB rows ahead, got slower (3.90 -> 4.61 ms), so it has none.
+    /// (1 x 768 x 50,257) from 2.66-3.10 ms to 2.09-2.38 ms at one thread and from 1.22-1.25 to 1.09-1.14 ms at two
+    /// (library before and after in alternating processes; <c>benchmarks/README.md</c>, "The half dot form asks for W
+    /// eight rows ahead"). The float32 dot kernel, asked four of its 3 KB rows ahead, got slower (3.90 -> 4.61 ms), and
+    /// the half axpy form (GPT-2's Conv1D layers) showed no clear gain over its 48 products: neither asks ahead.
     /// </summary>
     private static int PrefetchRowsAhead(nint ldw) => (int)Math.Max(1, PrefetchBytes / (2 * ldw));
 
