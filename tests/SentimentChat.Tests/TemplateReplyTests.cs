@@ -129,12 +129,38 @@ public sealed class TemplateReplyTests
             asked.Add(Reply(question, Other, mood, replies));
         }
         Assert.Equal([TemplateReplyGenerator.AskForDetails, TemplateReplyGenerator.AskForDetailsAgain, TemplateReplyGenerator.AskForDetails], asked);
-        Assert.Equal(2, mood.DetailsAskedInARow);
 
-        // Answered (with a refusal, or with the details), the count starts again.
+        // The rephrased question is still the question: "I don't have one" answers it.
+        mood.Add("do you deliver on sundays?", Other);
+        Assert.Equal(TemplateReplyGenerator.AskForDetailsAgain, Reply("do you deliver on sundays?", Other, mood, replies));
         mood.Add("I don't have one", Other);
-        Assert.Equal(0, mood.DetailsAskedInARow);
         Assert.True(mood.DetailsRefusedNow);
+    }
+
+    [Fact]
+    public void No_reply_repeats_the_one_before_it_word_for_word()
+    {
+        // "how long will this take?", "fine", "any news?" while the bot works; thanks twice; a customer who keeps writing
+        // while a person is on the way. Each of these got the same sentence every turn.
+        var replies = new TemplateReplyGenerator();
+        foreach (var turns in new[]
+        {
+            new[] { ("my order 55120 is late", FakePredictions.FrustratedBarely), ("how long will this take?", Other), ("fine", Other), ("any news?", Other) },
+            [("where is my parcel?", Other), ("no", Other), ("how long will this take?", Other), ("fine", Other)],
+            [("thanks, that fixed it", FakePredictions.Positive), ("really, thank you so much", FakePredictions.Positive)],
+            [("I want to talk to a person", Other), ("yes", Other), ("hello?", Other), ("are you still there", Other), ("ok", Other)],
+        })
+        {
+            var mood = new ConversationMood();
+            string? previous = null;
+            foreach (var (message, prediction) in turns)
+            {
+                mood.Add(message, prediction);
+                string reply = Reply(message, prediction, mood, replies);
+                Assert.NotEqual(previous, reply);
+                previous = reply;
+            }
+        }
     }
 
     [Fact]
@@ -170,6 +196,11 @@ public sealed class TemplateReplyTests
     [InlineData("Nope, sorry.", true)]
     [InlineData("unfortunately I lost the email", true)]
     [InlineData("I don't know it", true)]
+    [InlineData("no I don't have the order number", true)]
+    [InlineData("no, I can't find the confirmation email", true)]
+    [InlineData("don't know my account email, sorry", true)]
+    [InlineData("I don't have time for this", false)]
+    [InlineData("I don't know why it was charged twice", false)]
     [InlineData("no, it's 44120", false)]
     [InlineData("no, and my parcel is a week late, sort it out", false)]
     [InlineData("no thanks, that's all", false)]

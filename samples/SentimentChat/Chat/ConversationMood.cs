@@ -75,11 +75,21 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
     public bool DetailsRefused { get; private set; }
 
     /// <summary>
-    /// How many replies in a row, up to the one before this message, asked for an order number or email that the
-    /// customer then neither gave nor said they lack: the replies word the question differently each time, since a
-    /// question asked twice word for word reads as a machine that did not listen.
+    /// The reply to the message before this one, as its generator noted it (<see cref="NoteReply"/>), or null: the
+    /// template replies say the same thing in other words rather than repeat it word for word, which reads as a machine
+    /// that did not listen.
     /// </summary>
-    public int DetailsAskedInARow { get; private set; }
+    public string? LastReply { get; private set; }
+
+    /// <summary>Records the reply just given to the last message (<see cref="LastReply"/> once the next message is added).</summary>
+    /// <param name="reply">The reply's text.</param>
+    public void NoteReply(string reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        _reply = reply;
+    }
+
+    private string? _reply;
 
     private bool _detailsAsked;
 
@@ -144,8 +154,9 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         // A "no" answers the offer of a person first, when one was made with the question.
         DetailsRefusedNow = _detailsAsked && OfferAnswer == OfferAnswer.None && !mentioned && DetailsRefusals.Reads(message);
         DetailsRefused |= DetailsRefusedNow;
-        DetailsAskedInARow = _detailsAsked && !mentioned && !DetailsRefusedNow ? DetailsAskedInARow + 1 : 0;
         _detailsAsked = false;
+        LastReply = _reply;
+        _reply = null;
         _labels.Add(prediction.Label);
         double turn = prediction.Probabilities[Labels.Positive] - prediction.Probabilities[Labels.Frustrated];
         Score = Turns == 1 ? turn : 0.4 * Score + 0.6 * turn;

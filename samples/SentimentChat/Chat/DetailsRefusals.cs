@@ -1,22 +1,20 @@
+using System.Text.RegularExpressions;
+
 namespace SentimentChat.Chat;
 
 /// <summary>
 /// Reads a short answer to "Could you tell me your order number or account email?" that says the customer has none to
-/// give: "no", "I don't have it", "no idea", "I lost the email". Asked that, a bare "no" is not a goodbye, and asking
-/// the same question again would only make the customer say it twice.
+/// give: "no", "I don't have it", "no, I don't have the order number", "no idea", "I lost the email". Asked that, a bare
+/// "no" is not a goodbye, and asking the same question again would only make the customer say it twice.
 /// </summary>
-public static class DetailsRefusals
+public static partial class DetailsRefusals
 {
-    // Whole answers, once courtesy words are gone from both ends ("sorry, I don't have it", "no idea, sorry").
+    // Whole answers, once courtesy words are gone from both ends ("sorry, no idea"). Negated have / know / remember /
+    // find is read by NegatedDetails instead.
     private static readonly HashSet<string> Answers = new(StringComparer.Ordinal)
     {
-        "no", "nope", "nah", "no i don't", "no i dont", "i don't", "i dont", "i don't have it", "i dont have it",
-        "i don't have one", "i dont have one", "don't have it", "dont have it", "don't have one", "i don't have them",
-        "i don't have either", "i don't have any", "no i don't have it", "no i don't have one", "i don't know",
-        "i dont know", "i don't know it", "don't know", "dont know", "no idea", "not sure", "dunno", "i can't find it",
-        "i cant find it", "can't find it", "cant find it", "i can't find them", "i lost it", "i don't remember",
-        "i dont remember", "i don't remember it", "i don't have an account", "i dont have an account", "no account",
-        "i don't have the email", "i deleted the email", "i lost the email", "i don't have the order number",
+        "no", "nope", "nah", "no idea", "not sure", "dunno", "no clue", "i lost it", "lost it", "i lost the email",
+        "i deleted the email", "deleted it", "no account", "none", "neither", "no i don't", "no i dont", "i don't", "i dont",
     };
 
     private static readonly HashSet<string> Courtesy = new(StringComparer.Ordinal)
@@ -34,6 +32,19 @@ public static class DetailsRefusals
             return false;
         }
         var core = MessageWords.Trim(words, Courtesy);
-        return core.Count > 0 && Answers.Contains(string.Join(' ', core));
+        if (core.Count == 0)
+        {
+            return false;
+        }
+        string whole = string.Join(' ', core);
+        return Answers.Contains(whole) || NegatedDetails().IsMatch(whole);
     }
+
+    // "(no) (I) don't have / know / can't find / don't remember" followed only by words about the details themselves:
+    // "I don't have the order number", "no, I can't find the email", "don't know my account email". Any other word
+    // ("I don't have time for this") makes it a different message. NonBacktracking: linear in the (short) message.
+    [GeneratedRegex(
+        @"^(?:(?:no|nope|nah) )?(?:i )?(?:don't|dont|do not|can't|cant|cannot|didn't|didnt) (?:have|know|remember|find|get|keep)(?: (?:the|my|an|a|any|either|it|one|them|that|order|orders|account|email|e|mail|number|numbers|reference|ref|confirmation|address|of|or|on|me|with))*$",
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex NegatedDetails();
 }

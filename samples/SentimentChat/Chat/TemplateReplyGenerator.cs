@@ -30,7 +30,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
 
     /// <summary>
     /// <see cref="AskForDetails"/> in other words, for the reply right after one that asked and was not answered (a
-    /// general question, say): it also tells the customer that "I don't have one" is an answer.
+    /// general question, say; <see cref="Rephrasings"/>): it also tells the customer that "I don't have one" is an answer.
     /// </summary>
     public const string AskForDetailsAgain =
         "To look into this I'll need your order number or account email. If you don't have either, just say so and we'll go on without.";
@@ -58,7 +58,38 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             (_, SmallTalkKind.Greeting) => $"I'm still here. {(mood.OfferHuman ? EscalationOffer : NextStep(mood))}",
             _ => Reply(message, prediction, mood),
         };
+        if (reply == mood.LastReply && Rephrasings.TryGetValue(reply, out string? other))
+        {
+            reply = other;
+        }
+        mood.NoteReply(reply);
         return Task.FromResult(reply);
+    }
+
+    /// <summary>
+    /// The replies a conversation can get twice in a row (general questions the template cannot answer, "ok" and "any
+    /// news?" while it works, thanks, messages while a person is on the way), each with the same thing in other words
+    /// for the second time; the two forms point at each other, so a third time says it the first way again.
+    /// </summary>
+    private static readonly Dictionary<string, string> Rephrasings = Pairs(
+        (AskForDetails, AskForDetailsAgain),
+        ("I'm looking into it with the details you gave, and I'll update you here.",
+            "I'm still on it with the details you gave; I'll tell you here as soon as I know more."),
+        ("I'm looking into it with what you've told me, and I'll update you here.",
+            "I'm still on it; I'll tell you here as soon as I know more."),
+        ("Glad to hear it! Anything else I can help with?", "You're welcome! Is there anything else I can do for you?"),
+        (PersonComing, "They're on their way, and they'll see anything you add here."),
+        (PersonComingAfterWait, "I know you've waited; a member of our team is on the way and will see everything here."));
+
+    private static Dictionary<string, string> Pairs(params (string First, string Second)[] pairs)
+    {
+        var both = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (first, second) in pairs)
+        {
+            both.Add(first, second);
+            both.Add(second, first);
+        }
+        return both;
     }
 
     /// <summary>
@@ -103,7 +134,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string NextStep(ConversationMood mood) =>
         mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here."
         : mood.DetailsRefused ? "I'm looking into it with what you've told me, and I'll update you here."
-        : Asking(mood, mood.DetailsAskedInARow % 2 == 1 ? AskForDetailsAgain : AskForDetails);
+        : Asking(mood, AskForDetails);
 
     /// <summary>A reply that asks for the order number or email: the mood notes it, so a "no" next reads as "I have none".</summary>
     private static string Asking(ConversationMood mood, string question)
@@ -119,8 +150,13 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// <summary>Once a person has been asked for, every reply says they are on the way.</summary>
     private static string WhileAPersonComes(Prediction prediction) => prediction.Label switch
     {
-        Labels.Frustrated => "I'm sorry for the wait. A member of our team has been asked to join and will be with you shortly.",
+        Labels.Frustrated => PersonComingAfterWait,
         Labels.Positive => "Glad to hear it. A member of our team will be with you shortly.",
-        _ => "A member of our team has been asked to join and will be with you shortly; they will see everything you've written here.",
+        _ => PersonComing,
     };
+
+    private const string PersonComing =
+        "A member of our team has been asked to join and will be with you shortly; they will see everything you've written here.";
+
+    private const string PersonComingAfterWait = "I'm sorry for the wait. A member of our team has been asked to join and will be with you shortly.";
 }
