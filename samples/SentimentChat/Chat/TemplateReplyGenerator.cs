@@ -73,11 +73,9 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     /// </summary>
     private static readonly Dictionary<string, string> Rephrasings = Pairs(
         (AskForDetails, AskForDetailsAgain),
-        ("I'm looking into it with the details you gave, and I'll update you here.",
-            "I'm still on it with the details you gave; I'll tell you here as soon as I know more."),
-        ("I'm looking into it with what you've told me, and I'll update you here.",
-            "I'm still on it; I'll tell you here as soon as I know more."),
-        ("Glad to hear it! Anything else I can help with?", "You're welcome! Is there anything else I can do for you?"),
+        (WorkingWithDetails, "I'm still on it with the details you gave; I'll tell you here as soon as I know more."),
+        (WorkingWithoutDetails, "I'm still on it; I'll tell you here as soon as I know more."),
+        (AnythingElse, "You're welcome! Is there anything else I can do for you?"),
         (PersonComing, "They're on their way, and they'll see anything you add here."),
         (PersonComingAfterWait, "I know you've waited; a member of our team is on the way and will see everything here."));
 
@@ -113,7 +111,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
             _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
             Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood)}",
-            Labels.Positive => "Glad to hear it! Anything else I can help with?",
+            Labels.Positive => AnythingElse,
             _ when CustomerDetails.Mentioned(message) => "Thanks, that's what I need. I'm looking into it now.",
             _ => NextStep(mood),
         };
@@ -132,9 +130,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
 
     /// <summary>What happens next when the customer has not complained: the work, or the question for the details (the mood has read this message too).</summary>
     private static string NextStep(ConversationMood mood) =>
-        mood.DetailsGiven ? "I'm looking into it with the details you gave, and I'll update you here."
-        : mood.DetailsRefused ? "I'm looking into it with what you've told me, and I'll update you here."
-        : Asking(mood, AskForDetails);
+        mood.DetailsGiven ? WorkingWithDetails : mood.DetailsRefused ? WorkingWithoutDetails : Asking(mood, AskForDetails);
 
     /// <summary>A reply that asks for the order number or email: the mood notes it, so a "no" next reads as "I have none".</summary>
     private static string Asking(ConversationMood mood, string question)
@@ -154,6 +150,14 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         Labels.Positive => "Glad to hear it. A member of our team will be with you shortly.",
         _ => PersonComing,
     };
+
+    // The replies Rephrasings says in other words when one would come twice in a row: named once, so each key is the
+    // very string the reply gives.
+    private const string WorkingWithDetails = "I'm looking into it with the details you gave, and I'll update you here.";
+
+    private const string WorkingWithoutDetails = "I'm looking into it with what you've told me, and I'll update you here.";
+
+    private const string AnythingElse = "Glad to hear it! Anything else I can help with?";
 
     private const string PersonComing =
         "A member of our team has been asked to join and will be with you shortly; they will see everything you've written here.";

@@ -70,7 +70,7 @@ internal static unsafe class GemmVectorHalf
     private static int PrefetchRowsAhead(nint ldw) => (int)Math.Max(1, PrefetchBytes / (2 * ldw));
 
     /// <summary>Bytes of W between the row <see cref="Dot"/> sums and the row it asks for (eight of GPT-2's bf16 rows).</summary>
-    internal const int PrefetchBytes = 12288;
+    private const int PrefetchBytes = 12288;
 
     /// <summary>Asks for the <paramref name="k"/> stored halves at <paramref name="row"/> to be brought into cache, one request
     /// per 64-byte line; a hint that never faults, and nothing where the CPU has no such instruction.</summary>

@@ -67,16 +67,10 @@ public sealed record LlamaConfig(
     public static LlamaConfig Llama3With70B { get; } = new(128256, 8192, 28672, 80, 64, 8) { ContextLength = 8192, RopeTheta = 500000 };
 
     /// <summary>Llama-3.1-8B: Llama-3-8B's shape with a 131,072-token context by llama3 rope scaling (factor 8).</summary>
-    public static LlamaConfig Llama31With8B { get; } = new(128256, 4096, 14336, 32, 32, 8)
-    {
-        ContextLength = 131072, RopeTheta = 500000, RopeScaling = LlamaRopeScaling.Llama3(8),
-    };
+    public static LlamaConfig Llama31With8B { get; } = Llama3With8B with { ContextLength = 131072, RopeScaling = LlamaRopeScaling.Llama3(8) };
 
     /// <summary>Llama-3.1-70B: Llama-3-70B's shape with a 131,072-token context by llama3 rope scaling (factor 8).</summary>
-    public static LlamaConfig Llama31With70B { get; } = new(128256, 8192, 28672, 80, 64, 8)
-    {
-        ContextLength = 131072, RopeTheta = 500000, RopeScaling = LlamaRopeScaling.Llama3(8),
-    };
+    public static LlamaConfig Llama31With70B { get; } = Llama3With70B with { ContextLength = 131072, RopeScaling = LlamaRopeScaling.Llama3(8) };
 
     /// <summary>Llama-3.2-3B: 28 layers, C = 3,072, MLP 8,192, 24 heads, 8 key/value heads, tied head, llama3 rope scaling (factor 32).</summary>
     public static LlamaConfig Llama32With3B { get; } = new(128256, 3072, 8192, 28, 24, 8, TieEmbeddings: true, HeadDim: 128)
