@@ -325,6 +325,38 @@ public sealed class EscalationPolicyTests
         Assert.Equal(EscalationReason.None, strict.Observe("the tracking page still says nothing", Frustrated));
     }
 
+    [Theory]
+    [InlineData("no")]
+    [InlineData("Nope.")]
+    [InlineData("nah")]
+    [InlineData("no no")]
+    public void ABareNoIsAnAnswerNotAComplaint(string answer)
+    {
+        // The classifier reads a lone "no" at about P(frustrated) 0.5, over the streak confidence: two refusals of the
+        // bot's questions after one complaint offered a person in a conversation about changing an address.
+        var no = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.55f, 0.05f, 0.4f], 1, false);
+        Assert.True(EscalationPhrases.BareNo(answer));
+        Assert.Equal([EscalationReason.None, EscalationReason.None, EscalationReason.None],
+            Replay(("my parcel is late", Frustrated), (answer, no), (answer, no)));
+        // A complaint after it still counts with the earlier one (two of the last three).
+        Assert.Equal(EscalationReason.SustainedFrustration,
+            Replay(("my parcel is late", Frustrated), (answer, no), ("it was due on monday", Frustrated))[^1]);
+    }
+
+    [Theory]
+    [InlineData("no, it's still broken")]
+    [InlineData("not good enough")]
+    [InlineData("no thanks, bye")]
+    [InlineData("")]
+    public void OnlyABareNoIsReadAsOne(string message) => Assert.False(EscalationPhrases.BareNo(message));
+
+    [Fact]
+    public void AShoutedNoStillRaisesTheTone()
+    {
+        var no = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.55f, 0.05f, 0.4f], 1, false);
+        Assert.NotEqual(EscalationReason.None, Replay(("my parcel is late", Frustrated), ("NO!!", no))[^1]);
+    }
+
     [Fact]
     public void BorderlineFrustrationTwiceInARowIsNotSustainedButAClearOneIs()
     {

@@ -83,6 +83,7 @@ public sealed class TemplateReplyTests
         Assert.StartsWith("I'm still here.", Reply("hi?", Other, mood, replies), StringComparison.Ordinal);   // not a new conversation
         mood.Add("nope, bye", FakePredictions.Frustrated);
         Assert.StartsWith("Thank you for contacting us", Reply("nope, bye", FakePredictions.Frustrated, mood, replies), StringComparison.Ordinal);
+        Assert.True(mood.OfferHuman);   // two complaints in a row: the goodbye says the offer (GoodbyeWithOffer)
 
         Assert.StartsWith("Hi!", Reply("hi"), StringComparison.Ordinal);
         Assert.DoesNotContain("order number", Reply("good morning"), StringComparison.Ordinal);
@@ -267,6 +268,32 @@ public sealed class TemplateReplyTests
         string fourth = Reply("this is taking forever", borderline, mood, replies);
         Assert.NotEqual(third, fourth);
         Assert.DoesNotContain("order number", fourth, StringComparison.Ordinal);   // the details are in hand
+    }
+
+    [Fact]
+    public void A_goodbye_when_a_person_is_due_says_the_offer_so_a_later_ok_answers_an_offer_the_customer_saw()
+    {
+        // Found in the console chat: the policy offered a person on a goodbye read as frustrated, the goodbye reply hid
+        // the offer, and the customer's next "ok" brought a person they were never offered. The goodbye now says it.
+        var replies = new TemplateReplyGenerator();
+        var mood = new ConversationMood();
+        mood.Add("I was charged twice for order 55120", FakePredictions.Frustrated);
+        Reply("I was charged twice for order 55120", FakePredictions.Frustrated, mood, replies);
+        mood.Add("no thanks, bye", FakePredictions.Frustrated);
+        string goodbye = Reply("no thanks, bye", FakePredictions.Frustrated, mood, replies);
+        Assert.True(mood.OfferHuman);
+        Assert.Equal(SmallTalkKind.Closing, SmallTalk.Read("no thanks, bye"));
+        Assert.Equal(TemplateReplyGenerator.GoodbyeWithOffer, goodbye);
+        mood.Add("ok", Other);
+        Assert.Equal(TemplateReplyGenerator.HandOff, Reply("ok", Other, mood, replies));
+
+        // With no person due, a goodbye still closes.
+        var calm = new ConversationMood();
+        calm.Add("I was charged twice for order 55120", FakePredictions.Frustrated);
+        Reply("I was charged twice for order 55120", FakePredictions.Frustrated, calm, replies);
+        calm.Add("no thanks, bye", Other);
+        Assert.False(calm.OfferHuman);
+        Assert.Equal("Thank you for contacting us. Have a good day!", Reply("no thanks, bye", Other, calm, replies));
     }
 
     private static string Reply(string message) => Reply(message, Other, new ConversationMood(), new TemplateReplyGenerator());

@@ -83,6 +83,15 @@ public static partial class EscalationPhrases
     /// not frustrated, whatever the classifier reads into an earlier contact or a cancellation.</summary>
     public static bool Unbothered(string message) => Unhurried().IsMatch(message);
 
+    /// <summary>
+    /// A bare no ("no", "Nope.", "nah"): an answer to the bot's last question, not a complaint of its own. The classifier
+    /// reads "no" as leaning frustrated (about 0.5: on Reddit a lone "no" mostly disagrees), but it adds nothing to what
+    /// the conversation already says: a complaint it answers was counted on its own turn. ("NO!!" still raises the tone.)
+    /// </summary>
+    public static bool BareNo(string message) => MessageWords.Of(message) is { Count: > 0 } words && words.TrueForAll(NoWords.Contains);
+
+    private static readonly HashSet<string> NoWords = new(StringComparer.Ordinal) { "no", "nope", "nah", "n" };
+
     /// <summary>Exasperated words: "ridiculous", "unacceptable", "are you kidding", "still nothing", swearing (also starred).</summary>
     public static bool Exasperated(string message) => Exasperation().IsMatch(message);
 

@@ -89,9 +89,10 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         // message that is not positive can raise the tone.
         bool raisedTone = prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message)
             && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message));
-        // "No rush, just checking it arrived" is calm whatever the classifier reads into the earlier email it mentions.
+        // "No rush, just checking it arrived" is calm whatever the classifier reads into the earlier email it mentions,
+        // and a bare "no" answers a question rather than complains.
         bool frustrated = raisedTone || ((prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor)
-            && !EscalationPhrases.Unbothered(message));
+            && !EscalationPhrases.Unbothered(message) && !EscalationPhrases.BareNo(message));
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
         _streak.Add(raisedTone || (frustrated && prediction.Probabilities[Labels.Frustrated] >= Options.StreakConfidence));

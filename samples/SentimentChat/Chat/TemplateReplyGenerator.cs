@@ -35,6 +35,10 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     public const string AskForDetailsAgain =
         "To look into this I'll need your order number or account email. If you don't have either, just say so and we'll go on without.";
 
+    /// <summary>The goodbye to a customer whom the escalation policy would offer a person now: it closes and offers.</summary>
+    public const string GoodbyeWithOffer =
+        "Thank you for contacting us. I'm sorry it isn't sorted yet: if you'd like a person to take over, just say yes. Otherwise, have a good day!";
+
     /// <summary>The answer when the customer, asked for them, says they have no order number or email.</summary>
     public const string WithoutDetails = "Tell me a bit more about it, and I'll do what I can without them.";
 
@@ -49,6 +53,10 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             ({ HandOffNow: true }, _) => HandOff,
             // Asked for the order number, "no" says there is none, not goodbye.
             ({ DetailsRefusedNow: true }, _) => $"That's all right. {(mood.OfferHuman ? Offer(mood) : WithoutDetails)}",
+            // A goodbye still closes when the policy would now offer a person ("nope, bye" after two complaints), but
+            // says the offer: it stands from this turn on, and a goodbye that hid it would let a later "ok" bring a
+            // person the customer was never offered.
+            (_, SmallTalkKind.Closing) when mood.OfferHuman => GoodbyeWithOffer,
             (_, SmallTalkKind.Closing) => "Thank you for contacting us. Have a good day!",
             ({ OfferAnswer: OfferAnswer.Declined }, _) => $"All right, I'll keep helping you here. {NextStep(mood)}",
             ({ HandOffCalledOff: true }, _) => HandOffCalledOff,
