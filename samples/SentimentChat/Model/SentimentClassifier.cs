@@ -257,10 +257,11 @@ public sealed class SentimentClassifier
     /// recipe then chooses), on a grid 0.05 apart, averaged over three training seeds. The regression is the strongest
     /// member alone (seed 1, each at its best threshold: 0.670 GoEmotions dev macro-F1 against the perceptron's 0.640
     /// and the word vectors' 0.635), and equal shares for it and the perceptron (35% each, 30% words) over-weighted the
-    /// perceptron: 50 / 15 / 35 scored 0.679, 0.675 and 0.680 on GoEmotions dev for seeds 1-3
-    /// against 0.670, 0.666 and 0.672, with support dev messages at 0.899, 0.902, 0.894 against 0.894, 0.889, 0.903.
+    /// perceptron: 50 / 15 / 35 scored 0.679, 0.675 and 0.680 on GoEmotions dev for seeds 1-3 against 0.670, 0.666 and
+    /// 0.672, with support dev messages at 0.899, 0.902, 0.894 against 0.894, 0.889, 0.903.
     /// The region around it (regression 0.45-0.6, perceptron 0.1-0.2) scores alike; the perceptron keeps a share
-    /// because it alone reads style cues (shouting, "???"), and without it the dev score fell a little (0.767 against 0.769).
+    /// because it alone reads style cues (shouting, "???"), and without it the dev score fell a little (0.767 against
+    /// 0.769).
     /// </summary>
     public const float RegressionShare = 0.5f;
 
