@@ -125,24 +125,35 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         };
 
     /// <summary>After a complaint: a promise when the details are in hand (or there are none to give), else the question for them.</summary>
-    private static string FixStep(ConversationMood mood) =>
-        mood.DetailsGiven ? "I'll fix this as fast as I can."
-        : mood.DetailsRefused ? "I'll do what I can with what you've told me."
-        : Asking(mood, "Tell me your order number or account email and I'll look into it right away.");
+    private static string FixStep(ConversationMood mood) => ByDetails(mood,
+        given: "I'll fix this as fast as I can.",
+        refused: "I'll do what I can with what you've told me.",
+        question: "Tell me your order number or account email and I'll look into it right away.");
 
     /// <summary>The promise of <see cref="FixStep"/> in other words, for the complaint right after one it answered.</summary>
-    private static string FixStepAgain(ConversationMood mood) =>
-        mood.DetailsGiven ? "I'm working on it with the details you gave, and I'll update you here as soon as I can."
-        : mood.DetailsRefused ? "I'm working on it with what you've told me, and I'll update you here as soon as I can."
-        : Asking(mood, "I can start on it as soon as I have your order number or account email.");
+    private static string FixStepAgain(ConversationMood mood) => ByDetails(mood,
+        given: "I'm working on it with the details you gave, and I'll update you here as soon as I can.",
+        refused: "I'm working on it with what you've told me, and I'll update you here as soon as I can.",
+        question: "I can start on it as soon as I have your order number or account email.");
 
     /// <summary>What happens next when the customer has not complained: the work, or the question for the details (the mood has read this message too).</summary>
     private static string NextStep(ConversationMood mood) =>
-        mood.DetailsGiven ? WorkingWithDetails : mood.DetailsRefused ? WorkingWithoutDetails : Asking(mood, AskForDetails);
+        ByDetails(mood, given: WorkingWithDetails, refused: WorkingWithoutDetails, question: AskForDetails);
 
-    /// <summary>A reply that asks for the order number or email: the mood notes it, so a "no" next reads as "I have none".</summary>
-    private static string Asking(ConversationMood mood, string question)
+    /// <summary>
+    /// The reply for where the details stand: in hand, said to be none, or still to ask for. A reply that asks is noted on
+    /// the mood, so a "no" next reads as "I have none".
+    /// </summary>
+    private static string ByDetails(ConversationMood mood, string given, string refused, string question)
     {
+        if (mood.DetailsGiven)
+        {
+            return given;
+        }
+        if (mood.DetailsRefused)
+        {
+            return refused;
+        }
         mood.AskedForDetails();
         return question;
     }
