@@ -13,6 +13,13 @@ public sealed class SarcasticPraiseTests
     [InlineData("great job losing my parcel twice")]
     [InlineData("Well done on ignoring three emails")]
     [InlineData("nice work double-charging me")]
+    [InlineData("great, another week of waiting")]
+    [InlineData("oh wonderful. ANOTHER delay.")]
+    [InlineData("Perfect, yet another automated reply")]
+    [InlineData("brilliant, just another two weeks of waiting for a refund")]
+    [InlineData("lovely - one more surprise fee on my bill")]
+    [InlineData("awesome, a third cancelled flight")]
+    [InlineData("oh joy, another hour on hold")]
     public void PhrasesNobodyMeansSincerelyAreFound(string text) => Assert.True(SarcasticPraise.In(text));
 
     [Theory]
@@ -22,6 +29,11 @@ public sealed class SarcasticPraiseTests
     [InlineData("great, another parcel arrived today, thank you")]
     [InlineData("top breaking news apps, which is yours?")]
     [InlineData("nothing to thank you for yet, it's only been an hour")]
+    [InlineData("great, another day without errors since the update")]
+    [InlineData("perfect, one more question about the fees")]
+    [InlineData("yay, one more episode of the show")]
+    [InlineData("great, another delivery slot opened up")]
+    [InlineData("another delay? that's not great")]
     public void SincerePraiseAndLookalikesAreNot(string text) => Assert.False(SarcasticPraise.In(text));
 
     [Fact]

@@ -1,3 +1,5 @@
+using SentimentChat.Text;
+
 namespace SentimentChat.Chat;
 
 /// <summary>
@@ -27,16 +29,7 @@ public static class Tone
     public static bool Shouts(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        int letters = 0, upper = 0;
-        foreach (char c in message)
-        {
-            if (char.IsLetter(c))
-            {
-                letters++;
-                upper += char.IsUpper(c) ? 1 : 0;
-            }
-        }
-        if (letters >= 8 && upper >= 0.6 * letters)
+        if (Capitals.Mostly(message))
         {
             return true;
         }

@@ -234,6 +234,7 @@ public sealed class SentimentClassifier
                     row[c] = RegressionShare * row[c] + PerceptronShare * own[c] + WordsShare * words[(start + i) * 3 + c];
                 }
                 ReadSarcasm(texts[start + i], row);
+                ReadShouting(texts[start + i], row);
             }
         }
         return mixed;
@@ -248,6 +249,20 @@ public sealed class SentimentClassifier
         if (text is not null && row[Labels.Positive] > row[Labels.Frustrated] && SarcasticPraise.In(text))
         {
             (row[Labels.Positive], row[Labels.Frustrated]) = (row[Labels.Frustrated], row[Labels.Positive]);
+        }
+    }
+
+    /// <summary>
+    /// A message shouted at the company ("WHERE IS MY ORDER", <see cref="ShoutingAtTheCompany"/>) is a complaint however
+    /// neutral its words: the members' confidence in a neutral reading is read as confidence in frustration (the two
+    /// probabilities swap places when the neutral one leads). A shouted thank-you stays one: nothing moves when praise
+    /// leads.
+    /// </summary>
+    internal static void ReadShouting(string? text, Span<float> row)
+    {
+        if (text is not null && row[Labels.Other] > row[Labels.Frustrated] && row[Labels.Other] >= row[Labels.Positive] && ShoutingAtTheCompany.In(text))
+        {
+            (row[Labels.Other], row[Labels.Frustrated]) = (row[Labels.Frustrated], row[Labels.Other]);
         }
     }
 

@@ -1,0 +1,45 @@
+using SentimentChat.Model;
+using SentimentChat.Text;
+
+namespace SentimentChat.Tests;
+
+/// <summary>Messages shouted at the company, the shouting that is not, and how the classifier reads them.</summary>
+public sealed class ShoutingAtTheCompanyTests
+{
+    [Theory]
+    [InlineData("WHERE IS MY ORDER")]
+    [InlineData("CANCEL MY SUBSCRIPTION NOW")]
+    [InlineData("i want MY MONEY BACK TODAY")]
+    [InlineData("WHY HAS NOBODY ANSWERED ABOUT MY REFUND??")]
+    [InlineData("HOW DO I CHANGE MY BOOKING")]
+    public void ShoutedMessagesAboutWhatTheCompanySellsOrOwesAreFound(string text) => Assert.True(ShoutingAtTheCompany.In(text));
+
+    [Theory]
+    [InlineData("where is my order")]
+    [InlineData("my ORDER number is 5521, is it on its way?")]
+    [InlineData("THIS IS THE BEST NEWS EVER")]
+    [InlineData("[NAME] [NAME] [NAME] [NAME] order")]
+    [InlineData("PIN OK")]
+    public void QuietMessagesAndShoutingAboutAnythingElseAreNot(string text) => Assert.False(ShoutingAtTheCompany.In(text));
+
+    [Fact]
+    public void TheClassifierSwapsFrustrationAndTheNeutralReadingOnlyForShoutingAndOnlyWhenTheNeutralOneLeads()
+    {
+        // Rows are P(frustrated), P(positive), P(other).
+        float[] shouted = [0.25f, 0.05f, 0.7f];
+        SentimentClassifier.ReadShouting("WHERE IS MY ORDER", shouted);
+        Assert.Equal([0.7f, 0.05f, 0.25f], shouted);
+
+        float[] quiet = [0.25f, 0.05f, 0.7f];
+        SentimentClassifier.ReadShouting("where is my order", quiet);
+        Assert.Equal([0.25f, 0.05f, 0.7f], quiet);
+
+        // A shouted thank-you stays one, and a shouted complaint already read as one is left alone.
+        float[] thanks = [0.01f, 0.9f, 0.09f];
+        SentimentClassifier.ReadShouting("THANK YOU FOR THE QUICK REFUND", thanks);
+        Assert.Equal([0.01f, 0.9f, 0.09f], thanks);
+        float[] complaint = [0.8f, 0.05f, 0.15f];
+        SentimentClassifier.ReadShouting("I WAS CHARGED TWICE FOR MY ORDER", complaint);
+        Assert.Equal([0.8f, 0.05f, 0.15f], complaint);
+    }
+}
