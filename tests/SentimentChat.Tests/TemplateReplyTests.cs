@@ -296,6 +296,24 @@ public sealed class TemplateReplyTests
         Assert.Equal("Thank you for contacting us. Have a good day!", Reply("no thanks, bye", Other, calm, replies));
     }
 
+    [Fact]
+    public void Only_a_sure_reading_of_praise_is_answered_with_gladness()
+    {
+        // "I've had enough of this company" read positive at 0.37 with the shipped model, the three readings close.
+        var unsure = new Prediction(Labels.Positive, [0.27f, 0.37f, 0.36f], 8, false);
+        var sure = new Prediction(Labels.Positive, [0.05f, 0.85f, 0.10f], 8, false);
+        foreach (var (prediction, glad) in new[] { (unsure, false), (sure, true) })
+        {
+            var replies = new TemplateReplyGenerator();
+            var mood = new ConversationMood();
+            mood.Add("my internet has been down since monday, account 5521", FakePredictions.Frustrated);
+            Reply("my internet has been down since monday, account 5521", FakePredictions.Frustrated, mood, replies);
+            mood.Add("I've had enough of this company honestly", prediction);
+            string reply = Reply("I've had enough of this company honestly", prediction, mood, replies);
+            Assert.Equal(glad, reply.Contains("Glad", StringComparison.Ordinal));
+        }
+    }
+
     private static string Reply(string message) => Reply(message, Other, new ConversationMood(), new TemplateReplyGenerator());
 
     private static string Reply(string message, Prediction prediction, ConversationMood mood, TemplateReplyGenerator replies) =>
