@@ -214,6 +214,7 @@ public sealed class TemplateReplyTests
     [InlineData("My package was supposed to arrive on Monday and it is still not here", "delivery")]
     [InlineData("I've been on hold for 45 minutes", "the wait")]
     [InlineData("waited 3 days for a reply", "the wait")]
+    [InlineData("great, another week of waiting", "the wait")]
     [InlineData("I want a refund, the jacket was the wrong size", "trouble with your refund")]
     [InlineData("the opening hours on your website are wrong, the store was closed", null)]
     [InlineData("I was charged twice today", "double charge")]

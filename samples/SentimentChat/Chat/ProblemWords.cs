@@ -24,7 +24,7 @@ public static partial class ProblemWords
         (Topic(@"broken|broke\b|defect|damaged|cracked|smashed|shattered|scratched|dented|flicker|doesn'?t work|does not work|won'?t work|not working|stopped working|crash|faulty|won'?t (turn on|charge|start|load|open)"),
             "I'm sorry the product isn't working as it should."),
         (Topic(@"deliver|shipping|shipped|parcel|arriv|courier|(my|the) (package|order) (is|has|was|hasn'?t|never|still)"), "I'm sorry your delivery hasn't gone as it should."),
-        (Topic(@"on hold|been waiting|waiting (for|since)|waited|wait(ing)? (\d+|an?|one|two|three|several|many) (more )?(hours?|minutes?|mins?|days?|weeks?|months?)\b|queue"),
+        (Topic(@"on hold|been waiting|waiting (for|since)|waited|(hours?|days?|weeks?|months?) of waiting|wait(ing)? (\d+|an?|one|two|three|several|many) (more )?(hours?|minutes?|mins?|days?|weeks?|months?)\b|queue"),
             "I'm sorry about the wait; that shouldn't have happened."),
         (Topic(@"password|log ?in|sign ?in|locked out|account"), "I'm sorry you're having trouble with your account."),
         (Topic(@"(bill|billed|billing|invoice|charged?|payment|paid)\b"), "I'm sorry about the billing problem; that shouldn't have happened."),
