@@ -26,7 +26,7 @@ namespace SentimentChat.Chat;
 /// A turn counts as frustrated for these rules when the classifier says so, when P(frustrated) reaches
 /// <see cref="Settings.FrustrationFloor"/>, or when the turn itself shouts or runs "!!"/"??" or exasperated words
 /// ("hello??" after no answer is frustration, whatever a model trained on other text thinks) and the classifier does
-/// not read it as thankful.
+/// not read it as thankful. A calm, relieved or bare-"no" turn is not frustrated ("no rush", "all sorted now", "no").
 /// One instance follows one conversation; create a new one per conversation.
 /// </summary>
 /// <param name="settings">The knobs; <see cref="Settings.Default"/> when null.</param>
@@ -90,9 +90,10 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         bool raisedTone = prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message)
             && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message));
         // "No rush, just checking it arrived" is calm whatever the classifier reads into the earlier email it mentions,
-        // and a bare "no" answers a question rather than complains.
+        // a bare "no" answers a question rather than complains, and "all sorted now, I was fuming earlier" ends the
+        // complaint, though its anger words can read frustrated.
         bool frustrated = raisedTone || ((prediction.Label == Labels.Frustrated || prediction.Probabilities[Labels.Frustrated] >= Options.FrustrationFloor)
-            && !EscalationPhrases.Unbothered(message) && !EscalationPhrases.BareNo(message));
+            && !EscalationPhrases.Unbothered(message) && !EscalationPhrases.BareNo(message) && !EscalationPhrases.Relieved(message));
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
         _streak.Add(raisedTone || (frustrated && prediction.Probabilities[Labels.Frustrated] >= Options.StreakConfidence));
