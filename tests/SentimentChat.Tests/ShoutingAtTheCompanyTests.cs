@@ -26,20 +26,17 @@ public sealed class ShoutingAtTheCompanyTests
     public void TheClassifierSwapsFrustrationAndTheNeutralReadingOnlyForShoutingAndOnlyWhenTheNeutralOneLeads()
     {
         // Rows are P(frustrated), P(positive), P(other).
-        float[] shouted = [0.25f, 0.05f, 0.7f];
-        SentimentClassifier.ReadShouting("WHERE IS MY ORDER", shouted);
-        Assert.Equal([0.7f, 0.05f, 0.25f], shouted);
-
-        float[] quiet = [0.25f, 0.05f, 0.7f];
-        SentimentClassifier.ReadShouting("where is my order", quiet);
-        Assert.Equal([0.25f, 0.05f, 0.7f], quiet);
-
+        Assert.Equal([0.7f, 0.05f, 0.25f], Read("WHERE IS MY ORDER", 0.25f, 0.05f, 0.7f));
+        Assert.Equal([0.25f, 0.05f, 0.7f], Read("where is my order", 0.25f, 0.05f, 0.7f));
         // A shouted thank-you stays one, and a shouted complaint already read as one is left alone.
-        float[] thanks = [0.01f, 0.9f, 0.09f];
-        SentimentClassifier.ReadShouting("THANK YOU FOR THE QUICK REFUND", thanks);
-        Assert.Equal([0.01f, 0.9f, 0.09f], thanks);
-        float[] complaint = [0.8f, 0.05f, 0.15f];
-        SentimentClassifier.ReadShouting("I WAS CHARGED TWICE FOR MY ORDER", complaint);
-        Assert.Equal([0.8f, 0.05f, 0.15f], complaint);
+        Assert.Equal([0.01f, 0.9f, 0.09f], Read("THANK YOU FOR THE QUICK REFUND", 0.01f, 0.9f, 0.09f));
+        Assert.Equal([0.8f, 0.05f, 0.15f], Read("I WAS CHARGED TWICE FOR MY ORDER", 0.8f, 0.05f, 0.15f));
+    }
+
+    /// <summary>The row <paramref name="row"/> after the classifier has read <paramref name="text"/> for shouting.</summary>
+    private static float[] Read(string text, params float[] row)
+    {
+        SentimentClassifier.ReadShouting(text, row);
+        return row;
     }
 }
