@@ -365,6 +365,23 @@ public sealed class EscalationPolicyTests
     }
 
     [Fact]
+    public void AnUnsureReadingOfPraiseNeitherHidesExasperationNorSettlesAComplaint()
+    {
+        // "I've had enough of this company" read positive at 0.37 with the shipped model, the three readings close.
+        var unsure = new Prediction(SentimentChat.Text.Labels.Positive, [0.27f, 0.37f, 0.36f], 8, false);
+        Assert.False(unsure.IsSurePraise);
+        Assert.Equal(EscalationReason.EscalatingTone,
+            Replay(("my internet has been down since monday", Frustrated), ("I've had enough of this company honestly", unsure))[^1]);
+        // Nor does such a turn settle the complaint before it: the next complaint is the second of the last three.
+        Assert.Equal(EscalationReason.SustainedFrustration,
+            Replay(("my internet has been down since monday", Frustrated), ("merci", unsure), ("still down", Frustrated))[^1]);
+        // Sure praise between two complaints settles the first.
+        var thanks = new Prediction(SentimentChat.Text.Labels.Positive, [0.02f, 0.95f, 0.03f], 3, false);
+        Assert.Equal(EscalationReason.None,
+            Replay(("my internet has been down since monday", Frustrated), ("thank you!", thanks), ("still down", Frustrated))[^1]);
+    }
+
+    [Fact]
     public void AShoutedNoStillRaisesTheTone()
     {
         var no = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.55f, 0.05f, 0.4f], 1, false);

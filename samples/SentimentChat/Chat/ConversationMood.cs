@@ -174,7 +174,7 @@ public sealed class ConversationMood(EscalationPolicy? policy = null)
         OfferRepeated = offered && OfferHuman;
         // Said no to this offer, not to an earlier one: a request or a threat after a "no" brings an offer that stands too.
         _offerStands = OfferHuman
-            || (_offerStands && OfferAnswer != OfferAnswer.Declined && !HandOffCalledOff && prediction.Label != Labels.Positive
+            || (_offerStands && OfferAnswer != OfferAnswer.Declined && !HandOffCalledOff && !prediction.IsSurePraise
                 && !EscalationPhrases.Relieved(message));
     }
 }

@@ -38,7 +38,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
 
     /// <summary>The policy's few knobs, tuned on the conversations' dev split only.</summary>
     /// <param name="TwoOfLastThree">Whether two frustrated turns among the last three count as sustained, not only
-    /// two in a row, unless the turn between them was positive: a thankful turn means the bot's answer helped, while a
+    /// two in a row, unless the turn between them was sure praise (<see cref="Prediction.IsSurePraise"/>): a thankful turn means the bot's answer helped, while a
     /// neutral one (giving an order number, "ok") leaves the complaint standing.</param>
     /// <param name="FrustrationFloor">A turn counts as frustrated for these rules when the classifier says so, or
     /// when P(frustrated) reaches this floor (the classifier's own threshold is tuned for single messages, where a
@@ -85,9 +85,9 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(prediction);
-        // Capitals and "!!" are enthusiasm in a message the classifier reads as thankful ("THANK YOU!!"): only a
-        // message that is not positive can raise the tone.
-        bool raisedTone = prediction.Label != Labels.Positive && !EscalationPhrases.Relieved(message)
+        // Capitals and "!!" are enthusiasm in a message the classifier surely reads as thankful ("THANK YOU!!"): only a
+        // message that is not sure praise can raise the tone ("I've had enough of this company" read positive at 0.37).
+        bool raisedTone = !prediction.IsSurePraise && !EscalationPhrases.Relieved(message)
             && (Tone.Shouts(message) || Tone.RepeatedPunctuation(message) || EscalationPhrases.Exasperated(message));
         // "No rush, just checking it arrived" is calm whatever the classifier reads into the earlier email it mentions,
         // a bare "no" answers a question rather than complains, and "all sorted now, I was fuming earlier" ends the
@@ -97,7 +97,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
         bool frustratedBefore = _frustrated.Contains(true);
         _frustrated.Add(frustrated);
         _streak.Add(raisedTone || (frustrated && prediction.Probabilities[Labels.Frustrated] >= Options.StreakConfidence));
-        _positive.Add(!frustrated && prediction.Label == Labels.Positive);
+        _positive.Add(!frustrated && prediction.IsSurePraise);
         Last = Decide(message, frustrated, frustratedBefore, raisedTone);
         if (Last != EscalationReason.None)
         {

@@ -118,7 +118,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             Labels.Frustrated when !mood.OfferHuman && mood.FrustratedStreak % 2 == 0 => $"I hear you. {FixStepAgain(mood)}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
             _ when mood.OfferHuman => $"I'm sorry you've had to chase this. {Offer(mood)}",
-            Labels.Positive when !SurelyPraise(prediction) => Neutral(message, mood),
+            Labels.Positive when !prediction.IsSurePraise => Neutral(message, mood),
             Labels.Positive when message.Contains('?') => $"Happy to help. {NextStep(mood)}",
             Labels.Positive => AnythingElse,
             _ => Neutral(message, mood),
@@ -128,16 +128,6 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string Neutral(string message, ConversationMood mood) =>
         CustomerDetails.Mentioned(message) ? "Thanks, that's what I need. I'm looking into it now." : NextStep(mood);
 
-    /// <summary>
-    /// The least P(positive) at which a message read as praise is answered as praise ("Glad to hear it!"). A positive
-    /// label can win with a third of the vote when the three readings are close, and then it is as often wrong as right:
-    /// of the support dev texts read as positive below this, 6 of 13 were praise (train: 7 of 18), against 236 of 294 at
-    /// or above it. "I've had enough of this company" read positive at 0.37, and "Glad to hear it!" to an angry customer
-    /// is the worst reply the chat can give; the neutral next step costs a thankful customer little.
-    /// </summary>
-    internal const float PraiseConfidence = 0.5f;
-
-    private static bool SurelyPraise(Prediction prediction) => prediction.Probabilities[Labels.Positive] >= PraiseConfidence;
 
     /// <summary>After a complaint: a promise when the details are in hand (or there are none to give), else the question for them.</summary>
     private static string FixStep(ConversationMood mood) => ByDetails(mood,
@@ -181,7 +171,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private static string WhileAPersonComes(Prediction prediction) => prediction.Label switch
     {
         Labels.Frustrated => PersonComingAfterWait,
-        Labels.Positive when SurelyPraise(prediction) => "Glad to hear it. A member of our team will be with you shortly.",
+        Labels.Positive when prediction.IsSurePraise => "Glad to hear it. A member of our team will be with you shortly.",
         _ => PersonComing,
     };
 

@@ -14,4 +14,18 @@ public sealed record Prediction(int Label, IReadOnlyList<float> Probabilities, i
 
     /// <summary>The probability of the predicted label.</summary>
     public float Confidence => Probabilities[Label];
+
+    /// <summary>
+    /// Whether the message is read as praise with P(positive) of at least <see cref="PraiseConfidence"/>: what the chat
+    /// answers with gladness, and what keeps "!!" or capitals from counting as a raised tone ("THANK YOU!!").
+    /// </summary>
+    public bool IsSurePraise => Label == Labels.Positive && Probabilities[Labels.Positive] >= PraiseConfidence;
+
+    /// <summary>
+    /// The least P(positive) at which praise is sure. A positive label can win with a third of the vote when the three
+    /// readings are close, and then it is as often wrong as right: of the support dev texts read as positive below
+    /// this, 6 of 13 were praise (train: 7 of 18), against 236 of 294 at or above it. "I've had enough of this company"
+    /// read positive at 0.37; "Glad to hear it!" to an angry customer is the worst reply the chat can give.
+    /// </summary>
+    public const float PraiseConfidence = 0.5f;
 }
