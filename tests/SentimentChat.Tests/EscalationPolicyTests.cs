@@ -353,15 +353,20 @@ public sealed class EscalationPolicyTests
     [Theory]
     [InlineData("oh it's all sorted now. I was so annoyed earlier, sorry for the hassle")]
     [InlineData("phew, found it. honestly I was fuming")]
-    public void ARelievedTurnEndsTheComplaintWhateverItsAngryWordsRead(string relieved)
+    public void AResolvedTurnEndsTheComplaintUnlessTheClassifierIsSureOfANewOne(string resolved)
     {
         // Anger that is over, then thanked for or explained, can read frustrated to a classifier that learned anger words
         // from Reddit (round seventeen of the support corpus: 28 of 102 such messages): it is not a second complaint.
-        var angryWords = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.7f, 0.2f, 0.1f], 12, false);
-        Assert.True(EscalationPhrases.Relieved(relieved));
-        Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("my parcel is late", Frustrated), (relieved, angryWords)));
-        // The same reading without the relief is a second complaint.
+        var angryWords = new Prediction(SentimentChat.Text.Labels.Frustrated, [0.45f, 0.2f, 0.35f], 12, false);
+        Assert.True(EscalationPhrases.Resolved(resolved));
+        Assert.Equal([EscalationReason.None, EscalationReason.None], Replay(("my parcel is late", Frustrated), (resolved, angryWords)));
+        // The same reading without the relief is a second complaint, and so is a question taken back in anger.
         Assert.Equal(EscalationReason.SustainedFrustration, Replay(("my parcel is late", Frustrated), ("I was so annoyed earlier", angryWords))[^1]);
+        Assert.True(EscalationPhrases.Relieved("oh never mind, forget it"));
+        Assert.False(EscalationPhrases.Resolved("oh never mind, forget it"));
+        Assert.Equal(EscalationReason.SustainedFrustration, Replay(("my parcel is late", Frustrated), ("oh never mind, forget it", angryWords))[^1]);
+        // A new complaint the classifier is sure of counts, relief or not.
+        Assert.Equal(EscalationReason.SustainedFrustration, Replay(("my parcel is late", Frustrated), ("phew, it arrived, but the screen is cracked", Frustrated))[^1]);
     }
 
     [Fact]

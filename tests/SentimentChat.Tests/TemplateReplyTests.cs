@@ -315,6 +315,28 @@ public sealed class TemplateReplyTests
         }
     }
 
+    [Fact]
+    public void A_resolution_in_so_many_words_is_answered_as_one_unless_the_complaint_is_sure()
+    {
+        // "phew it just turned up. honestly I was fuming this morning" read frustrated at 0.36 with the shipped model and
+        // got "I'm sorry, that sounds frustrating. I'll fix this as fast as I can."
+        var recalledAnger = new Prediction(Labels.Frustrated, [0.36f, 0.30f, 0.34f], 12, false);
+        var complaint = new Prediction(Labels.Frustrated, [0.8f, 0.05f, 0.15f], 12, false);
+        foreach (var (message, prediction, sorted) in new[]
+        {
+            ("phew it just turned up. honestly I was fuming this morning", recalledAnger, true),
+            ("phew, it arrived, but the screen is cracked", complaint, false),
+        })
+        {
+            var replies = new TemplateReplyGenerator();
+            var mood = new ConversationMood();
+            mood.Add("my parcel is 5 days late, order 4471", FakePredictions.Frustrated);
+            Reply("my parcel is 5 days late, order 4471", FakePredictions.Frustrated, mood, replies);
+            mood.Add(message, prediction);
+            Assert.Equal(sorted, Reply(message, prediction, mood, replies).StartsWith("Glad it's sorted", StringComparison.Ordinal));
+        }
+    }
+
     private static string Reply(string message) => Reply(message, Other, new ConversationMood(), new TemplateReplyGenerator());
 
     private static string Reply(string message, Prediction prediction, ConversationMood mood, TemplateReplyGenerator replies) =>

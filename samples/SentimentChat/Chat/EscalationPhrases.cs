@@ -52,7 +52,14 @@ public static partial class EscalationPhrases
     /// The customer settled the matter themselves, takes it back or is relieved: "found it!!", "never mind", "sorry for the
     /// bother", "all good now", "phew". Punctuation in such a turn is relief, not a raised tone.
     /// </summary>
-    public static bool Relieved(string message) => Relief().IsMatch(message);
+    public static bool Relieved(string message) => Resolved(message) || TakenBack().IsMatch(message);
+
+    /// <summary>
+    /// The matter is over, said in so many words: "found it", "all sorted now", "it's working now", "phew", "false alarm",
+    /// "my bad". Not a turn that only takes the question back ("never mind", "ignore that"), which can be given up in
+    /// anger ("oh never mind, forget it").
+    /// </summary>
+    public static bool Resolved(string message) => Resolution().IsMatch(message);
 
     /// <summary>Talk of cancelling or leaving that is not a how-to question; a threat when said in frustration.</summary>
     public static bool TalksOfLeaving(string message)
@@ -168,8 +175,11 @@ public static partial class EscalationPhrases
 
     // "my bad" only where it opens a sentence ("it's not my mistake!!" is no apology), and "working now" only after
     // "it's"/"all"/"that's" ("it's not working now!!" is the opposite of relief).
-    [GeneratedRegex(@"\b(found it|panic over|phew|(what|such|that'?s|that is|it'?s|it is)\s+a\s+relief|never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss)|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
-    private static partial Regex Relief();
+    [GeneratedRegex(@"\b(found it|panic over|phew|(what|such|that'?s|that is|it'?s|it is)\s+a\s+relief|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
+    private static partial Regex Resolution();
+
+    [GeneratedRegex(@"\b(never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss))\b", Options)]
+    private static partial Regex TakenBack();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.
     [GeneratedRegex(@"\b(business|money|custom|shopping)\s+(elsewhere|somewhere else)\b|\bswitch(ing)?\s+(to\s+)?((another|a different|other|a new)\s+)?(provider|company|bank|carrier|network|supplier|service|tool|app)s?\b|\b(go|going|move|moving)\s+to\s+(a\s+|your\s+|the\s+)?(\w+\s+)?(competitors?|company|provider|bank)\b|\b(to|with)\s+(another|a different|a rival|a competing)\s+(bank|provider|company|carrier|network|supplier|airline|insurer|shop|store|tool|app|service|gym|platform|marketplace|site|website|pharmacy|chemist|supermarket|retailer|courier|hotel|firm|agency|clinic|practice|brand)\b|\b(sell|selling|list|listing)\s+(\w+\s+)?on\s+(another|a different|a rival)\s+(platform|site|marketplace|website|app)\b|\b(go|going|goes|run|running|runs)\s+through\s+(another|a different|a rival)\s+(bank|provider|company|network|platform)\b|\btalk\s+me\s+out\s+of\s+(it|leaving|cancell?ing|switching|going)\b|\b(can|could|will)\s+have\s+my\s+(money|business|custom)\b|\b(i'?m|i am|we'?re|we are)\s+off\s+to\s+(someone|somebody|another|a different|a rival|a company|a provider|a supplier|the competition)\b|\b(sign|signing|go|going|deal|contract|account|plan|business|custom)\s+(up\s+)?with\s+(someone|somebody)\s+else\b|\b(know|guess|decided)\s+where\s+my\s+(money|contract|business|custom|account|subscription)('?s|\s+is)?\s+going\b|\b(take|taking|move|moving)\s+(all\s+)?my\s+(\w+\s+)?(prescriptions?|scripts|listings|orders|shopping|custom)\s+(to|elsewhere)\b|\bnever\s+(\w+\s+){0,3}(again|from you)\b|\bnot\s+(going to\s+)?(buy|order|shop|use|book)\w*\s+(anything|again|from you|with you)|\b(i'?m|i am|we'?re|we are)\s+(so\s+)?done\s+with\s+(you|this|u|your)|\b(delete|uninstall)\w*\s+(the|your|this|my)\s+(app|account)\b|\b(go|going|shop|shopping|look|looking|buy|bank|banking|move|moving)\s+(\w+\s+)?(elsewhere|somewhere else)\b|\b(go|going)\s+with\s+(someone|somebody|another|a different)\b|\bmov(e|ing)\s+(all\s+)?my\s+(accounts?|money|savings|mortgage|business|custom)\b|\b(open|opening)\s+(an?\s+)?(\w+\s+)?account\s+(somewhere|elsewhere|with another|with a different)\b|\b(looking at|check\w* out|going to|switch\w* to|move\w* to)\s+(one of\s+)?(your|a|the)\s+competitors?\b|\b(i|we)\s*(won'?t|will not|wont|am not|'?m not|are not|'?re not|ain'?t)\s+(be\s+)?(ever\s+)?(coming|going)\s+back\b|\bnever\s+(be\s+)?(coming|going)\s+back\b", Options)]

@@ -84,6 +84,7 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
         (WorkingWithDetails, "I'm still on it with the details you gave; I'll tell you here as soon as I know more."),
         (WorkingWithoutDetails, "I'm still on it; I'll tell you here as soon as I know more."),
         (AnythingElse, "You're welcome! Is there anything else I can do for you?"),
+        (GladItIsSorted, "Good to hear it's sorted. Is there anything else I can do for you?"),
         (PersonComing, "They're on their way, and they'll see anything you add here."),
         (PersonComingAfterWait, "I know you've waited; a member of our team is on the way and will see everything here."));
 
@@ -114,6 +115,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             // Asked for a person with no offer standing: confirmed with the offer, since the request is read from phrases.
             // (With an offer standing, the mood takes the request as a yes, and HandOffNow answered above.)
             _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
+            // "Phew, it just turned up. I was fuming this morning": the matter is over, and the anger it recalls is no new complaint.
+            _ when !mood.OfferHuman && EscalationPolicy.EndsTheMatter(message, prediction) => GladItIsSorted,
             // A second complaint in a row gets no word-for-word copy of the first reply: same promise, other words.
             Labels.Frustrated when !mood.OfferHuman && mood.FrustratedStreak % 2 == 0 => $"I hear you. {FixStepAgain(mood)}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
@@ -182,6 +185,8 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
     private const string WorkingWithoutDetails = "I'm looking into it with what you've told me, and I'll update you here.";
 
     private const string AnythingElse = "Glad to hear it! Anything else I can help with?";
+
+    private const string GladItIsSorted = "Glad it's sorted! Anything else I can help with?";
 
     private const string PersonComing =
         "A member of our team has been asked to join and will be with you shortly; they will see everything you've written here.";
