@@ -326,6 +326,7 @@ public sealed class TemplateReplyTests
         {
             ("phew it just turned up. honestly I was fuming this morning", recalledAnger, true),
             ("phew, it arrived, but the screen is cracked", complaint, false),
+            ("found it, it's order 4471", recalledAnger, false),
         })
         {
             var replies = new TemplateReplyGenerator();

@@ -55,9 +55,9 @@ public static partial class EscalationPhrases
     public static bool Relieved(string message) => Resolved(message) || TakenBack().IsMatch(message);
 
     /// <summary>
-    /// The matter is over, said in so many words: "found it", "all sorted now", "it's working now", "phew", "false alarm",
-    /// "my bad". Not a turn that only takes the question back ("never mind", "ignore that"), which can be given up in
-    /// anger ("oh never mind, forget it").
+    /// The matter is over, said in so many words: "found it", "all sorted now", "it's working now", "phew", "false alarm".
+    /// Not a turn that only takes the question back ("never mind", "ignore that"), which can be given up in anger ("oh
+    /// never mind, forget it"), nor an apology that corrects ("my bad, it's order 4471").
     /// </summary>
     public static bool Resolved(string message) => Resolution().IsMatch(message);
 
@@ -173,12 +173,13 @@ public static partial class EscalationPhrases
     [GeneratedRegex(@"\b(credit|account|annual|price|pricing|rent|salary|pay|performance|tariff|policy|case|claim|security|medication|medical|mid-term|code)\s+(review|rating)s?\b", Options)]
     private static partial Regex NotAReviewOfUs();
 
-    // "my bad" only where it opens a sentence ("it's not my mistake!!" is no apology), and "working now" only after
-    // "it's"/"all"/"that's" ("it's not working now!!" is the opposite of relief).
-    [GeneratedRegex(@"\b(found it|panic over|phew|(what|such|that'?s|that is|it'?s|it is)\s+a\s+relief|all (good|sorted|fine) now|false alarm)\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
+    // "working now" only after "it's"/"all"/"that's" ("it's not working now!!" is the opposite of relief).
+    [GeneratedRegex(@"\b(found it|panic over|phew|(what|such|that'?s|that is|it'?s|it is)\s+a\s+relief|all (good|sorted|fine) now|false alarm)\b|\b(it'?s|it is|all|everything'?s|everything is|that'?s|that is)\s+(working|sorted|fixed|fine)\s+now\b", Options)]
     private static partial Regex Resolution();
 
-    [GeneratedRegex(@"\b(never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss))\b", Options)]
+    // "my bad" only where it opens a sentence ("it's not my mistake!!" is no apology); an apology corrects, it ends
+    // nothing ("my bad, the order number is 4471").
+    [GeneratedRegex(@"\b(never\s?mind|nevermind|ignore (that|this|my last|the last)|sorry for (the|any|all the)\s+(bother|trouble|confusion|hassle|fuss))\b|(^|[.!?]\s*)(oops,?\s*|sorry,?\s*)?my (bad|mistake)\b", Options)]
     private static partial Regex TakenBack();
 
     // Leaving for good: switching, going to a competitor, never buying again, deleting the app.

@@ -115,8 +115,9 @@ public sealed class TemplateReplyGenerator : IReplyGenerator
             // Asked for a person with no offer standing: confirmed with the offer, since the request is read from phrases.
             // (With an offer standing, the mood takes the request as a yes, and HandOffNow answered above.)
             _ when mood.OfferHuman && mood.Escalation == EscalationReason.PersonRequested => $"Of course. {EscalationOffer}",
-            // "Phew, it just turned up. I was fuming this morning": the matter is over, and the anger it recalls is no new complaint.
-            _ when !mood.OfferHuman && EscalationPolicy.EndsTheMatter(message, prediction) => GladItIsSorted,
+            // "Phew, it just turned up. I was fuming this morning": the matter is over, and the anger it recalls is no new
+            // complaint. ("Found it, it's order 4471" gives the details asked for: noted below.)
+            _ when !mood.OfferHuman && EscalationPolicy.EndsTheMatter(message, prediction) && !CustomerDetails.Mentioned(message) => GladItIsSorted,
             // A second complaint in a row gets no word-for-word copy of the first reply: same promise, other words.
             Labels.Frustrated when !mood.OfferHuman && mood.FrustratedStreak % 2 == 0 => $"I hear you. {FixStepAgain(mood)}",
             Labels.Frustrated => $"{ProblemWords.Apology(message) ?? "I'm sorry, that sounds frustrating."} {(mood.OfferHuman ? Offer(mood) : FixStep(mood))}",
