@@ -109,7 +109,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     /// <summary>
     /// Whether <paramref name="message"/> says the matter is over in so many words ("phew, it just turned up. I was fuming
     /// this morning", <see cref="EscalationPhrases.Resolved"/>) and the classifier is not sure of a new complaint in it
-    /// (P(frustrated) under 0.5: "phew, it arrived, but the screen is cracked" is one). The anger such a turn recalls can
+    /// (<see cref="Prediction.IsSureComplaint"/>: "phew, it arrived, but the screen is cracked" is one). The anger such a turn recalls can
     /// read frustrated to a classifier that learned anger words from Reddit. In the support train and dev texts, the 40
     /// resolved ones read under 0.5 are all praise or neutral, and the two complaints among them read over it. A turn
     /// that only takes a question back ("oh never mind, forget it") can be said in anger and does not count.
@@ -117,7 +117,7 @@ public sealed class EscalationPolicy(EscalationPolicy.Settings? settings = null)
     public static bool EndsTheMatter(string message, Prediction prediction)
     {
         ArgumentNullException.ThrowIfNull(prediction);
-        return EscalationPhrases.Resolved(message) && prediction.Probabilities[Labels.Frustrated] < 0.5f;
+        return EscalationPhrases.Resolved(message) && !prediction.IsSureComplaint;
     }
 
     private EscalationReason Decide(string message, bool frustrated, bool frustratedBefore, bool raisedTone)

@@ -17,8 +17,7 @@ public static partial class ShoutingAtTheCompany
     public static bool In(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // GoEmotions masks names as "[NAME]": the mask is not the writer shouting.
-        string unmasked = text.Replace("[NAME]", "name", StringComparison.Ordinal).Replace("[RELIGION]", "religion", StringComparison.Ordinal);
+        string unmasked = NameMasks.Unmasked(text);
         return Capitals.Mostly(unmasked) && ServiceWords().IsMatch(unmasked);
     }
 

@@ -44,8 +44,7 @@ public static class StyleCues
     public static List<StyleCue> Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // GoEmotions masks names and religions as "[NAME]"; the mask is not the writer shouting.
-        text = text.Replace("[NAME]", "name", StringComparison.Ordinal).Replace("[RELIGION]", "religion", StringComparison.Ordinal);
+        text = NameMasks.Unmasked(text);
         int letters = 0, upper = 0, words = 0, digitsRun = 0, maxDigits = 0, wordLetters = 0, wordUpper = 0;
         bool shoutedWord = false, inWord = false;
         foreach (char c in text + " ")
