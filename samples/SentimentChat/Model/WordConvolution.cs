@@ -37,7 +37,7 @@ public sealed record WordConvolutionOptions(int Filters = 128, int Widths = 3, f
 /// words: "not good", "no one answers" and "still waiting" are phrases, and a filter over neighbouring vectors can fire
 /// on the phrase where an average of the message loses the order. On GoEmotions dev it scores 0.63 macro-F1 alone (the
 /// pooled-mean perceptron it replaced: 0.58), and with three tenths of the vote it lifted the average by about 0.006
-/// (it now has 35%: <see cref="SentimentClassifier.RegressionShare"/>).
+/// (it now has 35%: <see cref="SentimentClassifier.WordsShare"/>).
 /// Parameters: <c>vectors.weight</c> (words x 100, frozen), <c>window1.weight</c> F x 100 ... <c>window3.weight</c>
 /// F x 300 with their biases, <c>head.1.weight</c> 3 x 3F and <c>head.1.bias</c>.
 /// </remarks>
